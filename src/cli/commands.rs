@@ -1,0 +1,192 @@
+//! What each command does.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{Cli, Command, CredentialCommand, ServeArgs, TenantCommand};
+use crate::lrs::XapiVersion;
+use crate::server::{AppState, ServerConfig};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, TenantStore};
+use crate::tenant::{NewTenant, Scope, ScopeSet, Tenant, TenantName, issue};
+
+type CmdResult = Result<(), String>;
+
+pub fn run(cli: Cli) -> ExitCode {
+    init_logging(matches!(cli.command, Command::Serve(_)));
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(serving: bool) {
+    let default = if serving { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KIROKU_LOG").unwrap_or_else(|_| default.into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn dispatch(cli: Cli) -> CmdResult {
+    let store = SqliteStore::open(&cli.data_dir)
+        .map_err(|e| format!("cannot open the data folder {}: {e}", cli.data_dir.display()))?;
+    let out = Output { json: cli.json };
+    match cli.command {
+        Command::Serve(args) => serve(store, args, cli.public_url).await,
+        Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
+            let name = TenantName::parse(&name)?;
+            let xapi_version = XapiVersion::parse_setting(&xapi_version)?;
+            let t = store
+                .create_tenant(NewTenant { name, xapi_version })
+                .await
+                .map_err(|e| e.to_string())?;
+            out.tenant(&t);
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::List) => {
+            let list = store.list_tenants().await.map_err(|e| e.to_string())?;
+            out.tenants(&list);
+            Ok(())
+        }
+        Command::Credential(cmd) => {
+            let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            credential(&store, cmd, &ServerConfig::new(&public, 0), out).await
+        }
+    }
+}
+
+async fn find_tenant(store: &dyn Store, name: &str) -> Result<Tenant, String> {
+    store
+        .tenant_by_name(name)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no tenant named {name:?}"))
+}
+
+async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerConfig, out: Output) -> CmdResult {
+    match cmd {
+        CredentialCommand::Create { tenant, scopes, label } => {
+            let t = find_tenant(store, &tenant).await?;
+            let scopes: Vec<Scope> = if scopes.is_empty() {
+                vec![Scope::All]
+            } else {
+                scopes.iter().map(|s| Scope::parse(s)).collect::<Result<_, _>>()?
+            };
+            let issued = issue(ScopeSet::new(scopes), label);
+            let cred = store
+                .create_credential(t.id, issued.new)
+                .await
+                .map_err(|e| e.to_string())?;
+            let endpoint = config.xapi_endpoint();
+            if out.json {
+                let v = json!({"tenant": t.name, "key": cred.key, "secret": issued.secret, "endpoint": endpoint, "scopes": cred.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>()});
+                println!("{v}");
+            } else {
+                println!(
+                    "key:      {}\nsecret:   {}\nendpoint: {endpoint}\nscopes:   {}",
+                    cred.key,
+                    issued.secret,
+                    cred.scopes.to_text()
+                );
+                println!("(the secret is shown only now; store it safely)");
+            }
+            Ok(())
+        }
+        CredentialCommand::List { tenant } => {
+            let t = find_tenant(store, &tenant).await?;
+            let list = store.list_credentials(t.id).await.map_err(|e| e.to_string())?;
+            if out.json {
+                println!("{}", serde_json::to_string(&list).unwrap_or_default());
+            } else {
+                for c in list {
+                    println!("{}\t{}\t{}", c.key, c.scopes.to_text(), c.label);
+                }
+            }
+            Ok(())
+        }
+        CredentialCommand::Revoke { tenant, key } => {
+            let t = find_tenant(store, &tenant).await?;
+            if !store.revoke_credential(t.id, &key).await.map_err(|e| e.to_string())? {
+                return Err(format!("tenant {tenant:?} has no active credential {key:?}"));
+            }
+            if out.json {
+                println!("{}", json!({"revoked": key}));
+            } else {
+                println!("revoked {key}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: SqliteStore, args: ServeArgs, public_url: Option<String>) -> CmdResult {
+    let public = public_url.unwrap_or_else(|| format!("http://{}", args.listen));
+    let config = ServerConfig::new(&public, args.body_limit);
+    let app = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let content = tokio::net::TcpListener::bind(args.content_listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.content_listen))?;
+    tracing::info!(app = %args.listen, content = %args.content_listen, xapi = %config.xapi_endpoint(), "kiroku serving");
+    let state = AppState {
+        store: Arc::new(store),
+        config: Arc::new(config),
+    };
+    crate::server::serve(app, content, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[derive(Clone, Copy)]
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    fn tenant(self, t: &Tenant) {
+        if self.json {
+            println!("{}", serde_json::to_string(t).unwrap_or_default());
+        } else {
+            println!("{}\t{}\t{}\txapi {}", t.id, t.name, t.status.as_str(), t.xapi_version);
+        }
+    }
+
+    fn tenants(self, list: &[Tenant]) {
+        if self.json {
+            println!("{}", serde_json::to_string(list).unwrap_or_default());
+        } else {
+            list.iter().for_each(|t| self.tenant(t));
+        }
+    }
+}

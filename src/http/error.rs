@@ -1,0 +1,75 @@
+//! The one place where domain and store errors become HTTP statuses.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::lrs::LrsError;
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Lrs(LrsError),
+    /// Missing or wrong credentials (401, with a Basic challenge).
+    Unauthorized(String),
+    /// Logged once here; the client sees a generic message.
+    Internal(String),
+}
+
+impl From<LrsError> for ApiError {
+    fn from(e: LrsError) -> Self {
+        Self::Lrs(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Rejected(l) => Self::Lrs(l),
+            StoreError::Backend(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl ApiError {
+    /// The status table: every error kind maps to exactly one status here.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Lrs(LrsError::BadRequest(_)) => StatusCode::BAD_REQUEST,
+            Self::Lrs(LrsError::Forbidden(_)) => StatusCode::FORBIDDEN,
+            Self::Lrs(LrsError::NotFound(_)) => StatusCode::NOT_FOUND,
+            Self::Lrs(LrsError::Conflict(_)) => StatusCode::CONFLICT,
+            Self::Lrs(LrsError::PreconditionFailed(_)) => StatusCode::PRECONDITION_FAILED,
+            Self::Lrs(LrsError::TooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            Self::Lrs(e) => e.to_string(),
+            Self::Unauthorized(m) => m.clone(),
+            Self::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                "internal error; the server log has the details".to_owned()
+            }
+        };
+        let mut resp = (
+            status,
+            Json(json!({ "error": { "code": status.as_u16(), "message": message } })),
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"kiroku\""),
+            );
+        }
+        resp
+    }
+}

@@ -1,0 +1,59 @@
+//! HTTP edge: routers for the app origin and the content origin, authentication,
+//! error mapping. Handlers decode, call the domain or the store, and map the result.
+
+pub mod auth;
+pub mod error;
+pub mod xapi;
+
+use axum::Router;
+use axum::http::{HeaderName, Method};
+use axum::routing::{any, get};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
+
+use crate::server::AppState;
+
+/// Where the xAPI endpoint is mounted on the app origin.
+pub const XAPI_PREFIX: &str = "/xapi";
+
+/// The app origin: xAPI endpoint and health checks.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/xapi", any(xapi::handle))
+        .route("/xapi/{*rest}", any(xapi::handle))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(cors())
+        .with_state(state)
+}
+
+/// The content origin, where package files and the player will be served. Until then it
+/// only answers health checks, so nothing of the app origin is reachable from it.
+pub fn content_app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .with_state(state)
+}
+
+/// Browser content on any origin may call the LRS with an Authorization header.
+fn cors() -> CorsLayer {
+    let expose = [
+        "etag",
+        "last-modified",
+        "content-type",
+        "x-experience-api-version",
+        "x-experience-api-consistent-through",
+    ]
+    .map(HeaderName::from_static);
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::POST,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(expose)
+        .max_age(std::time::Duration::from_secs(3600))
+}

@@ -1,0 +1,122 @@
+//! `multipart/mixed` bodies: statements followed by attachment parts, in requests and in
+//! `attachments=true` responses.
+
+use axum::body::Bytes;
+
+use crate::lrs::LrsError;
+
+#[derive(Debug)]
+pub struct Part {
+    /// Lowercased header names with their values.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl Part {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The `boundary` parameter of a Content-Type header.
+pub fn boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle)
+}
+
+fn bad(msg: &str) -> LrsError {
+    LrsError::bad(format!("malformed multipart/mixed body: {msg}"))
+}
+
+/// Splits a multipart body into parts.
+pub fn parse(body: &Bytes, boundary: &str) -> Result<Vec<Part>, LrsError> {
+    let delim = format!("--{boundary}");
+    let delim = delim.as_bytes();
+    let mut pos = find(body, delim, 0).ok_or_else(|| bad("the boundary does not occur"))?;
+    let mut parts = Vec::new();
+    loop {
+        pos += delim.len();
+        if body[pos..].starts_with(b"--") {
+            return Ok(parts);
+        }
+        let line_end = find(body, b"\r\n", pos).ok_or_else(|| bad("a boundary line is not terminated by CRLF"))?;
+        let head_start = line_end + 2;
+        let (head_end, body_start) = match find(body, b"\r\n\r\n", head_start) {
+            Some(i) if i >= head_start => (i, i + 4),
+            _ if body[head_start..].starts_with(b"\r\n") => (head_start, head_start + 2),
+            _ => return Err(bad("a part has no blank line after its headers")),
+        };
+        let headers = parse_headers(&body[head_start..head_end])?;
+        let mut next_delim = Vec::with_capacity(delim.len() + 2);
+        next_delim.extend_from_slice(b"\r\n");
+        next_delim.extend_from_slice(delim);
+        let end = find(body, &next_delim, body_start).ok_or_else(|| bad("a part is not closed by the boundary"))?;
+        parts.push(Part {
+            headers,
+            body: body.slice(body_start..end),
+        });
+        pos = end + 2;
+    }
+}
+
+fn parse_headers(raw: &[u8]) -> Result<Vec<(String, String)>, LrsError> {
+    let text = std::str::from_utf8(raw).map_err(|_| bad("part headers are not UTF-8"))?;
+    text.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (k, v) = l.split_once(':').ok_or_else(|| bad("a part header has no colon"))?;
+            Ok((k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// One part to write: its headers and its bytes.
+pub type OutPart<'a> = (Vec<(&'a str, String)>, &'a [u8]);
+
+/// Writes a multipart/mixed body.
+pub fn write(boundary: &str, parts: &[OutPart]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (headers, body) in parts {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        for (k, v) in headers {
+            out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let body = write(
+            "xyz",
+            &[
+                (vec![("Content-Type", "application/json".into())], b"{}"),
+                (vec![("X-Experience-API-Hash", "ab".into())], b"hello"),
+            ],
+        );
+        let parts = parse(&Bytes::from(body), "xyz").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(&parts[0].body[..], b"{}");
+        assert_eq!(parts[1].header("x-experience-api-hash"), Some("ab"));
+        assert_eq!(&parts[1].body[..], b"hello");
+    }
+}

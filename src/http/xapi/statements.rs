@@ -1,0 +1,181 @@
+//! The Statements resource: PUT, POST, GET and HEAD.
+
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::attachments::{Incoming, decode_body, multipart_response};
+use super::{Ctx, check_params, no_content, with_body};
+use crate::clock;
+use crate::http::error::ApiError;
+use crate::lrs::output::{accept_languages, apply_format};
+use crate::lrs::query::{Format, StatementRequest, parse_request};
+use crate::lrs::statement::{Storer, prepare};
+use crate::lrs::{LrsError, formats};
+use crate::store::StoredStatement;
+use crate::tenant::Access;
+
+pub async fn handle(ctx: Ctx) -> Result<Response, ApiError> {
+    match ctx.req.method {
+        Method::GET | Method::HEAD => get(ctx).await,
+        Method::PUT => put(ctx).await,
+        Method::POST => post(ctx).await,
+        ref m => Err(LrsError::bad(format!("{m} is not supported on the Statements resource")).into()),
+    }
+}
+
+fn storer(ctx: &Ctx) -> Storer {
+    let c = &ctx.principal.credential;
+    let authority = json!({
+        "objectType": "Agent",
+        "name": if c.label.is_empty() { c.key.clone() } else { c.label.clone() },
+        "account": { "homePage": ctx.state.config.public_url, "name": c.key },
+    });
+    Storer {
+        authority,
+        version: ctx.version,
+    }
+}
+
+async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let storer = storer(ctx);
+    let prepared = incoming
+        .statements
+        .into_iter()
+        .map(|s| prepare(s, &storer, put_id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = prepared.iter().find(|p| !seen.insert(p.id.as_str())) {
+        return Err(LrsError::bad(format!("statement id {} occurs more than once in the batch", dup.id)).into());
+    }
+    let p = &ctx.principal;
+    Ok(ctx
+        .state
+        .store
+        .insert_statements(p.tenant.id, &p.credential.key, prepared, incoming.attachments)
+        .await?)
+}
+
+async fn put(ctx: Ctx) -> Result<Response, ApiError> {
+    ctx.principal.require(Access::WriteStatements)?;
+    check_params(&ctx.req, &["statementId"])?;
+    let id = ctx
+        .req
+        .param("statementId")
+        .ok_or_else(|| LrsError::bad("PUT needs the statementId parameter"))?
+        .to_owned();
+    if !formats::is_uuid(&id) {
+        return Err(LrsError::bad(format!("statementId {id:?} is not a UUID")).into());
+    }
+    let incoming = decode_body(&ctx.req)?;
+    if incoming.batch {
+        return Err(LrsError::bad("PUT takes a single statement, not an array").into());
+    }
+    store_all(&ctx, incoming, Some(&id)).await?;
+    Ok(no_content())
+}
+
+async fn post(ctx: Ctx) -> Result<Response, ApiError> {
+    ctx.principal.require(Access::WriteStatements)?;
+    check_params(&ctx.req, &[])?;
+    let incoming = decode_body(&ctx.req)?;
+    let ids = store_all(&ctx, incoming, None).await?;
+    Ok(with_body(
+        StatusCode::OK,
+        "application/json",
+        Value::from(ids).to_string(),
+    ))
+}
+
+async fn get(ctx: Ctx) -> Result<Response, ApiError> {
+    ctx.principal.require(Access::ReadStatements)?;
+    let request = parse_request(&ctx.req.params, ctx.version)?;
+    let mine = ctx
+        .principal
+        .credential
+        .scopes
+        .only_mine()
+        .then(|| ctx.principal.credential.key.clone());
+    let langs = accept_languages(ctx.req.header("accept-language"));
+    let tenant = ctx.principal.tenant.id;
+    let store = &ctx.state.store;
+    let (body, statements, attachments, last_modified) = match request {
+        StatementRequest::One {
+            id,
+            voided,
+            format,
+            attachments,
+        } => {
+            let s = store
+                .statement(tenant, &id, voided, mine.as_deref())
+                .await?
+                .ok_or_else(|| LrsError::NotFound(format!("no statement with id {id}")))?;
+            let value = formatted(&s, format, &langs)?;
+            let stored = value.get("stored").and_then(Value::as_str).map(str::to_owned);
+            (value.to_string(), vec![value], attachments, stored)
+        }
+        StatementRequest::Many(mut q) => {
+            q.mine = mine;
+            let page = store.query_statements(tenant, &q).await?;
+            let more = page
+                .more_after
+                .map(|last| {
+                    format!(
+                        "{}/statements?more={}",
+                        ctx.state.config.xapi_path,
+                        q.more_token(last, page.upto_seq)
+                    )
+                })
+                .unwrap_or_default();
+            let values = page
+                .statements
+                .iter()
+                .map(|s| formatted(s, q.format, &langs))
+                .collect::<Result<Vec<_>, _>>()?;
+            let newest = values
+                .iter()
+                .filter_map(|v| v.get("stored")?.as_str())
+                .max()
+                .map(str::to_owned);
+            let body = json!({ "statements": values, "more": more }).to_string();
+            (body, values, q.attachments, newest)
+        }
+    };
+    let mut resp = if attachments {
+        let mut hashes: Vec<String> = statements.iter().flat_map(attachment_hashes).collect();
+        hashes.sort();
+        hashes.dedup();
+        let found = store.attachments(tenant, hashes).await?;
+        multipart_response(&body, &found)
+    } else {
+        with_body(StatusCode::OK, "application/json", body)
+    };
+    let h = resp.headers_mut();
+    let modified = last_modified
+        .and_then(|s| formats::parse_timestamp(&s, false))
+        .map_or_else(clock::now_ms, |t| t.timestamp_millis());
+    if let Ok(v) = HeaderValue::from_str(&clock::http_date(modified)) {
+        h.insert("last-modified", v);
+    }
+    Ok(resp)
+}
+
+fn formatted(s: &StoredStatement, format: Format, langs: &[String]) -> Result<Value, ApiError> {
+    let mut v: Value = serde_json::from_str(&s.body)
+        .map_err(|e| ApiError::Internal(format!("stored statement {} is not JSON: {e}", s.seq)))?;
+    apply_format(&mut v, format, langs);
+    Ok(v)
+}
+
+fn attachment_hashes(stmt: &Value) -> Vec<String> {
+    let own = stmt.get("attachments").and_then(Value::as_array).into_iter().flatten();
+    let sub = stmt
+        .get("object")
+        .and_then(|o| o.get("attachments"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    own.chain(sub)
+        .filter_map(|a| a.get("sha2")?.as_str().map(str::to_owned))
+        .collect()
+}

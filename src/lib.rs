@@ -1,0 +1,13 @@
+//! kiroku — SCORM/xAPI content runtime and multi-tenant Learning Record Store.
+//!
+//! The crate is split by domain; see `ARCHITECTURE.md` for the map.
+
+pub mod cli;
+pub mod clock;
+pub mod http;
+pub mod lrs;
+pub mod server;
+pub mod store;
+pub mod tenant;
+
+pub use server::{AppState, serve};

@@ -1,0 +1,84 @@
+//! Shared state and the server loop: the app origin and the content origin, with
+//! graceful shutdown.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+
+use crate::store::Store;
+
+/// Settings the HTTP layer needs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Base URL clients use to reach the app origin, without a trailing slash.
+    pub public_url: String,
+    /// The path of the xAPI endpoint as clients see it (public URL path + `/xapi`).
+    pub xapi_path: String,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl ServerConfig {
+    pub fn new(public_url: &str, body_limit: usize) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let path = public_url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+            .unwrap_or_default();
+        Self {
+            xapi_path: format!("{path}{}", crate::http::XAPI_PREFIX),
+            public_url,
+            body_limit,
+        }
+    }
+
+    /// The xAPI endpoint URL printed for credentials.
+    pub fn xapi_endpoint(&self) -> String {
+        format!("{}{}", self.public_url, crate::http::XAPI_PREFIX)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<ServerConfig>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("config", &self.config).finish()
+    }
+}
+
+/// Serves the app origin on `app` and the content origin on `content` until `shutdown`
+/// resolves, then finishes in-flight requests.
+pub async fn serve(
+    app: TcpListener,
+    content: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    // Node's keep-alive clients stall on delayed ACKs without TCP_NODELAY.
+    let app_listener = app.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let content_listener = content.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let app_server =
+        axum::serve(app_listener, crate::http::app(state.clone())).with_graceful_shutdown(wait(rx.clone()));
+    let content_server =
+        axum::serve(content_listener, crate::http::content_app(state)).with_graceful_shutdown(wait(rx));
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = tx.send(true);
+    });
+    let (a, c) = tokio::join!(app_server.into_future(), content_server.into_future());
+    a.and(c)
+}

@@ -1,0 +1,124 @@
+//! Storage behind narrow async traits, split by concern. Every call that touches tenant
+//! data takes the `TenantId`. Backends live in submodules; nothing outside `store` names
+//! a database crate.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+use crate::lrs::LrsError;
+use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
+use crate::lrs::query::StatementQuery;
+use crate::lrs::statement::PreparedStatement;
+use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
+
+/// What a store call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The request conflicts with stored data (duplicate name, statement conflict, precondition).
+    #[error(transparent)]
+    Rejected(#[from] LrsError),
+    /// The database failed; the message is for logs, not clients.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A statement as stored: the full JSON text served by `format=exact`.
+#[derive(Debug, Clone)]
+pub struct StoredStatement {
+    pub seq: i64,
+    pub body: String,
+}
+
+/// One page of a statement query.
+#[derive(Debug, Clone)]
+pub struct QueryPage {
+    pub statements: Vec<StoredStatement>,
+    /// When more statements match: the sequence number to continue after.
+    pub more_after: Option<i64>,
+    /// The bound used for this page, carried into the next.
+    pub upto_seq: i64,
+}
+
+/// Attachment content, addressed by its SHA-2 hash within a tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub sha2: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    async fn create_tenant(&self, new: NewTenant) -> StoreResult<Tenant>;
+    async fn list_tenants(&self) -> StoreResult<Vec<Tenant>>;
+    async fn tenant_by_name(&self, name: &str) -> StoreResult<Option<Tenant>>;
+}
+
+#[async_trait]
+pub trait CredentialStore: Send + Sync {
+    async fn create_credential(&self, tenant: TenantId, new: NewCredential) -> StoreResult<Credential>;
+    async fn list_credentials(&self, tenant: TenantId) -> StoreResult<Vec<Credential>>;
+    /// Revokes a credential; `false` when the tenant has no such active key.
+    async fn revoke_credential(&self, tenant: TenantId, key: &str) -> StoreResult<bool>;
+    /// Looks up an active credential by key, with its tenant, for authentication.
+    async fn credential_by_key(&self, key: &str) -> StoreResult<Option<(Tenant, Credential)>>;
+}
+
+#[async_trait]
+pub trait StatementStore: Send + Sync {
+    /// Stores a batch all or nothing and returns the ids in order. A statement whose id is
+    /// stored already with the same content is accepted and left as it was.
+    async fn insert_statements(
+        &self,
+        tenant: TenantId,
+        credential: &str,
+        batch: Vec<PreparedStatement>,
+        attachments: Vec<Attachment>,
+    ) -> StoreResult<Vec<String>>;
+    /// One statement by id; `voided` selects `voidedStatementId` semantics.
+    async fn statement(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        voided: bool,
+        mine: Option<&str>,
+    ) -> StoreResult<Option<StoredStatement>>;
+    async fn query_statements(&self, tenant: TenantId, query: &StatementQuery) -> StoreResult<QueryPage>;
+    async fn attachments(&self, tenant: TenantId, hashes: Vec<String>) -> StoreResult<Vec<Attachment>>;
+    /// The newest `limit` statements whose object is this activity, newest first, for the
+    /// Activities resource.
+    async fn activity_statements(
+        &self,
+        tenant: TenantId,
+        activity_id: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredStatement>>;
+}
+
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    async fn document(&self, tenant: TenantId, key: &DocKey) -> StoreResult<Option<Document>>;
+    /// Ids of the documents in scope, optionally only those updated after `since_ms`.
+    async fn document_ids(&self, tenant: TenantId, scope: &DocScope, since_ms: Option<i64>)
+    -> StoreResult<Vec<String>>;
+    /// Applies a PUT/POST with its preconditions atomically and returns the stored document.
+    async fn write_document(&self, tenant: TenantId, key: DocKey, write: DocWrite) -> StoreResult<Document>;
+    /// Deletes one document, honouring If-Match / If-None-Match.
+    async fn delete_document(
+        &self,
+        tenant: TenantId,
+        key: DocKey,
+        if_match: Option<String>,
+        if_none_match: Option<String>,
+    ) -> StoreResult<()>;
+    /// Deletes every document in scope.
+    async fn delete_documents(&self, tenant: TenantId, scope: DocScope) -> StoreResult<()>;
+}
+
+/// Everything kiroku stores.
+pub trait Store: TenantStore + CredentialStore + StatementStore + DocumentStore {}
+
+impl<T: TenantStore + CredentialStore + StatementStore + DocumentStore> Store for T {}

@@ -1,0 +1,94 @@
+//! Numbered, embedded, forward-only migrations, tracked in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use super::pool::backend;
+use crate::store::StoreResult;
+
+/// Migration N brings the schema from version N to N+1. Never edit a released entry.
+const MIGRATIONS: &[&str] = &[
+    // 1: tenants, credentials, statements and their index, attachments, documents.
+    r"
+    CREATE TABLE tenants (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        xapi_version TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );
+    CREATE TABLE credentials (
+        key TEXT PRIMARY KEY,
+        tenant INTEGER NOT NULL REFERENCES tenants(id),
+        secret_digest BLOB NOT NULL,
+        scopes TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        revoked INTEGER
+    );
+    CREATE INDEX credentials_tenant ON credentials(tenant);
+    -- seq orders statements by arrival; within a tenant, stored never decreases with seq.
+    CREATE TABLE statements (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        stored INTEGER NOT NULL,
+        voided INTEGER NOT NULL DEFAULT 0,
+        voiding INTEGER NOT NULL DEFAULT 0,
+        credential TEXT NOT NULL,
+        digest BLOB NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX statements_id ON statements(tenant, id);
+    CREATE INDEX statements_tenant_stored ON statements(tenant, stored);
+    CREATE INDEX statements_tenant_seq ON statements(tenant, seq);
+    -- One row per (filter term, statement). key = hash(tenant, term kind, term value), so
+    -- the table is narrow; the statement row's tenant is checked again on every read.
+    CREATE TABLE terms (
+        key INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (key, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE attachments (
+        tenant INTEGER NOT NULL,
+        sha2 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        content BLOB NOT NULL,
+        PRIMARY KEY (tenant, sha2)
+    );
+    CREATE TABLE documents (
+        tenant INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        activity TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        registration TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        content BLOB NOT NULL,
+        etag TEXT NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (tenant, kind, activity, agent, registration, doc_id)
+    );
+    ",
+];
+
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let current: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+        .map_err(backend)?
+        .try_into()
+        .unwrap_or(0);
+    if current > MIGRATIONS.len() {
+        return Err(backend(format!(
+            "the database schema is version {current}, newer than this kiroku ({}); upgrade kiroku",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction().map_err(backend)?;
+        tx.execute_batch(sql).map_err(backend)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1).map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        tracing::info!(version = i + 1, "applied SQLite migration");
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! The embedded default backend: SQLite in WAL mode with one writer thread and a few
+//! readers.
+
+mod documents;
+mod migrations;
+mod pool;
+mod statements;
+mod tenants;
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+
+use crate::clock;
+use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
+use crate::lrs::query::StatementQuery;
+use crate::lrs::statement::PreparedStatement;
+use crate::store::{
+    Attachment, CredentialStore, DocumentStore, QueryPage, StatementStore, StoreResult, StoredStatement, TenantStore,
+};
+use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
+use pool::{Readers, Writer};
+
+/// Read connections kept open.
+const READERS: usize = 4;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) `kiroku.db` in `data_dir`.
+    pub fn open(data_dir: &Path) -> StoreResult<Self> {
+        std::fs::create_dir_all(data_dir).map_err(pool::backend)?;
+        let path = data_dir.join("kiroku.db");
+        let mut conn = pool::open(&path, false)?;
+        migrations::migrate(&mut conn)?;
+        let readers = Readers::open(&path, READERS)?;
+        Ok(Self {
+            writer: Writer::start(conn),
+            readers,
+            path,
+        })
+    }
+}
+
+#[async_trait]
+impl TenantStore for SqliteStore {
+    async fn create_tenant(&self, new: NewTenant) -> StoreResult<Tenant> {
+        self.writer
+            .run(move |c| tenants::create(c, &new, clock::now_ms()))
+            .await
+    }
+
+    async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {
+        self.readers.run(tenants::list).await
+    }
+
+    async fn tenant_by_name(&self, name: &str) -> StoreResult<Option<Tenant>> {
+        let name = name.to_owned();
+        self.readers.run(move |c| tenants::by_name(c, &name)).await
+    }
+}
+
+#[async_trait]
+impl CredentialStore for SqliteStore {
+    async fn create_credential(&self, tenant: TenantId, new: NewCredential) -> StoreResult<Credential> {
+        self.writer
+            .run(move |c| tenants::create_credential(c, tenant, &new, clock::now_ms()))
+            .await
+    }
+
+    async fn list_credentials(&self, tenant: TenantId) -> StoreResult<Vec<Credential>> {
+        self.readers.run(move |c| tenants::list_credentials(c, tenant)).await
+    }
+
+    async fn revoke_credential(&self, tenant: TenantId, key: &str) -> StoreResult<bool> {
+        let key = key.to_owned();
+        self.writer
+            .run(move |c| tenants::revoke(c, tenant, &key, clock::now_ms()))
+            .await
+    }
+
+    async fn credential_by_key(&self, key: &str) -> StoreResult<Option<(Tenant, Credential)>> {
+        let key = key.to_owned();
+        self.readers.run(move |c| tenants::credential_by_key(c, &key)).await
+    }
+}
+
+#[async_trait]
+impl StatementStore for SqliteStore {
+    async fn insert_statements(
+        &self,
+        tenant: TenantId,
+        credential: &str,
+        batch: Vec<PreparedStatement>,
+        attachments: Vec<Attachment>,
+    ) -> StoreResult<Vec<String>> {
+        let credential = credential.to_owned();
+        self.writer
+            .run(move |c| statements::insert_batch(c, tenant, &credential, &batch, &attachments))
+            .await
+    }
+
+    async fn statement(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        voided: bool,
+        mine: Option<&str>,
+    ) -> StoreResult<Option<StoredStatement>> {
+        let (id, mine) = (id.to_owned(), mine.map(str::to_owned));
+        self.readers
+            .run(move |c| statements::statement(c, tenant, &id, voided, mine.as_deref()))
+            .await
+    }
+
+    async fn query_statements(&self, tenant: TenantId, query: &StatementQuery) -> StoreResult<QueryPage> {
+        let q = query.clone();
+        self.readers.run(move |c| statements::query(c, tenant, &q)).await
+    }
+
+    async fn attachments(&self, tenant: TenantId, hashes: Vec<String>) -> StoreResult<Vec<Attachment>> {
+        self.readers
+            .run(move |c| statements::attachments(c, tenant, &hashes))
+            .await
+    }
+
+    async fn activity_statements(
+        &self,
+        tenant: TenantId,
+        activity_id: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredStatement>> {
+        let q = StatementQuery {
+            activity: Some(activity_id.to_owned()),
+            limit,
+            ..StatementQuery::default()
+        };
+        Ok(self.query_statements(tenant, &q).await?.statements)
+    }
+}
+
+#[async_trait]
+impl DocumentStore for SqliteStore {
+    async fn document(&self, tenant: TenantId, key: &DocKey) -> StoreResult<Option<Document>> {
+        let key = key.clone();
+        self.readers.run(move |c| documents::get(c, tenant, &key)).await
+    }
+
+    async fn document_ids(
+        &self,
+        tenant: TenantId,
+        scope: &DocScope,
+        since_ms: Option<i64>,
+    ) -> StoreResult<Vec<String>> {
+        let scope = scope.clone();
+        self.readers
+            .run(move |c| documents::ids(c, tenant, &scope, since_ms))
+            .await
+    }
+
+    async fn write_document(&self, tenant: TenantId, key: DocKey, write: DocWrite) -> StoreResult<Document> {
+        self.writer
+            .run(move |c| documents::write(c, tenant, &key, &write))
+            .await
+    }
+
+    async fn delete_document(
+        &self,
+        tenant: TenantId,
+        key: DocKey,
+        if_match: Option<String>,
+        if_none_match: Option<String>,
+    ) -> StoreResult<()> {
+        self.writer
+            .run(move |c| documents::delete(c, tenant, &key, if_match, if_none_match))
+            .await
+    }
+
+    async fn delete_documents(&self, tenant: TenantId, scope: DocScope) -> StoreResult<()> {
+        self.writer.run(move |c| documents::delete_all(c, tenant, &scope)).await
+    }
+}

@@ -1,0 +1,290 @@
+//! Statements, their filter index and attachments in SQLite.
+
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use sha2::{Digest, Sha256};
+
+use super::pool::backend;
+use crate::clock;
+use crate::lrs::LrsError;
+use crate::lrs::query::StatementQuery;
+use crate::lrs::statement::{IndexTerm, PreparedStatement};
+use crate::store::{Attachment, QueryPage, StoreResult, StoredStatement};
+use crate::tenant::TenantId;
+
+/// The index key of a term: the first 8 bytes of SHA-256(tenant, kind, value).
+pub fn term_key(tenant: TenantId, term: &IndexTerm) -> i64 {
+    let mut h = Sha256::new();
+    h.update(tenant.0.to_le_bytes());
+    h.update([term.kind.code()]);
+    h.update(term.value.as_bytes());
+    let d = h.finalize();
+    i64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
+}
+
+struct Existing {
+    seq: i64,
+    digest: Vec<u8>,
+    voiding: bool,
+}
+
+fn existing(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Existing>> {
+    let mut st = conn
+        .prepare_cached("SELECT seq, digest, voiding FROM statements WHERE tenant = ?1 AND id = ?2")
+        .map_err(backend)?;
+    st.query_row(params![tenant.0, id], |r| {
+        Ok(Existing {
+            seq: r.get(0)?,
+            digest: r.get(1)?,
+            voiding: r.get(2)?,
+        })
+    })
+    .optional()
+    .map_err(backend)
+}
+
+/// Inserts a batch inside the caller's transaction; any error rolls the whole batch back.
+pub fn insert_batch(
+    conn: &Connection,
+    tenant: TenantId,
+    credential: &str,
+    batch: &[PreparedStatement],
+    attachments: &[Attachment],
+) -> StoreResult<Vec<String>> {
+    let last: Option<i64> = conn
+        .query_row(
+            "SELECT max(stored) FROM statements WHERE tenant = ?1",
+            [tenant.0],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
+    let stored = clock::now_ms().max(last.unwrap_or(0));
+    let stored_text = clock::format_ms(stored);
+    for s in batch {
+        insert_one(conn, tenant, credential, s, stored, &stored_text)?;
+    }
+    let mut st = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO attachments (tenant, sha2, content_type, content) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(backend)?;
+    for a in attachments {
+        st.execute(params![tenant.0, a.sha2, a.content_type, a.content])
+            .map_err(backend)?;
+    }
+    Ok(batch.iter().map(|s| s.id.clone()).collect())
+}
+
+fn insert_one(
+    conn: &Connection,
+    tenant: TenantId,
+    credential: &str,
+    s: &PreparedStatement,
+    stored: i64,
+    stored_text: &str,
+) -> StoreResult<()> {
+    if let Some(old) = existing(conn, tenant, &s.id)? {
+        if old.digest == s.digest {
+            return Ok(());
+        }
+        return Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into());
+    }
+    let target = match &s.refers_to {
+        Some(t) => existing(conn, tenant, t)?,
+        None => None,
+    };
+    if let (Some(_), Some(t)) = (&s.voids, &target) {
+        if t.voiding {
+            return Err(LrsError::bad(format!(
+                "statement {} is a voiding statement and cannot be voided",
+                s.voids.as_deref().unwrap_or("")
+            ))
+            .into());
+        }
+    }
+    let mut body = String::with_capacity(s.body_open.len() + 80);
+    body.push_str(&s.body_open);
+    body.push_str(",\"stored\":\"");
+    body.push_str(stored_text);
+    if s.needs_timestamp {
+        body.push_str("\",\"timestamp\":\"");
+        body.push_str(stored_text);
+    }
+    body.push_str("\"}");
+    let mut st = conn
+        .prepare_cached(
+            "INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(backend)?;
+    st.execute(params![
+        tenant.0,
+        s.id,
+        stored,
+        s.voids.is_some(),
+        credential,
+        s.digest.as_slice(),
+        body
+    ])
+    .map_err(backend)?;
+    let seq = conn.last_insert_rowid();
+    let mut ins = conn
+        .prepare_cached("INSERT OR IGNORE INTO terms (key, seq) VALUES (?1, ?2)")
+        .map_err(backend)?;
+    for term in &s.terms {
+        ins.execute(params![term_key(tenant, term), seq]).map_err(backend)?;
+    }
+    if let Some(t) = &target {
+        // A statement pointing at another matches the filters its target matches.
+        conn.prepare_cached("INSERT OR IGNORE INTO terms (key, seq) SELECT key, ?2 FROM terms WHERE seq = ?1")
+            .map_err(backend)?
+            .execute(params![t.seq, seq])
+            .map_err(backend)?;
+        if s.voids.is_some() {
+            conn.prepare_cached("UPDATE statements SET voided = 1 WHERE seq = ?1")
+                .map_err(backend)?
+                .execute([t.seq])
+                .map_err(backend)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn statement(
+    conn: &Connection,
+    tenant: TenantId,
+    id: &str,
+    voided: bool,
+    mine: Option<&str>,
+) -> StoreResult<Option<StoredStatement>> {
+    let mut st = conn
+        .prepare_cached("SELECT seq, body, voided, credential FROM statements WHERE tenant = ?1 AND id = ?2")
+        .map_err(backend)?;
+    let row = st
+        .query_row(params![tenant.0, id], |r| {
+            Ok((
+                StoredStatement {
+                    seq: r.get(0)?,
+                    body: r.get(1)?,
+                },
+                r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()
+        .map_err(backend)?;
+    Ok(row.and_then(|(s, is_voided, cred)| (is_voided == voided && mine.is_none_or(|m| m == cred)).then_some(s)))
+}
+
+/// The last sequence number of the tenant's statements stored at or before `ms`.
+fn seq_at(conn: &Connection, tenant: TenantId, ms: i64) -> StoreResult<i64> {
+    let v: Option<i64> = conn
+        .prepare_cached("SELECT max(seq) FROM statements WHERE tenant = ?1 AND stored <= ?2")
+        .map_err(backend)?
+        .query_row(params![tenant.0, ms], |r| r.get(0))
+        .map_err(backend)?;
+    Ok(v.unwrap_or(0))
+}
+
+pub fn query(conn: &Connection, tenant: TenantId, q: &StatementQuery) -> StoreResult<QueryPage> {
+    let upto = match q.upto_seq {
+        Some(u) => u,
+        None => conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM statements", [], |r| r.get(0))
+            .map_err(backend)?,
+    };
+    let mut lo = match q.since {
+        Some(ms) => seq_at(conn, tenant, ms)?,
+        None => 0,
+    };
+    let mut hi = upto;
+    if let Some(ms) = q.until {
+        hi = hi.min(seq_at(conn, tenant, ms)?);
+    }
+    match (q.after_seq, q.ascending) {
+        (Some(a), true) => lo = lo.max(a),
+        (Some(a), false) => hi = hi.min(a - 1),
+        (None, _) => {}
+    }
+    let limit = q.effective_limit();
+    let rows = fetch(conn, tenant, q, lo, hi, limit + 1)?;
+    let mut statements = rows;
+    let more_after = if statements.len() > limit as usize {
+        statements.truncate(limit as usize);
+        statements.last().map(|s| s.seq)
+    } else {
+        None
+    };
+    Ok(QueryPage {
+        statements,
+        more_after,
+        upto_seq: upto,
+    })
+}
+
+fn fetch(
+    conn: &Connection,
+    tenant: TenantId,
+    q: &StatementQuery,
+    lo: i64,
+    hi: i64,
+    n: u32,
+) -> StoreResult<Vec<StoredStatement>> {
+    let keys: Vec<i64> = q.terms().iter().map(|t| term_key(tenant, t)).collect();
+    let order = if q.ascending { "ASC" } else { "DESC" };
+    let mine = if q.mine.is_some() { " AND s.credential = ?5" } else { "" };
+    let sql = if keys.is_empty() {
+        format!(
+            "SELECT s.seq, s.body FROM statements s WHERE s.tenant = ?1 AND s.seq > ?2 AND s.seq <= ?3 \
+             AND s.voided = 0{mine} ORDER BY s.seq {order} LIMIT ?4"
+        )
+    } else {
+        let joins: String = (1..keys.len())
+            .map(|i| format!(" JOIN terms t{i} ON t{i}.key = ?{} AND t{i}.seq = t0.seq", 5 + i))
+            .collect();
+        format!(
+            "SELECT s.seq, s.body FROM terms t0{joins} JOIN statements s ON s.seq = t0.seq \
+             WHERE t0.key = ?5 AND t0.seq > ?2 AND t0.seq <= ?3 AND s.tenant = ?1 AND s.voided = 0{} \
+             ORDER BY t0.seq {order} LIMIT ?4",
+            if q.mine.is_some() {
+                format!(" AND s.credential = ?{}", 5 + keys.len())
+            } else {
+                String::new()
+            }
+        )
+    };
+    let mut args: Vec<rusqlite::types::Value> = vec![tenant.0.into(), lo.into(), hi.into(), i64::from(n).into()];
+    args.extend(keys.iter().map(|k| rusqlite::types::Value::from(*k)));
+    if let Some(m) = &q.mine {
+        args.push(m.clone().into());
+    }
+    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+    let rows = st
+        .query_map(params_from_iter(args), |r| {
+            Ok(StoredStatement {
+                seq: r.get(0)?,
+                body: r.get(1)?,
+            })
+        })
+        .map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}
+
+pub fn attachments(conn: &Connection, tenant: TenantId, hashes: &[String]) -> StoreResult<Vec<Attachment>> {
+    let mut st = conn
+        .prepare_cached("SELECT sha2, content_type, content FROM attachments WHERE tenant = ?1 AND sha2 = ?2")
+        .map_err(backend)?;
+    let mut out = Vec::new();
+    for h in hashes {
+        let a = st
+            .query_row(params![tenant.0, h], |r| {
+                Ok(Attachment {
+                    sha2: r.get(0)?,
+                    content_type: r.get(1)?,
+                    content: r.get(2)?,
+                })
+            })
+            .optional()
+            .map_err(backend)?;
+        out.extend(a);
+    }
+    Ok(out)
+}

@@ -1,0 +1,97 @@
+//! Tenants and their LRS credentials: the domain types, with no storage or HTTP.
+
+mod credential;
+mod scope;
+
+pub use credential::{Credential, IssuedCredential, NewCredential, digest_secret, issue};
+pub use scope::{Access, Scope, ScopeSet};
+
+use serde::Serialize;
+use std::fmt;
+
+use crate::lrs::XapiVersion;
+
+/// A tenant's numeric id. Every store call that touches tenant data takes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TenantId(pub i64);
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A tenant's unique, human-chosen name: 1–64 characters of `[A-Za-z0-9._-]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct TenantName(String);
+
+impl TenantName {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let ok = !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!(
+                "invalid tenant name {s:?}: use 1-64 characters of letters, digits, '.', '_' or '-'"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TenantName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether a tenant may use the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TenantStatus {
+    Active,
+    Suspended,
+    Terminated,
+}
+
+impl TenantStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(Self::Active),
+            "suspended" => Some(Self::Suspended),
+            "terminated" => Some(Self::Terminated),
+            _ => None,
+        }
+    }
+}
+
+/// A tenant as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: TenantName,
+    pub status: TenantStatus,
+    /// The xAPI version that answers requests sent without `X-Experience-API-Version`.
+    pub xapi_version: XapiVersion,
+    pub created_ms: i64,
+}
+
+/// What `tenant create` asks for.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub name: TenantName,
+    pub xapi_version: XapiVersion,
+}

@@ -1,0 +1,111 @@
+//! xAPI OAuth scopes, used as permissions for Basic-auth credentials too.
+
+use std::fmt;
+
+/// One xAPI scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    StatementsWrite,
+    StatementsRead,
+    StatementsReadMine,
+    AllRead,
+    All,
+    State,
+    Profile,
+    Define,
+}
+
+const NAMES: [(Scope, &str); 8] = [
+    (Scope::StatementsWrite, "statements/write"),
+    (Scope::StatementsRead, "statements/read"),
+    (Scope::StatementsReadMine, "statements/read/mine"),
+    (Scope::AllRead, "all/read"),
+    (Scope::All, "all"),
+    (Scope::State, "state"),
+    (Scope::Profile, "profile"),
+    (Scope::Define, "define"),
+];
+
+impl Scope {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        NAMES.iter().find(|(_, n)| *n == s).map(|(sc, _)| *sc).ok_or_else(|| {
+            let known: Vec<_> = NAMES.iter().map(|(_, n)| *n).collect();
+            format!("unknown scope {s:?}; known scopes: {}", known.join(", "))
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        NAMES.iter().find(|(sc, _)| *sc == self).map_or("", |(_, n)| n)
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a request needs, checked against a credential's scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadStatements,
+    WriteStatements,
+    ReadState,
+    WriteState,
+    ReadProfile,
+    WriteProfile,
+    /// Activities, agents, about: any read scope.
+    ReadMeta,
+}
+
+/// The set of scopes a credential holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopeSet(Vec<Scope>);
+
+impl ScopeSet {
+    pub fn new(mut scopes: Vec<Scope>) -> Self {
+        scopes.sort();
+        scopes.dedup();
+        Self(scopes)
+    }
+
+    pub fn contains(&self, s: Scope) -> bool {
+        self.0.contains(&s)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// Space-separated, as stored and as printed.
+    pub fn to_text(&self) -> String {
+        self.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn from_text(s: &str) -> Result<Self, String> {
+        let scopes = s.split_whitespace().map(Scope::parse).collect::<Result<_, _>>()?;
+        Ok(Self::new(scopes))
+    }
+
+    /// Whether this set grants `access`. `statements/read/mine` grants statement reads,
+    /// limited by the caller to statements this credential stored.
+    pub fn allows(&self, access: Access) -> bool {
+        use Scope::*;
+        let any = |list: &[Scope]| list.iter().any(|s| self.contains(*s));
+        match access {
+            Access::ReadStatements => any(&[All, AllRead, StatementsRead, StatementsReadMine]),
+            Access::WriteStatements => any(&[All, StatementsWrite]),
+            Access::ReadState => any(&[All, AllRead, State]),
+            Access::WriteState => any(&[All, State]),
+            Access::ReadProfile => any(&[All, AllRead, Profile]),
+            Access::WriteProfile => any(&[All, Profile]),
+            Access::ReadMeta => self.0.iter().any(|s| *s != StatementsWrite),
+        }
+    }
+
+    /// True when statement reads must be limited to the credential's own statements.
+    pub fn only_mine(&self) -> bool {
+        use Scope::*;
+        self.contains(StatementsReadMine) && ![All, AllRead, StatementsRead].iter().any(|s| self.contains(*s))
+    }
+}
