@@ -134,15 +134,16 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
 }
 
 async fn serve(store: SqliteStore, args: ServeArgs, public_url: Option<String>) -> CmdResult {
-    let public = public_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    let config = ServerConfig::new(&public, args.body_limit);
     let app = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let content = tokio::net::TcpListener::bind(args.content_listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.content_listen))?;
-    tracing::info!(app = %args.listen, content = %args.content_listen, xapi = %config.xapi_endpoint(), "kiroku serving");
+    let (app_addr, content_addr) = (app.local_addr().map_err(|e| e.to_string())?, content.local_addr().map_err(|e| e.to_string())?);
+    let public = public_url.unwrap_or_else(|| format!("http://{app_addr}"));
+    let config = ServerConfig::new(&public, args.body_limit);
+    tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let state = AppState {
         store: Arc::new(store),
         config: Arc::new(config),
