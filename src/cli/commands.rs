@@ -140,7 +140,10 @@ async fn serve(store: SqliteStore, args: ServeArgs, public_url: Option<String>) 
     let content = tokio::net::TcpListener::bind(args.content_listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.content_listen))?;
-    let (app_addr, content_addr) = (app.local_addr().map_err(|e| e.to_string())?, content.local_addr().map_err(|e| e.to_string())?);
+    let (app_addr, content_addr) = (
+        app.local_addr().map_err(|e| e.to_string())?,
+        content.local_addr().map_err(|e| e.to_string())?,
+    );
     let public = public_url.unwrap_or_else(|| format!("http://{app_addr}"));
     let config = ServerConfig::new(&public, args.body_limit);
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");

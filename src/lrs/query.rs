@@ -49,36 +49,34 @@ pub struct StatementQuery {
 }
 
 impl StatementQuery {
-    /// The index terms every matching statement must carry.
-    pub fn terms(&self) -> Vec<IndexTerm> {
-        let mut t = Vec::new();
-        let mut add = |kind, v: &Option<String>| {
+    /// What a matching statement must carry: every group, and in each group any one
+    /// of its terms.
+    pub fn terms(&self) -> Vec<Vec<IndexTerm>> {
+        let mut groups = Vec::new();
+        let mut add = |kinds: &[TermKind], v: &Option<String>| {
             if let Some(value) = v {
-                t.push(IndexTerm {
+                let group = kinds.iter().map(|&kind| IndexTerm {
                     kind,
                     value: value.clone(),
                 });
+                groups.push(group.collect());
             }
         };
-        add(
-            if self.related_agents {
-                TermKind::RelatedAgent
-            } else {
-                TermKind::Agent
-            },
-            &self.agent,
-        );
-        add(TermKind::Verb, &self.verb);
-        add(
-            if self.related_activities {
-                TermKind::RelatedActivity
-            } else {
-                TermKind::Activity
-            },
-            &self.activity,
-        );
-        add(TermKind::Registration, &self.registration);
-        t
+        let agent_kinds: &[TermKind] = if self.related_agents {
+            &[TermKind::Agent, TermKind::RelatedAgent]
+        } else {
+            &[TermKind::Agent]
+        };
+        let activity_kinds: &[TermKind] = if self.related_activities {
+            &[TermKind::Activity, TermKind::RelatedActivity]
+        } else {
+            &[TermKind::Activity]
+        };
+        add(agent_kinds, &self.agent);
+        add(&[TermKind::Verb], &self.verb);
+        add(activity_kinds, &self.activity);
+        add(&[TermKind::Registration], &self.registration);
+        groups
     }
 
     pub fn effective_limit(&self) -> u32 {

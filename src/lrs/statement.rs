@@ -11,14 +11,15 @@ use super::{LrsError, VOIDED_VERB, XapiVersion, formats};
 /// What a query can filter on. Each statement is indexed under a list of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TermKind {
-    /// Agent as actor or object (also listed as `RelatedAgent`).
+    /// Agent as actor or object.
     Agent,
-    /// Agent anywhere: actor, object, authority, instructor, team, context agents, substatements.
+    /// Agent elsewhere: group members, authority, instructor, team, context agents,
+    /// substatements. Not repeated for an agent indexed as `Agent`.
     RelatedAgent,
     Verb,
-    /// Activity as object (also listed as `RelatedActivity`).
+    /// Activity as object.
     Activity,
-    /// Activity anywhere: object, context activities, substatement.
+    /// Activity elsewhere: context activities, substatement. Not repeated for the object.
     RelatedActivity,
     Registration,
 }
@@ -106,20 +107,19 @@ pub fn prepare(stmt: Value, storer: &Storer, put_id: Option<&str>) -> Result<Pre
         (None, None) => new_uuid(),
     };
     map.insert("id".into(), Value::String(id.clone()));
+    // What the LRS sets is left out of the content digest, so a resent statement matches.
     map.remove("stored");
-    normalize(&mut map);
-    let digest = content_digest(&map);
-    map.insert("authority".into(), storer.authority.clone());
-    if !map.contains_key("version") {
-        let v = match storer.version {
+    map.remove("authority");
+    let version = map.remove("version").unwrap_or_else(|| {
+        Value::from(match storer.version {
             XapiVersion::V103 => "1.0.0",
             XapiVersion::V200 => "2.0.0",
-        };
-        map.insert("version".into(), Value::String(v.into()));
-    }
+        })
+    });
+    normalize(&mut map);
     let refers_to = statement_ref_target(&map);
     let is_voiding = map.get("verb").and_then(|v| v.get("id")).and_then(Value::as_str) == Some(VOIDED_VERB);
-    let terms = index_terms(&map);
+    let terms = index_terms(&map, &storer.authority);
     let attachment_hashes = map
         .get("attachments")
         .and_then(Value::as_array)
@@ -130,8 +130,15 @@ pub fn prepare(stmt: Value, storer: &Storer, put_id: Option<&str>) -> Result<Pre
         })
         .unwrap_or_default();
     let needs_timestamp = !map.contains_key("timestamp");
-    let mut body_open = serde_json::to_string(&Value::Object(map)).map_err(|e| LrsError::bad(e.to_string()))?;
+    // One serialization serves both the digest (keys sorted by serde_json's map) and the
+    // stored body, which appends authority and version: key order is free in JSON.
+    let mut body_open = Value::Object(map).to_string();
+    let digest: [u8; 32] = Sha256::digest(body_open.as_bytes()).into();
     body_open.pop();
+    body_open.push_str(",\"authority\":");
+    body_open.push_str(&storer.authority.to_string());
+    body_open.push_str(",\"version\":");
+    body_open.push_str(&version.to_string());
     Ok(PreparedStatement {
         id,
         body_open,
@@ -166,16 +173,6 @@ fn normalize(map: &mut Map<String, Value>) {
     }
 }
 
-/// Digest of the statement's content, ignoring what the LRS sets, so a resent statement
-/// compares equal. Keys are sorted by `serde_json::Map`.
-fn content_digest(map: &Map<String, Value>) -> [u8; 32] {
-    let mut m = map.clone();
-    for k in ["authority", "stored", "version"] {
-        m.remove(k);
-    }
-    Sha256::digest(Value::Object(m).to_string().as_bytes()).into()
-}
-
 fn statement_ref_target(map: &Map<String, Value>) -> Option<String> {
     let obj = map.get("object")?;
     (obj.get("objectType")?.as_str()? == "StatementRef")
@@ -183,7 +180,7 @@ fn statement_ref_target(map: &Map<String, Value>) -> Option<String> {
         .flatten()
 }
 
-fn index_terms(map: &Map<String, Value>) -> Vec<IndexTerm> {
+fn index_terms(map: &Map<String, Value>, authority: &Value) -> Vec<IndexTerm> {
     let mut t = Terms::default();
     if let Some(a) = map.get("actor") {
         t.agent(a, true);
@@ -194,9 +191,7 @@ fn index_terms(map: &Map<String, Value>) -> Vec<IndexTerm> {
     if let Some(o) = map.get("object") {
         t.object(o, true);
     }
-    if let Some(a) = map.get("authority") {
-        t.agent(a, false);
-    }
+    t.agent(authority, false);
     if let Some(c) = map.get("context") {
         t.context(c);
     }
@@ -207,13 +202,24 @@ fn index_terms(map: &Map<String, Value>) -> Vec<IndexTerm> {
 struct Terms(Vec<IndexTerm>);
 
 impl Terms {
+    fn has(&self, kind: TermKind, value: &str) -> bool {
+        self.0.iter().any(|t| t.kind == kind && t.value == value)
+    }
+
     fn push(&mut self, kind: TermKind, value: &str) {
-        let term = IndexTerm {
-            kind,
-            value: value.to_owned(),
-        };
-        if !self.0.contains(&term) {
-            self.0.push(term);
+        if !self.has(kind, value) {
+            self.0.push(IndexTerm {
+                kind,
+                value: value.to_owned(),
+            });
+        }
+    }
+
+    /// Related terms are stored only where the direct term is absent: a related query
+    /// asks for either (see `StatementQuery::terms`), so ingest writes fewer index rows.
+    fn push_related(&mut self, direct: TermKind, related: TermKind, value: &str) {
+        if !self.has(direct, value) {
+            self.push(related, value);
         }
     }
 
@@ -224,7 +230,7 @@ impl Terms {
             self.push(TermKind::Agent, &k);
         }
         for k in keys_with_members(a) {
-            self.push(TermKind::RelatedAgent, &k);
+            self.push_related(TermKind::Agent, TermKind::RelatedAgent, &k);
         }
     }
 
@@ -233,7 +239,7 @@ impl Terms {
             if direct {
                 self.push(TermKind::Activity, id);
             }
-            self.push(TermKind::RelatedActivity, id);
+            self.push_related(TermKind::Activity, TermKind::RelatedActivity, id);
         }
     }
 

@@ -29,6 +29,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct StoredStatement {
     pub seq: i64,
+    /// When it was stored, epoch milliseconds.
+    pub stored_ms: i64,
     pub body: String,
 }
 

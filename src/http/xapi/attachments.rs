@@ -180,8 +180,7 @@ fn sha2_hex(data: &[u8], hex_len: usize) -> Option<String> {
 /// `attachments=true`: the statement result as the first part, then each attachment.
 pub fn multipart_response(json: &str, attachments: &[Attachment]) -> Response {
     let boundary = new_uuid().replace('-', "");
-    let mut parts: Vec<multipart::OutPart> =
-        vec![(vec![("Content-Type", "application/json".into())], json.as_bytes())];
+    let mut parts: Vec<multipart::OutPart> = vec![(vec![("Content-Type", "application/json".into())], json.as_bytes())];
     for a in attachments {
         parts.push((
             vec![

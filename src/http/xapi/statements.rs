@@ -99,7 +99,7 @@ async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let langs = accept_languages(ctx.req.header("accept-language"));
     let tenant = ctx.principal.tenant.id;
     let store = &ctx.state.store;
-    let (body, statements, attachments, last_modified) = match request {
+    let (body, rendered, attachments, last_modified) = match request {
         StatementRequest::One {
             id,
             voided,
@@ -110,9 +110,8 @@ async fn get(ctx: Ctx) -> Result<Response, ApiError> {
                 .statement(tenant, &id, voided, mine.as_deref())
                 .await?
                 .ok_or_else(|| LrsError::NotFound(format!("no statement with id {id}")))?;
-            let value = formatted(&s, format, &langs)?;
-            let stored = value.get("stored").and_then(Value::as_str).map(str::to_owned);
-            (value.to_string(), vec![value], attachments, stored)
+            let rendered = render(vec![s.clone()], format, &langs)?;
+            (rendered.concat(), rendered, attachments, Some(s.stored_ms))
         }
         StatementRequest::Many(mut q) => {
             q.mine = mine;
@@ -120,29 +119,23 @@ async fn get(ctx: Ctx) -> Result<Response, ApiError> {
             let more = page
                 .more_after
                 .map(|last| {
-                    format!(
-                        "{}/statements?more={}",
-                        ctx.state.config.xapi_path,
-                        q.more_token(last, page.upto_seq)
-                    )
+                    let token = q.more_token(last, page.upto_seq);
+                    format!("{}/statements?more={token}", ctx.state.config.xapi_path)
                 })
                 .unwrap_or_default();
-            let values = page
-                .statements
-                .iter()
-                .map(|s| formatted(s, q.format, &langs))
-                .collect::<Result<Vec<_>, _>>()?;
-            let newest = values
-                .iter()
-                .filter_map(|v| v.get("stored")?.as_str())
-                .max()
-                .map(str::to_owned);
-            let body = json!({ "statements": values, "more": more }).to_string();
-            (body, values, q.attachments, newest)
+            let newest = page.statements.iter().map(|s| s.stored_ms).max();
+            let rendered = render(page.statements, q.format, &langs)?;
+            // Statements are JSON text already: the result is assembled, not re-serialized.
+            let body = format!(
+                "{{\"statements\":[{}],\"more\":{}}}",
+                rendered.join(","),
+                Value::from(more)
+            );
+            (body, rendered, q.attachments, newest)
         }
     };
     let mut resp = if attachments {
-        let mut hashes: Vec<String> = statements.iter().flat_map(attachment_hashes).collect();
+        let mut hashes: Vec<String> = rendered.iter().flat_map(|s| attachment_hashes(s)).collect();
         hashes.sort();
         hashes.dedup();
         let found = store.attachments(tenant, hashes).await?;
@@ -150,24 +143,33 @@ async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     } else {
         with_body(StatusCode::OK, "application/json", body)
     };
-    let h = resp.headers_mut();
-    let modified = last_modified
-        .and_then(|s| formats::parse_timestamp(&s, false))
-        .map_or_else(clock::now_ms, |t| t.timestamp_millis());
+    let modified = last_modified.unwrap_or_else(clock::now_ms);
     if let Ok(v) = HeaderValue::from_str(&clock::http_date(modified)) {
-        h.insert("last-modified", v);
+        resp.headers_mut().insert("last-modified", v);
     }
     Ok(resp)
 }
 
-fn formatted(s: &StoredStatement, format: Format, langs: &[String]) -> Result<Value, ApiError> {
-    let mut v: Value = serde_json::from_str(&s.body)
-        .map_err(|e| ApiError::Internal(format!("stored statement {} is not JSON: {e}", s.seq)))?;
-    apply_format(&mut v, format, langs);
-    Ok(v)
+/// Each statement as JSON text in the requested format; `exact` is the stored text as is.
+fn render(statements: Vec<StoredStatement>, format: Format, langs: &[String]) -> Result<Vec<String>, ApiError> {
+    if format == Format::Exact {
+        return Ok(statements.into_iter().map(|s| s.body).collect());
+    }
+    statements
+        .into_iter()
+        .map(|s| {
+            let mut v: Value = serde_json::from_str(&s.body)
+                .map_err(|e| ApiError::Internal(format!("stored statement {} is not JSON: {e}", s.seq)))?;
+            apply_format(&mut v, format, langs);
+            Ok(v.to_string())
+        })
+        .collect()
 }
 
-fn attachment_hashes(stmt: &Value) -> Vec<String> {
+fn attachment_hashes(text: &str) -> Vec<String> {
+    let Ok(stmt) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
     let own = stmt.get("attachments").and_then(Value::as_array).into_iter().flatten();
     let sub = stmt
         .get("object")

@@ -8,6 +8,7 @@ mod statements;
 mod tenants;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
@@ -29,6 +30,8 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
     path: PathBuf,
+    /// Dropping the last clone stops the checkpoint thread.
+    _checkpointer: Arc<std::sync::mpsc::Sender<()>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -44,11 +47,20 @@ impl SqliteStore {
         let path = data_dir.join("kiroku.db");
         let mut conn = pool::open(&path, false)?;
         migrations::migrate(&mut conn)?;
+        // A checkpoint thread (pool::start_checkpointer) keeps the WAL copied into the
+        // database. Under sustained writes it never catches up completely, so the writer
+        // still checkpoints past 64 MiB of WAL: by then most frames are copied, its share is
+        // small, and completing the checkpoint lets the WAL restart from the beginning.
+        // journal_size_limit then truncates the file back.
+        conn.execute_batch("PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864;")
+            .map_err(pool::backend)?;
         let readers = Readers::open(&path, READERS)?;
+        let checkpointer = pool::start_checkpointer(&path)?;
         Ok(Self {
             writer: Writer::start(conn),
             readers,
             path,
+            _checkpointer: Arc::new(checkpointer),
         })
     }
 }

@@ -40,7 +40,7 @@ pub fn open(path: &Path, read_only: bool) -> StoreResult<Connection> {
     // system crash or power loss can lose the last transactions, which the backups cover.
     conn.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
-         PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;",
+         PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=2147418112;",
     )
     .map_err(backend)?;
     Ok(conn)
@@ -173,4 +173,23 @@ impl Readers {
         .await
         .map_err(backend)?
     }
+}
+
+/// Runs passive WAL checkpoints on a thread and connection of their own, so most of the
+/// copying from the WAL into the database file happens beside the writer, not in it. The
+/// thread ends when the returned sender is dropped.
+pub fn start_checkpointer(path: &Path) -> StoreResult<mpsc::Sender<()>> {
+    let conn = open(path, false)?;
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        })
+        .map_err(backend)?;
+    Ok(tx)
 }

@@ -156,7 +156,7 @@ pub fn statement(
     mine: Option<&str>,
 ) -> StoreResult<Option<StoredStatement>> {
     let mut st = conn
-        .prepare_cached("SELECT seq, body, voided, credential FROM statements WHERE tenant = ?1 AND id = ?2")
+        .prepare_cached("SELECT seq, body, voided, credential, stored FROM statements WHERE tenant = ?1 AND id = ?2")
         .map_err(backend)?;
     let row = st
         .query_row(params![tenant.0, id], |r| {
@@ -164,6 +164,7 @@ pub fn statement(
                 StoredStatement {
                     seq: r.get(0)?,
                     body: r.get(1)?,
+                    stored_ms: r.get(4)?,
                 },
                 r.get::<_, bool>(2)?,
                 r.get::<_, String>(3)?,
@@ -228,40 +229,62 @@ fn fetch(
     hi: i64,
     n: u32,
 ) -> StoreResult<Vec<StoredStatement>> {
-    let keys: Vec<i64> = q.terms().iter().map(|t| term_key(tenant, t)).collect();
+    let mut groups: Vec<Vec<i64>> = q
+        .terms()
+        .iter()
+        .map(|g| g.iter().map(|t| term_key(tenant, t)).collect())
+        .collect();
+    // Drive the join from a single-key group when there is one: its rows come out of the
+    // primary key already in seq order, so LIMIT stops early without sorting. CROSS JOIN
+    // fixes the order: probe the other terms first, and read a statement row (large,
+    // rarely cached) only for a match.
+    groups.sort_by_key(|g| g.len() > 1);
+    let mut args: Vec<rusqlite::types::Value> = vec![tenant.0.into(), lo.into(), hi.into(), i64::from(n).into()];
+    let mut placeholder = |v: rusqlite::types::Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    let mut key_match = |alias: &str, keys: &[i64]| {
+        let list: Vec<String> = keys.iter().map(|k| placeholder((*k).into())).collect();
+        format!("{alias}.key IN ({})", list.join(", "))
+    };
     let order = if q.ascending { "ASC" } else { "DESC" };
-    let mine = if q.mine.is_some() { " AND s.credential = ?5" } else { "" };
-    let sql = if keys.is_empty() {
-        format!(
-            "SELECT s.seq, s.body FROM statements s WHERE s.tenant = ?1 AND s.seq > ?2 AND s.seq <= ?3 \
-             AND s.voided = 0{mine} ORDER BY s.seq {order} LIMIT ?4"
-        )
-    } else {
-        let joins: String = (1..keys.len())
-            .map(|i| format!(" JOIN terms t{i} ON t{i}.key = ?{} AND t{i}.seq = t0.seq", 5 + i))
+    let sql = if let Some((first, rest)) = groups.split_first() {
+        let drive = key_match("t0", first);
+        let joins: String = rest
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let alias = format!("t{}", i + 1);
+                format!(
+                    " CROSS JOIN terms {alias} ON {} AND {alias}.seq = t0.seq",
+                    key_match(&alias, g)
+                )
+            })
             .collect();
         format!(
-            "SELECT s.seq, s.body FROM terms t0{joins} JOIN statements s ON s.seq = t0.seq \
-             WHERE t0.key = ?5 AND t0.seq > ?2 AND t0.seq <= ?3 AND s.tenant = ?1 AND s.voided = 0{} \
-             ORDER BY t0.seq {order} LIMIT ?4",
-            if q.mine.is_some() {
-                format!(" AND s.credential = ?{}", 5 + keys.len())
-            } else {
-                String::new()
-            }
+            "SELECT s.seq, s.body, s.stored FROM terms t0{joins} CROSS JOIN statements s ON s.seq = t0.seq \
+             WHERE {drive} AND t0.seq > ?2 AND t0.seq <= ?3 AND s.tenant = ?1 AND s.voided = 0{{mine}} \
+             ORDER BY t0.seq {order} LIMIT ?4"
+        )
+    } else {
+        format!(
+            "SELECT s.seq, s.body, s.stored FROM statements s WHERE s.tenant = ?1 AND s.seq > ?2 AND s.seq <= ?3 \
+             AND s.voided = 0{{mine}} ORDER BY s.seq {order} LIMIT ?4"
         )
     };
-    let mut args: Vec<rusqlite::types::Value> = vec![tenant.0.into(), lo.into(), hi.into(), i64::from(n).into()];
-    args.extend(keys.iter().map(|k| rusqlite::types::Value::from(*k)));
-    if let Some(m) = &q.mine {
-        args.push(m.clone().into());
-    }
+    let mine = match &q.mine {
+        Some(m) => format!(" AND s.credential = {}", placeholder(m.clone().into())),
+        None => String::new(),
+    };
+    let sql = sql.replace("{mine}", &mine);
     let mut st = conn.prepare_cached(&sql).map_err(backend)?;
     let rows = st
         .query_map(params_from_iter(args), |r| {
             Ok(StoredStatement {
                 seq: r.get(0)?,
                 body: r.get(1)?,
+                stored_ms: r.get(2)?,
             })
         })
         .map_err(backend)?;
