@@ -82,12 +82,6 @@ fn insert_one(
     stored: i64,
     stored_text: &str,
 ) -> StoreResult<()> {
-    if let Some(old) = existing(conn, tenant, &s.id)? {
-        if old.digest == s.digest {
-            return Ok(());
-        }
-        return Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into());
-    }
     let target = match &s.refers_to {
         Some(t) => existing(conn, tenant, t)?,
         None => None,
@@ -112,19 +106,29 @@ fn insert_one(
     body.push_str("\"}");
     let mut st = conn
         .prepare_cached(
-            "INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             ON CONFLICT (tenant, id) DO NOTHING",
         )
         .map_err(backend)?;
-    st.execute(params![
-        tenant.0,
-        s.id,
-        stored,
-        s.voids.is_some(),
-        credential,
-        s.digest.as_slice(),
-        body
-    ])
-    .map_err(backend)?;
+    let inserted = st
+        .execute(params![
+            tenant.0,
+            s.id,
+            stored,
+            s.voids.is_some(),
+            credential,
+            s.digest.as_slice(),
+            body
+        ])
+        .map_err(backend)?;
+    if inserted == 0 {
+        // The id is taken: the same content is an idempotent resend, anything else a conflict.
+        let old = existing(conn, tenant, &s.id)?.ok_or_else(|| backend("statement vanished during insert"))?;
+        if old.digest == s.digest {
+            return Ok(());
+        }
+        return Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into());
+    }
     let seq = conn.last_insert_rowid();
     let mut ins = conn
         .prepare_cached("INSERT OR IGNORE INTO terms (key, seq) VALUES (?1, ?2)")
@@ -189,7 +193,11 @@ pub fn query(conn: &Connection, tenant: TenantId, q: &StatementQuery) -> StoreRe
     let upto = match q.upto_seq {
         Some(u) => u,
         None => conn
-            .query_row("SELECT coalesce(max(seq), 0) FROM statements", [], |r| r.get(0))
+            .query_row(
+                "SELECT coalesce(max(seq), 0) FROM statements WHERE tenant = ?1",
+                [tenant.0],
+                |r| r.get(0),
+            )
             .map_err(backend)?,
     };
     let mut lo = match q.since {
@@ -202,7 +210,7 @@ pub fn query(conn: &Connection, tenant: TenantId, q: &StatementQuery) -> StoreRe
     }
     match (q.after_seq, q.ascending) {
         (Some(a), true) => lo = lo.max(a),
-        (Some(a), false) => hi = hi.min(a - 1),
+        (Some(a), false) => hi = hi.min(a.saturating_sub(1)),
         (None, _) => {}
     }
     let limit = q.effective_limit();
@@ -251,20 +259,26 @@ fn fetch(
     let order = if q.ascending { "ASC" } else { "DESC" };
     let sql = if let Some((first, rest)) = groups.split_first() {
         let drive = key_match("t0", first);
-        let joins: String = rest
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let alias = format!("t{}", i + 1);
-                format!(
-                    " CROSS JOIN terms {alias} ON {} AND {alias}.seq = t0.seq",
-                    key_match(&alias, g)
-                )
-            })
-            .collect();
+        // A statement may carry several keys of one group (a direct and a related term,
+        // say): single-key groups join on the primary key, which cannot repeat a row;
+        // wider groups are tested with EXISTS, and a wide driving group is grouped by seq.
+        let mut joins = String::new();
+        let mut exists = String::new();
+        for (i, g) in rest.iter().enumerate() {
+            let alias = format!("t{}", i + 1);
+            let cond = key_match(&alias, g);
+            if g.len() == 1 {
+                joins.push_str(&format!(" CROSS JOIN terms {alias} ON {cond} AND {alias}.seq = t0.seq"));
+            } else {
+                exists.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM terms {alias} WHERE {cond} AND {alias}.seq = t0.seq)"
+                ));
+            }
+        }
+        let group = if first.len() > 1 { " GROUP BY t0.seq" } else { "" };
         format!(
             "SELECT s.seq, s.body, s.stored FROM terms t0{joins} CROSS JOIN statements s ON s.seq = t0.seq \
-             WHERE {drive} AND t0.seq > ?2 AND t0.seq <= ?3 AND s.tenant = ?1 AND s.voided = 0{{mine}} \
+             WHERE {drive} AND t0.seq > ?2 AND t0.seq <= ?3 AND s.tenant = ?1 AND s.voided = 0{exists}{{mine}}{group} \
              ORDER BY t0.seq {order} LIMIT ?4"
         )
     } else {

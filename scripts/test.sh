@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints, unit and integration tests,
+# and, when a checkout of ADL's LRS conformance suite is given, both conformance runs.
+#
+#   scripts/test.sh                      # everything that needs no outside checkout
+#   LRS_SUITE=/path/to/lrs-conformance-test-suite scripts/test.sh
+#
+# Installs what the tests need on a fresh machine (Debian packages via apt-get, npm
+# packages for the conformance suite). Build output goes to CARGO_TARGET_DIR
+# (default ~/.cache/kiroku-target) so repeated runs from fresh clones reuse it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kiroku-target}
+export CARGO_TERM_COLOR=never
+
+need_apt=()
+command -v curl >/dev/null || need_apt+=(curl)
+command -v python3 >/dev/null || need_apt+=(python3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --check
+echo "== cargo clippy"
+cargo clippy --locked --all-targets -- -D warnings
+echo "== tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --locked --no-fail-fast
+else
+  cargo test --locked --no-fail-fast
+fi
+
+if [ -n "${LRS_SUITE:-}" ]; then
+  echo "== xAPI conformance (${LRS_SUITE})"
+  command -v node >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+  [ -d "$LRS_SUITE/node_modules" ] || (cd "$LRS_SUITE" && npm install --no-audit --no-fund)
+  cargo build --locked --release
+  conformance/run.sh 2.0.0 1.0.3
+fi

@@ -1,0 +1,130 @@
+//! The command line: a stable `--json` shape and clear refusals of bad input.
+
+use serde_json::Value;
+
+use crate::process::Kiroku;
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .cloned()
+        .collect();
+    k.sort();
+    k
+}
+
+fn strs(list: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+    v.sort();
+    v
+}
+
+const TENANT_KEYS: [&str; 5] = ["created_ms", "id", "name", "status", "xapi_version"];
+
+#[test]
+fn tenant_json_output_is_stable() {
+    let k = Kiroku::new();
+    let a = k.json(&["tenant", "create", "acme"]);
+    assert_eq!(keys(&a), strs(&TENANT_KEYS));
+    assert_eq!(
+        (a["name"].as_str(), a["status"].as_str()),
+        (Some("acme"), Some("active"))
+    );
+    assert_eq!(a["xapi_version"], "2.0.0");
+    assert!(a["id"].is_i64() && a["created_ms"].as_i64().is_some_and(|t| t > 1_600_000_000_000));
+    let b = k.json(&["tenant", "create", "old.school_1", "--xapi-version", "1.0.3"]);
+    assert_eq!(b["xapi_version"], "1.0.3");
+    let list = k.json(&["tenant", "list"]);
+    let list = list.as_array().expect("an array");
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|t| keys(t) == strs(&TENANT_KEYS)));
+    assert_eq!((&list[0], &list[1]), (&a, &b));
+}
+
+#[test]
+fn credential_json_output_is_stable_and_never_shows_secrets_again() {
+    let k = Kiroku::new();
+    k.ok(&["tenant", "create", "acme"]);
+    let args = [
+        "credential",
+        "create",
+        "acme",
+        "--scope",
+        "statements/write",
+        "--scope",
+        "state",
+        "--label",
+        "lab",
+    ];
+    let c = k.json(&args);
+    assert_eq!(keys(&c), strs(&["endpoint", "key", "scopes", "secret", "tenant"]));
+    assert_eq!(c["tenant"], "acme");
+    assert_eq!(c["scopes"], serde_json::json!(["statements/write", "state"]));
+    assert!(
+        c["endpoint"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("http") && e.ends_with("/xapi"))
+    );
+    let default = k.json(&["credential", "create", "acme"]);
+    assert_eq!(default["scopes"], serde_json::json!(["all"]));
+    let list = k.json(&["credential", "list", "acme"]);
+    let list = list.as_array().expect("an array");
+    assert_eq!(list.len(), 2);
+    for item in list {
+        assert_eq!(keys(item), strs(&["created_ms", "key", "label", "scopes"]));
+    }
+    let secret = c["secret"].as_str().expect("secret");
+    assert!(!list.iter().any(|i| i.to_string().contains(secret)));
+    let key = c["key"].as_str().expect("key");
+    let revoked = k.json(&["credential", "revoke", "acme", key]);
+    assert_eq!(revoked, serde_json::json!({ "revoked": key }));
+    let after = k.json(&["credential", "list", "acme"]);
+    assert_eq!(after.as_array().map(Vec::len), Some(1));
+    assert_ne!(after[0]["key"], c["key"]);
+}
+
+#[test]
+fn bad_input_fails_with_a_clear_message() {
+    let k = Kiroku::new();
+    k.ok(&["tenant", "create", "acme"]);
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["credential", "create", "acme", "--scope", "statements/everything"],
+            "unknown scope",
+        ),
+        (&["tenant", "create", "bad name!"], "invalid tenant name"),
+        (&["tenant", "create", ""], "invalid tenant name"),
+        (&["tenant", "create", "acme"], "exists already"),
+        (&["tenant", "create", "new", "--xapi-version", "3.0.0"], "3.0.0"),
+        (&["credential", "create", "nobody"], "no tenant named"),
+        (&["credential", "list", "nobody"], "no tenant named"),
+        (&["credential", "revoke", "acme", "NOSUCHKEY"], "no active credential"),
+    ];
+    for (args, want) in cases {
+        for json in [false, true] {
+            let mut all = if json { vec!["--json"] } else { vec![] };
+            all.extend_from_slice(args);
+            let out = k.run(&all);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{all:?} succeeded");
+            assert!(
+                stderr.contains(want),
+                "{all:?}: stderr {stderr:?} does not mention {want:?}"
+            );
+            assert!(
+                out.stdout.is_empty(),
+                "{all:?} printed {:?}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+    let tenants = k.json(&["tenant", "list"]);
+    assert_eq!(
+        tenants.as_array().map(Vec::len),
+        Some(1),
+        "failed commands created nothing"
+    );
+    assert_eq!(k.json(&["credential", "list", "acme"]), serde_json::json!([]));
+}

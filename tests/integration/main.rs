@@ -1,0 +1,17 @@
+//! kiroku's integration tests: one binary, one module per area. Each test starts its
+//! own in-process server on fresh SQLite data, or (`durability`, `cli`) runs the real
+//! binary on a temporary data folder.
+
+mod attachments;
+mod auth;
+mod bad_input;
+mod cli;
+mod data;
+mod documents;
+mod durability;
+mod isolation;
+mod meta;
+mod process;
+mod queries;
+mod statements;
+mod support;

@@ -1,0 +1,189 @@
+//! Runs the real `kiroku` binary on a temporary data folder: CLI commands, and `serve`
+//! as a child process whose port is read from its log. Every wait is bounded.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::Cred;
+
+/// Longest a CLI command or a server start may take.
+const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A data folder and the binary that manages it.
+pub struct Kiroku {
+    pub dir: tempfile::TempDir,
+}
+
+impl Kiroku {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    /// `kiroku --data-dir D <args>`, isolated from any KIROKU_* variables around the test.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiroku"));
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("KIROKU_")) {
+            cmd.env_remove(k);
+        }
+        cmd.env("NO_COLOR", "1")
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        let child = self
+            .command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn kiroku");
+        wait_output(child, args)
+    }
+
+    /// Runs a command that must succeed and returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "kiroku {args:?} failed ({}): {stderr}",
+            out.status
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs a `--json` command that must succeed and parses its output.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("kiroku {args:?}: not JSON ({e}): {out}"))
+    }
+
+    /// Creates a credential with the CLI.
+    pub fn credential(&self, tenant: &str) -> Cred {
+        let v = self.json(&["credential", "create", tenant]);
+        Cred {
+            key: v["key"].as_str().expect("key").to_owned(),
+            secret: v["secret"].as_str().expect("secret").to_owned(),
+        }
+    }
+
+    /// Starts `kiroku serve` on ephemeral ports and waits until it has bound them.
+    pub fn serve(&self) -> Server {
+        let args = ["serve", "--listen", "127.0.0.1:0", "--content-listen", "127.0.0.1:0"];
+        let mut child = self
+            .command(&args)
+            .env("KIROKU_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn kiroku serve");
+        let stderr = child.stderr.take().expect("stderr pipe");
+        let (tx, rx) = mpsc::channel();
+        // Keeps draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let addr = wait_for_addr(&rx).unwrap_or_else(|log| {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kiroku serve did not report its address; log:\n{log}")
+        });
+        Server { child, addr }
+    }
+}
+
+fn wait_output(mut child: Child, args: &[&str]) -> Output {
+    let deadline = Instant::now() + PROCESS_TIMEOUT;
+    loop {
+        if child.try_wait().expect("poll child").is_some() {
+            return child.wait_with_output().expect("collect output");
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kiroku {args:?} did not finish within {PROCESS_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Reads log lines until one names `app=ADDR`; on failure returns the log so far.
+fn wait_for_addr(rx: &mpsc::Receiver<String>) -> Result<SocketAddr, String> {
+    let deadline = Instant::now() + PROCESS_TIMEOUT;
+    let mut log = String::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let Ok(line) = rx.recv_timeout(left) else { break };
+        let line = strip_ansi(&line);
+        log.push_str(&line);
+        log.push('\n');
+        let addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("app="))
+            .and_then(|a| a.parse().ok());
+        if let Some(addr) = addr {
+            return Ok(addr);
+        }
+    }
+    Err(log)
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI sequences end with a letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A running `kiroku serve`; killed with SIGKILL when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// `kill -9`: no graceful shutdown, no chance to flush anything.
+    pub fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

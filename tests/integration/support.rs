@@ -1,0 +1,305 @@
+//! The test harness: an in-process kiroku on two ephemeral ports backed by SQLite in a
+//! temporary folder, tenants and credentials created through the store traits, and a
+//! small HTTP client.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode};
+use base64::Engine as _;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use kiroku::lrs::XapiVersion;
+use kiroku::server::{AppState, ServerConfig};
+use kiroku::store::sqlite::SqliteStore;
+use kiroku::store::{CredentialStore, TenantStore};
+use kiroku::tenant::{NewTenant, Scope, ScopeSet, TenantId, TenantName, issue};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// Body limit of a default test server.
+pub const DEFAULT_LIMIT: usize = 4 * 1024 * 1024;
+/// Longest any single request may take before the test fails.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The xAPI version header sent unless a test says otherwise.
+pub const VERSION: &str = "2.0.0";
+
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+pub fn http_client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build(HttpConnector::new())
+}
+
+/// Configures a [`TestApp`] before it starts.
+#[derive(Debug)]
+pub struct Builder {
+    body_limit: usize,
+}
+
+impl Builder {
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    pub async fn start(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let store = SqliteStore::open(dir.path()).expect("open the SQLite store");
+        let app = TcpListener::bind("127.0.0.1:0").await.expect("bind the app port");
+        let content = TcpListener::bind("127.0.0.1:0").await.expect("bind the content port");
+        let addr = app.local_addr().expect("app address");
+        let content_addr = content.local_addr().expect("content address");
+        let state = AppState {
+            store: Arc::new(store.clone()),
+            config: Arc::new(ServerConfig::new(&format!("http://{addr}"), self.body_limit)),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(kiroku::serve(app, content, state, async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            addr,
+            content_addr,
+            store,
+            client: http_client(),
+            _stop: stop,
+            _dir: dir,
+        }
+    }
+}
+
+/// A running server; it stops when dropped.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub content_addr: SocketAddr,
+    /// The same store the server uses, for setup and out-of-band changes.
+    pub store: SqliteStore,
+    client: HttpClient,
+    _stop: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: String,
+}
+
+/// A credential's key and secret.
+#[derive(Debug, Clone)]
+pub struct Cred {
+    pub key: String,
+    pub secret: String,
+}
+
+impl Cred {
+    pub fn basic(&self) -> String {
+        basic(&self.key, &self.secret)
+    }
+}
+
+pub fn basic(user: &str, password: &str) -> String {
+    let raw = format!("{user}:{password}");
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+}
+
+impl TestApp {
+    pub fn builder() -> Builder {
+        Builder {
+            body_limit: DEFAULT_LIMIT,
+        }
+    }
+
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    pub async fn tenant(&self, name: &str) -> Tenant {
+        self.tenant_with_version(name, XapiVersion::V200).await
+    }
+
+    pub async fn tenant_with_version(&self, name: &str, xapi_version: XapiVersion) -> Tenant {
+        let new = NewTenant {
+            name: TenantName::parse(name).expect("tenant name"),
+            xapi_version,
+        };
+        let t = self.store.create_tenant(new).await.expect("create tenant");
+        Tenant {
+            id: t.id,
+            name: name.to_owned(),
+        }
+    }
+
+    pub async fn credential(&self, tenant: &Tenant, scopes: &[Scope]) -> Cred {
+        let issued = issue(ScopeSet::new(scopes.to_vec()), format!("test {}", tenant.name));
+        let c = self
+            .store
+            .create_credential(tenant.id, issued.new)
+            .await
+            .expect("create credential");
+        Cred {
+            key: c.key,
+            secret: issued.secret,
+        }
+    }
+
+    /// A new tenant with one credential holding the `all` scope.
+    pub async fn tenant_cred(&self, name: &str) -> Cred {
+        let t = self.tenant(name).await;
+        self.credential(&t, &[Scope::All]).await
+    }
+
+    pub async fn revoke(&self, tenant: &Tenant, cred: &Cred) {
+        let done = self
+            .store
+            .revoke_credential(tenant.id, &cred.key)
+            .await
+            .expect("revoke");
+        assert!(done, "credential {} was not active", cred.key);
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("http://{}{path_and_query}", self.addr)
+    }
+
+    /// A request with the default version header and no credentials.
+    pub fn req(&self, method: Method, path_and_query: &str) -> Req<'_> {
+        Req::new(&self.client, method, self.url(path_and_query))
+    }
+
+    pub fn get(&self, path: &str) -> Req<'_> {
+        self.req(Method::GET, path)
+    }
+
+    pub fn put(&self, path: &str) -> Req<'_> {
+        self.req(Method::PUT, path)
+    }
+
+    pub fn post(&self, path: &str) -> Req<'_> {
+        self.req(Method::POST, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Req<'_> {
+        self.req(Method::DELETE, path)
+    }
+}
+
+/// A request being built.
+pub struct Req<'a> {
+    client: &'a HttpClient,
+    method: Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl<'a> Req<'a> {
+    /// A request to any URL, with the default version header.
+    pub fn new(client: &'a HttpClient, method: Method, url: String) -> Self {
+        Req {
+            client,
+            method,
+            url,
+            headers: vec![("x-experience-api-version".into(), VERSION.into())],
+            body: Vec::new(),
+        }
+    }
+
+    /// Sets a header, replacing an earlier value of the same name.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self = self.without(name);
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    pub fn without(mut self, name: &str) -> Self {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self
+    }
+
+    pub fn auth(self, c: &Cred) -> Self {
+        self.header("authorization", &c.basic())
+    }
+
+    pub fn version(self, v: &str) -> Self {
+        self.header("x-experience-api-version", v)
+    }
+
+    pub fn json(self, v: &Value) -> Self {
+        self.body("application/json", v.to_string().into_bytes())
+    }
+
+    pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self.header("content-type", content_type)
+    }
+
+    /// A body sent without any Content-Type header.
+    pub fn raw_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    pub async fn send(self) -> Resp {
+        let what = format!("{} {}", self.method, self.url);
+        tokio::time::timeout(REQUEST_TIMEOUT, self.send_inner())
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no response within {REQUEST_TIMEOUT:?}"))
+    }
+
+    async fn send_inner(self) -> Resp {
+        let mut b = hyper::Request::builder().method(self.method.clone()).uri(&self.url);
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        let req = b.body(Full::new(Bytes::from(self.body))).expect("valid request");
+        let resp = self
+            .client
+            .request(req)
+            .await
+            .unwrap_or_else(|e| panic!("{} {}: {e:?}", self.method, self.url));
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.into_body().collect().await.expect("response body").to_bytes();
+        Resp { status, headers, body }
+    }
+}
+
+/// A complete response.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text());
+        self
+    }
+
+    /// The message of a kiroku error body.
+    pub fn message(&self) -> String {
+        self.json()["error"]["message"].as_str().unwrap_or_default().to_owned()
+    }
+}
