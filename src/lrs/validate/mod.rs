@@ -328,3 +328,6 @@ fn check_attachments(v: &Value, p: &Path) -> Result<(), String> {
 
 /// Re-export for sibling modules.
 pub(crate) type JsonMap = Map<String, Value>;
+
+#[cfg(test)]
+mod tests;
