@@ -6,9 +6,13 @@ pub mod error;
 pub mod xapi;
 
 use axum::Router;
-use axum::http::{HeaderName, Method};
+use axum::body::Body;
+use axum::http::{HeaderName, Method, Request};
 use axum::routing::{any, get};
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::server::AppState;
 
@@ -22,7 +26,18 @@ pub fn app(state: AppState) -> Router {
         .route("/xapi/{*rest}", any(xapi::handle))
         .route("/healthz", get(|| async { "ok" }))
         .layer(cors())
+        .layer(request_log())
         .with_state(state)
+}
+
+/// One span per request with the method and the path only: query strings carry agent
+/// JSON with e-mail addresses, and headers carry credentials, so neither is logged.
+fn request_log() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request<Body>) -> tracing::Span + Clone> {
+    TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<Body>| {
+            tracing::info_span!("request", http.method = %req.method(), http.path = %req.uri().path())
+        })
+        .on_response(DefaultOnResponse::new().level(Level::DEBUG))
 }
 
 /// The content origin, where package files and the player will be served. Until then it
