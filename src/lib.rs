@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod http;
 pub mod lrs;
+pub mod package;
 pub mod server;
 pub mod store;
 pub mod tenant;

@@ -1,0 +1,139 @@
+//! Every reason a package is refused, one variant each. The HTTP edge maps each to 400,
+//! 413 or 422 through `PackageError::class`; `rule` is the stable machine-readable name.
+
+/// Where in an XML file a problem is (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct XmlPos {
+    pub line: u64,
+    pub column: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackageError {
+    // The upload and the zip container (400 unless a size limit: 413).
+    #[error("the upload is larger than the limit of {limit} bytes")]
+    UploadTooLarge { limit: u64 },
+    #[error("the upload is not a readable zip file: {0}")]
+    NotAZip(String),
+    #[error("the package has more than {limit} entries")]
+    TooManyEntries { limit: u64 },
+    #[error("{file}: unpacks to more than the per-file limit of {limit} bytes")]
+    EntryTooLarge { file: String, limit: u64 },
+    #[error("the package unpacks to more than the limit of {limit} bytes")]
+    TotalTooLarge { limit: u64 },
+    #[error("{file}: compression ratio above the limit of {limit}:1 (a zip bomb?)")]
+    CompressionRatio { file: String, limit: u64 },
+    #[error("{file}: path is not allowed ({reason})")]
+    UnsafePath { file: String, reason: &'static str },
+    #[error("{file}: symbolic links are not allowed")]
+    Symlink { file: String },
+    #[error("{file}: the name occurs more than once")]
+    DuplicateEntry { file: String },
+    #[error("{file}: encrypted entries are not allowed")]
+    Encrypted { file: String },
+    #[error("{file}: unsupported compression method")]
+    UnsupportedCompression { file: String },
+    #[error("{file}: damaged entry: {message}")]
+    DamagedEntry { file: String, message: String },
+
+    // The manifest (422; an oversized XML file is 413).
+    #[error("no manifest: the package has no imsmanifest.xml, cmi5.xml or tincan.xml")]
+    NoManifest,
+    #[error("more than one manifest: {}", files.join(", "))]
+    AmbiguousManifest { files: Vec<String> },
+    #[error("{file}: larger than the XML limit of {limit} bytes")]
+    XmlTooLarge { file: String, limit: u64 },
+    #[error("{file}:{}:{}: DTDs and entity declarations are not allowed", pos.line, pos.column)]
+    XmlDtd { file: String, pos: XmlPos },
+    #[error("{file}:{}:{}: malformed XML: {message}", pos.line, pos.column)]
+    XmlMalformed { file: String, pos: XmlPos, message: String },
+    #[error("{file}:{}:{}: elements nested deeper than {limit}", pos.line, pos.column)]
+    XmlTooDeep { file: String, pos: XmlPos, limit: u64 },
+    #[error("{file}: unknown schema version {version:?}")]
+    UnknownSchemaVersion { file: String, version: String },
+    #[error("{file}:{}:{}: {message}", pos.line, pos.column)]
+    InvalidManifest { file: String, pos: XmlPos, message: String },
+    #[error("{file}:{}:{}: item {item:?} refers to resource {identifierref:?}, which does not exist", pos.line, pos.column)]
+    DanglingReference { file: String, pos: XmlPos, item: String, identifierref: String },
+    #[error("{file}: launch file {href:?} is not in the package")]
+    MissingLaunchFile { file: String, href: String },
+    #[error("the package has nothing to launch")]
+    NothingToLaunch,
+}
+
+/// How an error is answered over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// 400: the upload is not an acceptable zip.
+    BadRequest,
+    /// 413: a size limit.
+    TooLarge,
+    /// 422: a well-formed zip whose content is not a valid package.
+    Unprocessable,
+}
+
+impl PackageError {
+    /// Stable, machine-readable name of the rule that was broken.
+    pub fn rule(&self) -> &'static str {
+        use PackageError::*;
+        match self {
+            UploadTooLarge { .. } => "upload_too_large",
+            NotAZip(_) => "not_a_zip",
+            TooManyEntries { .. } => "too_many_entries",
+            EntryTooLarge { .. } => "entry_too_large",
+            TotalTooLarge { .. } => "total_too_large",
+            CompressionRatio { .. } => "compression_ratio",
+            UnsafePath { .. } => "unsafe_path",
+            Symlink { .. } => "symlink",
+            DuplicateEntry { .. } => "duplicate_entry",
+            Encrypted { .. } => "encrypted_entry",
+            UnsupportedCompression { .. } => "unsupported_compression",
+            DamagedEntry { .. } => "damaged_entry",
+            NoManifest => "no_manifest",
+            AmbiguousManifest { .. } => "ambiguous_manifest",
+            XmlTooLarge { .. } => "xml_too_large",
+            XmlDtd { .. } => "xml_dtd",
+            XmlMalformed { .. } => "xml_malformed",
+            XmlTooDeep { .. } => "xml_too_deep",
+            UnknownSchemaVersion { .. } => "unknown_schema_version",
+            InvalidManifest { .. } => "invalid_manifest",
+            DanglingReference { .. } => "dangling_reference",
+            MissingLaunchFile { .. } => "missing_launch_file",
+            NothingToLaunch => "nothing_to_launch",
+        }
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        use PackageError::*;
+        match self {
+            UploadTooLarge { .. } | TooManyEntries { .. } | EntryTooLarge { .. } | TotalTooLarge { .. }
+            | CompressionRatio { .. } | XmlTooLarge { .. } => ErrorClass::TooLarge,
+            NotAZip(_) | UnsafePath { .. } | Symlink { .. } | DuplicateEntry { .. } | Encrypted { .. }
+            | UnsupportedCompression { .. } | DamagedEntry { .. } => ErrorClass::BadRequest,
+            _ => ErrorClass::Unprocessable,
+        }
+    }
+
+    /// The file inside the package the error is about, when there is one.
+    pub fn file(&self) -> Option<&str> {
+        use PackageError::*;
+        match self {
+            EntryTooLarge { file, .. } | CompressionRatio { file, .. } | UnsafePath { file, .. } | Symlink { file }
+            | DuplicateEntry { file } | Encrypted { file } | UnsupportedCompression { file }
+            | DamagedEntry { file, .. } | XmlTooLarge { file, .. } | XmlDtd { file, .. } | XmlMalformed { file, .. }
+            | XmlTooDeep { file, .. } | UnknownSchemaVersion { file, .. } | InvalidManifest { file, .. }
+            | DanglingReference { file, .. } | MissingLaunchFile { file, .. } => Some(file),
+            _ => None,
+        }
+    }
+
+    /// Line and column in the XML file, when the error is about a place in one.
+    pub fn position(&self) -> Option<XmlPos> {
+        use PackageError::*;
+        match self {
+            XmlDtd { pos, .. } | XmlMalformed { pos, .. } | XmlTooDeep { pos, .. } | InvalidManifest { pos, .. }
+            | DanglingReference { pos, .. } => Some(*pos),
+            _ => None,
+        }
+    }
+}

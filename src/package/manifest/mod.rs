@@ -1,0 +1,1 @@
+//! Manifest parsers (work in progress).

@@ -1,0 +1,11 @@
+//! Content packages: the limits and errors of intake, the course model every kind is
+//! parsed into (SCORM 1.2, SCORM 2004, cmi5, xAPI/tincan), and the manifest parsers.
+//! Knows nothing of HTTP or SQL.
+
+mod error;
+mod limits;
+pub mod manifest;
+pub mod model;
+
+pub use error::{ErrorClass, PackageError, XmlPos};
+pub use limits::PackageLimits;

@@ -1,0 +1,1 @@
+//! The course model (work in progress).
