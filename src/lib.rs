@@ -2,9 +2,12 @@
 //!
 //! The crate is split by domain; see `ARCHITECTURE.md` for the map.
 
+pub mod blob;
 pub mod cli;
 pub mod clock;
 pub mod http;
+pub mod id;
+pub mod launch;
 pub mod lrs;
 pub mod package;
 pub mod server;

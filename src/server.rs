@@ -2,12 +2,16 @@
 //! graceful shutdown.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
-use crate::store::Store;
+use crate::blob::BlobStore;
+use crate::launch::GrantKey;
+use crate::package::PackageLimits;
+use crate::store::{Store, StoreResult};
 
 /// Settings the HTTP layer needs.
 #[derive(Debug, Clone)]
@@ -16,8 +20,15 @@ pub struct ServerConfig {
     pub public_url: String,
     /// The path of the xAPI endpoint as clients see it (public URL path + `/xapi`).
     pub xapi_path: String,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted by the xAPI endpoint, in bytes.
     pub body_limit: usize,
+    /// Base URL of the content origin, without a trailing slash.
+    pub content_url: String,
+    /// Where uploads are spooled and packages staged (same file system as local blobs).
+    pub work_dir: PathBuf,
+    pub package_limits: PackageLimits,
+    /// How long a launch link stays valid, seconds.
+    pub launch_ttl_secs: u64,
 }
 
 impl ServerConfig {
@@ -29,8 +40,12 @@ impl ServerConfig {
             .unwrap_or_default();
         Self {
             xapi_path: format!("{path}{}", crate::http::XAPI_PREFIX),
+            content_url: public_url.clone(),
             public_url,
             body_limit,
+            work_dir: std::env::temp_dir().join("kiroku-work"),
+            package_limits: PackageLimits::default(),
+            launch_ttl_secs: 8 * 3600,
         }
     }
 
@@ -43,7 +58,17 @@ impl ServerConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    /// Signs and checks launch grants; the key lives in the store, shared by all servers.
+    pub grants: GrantKey,
     pub config: Arc<ServerConfig>,
+}
+
+impl AppState {
+    pub async fn new(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>, config: ServerConfig) -> StoreResult<Self> {
+        let grants = GrantKey::new(store.server_secret("launch-grant").await?);
+        Ok(Self { store, blobs, grants, config: Arc::new(config) })
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -1,5 +1,6 @@
 //! What each command does.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -46,7 +47,8 @@ async fn dispatch(cli: Cli) -> CmdResult {
         .map_err(|e| format!("cannot open the data folder {}: {e}", cli.data_dir.display()))?;
     let out = Output { json: cli.json };
     match cli.command {
-        Command::Serve(args) => serve(store, args, cli.public_url).await,
+        Command::Serve(args) => serve(store, &cli.data_dir, args, cli.public_url).await,
+        Command::Import(args) => super::import::run(store, &cli.data_dir, args, out.json).await,
         Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
             let name = TenantName::parse(&name)?;
             let xapi_version = XapiVersion::parse_setting(&xapi_version)?;
@@ -133,7 +135,7 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
     }
 }
 
-async fn serve(store: SqliteStore, args: ServeArgs, public_url: Option<String>) -> CmdResult {
+async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url: Option<String>) -> CmdResult {
     let app = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -145,12 +147,16 @@ async fn serve(store: SqliteStore, args: ServeArgs, public_url: Option<String>) 
         content.local_addr().map_err(|e| e.to_string())?,
     );
     let public = public_url.unwrap_or_else(|| format!("http://{app_addr}"));
-    let config = ServerConfig::new(&public, args.body_limit);
+    let mut config = ServerConfig::new(&public, args.body_limit);
+    config.content_url = args
+        .content_public_url
+        .map_or_else(|| format!("http://{content_addr}"), |u| u.trim_end_matches('/').to_owned());
+    config.work_dir = super::import::work_dir(data_dir);
+    config.package_limits = args.limits.limits();
+    config.launch_ttl_secs = args.launch_ttl;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
-    let state = AppState {
-        store: Arc::new(store),
-        config: Arc::new(config),
-    };
+    let blobs = super::import::blobs(data_dir)?;
+    let state = AppState::new(Arc::new(store), Arc::new(blobs), config).await.map_err(|e| e.to_string())?;
     crate::server::serve(app, content, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())

@@ -2,11 +2,14 @@
 //! the commands that run on it.
 
 mod commands;
+mod import;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::package::PackageLimits;
 
 pub use commands::run;
 
@@ -40,6 +43,55 @@ pub enum Command {
     /// Manage a tenant's LRS credentials.
     #[command(subcommand)]
     Credential(CredentialCommand),
+    /// Import a content package (zip) for a tenant.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Tenant name.
+    pub tenant: String,
+    /// The package: a zip file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits every package upload is held to.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Largest upload (the zip itself), bytes.
+    #[arg(long, env = "KIROKU_MAX_UPLOAD_BYTES", default_value_t = PackageLimits::default().max_upload_bytes)]
+    pub max_upload_bytes: u64,
+    /// Most entries in a zip.
+    #[arg(long, env = "KIROKU_MAX_ENTRIES", default_value_t = PackageLimits::default().max_entries)]
+    pub max_entries: u64,
+    /// Largest unpacked file, bytes.
+    #[arg(long, env = "KIROKU_MAX_FILE_BYTES", default_value_t = PackageLimits::default().max_file_bytes)]
+    pub max_file_bytes: u64,
+    /// Largest unpacked package, bytes.
+    #[arg(long, env = "KIROKU_MAX_TOTAL_BYTES", default_value_t = PackageLimits::default().max_total_bytes)]
+    pub max_total_bytes: u64,
+    /// Highest unpacked:packed ratio of one entry.
+    #[arg(long, env = "KIROKU_MAX_RATIO", default_value_t = PackageLimits::default().max_ratio)]
+    pub max_ratio: u64,
+    /// Largest manifest, bytes.
+    #[arg(long, env = "KIROKU_MAX_XML_BYTES", default_value_t = PackageLimits::default().max_xml_bytes)]
+    pub max_xml_bytes: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> PackageLimits {
+        PackageLimits {
+            max_upload_bytes: self.max_upload_bytes,
+            max_entries: self.max_entries,
+            max_file_bytes: self.max_file_bytes,
+            max_total_bytes: self.max_total_bytes,
+            max_ratio: self.max_ratio,
+            max_xml_bytes: self.max_xml_bytes,
+            ..PackageLimits::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -50,9 +102,18 @@ pub struct ServeArgs {
     /// Address of the content origin (package files, player).
     #[arg(long, env = "KIROKU_CONTENT_LISTEN", default_value = "127.0.0.1:8081")]
     pub content_listen: SocketAddr,
-    /// Largest request body accepted, in bytes.
+    /// Largest xAPI request body accepted, in bytes.
     #[arg(long, env = "KIROKU_BODY_LIMIT", default_value_t = 32 * 1024 * 1024)]
     pub body_limit: usize,
+    /// Base URL learners' browsers use to reach the content origin (default:
+    /// http://<content listen address>).
+    #[arg(long, env = "KIROKU_CONTENT_PUBLIC_URL")]
+    pub content_public_url: Option<String>,
+    /// How long a launch link stays valid, seconds.
+    #[arg(long, env = "KIROKU_LAUNCH_TTL", default_value_t = 8 * 3600)]
+    pub launch_ttl: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,8 +136,9 @@ pub enum CredentialCommand {
     Create {
         /// Tenant name.
         tenant: String,
-        /// xAPI scope (repeatable): statements/write, statements/read, statements/read/mine,
-        /// all/read, all, state, profile, define. Default: all.
+
+        /// Scope (repeatable): statements/write, statements/read, statements/read/mine, all/read,
+        /// all, state, profile, define (xAPI), or admin (the tenant admin API). Default: all.
         #[arg(long = "scope", env = "KIROKU_SCOPE", value_delimiter = ',')]
         scopes: Vec<String>,
         /// A label shown as the authority's name.

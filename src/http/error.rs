@@ -6,11 +6,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::lrs::LrsError;
+use crate::package::import::ImportError;
+use crate::package::{ErrorClass, PackageError};
 use crate::store::StoreError;
 
 #[derive(Debug)]
 pub enum ApiError {
     Lrs(LrsError),
+    /// A refused package upload: the body names the rule, the file and the position.
+    Package(PackageError),
     /// Missing or wrong credentials (401, with a Basic challenge).
     Unauthorized(String),
     /// Logged once here; the client sees a generic message.
@@ -42,6 +46,11 @@ impl ApiError {
             Self::Lrs(LrsError::Conflict(_)) => StatusCode::CONFLICT,
             Self::Lrs(LrsError::PreconditionFailed(_)) => StatusCode::PRECONDITION_FAILED,
             Self::Lrs(LrsError::TooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Package(p) => match p.class() {
+                ErrorClass::BadRequest => StatusCode::BAD_REQUEST,
+                ErrorClass::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorClass::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            },
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -51,8 +60,12 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if let Self::Package(p) = &self {
+            return (status, Json(package_error_body(status, p))).into_response();
+        }
         let message = match &self {
             Self::Lrs(e) => e.to_string(),
+            Self::Package(e) => e.to_string(),
             Self::Unauthorized(m) => m.clone(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
@@ -72,4 +85,32 @@ impl IntoResponse for ApiError {
         }
         resp
     }
+}
+
+impl From<PackageError> for ApiError {
+    fn from(e: PackageError) -> Self {
+        Self::Package(e)
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Package(p) => Self::Package(p),
+            ImportError::Store(s) => s.into(),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+fn package_error_body(status: StatusCode, p: &PackageError) -> serde_json::Value {
+    let mut e = json!({ "code": status.as_u16(), "rule": p.rule(), "message": p.to_string() });
+    if let Some(f) = p.file() {
+        e["file"] = json!(f);
+    }
+    if let Some(pos) = p.position() {
+        e["line"] = json!(pos.line);
+        e["column"] = json!(pos.column);
+    }
+    json!({ "error": e })
 }

@@ -1,7 +1,9 @@
 //! HTTP edge: routers for the app origin and the content origin, authentication,
 //! error mapping. Handlers decode, call the domain or the store, and map the result.
 
+mod api;
 pub mod auth;
+pub mod content;
 pub mod error;
 pub mod xapi;
 
@@ -25,6 +27,7 @@ pub fn app(state: AppState) -> Router {
         .route("/xapi", any(xapi::handle))
         .route("/xapi/{*rest}", any(xapi::handle))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(api::routes())
         .layer(cors())
         .layer(request_log())
         .with_state(state)
@@ -40,11 +43,13 @@ fn request_log() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn
         .on_response(DefaultOnResponse::new().level(Level::DEBUG))
 }
 
-/// The content origin, where package files and the player will be served. Until then it
-/// only answers health checks, so nothing of the app origin is reachable from it.
+/// The content origin: package files (and later the player and the API bridge). Nothing
+/// of the app origin (xAPI, admin API) is reachable from it.
 pub fn content_app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .merge(content::routes())
+        .layer(request_log())
         .with_state(state)
 }
 

@@ -133,9 +133,9 @@ fn parse_time(t: &str) -> Option<chrono::NaiveTime> {
 pub fn utc_timestamp(t: &DateTime<FixedOffset>) -> String {
     let utc = t.with_timezone(&chrono::Utc);
     let nanos = utc.timestamp_subsec_nanos();
-    let fmt = if nanos % 1_000_000 == 0 {
+    let fmt = if nanos.is_multiple_of(1_000_000) {
         chrono::SecondsFormat::Millis
-    } else if nanos % 1_000 == 0 {
+    } else if nanos.is_multiple_of(1_000) {
         chrono::SecondsFormat::Micros
     } else {
         chrono::SecondsFormat::Nanos

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use super::agent::{ifi_key, keys_with_members};
 use super::validate::{Rules, validate_statement};
 use super::{LrsError, VOIDED_VERB, XapiVersion, formats};
+pub use crate::id::new_uuid;
 
 /// What a query can filter on. Each statement is indexed under a list of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,25 +68,6 @@ pub struct Storer {
     pub version: XapiVersion,
 }
 
-/// A new statement id: a version 7 UUID (milliseconds first, then random bits), so ids
-/// the LRS assigns arrive in order and index inserts stay local.
-pub fn new_uuid() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("the operating system's random source failed");
-    let ms = u64::try_from(crate::clock::now_ms()).unwrap_or(0);
-    b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
-    b[6] = (b[6] & 0x0f) | 0x70;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
 
 /// Validates and prepares one statement. `id` is a PUT's `statementId`, which must match
 /// any `id` in the body.
@@ -158,11 +140,10 @@ pub fn prepare(stmt: Value, storer: &Storer, put_id: Option<&str>) -> Result<Pre
 /// Canonical shapes the LRS stores: context activities as arrays, timestamps in UTC
 /// with at least millisecond precision. Applied to SubStatements too.
 fn normalize(map: &mut Map<String, Value>) {
-    if let Some(Value::String(ts)) = map.get_mut("timestamp") {
-        if let Some(t) = formats::parse_timestamp(ts, false) {
+    if let Some(Value::String(ts)) = map.get_mut("timestamp")
+        && let Some(t) = formats::parse_timestamp(ts, false) {
             *ts = formats::utc_timestamp(&t);
         }
-    }
     if let Some(Value::Object(ca)) = map.get_mut("context").and_then(|c| c.get_mut("contextActivities")) {
         for v in ca.values_mut() {
             if v.is_object() {
@@ -170,11 +151,10 @@ fn normalize(map: &mut Map<String, Value>) {
             }
         }
     }
-    if let Some(Value::Object(sub)) = map.get_mut("object") {
-        if sub.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
+    if let Some(Value::Object(sub)) = map.get_mut("object")
+        && sub.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
             normalize(sub);
         }
-    }
 }
 
 fn statement_ref_target(map: &Map<String, Value>) -> Option<String> {

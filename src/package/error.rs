@@ -49,6 +49,8 @@ pub enum PackageError {
     XmlMalformed { file: String, pos: XmlPos, message: String },
     #[error("{file}:{}:{}: elements nested deeper than {limit}", pos.line, pos.column)]
     XmlTooDeep { file: String, pos: XmlPos, limit: u64 },
+    #[error("{file}:{}:{}: more than {limit} elements", pos.line, pos.column)]
+    XmlTooManyElements { file: String, pos: XmlPos, limit: u64 },
     #[error("{file}: unknown schema version {version:?}")]
     UnknownSchemaVersion { file: String, version: String },
     #[error("{file}:{}:{}: {message}", pos.line, pos.column)]
@@ -95,6 +97,7 @@ impl PackageError {
             XmlDtd { .. } => "xml_dtd",
             XmlMalformed { .. } => "xml_malformed",
             XmlTooDeep { .. } => "xml_too_deep",
+            XmlTooManyElements { .. } => "xml_too_many_elements",
             UnknownSchemaVersion { .. } => "unknown_schema_version",
             InvalidManifest { .. } => "invalid_manifest",
             DanglingReference { .. } => "dangling_reference",
@@ -107,7 +110,7 @@ impl PackageError {
         use PackageError::*;
         match self {
             UploadTooLarge { .. } | TooManyEntries { .. } | EntryTooLarge { .. } | TotalTooLarge { .. }
-            | CompressionRatio { .. } | XmlTooLarge { .. } => ErrorClass::TooLarge,
+            | CompressionRatio { .. } | XmlTooLarge { .. } | XmlTooManyElements { .. } => ErrorClass::TooLarge,
             NotAZip(_) | UnsafePath { .. } | Symlink { .. } | DuplicateEntry { .. } | Encrypted { .. }
             | UnsupportedCompression { .. } | DamagedEntry { .. } => ErrorClass::BadRequest,
             _ => ErrorClass::Unprocessable,
@@ -121,8 +124,9 @@ impl PackageError {
             EntryTooLarge { file, .. } | CompressionRatio { file, .. } | UnsafePath { file, .. } | Symlink { file }
             | DuplicateEntry { file } | Encrypted { file } | UnsupportedCompression { file }
             | DamagedEntry { file, .. } | XmlTooLarge { file, .. } | XmlDtd { file, .. } | XmlMalformed { file, .. }
-            | XmlTooDeep { file, .. } | UnknownSchemaVersion { file, .. } | InvalidManifest { file, .. }
-            | DanglingReference { file, .. } | MissingLaunchFile { file, .. } => Some(file),
+            | XmlTooDeep { file, .. } | XmlTooManyElements { file, .. } | UnknownSchemaVersion { file, .. }
+            | InvalidManifest { file, .. } | DanglingReference { file, .. }
+            | MissingLaunchFile { file, .. } => Some(file),
             _ => None,
         }
     }
@@ -131,8 +135,8 @@ impl PackageError {
     pub fn position(&self) -> Option<XmlPos> {
         use PackageError::*;
         match self {
-            XmlDtd { pos, .. } | XmlMalformed { pos, .. } | XmlTooDeep { pos, .. } | InvalidManifest { pos, .. }
-            | DanglingReference { pos, .. } => Some(*pos),
+            XmlDtd { pos, .. } | XmlMalformed { pos, .. } | XmlTooDeep { pos, .. } | XmlTooManyElements { pos, .. }
+            | InvalidManifest { pos, .. } | DanglingReference { pos, .. } => Some(*pos),
             _ => None,
         }
     }

@@ -3,9 +3,12 @@
 //! Knows nothing of HTTP or SQL.
 
 mod error;
+pub mod import;
+pub mod intake;
 mod limits;
 pub mod manifest;
 pub mod model;
+pub mod path;
 
 pub use error::{ErrorClass, PackageError, XmlPos};
 pub use limits::PackageLimits;

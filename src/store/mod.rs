@@ -120,7 +120,70 @@ pub trait DocumentStore: Send + Sync {
     async fn delete_documents(&self, tenant: TenantId, scope: DocScope) -> StoreResult<()>;
 }
 
-/// Everything kiroku stores.
-pub trait Store: TenantStore + CredentialStore + StatementStore + DocumentStore {}
+/// A file of a package version, by path.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PackageFile {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
 
-impl<T: TenantStore + CredentialStore + StatementStore + DocumentStore> Store for T {}
+/// What an import stores: one immutable version of a package.
+#[derive(Debug, Clone)]
+pub struct NewPackageVersion {
+    /// The course's own identifier (manifest identifier, cmi5 course id…): an upload with
+    /// an identifier the tenant has already becomes the next version of that package.
+    pub identifier: String,
+    pub kind: String,
+    pub edition: Option<String>,
+    pub title: String,
+    /// The course model as JSON.
+    pub course: String,
+    pub files: Vec<PackageFile>,
+}
+
+/// One stored package version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageVersion {
+    pub package_id: String,
+    pub version: u32,
+    pub identifier: String,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    pub title: String,
+    pub total_bytes: u64,
+    pub file_count: u64,
+    pub created_ms: i64,
+}
+
+#[async_trait]
+pub trait PackageStore: Send + Sync {
+    async fn create_package_version(&self, tenant: TenantId, new: NewPackageVersion) -> StoreResult<PackageVersion>;
+    /// The newest version of each package.
+    async fn list_packages(&self, tenant: TenantId) -> StoreResult<Vec<PackageVersion>>;
+    /// Every version of one package, oldest first (empty when the tenant has no such package).
+    async fn package_versions(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<PackageVersion>>;
+    /// A version's course model as JSON.
+    async fn package_course(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Option<String>>;
+    async fn package_file(&self, tenant: TenantId, package_id: &str, version: u32, path: &str) -> StoreResult<Option<PackageFile>>;
+    /// Deletes a package with all its versions; returns the content hashes no package of any
+    /// tenant uses any more, for the caller to remove from blob storage.
+    async fn delete_package(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<String>>;
+    /// Unpacked bytes of the distinct files the tenant's packages use.
+    async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64>;
+    /// Whether any package of any tenant uses this content hash.
+    async fn blob_in_use(&self, sha256: &str) -> StoreResult<bool>;
+}
+
+/// Secrets the servers share (the launch-grant signing key), created on first use.
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    async fn server_secret(&self, name: &str) -> StoreResult<[u8; 32]>;
+}
+
+/// Everything kiroku stores.
+pub trait Store: TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + SecretStore {}
+
+impl<T: TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + SecretStore> Store for T {}

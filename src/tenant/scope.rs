@@ -13,9 +13,11 @@ pub enum Scope {
     State,
     Profile,
     Define,
+    /// The tenant admin API (packages, learners, launches); not an xAPI scope.
+    Admin,
 }
 
-const NAMES: [(Scope, &str); 8] = [
+const NAMES: [(Scope, &str); 9] = [
     (Scope::StatementsWrite, "statements/write"),
     (Scope::StatementsRead, "statements/read"),
     (Scope::StatementsReadMine, "statements/read/mine"),
@@ -24,6 +26,7 @@ const NAMES: [(Scope, &str); 8] = [
     (Scope::State, "state"),
     (Scope::Profile, "profile"),
     (Scope::Define, "define"),
+    (Scope::Admin, "admin"),
 ];
 
 impl Scope {
@@ -54,8 +57,10 @@ pub enum Access {
     WriteState,
     ReadProfile,
     WriteProfile,
-    /// Activities, agents, about: any read scope.
+    /// Activities, agents, about: any xAPI scope but statements/write.
     ReadMeta,
+    /// The tenant admin API.
+    Admin,
 }
 
 /// The set of scopes a credential holds.
@@ -99,7 +104,8 @@ impl ScopeSet {
             Access::WriteState => any(&[All, State]),
             Access::ReadProfile => any(&[All, AllRead, Profile]),
             Access::WriteProfile => any(&[All, Profile]),
-            Access::ReadMeta => self.0.iter().any(|s| *s != StatementsWrite),
+            Access::ReadMeta => self.0.iter().any(|s| !matches!(s, StatementsWrite | Admin)),
+            Access::Admin => self.contains(Admin),
         }
     }
 

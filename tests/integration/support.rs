@@ -13,7 +13,9 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use kiroku::blob::LocalBlobs;
 use kiroku::lrs::XapiVersion;
+use kiroku::package::PackageLimits;
 use kiroku::server::{AppState, ServerConfig};
 use kiroku::store::sqlite::SqliteStore;
 use kiroku::store::{CredentialStore, TenantStore};
@@ -39,9 +41,15 @@ pub fn http_client() -> HttpClient {
 #[derive(Debug)]
 pub struct Builder {
     body_limit: usize,
+    package_limits: Option<PackageLimits>,
 }
 
 impl Builder {
+    pub fn package_limits(mut self, limits: PackageLimits) -> Self {
+        self.package_limits = Some(limits);
+        self
+    }
+
     pub fn body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -54,10 +62,16 @@ impl Builder {
         let content = TcpListener::bind("127.0.0.1:0").await.expect("bind the content port");
         let addr = app.local_addr().expect("app address");
         let content_addr = content.local_addr().expect("content address");
-        let state = AppState {
-            store: Arc::new(store.clone()),
-            config: Arc::new(ServerConfig::new(&format!("http://{addr}"), self.body_limit)),
-        };
+        let mut config = ServerConfig::new(&format!("http://{addr}"), self.body_limit);
+        config.content_url = format!("http://{content_addr}");
+        config.work_dir = dir.path().join("work");
+        if let Some(limits) = self.package_limits {
+            config.package_limits = limits;
+        }
+        let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
+        let state = AppState::new(Arc::new(store.clone()), Arc::new(blobs.clone()), config)
+            .await
+            .expect("application state");
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(kiroku::serve(app, content, state, async move {
             let _ = stopped.await;
@@ -66,6 +80,7 @@ impl Builder {
             addr,
             content_addr,
             store,
+            blobs,
             client: http_client(),
             _stop: stop,
             _dir: dir,
@@ -79,6 +94,8 @@ pub struct TestApp {
     pub content_addr: SocketAddr,
     /// The same store the server uses, for setup and out-of-band changes.
     pub store: SqliteStore,
+    /// The server's blob storage, to check what an import left behind.
+    pub blobs: LocalBlobs,
     client: HttpClient,
     _stop: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
@@ -112,6 +129,7 @@ impl TestApp {
     pub fn builder() -> Builder {
         Builder {
             body_limit: DEFAULT_LIMIT,
+            package_limits: None,
         }
     }
 

@@ -12,7 +12,7 @@ use super::multipart::{self, Part};
 use super::{XapiRequest, with_body};
 use crate::lrs::LrsError;
 use crate::lrs::jws::{SIGNATURE_USAGE, check_signature};
-use crate::lrs::statement::new_uuid;
+use crate::id::new_uuid;
 use crate::store::Attachment;
 
 /// Statements and attachment contents from one request.

@@ -166,16 +166,14 @@ fn check_score(v: &Value, p: &Path) -> Result<(), String> {
     if scaled.is_some_and(|s| !(-1.0..=1.0).contains(&s)) {
         return Err(p.key("scaled").err("must be between -1 and 1"));
     }
-    if let (Some(lo), Some(hi)) = (min, max) {
-        if lo > hi {
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi {
             return Err(p.key("min").err("must not be greater than max"));
         }
-    }
-    if let Some(r) = raw {
-        if min.is_some_and(|lo| r < lo) || max.is_some_and(|hi| r > hi) {
+    if let Some(r) = raw
+        && (min.is_some_and(|lo| r < lo) || max.is_some_and(|hi| r > hi)) {
             return Err(p.key("raw").err("must be between min and max"));
         }
-    }
     Ok(())
 }
 

@@ -69,6 +69,43 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant, kind, activity, agent, registration, doc_id)
     );
     ",
+    // 2: packages, their immutable versions and files; shared server secrets.
+    r"
+    CREATE TABLE packages (
+        id TEXT PRIMARY KEY,
+        tenant INTEGER NOT NULL,
+        identifier TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        UNIQUE (tenant, identifier)
+    );
+    CREATE TABLE package_versions (
+        pk INTEGER PRIMARY KEY,
+        package TEXT NOT NULL REFERENCES packages(id),
+        tenant INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        edition TEXT,
+        title TEXT NOT NULL,
+        course TEXT NOT NULL,
+        total_bytes INTEGER NOT NULL,
+        file_count INTEGER NOT NULL,
+        created INTEGER NOT NULL,
+        UNIQUE (package, version)
+    );
+    CREATE INDEX package_versions_tenant ON package_versions(tenant);
+    CREATE TABLE package_files (
+        version_pk INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (version_pk, path)
+    ) WITHOUT ROWID;
+    CREATE INDEX package_files_sha256 ON package_files(sha256);
+    CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

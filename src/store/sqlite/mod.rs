@@ -3,6 +3,7 @@
 
 mod documents;
 mod migrations;
+mod packages;
 mod pool;
 mod statements;
 mod tenants;
@@ -17,7 +18,8 @@ use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
-    Attachment, CredentialStore, DocumentStore, QueryPage, StatementStore, StoreResult, StoredStatement, TenantStore,
+    Attachment, CredentialStore, DocumentStore, NewPackageVersion, PackageFile, PackageStore, PackageVersion, QueryPage,
+    SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
 };
 use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
 use pool::{Readers, Writer};
@@ -153,12 +155,8 @@ impl StatementStore for SqliteStore {
         activity_id: &str,
         limit: u32,
     ) -> StoreResult<Vec<StoredStatement>> {
-        let q = StatementQuery {
-            activity: Some(activity_id.to_owned()),
-            limit,
-            ..StatementQuery::default()
-        };
-        Ok(self.query_statements(tenant, &q).await?.statements)
+        let id = activity_id.to_owned();
+        self.readers.run(move |c| statements::activity_statements(c, tenant, &id, limit)).await
     }
 }
 
@@ -201,5 +199,53 @@ impl DocumentStore for SqliteStore {
 
     async fn delete_documents(&self, tenant: TenantId, scope: DocScope) -> StoreResult<()> {
         self.writer.run(move |c| documents::delete_all(c, tenant, &scope)).await
+    }
+}
+
+#[async_trait]
+impl PackageStore for SqliteStore {
+    async fn create_package_version(&self, tenant: TenantId, new: NewPackageVersion) -> StoreResult<PackageVersion> {
+        self.writer.run(move |c| packages::create_version(c, tenant, &new)).await
+    }
+
+    async fn list_packages(&self, tenant: TenantId) -> StoreResult<Vec<PackageVersion>> {
+        self.readers.run(move |c| packages::list(c, tenant)).await
+    }
+
+    async fn package_versions(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<PackageVersion>> {
+        let id = package_id.to_owned();
+        self.readers.run(move |c| packages::versions(c, tenant, &id)).await
+    }
+
+    async fn package_course(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Option<String>> {
+        let id = package_id.to_owned();
+        self.readers.run(move |c| packages::course(c, tenant, &id, version)).await
+    }
+
+    async fn package_file(&self, tenant: TenantId, package_id: &str, version: u32, path: &str) -> StoreResult<Option<PackageFile>> {
+        let (id, path) = (package_id.to_owned(), path.to_owned());
+        self.readers.run(move |c| packages::file(c, tenant, &id, version, &path)).await
+    }
+
+    async fn delete_package(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<String>> {
+        let id = package_id.to_owned();
+        self.writer.run(move |c| packages::delete(c, tenant, &id)).await
+    }
+
+    async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64> {
+        self.readers.run(move |c| packages::storage_bytes(c, tenant)).await
+    }
+
+    async fn blob_in_use(&self, sha256: &str) -> StoreResult<bool> {
+        let h = sha256.to_owned();
+        self.readers.run(move |c| packages::in_use(c, &h)).await
+    }
+}
+
+#[async_trait]
+impl SecretStore for SqliteStore {
+    async fn server_secret(&self, name: &str) -> StoreResult<[u8; 32]> {
+        let name = name.to_owned();
+        self.writer.run(move |c| packages::server_secret(c, &name)).await
     }
 }

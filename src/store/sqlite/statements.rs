@@ -7,7 +7,7 @@ use super::pool::backend;
 use crate::clock;
 use crate::lrs::LrsError;
 use crate::lrs::query::StatementQuery;
-use crate::lrs::statement::{IndexTerm, PreparedStatement};
+use crate::lrs::statement::{IndexTerm, PreparedStatement, TermKind};
 use crate::store::{Attachment, QueryPage, StoreResult, StoredStatement};
 use crate::tenant::TenantId;
 
@@ -86,15 +86,14 @@ fn insert_one(
         Some(t) => existing(conn, tenant, t)?,
         None => None,
     };
-    if let (Some(_), Some(t)) = (&s.voids, &target) {
-        if t.voiding {
+    if let (Some(_), Some(t)) = (&s.voids, &target)
+        && t.voiding {
             return Err(LrsError::bad(format!(
                 "statement {} is a voiding statement and cannot be voided",
                 s.voids.as_deref().unwrap_or("")
             ))
             .into());
         }
-    }
     let mut body = String::with_capacity(s.body_open.len() + 80);
     body.push_str(&s.body_open);
     body.push_str(",\"stored\":\"");
@@ -300,6 +299,25 @@ fn fetch(
                 body: r.get(1)?,
                 stored_ms: r.get(2)?,
             })
+        })
+        .map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}
+
+/// The newest statements whose own object is the activity (not those that only point at
+/// such a statement through a StatementRef, which share its index terms).
+pub fn activity_statements(conn: &Connection, tenant: TenantId, activity: &str, limit: u32) -> StoreResult<Vec<StoredStatement>> {
+    let key = term_key(tenant, &IndexTerm { kind: TermKind::Activity, value: activity.to_owned() });
+    let mut st = conn
+        .prepare_cached(
+            "SELECT s.seq, s.body, s.stored FROM terms t CROSS JOIN statements s ON s.seq = t.seq \
+             WHERE t.key = ?1 AND s.tenant = ?2 AND s.voided = 0 AND json_extract(s.body, '$.object.id') = ?3 \
+             ORDER BY t.seq DESC LIMIT ?4",
+        )
+        .map_err(backend)?;
+    let rows = st
+        .query_map(params![key, tenant.0, activity, limit], |r| {
+            Ok(StoredStatement { seq: r.get(0)?, body: r.get(1)?, stored_ms: r.get(2)? })
         })
         .map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)

@@ -1,0 +1,78 @@
+//! `kiroku import TENANT FILE`: the same import as the admin API, from a terminal, with a
+//! progress bar when stderr is one.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use super::ImportArgs;
+use crate::blob::LocalBlobs;
+use crate::package::import::import_zip;
+use crate::package::model::LaunchHref;
+use crate::store::TenantStore;
+use crate::store::sqlite::SqliteStore;
+
+/// Where uploads are spooled and packages staged: inside the data folder, so staged files
+/// move into blob storage by rename.
+pub fn work_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("tmp")
+}
+
+pub fn blobs(data_dir: &Path) -> Result<LocalBlobs, String> {
+    LocalBlobs::open(&data_dir.join("blobs")).map_err(|e| e.to_string())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} unpacking [{bar:40}] {bytes}/{total_bytes} ({eta})")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+pub async fn run(store: SqliteStore, data_dir: &Path, args: ImportArgs, json_out: bool) -> Result<(), String> {
+    let tenant = store
+        .tenant_by_name(&args.tenant)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no tenant named {:?}", args.tenant))?;
+    if !args.file.is_file() {
+        return Err(format!("{} is not a file", args.file.display()));
+    }
+    let blobs = blobs(data_dir)?;
+    let bar = progress_bar();
+    let b = bar.clone();
+    let progress = Arc::new(move |done: u64, total: u64| {
+        b.set_length(total);
+        b.set_position(done);
+    });
+    let result = import_zip(&store, &blobs, tenant.id, &args.file, &work_dir(data_dir), &args.limits.limits(), progress).await;
+    bar.finish_and_clear();
+    let imported = result.map_err(|e| e.to_string())?;
+    let v = &imported.version;
+    let launchables: Vec<_> = imported
+        .course
+        .launchables()
+        .into_iter()
+        .map(|l| {
+            let href = match l.href {
+                LaunchHref::Package { path, .. } => path,
+                LaunchHref::Absolute(u) => u,
+            };
+            json!({"id": l.id, "title": l.title, "href": href})
+        })
+        .collect();
+    if json_out {
+        let mut out = serde_json::to_value(v).unwrap_or_default();
+        out["launchables"] = json!(launchables);
+        println!("{out}");
+    } else {
+        let edition = v.edition.as_deref().map(|e| format!(" ({e} edition)")).unwrap_or_default();
+        println!("imported {:?}: package {} version {}, {}{edition}", v.title, v.package_id, v.version, v.kind);
+        println!("{} files, {} bytes, {} launchable item(s)", v.file_count, v.total_bytes, launchables.len());
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! The tenant admin API (`/api/v1/…`, JSON): packages now; learners, registrations and
+//! reports later. Authenticated with a tenant credential holding the `admin` scope.
+
+mod packages;
+mod upload;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+
+use super::auth::{Principal, authenticate};
+use super::error::ApiError;
+use crate::server::AppState;
+use crate::tenant::Access;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/packages", post(packages::upload).get(packages::list))
+        .route("/api/v1/packages/{id}", get(packages::show).delete(packages::delete))
+        .route("/api/v1/packages/{id}/launch", post(packages::launch))
+        .route("/api/v1/storage", get(packages::storage))
+}
+
+/// The caller, who must hold the `admin` scope.
+async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let header = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let p = authenticate(state.store.as_ref(), header).await?;
+    p.require(Access::Admin)?;
+    Ok(p)
+}

@@ -1,0 +1,124 @@
+//! The content origin: package files served under a launch grant, with ranges, strong
+//! ETags, long-lived caching, compression of text, and `nosniff`.
+
+mod mime;
+mod range;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::Predicate;
+
+use crate::clock;
+use crate::server::AppState;
+use range::RangeAnswer;
+
+/// Files up to this size are read in one piece; larger ones are streamed.
+const READ_WHOLE_MAX: u64 = 2 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/content/{token}/{*path}", get(serve_file))
+        .layer(CompressionLayer::new().gzip(true).compress_when(TextOnly))
+}
+
+/// Compress whole (200) responses of text types only: never ranges, media or fonts.
+#[derive(Clone, Copy)]
+struct TextOnly;
+
+impl Predicate for TextOnly {
+    fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        let ct = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        response.status() == StatusCode::OK && mime::compressible(ct)
+    }
+}
+
+/// Percent-encodes a package path for a URL, keeping `/` and the characters paths allow.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    let page = format!(
+        "<!doctype html><meta charset=utf-8><title>{message}</title><p style=\"font:16px sans-serif;margin:2em\">{message}</p>"
+    );
+    let mut r = (status, page).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn serve_file(State(state): State<AppState>, method: Method, Path((token, path)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    let grant = match state.grants.verify(&token, clock::now_ms()) {
+        Ok(g) => g,
+        Err(e) => return refuse(StatusCode::FORBIDDEN, &format!("{e}. Open the course again from your learning platform.")),
+    };
+    let file = match state.store.package_file(grant.tenant_id(), &grant.package, grant.version, &path).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return refuse(StatusCode::NOT_FOUND, "This file is not part of the course."),
+        Err(e) => {
+            tracing::error!(error = %e, "looking up a package file");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.");
+        }
+    };
+    let etag = format!("\"{}\"", file.sha256);
+    let mut common = HeaderMap::new();
+    common.insert(header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")));
+    // Content of a version never changes; the grant in the URL keeps it private.
+    common.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    common.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    common.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    common.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime::content_type(&path)));
+    let header_str = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
+    if header_str(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    let if_range_ok = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
+    let answer = match header_str(header::RANGE) {
+        Some(r) if if_range_ok && method == Method::GET => range::parse(r, file.size),
+        _ => RangeAnswer::Full,
+    };
+    let (status, start, len) = match answer {
+        RangeAnswer::Full => (StatusCode::OK, 0, file.size),
+        RangeAnswer::Partial { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        RangeAnswer::Unsatisfiable => {
+            let mut r = (StatusCode::RANGE_NOT_SATISFIABLE, common).into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", file.size)) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return r;
+        }
+    };
+    if status == StatusCode::PARTIAL_CONTENT
+        && let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{}", start + len - 1, file.size)) {
+            common.insert(header::CONTENT_RANGE, v);
+        }
+    common.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    if method == Method::HEAD {
+        return (status, common).into_response();
+    }
+    let body = if len <= READ_WHOLE_MAX {
+        state.blobs.read(&file.sha256, start, Some(len)).await.map(Body::from)
+    } else {
+        state.blobs.stream(&file.sha256, start, len).await.map(Body::from_stream)
+    };
+    match body {
+        Ok(b) => (status, common, b).into_response(),
+        Err(e) => {
+            tracing::error!(blob = %file.sha256, error = %e, "reading package content");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.")
+        }
+    }
+}

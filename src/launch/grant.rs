@@ -1,0 +1,113 @@
+//! A grant is `base64url(claims JSON) "." base64url(HMAC-SHA256(claims))`, signed with a
+//! key every server shares (kept in the database). It travels in the content URL's path,
+//! so relative links inside a package keep it, and no cookie is needed in an iframe.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::tenant::TenantId;
+
+/// What a grant allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchGrant {
+    #[serde(rename = "t")]
+    pub tenant: i64,
+    #[serde(rename = "p")]
+    pub package: String,
+    #[serde(rename = "v")]
+    pub version: u32,
+    #[serde(rename = "l")]
+    pub learner: String,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<String>,
+    /// Expiry, epoch milliseconds.
+    #[serde(rename = "e")]
+    pub expires_ms: i64,
+}
+
+impl LaunchGrant {
+    pub fn tenant_id(&self) -> TenantId {
+        TenantId(self.tenant)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GrantError {
+    #[error("the launch link is malformed")]
+    Malformed,
+    #[error("the launch link's signature is not valid")]
+    BadSignature,
+    #[error("the launch link has expired")]
+    Expired,
+}
+
+/// The signing key.
+#[derive(Clone)]
+pub struct GrantKey([u8; 32]);
+
+impl std::fmt::Debug for GrantKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GrantKey(<redacted>)")
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+impl GrantKey {
+    pub fn new(key: [u8; 32]) -> Self {
+        Self(key)
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts a 32-byte key")
+    }
+
+    pub fn sign(&self, grant: &LaunchGrant) -> String {
+        let claims = URL_SAFE_NO_PAD.encode(serde_json::to_vec(grant).unwrap_or_default());
+        let mut mac = self.mac();
+        mac.update(claims.as_bytes());
+        let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{claims}.{sig}")
+    }
+
+    /// Checks the signature (in constant time) and the expiry.
+    pub fn verify(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
+        let (claims, sig) = token.split_once('.').ok_or(GrantError::Malformed)?;
+        let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| GrantError::Malformed)?;
+        let mut mac = self.mac();
+        mac.update(claims.as_bytes());
+        mac.verify_slice(&sig).map_err(|_| GrantError::BadSignature)?;
+        let bytes = URL_SAFE_NO_PAD.decode(claims).map_err(|_| GrantError::Malformed)?;
+        let grant: LaunchGrant = serde_json::from_slice(&bytes).map_err(|_| GrantError::Malformed)?;
+        if grant.expires_ms <= now_ms {
+            return Err(GrantError::Expired);
+        }
+        Ok(grant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant() -> LaunchGrant {
+        LaunchGrant { tenant: 1, package: "p".into(), version: 2, learner: "ann".into(), registration: None, expires_ms: 1000 }
+    }
+
+    #[test]
+    fn round_trip_and_rejections() {
+        let key = GrantKey::new([7; 32]);
+        let token = key.sign(&grant());
+        assert_eq!(key.verify(&token, 999), Ok(grant()));
+        assert_eq!(key.verify(&token, 1000), Err(GrantError::Expired));
+        assert_eq!(GrantKey::new([8; 32]).verify(&token, 0), Err(GrantError::BadSignature));
+        let mut other = grant();
+        other.learner = "bob".into();
+        let forged = format!("{}.{}", key.sign(&other).split('.').next().unwrap(), token.split('.').nth(1).unwrap());
+        assert_eq!(key.verify(&forged, 0), Err(GrantError::BadSignature));
+        assert_eq!(key.verify("nonsense", 0), Err(GrantError::Malformed));
+    }
+}

@@ -1,0 +1,126 @@
+//! cmi5 course structures: blocks nest blocks and AUs; AUs are what a learner launches.
+
+use serde::{Deserialize, Serialize};
+
+use super::{LaunchHref, Launchable};
+
+/// The content of a `cmi5.xml` below the course element.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cmi5Structure {
+    /// Objectives declared at course level; blocks and AUs refer to them by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<Cmi5Objective>,
+    /// Blocks and AUs in document order.
+    pub children: Vec<Cmi5Node>,
+}
+
+impl Cmi5Structure {
+    /// Every AU in tree order.
+    pub fn launchables(&self) -> Vec<Launchable> {
+        let mut out = Vec::new();
+        collect(&self.children, &mut out);
+        out
+    }
+
+    /// Every AU in tree order.
+    pub fn aus(&self) -> Vec<&Cmi5Au> {
+        let mut out = Vec::new();
+        collect_aus(&self.children, &mut out);
+        out
+    }
+}
+
+fn collect(nodes: &[Cmi5Node], out: &mut Vec<Launchable>) {
+    for node in nodes {
+        match node {
+            Cmi5Node::Au(au) => out.push(Launchable {
+                id: au.id.clone(),
+                title: au.title.clone(),
+                href: au.url.clone(),
+            }),
+            Cmi5Node::Block(block) => collect(&block.children, out),
+        }
+    }
+}
+
+fn collect_aus<'a>(nodes: &'a [Cmi5Node], out: &mut Vec<&'a Cmi5Au>) {
+    for node in nodes {
+        match node {
+            Cmi5Node::Au(au) => out.push(au),
+            Cmi5Node::Block(block) => collect_aus(&block.children, out),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cmi5Objective {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A block or an AU. Serializes as `{"block": {…}}` or `{"au": {…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Cmi5Node {
+    Block(Cmi5Block),
+    Au(Cmi5Au),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cmi5Block {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Ids of course-level objectives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<String>,
+    pub children: Vec<Cmi5Node>,
+}
+
+/// An assignable unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cmi5Au {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The launch URL: a package file, or anywhere.
+    pub url: LaunchHref,
+    pub launch_method: LaunchMethod,
+    pub move_on: MoveOn,
+    /// 0.0 to 1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mastery_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_parameters: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entitlement_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_type: Option<String>,
+    /// Ids of course-level objectives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<String>,
+}
+
+vocabulary! {
+    /// Where an AU opens (default `AnyWindow`).
+    LaunchMethod { AnyWindow = "AnyWindow", OwnWindow = "OwnWindow" }
+}
+
+vocabulary! {
+    /// What satisfies an AU (default `NotApplicable`).
+    MoveOn {
+        Passed = "Passed",
+        Completed = "Completed",
+        CompletedAndPassed = "CompletedAndPassed",
+        CompletedOrPassed = "CompletedOrPassed",
+        NotApplicable = "NotApplicable",
+    }
+}

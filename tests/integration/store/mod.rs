@@ -1,0 +1,233 @@
+//! A conformance suite for the storage traits, written once against `dyn Store` so every
+//! backend runs the very same cases. A case is `pub async fn case(store: Arc<dyn Store>)`
+//! and asserts through the trait API only; `store_suite!` turns the list of cases into
+//! one `#[tokio::test]` each, inside a module named after the backend:
+//!
+//! ```ignore
+//! store_suite!(sqlite, open_sqlite());
+//! ```
+//!
+//! The factory is an async expression giving an `Arc<dyn Store>`, or a pair of it and a
+//! guard (a temporary folder, a scratch database) kept alive until the test ends.
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kiroku::lrs::statement::{PreparedStatement, Storer, prepare};
+use kiroku::lrs::{LrsError, XapiVersion};
+use kiroku::store::{Attachment, QueryPage, Store, StoreError, StoreResult, StoredStatement};
+use kiroku::tenant::{NewTenant, TenantId, TenantName};
+use serde_json::{Value, json};
+
+mod documents;
+mod isolation;
+mod queries;
+mod statements;
+mod tenants;
+
+/// A store under test and whatever must outlive it.
+pub struct Backend {
+    pub store: Arc<dyn Store>,
+    _guard: Box<dyn Any + Send>,
+}
+
+impl From<Arc<dyn Store>> for Backend {
+    fn from(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            _guard: Box::new(()),
+        }
+    }
+}
+
+impl<G: Any + Send> From<(Arc<dyn Store>, G)> for Backend {
+    fn from((store, guard): (Arc<dyn Store>, G)) -> Self {
+        Self {
+            store,
+            _guard: Box::new(guard),
+        }
+    }
+}
+
+/// Generates the suite for one backend: `store_suite!(name, async_factory_expression)`.
+macro_rules! store_suite {
+    ($backend:ident, $factory:expr) => {
+        store_suite!(@cases $backend, $factory;
+            tenants::tenant_create_list_and_find,
+            tenants::tenant_duplicate_name_rejected,
+            tenants::credential_create_list_and_find,
+            tenants::credential_revoke,
+            statements::statement_insert_and_read_back,
+            statements::statement_identical_resend_accepted,
+            statements::statement_different_content_conflicts,
+            statements::statement_batch_all_or_nothing,
+            statements::statement_voiding_hides_target,
+            statements::statement_voiding_a_voiding_statement_rejected,
+            statements::statement_ref_inherits_target_terms,
+            statements::statement_attachments_by_hash,
+            statements::statement_mine_filter,
+            statements::activity_statements_newest_first,
+            statements::activity_statements_exclude_statement_refs,
+            queries::query_by_agent,
+            queries::query_by_verb,
+            queries::query_by_activity,
+            queries::query_by_registration,
+            queries::query_related_agents,
+            queries::query_related_activities,
+            queries::query_filters_combine,
+            queries::query_since_until,
+            queries::query_order,
+            queries::query_limit_and_more,
+            queries::query_paging_descending_is_stable,
+            queries::query_paging_ascending_continues,
+            documents::document_replace_and_read,
+            documents::document_merge,
+            documents::document_keys_are_distinct,
+            documents::document_ids_since,
+            documents::document_write_preconditions,
+            documents::document_delete_one_if_match,
+            documents::document_delete_all_in_scope,
+            documents::document_unconditional_conflict_if_exists,
+            documents::document_unconditional_refused,
+            isolation::isolation_statement_reads,
+            isolation::isolation_statement_ids_reusable,
+            isolation::isolation_attachments,
+            isolation::isolation_document_reads,
+            isolation::isolation_document_writes,
+            isolation::isolation_credentials,
+        );
+    };
+    (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
+        mod $backend {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $case() {
+                    let backend: crate::store::Backend = ($factory).await.into();
+                    crate::store::$group::$case(std::sync::Arc::clone(&backend.store)).await;
+                }
+            )+
+        }
+    };
+}
+
+mod sqlite;
+
+/// The credential key statements are stored under unless a case says otherwise.
+pub const CRED: &str = "store-suite-key";
+
+/// Lets `stored` and `updated` times move on by at least one millisecond.
+pub async fn tick() {
+    tokio::time::sleep(Duration::from_millis(5)).await;
+}
+
+pub fn authority() -> Value {
+    json!({
+        "objectType": "Agent",
+        "name": "store suite",
+        "account": { "homePage": "https://kiroku.test", "name": "store-suite" },
+    })
+}
+
+pub fn storer() -> Storer {
+    Storer {
+        authority: authority(),
+        version: XapiVersion::V200,
+    }
+}
+
+pub fn prepared(stmt: &Value) -> PreparedStatement {
+    prepare(stmt.clone(), &storer(), None).unwrap_or_else(|e| panic!("invalid test statement ({e}): {stmt}"))
+}
+
+/// The index key of a test agent (`crate::data::agent`), as queries name it.
+pub fn agent_key(name: &str) -> String {
+    kiroku::lrs::agent::ifi_key(&crate::data::agent(name)).expect("an agent with an IFI")
+}
+
+pub async fn new_tenant(store: &dyn Store, name: &str) -> TenantId {
+    let new = NewTenant {
+        name: TenantName::parse(name).expect("tenant name"),
+        xapi_version: XapiVersion::V200,
+    };
+    store.create_tenant(new).await.expect("create tenant").id
+}
+
+/// Stores a batch under `cred` with attachments, returning the store's answer.
+pub async fn try_insert(
+    store: &dyn Store,
+    tenant: TenantId,
+    cred: &str,
+    stmts: &[Value],
+    attachments: Vec<Attachment>,
+) -> StoreResult<Vec<String>> {
+    let batch = stmts.iter().map(prepared).collect();
+    store.insert_statements(tenant, cred, batch, attachments).await
+}
+
+/// Stores a batch under [`CRED`] and returns the ids, asserting success.
+pub async fn insert(store: &dyn Store, tenant: TenantId, stmts: &[Value]) -> Vec<String> {
+    try_insert(store, tenant, CRED, stmts, Vec::new())
+        .await
+        .expect("insert statements")
+}
+
+/// Stores one statement and returns its id.
+pub async fn insert_one(store: &dyn Store, tenant: TenantId, stmt: Value) -> String {
+    insert(store, tenant, &[stmt]).await.remove(0)
+}
+
+pub fn body(s: &StoredStatement) -> Value {
+    serde_json::from_str(&s.body).unwrap_or_else(|e| panic!("stored body is not JSON ({e}): {}", s.body))
+}
+
+/// A statement as `GET ?statementId=` sees it (not voided, any credential).
+pub async fn read(store: &dyn Store, tenant: TenantId, id: &str) -> Option<StoredStatement> {
+    store.statement(tenant, id, false, None).await.expect("read statement")
+}
+
+/// A statement as `GET ?voidedStatementId=` sees it.
+pub async fn read_voided(store: &dyn Store, tenant: TenantId, id: &str) -> Option<StoredStatement> {
+    store
+        .statement(tenant, id, true, None)
+        .await
+        .expect("read voided statement")
+}
+
+pub fn ids(statements: &[StoredStatement]) -> Vec<String> {
+    statements
+        .iter()
+        .map(|s| body(s)["id"].as_str().expect("statement id").to_owned())
+        .collect()
+}
+
+pub fn page_ids(page: &QueryPage) -> Vec<String> {
+    ids(&page.statements)
+}
+
+pub async fn query(store: &dyn Store, tenant: TenantId, q: &kiroku::lrs::query::StatementQuery) -> QueryPage {
+    store.query_statements(tenant, q).await.expect("query statements")
+}
+
+/// The ids a query's first page returns, in order.
+pub async fn query_ids(store: &dyn Store, tenant: TenantId, q: &kiroku::lrs::query::StatementQuery) -> Vec<String> {
+    page_ids(&query(store, tenant, q).await)
+}
+
+/// Every statement of the tenant a plain query returns, newest first.
+pub async fn all_ids(store: &dyn Store, tenant: TenantId) -> Vec<String> {
+    query_ids(store, tenant, &kiroku::lrs::query::StatementQuery::default()).await
+}
+
+/// The rejection a store call answered with; anything else fails the test.
+#[track_caller]
+pub fn rejection<T: std::fmt::Debug>(r: StoreResult<T>) -> LrsError {
+    match r {
+        Err(StoreError::Rejected(e)) => e,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
