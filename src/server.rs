@@ -9,6 +9,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::blob::BlobStore;
+use crate::http::content::{BlobCache, LookupCache};
 use crate::launch::GrantKey;
 use crate::package::PackageLimits;
 use crate::store::{Store, StoreResult};
@@ -29,6 +30,10 @@ pub struct ServerConfig {
     pub package_limits: PackageLimits,
     /// How long a launch link stays valid, seconds.
     pub launch_ttl_secs: u64,
+    /// Memory for cached content files, bytes.
+    pub content_cache_bytes: usize,
+    /// Largest file kept in the content cache, bytes.
+    pub content_cache_item_bytes: u64,
 }
 
 impl ServerConfig {
@@ -46,6 +51,8 @@ impl ServerConfig {
             work_dir: std::env::temp_dir().join("kiroku-work"),
             package_limits: PackageLimits::default(),
             launch_ttl_secs: 8 * 3600,
+            content_cache_bytes: 256 << 20,
+            content_cache_item_bytes: 8 << 20,
         }
     }
 
@@ -62,12 +69,24 @@ pub struct AppState {
     /// Signs and checks launch grants; the key lives in the store, shared by all servers.
     pub grants: GrantKey,
     pub config: Arc<ServerConfig>,
+    /// Content-origin caches (file bytes by hash, path lookups).
+    pub caches: Arc<ContentCaches>,
+}
+
+/// What the content origin keeps in memory.
+pub struct ContentCaches {
+    pub blobs: BlobCache,
+    pub lookups: LookupCache,
 }
 
 impl AppState {
     pub async fn new(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>, config: ServerConfig) -> StoreResult<Self> {
         let grants = GrantKey::new(store.server_secret("launch-grant").await?);
-        Ok(Self { store, blobs, grants, config: Arc::new(config) })
+        let caches = ContentCaches {
+            blobs: BlobCache::new(config.content_cache_bytes, config.content_cache_item_bytes),
+            lookups: LookupCache::default(),
+        };
+        Ok(Self { store, blobs, grants, config: Arc::new(config), caches: Arc::new(caches) })
     }
 }
 

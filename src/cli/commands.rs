@@ -154,6 +154,7 @@ async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url:
     config.work_dir = super::import::work_dir(data_dir);
     config.package_limits = args.limits.limits();
     config.launch_ttl_secs = args.launch_ttl;
+    config.content_cache_bytes = args.content_cache_bytes;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
     let state = AppState::new(Arc::new(store), Arc::new(blobs), config).await.map_err(|e| e.to_string())?;

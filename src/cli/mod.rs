@@ -112,6 +112,9 @@ pub struct ServeArgs {
     /// How long a launch link stays valid, seconds.
     #[arg(long, env = "KIROKU_LAUNCH_TTL", default_value_t = 8 * 3600)]
     pub launch_ttl: u64,
+    /// Memory for content files kept in cache on the content origin, bytes.
+    #[arg(long, env = "KIROKU_CONTENT_CACHE_BYTES", default_value_t = 256 << 20)]
+    pub content_cache_bytes: usize,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

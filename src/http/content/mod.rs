@@ -1,8 +1,11 @@
 //! The content origin: package files served under a launch grant, with ranges, strong
 //! ETags, long-lived caching, compression of text, and `nosniff`.
 
+mod cache;
 mod mime;
 mod range;
+
+pub use cache::{BlobCache, LookupCache};
 
 use axum::Router;
 use axum::body::Body;
@@ -65,13 +68,20 @@ async fn serve_file(State(state): State<AppState>, method: Method, Path((token, 
         Ok(g) => g,
         Err(e) => return refuse(StatusCode::FORBIDDEN, &format!("{e}. Open the course again from your learning platform.")),
     };
-    let file = match state.store.package_file(grant.tenant_id(), &grant.package, grant.version, &path).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "This file is not part of the course."),
-        Err(e) => {
-            tracing::error!(error = %e, "looking up a package file");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.");
-        }
+    let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
+    let file = match state.caches.lookups.get(&key) {
+        Some(f) => f,
+        None => match state.store.package_file(grant.tenant_id(), &grant.package, grant.version, &path).await {
+            Ok(Some(f)) => {
+                state.caches.lookups.insert(key, f.clone());
+                f
+            }
+            Ok(None) => return refuse(StatusCode::NOT_FOUND, "This file is not part of the course."),
+            Err(e) => {
+                tracing::error!(error = %e, "looking up a package file");
+                return refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.");
+            }
+        },
     };
     let etag = format!("\"{}\"", file.sha256);
     let mut common = HeaderMap::new();
@@ -109,7 +119,9 @@ async fn serve_file(State(state): State<AppState>, method: Method, Path((token, 
     if method == Method::HEAD {
         return (status, common).into_response();
     }
-    let body = if len <= READ_WHOLE_MAX {
+    let body = if file.size <= state.caches.blobs.max_item {
+        whole_file(&state, &file.sha256).await.map(|all| Body::from(all.slice(range_of(start, len))))
+    } else if len <= READ_WHOLE_MAX {
         state.blobs.read(&file.sha256, start, Some(len)).await.map(Body::from)
     } else {
         state.blobs.stream(&file.sha256, start, len).await.map(Body::from_stream)
@@ -121,4 +133,19 @@ async fn serve_file(State(state): State<AppState>, method: Method, Path((token, 
             refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.")
         }
     }
+}
+
+fn range_of(start: u64, len: u64) -> std::ops::Range<usize> {
+    let s = usize::try_from(start).unwrap_or(usize::MAX);
+    s..s.saturating_add(usize::try_from(len).unwrap_or(usize::MAX))
+}
+
+/// A whole (small) file, from the cache or read once and cached.
+async fn whole_file(state: &AppState, sha256: &str) -> Result<bytes::Bytes, crate::blob::BlobError> {
+    if let Some(b) = state.caches.blobs.get(sha256) {
+        return Ok(b);
+    }
+    let b = state.blobs.read(sha256, 0, None).await?;
+    state.caches.blobs.insert(sha256, b.clone());
+    Ok(b)
 }
