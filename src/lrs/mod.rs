@@ -11,6 +11,7 @@ pub mod query;
 pub mod statement;
 pub mod validate;
 mod version;
+mod x509;
 
 pub use error::LrsError;
 pub use version::{SUPPORTED as SUPPORTED_VERSIONS, XapiVersion};
