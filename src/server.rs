@@ -86,7 +86,13 @@ impl AppState {
             blobs: BlobCache::new(config.content_cache_bytes, config.content_cache_item_bytes),
             lookups: LookupCache::default(),
         };
-        Ok(Self { store, blobs, grants, config: Arc::new(config), caches: Arc::new(caches) })
+        Ok(Self {
+            store,
+            blobs,
+            grants,
+            config: Arc::new(config),
+            caches: Arc::new(caches),
+        })
     }
 }
 

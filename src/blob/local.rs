@@ -69,7 +69,9 @@ fn read_blocking(path: &Path, offset: u64, len: Option<u64>) -> Result<Bytes, Bl
     Ok(Bytes::from(buf))
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, BlobError> + Send + 'static) -> Result<T, BlobError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, BlobError> + Send + 'static,
+) -> Result<T, BlobError> {
     tokio::task::spawn_blocking(f).await.map_err(io)?
 }
 
@@ -99,7 +101,10 @@ impl BlobStore for LocalBlobs {
             _ => io(e),
         })?;
         f.seek(std::io::SeekFrom::Start(offset)).await.map_err(io)?;
-        Ok(Box::pin(tokio_util::io::ReaderStream::with_capacity(f.take(len), 256 * 1024)))
+        Ok(Box::pin(tokio_util::io::ReaderStream::with_capacity(
+            f.take(len),
+            256 * 1024,
+        )))
     }
 
     async fn delete(&self, sha256: &str) -> Result<(), BlobError> {

@@ -148,16 +148,19 @@ async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url:
     );
     let public = public_url.unwrap_or_else(|| format!("http://{app_addr}"));
     let mut config = ServerConfig::new(&public, args.body_limit);
-    config.content_url = args
-        .content_public_url
-        .map_or_else(|| format!("http://{content_addr}"), |u| u.trim_end_matches('/').to_owned());
+    config.content_url = args.content_public_url.map_or_else(
+        || format!("http://{content_addr}"),
+        |u| u.trim_end_matches('/').to_owned(),
+    );
     config.work_dir = super::import::work_dir(data_dir);
     config.package_limits = args.limits.limits();
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
-    let state = AppState::new(Arc::new(store), Arc::new(blobs), config).await.map_err(|e| e.to_string())?;
+    let state = AppState::new(Arc::new(store), Arc::new(blobs), config)
+        .await
+        .map_err(|e| e.to_string())?;
     crate::server::serve(app, content, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())

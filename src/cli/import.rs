@@ -5,12 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::json;
 
 use super::ImportArgs;
 use crate::blob::LocalBlobs;
 use crate::package::import::import_zip;
-use crate::package::model::LaunchHref;
+use crate::package::model::launch_summary;
 use crate::store::TenantStore;
 use crate::store::sqlite::SqliteStore;
 
@@ -49,30 +48,39 @@ pub async fn run(store: SqliteStore, data_dir: &Path, args: ImportArgs, json_out
         b.set_length(total);
         b.set_position(done);
     });
-    let result = import_zip(&store, &blobs, tenant.id, &args.file, &work_dir(data_dir), &args.limits.limits(), progress).await;
+    let result = import_zip(
+        &store,
+        &blobs,
+        tenant.id,
+        &args.file,
+        &work_dir(data_dir),
+        &args.limits.limits(),
+        progress,
+    )
+    .await;
     bar.finish_and_clear();
     let imported = result.map_err(|e| e.to_string())?;
     let v = &imported.version;
-    let launchables: Vec<_> = imported
-        .course
-        .launchables()
-        .into_iter()
-        .map(|l| {
-            let href = match l.href {
-                LaunchHref::Package { path, .. } => path,
-                LaunchHref::Absolute(u) => u,
-            };
-            json!({"id": l.id, "title": l.title, "href": href})
-        })
-        .collect();
+    let launchables = launch_summary(&imported.course);
+    let count = launchables.as_array().map_or(0, Vec::len);
     if json_out {
         let mut out = serde_json::to_value(v).unwrap_or_default();
-        out["launchables"] = json!(launchables);
+        out["launchables"] = launchables;
         println!("{out}");
     } else {
-        let edition = v.edition.as_deref().map(|e| format!(" ({e} edition)")).unwrap_or_default();
-        println!("imported {:?}: package {} version {}, {}{edition}", v.title, v.package_id, v.version, v.kind);
-        println!("{} files, {} bytes, {} launchable item(s)", v.file_count, v.total_bytes, launchables.len());
+        let edition = v
+            .edition
+            .as_deref()
+            .map(|e| format!(" ({e} edition)"))
+            .unwrap_or_default();
+        println!(
+            "imported {:?}: package {} version {}, {}{edition}",
+            v.title, v.package_id, v.version, v.kind
+        );
+        println!(
+            "{} files, {} bytes, {} launchable item(s)",
+            v.file_count, v.total_bytes, count
+        );
     }
     Ok(())
 }

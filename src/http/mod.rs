@@ -35,7 +35,8 @@ pub fn app(state: AppState) -> Router {
 
 /// One span per request with the method and the path only: query strings carry agent
 /// JSON with e-mail addresses, and headers carry credentials, so neither is logged.
-fn request_log() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request<Body>) -> tracing::Span + Clone> {
+fn request_log()
+-> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request<Body>) -> tracing::Span + Clone> {
     TraceLayer::new_for_http()
         .make_span_with(|req: &Request<Body>| {
             tracing::info_span!("request", http.method = %req.method(), http.path = %req.uri().path())

@@ -94,7 +94,14 @@ mod tests {
     use super::*;
 
     fn grant() -> LaunchGrant {
-        LaunchGrant { tenant: 1, package: "p".into(), version: 2, learner: "ann".into(), registration: None, expires_ms: 1000 }
+        LaunchGrant {
+            tenant: 1,
+            package: "p".into(),
+            version: 2,
+            learner: "ann".into(),
+            registration: None,
+            expires_ms: 1000,
+        }
     }
 
     #[test]
@@ -106,7 +113,11 @@ mod tests {
         assert_eq!(GrantKey::new([8; 32]).verify(&token, 0), Err(GrantError::BadSignature));
         let mut other = grant();
         other.learner = "bob".into();
-        let forged = format!("{}.{}", key.sign(&other).split('.').next().unwrap(), token.split('.').nth(1).unwrap());
+        let forged = format!(
+            "{}.{}",
+            key.sign(&other).split('.').next().unwrap(),
+            token.split('.').nth(1).unwrap()
+        );
         assert_eq!(key.verify(&forged, 0), Err(GrantError::BadSignature));
         assert_eq!(key.verify("nonsense", 0), Err(GrantError::Malformed));
     }

@@ -101,17 +101,19 @@ pub fn etag_listed(header: &str, etag: &str) -> bool {
 /// Checks the preconditions against what is stored; `Ok` means the write may proceed.
 pub fn check_preconditions(existing: Option<&Document>, w: &DocWrite) -> Result<(), LrsError> {
     if let Some(m) = &w.if_match
-        && !existing.is_some_and(|d| etag_listed(m, &d.etag)) {
-            return Err(LrsError::PreconditionFailed(
-                "If-Match does not match the document's ETag".into(),
-            ));
-        }
+        && !existing.is_some_and(|d| etag_listed(m, &d.etag))
+    {
+        return Err(LrsError::PreconditionFailed(
+            "If-Match does not match the document's ETag".into(),
+        ));
+    }
     if let Some(n) = &w.if_none_match
-        && existing.is_some_and(|d| etag_listed(n, &d.etag)) {
-            return Err(LrsError::PreconditionFailed(
-                "If-None-Match matches the existing document".into(),
-            ));
-        }
+        && existing.is_some_and(|d| etag_listed(n, &d.etag))
+    {
+        return Err(LrsError::PreconditionFailed(
+            "If-None-Match matches the existing document".into(),
+        ));
+    }
     let unconditional = w.if_match.is_none() && w.if_none_match.is_none();
     if w.mode != WriteMode::Replace || !unconditional {
         return Ok(());

@@ -68,7 +68,6 @@ pub struct Storer {
     pub version: XapiVersion,
 }
 
-
 /// Validates and prepares one statement. `id` is a PUT's `statementId`, which must match
 /// any `id` in the body.
 pub fn prepare(stmt: Value, storer: &Storer, put_id: Option<&str>) -> Result<PreparedStatement, LrsError> {
@@ -141,9 +140,10 @@ pub fn prepare(stmt: Value, storer: &Storer, put_id: Option<&str>) -> Result<Pre
 /// with at least millisecond precision. Applied to SubStatements too.
 fn normalize(map: &mut Map<String, Value>) {
     if let Some(Value::String(ts)) = map.get_mut("timestamp")
-        && let Some(t) = formats::parse_timestamp(ts, false) {
-            *ts = formats::utc_timestamp(&t);
-        }
+        && let Some(t) = formats::parse_timestamp(ts, false)
+    {
+        *ts = formats::utc_timestamp(&t);
+    }
     if let Some(Value::Object(ca)) = map.get_mut("context").and_then(|c| c.get_mut("contextActivities")) {
         for v in ca.values_mut() {
             if v.is_object() {
@@ -152,9 +152,10 @@ fn normalize(map: &mut Map<String, Value>) {
         }
     }
     if let Some(Value::Object(sub)) = map.get_mut("object")
-        && sub.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
-            normalize(sub);
-        }
+        && sub.get("objectType").and_then(Value::as_str) == Some("SubStatement")
+    {
+        normalize(sub);
+    }
 }
 
 fn statement_ref_target(map: &Map<String, Value>) -> Option<String> {

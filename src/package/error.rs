@@ -56,7 +56,12 @@ pub enum PackageError {
     #[error("{file}:{}:{}: {message}", pos.line, pos.column)]
     InvalidManifest { file: String, pos: XmlPos, message: String },
     #[error("{file}:{}:{}: item {item:?} refers to resource {identifierref:?}, which does not exist", pos.line, pos.column)]
-    DanglingReference { file: String, pos: XmlPos, item: String, identifierref: String },
+    DanglingReference {
+        file: String,
+        pos: XmlPos,
+        item: String,
+        identifierref: String,
+    },
     #[error("{file}: launch file {href:?} is not in the package")]
     MissingLaunchFile { file: String, href: String },
     #[error("the package has nothing to launch")]
@@ -109,10 +114,20 @@ impl PackageError {
     pub fn class(&self) -> ErrorClass {
         use PackageError::*;
         match self {
-            UploadTooLarge { .. } | TooManyEntries { .. } | EntryTooLarge { .. } | TotalTooLarge { .. }
-            | CompressionRatio { .. } | XmlTooLarge { .. } | XmlTooManyElements { .. } => ErrorClass::TooLarge,
-            NotAZip(_) | UnsafePath { .. } | Symlink { .. } | DuplicateEntry { .. } | Encrypted { .. }
-            | UnsupportedCompression { .. } | DamagedEntry { .. } => ErrorClass::BadRequest,
+            UploadTooLarge { .. }
+            | TooManyEntries { .. }
+            | EntryTooLarge { .. }
+            | TotalTooLarge { .. }
+            | CompressionRatio { .. }
+            | XmlTooLarge { .. }
+            | XmlTooManyElements { .. } => ErrorClass::TooLarge,
+            NotAZip(_)
+            | UnsafePath { .. }
+            | Symlink { .. }
+            | DuplicateEntry { .. }
+            | Encrypted { .. }
+            | UnsupportedCompression { .. }
+            | DamagedEntry { .. } => ErrorClass::BadRequest,
             _ => ErrorClass::Unprocessable,
         }
     }
@@ -121,11 +136,22 @@ impl PackageError {
     pub fn file(&self) -> Option<&str> {
         use PackageError::*;
         match self {
-            EntryTooLarge { file, .. } | CompressionRatio { file, .. } | UnsafePath { file, .. } | Symlink { file }
-            | DuplicateEntry { file } | Encrypted { file } | UnsupportedCompression { file }
-            | DamagedEntry { file, .. } | XmlTooLarge { file, .. } | XmlDtd { file, .. } | XmlMalformed { file, .. }
-            | XmlTooDeep { file, .. } | XmlTooManyElements { file, .. } | UnknownSchemaVersion { file, .. }
-            | InvalidManifest { file, .. } | DanglingReference { file, .. }
+            EntryTooLarge { file, .. }
+            | CompressionRatio { file, .. }
+            | UnsafePath { file, .. }
+            | Symlink { file }
+            | DuplicateEntry { file }
+            | Encrypted { file }
+            | UnsupportedCompression { file }
+            | DamagedEntry { file, .. }
+            | XmlTooLarge { file, .. }
+            | XmlDtd { file, .. }
+            | XmlMalformed { file, .. }
+            | XmlTooDeep { file, .. }
+            | XmlTooManyElements { file, .. }
+            | UnknownSchemaVersion { file, .. }
+            | InvalidManifest { file, .. }
+            | DanglingReference { file, .. }
             | MissingLaunchFile { file, .. } => Some(file),
             _ => None,
         }
@@ -135,8 +161,12 @@ impl PackageError {
     pub fn position(&self) -> Option<XmlPos> {
         use PackageError::*;
         match self {
-            XmlDtd { pos, .. } | XmlMalformed { pos, .. } | XmlTooDeep { pos, .. } | XmlTooManyElements { pos, .. }
-            | InvalidManifest { pos, .. } | DanglingReference { pos, .. } => Some(*pos),
+            XmlDtd { pos, .. }
+            | XmlMalformed { pos, .. }
+            | XmlTooDeep { pos, .. }
+            | XmlTooManyElements { pos, .. }
+            | InvalidManifest { pos, .. }
+            | DanglingReference { pos, .. } => Some(*pos),
             _ => None,
         }
     }

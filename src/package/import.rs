@@ -61,7 +61,10 @@ pub async fn import_zip(
         remove_unused(store, blobs, &added).await;
     }
     drop(staging);
-    result.map(|version| Imported { version, course: unpacked.course })
+    result.map(|version| Imported {
+        version,
+        course: unpacked.course,
+    })
 }
 
 async fn store_version(
@@ -86,7 +89,11 @@ async fn store_version(
         files: unpacked
             .files
             .iter()
-            .map(|f| PackageFile { path: f.path.clone(), sha256: f.sha256.clone(), size: f.size })
+            .map(|f| PackageFile {
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                size: f.size,
+            })
             .collect(),
     };
     let version = store.create_package_version(tenant, new).await?;
@@ -116,7 +123,12 @@ async fn remove_unused(store: &dyn Store, blobs: &dyn BlobStore, added: &[String
 }
 
 /// Deletes a package and the blobs no package uses any more.
-pub async fn delete_package(store: &dyn Store, blobs: &dyn BlobStore, tenant: TenantId, package_id: &str) -> Result<(), ImportError> {
+pub async fn delete_package(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    tenant: TenantId,
+    package_id: &str,
+) -> Result<(), ImportError> {
     let orphans = store.delete_package(tenant, package_id).await?;
     for h in orphans {
         // An import may have started using it since the delete committed.

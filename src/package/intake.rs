@@ -48,31 +48,49 @@ struct Entry {
 }
 
 /// Checks and unpacks the zip at `zip_path` into `staging` (an empty folder).
-pub fn intake(zip_path: &Path, staging: &Path, limits: &PackageLimits, progress: Progress) -> Result<Intake, PackageError> {
-    let size = std::fs::metadata(zip_path).map_err(|e| PackageError::NotAZip(e.to_string()))?.len();
+pub fn intake(
+    zip_path: &Path,
+    staging: &Path,
+    limits: &PackageLimits,
+    progress: Progress,
+) -> Result<Intake, PackageError> {
+    let size = std::fs::metadata(zip_path)
+        .map_err(|e| PackageError::NotAZip(e.to_string()))?
+        .len();
     if size > limits.max_upload_bytes {
-        return Err(PackageError::UploadTooLarge { limit: limits.max_upload_bytes });
+        return Err(PackageError::UploadTooLarge {
+            limit: limits.max_upload_bytes,
+        });
     }
     let file = File::open(zip_path).map_err(|e| PackageError::NotAZip(e.to_string()))?;
     let mut zip = ZipArchive::new(file).map_err(|e| PackageError::NotAZip(e.to_string()))?;
     if zip.len() as u64 > limits.max_entries {
-        return Err(PackageError::TooManyEntries { limit: limits.max_entries });
+        return Err(PackageError::TooManyEntries {
+            limit: limits.max_entries,
+        });
     }
     if zip.has_duplicate_names() {
-        return Err(PackageError::DuplicateEntry { file: "(a name listed twice in the zip directory)".into() });
+        let mut f = File::open(zip_path).map_err(|e| PackageError::NotAZip(e.to_string()))?;
+        let file = super::zipdir::first_duplicate(&mut f).unwrap_or_else(|| "(a name listed twice)".into());
+        return Err(PackageError::DuplicateEntry { file });
     }
     let entries = check_entries(&mut zip, limits)?;
     let names: HashSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
     let manifest_path = find_manifest(&names)?;
-    let kind = ManifestFile::from_file_name(manifest_path.rsplit('/').next().unwrap_or(""))
-        .ok_or(PackageError::NoManifest)?;
+    let kind =
+        ManifestFile::from_file_name(manifest_path.rsplit('/').next().unwrap_or("")).ok_or(PackageError::NoManifest)?;
     let xml = read_manifest(&mut zip, &entries, &manifest_path, limits)?;
     let course = manifest::parse(kind, &manifest_path, &xml, limits)?;
     check_launch_files(&course, &manifest_path, &names)?;
     let total: u64 = entries.iter().map(|e| e.size).sum();
     let files = unpack(&mut zip, &entries, staging, limits, total, progress)?;
     let total_bytes = files.iter().map(|f| f.size).sum();
-    Ok(Intake { course, manifest_path, files, total_bytes })
+    Ok(Intake {
+        course,
+        manifest_path,
+        files,
+        total_bytes,
+    })
 }
 
 fn check_entries(zip: &mut ZipArchive<File>, limits: &PackageLimits) -> Result<Vec<Entry>, PackageError> {
@@ -80,9 +98,18 @@ fn check_entries(zip: &mut ZipArchive<File>, limits: &PackageLimits) -> Result<V
     let mut seen = HashSet::new();
     let mut total = 0u64;
     for index in 0..zip.len() {
-        let f = zip.by_index_raw(index).map_err(|e| PackageError::NotAZip(e.to_string()))?;
+        let f = zip
+            .by_index_raw(index)
+            .map_err(|e| PackageError::NotAZip(e.to_string()))?;
         let raw = f.name().map_err(|e| PackageError::NotAZip(e.to_string()))?.into_owned();
-        let path = normalize_entry(&raw).map_err(|reason| PackageError::UnsafePath { file: raw.clone(), reason })?;
+        // bsdtar (`tar -a -cf x.zip .`, the tar of macOS and Windows) writes the root as `./`.
+        if f.is_dir() && matches!(raw.as_str(), "./" | ".") {
+            continue;
+        }
+        let path = normalize_entry(&raw).map_err(|reason| PackageError::UnsafePath {
+            file: raw.clone(),
+            reason,
+        })?;
         if f.is_symlink() {
             return Err(PackageError::Symlink { file: raw });
         }
@@ -100,14 +127,22 @@ fn check_entries(zip: &mut ZipArchive<File>, limits: &PackageLimits) -> Result<V
         }
         let size = f.size();
         if size > limits.max_file_bytes {
-            return Err(PackageError::EntryTooLarge { file: raw, limit: limits.max_file_bytes });
+            return Err(PackageError::EntryTooLarge {
+                file: raw,
+                limit: limits.max_file_bytes,
+            });
         }
         if size > RATIO_EXEMPT_BYTES && size / f.compressed_size().max(1) > limits.max_ratio {
-            return Err(PackageError::CompressionRatio { file: raw, limit: limits.max_ratio });
+            return Err(PackageError::CompressionRatio {
+                file: raw,
+                limit: limits.max_ratio,
+            });
         }
         total = total.saturating_add(size);
         if total > limits.max_total_bytes {
-            return Err(PackageError::TotalTooLarge { limit: limits.max_total_bytes });
+            return Err(PackageError::TotalTooLarge {
+                limit: limits.max_total_bytes,
+            });
         }
         entries.push(Entry { index, path, size });
     }
@@ -145,16 +180,32 @@ fn find_manifest(names: &HashSet<&str>) -> Result<String, PackageError> {
     }
 }
 
-fn read_manifest(zip: &mut ZipArchive<File>, entries: &[Entry], path: &str, limits: &PackageLimits) -> Result<Vec<u8>, PackageError> {
-    let e = entries.iter().find(|e| e.path == path).ok_or(PackageError::NoManifest)?;
+fn read_manifest(
+    zip: &mut ZipArchive<File>,
+    entries: &[Entry],
+    path: &str,
+    limits: &PackageLimits,
+) -> Result<Vec<u8>, PackageError> {
+    let e = entries
+        .iter()
+        .find(|e| e.path == path)
+        .ok_or(PackageError::NoManifest)?;
     if e.size > limits.max_xml_bytes {
-        return Err(PackageError::XmlTooLarge { file: path.to_owned(), limit: limits.max_xml_bytes });
+        return Err(PackageError::XmlTooLarge {
+            file: path.to_owned(),
+            limit: limits.max_xml_bytes,
+        });
     }
     let f = zip.by_index(e.index).map_err(|err| damaged(path, err))?;
     let mut buf = Vec::with_capacity(usize::try_from(e.size).unwrap_or(0));
-    f.take(limits.max_xml_bytes + 1).read_to_end(&mut buf).map_err(|err| damaged(path, err))?;
+    f.take(limits.max_xml_bytes + 1)
+        .read_to_end(&mut buf)
+        .map_err(|err| damaged(path, err))?;
     if buf.len() as u64 > limits.max_xml_bytes {
-        return Err(PackageError::XmlTooLarge { file: path.to_owned(), limit: limits.max_xml_bytes });
+        return Err(PackageError::XmlTooLarge {
+            file: path.to_owned(),
+            limit: limits.max_xml_bytes,
+        });
     }
     Ok(buf)
 }
@@ -167,15 +218,22 @@ fn check_launch_files(course: &Course, manifest_path: &str, names: &HashSet<&str
     }
     for l in launchables {
         if let LaunchHref::Package { path, .. } = &l.href
-            && !names.contains(path.as_str()) {
-                return Err(PackageError::MissingLaunchFile { file: manifest_path.to_owned(), href: path.clone() });
-            }
+            && !names.contains(path.as_str())
+        {
+            return Err(PackageError::MissingLaunchFile {
+                file: manifest_path.to_owned(),
+                href: path.clone(),
+            });
+        }
     }
     Ok(())
 }
 
 fn damaged(file: &str, e: impl std::fmt::Display) -> PackageError {
-    PackageError::DamagedEntry { file: file.to_owned(), message: e.to_string() }
+    PackageError::DamagedEntry {
+        file: file.to_owned(),
+        message: e.to_string(),
+    }
 }
 
 fn unpack(
@@ -195,14 +253,25 @@ fn unpack(
             done += n;
             progress(done, total);
         })?;
-        files.push(StagedFile { path: e.path.clone(), sha256, size, staged });
+        files.push(StagedFile {
+            path: e.path.clone(),
+            sha256,
+            size,
+            staged,
+        });
     }
     Ok(files)
 }
 
 /// Unpacks one entry, hashing it and holding it to its declared size: a zip that lies
 /// about sizes is refused, not trusted.
-fn copy_hashed(reader: &mut impl Read, target: &Path, e: &Entry, limits: &PackageLimits, on_bytes: &mut dyn FnMut(u64)) -> Result<(String, u64), PackageError> {
+fn copy_hashed(
+    reader: &mut impl Read,
+    target: &Path,
+    e: &Entry,
+    limits: &PackageLimits,
+    on_bytes: &mut dyn FnMut(u64),
+) -> Result<(String, u64), PackageError> {
     let io_err = |err: std::io::Error| damaged(&e.path, err);
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, File::create(target).map_err(io_err)?);
     let mut hasher = Sha256::new();
@@ -215,7 +284,10 @@ fn copy_hashed(reader: &mut impl Read, target: &Path, e: &Entry, limits: &Packag
         }
         size += n as u64;
         if size > e.size || size > limits.max_file_bytes {
-            return Err(PackageError::EntryTooLarge { file: e.path.clone(), limit: e.size.min(limits.max_file_bytes) });
+            return Err(PackageError::EntryTooLarge {
+                file: e.path.clone(),
+                limit: e.size.min(limits.max_file_bytes),
+            });
         }
         hasher.update(&buf[..n]);
         out.write_all(&buf[..n]).map_err(io_err)?;

@@ -9,6 +9,7 @@ mod limits;
 pub mod manifest;
 pub mod model;
 pub mod path;
+mod zipdir;
 
 pub use error::{ErrorClass, PackageError, XmlPos};
 pub use limits::PackageLimits;

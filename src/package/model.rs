@@ -161,6 +161,15 @@ pub enum LaunchHref {
     Absolute(String),
 }
 
+/// What the API and the CLI list for each launchable: id, title and `path?query` (or URL).
+pub fn launch_summary(course: &Course) -> serde_json::Value {
+    course
+        .launchables()
+        .into_iter()
+        .map(|l| serde_json::json!({ "id": l.id, "title": l.title, "href": l.href.to_string() }))
+        .collect()
+}
+
 impl std::fmt::Display for LaunchHref {
     /// `path?query` for package files, the URL for absolute ones.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

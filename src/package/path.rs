@@ -45,7 +45,16 @@ mod tests {
     fn entry_names() {
         assert_eq!(normalize_entry("a/b.html"), Ok("a/b.html".into()));
         assert_eq!(normalize_entry("./a/b/"), Ok("a/b".into()));
-        for bad in ["../x", "a/../../x", "/etc/passwd", "C:/x", "a\\b", "a//b", "a/\u{0}b", ""] {
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:/x",
+            "a\\b",
+            "a//b",
+            "a/\u{0}b",
+            "",
+        ] {
             assert!(normalize_entry(bad).is_err(), "{bad:?}");
         }
         assert_eq!(parent_folder("a/b/c.xml"), "a/b/");

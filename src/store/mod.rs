@@ -167,7 +167,13 @@ pub trait PackageStore: Send + Sync {
     async fn package_versions(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<PackageVersion>>;
     /// A version's course model as JSON.
     async fn package_course(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Option<String>>;
-    async fn package_file(&self, tenant: TenantId, package_id: &str, version: u32, path: &str) -> StoreResult<Option<PackageFile>>;
+    async fn package_file(
+        &self,
+        tenant: TenantId,
+        package_id: &str,
+        version: u32,
+        path: &str,
+    ) -> StoreResult<Option<PackageFile>>;
     /// Deletes a package with all its versions; returns the content hashes no package of any
     /// tenant uses any more, for the caller to remove from blob storage.
     async fn delete_package(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<String>>;

@@ -12,6 +12,7 @@ mod documents;
 mod durability;
 mod isolation;
 mod meta;
+mod packages;
 mod process;
 mod queries;
 mod statements;

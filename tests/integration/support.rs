@@ -42,11 +42,25 @@ pub fn http_client() -> HttpClient {
 pub struct Builder {
     body_limit: usize,
     package_limits: Option<PackageLimits>,
+    launch_ttl_secs: Option<u64>,
+    content_cache: Option<(usize, u64)>,
 }
 
 impl Builder {
     pub fn package_limits(mut self, limits: PackageLimits) -> Self {
         self.package_limits = Some(limits);
+        self
+    }
+
+    /// How long launch links stay valid (the server's default otherwise).
+    pub fn launch_ttl_secs(mut self, secs: u64) -> Self {
+        self.launch_ttl_secs = Some(secs);
+        self
+    }
+
+    /// Memory for the content origin's file cache and its largest item, bytes (0, 0: off).
+    pub fn content_cache(mut self, bytes: usize, item_bytes: u64) -> Self {
+        self.content_cache = Some((bytes, item_bytes));
         self
     }
 
@@ -67,6 +81,13 @@ impl Builder {
         config.work_dir = dir.path().join("work");
         if let Some(limits) = self.package_limits {
             config.package_limits = limits;
+        }
+        if let Some(ttl) = self.launch_ttl_secs {
+            config.launch_ttl_secs = ttl;
+        }
+        if let Some((bytes, item_bytes)) = self.content_cache {
+            config.content_cache_bytes = bytes;
+            config.content_cache_item_bytes = item_bytes;
         }
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let state = AppState::new(Arc::new(store.clone()), Arc::new(blobs.clone()), config)
@@ -130,6 +151,8 @@ impl TestApp {
         Builder {
             body_limit: DEFAULT_LIMIT,
             package_limits: None,
+            launch_ttl_secs: None,
+            content_cache: None,
         }
     }
 
@@ -179,6 +202,16 @@ impl TestApp {
             .await
             .expect("revoke");
         assert!(done, "credential {} was not active", cred.key);
+    }
+
+    /// The server's data folder (database, `blobs/`, and `work/` for uploads and staging).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// A request to any URL (e.g. on the content origin), with the default version header.
+    pub fn request(&self, method: Method, url: &str) -> Req<'_> {
+        Req::new(&self.client, method, url.to_owned())
     }
 
     pub fn url(&self, path_and_query: &str) -> String {

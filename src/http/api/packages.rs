@@ -16,29 +16,13 @@ use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
 use crate::lrs::LrsError;
 use crate::package::import::{delete_package, import_zip};
-use crate::package::model::{Course, LaunchHref};
+use crate::package::model::{Course, LaunchHref, launch_summary};
 use crate::server::AppState;
 use crate::store::PackageVersion;
 
-fn launchables_json(course: &Course) -> Value {
-    let items: Vec<Value> = course
-        .launchables()
-        .into_iter()
-        .map(|l| {
-            let href = match &l.href {
-                LaunchHref::Package { path, query: Some(q) } => format!("{path}?{q}"),
-                LaunchHref::Package { path, query: None } => path.clone(),
-                LaunchHref::Absolute(url) => url.clone(),
-            };
-            json!({ "id": l.id, "title": l.title, "href": href })
-        })
-        .collect();
-    Value::Array(items)
-}
-
 fn version_json(v: &PackageVersion, course: &Course) -> Value {
     let mut out = serde_json::to_value(v).unwrap_or_default();
-    out["launchables"] = launchables_json(course);
+    out["launchables"] = launch_summary(course);
     out
 }
 
@@ -74,24 +58,40 @@ pub struct VersionQuery {
 }
 
 /// The requested (or newest) version of a package and its course model.
-async fn find_version(state: &AppState, tenant: crate::tenant::TenantId, id: &str, version: Option<u32>) -> Result<(PackageVersion, Vec<u32>, Course), ApiError> {
+async fn find_version(
+    state: &AppState,
+    tenant: crate::tenant::TenantId,
+    id: &str,
+    version: Option<u32>,
+) -> Result<(PackageVersion, Vec<u32>, Course), ApiError> {
     let versions = state.store.package_versions(tenant, id).await?;
     let numbers: Vec<u32> = versions.iter().map(|v| v.version).collect();
     let chosen = match version {
         Some(n) => versions.into_iter().find(|v| v.version == n),
         None => versions.into_iter().last(),
     }
-    .ok_or_else(|| LrsError::NotFound(format!("no package {id}{}", version.map(|n| format!(" version {n}")).unwrap_or_default())))?;
+    .ok_or_else(|| {
+        LrsError::NotFound(format!(
+            "no package {id}{}",
+            version.map(|n| format!(" version {n}")).unwrap_or_default()
+        ))
+    })?;
     let course_json = state
         .store
         .package_course(tenant, id, chosen.version)
         .await?
         .ok_or_else(|| LrsError::NotFound(format!("no package {id}")))?;
-    let course: Course = serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("stored course model of {id}: {e}")))?;
+    let course: Course = serde_json::from_str(&course_json)
+        .map_err(|e| ApiError::Internal(format!("stored course model of {id}: {e}")))?;
     Ok((chosen, numbers, course))
 }
 
-pub async fn show(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Query(q): Query<VersionQuery>) -> Result<Response, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let (v, numbers, course) = find_version(&state, p.tenant.id, &id, q.version).await?;
     let mut out = version_json(&v, &course);
@@ -100,9 +100,15 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     Ok(Json(out).into_response())
 }
 
-pub async fn delete(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, &id).await?;
+    // This server stops serving it at once; other servers within LOOKUP_TTL.
+    state.caches.lookups.forget_package(&id);
     tracing::info!(tenant.id = %p.tenant.id, package.id = %id, "package deleted");
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -122,17 +128,28 @@ pub struct LaunchRequest {
 }
 
 /// A launch link for one learner: signed, expiring, on the content origin.
-pub async fn launch(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+pub async fn launch(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let req: LaunchRequest = serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid launch request: {e}")))?;
+    let req: LaunchRequest =
+        serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid launch request: {e}")))?;
     if req.learner.is_empty() || req.learner.len() > 255 {
         return Err(LrsError::bad("learner must be 1 to 255 characters").into());
     }
     let (v, _, course) = find_version(&state, p.tenant.id, &id, req.version).await?;
     let items = course.launchables();
     let item = match &req.item {
-        Some(want) => items.iter().find(|l| &l.id == want).ok_or_else(|| LrsError::NotFound(format!("no launchable item {want:?}")))?,
-        None => items.first().ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
+        Some(want) => items
+            .iter()
+            .find(|l| &l.id == want)
+            .ok_or_else(|| LrsError::NotFound(format!("no launchable item {want:?}")))?,
+        None => items
+            .first()
+            .ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
     };
     let expires_ms = clock::now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
     let grant = LaunchGrant {
@@ -147,7 +164,11 @@ pub async fn launch(State(state): State<AppState>, headers: HeaderMap, Path(id):
     let url = match &item.href {
         LaunchHref::Package { path, query } => {
             let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
-            format!("{}/content/{token}/{}{q}", state.config.content_url, crate::http::content::encode_path(path))
+            format!(
+                "{}/content/{token}/{}{q}",
+                state.config.content_url,
+                crate::http::content::encode_path(path)
+            )
         }
         LaunchHref::Absolute(u) => u.clone(),
     };

@@ -20,7 +20,11 @@ fn io(e: impl std::fmt::Display) -> ApiError {
 /// Writes the upload to a new temporary file in `dir` and returns it.
 pub async fn spool(headers: &HeaderMap, body: Body, dir: &Path, limit: u64) -> Result<NamedTempFile, ApiError> {
     std::fs::create_dir_all(dir).map_err(io)?;
-    let temp = tempfile::Builder::new().prefix("upload-").suffix(".zip").tempfile_in(dir).map_err(io)?;
+    let temp = tempfile::Builder::new()
+        .prefix("upload-")
+        .suffix(".zip")
+        .tempfile_in(dir)
+        .map_err(io)?;
     let file = tokio::fs::File::from_std(temp.reopen().map_err(io)?);
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();

@@ -34,14 +34,21 @@ struct Lru {
 
 impl BlobCache {
     pub fn new(max_bytes: usize, max_item: u64) -> Self {
-        Self { inner: Mutex::new(Lru::default()), max_bytes, max_item }
+        Self {
+            inner: Mutex::new(Lru::default()),
+            max_bytes,
+            max_item,
+        }
     }
 
     pub fn get(&self, sha256: &str) -> Option<Bytes> {
         let mut l = self.inner.lock().ok()?;
         l.tick += 1;
         let tick = l.tick;
-        let (bytes, old) = l.items.get_mut(sha256).map(|(b, t)| (b.clone(), std::mem::replace(t, tick)))?;
+        let (bytes, old) = l
+            .items
+            .get_mut(sha256)
+            .map(|(b, t)| (b.clone(), std::mem::replace(t, tick)))?;
         l.order.remove(&old);
         l.order.insert(tick, sha256.to_owned());
         Some(bytes)
@@ -82,7 +89,16 @@ impl LookupCache {
 
     pub fn get(&self, key: &str) -> Option<PackageFile> {
         let map = self.inner.lock().ok()?;
-        map.get(key).filter(|(_, at)| at.elapsed() < LOOKUP_TTL).map(|(f, _)| f.clone())
+        map.get(key)
+            .filter(|(_, at)| at.elapsed() < LOOKUP_TTL)
+            .map(|(f, _)| f.clone())
+    }
+
+    /// Forgets every lookup of a package (after it is deleted).
+    pub fn forget_package(&self, package: &str) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.retain(|k, _| k.split('\u{0}').nth(1) != Some(package));
+        }
     }
 
     pub fn insert(&self, key: String, file: PackageFile) {

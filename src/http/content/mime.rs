@@ -60,9 +60,15 @@ pub fn content_type(path: &str) -> &'static str {
 /// Whether responses of this type are worth compressing.
 pub fn compressible(content_type: &str) -> bool {
     content_type.starts_with("text/")
-        || ["application/json", "application/xml", "application/xhtml+xml", "image/svg+xml", "application/wasm"]
-            .iter()
-            .any(|t| content_type.starts_with(t))
+        || [
+            "application/json",
+            "application/xml",
+            "application/xhtml+xml",
+            "image/svg+xml",
+            "application/wasm",
+        ]
+        .iter()
+        .any(|t| content_type.starts_with(t))
 }
 
 #[cfg(test)]

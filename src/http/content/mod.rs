@@ -27,6 +27,24 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/content/{token}/{*path}", get(serve_file))
         .layer(CompressionLayer::new().gzip(true).compress_when(TextOnly))
+        .layer(axum::middleware::map_response(weaken_encoded_etag))
+}
+
+/// A compressed body is not byte-for-byte the file, so its ETag must not be the file's
+/// strong one (RFC 9110 8.8.3): mark it weak.
+async fn weaken_encoded_etag(mut resp: Response) -> Response {
+    if resp.headers().contains_key(header::CONTENT_ENCODING) {
+        let weak = resp
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .filter(|t| !t.starts_with("W/"))
+            .and_then(|t| HeaderValue::from_str(&format!("W/{t}")).ok());
+        if let Some(w) = weak {
+            resp.headers_mut().insert(header::ETAG, w);
+        }
+    }
+    resp
 }
 
 /// Compress whole (200) responses of text types only: never ranges, media or fonts.
@@ -35,7 +53,11 @@ struct TextOnly;
 
 impl Predicate for TextOnly {
     fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
-        let ct = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let ct = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         response.status() == StatusCode::OK && mime::compressible(ct)
     }
 }
@@ -58,20 +80,38 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         "<!doctype html><meta charset=utf-8><title>{message}</title><p style=\"font:16px sans-serif;margin:2em\">{message}</p>"
     );
     let mut r = (status, page).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
-async fn serve_file(State(state): State<AppState>, method: Method, Path((token, path)): Path<(String, String)>, headers: HeaderMap) -> Response {
+async fn serve_file(
+    State(state): State<AppState>,
+    method: Method,
+    Path((token, path)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let grant = match state.grants.verify(&token, clock::now_ms()) {
         Ok(g) => g,
-        Err(e) => return refuse(StatusCode::FORBIDDEN, &format!("{e}. Open the course again from your learning platform.")),
+        Err(e) => {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                &format!("{e}. Open the course again from your learning platform."),
+            );
+        }
     };
     let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
     let file = match state.caches.lookups.get(&key) {
         Some(f) => f,
-        None => match state.store.package_file(grant.tenant_id(), &grant.package, grant.version, &path).await {
+        None => match state
+            .store
+            .package_file(grant.tenant_id(), &grant.package, grant.version, &path)
+            .await
+        {
             Ok(Some(f)) => {
                 state.caches.lookups.insert(key, f.clone());
                 f
@@ -79,20 +119,38 @@ async fn serve_file(State(state): State<AppState>, method: Method, Path((token, 
             Ok(None) => return refuse(StatusCode::NOT_FOUND, "This file is not part of the course."),
             Err(e) => {
                 tracing::error!(error = %e, "looking up a package file");
-                return refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.");
+                return refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The course could not be loaded. Try again shortly.",
+                );
             }
         },
     };
     let etag = format!("\"{}\"", file.sha256);
     let mut common = HeaderMap::new();
-    common.insert(header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")));
+    common.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
+    );
     // Content of a version never changes; the grant in the URL keeps it private.
-    common.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    common.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
     common.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     common.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    common.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime::content_type(&path)));
+    common.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(mime::content_type(&path)),
+    );
     let header_str = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
-    if header_str(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+    // If-None-Match uses the weak comparison (RFC 9110 13.1.2): a proxy that compressed
+    // the file sends back W/"…".
+    let weak_match = |t: &str| {
+        let t = t.trim();
+        t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+    };
+    if header_str(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(weak_match)) {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
     let if_range_ok = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
@@ -112,25 +170,35 @@ async fn serve_file(State(state): State<AppState>, method: Method, Path((token, 
         }
     };
     if status == StatusCode::PARTIAL_CONTENT
-        && let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{}", start + len - 1, file.size)) {
-            common.insert(header::CONTENT_RANGE, v);
-        }
+        && let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{}", start + len - 1, file.size))
+    {
+        common.insert(header::CONTENT_RANGE, v);
+    }
     common.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     if method == Method::HEAD {
         return (status, common).into_response();
     }
     let body = if file.size <= state.caches.blobs.max_item {
-        whole_file(&state, &file.sha256).await.map(|all| Body::from(all.slice(range_of(start, len))))
+        whole_file(&state, &file.sha256)
+            .await
+            .map(|all| Body::from(all.slice(range_of(start, len))))
     } else if len <= READ_WHOLE_MAX {
         state.blobs.read(&file.sha256, start, Some(len)).await.map(Body::from)
     } else {
-        state.blobs.stream(&file.sha256, start, len).await.map(Body::from_stream)
+        state
+            .blobs
+            .stream(&file.sha256, start, len)
+            .await
+            .map(Body::from_stream)
     };
     match body {
         Ok(b) => (status, common, b).into_response(),
         Err(e) => {
             tracing::error!(blob = %file.sha256, error = %e, "reading package content");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, "The course could not be loaded. Try again shortly.")
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The course could not be loaded. Try again shortly.",
+            )
         }
     }
 }

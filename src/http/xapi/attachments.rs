@@ -10,9 +10,9 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
 use super::multipart::{self, Part};
 use super::{XapiRequest, with_body};
+use crate::id::new_uuid;
 use crate::lrs::LrsError;
 use crate::lrs::jws::{SIGNATURE_USAGE, check_signature};
-use crate::id::new_uuid;
 use crate::store::Attachment;
 
 /// Statements and attachment contents from one request.

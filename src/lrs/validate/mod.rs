@@ -167,13 +167,15 @@ fn check_score(v: &Value, p: &Path) -> Result<(), String> {
         return Err(p.key("scaled").err("must be between -1 and 1"));
     }
     if let (Some(lo), Some(hi)) = (min, max)
-        && lo > hi {
-            return Err(p.key("min").err("must not be greater than max"));
-        }
+        && lo > hi
+    {
+        return Err(p.key("min").err("must not be greater than max"));
+    }
     if let Some(r) = raw
-        && (min.is_some_and(|lo| r < lo) || max.is_some_and(|hi| r > hi)) {
-            return Err(p.key("raw").err("must be between min and max"));
-        }
+        && (min.is_some_and(|lo| r < lo) || max.is_some_and(|hi| r > hi))
+    {
+        return Err(p.key("raw").err("must be between min and max"));
+    }
     Ok(())
 }
 

@@ -45,9 +45,10 @@ pub(crate) fn check_statement_ref(v: &Value, p: &Path, require_type: bool) -> Re
 pub(crate) fn check_activity(v: &Value, _rules: Rules, p: &Path) -> Result<(), String> {
     let o = Obj::new(v, p, &["objectType", "id", "definition"])?;
     if let Some(t) = o.get("objectType")
-        && t.as_str() != Some("Activity") {
-            return Err(p.key("objectType").err("must be \"Activity\""));
-        }
+        && t.as_str() != Some("Activity")
+    {
+        return Err(p.key("objectType").err("must be \"Activity\""));
+    }
     check_iri(o.require("id")?, &p.key("id"))?;
     if let Some(d) = o.get("definition") {
         check_definition(d, &p.key("definition"))?;

@@ -18,8 +18,8 @@ use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
-    Attachment, CredentialStore, DocumentStore, NewPackageVersion, PackageFile, PackageStore, PackageVersion, QueryPage,
-    SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
+    Attachment, CredentialStore, DocumentStore, NewPackageVersion, PackageFile, PackageStore, PackageVersion,
+    QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
 };
 use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
 use pool::{Readers, Writer};
@@ -156,7 +156,9 @@ impl StatementStore for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<StoredStatement>> {
         let id = activity_id.to_owned();
-        self.readers.run(move |c| statements::activity_statements(c, tenant, &id, limit)).await
+        self.readers
+            .run(move |c| statements::activity_statements(c, tenant, &id, limit))
+            .await
     }
 }
 
@@ -205,7 +207,9 @@ impl DocumentStore for SqliteStore {
 #[async_trait]
 impl PackageStore for SqliteStore {
     async fn create_package_version(&self, tenant: TenantId, new: NewPackageVersion) -> StoreResult<PackageVersion> {
-        self.writer.run(move |c| packages::create_version(c, tenant, &new)).await
+        self.writer
+            .run(move |c| packages::create_version(c, tenant, &new))
+            .await
     }
 
     async fn list_packages(&self, tenant: TenantId) -> StoreResult<Vec<PackageVersion>> {
@@ -219,12 +223,22 @@ impl PackageStore for SqliteStore {
 
     async fn package_course(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Option<String>> {
         let id = package_id.to_owned();
-        self.readers.run(move |c| packages::course(c, tenant, &id, version)).await
+        self.readers
+            .run(move |c| packages::course(c, tenant, &id, version))
+            .await
     }
 
-    async fn package_file(&self, tenant: TenantId, package_id: &str, version: u32, path: &str) -> StoreResult<Option<PackageFile>> {
+    async fn package_file(
+        &self,
+        tenant: TenantId,
+        package_id: &str,
+        version: u32,
+        path: &str,
+    ) -> StoreResult<Option<PackageFile>> {
         let (id, path) = (package_id.to_owned(), path.to_owned());
-        self.readers.run(move |c| packages::file(c, tenant, &id, version, &path)).await
+        self.readers
+            .run(move |c| packages::file(c, tenant, &id, version, &path))
+            .await
     }
 
     async fn delete_package(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<String>> {

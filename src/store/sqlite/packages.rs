@@ -8,7 +8,8 @@ use crate::lrs::LrsError;
 use crate::store::{NewPackageVersion, PackageFile, PackageVersion, StoreResult};
 use crate::tenant::TenantId;
 
-const VERSION_COLS: &str = "v.package, v.version, p.identifier, v.kind, v.edition, v.title, v.total_bytes, v.file_count, v.created";
+const VERSION_COLS: &str =
+    "v.package, v.version, p.identifier, v.kind, v.edition, v.title, v.total_bytes, v.file_count, v.created";
 
 fn version_row(r: &Row) -> rusqlite::Result<PackageVersion> {
     Ok(PackageVersion {
@@ -27,7 +28,11 @@ fn version_row(r: &Row) -> rusqlite::Result<PackageVersion> {
 pub fn create_version(conn: &Connection, tenant: TenantId, new: &NewPackageVersion) -> StoreResult<PackageVersion> {
     let now = clock::now_ms();
     let existing: Option<String> = conn
-        .query_row("SELECT id FROM packages WHERE tenant = ?1 AND identifier = ?2", params![tenant.0, new.identifier], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM packages WHERE tenant = ?1 AND identifier = ?2",
+            params![tenant.0, new.identifier],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(backend)?;
     let package_id = match existing {
@@ -43,7 +48,11 @@ pub fn create_version(conn: &Connection, tenant: TenantId, new: &NewPackageVersi
         }
     };
     let version: u32 = conn
-        .query_row("SELECT coalesce(max(version), 0) + 1 FROM package_versions WHERE package = ?1", [&package_id], |r| r.get(0))
+        .query_row(
+            "SELECT coalesce(max(version), 0) + 1 FROM package_versions WHERE package = ?1",
+            [&package_id],
+            |r| r.get(0),
+        )
         .map_err(backend)?;
     let total: u64 = new.files.iter().map(|f| f.size).sum();
     conn.execute(
@@ -103,14 +112,24 @@ pub fn course(conn: &Connection, tenant: TenantId, package: &str, version: u32) 
     .map_err(backend)
 }
 
-pub fn file(conn: &Connection, tenant: TenantId, package: &str, version: u32, path: &str) -> StoreResult<Option<PackageFile>> {
+pub fn file(
+    conn: &Connection,
+    tenant: TenantId,
+    package: &str,
+    version: u32,
+    path: &str,
+) -> StoreResult<Option<PackageFile>> {
     conn.prepare_cached(
         "SELECT f.path, f.sha256, f.size FROM package_versions v JOIN package_files f ON f.version_pk = v.pk \
          WHERE v.tenant = ?1 AND v.package = ?2 AND v.version = ?3 AND f.path = ?4",
     )
     .map_err(backend)?
     .query_row(params![tenant.0, package, version, path], |r| {
-        Ok(PackageFile { path: r.get(0)?, sha256: r.get(1)?, size: r.get(2)? })
+        Ok(PackageFile {
+            path: r.get(0)?,
+            sha256: r.get(1)?,
+            size: r.get(2)?,
+        })
     })
     .optional()
     .map_err(backend)
@@ -118,7 +137,11 @@ pub fn file(conn: &Connection, tenant: TenantId, package: &str, version: u32, pa
 
 pub fn delete(conn: &Connection, tenant: TenantId, package: &str) -> StoreResult<Vec<String>> {
     let found: Option<String> = conn
-        .query_row("SELECT id FROM packages WHERE tenant = ?1 AND id = ?2", params![tenant.0, package], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM packages WHERE tenant = ?1 AND id = ?2",
+            params![tenant.0, package],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(backend)?;
     if found.is_none() {
@@ -129,14 +152,20 @@ pub fn delete(conn: &Connection, tenant: TenantId, package: &str) -> StoreResult
             "SELECT DISTINCT f.sha256 FROM package_files f JOIN package_versions v ON v.pk = f.version_pk WHERE v.package = ?1",
         )
         .map_err(backend)?;
-    let hashes: Vec<String> = st.query_map([package], |r| r.get(0)).map_err(backend)?.collect::<Result<_, _>>().map_err(backend)?;
+    let hashes: Vec<String> = st
+        .query_map([package], |r| r.get(0))
+        .map_err(backend)?
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
     conn.execute(
         "DELETE FROM package_files WHERE version_pk IN (SELECT pk FROM package_versions WHERE package = ?1)",
         [package],
     )
     .map_err(backend)?;
-    conn.execute("DELETE FROM package_versions WHERE package = ?1", [package]).map_err(backend)?;
-    conn.execute("DELETE FROM packages WHERE id = ?1", [package]).map_err(backend)?;
+    conn.execute("DELETE FROM package_versions WHERE package = ?1", [package])
+        .map_err(backend)?;
+    conn.execute("DELETE FROM packages WHERE id = ?1", [package])
+        .map_err(backend)?;
     let mut orphans = Vec::new();
     for h in hashes {
         if !in_use(conn, &h)? {
@@ -168,10 +197,14 @@ pub fn storage_bytes(conn: &Connection, tenant: TenantId) -> StoreResult<u64> {
 pub fn server_secret(conn: &Connection, name: &str) -> StoreResult<[u8; 32]> {
     let mut fresh = [0u8; 32];
     getrandom::fill(&mut fresh).map_err(backend)?;
-    conn.execute("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)", params![name, fresh.as_slice()])
-        .map_err(backend)?;
+    conn.execute(
+        "INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)",
+        params![name, fresh.as_slice()],
+    )
+    .map_err(backend)?;
     let v: Vec<u8> = conn
         .query_row("SELECT value FROM server_secrets WHERE name = ?1", [name], |r| r.get(0))
         .map_err(backend)?;
-    v.try_into().map_err(|_| backend(format!("server secret {name} is not 32 bytes")))
+    v.try_into()
+        .map_err(|_| backend(format!("server secret {name} is not 32 bytes")))
 }

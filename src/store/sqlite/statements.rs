@@ -87,13 +87,14 @@ fn insert_one(
         None => None,
     };
     if let (Some(_), Some(t)) = (&s.voids, &target)
-        && t.voiding {
-            return Err(LrsError::bad(format!(
-                "statement {} is a voiding statement and cannot be voided",
-                s.voids.as_deref().unwrap_or("")
-            ))
-            .into());
-        }
+        && t.voiding
+    {
+        return Err(LrsError::bad(format!(
+            "statement {} is a voiding statement and cannot be voided",
+            s.voids.as_deref().unwrap_or("")
+        ))
+        .into());
+    }
     let mut body = String::with_capacity(s.body_open.len() + 80);
     body.push_str(&s.body_open);
     body.push_str(",\"stored\":\"");
@@ -306,8 +307,19 @@ fn fetch(
 
 /// The newest statements whose own object is the activity (not those that only point at
 /// such a statement through a StatementRef, which share its index terms).
-pub fn activity_statements(conn: &Connection, tenant: TenantId, activity: &str, limit: u32) -> StoreResult<Vec<StoredStatement>> {
-    let key = term_key(tenant, &IndexTerm { kind: TermKind::Activity, value: activity.to_owned() });
+pub fn activity_statements(
+    conn: &Connection,
+    tenant: TenantId,
+    activity: &str,
+    limit: u32,
+) -> StoreResult<Vec<StoredStatement>> {
+    let key = term_key(
+        tenant,
+        &IndexTerm {
+            kind: TermKind::Activity,
+            value: activity.to_owned(),
+        },
+    );
     let mut st = conn
         .prepare_cached(
             "SELECT s.seq, s.body, s.stored FROM terms t CROSS JOIN statements s ON s.seq = t.seq \
@@ -317,7 +329,11 @@ pub fn activity_statements(conn: &Connection, tenant: TenantId, activity: &str, 
         .map_err(backend)?;
     let rows = st
         .query_map(params![key, tenant.0, activity, limit], |r| {
-            Ok(StoredStatement { seq: r.get(0)?, body: r.get(1)?, stored_ms: r.get(2)? })
+            Ok(StoredStatement {
+                seq: r.get(0)?,
+                body: r.get(1)?,
+                stored_ms: r.get(2)?,
+            })
         })
         .map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)
