@@ -17,11 +17,12 @@ K=$CARGO_TARGET_DIR/release/kiroku
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk
 fi
-W=$(mktemp -d); trap 'kill $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$W"' EXIT
+W=$(mktemp -d); chmod 755 "$W"; trap 'kill $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$W"' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 secs() { /usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -n 1; }
 
+if [ -z "${SKIP_IMPORT:-}" ]; then
 echo "== import: 200 MB, 5,000 files"
 python3 scripts/make-big-package.py "$W/big.zip" --files 5000 --mb 200
 : >"$W/k.txt"; : >"$W/u.txt"
@@ -36,6 +37,7 @@ k=$(median <"$W/k.txt"); u=$(median <"$W/u.txt")
 echo "kiroku import: median ${k}s (runs: $(tr '\n' ' ' <"$W/k.txt")); peak RSS ${rss} KB"
 echo "unzip -q + sha256sum: median ${u}s (runs: $(tr '\n' ' ' <"$W/u.txt"))"
 echo "ratio kiroku/unzip+sha256sum: $(python3 -c "print(round($k/$u, 2))")"
+fi
 
 echo "== serving a 1 MB file"
 mkdir -p "$W/root"
@@ -69,6 +71,11 @@ key=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["key"])' "$cred
 secret=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$cred")
 url=$(curl -fs -u "$key:$secret" -H 'content-type: application/json' -d '{"learner":"bench"}' \
   "http://127.0.0.1:18380/api/v1/packages/$pkg/launch" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+chmod -R a+rX "$W/root"
+for u in http://127.0.0.1:18390/file.bin "$url"; do
+  code=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "$u")
+  [ "$code" = "200 1048576" ] || { echo "$u answered $code, not 200 with 1 MiB"; exit 1; }
+done
 rps() { wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
 n1=$(rps http://127.0.0.1:18390/file.bin); k1=$(rps "$url"); n2=$(rps http://127.0.0.1:18390/file.bin); k2=$(rps "$url")
 echo "nginx: $n1 $n2 requests/s; kiroku: $k1 $k2 requests/s"
