@@ -8,6 +8,7 @@ pub mod clock;
 pub mod http;
 pub mod id;
 pub mod launch;
+pub mod learner;
 pub mod lrs;
 pub mod package;
 pub mod server;

@@ -122,14 +122,16 @@ async fn remove_unused(store: &dyn Store, blobs: &dyn BlobStore, added: &[String
     }
 }
 
-/// Deletes a package and the blobs no package uses any more.
+/// Deletes a package and the blobs no package uses any more (refused while registrations
+/// use it, unless `force`).
 pub async fn delete_package(
     store: &dyn Store,
     blobs: &dyn BlobStore,
     tenant: TenantId,
     package_id: &str,
+    force: bool,
 ) -> Result<(), ImportError> {
-    let orphans = store.delete_package(tenant, package_id).await?;
+    let orphans = store.delete_package(tenant, package_id, force).await?;
     for h in orphans {
         // An import may have started using it since the delete committed.
         if !store.blob_in_use(&h).await? {

@@ -6,6 +6,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
+use crate::learner::{Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
@@ -175,12 +176,31 @@ pub trait PackageStore: Send + Sync {
         path: &str,
     ) -> StoreResult<Option<PackageFile>>;
     /// Deletes a package with all its versions; returns the content hashes no package of any
-    /// tenant uses any more, for the caller to remove from blob storage.
-    async fn delete_package(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<String>>;
+    /// tenant uses any more, for the caller to remove from blob storage. Refused (409) while
+    /// registrations use the package, unless `force`, which deletes those registrations too.
+    async fn delete_package(&self, tenant: TenantId, package_id: &str, force: bool) -> StoreResult<Vec<String>>;
     /// Unpacked bytes of the distinct files the tenant's packages use.
     async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64>;
     /// Whether any package of any tenant uses this content hash.
     async fn blob_in_use(&self, sha256: &str) -> StoreResult<bool>;
+}
+
+#[async_trait]
+pub trait LearnerStore: Send + Sync {
+    /// Creates a learner; 409 when the id is taken.
+    async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner>;
+    /// Creates or updates a learner; returns it and whether it was created.
+    async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)>;
+    async fn learner(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>>;
+    async fn list_learners(&self, tenant: TenantId) -> StoreResult<Vec<Learner>>;
+    /// Deletes a learner; refused (409) while registrations exist, unless `force`, which
+    /// deletes them too. 404 when there is no such learner.
+    async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()>;
+    /// Registers a learner for a package version (404 when either does not exist).
+    async fn create_registration(&self, tenant: TenantId, learner: &str, package_id: &str, version: u32) -> StoreResult<Registration>;
+    async fn registration(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>>;
+    /// Registrations, optionally of one learner and/or one package, oldest first.
+    async fn list_registrations(&self, tenant: TenantId, learner: Option<&str>, package_id: Option<&str>) -> StoreResult<Vec<Registration>>;
 }
 
 /// Secrets the servers share (the launch-grant signing key), created on first use.
@@ -190,6 +210,12 @@ pub trait SecretStore: Send + Sync {
 }
 
 /// Everything kiroku stores.
-pub trait Store: TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + SecretStore {}
+pub trait Store:
+    TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + LearnerStore + SecretStore
+{
+}
 
-impl<T: TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + SecretStore> Store for T {}
+impl<T> Store for T where
+    T: TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + LearnerStore + SecretStore
+{
+}

@@ -1,6 +1,7 @@
-//! The tenant admin API (`/api/v1/…`, JSON): packages now; learners, registrations and
-//! reports later. Authenticated with a tenant credential holding the `admin` scope.
+//! The tenant admin API (`/api/v1/…`, JSON): packages, learners and registrations;
+//! launches by registration and reports come with the runtime. Authenticated with a tenant credential holding the `admin` scope.
 
+mod learners;
 mod packages;
 mod upload;
 
@@ -19,6 +20,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/packages/{id}", get(packages::show).delete(packages::delete))
         .route("/api/v1/packages/{id}/launch", post(packages::launch))
         .route("/api/v1/storage", get(packages::storage))
+        .route("/api/v1/learners", post(learners::create).get(learners::list))
+        .route("/api/v1/learners/{id}", get(learners::show).put(learners::put).delete(learners::delete))
+        .route("/api/v1/registrations", post(learners::register).get(learners::registrations))
+        .route("/api/v1/registrations/{id}", get(learners::registration))
 }
 
 /// The caller, who must hold the `admin` scope.

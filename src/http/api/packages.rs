@@ -100,13 +100,21 @@ pub async fn show(
     Ok(Json(out).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ForceQuery {
+    #[serde(default)]
+    force: bool,
+}
+
+/// Refused (409) while registrations use the package, unless `?force=true`.
 pub async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<ForceQuery>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, &id).await?;
+    delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, &id, q.force).await?;
     // This server stops serving it at once; other servers within LOOKUP_TTL.
     state.caches.lookups.forget_package(&id);
     tracing::info!(tenant.id = %p.tenant.id, package.id = %id, "package deleted");

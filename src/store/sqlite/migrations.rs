@@ -106,6 +106,28 @@ const MIGRATIONS: &[&str] = &[
         value BLOB NOT NULL
     );
     ",
+    // 3: learners and their registrations to package versions.
+    r"
+    CREATE TABLE learners (
+        tenant INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    CREATE TABLE registrations (
+        id TEXT PRIMARY KEY,
+        tenant INTEGER NOT NULL,
+        learner TEXT NOT NULL,
+        package TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created INTEGER NOT NULL
+    );
+    CREATE INDEX registrations_learner ON registrations(tenant, learner);
+    CREATE INDEX registrations_package ON registrations(tenant, package);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

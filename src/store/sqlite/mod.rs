@@ -2,6 +2,7 @@
 //! readers.
 
 mod documents;
+mod learners;
 mod migrations;
 mod packages;
 mod pool;
@@ -14,11 +15,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::clock;
+use crate::learner::{Learner, LearnerFields, Registration};
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
-    Attachment, CredentialStore, DocumentStore, NewPackageVersion, PackageFile, PackageStore, PackageVersion,
+    Attachment, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion, PackageFile, PackageStore, PackageVersion,
     QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
 };
 use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
@@ -241,9 +243,9 @@ impl PackageStore for SqliteStore {
             .await
     }
 
-    async fn delete_package(&self, tenant: TenantId, package_id: &str) -> StoreResult<Vec<String>> {
+    async fn delete_package(&self, tenant: TenantId, package_id: &str, force: bool) -> StoreResult<Vec<String>> {
         let id = package_id.to_owned();
-        self.writer.run(move |c| packages::delete(c, tenant, &id)).await
+        self.writer.run(move |c| packages::delete(c, tenant, &id, force)).await
     }
 
     async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64> {
@@ -261,5 +263,47 @@ impl SecretStore for SqliteStore {
     async fn server_secret(&self, name: &str) -> StoreResult<[u8; 32]> {
         let name = name.to_owned();
         self.writer.run(move |c| packages::server_secret(c, &name)).await
+    }
+}
+
+#[async_trait]
+impl LearnerStore for SqliteStore {
+    async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner> {
+        let id = id.to_owned();
+        self.writer.run(move |c| learners::create(c, tenant, &id, &fields)).await
+    }
+
+    async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)> {
+        let id = id.to_owned();
+        self.writer.run(move |c| learners::put(c, tenant, &id, &fields)).await
+    }
+
+    async fn learner(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>> {
+        let id = id.to_owned();
+        self.readers.run(move |c| learners::get(c, tenant, &id)).await
+    }
+
+    async fn list_learners(&self, tenant: TenantId) -> StoreResult<Vec<Learner>> {
+        self.readers.run(move |c| learners::list(c, tenant)).await
+    }
+
+    async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()> {
+        let id = id.to_owned();
+        self.writer.run(move |c| learners::delete(c, tenant, &id, force)).await
+    }
+
+    async fn create_registration(&self, tenant: TenantId, learner: &str, package_id: &str, version: u32) -> StoreResult<Registration> {
+        let (learner, package) = (learner.to_owned(), package_id.to_owned());
+        self.writer.run(move |c| learners::register(c, tenant, &learner, &package, version)).await
+    }
+
+    async fn registration(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
+        let id = id.to_owned();
+        self.readers.run(move |c| learners::registration(c, tenant, &id)).await
+    }
+
+    async fn list_registrations(&self, tenant: TenantId, learner: Option<&str>, package_id: Option<&str>) -> StoreResult<Vec<Registration>> {
+        let (learner, package) = (learner.map(str::to_owned), package_id.map(str::to_owned));
+        self.readers.run(move |c| learners::registrations(c, tenant, learner.as_deref(), package.as_deref())).await
     }
 }

@@ -135,7 +135,7 @@ pub fn file(
     .map_err(backend)
 }
 
-pub fn delete(conn: &Connection, tenant: TenantId, package: &str) -> StoreResult<Vec<String>> {
+pub fn delete(conn: &Connection, tenant: TenantId, package: &str, force: bool) -> StoreResult<Vec<String>> {
     let found: Option<String> = conn
         .query_row(
             "SELECT id FROM packages WHERE tenant = ?1 AND id = ?2",
@@ -147,6 +147,7 @@ pub fn delete(conn: &Connection, tenant: TenantId, package: &str) -> StoreResult
     if found.is_none() {
         return Err(LrsError::NotFound(format!("no package {package}")).into());
     }
+    super::learners::release_registrations(conn, tenant, "package", package, force, &format!("package {package}"))?;
     let mut st = conn
         .prepare_cached(
             "SELECT DISTINCT f.sha256 FROM package_files f JOIN package_versions v ON v.pk = f.version_pk WHERE v.package = ?1",

@@ -1,0 +1,146 @@
+//! `/api/v1/learners` and `/api/v1/registrations`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::admin;
+use crate::http::auth::Principal;
+use crate::http::error::ApiError;
+use crate::learner::{self, Learner, LearnerFields};
+use crate::lrs::LrsError;
+use crate::server::AppState;
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| LrsError::bad(format!("invalid {what}: {e}")).into())
+}
+
+/// The tenant's IRI, the home page of its learners' xAPI accounts.
+pub fn tenant_home(state: &AppState, p: &Principal) -> String {
+    format!("{}/tenants/{}", state.config.public_url, p.tenant.name)
+}
+
+fn learner_json(state: &AppState, p: &Principal, l: &Learner) -> Value {
+    let mut v = serde_json::to_value(l).unwrap_or_default();
+    v["agent"] = learner::agent(l, &tenant_home(state, p));
+    v
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLearner {
+    id: String,
+    name: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let req: NewLearner = parse(&body, "learner")?;
+    learner::check_id(&req.id).map_err(LrsError::BadRequest)?;
+    let fields = learner::check_fields(LearnerFields { name: req.name, email: req.email }).map_err(LrsError::BadRequest)?;
+    let l = state.store.create_learner(p.tenant.id, &req.id, fields).await?;
+    Ok((StatusCode::CREATED, Json(learner_json(&state, &p, &l))).into_response())
+}
+
+pub async fn put(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    learner::check_id(&id).map_err(LrsError::BadRequest)?;
+    let fields = learner::check_fields(parse(&body, "learner")?).map_err(LrsError::BadRequest)?;
+    let (l, created) = state.store.put_learner(p.tenant.id, &id, fields).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(learner_json(&state, &p, &l))).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let l = state
+        .store
+        .learner(p.tenant.id, &id)
+        .await?
+        .ok_or_else(|| LrsError::NotFound(format!("no learner {id:?}")))?;
+    Ok(Json(learner_json(&state, &p, &l)).into_response())
+}
+
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let list = state.store.list_learners(p.tenant.id).await?;
+    let items: Vec<Value> = list.iter().map(|l| learner_json(&state, &p, l)).collect();
+    Ok(Json(json!({ "learners": items })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForceQuery {
+    #[serde(default)]
+    force: bool,
+}
+
+/// Refused (409) while the learner has registrations, unless `?force=true`.
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<ForceQuery>,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    state.store.delete_learner(p.tenant.id, &id, q.force).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewRegistration {
+    learner: String,
+    package_id: String,
+    /// Default: the newest version.
+    #[serde(default)]
+    version: Option<u32>,
+}
+
+pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let req: NewRegistration = parse(&body, "registration")?;
+    let version = match req.version {
+        Some(v) => v,
+        None => state
+            .store
+            .package_versions(p.tenant.id, &req.package_id)
+            .await?
+            .last()
+            .map(|v| v.version)
+            .ok_or_else(|| LrsError::NotFound(format!("no package {}", req.package_id)))?,
+    };
+    let r = state.store.create_registration(p.tenant.id, &req.learner, &req.package_id, version).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+pub async fn registration(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let r = state
+        .store
+        .registration(p.tenant.id, &id)
+        .await?
+        .ok_or_else(|| LrsError::NotFound(format!("no registration {id}")))?;
+    Ok(Json(r).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RegistrationFilter {
+    learner: Option<String>,
+    package_id: Option<String>,
+}
+
+pub async fn registrations(State(state): State<AppState>, headers: HeaderMap, Query(f): Query<RegistrationFilter>) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let list = state
+        .store
+        .list_registrations(p.tenant.id, f.learner.as_deref(), f.package_id.as_deref())
+        .await?;
+    Ok(Json(json!({ "registrations": list })).into_response())
+}

@@ -1,0 +1,100 @@
+//! Learners and registrations: the domain types and their rules. A learner's xAPI
+//! identity is an account on the tenant's home page, never an e-mail address.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Longest learner id and name accepted.
+pub const MAX_LEN: usize = 255;
+
+/// A learner as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Learner {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// What a create or update sends.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearnerFields {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Checks a learner id: 1–255 characters, no control characters, no slash (it is a path
+/// segment of the admin API).
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.chars().count() > MAX_LEN {
+        return Err(format!("learner id must be 1 to {MAX_LEN} characters"));
+    }
+    if id.chars().any(|c| c.is_control() || c == '/') {
+        return Err("learner id must not contain control characters or '/'".into());
+    }
+    Ok(())
+}
+
+/// Checks name and e-mail; returns them trimmed.
+pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
+    let name = f.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > MAX_LEN || name.chars().any(char::is_control) {
+        return Err(format!("name must be 1 to {MAX_LEN} printable characters"));
+    }
+    let email = match f.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) {
+        Some(e) => {
+            let ok = e.len() <= MAX_LEN
+                && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+                && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+            if !ok {
+                return Err("email is not an e-mail address".into());
+            }
+            Some(e)
+        }
+        None => None,
+    };
+    Ok(LearnerFields { name, email })
+}
+
+/// The learner's xAPI agent: `account {homePage: tenant IRI, name: id}`.
+pub fn agent(learner: &Learner, tenant_home: &str) -> Value {
+    json!({
+        "objectType": "Agent",
+        "name": learner.name,
+        "account": { "homePage": tenant_home, "name": learner.id },
+    })
+}
+
+/// A learner enrolled in one package version; its id is the xAPI registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registration {
+    pub id: String,
+    pub learner: String,
+    pub package_id: String,
+    pub version: u32,
+    pub created_ms: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_fields() {
+        assert!(check_id("ann.lee@corp").is_ok());
+        assert!(check_id("").is_err());
+        assert!(check_id("a/b").is_err());
+        assert!(check_id(&"x".repeat(256)).is_err());
+        let ok = check_fields(LearnerFields { name: " Ann ".into(), email: Some("ann@example.com".into()) }).unwrap();
+        assert_eq!(ok.name, "Ann");
+        assert!(check_fields(LearnerFields { name: "".into(), email: None }).is_err());
+        assert!(check_fields(LearnerFields { name: "Ann".into(), email: Some("not-an-address".into()) }).is_err());
+        assert_eq!(check_fields(LearnerFields { name: "Ann".into(), email: Some(" ".into()) }).unwrap().email, None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Learners and registrations in SQLite.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::pool::backend;
+use crate::clock;
+use crate::learner::{Learner, LearnerFields, Registration};
+use crate::lrs::LrsError;
+use crate::store::StoreResult;
+use crate::tenant::TenantId;
+
+fn learner_row(r: &Row) -> rusqlite::Result<Learner> {
+    Ok(Learner { id: r.get(0)?, name: r.get(1)?, email: r.get(2)?, created_ms: r.get(3)?, updated_ms: r.get(4)? })
+}
+
+fn registration_row(r: &Row) -> rusqlite::Result<Registration> {
+    Ok(Registration { id: r.get(0)?, learner: r.get(1)?, package_id: r.get(2)?, version: r.get(3)?, created_ms: r.get(4)? })
+}
+
+pub fn get(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>> {
+    conn.prepare_cached("SELECT id, name, email, created, updated FROM learners WHERE tenant = ?1 AND id = ?2")
+        .map_err(backend)?
+        .query_row(params![tenant.0, id], learner_row)
+        .optional()
+        .map_err(backend)
+}
+
+pub fn create(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<Learner> {
+    if get(conn, tenant, id)?.is_some() {
+        return Err(LrsError::Conflict(format!("learner {id:?} exists already")).into());
+    }
+    put(conn, tenant, id, f).map(|(l, _)| l)
+}
+
+pub fn put(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<(Learner, bool)> {
+    let now = clock::now_ms();
+    let created = get(conn, tenant, id)?.is_none();
+    conn.execute(
+        "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
+         ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated",
+        params![tenant.0, id, f.name, f.email, now],
+    )
+    .map_err(backend)?;
+    let learner = get(conn, tenant, id)?.ok_or_else(|| backend("learner vanished after write"))?;
+    Ok((learner, created))
+}
+
+pub fn list(conn: &Connection, tenant: TenantId) -> StoreResult<Vec<Learner>> {
+    let mut st = conn
+        .prepare_cached("SELECT id, name, email, created, updated FROM learners WHERE tenant = ?1 ORDER BY id")
+        .map_err(backend)?;
+    let rows = st.query_map([tenant.0], learner_row).map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}
+
+fn count_registrations(conn: &Connection, tenant: TenantId, column: &str, value: &str) -> StoreResult<u64> {
+    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = ?1 AND {column} = ?2");
+    conn.query_row(&sql, params![tenant.0, value], |r| r.get(0)).map_err(backend)
+}
+
+/// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
+/// deletes them.
+pub fn release_registrations(conn: &Connection, tenant: TenantId, column: &str, value: &str, force: bool, what: &str) -> StoreResult<()> {
+    let n = count_registrations(conn, tenant, column, value)?;
+    if n > 0 && !force {
+        return Err(LrsError::Conflict(format!("{what} has {n} registration(s); delete with force=true to remove them too")).into());
+    }
+    conn.execute(&format!("DELETE FROM registrations WHERE tenant = ?1 AND {column} = ?2"), params![tenant.0, value])
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, tenant: TenantId, id: &str, force: bool) -> StoreResult<()> {
+    if get(conn, tenant, id)?.is_none() {
+        return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
+    }
+    release_registrations(conn, tenant, "learner", id, force, &format!("learner {id:?}"))?;
+    conn.execute("DELETE FROM learners WHERE tenant = ?1 AND id = ?2", params![tenant.0, id]).map_err(backend)?;
+    Ok(())
+}
+
+pub fn register(conn: &Connection, tenant: TenantId, learner: &str, package: &str, version: u32) -> StoreResult<Registration> {
+    if get(conn, tenant, learner)?.is_none() {
+        return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
+    }
+    let exists: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM package_versions WHERE tenant = ?1 AND package = ?2 AND version = ?3",
+            params![tenant.0, package, version],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(backend)?;
+    if exists.is_none() {
+        return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
+    }
+    let r = Registration {
+        id: crate::id::new_uuid(),
+        learner: learner.to_owned(),
+        package_id: package.to_owned(),
+        version,
+        created_ms: clock::now_ms(),
+    };
+    conn.execute(
+        "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![r.id, tenant.0, r.learner, r.package_id, r.version, r.created_ms],
+    )
+    .map_err(backend)?;
+    Ok(r)
+}
+
+const REG_COLS: &str = "id, learner, package, version, created";
+
+pub fn registration(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
+    conn.query_row(&format!("SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND id = ?2"), params![tenant.0, id], registration_row)
+        .optional()
+        .map_err(backend)
+}
+
+pub fn registrations(conn: &Connection, tenant: TenantId, learner: Option<&str>, package: Option<&str>) -> StoreResult<Vec<Registration>> {
+    let sql = format!(
+        "SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND (?2 IS NULL OR learner = ?2) \
+         AND (?3 IS NULL OR package = ?3) ORDER BY created, id"
+    );
+    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+    let rows = st.query_map(params![tenant.0, learner, package], registration_row).map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}
