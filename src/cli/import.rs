@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::ImportArgs;
 use crate::blob::LocalBlobs;
-use crate::package::import::import_zip;
+use crate::package::import::{ImportError, import_zip};
 use crate::package::model::launch_summary;
 use crate::store::TenantStore;
 use crate::store::sqlite::SqliteStore;
@@ -59,7 +59,7 @@ pub async fn run(store: SqliteStore, data_dir: &Path, args: ImportArgs, json_out
     )
     .await;
     bar.finish_and_clear();
-    let imported = result.map_err(|e| e.to_string())?;
+    let imported = result.map_err(|e| refusal(&e, json_out))?;
     let v = &imported.version;
     let launchables = launch_summary(&imported.course);
     let count = launchables.as_array().map_or(0, Vec::len);
@@ -83,4 +83,24 @@ pub async fn run(store: SqliteStore, data_dir: &Path, args: ImportArgs, json_out
         );
     }
     Ok(())
+}
+
+/// The message for a failed import: with the rule's name, and as JSON on stdout too when
+/// `--json` is set, so scripts can tell refusals apart.
+fn refusal(e: &ImportError, json_out: bool) -> String {
+    let ImportError::Package(p) = e else {
+        return e.to_string();
+    };
+    if json_out {
+        let mut err = serde_json::json!({ "rule": p.rule(), "message": p.to_string() });
+        if let Some(f) = p.file() {
+            err["file"] = f.into();
+        }
+        if let Some(pos) = p.position() {
+            err["line"] = pos.line.into();
+            err["column"] = pos.column.into();
+        }
+        println!("{}", serde_json::json!({ "error": err }));
+    }
+    format!("{p} (rule: {})", p.rule())
 }

@@ -34,8 +34,8 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.chars().count() > MAX_LEN {
         return Err(format!("learner id must be 1 to {MAX_LEN} characters"));
     }
-    if id.chars().any(|c| c.is_control() || c == '/') {
-        return Err("learner id must not contain control characters or '/'".into());
+    if id.chars().any(|c| c.is_control() || c == '/') || id == "." || id == ".." {
+        return Err("learner id must not contain control characters or '/', nor be '.' or '..'".into());
     }
     Ok(())
 }
@@ -49,7 +49,9 @@ pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
     let email = match f.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) {
         Some(e) => {
             let ok = e.len() <= MAX_LEN
-                && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+                && e.matches('@').count() == 1
+                && e.split_once('@')
+                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
                 && !e.chars().any(|c| c.is_whitespace() || c.is_control());
             if !ok {
                 return Err("email is not an e-mail address".into());
@@ -91,10 +93,34 @@ mod tests {
         assert!(check_id("").is_err());
         assert!(check_id("a/b").is_err());
         assert!(check_id(&"x".repeat(256)).is_err());
-        let ok = check_fields(LearnerFields { name: " Ann ".into(), email: Some("ann@example.com".into()) }).unwrap();
+        let ok = check_fields(LearnerFields {
+            name: " Ann ".into(),
+            email: Some("ann@example.com".into()),
+        })
+        .unwrap();
         assert_eq!(ok.name, "Ann");
-        assert!(check_fields(LearnerFields { name: "".into(), email: None }).is_err());
-        assert!(check_fields(LearnerFields { name: "Ann".into(), email: Some("not-an-address".into()) }).is_err());
-        assert_eq!(check_fields(LearnerFields { name: "Ann".into(), email: Some(" ".into()) }).unwrap().email, None);
+        assert!(
+            check_fields(LearnerFields {
+                name: "".into(),
+                email: None
+            })
+            .is_err()
+        );
+        assert!(
+            check_fields(LearnerFields {
+                name: "Ann".into(),
+                email: Some("not-an-address".into())
+            })
+            .is_err()
+        );
+        assert_eq!(
+            check_fields(LearnerFields {
+                name: "Ann".into(),
+                email: Some(" ".into())
+            })
+            .unwrap()
+            .email,
+            None
+        );
     }
 }

@@ -91,8 +91,9 @@ pub trait StatementStore: Send + Sync {
     ) -> StoreResult<Option<StoredStatement>>;
     async fn query_statements(&self, tenant: TenantId, query: &StatementQuery) -> StoreResult<QueryPage>;
     async fn attachments(&self, tenant: TenantId, hashes: Vec<String>) -> StoreResult<Vec<Attachment>>;
-    /// The newest `limit` statements whose object is this activity, newest first, for the
-    /// Activities resource.
+    /// The newest `limit` statements whose own object is this activity, newest first, for
+    /// the Activities resource; only statements stored by credentials that may define
+    /// activities (scope `all` or `define`) count.
     async fn activity_statements(
         &self,
         tenant: TenantId,
@@ -197,10 +198,21 @@ pub trait LearnerStore: Send + Sync {
     /// deletes them too. 404 when there is no such learner.
     async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()>;
     /// Registers a learner for a package version (404 when either does not exist).
-    async fn create_registration(&self, tenant: TenantId, learner: &str, package_id: &str, version: u32) -> StoreResult<Registration>;
+    async fn create_registration(
+        &self,
+        tenant: TenantId,
+        learner: &str,
+        package_id: &str,
+        version: u32,
+    ) -> StoreResult<Registration>;
     async fn registration(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>>;
     /// Registrations, optionally of one learner and/or one package, oldest first.
-    async fn list_registrations(&self, tenant: TenantId, learner: Option<&str>, package_id: Option<&str>) -> StoreResult<Vec<Registration>>;
+    async fn list_registrations(
+        &self,
+        tenant: TenantId,
+        learner: Option<&str>,
+        package_id: Option<&str>,
+    ) -> StoreResult<Vec<Registration>>;
 }
 
 /// Secrets the servers share (the launch-grant signing key), created on first use.

@@ -109,6 +109,13 @@ impl ScopeSet {
         }
     }
 
+    /// Whether statements stored with these scopes may (re)define activities: only `all`
+    /// and `define` do; others' statements are stored, but their activity definitions
+    /// are not taken into what the Activities resource serves.
+    pub fn may_define(&self) -> bool {
+        self.contains(Scope::All) || self.contains(Scope::Define)
+    }
+
     /// True when statement reads must be limited to the credential's own statements.
     pub fn only_mine(&self) -> bool {
         use Scope::*;

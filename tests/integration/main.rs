@@ -11,6 +11,7 @@ mod data;
 mod documents;
 mod durability;
 mod isolation;
+mod learners;
 mod meta;
 mod packages;
 mod process;

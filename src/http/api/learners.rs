@@ -8,16 +8,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::admin;
+use super::{admin, json_object};
 use crate::http::auth::Principal;
 use crate::http::error::ApiError;
 use crate::learner::{self, Learner, LearnerFields};
 use crate::lrs::LrsError;
 use crate::server::AppState;
-
-fn parse<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| LrsError::bad(format!("invalid {what}: {e}")).into())
-}
 
 /// The tenant's IRI, the home page of its learners' xAPI accounts.
 pub fn tenant_home(state: &AppState, p: &Principal) -> String {
@@ -41,23 +37,36 @@ pub struct NewLearner {
 
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let req: NewLearner = parse(&body, "learner")?;
+    let req: NewLearner = json_object(&body, "learner")?;
     learner::check_id(&req.id).map_err(LrsError::BadRequest)?;
-    let fields = learner::check_fields(LearnerFields { name: req.name, email: req.email }).map_err(LrsError::BadRequest)?;
+    let fields = learner::check_fields(LearnerFields {
+        name: req.name,
+        email: req.email,
+    })
+    .map_err(LrsError::BadRequest)?;
     let l = state.store.create_learner(p.tenant.id, &req.id, fields).await?;
     Ok((StatusCode::CREATED, Json(learner_json(&state, &p, &l))).into_response())
 }
 
-pub async fn put(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn put(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     learner::check_id(&id).map_err(LrsError::BadRequest)?;
-    let fields = learner::check_fields(parse(&body, "learner")?).map_err(LrsError::BadRequest)?;
+    let fields = learner::check_fields(json_object(&body, "learner")?).map_err(LrsError::BadRequest)?;
     let (l, created) = state.store.put_learner(p.tenant.id, &id, fields).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(learner_json(&state, &p, &l))).into_response())
 }
 
-pub async fn show(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let l = state
         .store
@@ -104,7 +113,7 @@ pub struct NewRegistration {
 
 pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let req: NewRegistration = parse(&body, "registration")?;
+    let req: NewRegistration = json_object(&body, "registration")?;
     let version = match req.version {
         Some(v) => v,
         None => state
@@ -115,11 +124,18 @@ pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: B
             .map(|v| v.version)
             .ok_or_else(|| LrsError::NotFound(format!("no package {}", req.package_id)))?,
     };
-    let r = state.store.create_registration(p.tenant.id, &req.learner, &req.package_id, version).await?;
+    let r = state
+        .store
+        .create_registration(p.tenant.id, &req.learner, &req.package_id, version)
+        .await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
-pub async fn registration(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn registration(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let r = state
         .store
@@ -136,7 +152,11 @@ pub struct RegistrationFilter {
     package_id: Option<String>,
 }
 
-pub async fn registrations(State(state): State<AppState>, headers: HeaderMap, Query(f): Query<RegistrationFilter>) -> Result<Response, ApiError> {
+pub async fn registrations(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(f): Query<RegistrationFilter>,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let list = state
         .store

@@ -21,8 +21,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/packages/{id}/launch", post(packages::launch))
         .route("/api/v1/storage", get(packages::storage))
         .route("/api/v1/learners", post(learners::create).get(learners::list))
-        .route("/api/v1/learners/{id}", get(learners::show).put(learners::put).delete(learners::delete))
-        .route("/api/v1/registrations", post(learners::register).get(learners::registrations))
+        .route(
+            "/api/v1/learners/{id}",
+            get(learners::show).put(learners::put).delete(learners::delete),
+        )
+        .route(
+            "/api/v1/registrations",
+            post(learners::register).get(learners::registrations),
+        )
         .route("/api/v1/registrations/{id}", get(learners::registration))
 }
 
@@ -32,4 +38,14 @@ async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiEr
     let p = authenticate(state.store.as_ref(), header).await?;
     p.require(Access::Admin)?;
     Ok(p)
+}
+
+/// Decodes a JSON object body into `T`. Serde would also build a struct from an array of
+/// its fields, which is no way to send a request: only objects are accepted.
+fn json_object<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(crate::lrs::LrsError::bad(format!("the {what} must be a JSON object")).into());
+    }
+    serde_json::from_slice(body).map_err(|e| crate::lrs::LrsError::bad(format!("invalid {what}: {e}")).into())
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{admin, upload};
+use super::{admin, json_object, upload};
 use crate::clock;
 use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
@@ -143,8 +143,7 @@ pub async fn launch(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let req: LaunchRequest =
-        serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid launch request: {e}")))?;
+    let req: LaunchRequest = json_object(&body, "launch request")?;
     if req.learner.is_empty() || req.learner.len() > 255 {
         return Err(LrsError::bad("learner must be 1 to 255 characters").into());
     }

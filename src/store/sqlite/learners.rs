@@ -10,11 +10,23 @@ use crate::store::StoreResult;
 use crate::tenant::TenantId;
 
 fn learner_row(r: &Row) -> rusqlite::Result<Learner> {
-    Ok(Learner { id: r.get(0)?, name: r.get(1)?, email: r.get(2)?, created_ms: r.get(3)?, updated_ms: r.get(4)? })
+    Ok(Learner {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        email: r.get(2)?,
+        created_ms: r.get(3)?,
+        updated_ms: r.get(4)?,
+    })
 }
 
 fn registration_row(r: &Row) -> rusqlite::Result<Registration> {
-    Ok(Registration { id: r.get(0)?, learner: r.get(1)?, package_id: r.get(2)?, version: r.get(3)?, created_ms: r.get(4)? })
+    Ok(Registration {
+        id: r.get(0)?,
+        learner: r.get(1)?,
+        package_id: r.get(2)?,
+        version: r.get(3)?,
+        created_ms: r.get(4)?,
+    })
 }
 
 pub fn get(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>> {
@@ -55,18 +67,32 @@ pub fn list(conn: &Connection, tenant: TenantId) -> StoreResult<Vec<Learner>> {
 
 fn count_registrations(conn: &Connection, tenant: TenantId, column: &str, value: &str) -> StoreResult<u64> {
     let sql = format!("SELECT count(*) FROM registrations WHERE tenant = ?1 AND {column} = ?2");
-    conn.query_row(&sql, params![tenant.0, value], |r| r.get(0)).map_err(backend)
+    conn.query_row(&sql, params![tenant.0, value], |r| r.get(0))
+        .map_err(backend)
 }
 
 /// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
 /// deletes them.
-pub fn release_registrations(conn: &Connection, tenant: TenantId, column: &str, value: &str, force: bool, what: &str) -> StoreResult<()> {
+pub fn release_registrations(
+    conn: &Connection,
+    tenant: TenantId,
+    column: &str,
+    value: &str,
+    force: bool,
+    what: &str,
+) -> StoreResult<()> {
     let n = count_registrations(conn, tenant, column, value)?;
     if n > 0 && !force {
-        return Err(LrsError::Conflict(format!("{what} has {n} registration(s); delete with force=true to remove them too")).into());
+        return Err(LrsError::Conflict(format!(
+            "{what} has {n} registration(s); delete with force=true to remove them too"
+        ))
+        .into());
     }
-    conn.execute(&format!("DELETE FROM registrations WHERE tenant = ?1 AND {column} = ?2"), params![tenant.0, value])
-        .map_err(backend)?;
+    conn.execute(
+        &format!("DELETE FROM registrations WHERE tenant = ?1 AND {column} = ?2"),
+        params![tenant.0, value],
+    )
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -75,11 +101,21 @@ pub fn delete(conn: &Connection, tenant: TenantId, id: &str, force: bool) -> Sto
         return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
     }
     release_registrations(conn, tenant, "learner", id, force, &format!("learner {id:?}"))?;
-    conn.execute("DELETE FROM learners WHERE tenant = ?1 AND id = ?2", params![tenant.0, id]).map_err(backend)?;
+    conn.execute(
+        "DELETE FROM learners WHERE tenant = ?1 AND id = ?2",
+        params![tenant.0, id],
+    )
+    .map_err(backend)?;
     Ok(())
 }
 
-pub fn register(conn: &Connection, tenant: TenantId, learner: &str, package: &str, version: u32) -> StoreResult<Registration> {
+pub fn register(
+    conn: &Connection,
+    tenant: TenantId,
+    learner: &str,
+    package: &str,
+    version: u32,
+) -> StoreResult<Registration> {
     if get(conn, tenant, learner)?.is_none() {
         return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
     }
@@ -112,17 +148,28 @@ pub fn register(conn: &Connection, tenant: TenantId, learner: &str, package: &st
 const REG_COLS: &str = "id, learner, package, version, created";
 
 pub fn registration(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
-    conn.query_row(&format!("SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND id = ?2"), params![tenant.0, id], registration_row)
-        .optional()
-        .map_err(backend)
+    conn.query_row(
+        &format!("SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND id = ?2"),
+        params![tenant.0, id],
+        registration_row,
+    )
+    .optional()
+    .map_err(backend)
 }
 
-pub fn registrations(conn: &Connection, tenant: TenantId, learner: Option<&str>, package: Option<&str>) -> StoreResult<Vec<Registration>> {
+pub fn registrations(
+    conn: &Connection,
+    tenant: TenantId,
+    learner: Option<&str>,
+    package: Option<&str>,
+) -> StoreResult<Vec<Registration>> {
     let sql = format!(
         "SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND (?2 IS NULL OR learner = ?2) \
          AND (?3 IS NULL OR package = ?3) ORDER BY created, id"
     );
     let mut st = conn.prepare_cached(&sql).map_err(backend)?;
-    let rows = st.query_map(params![tenant.0, learner, package], registration_row).map_err(backend)?;
+    let rows = st
+        .query_map(params![tenant.0, learner, package], registration_row)
+        .map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)
 }

@@ -128,6 +128,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX registrations_learner ON registrations(tenant, learner);
     CREATE INDEX registrations_package ON registrations(tenant, package);
     ",
+    // 4: whether a statement's credential may define activities (the `define` scope).
+    r"
+    ALTER TABLE statements ADD COLUMN defines INTEGER NOT NULL DEFAULT 1;
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

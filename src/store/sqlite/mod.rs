@@ -20,8 +20,8 @@ use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
-    Attachment, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion, PackageFile, PackageStore, PackageVersion,
-    QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
+    Attachment, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion, PackageFile, PackageStore,
+    PackageVersion, QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
 };
 use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
 use pool::{Readers, Writer};
@@ -270,7 +270,9 @@ impl SecretStore for SqliteStore {
 impl LearnerStore for SqliteStore {
     async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner> {
         let id = id.to_owned();
-        self.writer.run(move |c| learners::create(c, tenant, &id, &fields)).await
+        self.writer
+            .run(move |c| learners::create(c, tenant, &id, &fields))
+            .await
     }
 
     async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)> {
@@ -292,9 +294,17 @@ impl LearnerStore for SqliteStore {
         self.writer.run(move |c| learners::delete(c, tenant, &id, force)).await
     }
 
-    async fn create_registration(&self, tenant: TenantId, learner: &str, package_id: &str, version: u32) -> StoreResult<Registration> {
+    async fn create_registration(
+        &self,
+        tenant: TenantId,
+        learner: &str,
+        package_id: &str,
+        version: u32,
+    ) -> StoreResult<Registration> {
         let (learner, package) = (learner.to_owned(), package_id.to_owned());
-        self.writer.run(move |c| learners::register(c, tenant, &learner, &package, version)).await
+        self.writer
+            .run(move |c| learners::register(c, tenant, &learner, &package, version))
+            .await
     }
 
     async fn registration(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
@@ -302,8 +312,15 @@ impl LearnerStore for SqliteStore {
         self.readers.run(move |c| learners::registration(c, tenant, &id)).await
     }
 
-    async fn list_registrations(&self, tenant: TenantId, learner: Option<&str>, package_id: Option<&str>) -> StoreResult<Vec<Registration>> {
+    async fn list_registrations(
+        &self,
+        tenant: TenantId,
+        learner: Option<&str>,
+        package_id: Option<&str>,
+    ) -> StoreResult<Vec<Registration>> {
         let (learner, package) = (learner.map(str::to_owned), package_id.map(str::to_owned));
-        self.readers.run(move |c| learners::registrations(c, tenant, learner.as_deref(), package.as_deref())).await
+        self.readers
+            .run(move |c| learners::registrations(c, tenant, learner.as_deref(), package.as_deref()))
+            .await
     }
 }

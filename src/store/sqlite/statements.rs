@@ -9,7 +9,7 @@ use crate::lrs::LrsError;
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::{IndexTerm, PreparedStatement, TermKind};
 use crate::store::{Attachment, QueryPage, StoreResult, StoredStatement};
-use crate::tenant::TenantId;
+use crate::tenant::{ScopeSet, TenantId};
 
 /// The index key of a term: the first 8 bytes of SHA-256(tenant, kind, value).
 pub fn term_key(tenant: TenantId, term: &IndexTerm) -> i64 {
@@ -59,8 +59,21 @@ pub fn insert_batch(
         .map_err(backend)?;
     let stored = clock::now_ms().max(last.unwrap_or(0));
     let stored_text = clock::format_ms(stored);
+    let scopes: Option<String> = conn
+        .prepare_cached("SELECT scopes FROM credentials WHERE key = ?1")
+        .map_err(backend)?
+        .query_row([credential], |r| r.get(0))
+        .optional()
+        .map_err(backend)?;
+    // A key without a credential row (never the case through the HTTP API) is not restricted.
+    let defines = scopes.is_none_or(|s| ScopeSet::from_text(&s).is_ok_and(|s| s.may_define()));
+    let at = Stamp {
+        stored,
+        text: &stored_text,
+        defines,
+    };
     for s in batch {
-        insert_one(conn, tenant, credential, s, stored, &stored_text)?;
+        insert_one(conn, tenant, credential, s, &at)?;
     }
     let mut st = conn
         .prepare_cached(
@@ -74,13 +87,20 @@ pub fn insert_batch(
     Ok(batch.iter().map(|s| s.id.clone()).collect())
 }
 
+/// What every statement of one batch shares.
+struct Stamp<'a> {
+    stored: i64,
+    text: &'a str,
+    /// The credential may define activities.
+    defines: bool,
+}
+
 fn insert_one(
     conn: &Connection,
     tenant: TenantId,
     credential: &str,
     s: &PreparedStatement,
-    stored: i64,
-    stored_text: &str,
+    at: &Stamp,
 ) -> StoreResult<()> {
     let target = match &s.refers_to {
         Some(t) => existing(conn, tenant, t)?,
@@ -98,27 +118,28 @@ fn insert_one(
     let mut body = String::with_capacity(s.body_open.len() + 80);
     body.push_str(&s.body_open);
     body.push_str(",\"stored\":\"");
-    body.push_str(stored_text);
+    body.push_str(at.text);
     if s.needs_timestamp {
         body.push_str("\",\"timestamp\":\"");
-        body.push_str(stored_text);
+        body.push_str(at.text);
     }
     body.push_str("\"}");
     let mut st = conn
         .prepare_cached(
-            "INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-             ON CONFLICT (tenant, id) DO NOTHING",
+            "INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body, defines) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (tenant, id) DO NOTHING",
         )
         .map_err(backend)?;
     let inserted = st
         .execute(params![
             tenant.0,
             s.id,
-            stored,
+            at.stored,
             s.voids.is_some(),
             credential,
             s.digest.as_slice(),
-            body
+            body,
+            at.defines
         ])
         .map_err(backend)?;
     if inserted == 0 {
@@ -306,7 +327,8 @@ fn fetch(
 }
 
 /// The newest statements whose own object is the activity (not those that only point at
-/// such a statement through a StatementRef, which share its index terms).
+/// such a statement through a StatementRef, which share its index terms), stored by
+/// credentials that may define activities.
 pub fn activity_statements(
     conn: &Connection,
     tenant: TenantId,
@@ -323,7 +345,7 @@ pub fn activity_statements(
     let mut st = conn
         .prepare_cached(
             "SELECT s.seq, s.body, s.stored FROM terms t CROSS JOIN statements s ON s.seq = t.seq \
-             WHERE t.key = ?1 AND s.tenant = ?2 AND s.voided = 0 AND json_extract(s.body, '$.object.id') = ?3 \
+             WHERE t.key = ?1 AND s.tenant = ?2 AND s.voided = 0 AND s.defines = 1 AND json_extract(s.body, '$.object.id') = ?3 \
              ORDER BY t.seq DESC LIMIT ?4",
         )
         .map_err(backend)?;

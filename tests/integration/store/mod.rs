@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 mod documents;
 mod isolation;
+mod learners;
 mod queries;
 mod statements;
 mod tenants;
@@ -96,6 +97,18 @@ macro_rules! store_suite {
             isolation::isolation_document_reads,
             isolation::isolation_document_writes,
             isolation::isolation_credentials,
+            learners::learner_create_get_and_list,
+            learners::learner_put_creates_then_updates,
+            learners::learner_duplicate_create_conflicts,
+            learners::learner_delete,
+            learners::learner_delete_refused_with_registrations_unless_forced,
+            learners::learner_delete_forced_without_registrations,
+            learners::registration_create_and_read,
+            learners::registration_of_unknown_learner_package_or_version_not_found,
+            learners::registration_list_filters,
+            learners::package_delete_refused_while_registered_unless_forced,
+            learners::isolation_learners_and_registrations,
+            learners::isolation_learner_ids_repeat_across_tenants,
         );
     };
     (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
