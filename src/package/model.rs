@@ -151,11 +151,14 @@ pub struct Launchable {
 #[serde(untagged)]
 pub enum LaunchHref {
     /// A file inside the package: `path` relative to the zip root (manifest folder and every xml:base applied,
-    /// percent-decoded, "./" and ".." resolved, never escaping the root), `query` without '?', fragment dropped.
+    /// percent-decoded, "./" and ".." resolved, never escaping the root), `query` without '?', `fragment`
+    /// without '#' (content that routes by fragment needs it in the launch URL).
     Package {
         path: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         query: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fragment: Option<String>,
     },
     /// cmi5 AUs may point anywhere.
     Absolute(String),
@@ -171,14 +174,19 @@ pub fn launch_summary(course: &Course) -> serde_json::Value {
 }
 
 impl std::fmt::Display for LaunchHref {
-    /// `path?query` for package files, the URL for absolute ones.
+    /// `path?query#fragment` for package files, the URL for absolute ones.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Package {
-                path,
-                query: Some(query),
-            } => write!(f, "{path}?{query}"),
-            Self::Package { path, query: None } => f.write_str(path),
+            Self::Package { path, query, fragment } => {
+                f.write_str(path)?;
+                if let Some(q) = query {
+                    write!(f, "?{q}")?;
+                }
+                if let Some(h) = fragment {
+                    write!(f, "#{h}")?;
+                }
+                Ok(())
+            }
             Self::Absolute(url) => f.write_str(url),
         }
     }

@@ -169,10 +169,11 @@ pub async fn launch(
     };
     let token = state.grants.sign(&grant);
     let url = match &item.href {
-        LaunchHref::Package { path, query } => {
+        LaunchHref::Package { path, query, fragment } => {
             let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
+            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
             format!(
-                "{}/content/{token}/{}{q}",
+                "{}/content/{token}/{}{q}{h}",
                 state.config.content_url,
                 crate::http::content::encode_path(path)
             )

@@ -44,7 +44,10 @@ pub(super) fn resolve(bases: &[&str], href: &str) -> Result<LaunchHref, HrefErro
         return Ok(LaunchHref::Absolute(href.to_owned()));
     }
     let href = href.replace('\\', "/");
-    let without_fragment = href.split('#').next().unwrap_or_default();
+    let (without_fragment, fragment) = match href.split_once('#') {
+        Some((h, f)) => (h, (!f.is_empty()).then(|| f.to_owned())),
+        None => (href.as_str(), None),
+    };
     let (path, query) = match without_fragment.split_once('?') {
         Some((path, query)) => (path, (!query.is_empty()).then(|| query.to_owned())),
         None => (without_fragment, None),
@@ -75,6 +78,7 @@ pub(super) fn resolve(bases: &[&str], href: &str) -> Result<LaunchHref, HrefErro
     Ok(LaunchHref::Package {
         path: normalize(&joined)?,
         query,
+        fragment,
     })
 }
 
@@ -87,16 +91,26 @@ pub(super) fn resolve_file(bases: &[&str], href: &str) -> Result<Option<String>,
 }
 
 /// Applies an item's `parameters` the way SCORM's CAM says: a leading '?' or '&' is
-/// dropped and the rest joins the href's query; fragment parameters ('#…') are dropped
-/// with every fragment.
+/// dropped and the rest joins the href's query; a parameter string starting with '#'
+/// becomes the fragment (when the href has none).
 pub(super) fn with_parameters(href: LaunchHref, parameters: &str) -> LaunchHref {
     let parameters = parameters.trim();
-    if parameters.is_empty() || parameters.starts_with('#') {
+    if parameters.is_empty() {
         return href;
+    }
+    if let Some(frag) = parameters.strip_prefix('#') {
+        return match href {
+            LaunchHref::Package { path, query, fragment } => LaunchHref::Package {
+                path,
+                query,
+                fragment: fragment.or_else(|| (!frag.is_empty()).then(|| frag.to_owned())),
+            },
+            absolute => absolute,
+        };
     }
     let parameters = parameters.strip_prefix(['?', '&']).unwrap_or(parameters);
     match href {
-        LaunchHref::Package { path, query } => {
+        LaunchHref::Package { path, query, fragment } => {
             let query = match query {
                 Some(query) => format!("{query}&{parameters}"),
                 None => parameters.to_owned(),
@@ -104,6 +118,7 @@ pub(super) fn with_parameters(href: LaunchHref, parameters: &str) -> LaunchHref 
             LaunchHref::Package {
                 path,
                 query: Some(query),
+                fragment,
             }
         }
         LaunchHref::Absolute(url) => {
@@ -184,13 +199,19 @@ mod tests {
         LaunchHref::Package {
             path: path.to_owned(),
             query: query.map(str::to_owned),
+            fragment: None,
         }
     }
 
     #[test]
     fn bases_apply_outermost_first() {
         let got = resolve(&["course/", "content", "sco1/"], "./pages/../index.html?a=1#top");
-        assert_eq!(got, Ok(package("course/content/sco1/index.html", Some("a=1"))));
+        let want = LaunchHref::Package {
+            path: "course/content/sco1/index.html".into(),
+            query: Some("a=1".into()),
+            fragment: Some("top".into()),
+        };
+        assert_eq!(got, Ok(want));
     }
 
     #[test]
@@ -236,7 +257,11 @@ mod tests {
         );
         assert_eq!(
             with_parameters(package("a.html", None), "#frag"),
-            package("a.html", None)
+            LaunchHref::Package {
+                path: "a.html".into(),
+                query: None,
+                fragment: Some("frag".into())
+            }
         );
         let url = LaunchHref::Absolute("https://e.com/a?x=1#f".to_owned());
         assert_eq!(

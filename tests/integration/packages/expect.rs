@@ -272,7 +272,7 @@ fn quirks() -> Expected {
         identifier: "com.kiroku.fixtures.2004.quirks",
         title: "Quirky Export",
         launchables: &[
-            ("ITEM-PLAYER", "export/player/index.html?lang=en&slide=1"),
+            ("ITEM-PLAYER", "export/player/index.html?lang=en&slide=1#top"),
             ("ITEM-LECON", "export/Module 1/Leçon un.html"),
             ("ITEM-UNIT2", "export/content/unit 2/index.htm?from=menu"),
         ],

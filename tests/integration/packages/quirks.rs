@@ -270,3 +270,18 @@ async fn a_zip_made_by_bsdtar_imports() {
     let resp = env.upload(&zip).await;
     assert_eq!(resp.status.as_u16(), 201, "{}", resp.text());
 }
+
+#[tokio::test]
+async fn launch_urls_keep_the_query_and_the_fragment() {
+    let env = Env::start().await;
+    let pkg = env.import_fixture("scorm2004-quirks").await;
+    let id = pkg["packageId"].as_str().expect("package id");
+    let l = env
+        .launch(id, serde_json::json!({"learner": "ann", "item": "ITEM-PLAYER"}))
+        .await;
+    let url = l["url"].as_str().expect("launch url");
+    assert!(url.ends_with("/export/player/index.html?lang=en&slide=1#top"), "{url}");
+    let page = url.split('#').next().unwrap_or(url);
+    let resp = env.app.request(axum::http::Method::GET, page).send().await;
+    assert_eq!(resp.status.as_u16(), 200, "the page without its fragment is served");
+}
