@@ -7,6 +7,7 @@ use super::{ScopeSet, TenantId};
 
 /// A credential as stored: never holds the secret itself.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Credential {
     pub key: String,
     #[serde(skip)]

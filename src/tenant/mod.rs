@@ -78,8 +78,9 @@ impl TenantStatus {
     }
 }
 
-/// A tenant as stored.
+/// A tenant as stored. JSON field names are camelCase, as everywhere in kiroku's output.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Tenant {
     pub id: TenantId,
     pub name: TenantName,

@@ -21,7 +21,7 @@ fn strs(list: &[&str]) -> Vec<String> {
     v
 }
 
-const TENANT_KEYS: [&str; 5] = ["created_ms", "id", "name", "status", "xapi_version"];
+const TENANT_KEYS: [&str; 5] = ["createdMs", "id", "name", "status", "xapiVersion"];
 
 #[test]
 fn tenant_json_output_is_stable() {
@@ -32,10 +32,10 @@ fn tenant_json_output_is_stable() {
         (a["name"].as_str(), a["status"].as_str()),
         (Some("acme"), Some("active"))
     );
-    assert_eq!(a["xapi_version"], "2.0.0");
-    assert!(a["id"].is_i64() && a["created_ms"].as_i64().is_some_and(|t| t > 1_600_000_000_000));
+    assert_eq!(a["xapiVersion"], "2.0.0");
+    assert!(a["id"].is_i64() && a["createdMs"].as_i64().is_some_and(|t| t > 1_600_000_000_000));
     let b = k.json(&["tenant", "create", "old.school_1", "--xapi-version", "1.0.3"]);
-    assert_eq!(b["xapi_version"], "1.0.3");
+    assert_eq!(b["xapiVersion"], "1.0.3");
     let list = k.json(&["tenant", "list"]);
     let list = list.as_array().expect("an array");
     assert_eq!(list.len(), 2);
@@ -73,7 +73,7 @@ fn credential_json_output_is_stable_and_never_shows_secrets_again() {
     let list = list.as_array().expect("an array");
     assert_eq!(list.len(), 2);
     for item in list {
-        assert_eq!(keys(item), strs(&["created_ms", "key", "label", "scopes"]));
+        assert_eq!(keys(item), strs(&["createdMs", "key", "label", "scopes"]));
     }
     let secret = c["secret"].as_str().expect("secret");
     assert!(!list.iter().any(|i| i.to_string().contains(secret)));
