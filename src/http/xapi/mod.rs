@@ -109,13 +109,10 @@ async fn dispatch(
         Resource::State | Resource::ActivityProfile | Resource::AgentProfile => documents::handle(ctx).await,
         Resource::Activities => meta::activities(ctx).await,
         Resource::Agents => meta::agents(ctx).await,
-        Resource::About => unreachable_about(),
+        // Answered above, before authentication; kept here so the match stays exhaustive.
+        Resource::About => meta::about(&ctx.req),
     };
     (Some(version), result)
-}
-
-fn unreachable_about() -> Result<Response, ApiError> {
-    Err(ApiError::Internal("About is answered before authentication".into()))
 }
 
 /// The version named by the request's `X-Experience-API-Version` header (required).
