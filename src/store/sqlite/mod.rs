@@ -6,6 +6,7 @@ mod learners;
 mod migrations;
 mod packages;
 mod pool;
+mod query;
 mod statements;
 mod tenants;
 
@@ -142,7 +143,7 @@ impl StatementStore for SqliteStore {
 
     async fn query_statements(&self, tenant: TenantId, query: &StatementQuery) -> StoreResult<QueryPage> {
         let q = query.clone();
-        self.readers.run(move |c| statements::query(c, tenant, &q)).await
+        self.readers.run(move |c| query::query(c, tenant, &q)).await
     }
 
     async fn attachments(&self, tenant: TenantId, hashes: Vec<String>) -> StoreResult<Vec<Attachment>> {
@@ -159,7 +160,7 @@ impl StatementStore for SqliteStore {
     ) -> StoreResult<Vec<StoredStatement>> {
         let id = activity_id.to_owned();
         self.readers
-            .run(move |c| statements::activity_statements(c, tenant, &id, limit))
+            .run(move |c| query::activity_statements(c, tenant, &id, limit))
             .await
     }
 }
