@@ -56,6 +56,15 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<File>) {
         let path = format!("{prefix}{name}");
         if entry.path().is_dir() {
             walk(&entry.path(), &format!("{path}/"), out);
+        } else if let Some(real) = path.strip_suffix(".shared") {
+            // `x.js.shared` names a file of `fixtures/packages/_shared/` that the package
+            // carries as `x.js` (several packages ship the same API wrapper, byte for byte).
+            let text = std::fs::read_to_string(entry.path()).expect("read a .shared file");
+            let shared = root().join("_shared").join(text.trim());
+            out.push((
+                real.to_owned(),
+                std::fs::read(shared).expect("read a shared fixture file"),
+            ));
         } else {
             out.push((path, std::fs::read(entry.path()).expect("read a fixture file")));
         }
