@@ -11,6 +11,7 @@ pub mod launch;
 pub mod learner;
 pub mod lrs;
 pub mod package;
+pub mod runtime;
 pub mod server;
 pub mod store;
 pub mod tenant;

@@ -1,0 +1,135 @@
+//! Error codes and the `GetErrorString` texts of both standards, and which code each
+//! kind of refusal maps to per version.
+
+use serde::Serialize;
+
+use super::Version;
+
+/// SCORM 1.2 (CMI001 / RTE 3.4.4) error codes and their texts.
+pub const SCORM12_ERRORS: &[(u16, &str)] = &[
+    (0, "No error"),
+    (101, "General exception"),
+    (201, "Invalid argument error"),
+    (202, "Element cannot have children"),
+    (203, "Element not an array - cannot have count"),
+    (301, "Not initialized"),
+    (401, "Not implemented error"),
+    (402, "Invalid set value, element is a keyword"),
+    (403, "Element is read only"),
+    (404, "Element is write only"),
+    (405, "Incorrect data type"),
+];
+
+/// SCORM 2004 (IEEE 1484.11.2, RTE 3.1.7) error codes and their texts.
+pub const SCORM2004_ERRORS: &[(u16, &str)] = &[
+    (0, "No Error"),
+    (101, "General Exception"),
+    (102, "General Initialization Failure"),
+    (103, "Already Initialized"),
+    (104, "Content Instance Terminated"),
+    (111, "General Termination Failure"),
+    (112, "Termination Before Initialization"),
+    (113, "Termination After Termination"),
+    (122, "Retrieve Data Before Initialization"),
+    (123, "Retrieve Data After Termination"),
+    (132, "Store Data Before Initialization"),
+    (133, "Store Data After Termination"),
+    (142, "Commit Before Initialization"),
+    (143, "Commit After Termination"),
+    (201, "General Argument Error"),
+    (301, "General Get Failure"),
+    (351, "General Set Failure"),
+    (391, "General Commit Failure"),
+    (401, "Undefined Data Model Element"),
+    (402, "Unimplemented Data Model Element"),
+    (403, "Data Model Element Value Not Initialized"),
+    (404, "Data Model Element Is Read Only"),
+    (405, "Data Model Element Is Write Only"),
+    (406, "Data Model Element Type Mismatch"),
+    (407, "Data Model Element Value Out Of Range"),
+    (408, "Data Model Dependency Not Established"),
+];
+
+/// The `GetErrorString` text for a code; the empty string for a code the standard does not list.
+pub fn error_string(version: Version, code: u16) -> &'static str {
+    let list = match version {
+        Version::Scorm12 => SCORM12_ERRORS,
+        Version::Scorm2004 => SCORM2004_ERRORS,
+    };
+    list.iter().find(|(c, _)| *c == code).map_or("", |(_, text)| text)
+}
+
+/// The code each version assigns to each kind of data-model refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Codes {
+    /// The element name is not part of the data model.
+    pub undefined: u16,
+    /// `SetValue` on a read-only element.
+    pub read_only: u16,
+    /// `GetValue` on a write-only element.
+    pub write_only: u16,
+    /// `SetValue` on `_children`, `_count` or `_version`.
+    pub keyword_set: u16,
+    /// `_children` asked of an element that has none.
+    pub no_children: u16,
+    /// `_count` asked of an element that is not a collection.
+    pub no_count: u16,
+    /// The value does not have the element's data type (or exceeds its maximum size).
+    pub type_mismatch: u16,
+    /// A number outside the element's range, or a vocabulary token the call may not set.
+    pub out_of_range: u16,
+    /// `SetValue` at a collection index past `_count`, or another set the model refuses.
+    pub set_failure: u16,
+    /// `GetValue` at a collection index that does not exist.
+    pub get_failure: u16,
+    /// A set-before dependency is not met.
+    pub dependency: u16,
+    /// `GetValue` on an element nobody has set yet (0: answer the empty string).
+    pub not_initialized: u16,
+}
+
+pub const SCORM12_CODES: Codes = Codes {
+    undefined: 201,
+    read_only: 403,
+    write_only: 404,
+    keyword_set: 402,
+    no_children: 202,
+    no_count: 203,
+    type_mismatch: 405,
+    out_of_range: 405,
+    set_failure: 201,
+    get_failure: 201,
+    dependency: 201,
+    not_initialized: 0,
+};
+
+pub const SCORM2004_CODES: Codes = Codes {
+    undefined: 401,
+    read_only: 404,
+    write_only: 405,
+    keyword_set: 404,
+    no_children: 301,
+    no_count: 301,
+    type_mismatch: 406,
+    out_of_range: 407,
+    set_failure: 351,
+    get_failure: 301,
+    dependency: 408,
+    not_initialized: 403,
+};
+
+/// A refused `SetValue`/`GetValue`: the code to report and a diagnostic for `GetDiagnostic`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    pub code: u16,
+    pub diagnostic: String,
+}
+
+impl Refusal {
+    pub(crate) fn new(code: u16, diagnostic: impl Into<String>) -> Self {
+        Refusal {
+            code,
+            diagnostic: diagnostic.into(),
+        }
+    }
+}
