@@ -1,6 +1,7 @@
 //! The tenant admin API (`/api/v1/…`, JSON): packages, learners and registrations;
 //! launches by registration and reports come with the runtime. Authenticated with a tenant credential holding the `admin` scope.
 
+mod launch;
 mod learners;
 mod packages;
 mod upload;
@@ -18,7 +19,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/packages", post(packages::upload).get(packages::list))
         .route("/api/v1/packages/{id}", get(packages::show).delete(packages::delete))
-        .route("/api/v1/packages/{id}/launch", post(packages::launch))
+        .route("/api/v1/packages/{id}/launch", post(launch::by_package))
+        .route("/api/v1/launch", post(launch::lms))
         .route("/api/v1/storage", get(packages::storage))
         .route("/api/v1/learners", post(learners::create).get(learners::list))
         .route(
@@ -30,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             post(learners::register).get(learners::registrations),
         )
         .route("/api/v1/registrations/{id}", get(learners::registration))
+        .route("/api/v1/registrations/{id}/launch", post(launch::by_registration))
 }
 
 /// The caller, who must hold the `admin` scope.

@@ -10,13 +10,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{admin, json_object, upload};
-use crate::clock;
+use super::{admin, upload};
 use crate::http::error::ApiError;
-use crate::launch::LaunchGrant;
 use crate::lrs::LrsError;
 use crate::package::import::{delete_package, import_zip};
-use crate::package::model::{Course, LaunchHref, launch_summary};
+use crate::package::model::{Course, launch_summary};
 use crate::server::AppState;
 use crate::store::PackageVersion;
 
@@ -58,7 +56,7 @@ pub struct VersionQuery {
 }
 
 /// The requested (or newest) version of a package and its course model.
-async fn find_version(
+pub(super) async fn find_version(
     state: &AppState,
     tenant: crate::tenant::TenantId,
     id: &str,
@@ -125,68 +123,4 @@ pub async fn storage(State(state): State<AppState>, headers: HeaderMap) -> Resul
     let p = admin(&state, &headers).await?;
     let bytes = state.store.storage_bytes(p.tenant.id).await?;
     Ok(Json(json!({ "bytes": bytes })).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LaunchRequest {
-    learner: String,
-    version: Option<u32>,
-    item: Option<String>,
-}
-
-/// A launch link for one learner: signed, expiring, on the content origin.
-pub async fn launch(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
-    let p = admin(&state, &headers).await?;
-    let req: LaunchRequest = json_object(&body, "launch request")?;
-    if req.learner.is_empty() || req.learner.len() > 255 {
-        return Err(LrsError::bad("learner must be 1 to 255 characters").into());
-    }
-    let (v, _, course) = find_version(&state, p.tenant.id, &id, req.version).await?;
-    let items = course.launchables();
-    let item = match &req.item {
-        Some(want) => items
-            .iter()
-            .find(|l| &l.id == want)
-            .ok_or_else(|| LrsError::NotFound(format!("no launchable item {want:?}")))?,
-        None => items
-            .first()
-            .ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
-    };
-    let expires_ms = clock::now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
-    let grant = LaunchGrant {
-        tenant: p.tenant.id.0,
-        package: v.package_id.clone(),
-        version: v.version,
-        learner: req.learner,
-        registration: None,
-        expires_ms,
-    };
-    let token = state.grants.sign(&grant);
-    let url = match &item.href {
-        LaunchHref::Package { path, query, fragment } => {
-            let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
-            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
-            format!(
-                "{}/content/{token}/{}{q}{h}",
-                state.config.content_url,
-                crate::http::content::encode_path(path)
-            )
-        }
-        LaunchHref::Absolute(u) => u.clone(),
-    };
-    Ok(Json(json!({
-        "url": url,
-        "contentBase": format!("{}/content/{token}/", state.config.content_url),
-        "expiresAt": clock::format_ms(expires_ms),
-        "packageId": v.package_id,
-        "version": v.version,
-        "item": item.id,
-    }))
-    .into_response())
 }

@@ -1,0 +1,197 @@
+//! Launch links: by package (for an admin trying content), by registration, and the LMS
+//! launch that creates the learner and the registration on first use. Every link is a
+//! signed, expiring grant on the content origin for one learner and package version.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::packages::find_version;
+use super::{admin, json_object};
+use crate::clock;
+use crate::http::error::ApiError;
+use crate::launch::LaunchGrant;
+use crate::learner::{self, LearnerFields, Registration};
+use crate::lrs::LrsError;
+use crate::package::model::LaunchHref;
+use crate::server::AppState;
+use crate::tenant::TenantId;
+
+/// Who and what a link is for.
+struct Target<'a> {
+    tenant: TenantId,
+    package_id: &'a str,
+    version: Option<u32>,
+    learner: String,
+    registration: Option<String>,
+    item: Option<&'a str>,
+}
+
+async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
+    let (v, _, course) = find_version(state, t.tenant, t.package_id, t.version).await?;
+    let items = course.launchables();
+    let item = match t.item {
+        Some(want) => items
+            .iter()
+            .find(|l| l.id == want)
+            .ok_or_else(|| LrsError::NotFound(format!("no launchable item {want:?}")))?,
+        None => items
+            .first()
+            .ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
+    };
+    let expires_ms = clock::now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
+    let grant = LaunchGrant {
+        tenant: t.tenant.0,
+        package: v.package_id.clone(),
+        version: v.version,
+        learner: t.learner,
+        registration: t.registration.clone(),
+        expires_ms,
+    };
+    let token = state.grants.sign(&grant);
+    let base = format!("{}/content/{token}/", state.config.content_url);
+    let url = match &item.href {
+        LaunchHref::Package { path, query, fragment } => {
+            let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
+            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
+            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
+        }
+        LaunchHref::Absolute(u) => u.clone(),
+    };
+    Ok(json!({
+        "url": url,
+        "contentBase": base,
+        "expiresAt": clock::format_ms(expires_ms),
+        "packageId": v.package_id,
+        "version": v.version,
+        "item": item.id,
+        "learner": grant.learner,
+        "registration": t.registration,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageLaunch {
+    learner: String,
+    version: Option<u32>,
+    item: Option<String>,
+}
+
+/// `POST /api/v1/packages/{id}/launch`: a link for a learner id, without a registration.
+pub async fn by_package(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let req: PackageLaunch = json_object(&body, "launch request")?;
+    learner::check_id(&req.learner).map_err(LrsError::BadRequest)?;
+    let target = Target {
+        tenant: p.tenant.id,
+        package_id: &id,
+        version: req.version,
+        learner: req.learner,
+        registration: None,
+        item: req.item.as_deref(),
+    };
+    Ok(Json(link(&state, target).await?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationLaunch {
+    item: Option<String>,
+}
+
+fn registration_target<'a>(tenant: TenantId, r: &'a Registration, item: Option<&'a str>) -> Target<'a> {
+    Target {
+        tenant,
+        package_id: &r.package_id,
+        version: Some(r.version),
+        learner: r.learner.clone(),
+        registration: Some(r.id.clone()),
+        item,
+    }
+}
+
+/// `POST /api/v1/registrations/{id}/launch`: the registration's learner, on the package
+/// version it was made for (a newer upload never changes what a registration runs).
+pub async fn by_registration(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let req: RegistrationLaunch = if body.iter().all(u8::is_ascii_whitespace) {
+        RegistrationLaunch::default()
+    } else {
+        json_object(&body, "launch request")?
+    };
+    let r = state
+        .store
+        .registration(p.tenant.id, &id)
+        .await?
+        .ok_or_else(|| LrsError::NotFound(format!("no registration {id}")))?;
+    Ok(Json(link(&state, registration_target(p.tenant.id, &r, req.item.as_deref())).await?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LmsLearner {
+    id: String,
+    name: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LmsLaunch {
+    learner: LmsLearner,
+    package_id: String,
+    item: Option<String>,
+}
+
+/// `POST /api/v1/launch`: an LMS launches with its own learner id and name. The learner
+/// is created on first use (an existing one is left as it is), and the learner's newest
+/// registration for the package is reused, or one is made on the newest version.
+pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let req: LmsLaunch = json_object(&body, "launch request")?;
+    learner::check_id(&req.learner.id).map_err(LrsError::BadRequest)?;
+    let fields = learner::check_fields(LearnerFields {
+        name: req.learner.name,
+        email: req.learner.email,
+    })
+    .map_err(LrsError::BadRequest)?;
+    let tenant = p.tenant.id;
+    let store = &state.store;
+    if store.learner(tenant, &req.learner.id).await?.is_none() {
+        // A concurrent first launch may have created it: a conflict here is fine.
+        match store.create_learner(tenant, &req.learner.id, fields).await {
+            Ok(_) | Err(crate::store::StoreError::Rejected(LrsError::Conflict(_))) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let existing = store
+        .list_registrations(tenant, Some(&req.learner.id), Some(&req.package_id))
+        .await?;
+    let registration = match existing.into_iter().last() {
+        Some(r) => r,
+        None => {
+            let (v, _, _) = find_version(&state, tenant, &req.package_id, None).await?;
+            store
+                .create_registration(tenant, &req.learner.id, &req.package_id, v.version)
+                .await?
+        }
+    };
+    let out = link(&state, registration_target(tenant, &registration, req.item.as_deref())).await?;
+    Ok(Json(out).into_response())
+}
