@@ -1,4 +1,7 @@
 //! The SCORM run-time, as a domain with no HTTP or SQL: the data model of SCORM 1.2 and
-//! SCORM 2004 written down once as data, and the pure rules `SetValue`/`GetValue` apply.
+//! SCORM 2004 written down once as data, the pure rules `SetValue`/`GetValue` apply, and
+//! an attempt's life on the server (start or resume, commits, end of session).
 
+pub mod attempt;
 pub mod datamodel;
+pub mod timespan;
