@@ -5,6 +5,7 @@ mod api;
 pub mod auth;
 pub mod content;
 pub mod error;
+mod runtime;
 pub mod xapi;
 
 use axum::Router;
@@ -50,6 +51,7 @@ pub fn content_app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(content::routes())
+        .merge(runtime::routes())
         .layer(request_log())
         .with_state(state)
 }

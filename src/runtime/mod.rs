@@ -4,4 +4,5 @@
 
 pub mod attempt;
 pub mod datamodel;
+pub mod launch;
 pub mod timespan;

@@ -215,6 +215,37 @@ pub trait LearnerStore: Send + Sync {
     ) -> StoreResult<Vec<Registration>>;
 }
 
+/// One attempt of a learner's registration on one SCO: its CMI data as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptRecord {
+    pub registration: String,
+    pub item: String,
+    /// 1 for the first attempt, counting up.
+    pub number: u32,
+    /// `active`, `suspended` or `finished`.
+    pub state: String,
+    /// The CMI data as a JSON object of element → value.
+    pub data: String,
+    /// The sequence number of the last commit applied (commits at or below it are resends).
+    pub commit_seq: u64,
+    pub updated_ms: i64,
+}
+
+#[async_trait]
+pub trait AttemptStore: Send + Sync {
+    /// The newest attempt of a registration on an item.
+    async fn latest_attempt(
+        &self,
+        tenant: TenantId,
+        registration: &str,
+        item: &str,
+    ) -> StoreResult<Option<AttemptRecord>>;
+    /// Creates or updates an attempt. An update applies only when its `commit_seq` is above
+    /// the stored one, so a resent commit changes nothing; returns whether it applied.
+    async fn save_attempt(&self, tenant: TenantId, attempt: AttemptRecord) -> StoreResult<bool>;
+}
+
 /// Secrets the servers share (the launch-grant signing key), created on first use.
 #[async_trait]
 pub trait SecretStore: Send + Sync {
@@ -223,11 +254,25 @@ pub trait SecretStore: Send + Sync {
 
 /// Everything kiroku stores.
 pub trait Store:
-    TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + LearnerStore + SecretStore
+    TenantStore
+    + CredentialStore
+    + StatementStore
+    + DocumentStore
+    + PackageStore
+    + LearnerStore
+    + AttemptStore
+    + SecretStore
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + CredentialStore + StatementStore + DocumentStore + PackageStore + LearnerStore + SecretStore
+    T: TenantStore
+        + CredentialStore
+        + StatementStore
+        + DocumentStore
+        + PackageStore
+        + LearnerStore
+        + AttemptStore
+        + SecretStore
 {
 }

@@ -132,6 +132,20 @@ const MIGRATIONS: &[&str] = &[
     r"
     ALTER TABLE statements ADD COLUMN defines INTEGER NOT NULL DEFAULT 1;
     ",
+    // 5: SCORM attempts: one row per (registration, item, attempt number).
+    r"
+    CREATE TABLE attempts (
+        tenant INTEGER NOT NULL,
+        registration TEXT NOT NULL,
+        item TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        data TEXT NOT NULL,
+        commit_seq INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (tenant, registration, item, number)
+    );
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -1,6 +1,7 @@
 //! The embedded default backend: SQLite in WAL mode with one writer thread and a few
 //! readers.
 
+mod attempts;
 mod documents;
 mod learners;
 mod migrations;
@@ -21,8 +22,9 @@ use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
-    Attachment, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion, PackageFile, PackageStore,
-    PackageVersion, QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement, TenantStore,
+    Attachment, AttemptRecord, AttemptStore, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion,
+    PackageFile, PackageStore, PackageVersion, QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement,
+    TenantStore,
 };
 use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
 use pool::{Readers, Writer};
@@ -323,5 +325,22 @@ impl LearnerStore for SqliteStore {
         self.readers
             .run(move |c| learners::registrations(c, tenant, learner.as_deref(), package.as_deref()))
             .await
+    }
+}
+
+#[async_trait]
+impl AttemptStore for SqliteStore {
+    async fn latest_attempt(
+        &self,
+        tenant: TenantId,
+        registration: &str,
+        item: &str,
+    ) -> StoreResult<Option<AttemptRecord>> {
+        let (r, i) = (registration.to_owned(), item.to_owned());
+        self.readers.run(move |c| attempts::latest(c, tenant, &r, &i)).await
+    }
+
+    async fn save_attempt(&self, tenant: TenantId, attempt: AttemptRecord) -> StoreResult<bool> {
+        self.writer.run(move |c| attempts::save(c, tenant, &attempt)).await
     }
 }

@@ -1,0 +1,136 @@
+//! The run-time endpoints on the content origin: opening an attempt under a registration's
+//! launch grant, commits re-validated by the server, resends, suspend and resume.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::packages::Env;
+
+/// A SCORM 1.2 single-SCO registration; returns the environment, the runtime base URL
+/// (`…/runtime/{grant}`) and the item id.
+async fn registered(fixture: &str) -> (Env, String, String) {
+    let env = Env::start().await;
+    let pkg = env.import_fixture(fixture).await;
+    let package_id = pkg["packageId"].as_str().expect("package id").to_owned();
+    let item = pkg["launchables"][0]["id"].as_str().expect("item").to_owned();
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ann", "name": "Ann Lee"}, "packageId": package_id}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let base = l["contentBase"]
+        .as_str()
+        .expect("content base")
+        .replace("/content/", "/runtime/");
+    (env, base.trim_end_matches('/').to_owned(), item)
+}
+
+async fn open(env: &Env, base: &str, item: &str) -> Value {
+    env.app
+        .request(Method::GET, &format!("{base}/{item}"))
+        .send()
+        .await
+        .expect(200)
+        .json()
+}
+
+async fn commit(env: &Env, base: &str, item: &str, body: Value, content_type: &str) -> (u16, Value) {
+    let r = env
+        .app
+        .request(Method::POST, &format!("{base}/{item}/commit"))
+        .body(content_type, body.to_string())
+        .send()
+        .await;
+    (r.status.as_u16(), r.json())
+}
+
+#[tokio::test]
+async fn an_attempt_starts_with_what_the_lms_supplies() {
+    let (env, base, item) = registered("scorm12-single-sco").await;
+    let a = open(&env, &base, &item).await;
+    assert_eq!((a["version"].as_str(), a["attempt"].as_u64()), (Some("1.2"), Some(1)));
+    let d = &a["data"];
+    assert_eq!(d["cmi.core.student_id"], "ann");
+    assert_eq!(d["cmi.core.student_name"], "Ann Lee");
+    assert_eq!(d["cmi.core.entry"], "ab-initio");
+    assert_eq!(d["cmi.core.lesson_status"], "not attempted");
+}
+
+#[tokio::test]
+async fn commits_are_validated_and_resends_change_nothing() {
+    let (env, base, item) = registered("scorm12-single-sco").await;
+    let a = open(&env, &base, &item).await;
+    let seq = a["seq"].as_u64().expect("seq");
+    let first = json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_location", "p3"]]});
+    assert_eq!(
+        commit(&env, &base, &item, first.clone(), "application/json").await.1["status"],
+        "stored"
+    );
+    // A resend (same seq) is acknowledged and ignored, even with other content.
+    let resend = json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_location", "p9"]]});
+    assert_eq!(
+        commit(&env, &base, &item, resend, "text/plain").await.1["status"],
+        "duplicate"
+    );
+    // A read-only element is refused with its SCORM 1.2 code, and nothing of the commit is kept.
+    let bad = json!({"attempt": 1, "seq": seq + 2, "sets": [["cmi.core.lesson_location", "p4"], ["cmi.core.student_id", "x"]]});
+    let (status, body) = commit(&env, &base, &item, bad, "application/json").await;
+    assert_eq!(
+        (status, body["error"]["index"].as_u64(), body["error"]["code"].as_u64()),
+        (422, Some(1), Some(403))
+    );
+    let suspend = json!({"attempt": 1, "seq": seq + 2, "sets": [["cmi.core.exit", "suspend"], ["cmi.suspend_data", "abc"]], "terminate": true});
+    let (status, body) = commit(&env, &base, &item, suspend, "text/plain;charset=UTF-8").await;
+    assert_eq!((status, body["state"].as_str()), (200, Some("suspended")));
+    let again = open(&env, &base, &item).await;
+    let d = &again["data"];
+    assert_eq!(
+        (again["attempt"].as_u64(), d["cmi.core.entry"].as_str()),
+        (Some(1), Some("resume"))
+    );
+    assert_eq!(
+        (d["cmi.core.lesson_location"].as_str(), d["cmi.suspend_data"].as_str()),
+        (Some("p3"), Some("abc"))
+    );
+}
+
+#[tokio::test]
+async fn a_finished_attempt_is_followed_by_a_new_one() {
+    let (env, base, item) = registered("scorm12-single-sco").await;
+    let a = open(&env, &base, &item).await;
+    let seq = a["seq"].as_u64().expect("seq");
+    let done = json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_status", "completed"], ["cmi.core.session_time", "00:05:00"]], "terminate": true});
+    assert_eq!(
+        commit(&env, &base, &item, done, "application/json").await.1["state"],
+        "finished"
+    );
+    let next = open(&env, &base, &item).await;
+    assert_eq!(
+        (next["attempt"].as_u64(), next["data"]["cmi.core.entry"].as_str()),
+        (Some(2), Some("ab-initio"))
+    );
+    let stale = json!({"attempt": 1, "seq": 99, "sets": []});
+    assert_eq!(commit(&env, &base, &item, stale, "application/json").await.0, 409);
+}
+
+#[tokio::test]
+async fn grants_without_a_registration_or_forged_ones_record_nothing() {
+    let env = Env::start().await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let id = pkg["packageId"].as_str().expect("package id");
+    let item = pkg["launchables"][0]["id"].as_str().expect("item");
+    let l = env.launch(id, json!({"learner": "ann"})).await;
+    let base = l["contentBase"]
+        .as_str()
+        .expect("base")
+        .replace("/content/", "/runtime/");
+    let r = env.app.request(Method::GET, &format!("{base}{item}")).send().await;
+    assert_eq!(r.status.as_u16(), 403, "a package launch without a registration");
+    let forged = base.replacen("/runtime/", "/runtime/x", 1);
+    let r = env.app.request(Method::GET, &format!("{forged}{item}")).send().await;
+    assert_eq!(r.status.as_u16(), 403);
+}
