@@ -20,6 +20,7 @@ use kiroku::store::{Attachment, QueryPage, Store, StoreError, StoreResult, Store
 use kiroku::tenant::{NewTenant, TenantId, TenantName};
 use serde_json::{Value, json};
 
+mod attempts;
 mod documents;
 mod isolation;
 mod learners;
@@ -109,6 +110,8 @@ macro_rules! store_suite {
             learners::package_delete_refused_while_registered_unless_forced,
             learners::isolation_learners_and_registrations,
             learners::isolation_learner_ids_repeat_across_tenants,
+            attempts::attempt_latest_and_sequence_rule,
+            attempts::isolation_attempts,
         );
     };
     (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {

@@ -1,0 +1,90 @@
+//! SCORM attempts: the newest attempt of a registration on an item, and saves that apply
+//! only above the stored commit sequence number (a resent commit changes nothing).
+
+use std::sync::Arc;
+
+use kiroku::store::{AttemptRecord, Store};
+
+use super::new_tenant;
+
+fn attempt(number: u32, state: &str, data: &str, seq: u64) -> AttemptRecord {
+    AttemptRecord {
+        registration: "reg-1".into(),
+        item: "sco-1".into(),
+        number,
+        state: state.into(),
+        data: data.into(),
+        commit_seq: seq,
+        updated_ms: 1,
+    }
+}
+
+pub async fn attempt_latest_and_sequence_rule(store: Arc<dyn Store>) {
+    let t = new_tenant(store.as_ref(), "acme").await;
+    assert_eq!(store.latest_attempt(t, "reg-1", "sco-1").await.unwrap(), None);
+    assert!(store.save_attempt(t, attempt(1, "active", "{}", 1)).await.unwrap());
+    assert!(
+        store
+            .save_attempt(t, attempt(1, "active", r#"{"a":"1"}"#, 2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .save_attempt(t, attempt(1, "finished", r#"{"a":"old"}"#, 2))
+            .await
+            .unwrap(),
+        "a save at the stored sequence number is a resend"
+    );
+    let got = store
+        .latest_attempt(t, "reg-1", "sco-1")
+        .await
+        .unwrap()
+        .expect("attempt 1");
+    assert_eq!(
+        (got.state.as_str(), got.data.as_str(), got.commit_seq),
+        ("active", r#"{"a":"1"}"#, 2)
+    );
+    assert!(store.save_attempt(t, attempt(2, "active", "{}", 1)).await.unwrap());
+    assert_eq!(
+        store
+            .latest_attempt(t, "reg-1", "sco-1")
+            .await
+            .unwrap()
+            .map(|a| a.number),
+        Some(2)
+    );
+    assert_eq!(store.latest_attempt(t, "reg-1", "other-sco").await.unwrap(), None);
+}
+
+pub async fn isolation_attempts(store: Arc<dyn Store>) {
+    let a = new_tenant(store.as_ref(), "a").await;
+    let b = new_tenant(store.as_ref(), "b").await;
+    assert!(
+        store
+            .save_attempt(a, attempt(1, "suspended", r#"{"x":"a"}"#, 5))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.latest_attempt(b, "reg-1", "sco-1").await.unwrap(),
+        None,
+        "B sees nothing of A"
+    );
+    assert!(
+        store
+            .save_attempt(b, attempt(1, "active", r#"{"x":"b"}"#, 1))
+            .await
+            .unwrap()
+    );
+    let of_a = store
+        .latest_attempt(a, "reg-1", "sco-1")
+        .await
+        .unwrap()
+        .expect("A's attempt");
+    assert_eq!(
+        (of_a.data.as_str(), of_a.commit_seq),
+        (r#"{"x":"a"}"#, 5),
+        "B's save left A's attempt alone"
+    );
+}
