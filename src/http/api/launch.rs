@@ -164,7 +164,12 @@ pub struct LmsLaunch {
 /// registration for the package is reused, or one is made on the newest version.
 pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let req: LmsLaunch = json_object(&body, "launch request")?;
+    let raw: Value = json_object(&body, "launch request")?;
+    if !raw.get("learner").is_some_and(Value::is_object) {
+        return Err(LrsError::bad("learner must be a JSON object with id and name").into());
+    }
+    let req: LmsLaunch =
+        serde_json::from_value(raw).map_err(|e| LrsError::bad(format!("invalid launch request: {e}")))?;
     learner::check_id(&req.learner.id).map_err(LrsError::BadRequest)?;
     let fields = learner::check_fields(LearnerFields {
         name: req.learner.name,
@@ -173,6 +178,8 @@ pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     .map_err(LrsError::BadRequest)?;
     let tenant = p.tenant.id;
     let store = &state.store;
+    // The package first: a refused launch creates nothing.
+    let (newest, _, _) = find_version(&state, tenant, &req.package_id, None).await?;
     if store.learner(tenant, &req.learner.id).await?.is_none() {
         // A concurrent first launch may have created it: a conflict here is fine.
         match store.create_learner(tenant, &req.learner.id, fields).await {
@@ -186,9 +193,8 @@ pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     let registration = match existing.into_iter().last() {
         Some(r) => r,
         None => {
-            let (v, _, _) = find_version(&state, tenant, &req.package_id, None).await?;
             store
-                .create_registration(tenant, &req.learner.id, &req.package_id, v.version)
+                .create_registration(tenant, &req.learner.id, &req.package_id, newest.version)
                 .await?
         }
     };

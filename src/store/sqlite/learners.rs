@@ -165,7 +165,7 @@ pub fn registrations(
 ) -> StoreResult<Vec<Registration>> {
     let sql = format!(
         "SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND (?2 IS NULL OR learner = ?2) \
-         AND (?3 IS NULL OR package = ?3) ORDER BY created, id"
+         AND (?3 IS NULL OR package = ?3) ORDER BY rowid"
     );
     let mut st = conn.prepare_cached(&sql).map_err(backend)?;
     let rows = st
