@@ -21,8 +21,16 @@ fn attempt(number: u32, state: &str, data: &str, seq: u64) -> AttemptRecord {
 
 pub async fn attempt_latest_and_sequence_rule(store: Arc<dyn Store>) {
     let t = new_tenant(store.as_ref(), "acme").await;
-    assert_eq!(store.latest_attempt(t, "reg-1", "sco-1").await.unwrap(), None);
-    assert!(store.save_attempt(t, attempt(1, "active", "{}", 1)).await.unwrap());
+    assert_eq!(
+        store.latest_attempt(t, "reg-1", "sco-1").await.expect("store call"),
+        None
+    );
+    assert!(
+        store
+            .save_attempt(t, attempt(1, "active", "{}", 1))
+            .await
+            .expect("store call")
+    );
     assert!(
         store
             .save_attempt(t, attempt(1, "active", r#"{"a":"1"}"#, 2))
@@ -45,7 +53,12 @@ pub async fn attempt_latest_and_sequence_rule(store: Arc<dyn Store>) {
         (got.state.as_str(), got.data.as_str(), got.commit_seq),
         ("active", r#"{"a":"1"}"#, 2)
     );
-    assert!(store.save_attempt(t, attempt(2, "active", "{}", 1)).await.unwrap());
+    assert!(
+        store
+            .save_attempt(t, attempt(2, "active", "{}", 1))
+            .await
+            .expect("store call")
+    );
     assert_eq!(
         store
             .latest_attempt(t, "reg-1", "sco-1")
@@ -54,7 +67,10 @@ pub async fn attempt_latest_and_sequence_rule(store: Arc<dyn Store>) {
             .map(|a| a.number),
         Some(2)
     );
-    assert_eq!(store.latest_attempt(t, "reg-1", "other-sco").await.unwrap(), None);
+    assert_eq!(
+        store.latest_attempt(t, "reg-1", "other-sco").await.expect("store call"),
+        None
+    );
 }
 
 pub async fn isolation_attempts(store: Arc<dyn Store>) {
@@ -67,7 +83,7 @@ pub async fn isolation_attempts(store: Arc<dyn Store>) {
             .unwrap()
     );
     assert_eq!(
-        store.latest_attempt(b, "reg-1", "sco-1").await.unwrap(),
+        store.latest_attempt(b, "reg-1", "sco-1").await.expect("store call"),
         None,
         "B sees nothing of A"
     );
