@@ -35,19 +35,19 @@ pub async fn attempt_latest_and_sequence_rule(store: Arc<dyn Store>) {
         store
             .save_attempt(t, attempt(1, "active", r#"{"a":"1"}"#, 2))
             .await
-            .expect(\"store call\")
+            .expect("store call")
     );
     assert!(
         !store
             .save_attempt(t, attempt(1, "finished", r#"{"a":"old"}"#, 2))
             .await
-            .expect(\"store call\"),
+            .expect("store call"),
         "a save at the stored sequence number is a resend"
     );
     let got = store
         .latest_attempt(t, "reg-1", "sco-1")
         .await
-        .expect(\"store call\")
+        .expect("store call")
         .expect("attempt 1");
     assert_eq!(
         (got.state.as_str(), got.data.as_str(), got.commit_seq),
@@ -63,7 +63,7 @@ pub async fn attempt_latest_and_sequence_rule(store: Arc<dyn Store>) {
         store
             .latest_attempt(t, "reg-1", "sco-1")
             .await
-            .expect(\"store call\")
+            .expect("store call")
             .map(|a| a.number),
         Some(2)
     );
@@ -80,7 +80,7 @@ pub async fn isolation_attempts(store: Arc<dyn Store>) {
         store
             .save_attempt(a, attempt(1, "suspended", r#"{"x":"a"}"#, 5))
             .await
-            .expect(\"store call\")
+            .expect("store call")
     );
     assert_eq!(
         store.latest_attempt(b, "reg-1", "sco-1").await.expect("store call"),
@@ -91,12 +91,12 @@ pub async fn isolation_attempts(store: Arc<dyn Store>) {
         store
             .save_attempt(b, attempt(1, "active", r#"{"x":"b"}"#, 1))
             .await
-            .expect(\"store call\")
+            .expect("store call")
     );
     let of_a = store
         .latest_attempt(a, "reg-1", "sco-1")
         .await
-        .expect(\"store call\")
+        .expect("store call")
         .expect("A's attempt");
     assert_eq!(
         (of_a.data.as_str(), of_a.commit_seq),
