@@ -2,6 +2,7 @@
 //! (which must name a registration): open an attempt (start, resume or next), and commit
 //! SetValue calls. Commits carry a sequence number, so a commit sent twice (fetch retry,
 //! then sendBeacon) changes nothing; they may come as `text/plain` JSON (sendBeacon).
+//! What happens is recorded as xAPI statements in the tenant's LRS (`runtime::record`).
 
 use axum::Json;
 use axum::Router;
@@ -11,18 +12,24 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::error::ApiError;
 use crate::clock;
-use crate::launch::LaunchGrant;
-use crate::lrs::LrsError;
+use crate::learner;
+use crate::lrs::statement::{Storer, prepare};
+use crate::lrs::{LrsError, XapiVersion};
 use crate::package::model::Course;
-use crate::runtime::attempt::{Ending, apply_commit, end_session, start};
+use crate::runtime::attempt::{Ending, LaunchContext, apply_commit, end_session, start};
 use crate::runtime::datamodel::{Data, Options, Version};
 use crate::runtime::launch::sco_context;
+use crate::runtime::record::{self, Subject};
 use crate::server::AppState;
 use crate::store::AttemptRecord;
+use crate::tenant::TenantId;
+
+/// The credential key the run-time's statements are stored under.
+const RUNTIME_KEY: &str = "kiroku-runtime";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,7 +37,17 @@ pub fn routes() -> Router<AppState> {
         .route("/runtime/{token}/{item}/commit", post(commit))
 }
 
-fn grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String), ApiError> {
+/// Everything one request about one SCO of one registration needs.
+struct Session {
+    tenant: TenantId,
+    registration: String,
+    item: String,
+    version: Version,
+    ctx: LaunchContext,
+    subject: Subject,
+}
+
+async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {
     let g = state
         .grants
         .verify(token, clock::now_ms())
@@ -38,44 +55,87 @@ fn grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String), ApiErro
     let registration = g.registration.clone().ok_or_else(|| {
         LrsError::Forbidden("this launch link has no registration, so nothing can be recorded".into())
     })?;
-    Ok((g, registration))
-}
-
-/// The SCO's data model version and launch context, from the registration's package.
-async fn context(
-    state: &AppState,
-    g: &LaunchGrant,
-    item: &str,
-) -> Result<(Version, crate::runtime::attempt::LaunchContext), ApiError> {
     let tenant = g.tenant_id();
+    let gone = || LrsError::NotFound("the package of this launch no longer exists".into());
     let course_json = state
         .store
         .package_course(tenant, &g.package, g.version)
         .await?
-        .ok_or_else(|| LrsError::NotFound("the package of this launch no longer exists".into()))?;
+        .ok_or_else(gone)?;
     let course: Course =
         serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("course model: {e}")))?;
-    let name = state
+    let tenant_row = state
         .store
-        .learner(tenant, &g.learner)
+        .tenant_by_id(tenant)
         .await?
-        .map_or_else(|| g.learner.clone(), |l| l.name);
-    sco_context(&course, item, &g.learner, &name).map_err(|m| LrsError::NotFound(m).into())
+        .ok_or_else(|| LrsError::Forbidden("unknown tenant".into()))?;
+    let learner_row = state.store.learner(tenant, &g.learner).await?;
+    let name = learner_row
+        .as_ref()
+        .map_or_else(|| g.learner.clone(), |l| l.name.clone());
+    let (version, ctx) = sco_context(&course, item, &g.learner, &name).map_err(LrsError::NotFound)?;
+    let home = learner::home_page(&state.config.public_url, tenant_row.name.as_str());
+    let actor = json!({ "objectType": "Agent", "name": name, "account": { "homePage": home, "name": g.learner } });
+    let course_iri = format!("{home}/packages/{}", g.package);
+    let sco_title = course
+        .all_launchables()
+        .into_iter()
+        .find(|l| l.id == item)
+        .map_or_else(|| item.to_owned(), |l| l.title);
+    let subject = Subject {
+        actor,
+        registration: registration.clone(),
+        sco_iri: format!("{course_iri}/items/{}", crate::http::content::encode_path(item)),
+        course_iri,
+        course_title: course.title.clone(),
+        sco_title,
+        attempt: 0,
+        version,
+    };
+    Ok(Session {
+        tenant,
+        registration,
+        item: item.to_owned(),
+        version,
+        ctx,
+        subject,
+    })
 }
 
 fn decode_data(a: &AttemptRecord) -> Result<Data, ApiError> {
     serde_json::from_str(&a.data).map_err(|e| ApiError::Internal(format!("attempt data: {e}")))
 }
 
-fn record(registration: &str, item: &str, number: u32, state: &str, data: &Data, seq: u64) -> AttemptRecord {
+fn record_of(s: &Session, number: u32, state: &str, data: &Data, seq: u64) -> AttemptRecord {
     AttemptRecord {
-        registration: registration.to_owned(),
-        item: item.to_owned(),
+        registration: s.registration.clone(),
+        item: s.item.clone(),
         number,
         state: state.to_owned(),
         data: serde_json::to_string(data).unwrap_or_else(|_| "{}".into()),
         commit_seq: seq,
         updated_ms: clock::now_ms(),
+    }
+}
+
+/// Stores the run-time's statements in the tenant's LRS. A failure is logged, not fatal:
+/// the attempt is already stored, and the statement ids make a later retry safe.
+async fn store_statements(state: &AppState, s: &Session, statements: Vec<Value>) {
+    let storer = Storer {
+        authority: json!({ "objectType": "Agent", "name": "kiroku runtime", "account": { "homePage": state.config.public_url, "name": RUNTIME_KEY } }),
+        version: XapiVersion::V103,
+    };
+    let prepared: Result<Vec<_>, _> = statements.into_iter().map(|st| prepare(st, &storer, None)).collect();
+    let result = match prepared {
+        Ok(batch) => state
+            .store
+            .insert_statements(s.tenant, RUNTIME_KEY, batch, Vec::new())
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = result {
+        tracing::error!(tenant.id = %s.tenant, registration = %s.registration, error = %e, "recording run-time statements");
     }
 }
 
@@ -85,16 +145,14 @@ async fn open(
     State(state): State<AppState>,
     Path((token, item)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (g, registration) = grant(&state, &token)?;
-    let (version, ctx) = context(&state, &g, &item).await?;
-    let tenant = g.tenant_id();
-    let latest = state.store.latest_attempt(tenant, &registration, &item).await?;
+    let mut s = session(&state, &token, &item).await?;
+    let latest = state.store.latest_attempt(s.tenant, &s.registration, &item).await?;
     let (number, previous, seq) = match latest {
         None => (1, None, 0),
         Some(a) => {
             let mut data = decode_data(&a)?;
-            let resumes =
-                a.state == "suspended" || (a.state == "active" && end_session(version, &mut data) == Ending::Suspended);
+            let resumes = a.state == "suspended"
+                || (a.state == "active" && end_session(s.version, &mut data) == Ending::Suspended);
             if resumes {
                 (a.number, Some(data), a.commit_seq)
             } else {
@@ -102,13 +160,15 @@ async fn open(
             }
         }
     };
-    let data = start(version, &ctx, previous.as_ref());
+    let data = start(s.version, &s.ctx, previous.as_ref());
     let seq = seq + 1;
     state
         .store
-        .save_attempt(tenant, record(&registration, &item, number, "active", &data, seq))
+        .save_attempt(s.tenant, record_of(&s, number, "active", &data, seq))
         .await?;
-    Ok(Json(json!({ "version": version, "attempt": number, "seq": seq, "data": data })).into_response())
+    s.subject.attempt = number;
+    store_statements(&state, &s, record::opened(&s.subject, seq, previous.is_some())).await;
+    Ok(Json(json!({ "version": s.version, "attempt": number, "seq": seq, "data": data })).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,34 +188,43 @@ async fn commit(
     Path((token, item)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (g, registration) = grant(&state, &token)?;
     let c: Commit = serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid commit: {e}")))?;
-    let (version, _) = context(&state, &g, &item).await?;
-    let tenant = g.tenant_id();
+    let mut s = session(&state, &token, &item).await?;
     let a = state
         .store
-        .latest_attempt(tenant, &registration, &item)
+        .latest_attempt(s.tenant, &s.registration, &item)
         .await?
         .filter(|a| a.number == c.attempt)
         .ok_or_else(|| LrsError::Conflict(format!("attempt {} is not the current attempt", c.attempt)))?;
     if c.seq <= a.commit_seq {
         return Ok(Json(json!({ "status": "duplicate", "seq": a.commit_seq })).into_response());
     }
-    let mut data = match apply_commit(version, Options::default(), &decode_data(&a)?, &c.sets) {
+    let before = decode_data(&a)?;
+    let mut data = match apply_commit(s.version, Options::default(), &before, &c.sets) {
         Ok(d) => d,
         Err(r) => {
             let body = json!({ "error": { "index": r.index, "element": r.element, "code": r.refusal.code, "diagnostic": r.refusal.diagnostic } });
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
         }
     };
-    let state_name = match (c.terminate, c.terminate.then(|| end_session(version, &mut data))) {
-        (true, Some(Ending::Suspended)) => "suspended",
-        (true, _) => "finished",
-        (false, _) => "active",
+    let session_name = if s.version == Version::Scorm12 {
+        "cmi.core.session_time"
+    } else {
+        "cmi.session_time"
+    };
+    let session_time = data.get(session_name).cloned();
+    let ending = c.terminate.then(|| end_session(s.version, &mut data));
+    let state_name = match ending {
+        Some(Ending::Suspended) => "suspended",
+        Some(Ending::Finished) => "finished",
+        None => "active",
     };
     state
         .store
-        .save_attempt(tenant, record(&registration, &item, a.number, state_name, &data, c.seq))
+        .save_attempt(s.tenant, record_of(&s, a.number, state_name, &data, c.seq))
         .await?;
+    s.subject.attempt = a.number;
+    let statements = record::committed(&s.subject, c.seq, &before, &data, session_time.as_deref(), ending);
+    store_statements(&state, &s, statements).await;
     Ok(Json(json!({ "status": "stored", "seq": c.seq, "state": state_name })).into_response())
 }

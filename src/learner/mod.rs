@@ -63,6 +63,11 @@ pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
     Ok(LearnerFields { name, email })
 }
 
+/// A tenant's IRI, the home page of its learners' xAPI accounts.
+pub fn home_page(public_url: &str, tenant_name: &str) -> String {
+    format!("{public_url}/tenants/{tenant_name}")
+}
+
 /// The learner's xAPI agent: `account {homePage: tenant IRI, name: id}`.
 pub fn agent(learner: &Learner, tenant_home: &str) -> Value {
     json!({

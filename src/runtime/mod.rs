@@ -5,4 +5,5 @@
 pub mod attempt;
 pub mod datamodel;
 pub mod launch;
+pub mod record;
 pub mod timespan;

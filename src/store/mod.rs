@@ -58,6 +58,7 @@ pub trait TenantStore: Send + Sync {
     async fn create_tenant(&self, new: NewTenant) -> StoreResult<Tenant>;
     async fn list_tenants(&self) -> StoreResult<Vec<Tenant>>;
     async fn tenant_by_name(&self, name: &str) -> StoreResult<Option<Tenant>>;
+    async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<Tenant>>;
 }
 
 #[async_trait]

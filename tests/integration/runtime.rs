@@ -134,3 +134,90 @@ async fn grants_without_a_registration_or_forged_ones_record_nothing() {
     let r = env.app.request(Method::GET, &format!("{forged}{item}")).send().await;
     assert_eq!(r.status.as_u16(), 403);
 }
+
+/// The verbs (last path segment) of the registration's statements, oldest first.
+async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
+    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let r = env
+        .app
+        .get(&format!("/xapi/statements?registration={registration}&ascending=true"))
+        .auth(&reader)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    r["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| {
+            let id = s["verb"]["id"].as_str().unwrap_or_default();
+            id.rsplit('/').next().unwrap_or_default().to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_session_is_recorded_as_xapi_statements_of_the_registration() {
+    let (env, base, item) = registered("scorm12-single-sco").await;
+    let registration = env
+        .app
+        .get("/api/v1/registrations?learner=ann")
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json()["registrations"][0]["id"]
+        .as_str()
+        .expect("registration id")
+        .to_owned();
+    let a = open(&env, &base, &item).await;
+    let seq = a["seq"].as_u64().expect("seq");
+    let sets = json!([
+        ["cmi.core.score.raw", "90"],
+        ["cmi.core.lesson_status", "passed"],
+        ["cmi.core.exit", "suspend"],
+        ["cmi.core.session_time", "00:02:30"]
+    ]);
+    let body = json!({"attempt": 1, "seq": seq + 1, "sets": sets, "terminate": true});
+    assert_eq!(commit(&env, &base, &item, body.clone(), "text/plain").await.0, 200);
+    // A resend records nothing more.
+    assert_eq!(
+        commit(&env, &base, &item, body, "text/plain").await.1["status"],
+        "duplicate"
+    );
+    open(&env, &base, &item).await;
+    let verbs = verbs_of(&env, &registration).await;
+    assert_eq!(
+        verbs,
+        ["initialized", "completed", "passed", "scored", "suspended", "resumed"],
+        "{verbs:?}"
+    );
+    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let r = env
+        .app
+        .get(&format!(
+            "/xapi/statements?registration={registration}&verb=http://adlnet.gov/expapi/verbs/suspended"
+        ))
+        .auth(&reader)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let s = &r["statements"][0];
+    assert_eq!(s["actor"]["account"]["name"], "ann");
+    assert_eq!(s["result"]["duration"], "PT0H2M30.00S");
+    assert_eq!(s["result"]["score"]["raw"], 90.0);
+    assert_eq!(
+        s["context"]["contextActivities"]["category"][0]["id"],
+        "https://w3id.org/xapi/scorm"
+    );
+    let grouping = s["context"]["contextActivities"]["grouping"]
+        .as_array()
+        .expect("grouping");
+    assert!(
+        grouping
+            .iter()
+            .any(|g| g["definition"]["type"] == "http://adlnet.gov/expapi/activities/attempt")
+    );
+}

@@ -17,7 +17,7 @@ use crate::server::AppState;
 
 /// The tenant's IRI, the home page of its learners' xAPI accounts.
 pub fn tenant_home(state: &AppState, p: &Principal) -> String {
-    format!("{}/tenants/{}", state.config.public_url, p.tenant.name)
+    learner::home_page(&state.config.public_url, p.tenant.name.as_str())
 }
 
 fn learner_json(state: &AppState, p: &Principal, l: &Learner) -> Value {

@@ -88,6 +88,10 @@ impl TenantStore for SqliteStore {
         let name = name.to_owned();
         self.readers.run(move |c| tenants::by_name(c, &name)).await
     }
+
+    async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<Tenant>> {
+        self.readers.run(move |c| tenants::by_id(c, id)).await
+    }
 }
 
 #[async_trait]

@@ -56,6 +56,16 @@ pub fn list(conn: &Connection) -> StoreResult<Vec<Tenant>> {
     rows.collect::<Result<_, _>>().map_err(backend)
 }
 
+pub fn by_id(conn: &Connection, id: TenantId) -> StoreResult<Option<Tenant>> {
+    conn.query_row(
+        &format!("SELECT {TENANT_COLS} FROM tenants WHERE id = ?1"),
+        [id.0],
+        tenant_row,
+    )
+    .optional()
+    .map_err(backend)
+}
+
 pub fn by_name(conn: &Connection, name: &str) -> StoreResult<Option<Tenant>> {
     conn.query_row(
         &format!("SELECT {TENANT_COLS} FROM tenants WHERE name = ?1"),

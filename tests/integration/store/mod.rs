@@ -60,6 +60,7 @@ macro_rules! store_suite {
             tenants::tenant_duplicate_name_rejected,
             tenants::credential_create_list_and_find,
             tenants::credential_revoke,
+            tenants::tenant_by_id,
             statements::statement_insert_and_read_back,
             statements::statement_identical_resend_accepted,
             statements::statement_different_content_conflicts,

@@ -142,3 +142,11 @@ pub async fn credential_revoke(store: Arc<dyn Store>) {
         [kept.new.key.as_str()]
     );
 }
+
+pub async fn tenant_by_id(store: Arc<dyn Store>) {
+    let a = super::new_tenant(store.as_ref(), "by-id").await;
+    let found = store.tenant_by_id(a).await.expect("store call").expect("the tenant");
+    assert_eq!((found.id, found.name.as_str()), (a, "by-id"));
+    let missing = kiroku::tenant::TenantId(a.0 + 1000);
+    assert!(store.tenant_by_id(missing).await.expect("store call").is_none());
+}

@@ -1,0 +1,221 @@
+//! A SCORM session as xAPI statements, following ADL's xAPI SCORM Profile: the SCO is a
+//! `lesson` activity; every statement carries the registration, groups the course and the
+//! attempt (`…?attemptId=…`), and names the profile as its category. Statement ids derive
+//! from the attempt, the commit and the position, so a commit resent after a failure stores
+//! nothing twice.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::attempt::Ending;
+use super::datamodel::{Data, Version};
+use super::timespan;
+
+pub const PROFILE: &str = "https://w3id.org/xapi/scorm";
+const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
+
+/// Who and what the statements are about.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub actor: Value,
+    pub registration: String,
+    pub course_iri: String,
+    pub course_title: String,
+    pub sco_iri: String,
+    pub sco_title: String,
+    pub attempt: u32,
+    pub version: Version,
+}
+
+impl Subject {
+    fn attempt_iri(&self) -> String {
+        format!("{}?attemptId={}-{}", self.sco_iri, self.registration, self.attempt)
+    }
+
+    fn context(&self) -> Value {
+        let activity = |id: String, name: String, kind: &str| json!({ "id": id, "definition": { "name": { "en-US": name }, "type": format!("http://adlnet.gov/expapi/activities/{kind}") } });
+        json!({
+            "registration": self.registration,
+            "contextActivities": {
+                "grouping": [
+                    activity(self.course_iri.clone(), self.course_title.clone(), "course"),
+                    activity(self.attempt_iri(), format!("Attempt {} of {}", self.attempt, self.sco_title), "attempt"),
+                ],
+                "category": [{ "id": PROFILE }],
+            },
+        })
+    }
+
+    fn statement(&self, id: String, verb: &str, result: Option<Value>) -> Value {
+        let mut s = json!({
+            "id": id,
+            "actor": self.actor,
+            "verb": { "id": format!("{VERBS}{verb}"), "display": { "en-US": verb } },
+            "object": {
+                "id": self.sco_iri,
+                "definition": { "name": { "en-US": self.sco_title }, "type": "http://adlnet.gov/expapi/activities/lesson" },
+            },
+            "context": self.context(),
+        });
+        if let Some(r) = result {
+            s["result"] = r;
+        }
+        s
+    }
+}
+
+/// A deterministic UUID (version 8 layout) for statement `index` of commit `seq`.
+fn statement_id(s: &Subject, seq: u64, index: usize) -> String {
+    let mut h = Sha256::new();
+    h.update(format!(
+        "{}\u{0}{}\u{0}{}\u{0}{seq}\u{0}{index}",
+        s.registration, s.sco_iri, s.attempt
+    ));
+    let mut b: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
+}
+
+/// The statement of an attempt being opened: `initialized`, or `resumed`.
+pub fn opened(s: &Subject, seq: u64, resumed: bool) -> Vec<Value> {
+    vec![s.statement(
+        statement_id(s, seq, 0),
+        if resumed { "resumed" } else { "initialized" },
+        None,
+    )]
+}
+
+fn get<'a>(d: &'a Data, v: Version, scorm12: &str, scorm2004: &str) -> Option<&'a str> {
+    d.get(if v == Version::Scorm12 { scorm12 } else { scorm2004 })
+        .map(String::as_str)
+}
+
+/// Completion, success and score of the data, as an xAPI result.
+fn result_of(s: &Subject, d: &Data) -> Value {
+    let v = s.version;
+    let mut r = json!({});
+    let (completion, success) = match v {
+        Version::Scorm12 => {
+            let status = get(d, v, "cmi.core.lesson_status", "").unwrap_or("");
+            (
+                Some(matches!(status, "completed" | "passed")),
+                match status {
+                    "passed" => Some(true),
+                    "failed" => Some(false),
+                    _ => None,
+                },
+            )
+        }
+        Version::Scorm2004 => (
+            get(d, v, "", "cmi.completion_status").map(|c| c == "completed"),
+            get(d, v, "", "cmi.success_status").and_then(|c| match c {
+                "passed" => Some(true),
+                "failed" => Some(false),
+                _ => None,
+            }),
+        ),
+    };
+    if let Some(c) = completion {
+        r["completion"] = c.into();
+    }
+    if let Some(ok) = success {
+        r["success"] = ok.into();
+    }
+    if let Some(score) = score(s, d) {
+        r["score"] = score;
+    }
+    r
+}
+
+fn score(s: &Subject, d: &Data) -> Option<Value> {
+    let v = s.version;
+    let num = |a: &str, b: &str| get(d, v, a, b).and_then(|x| x.parse::<f64>().ok());
+    let mut out = json!({});
+    let scaled = match v {
+        Version::Scorm2004 => num("", "cmi.score.scaled"),
+        // SCORM 1.2 has no scaled score: raw over max (default range 0–100).
+        Version::Scorm12 => {
+            num("cmi.core.score.raw", "").map(|r| (r / num("cmi.core.score.max", "").unwrap_or(100.0)).clamp(-1.0, 1.0))
+        }
+    };
+    for (key, value) in [
+        ("scaled", scaled),
+        ("raw", num("cmi.core.score.raw", "cmi.score.raw")),
+        ("min", num("cmi.core.score.min", "cmi.score.min")),
+        ("max", num("cmi.core.score.max", "cmi.score.max")),
+    ] {
+        if let Some(x) = value {
+            out[key] = x.into();
+        }
+    }
+    out.as_object().is_some_and(|o| !o.is_empty()).then_some(out)
+}
+
+/// The statements of a stored commit, from the data before and after it: `completed`,
+/// `passed`/`failed` and `scored` when they change, and at the end of the session
+/// `suspended` or `terminated` with the result and the session's duration.
+pub fn committed(
+    s: &Subject,
+    seq: u64,
+    before: &Data,
+    after: &Data,
+    session_time: Option<&str>,
+    ending: Option<Ending>,
+) -> Vec<Value> {
+    let v = s.version;
+    let mut out = Vec::new();
+    let mut push = |verb: &str, result: Option<Value>| {
+        let id = statement_id(s, seq, out.len());
+        out.push(s.statement(id, verb, result));
+    };
+    let (res_before, res_after) = (result_of(s, before), result_of(s, after));
+    if res_after.get("completion") == Some(&Value::Bool(true))
+        && res_before.get("completion") != Some(&Value::Bool(true))
+    {
+        push("completed", Some(json!({ "completion": true })));
+    }
+    if let (Some(ok), true) = (
+        res_after.get("success").and_then(Value::as_bool),
+        res_before.get("success") != res_after.get("success"),
+    ) {
+        let mut r = json!({ "success": ok });
+        if let Some(sc) = res_after.get("score") {
+            r["score"] = sc.clone();
+        }
+        push(if ok { "passed" } else { "failed" }, Some(r));
+    }
+    if let (Some(sc), true) = (
+        res_after.get("score"),
+        res_before.get("score") != res_after.get("score"),
+    ) {
+        push("scored", Some(json!({ "score": sc })));
+    }
+    if let Some(e) = ending {
+        let mut r = res_after.clone();
+        let hundredths = session_time.and_then(|t| match v {
+            Version::Scorm12 => timespan::parse_scorm12(t),
+            Version::Scorm2004 => timespan::parse_scorm2004(t),
+        });
+        if let Some(h) = hundredths {
+            r["duration"] = timespan::format_scorm2004(h).into();
+        }
+        push(
+            if e == Ending::Suspended {
+                "suspended"
+            } else {
+                "terminated"
+            },
+            Some(r),
+        );
+    }
+    out
+}
