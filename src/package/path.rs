@@ -37,6 +37,19 @@ pub fn parent_folder(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..=i])
 }
 
+/// Percent-encodes a path for a URL, keeping `/` and the characters paths allow.
+pub fn encode_for_url(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

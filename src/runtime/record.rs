@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::attempt::Ending;
 use super::datamodel::{Data, Version};
 use super::timespan;
+use crate::package::path::encode_for_url;
 
 pub const PROFILE: &str = "https://w3id.org/xapi/scorm";
 const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
@@ -173,7 +174,7 @@ pub fn committed(
 ) -> Vec<Value> {
     let v = s.version;
     let mut out = Vec::new();
-    let mut push = |verb: &str, result: Option<Value>| {
+    let push = |out: &mut Vec<Value>, verb: &str, result: Option<Value>| {
         let id = statement_id(s, seq, out.len());
         out.push(s.statement(id, verb, result));
     };
@@ -181,7 +182,7 @@ pub fn committed(
     if res_after.get("completion") == Some(&Value::Bool(true))
         && res_before.get("completion") != Some(&Value::Bool(true))
     {
-        push("completed", Some(json!({ "completion": true })));
+        push(&mut out, "completed", Some(json!({ "completion": true })));
     }
     if let (Some(ok), true) = (
         res_after.get("success").and_then(Value::as_bool),
@@ -191,13 +192,17 @@ pub fn committed(
         if let Some(sc) = res_after.get("score") {
             r["score"] = sc.clone();
         }
-        push(if ok { "passed" } else { "failed" }, Some(r));
+        push(&mut out, if ok { "passed" } else { "failed" }, Some(r));
     }
     if let (Some(sc), true) = (
         res_after.get("score"),
         res_before.get("score") != res_after.get("score"),
     ) {
-        push("scored", Some(json!({ "score": sc })));
+        push(&mut out, "scored", Some(json!({ "score": sc })));
+    }
+    for index in changed_interactions(v, before, after) {
+        let id = statement_id(s, seq, out.len());
+        out.push(responded(s, id, after, index));
     }
     if let Some(e) = ending {
         let mut r = res_after.clone();
@@ -209,6 +214,7 @@ pub fn committed(
             r["duration"] = timespan::format_scorm2004(h).into();
         }
         push(
+            &mut out,
             if e == Ending::Suspended {
                 "suspended"
             } else {
@@ -218,4 +224,65 @@ pub fn committed(
         );
     }
     out
+}
+
+/// Indexes of interactions whose response or result the commit set or changed.
+fn changed_interactions(v: Version, before: &Data, after: &Data) -> Vec<usize> {
+    let response = if v == Version::Scorm12 {
+        "student_response"
+    } else {
+        "learner_response"
+    };
+    let count = after
+        .keys()
+        .filter(|k| k.starts_with("cmi.interactions.") && k.ends_with(".id"))
+        .count();
+    (0..count)
+        .filter(|n| {
+            ["result", response].iter().any(|f| {
+                let key = format!("cmi.interactions.{n}.{f}");
+                after.get(&key).is_some() && after.get(&key) != before.get(&key)
+            })
+        })
+        .collect()
+}
+
+/// `responded` for interaction `n`: the interaction as a `cmi.interaction` activity below
+/// the SCO, with its type and correct responses, the learner's response and its result.
+fn responded(s: &Subject, id: String, d: &Data, n: usize) -> Value {
+    let field = |f: &str| d.get(&format!("cmi.interactions.{n}.{f}")).cloned();
+    let interaction_id = field("id").unwrap_or_else(|| n.to_string());
+    let mut definition = json!({ "type": "http://adlnet.gov/expapi/activities/cmi.interaction" });
+    if let Some(t) = field("type") {
+        definition["interactionType"] = t.into();
+    }
+    let patterns: Vec<String> = (0..)
+        .map_while(|m| field(&format!("correct_responses.{m}.pattern")))
+        .collect();
+    if !patterns.is_empty() {
+        definition["correctResponsesPattern"] = patterns.into();
+    }
+    if let Some(desc) = field("description") {
+        definition["description"] = json!({ "en-US": desc });
+    }
+    let mut result = json!({});
+    let response = if s.version == Version::Scorm12 {
+        field("student_response")
+    } else {
+        field("learner_response")
+    };
+    if let Some(r) = response {
+        result["response"] = r.into();
+    }
+    match field("result").as_deref() {
+        Some("correct") => result["success"] = true.into(),
+        Some("incorrect" | "wrong") => result["success"] = false.into(),
+        _ => {}
+    }
+    let mut st = s.statement(id, "responded", Some(result));
+    st["object"] = json!({
+        "id": format!("{}/interactions/{}", s.sco_iri, encode_for_url(&interaction_id)),
+        "definition": definition,
+    });
+    st
 }

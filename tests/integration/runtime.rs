@@ -221,3 +221,48 @@ async fn a_session_is_recorded_as_xapi_statements_of_the_registration() {
             .any(|g| g["definition"]["type"] == "http://adlnet.gov/expapi/activities/attempt")
     );
 }
+
+#[tokio::test]
+async fn each_answered_interaction_is_a_responded_statement() {
+    let (env, base, item) = registered("scorm12-single-sco").await;
+    let a = open(&env, &base, &item).await;
+    let seq = a["seq"].as_u64().expect("seq");
+    let sets = json!([
+        ["cmi.interactions.0.id", "q1"],
+        ["cmi.interactions.0.type", "choice"],
+        ["cmi.interactions.0.correct_responses.0.pattern", "a"],
+        ["cmi.interactions.0.student_response", "a"],
+        ["cmi.interactions.0.result", "correct"]
+    ]);
+    let (status, body) = commit(
+        &env,
+        &base,
+        &item,
+        json!({"attempt": 1, "seq": seq + 1, "sets": sets}),
+        "application/json",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let r = env
+        .app
+        .get("/xapi/statements?verb=http://adlnet.gov/expapi/verbs/responded")
+        .auth(&reader)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let s = &r["statements"][0];
+    assert!(
+        s["object"]["id"]
+            .as_str()
+            .is_some_and(|id| id.ends_with("/interactions/q1")),
+        "{s}"
+    );
+    assert_eq!(s["object"]["definition"]["interactionType"], "choice");
+    assert_eq!(s["object"]["definition"]["correctResponsesPattern"], json!(["a"]));
+    assert_eq!(
+        (s["result"]["response"].as_str(), s["result"]["success"].as_bool()),
+        (Some("a"), Some(true))
+    );
+}

@@ -62,18 +62,7 @@ impl Predicate for TextOnly {
     }
 }
 
-/// Percent-encodes a package path for a URL, keeping `/` and the characters paths allow.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::package::path::encode_for_url as encode_path;
 
 fn refuse(status: StatusCode, message: &str) -> Response {
     let page = format!(
