@@ -3,16 +3,21 @@
 //! SetValue calls. Commits carry a sequence number, so a commit sent twice (fetch retry,
 //! then sendBeacon) changes nothing; they may come as `text/plain` JSON (sendBeacon).
 //! What happens is recorded as xAPI statements in the tenant's LRS (`runtime::record`).
+//! Also the bridge itself (`/runtime/bridge.js`, the SCORM API in the browser) and the
+//! data-model rules it enforces (`/runtime/model/{1.2|2004}.json`, `table_json`). These
+//! routes answer any origin (CORS without credentials): the grant is in the URL.
 
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
 use crate::clock;
@@ -21,7 +26,7 @@ use crate::lrs::statement::{Storer, prepare};
 use crate::lrs::{LrsError, XapiVersion};
 use crate::package::model::Course;
 use crate::runtime::attempt::{Ending, LaunchContext, apply_commit, end_session, start};
-use crate::runtime::datamodel::{Data, Options, Version};
+use crate::runtime::datamodel::{Data, Options, Version, table_json};
 use crate::runtime::launch::sco_context;
 use crate::runtime::record::{self, Subject};
 use crate::server::AppState;
@@ -31,10 +36,48 @@ use crate::tenant::TenantId;
 /// The credential key the run-time's statements are stored under.
 const RUNTIME_KEY: &str = "kiroku-runtime";
 
+/// The bridge script, served as is (no build step).
+const BRIDGE_JS: &str = include_str!("../runtime/bridge.js");
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/runtime/bridge.js", get(bridge))
+        .route("/runtime/model/{version}", get(model))
         .route("/runtime/{token}/{item}", get(open))
         .route("/runtime/{token}/{item}/commit", post(commit))
+        .layer(cors())
+}
+
+/// Content may load the bridge and call the run-time from another origin (a player on the
+/// LMS's page, a test harness). No credentials travel: the grant is in the URL.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
+/// `GET /runtime/bridge.js`: the SCORM API bridge (`KirokuBridge.install`).
+async fn bridge() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        BRIDGE_JS,
+    )
+        .into_response()
+}
+
+/// `GET /runtime/model/{1.2|2004}.json`: the data-model rules the server enforces.
+async fn model(Path(file): Path<String>) -> Result<Response, ApiError> {
+    let version = match file.as_str() {
+        "1.2.json" => Version::Scorm12,
+        "2004.json" => Version::Scorm2004,
+        _ => return Err(LrsError::NotFound(format!("no data model {file}")).into()),
+    };
+    Ok(([(CACHE_CONTROL, "no-cache")], Json(table_json(version))).into_response())
 }
 
 /// Everything one request about one SCO of one registration needs.

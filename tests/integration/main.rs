@@ -5,6 +5,7 @@
 mod attachments;
 mod auth;
 mod bad_input;
+mod browser;
 mod cli;
 mod cors;
 mod data;
