@@ -6,6 +6,8 @@
 //! Also the bridge itself (`/runtime/bridge.js`, the SCORM API in the browser) and the
 //! data-model rules it enforces (`/runtime/model/{1.2|2004}.json`, `table_json`). These
 //! routes answer any origin (CORS without credentials): the grant is in the URL.
+//! The learner's player page (`/player/{grant}/`, `PLAYER_HTML`) lives here too, with the
+//! course structure it shows (`/runtime/{grant}/-/course`); it is served same-origin only.
 
 use axum::Json;
 use axum::Router;
@@ -13,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,10 +23,11 @@ use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
 use crate::clock;
+use crate::launch::LaunchGrant;
 use crate::learner;
 use crate::lrs::statement::{Storer, prepare};
 use crate::lrs::{LrsError, XapiVersion};
-use crate::package::model::Course;
+use crate::package::model::{Course, Item, LaunchHref, PackageKind, Structure, Vocabulary};
 use crate::runtime::attempt::{Ending, LaunchContext, apply_commit, end_session, start};
 use crate::runtime::datamodel::{Data, Options, Version, table_json};
 use crate::runtime::launch::sco_context;
@@ -39,13 +42,20 @@ const RUNTIME_KEY: &str = "kiroku-runtime";
 /// The bridge script, served as is (no build step).
 const BRIDGE_JS: &str = include_str!("../runtime/bridge.js");
 
+/// The learner-facing player page (plain HTML, CSS and JavaScript, no build step). It
+/// reads its grant from its own path and everything else from `/runtime/{grant}/-/course`.
+const PLAYER_HTML: &str = include_str!("../runtime/player.html");
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/runtime/bridge.js", get(bridge))
         .route("/runtime/model/{version}", get(model))
+        // `-` cannot begin a SCORM identifier (an XML NCName), so no item collides with it.
+        .route("/runtime/{token}/-/course", get(course))
         .route("/runtime/{token}/{item}", get(open))
         .route("/runtime/{token}/{item}/commit", post(commit))
         .layer(cors())
+        .route("/player/{token}/", get(player))
 }
 
 /// Content may load the bridge and call the run-time from another origin (a player on the
@@ -90,7 +100,8 @@ struct Session {
     subject: Subject,
 }
 
-async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {
+/// The grant, checked: valid, unexpired, and naming a registration (returned with it).
+fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String), LrsError> {
     let g = state
         .grants
         .verify(token, clock::now_ms())
@@ -98,15 +109,23 @@ async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, A
     let registration = g.registration.clone().ok_or_else(|| {
         LrsError::Forbidden("this launch link has no registration, so nothing can be recorded".into())
     })?;
-    let tenant = g.tenant_id();
+    Ok((g, registration))
+}
+
+async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Course, ApiError> {
     let gone = || LrsError::NotFound("the package of this launch no longer exists".into());
     let course_json = state
         .store
-        .package_course(tenant, &g.package, g.version)
+        .package_course(g.tenant_id(), &g.package, g.version)
         .await?
         .ok_or_else(gone)?;
-    let course: Course =
-        serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("course model: {e}")))?;
+    serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("course model: {e}")))
+}
+
+async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {
+    let (g, registration) = registered_grant(state, token)?;
+    let tenant = g.tenant_id();
+    let course = course_of(state, &g).await?;
     let tenant_row = state
         .store
         .tenant_by_id(tenant)
@@ -270,4 +289,97 @@ async fn commit(
     let statements = record::committed(&s.subject, c.seq, &before, &data, session_time.as_deref(), ending);
     store_statements(&state, &s, statements).await;
     Ok(Json(json!({ "status": "stored", "seq": c.seq, "state": state_name })).into_response())
+}
+
+/// `GET /player/{grant}/`: the player page. A grant that does not verify or names no
+/// registration gets a 403 page (there would be nothing to record).
+async fn player(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match registered_grant(&state, &token) {
+        Ok(_) => ([(CACHE_CONTROL, "no-cache")], Html(PLAYER_HTML)).into_response(),
+        Err(e) => {
+            let text = html_escape(&e.to_string());
+            let page = format!(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Launch refused</title></head><body><h1>This launch link cannot be used</h1><p id=\"reason\">{text}</p><p>Ask for a new link where you started the course.</p></body></html>"
+            );
+            (StatusCode::FORBIDDEN, Html(page)).into_response()
+        }
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `GET /runtime/{grant}/-/course`: what the player shows. The default organization's tree
+/// (`visible` from `isvisible`, `launchable` for items with a resource, `hideLMSUI`,
+/// `url` the item's content URL on this origin) and each launchable item's status from
+/// its latest attempt.
+async fn course(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+    let (g, registration) = registered_grant(&state, &token)?;
+    let course = course_of(&state, &g).await?;
+    let version = match course.kind {
+        PackageKind::Scorm12 => "1.2",
+        PackageKind::Scorm2004 { .. } => "2004",
+        _ => return Err(LrsError::NotFound("the player runs SCORM packages only".into()).into()),
+    };
+    let Structure::Scorm(scorm) = &course.structure else {
+        return Err(LrsError::NotFound("the player runs SCORM packages only".into()).into());
+    };
+    let base = format!("/content/{token}/");
+    let mut statuses = serde_json::Map::new();
+    if let Some(org) = scorm.default_organization() {
+        for l in org.launchables() {
+            let latest = state.store.latest_attempt(g.tenant_id(), &registration, &l.id).await?;
+            if let Some(a) = latest {
+                let data = decode_data(&a)?;
+                let status = if version == "1.2" {
+                    data.get("cmi.core.lesson_status").cloned()
+                } else {
+                    data.get("cmi.success_status")
+                        .filter(|s| s.as_str() != "unknown")
+                        .or_else(|| data.get("cmi.completion_status"))
+                        .cloned()
+                };
+                statuses.insert(l.id, json!(status.unwrap_or_else(|| "not attempted".into())));
+            }
+        }
+    }
+    let items: Vec<Value> = scorm
+        .default_organization()
+        .map(|org| org.items.iter().map(|i| item_json(i, &base, &statuses)).collect())
+        .unwrap_or_default();
+    let organization = scorm.default_organization().map(|o| o.title.clone());
+    let body = json!({
+        "title": course.title,
+        "organization": organization,
+        "version": version,
+        "registration": registration,
+        "items": items,
+    });
+    Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
+}
+
+fn item_json(item: &Item, base: &str, statuses: &serde_json::Map<String, Value>) -> Value {
+    let url = item.launch.as_ref().map(|l| match &l.href {
+        LaunchHref::Package { path, query, fragment } => {
+            let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
+            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
+            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
+        }
+        LaunchHref::Absolute(u) => u.clone(),
+    });
+    let hide: Vec<&str> = item.hide_lms_ui.iter().map(|h| h.as_str()).collect();
+    json!({
+        "id": item.identifier,
+        "title": item.title,
+        "visible": item.is_visible,
+        "launchable": url.is_some(),
+        "hideLMSUI": hide,
+        "url": url,
+        "status": statuses.get(&item.identifier),
+        "items": item.items.iter().map(|c| item_json(c, base, statuses)).collect::<Vec<_>>(),
+    })
 }

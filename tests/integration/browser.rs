@@ -18,7 +18,7 @@ use kiroku::runtime::datamodel::{Data, Options, Version, check_get, check_set};
 
 use crate::packages::Env;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// A registration of `fixture` for learner ann; returns the environment, the runtime base
 /// URL (`…/runtime/{grant}`), the first item id and the registration id.
@@ -112,7 +112,7 @@ async fn run_in_chromium(url: String) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("#out is not JSON ({e}): {text}"))
 }
 
-fn dump_dom(url: &str) -> String {
+pub(crate) fn dump_dom(url: &str) -> String {
     let profile = tempfile::tempdir().expect("profile folder");
     let out = tempfile::NamedTempFile::new().expect("output file");
     let mut child = Command::new(CHROMIUM)
@@ -149,7 +149,7 @@ fn dump_dom(url: &str) -> String {
 }
 
 /// Browser tests are never skipped: scripts/test.sh installs the Debian package chromium.
-fn chromium_present() -> bool {
+pub(crate) fn chromium_present() -> bool {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: run scripts/test.sh, which installs chromium"
@@ -171,7 +171,7 @@ async fn open(env: &Env, base: &str, item: &str) -> Value {
 }
 
 /// The verbs (last path segment) of the registration's statements, oldest first.
-async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
+pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
     let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
     let r = env
         .app

@@ -228,6 +228,7 @@ async fn a_registration_launches_its_learner_on_its_version_after_a_new_upload()
                 "item",
                 "learner",
                 "packageId",
+                "playerUrl",
                 "registration",
                 "url",
                 "version"

@@ -16,6 +16,7 @@ mod launch;
 mod learners;
 mod meta;
 mod packages;
+mod player;
 mod process;
 mod queries;
 mod runtime;

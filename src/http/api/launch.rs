@@ -62,7 +62,12 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         }
         LaunchHref::Absolute(u) => u.clone(),
     };
-    Ok(json!({
+    // The player records what happens, so it needs a registration.
+    let player_url = t
+        .registration
+        .as_ref()
+        .map(|_| format!("{}/player/{token}/", state.config.content_url));
+    let mut out = json!({
         "url": url,
         "contentBase": base,
         "expiresAt": clock::format_ms(expires_ms),
@@ -71,7 +76,11 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         "item": item.id,
         "learner": grant.learner,
         "registration": t.registration,
-    }))
+    });
+    if let Some(p) = player_url {
+        out["playerUrl"] = json!(p);
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,327 @@
+//! The learner's player page (`/player/{grant}/`) on the content origin: the launch
+//! answers give its URL for registrations; the page shows the course's table of contents,
+//! installs the bridge on its own window and runs the SCO in an iframe, where the SCO
+//! finds the API by walking its parents, as real content does. Checked in headless
+//! Chromium and through the LRS.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::browser::{chromium_present, dump_dom, verbs_of};
+use crate::packages::Env;
+
+/// An LMS launch of `fixture` for learner ann; returns the environment, the launch answer
+/// and the registration id.
+async fn lms_launch(fixture: &str) -> (Env, Value, String) {
+    let env = Env::start().await;
+    let pkg = env.import_fixture(fixture).await;
+    let package_id = pkg["packageId"].as_str().expect("package id").to_owned();
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ann", "name": "Ann Lee"}, "packageId": package_id}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let registration = l["registration"].as_str().expect("registration id").to_owned();
+    (env, l, registration)
+}
+
+fn player_url(l: &Value) -> String {
+    l["playerUrl"].as_str().expect("playerUrl").to_owned()
+}
+
+/// The grant of a player URL (`…/player/{grant}/`).
+fn grant_of(player: &str) -> &str {
+    player.trim_end_matches('/').rsplit('/').next().expect("grant")
+}
+
+/// Flattens the course JSON's item tree, depth first.
+fn flat(items: &Value, out: &mut Vec<Value>) {
+    for it in items.as_array().expect("items") {
+        out.push(it.clone());
+        flat(&it["items"], out);
+    }
+}
+
+#[tokio::test]
+async fn launches_with_a_registration_return_the_player_url_and_package_launches_do_not() {
+    let (env, l, registration) = lms_launch("scorm12-single-sco").await;
+    let player = player_url(&l);
+    let content = l["contentBase"].as_str().expect("content base");
+    let grant = content.trim_end_matches('/').rsplit('/').next().expect("grant");
+    assert!(player.ends_with(&format!("/player/{grant}/")), "{player} vs {content}");
+    assert!(
+        player.starts_with(&format!("http://{}", env.app.content_addr)),
+        "{player}"
+    );
+
+    let r = env
+        .app
+        .post(&format!("/api/v1/registrations/{registration}/launch"))
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert!(r["playerUrl"].as_str().is_some_and(|u| u.contains("/player/")), "{r}");
+
+    let id = l["packageId"].as_str().expect("package id");
+    let p = env.launch(id, json!({"learner": "ann"})).await;
+    assert!(
+        p.get("playerUrl").is_none(),
+        "a package launch has no registration: {p}"
+    );
+}
+
+#[tokio::test]
+async fn the_player_refuses_grants_without_a_registration_and_tampered_ones() {
+    let (env, l, _) = lms_launch("scorm12-single-sco").await;
+    let player = player_url(&l);
+    let page = env.fetch(&player).await.expect(200);
+    assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")));
+    assert!(page.text().contains("KirokuBridge.install"), "{}", page.text());
+
+    // A package launch (no registration) under the same path shape.
+    let id = l["packageId"].as_str().expect("package id");
+    let p = env.launch(id, json!({"learner": "ann"})).await;
+    let base = p["contentBase"].as_str().expect("content base");
+    let unregistered = format!("{}/", base.replace("/content/", "/player/").trim_end_matches('/'));
+    let r = env.fetch(&unregistered).await.expect(403);
+    assert!(r.header("content-type").is_some_and(|c| c.starts_with("text/html")));
+    assert!(r.text().contains("registration"), "{}", r.text());
+    let course = unregistered.replace("/player/", "/runtime/") + "course";
+    env.fetch(&course).await.expect(403);
+
+    // One character of the grant changed.
+    let grant = grant_of(&player);
+    let mut chars: Vec<char> = grant.chars().collect();
+    let mid = chars.len() / 2;
+    chars[mid] = if chars[mid] == 'A' { 'B' } else { 'A' };
+    let tampered: String = chars.into_iter().collect();
+    let forged = player.replace(grant, &tampered);
+    env.fetch(&forged).await.expect(403);
+    env.fetch(&format!("{}x/", player.trim_end_matches('/')))
+        .await
+        .expect(403);
+}
+
+#[tokio::test]
+async fn the_course_json_gives_the_default_organization_with_hidden_items_not_visible() {
+    let (env, l, _) = lms_launch("scorm12-multi-sco").await;
+    let player = player_url(&l);
+    let grant = grant_of(&player);
+    let url = format!("http://{}/runtime/{grant}/-/course", env.app.content_addr);
+    let c = env.fetch(&url).await.expect(200).json();
+    assert_eq!(c["version"], "1.2", "{c}");
+    let mut items = Vec::new();
+    flat(&c["items"], &mut items);
+    let by_id = |id: &str| {
+        items
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no item {id} in {c}"))
+            .clone()
+    };
+    let glossary = by_id("ITEM-GLOSSARY");
+    assert_eq!(glossary["visible"], false);
+    assert_eq!(glossary["launchable"], true);
+    let module = by_id("ITEM-MODULE");
+    assert_eq!(module["visible"], true);
+    assert_eq!(module["launchable"], false);
+    assert!(module["url"].is_null());
+    let hands = by_id("ITEM-HANDS");
+    assert_eq!(hands["title"], "Washing hands");
+    let hands_url = hands["url"].as_str().expect("url");
+    assert!(hands_url.starts_with(&format!("/content/{grant}/")), "{hands_url}");
+    assert!(hands_url.contains("lesson=hands"), "{hands_url}");
+    assert_eq!(hands["hideLMSUI"], json!([]));
+    // The URL serves the SCO's page.
+    let page = env
+        .fetch(&format!("http://{}{hands_url}", env.app.content_addr))
+        .await
+        .expect(200);
+    assert!(page.header("content-type").is_some_and(|t| t.starts_with("text/html")));
+    // Statuses appear once an item has an attempt.
+    assert!(by_id("ITEM-INTRO")["status"].is_null());
+    let open = format!("http://{}/runtime/{grant}/ITEM-INTRO", env.app.content_addr);
+    env.app.request(Method::GET, &open).send().await.expect(200);
+    let c = env.fetch(&url).await.expect(200).json();
+    assert_eq!(c["items"][0]["id"], "ITEM-INTRO");
+    assert_eq!(c["items"][0]["status"], "not attempted", "{c}");
+}
+
+#[tokio::test]
+async fn the_player_shows_the_toc_and_its_sco_finds_the_api_through_its_parent() {
+    assert!(chromium_present());
+    let (env, l, registration) = lms_launch("scorm12-multi-sco").await;
+    let player = player_url(&l);
+    let dom = tokio::task::spawn_blocking(move || dump_dom(&player))
+        .await
+        .expect("chromium thread");
+    let toc_start = dom.find("id=\"toc-list\"").unwrap_or_else(|| panic!("no TOC:\n{dom}"));
+    let toc = &dom[toc_start..];
+    for title in [
+        "Welcome",
+        "Module: Clean and safe",
+        "Washing hands",
+        "Storing food",
+        "Quiz",
+    ] {
+        assert!(toc.contains(title), "{title} missing from the TOC:\n{dom}");
+    }
+    assert!(!toc.contains("Glossary"), "a hidden item is in the TOC:\n{dom}");
+    assert!(dom.contains("aria-current=\"page\""), "no current item:\n{dom}");
+    assert!(dom.contains("data-item=\"ITEM-INTRO\""), "{dom}");
+    assert!(dom.contains("Kitchen Hygiene"), "course title:\n{dom}");
+    assert!(dom.contains("<iframe id=\"sco\""), "{dom}");
+    assert!(
+        dom.contains("<p id=\"message\" role=\"status\" hidden=\"\"></p>"),
+        "the player reported something:\n{dom}"
+    );
+
+    // The intro SCO initialized through the player's bridge, set its status and committed.
+    let verbs = verbs_of(&env, &registration).await;
+    assert!(verbs.iter().any(|v| v == "initialized"), "{verbs:?}");
+    assert!(verbs.iter().any(|v| v == "completed"), "the SCO's commit: {verbs:?}");
+    let c = env
+        .fetch(&format!(
+            "http://{}/runtime/{}/-/course",
+            env.app.content_addr,
+            grant_of(&player_url(&l))
+        ))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(c["items"][0]["status"], "completed", "{c}");
+}
+
+fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::{Cursor, Write};
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (path, bytes) in files {
+        zip.start_file(path.as_str(), zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
+        zip.write_all(bytes).expect("zip data");
+    }
+    zip.finish().expect("finish zip").into_inner()
+}
+
+/// A SCORM 2004 page that finds `API_1484_11` by walking its parents and runs `script`
+/// (with `api` in scope) on load.
+fn sco_page(title: &str, script: &str) -> Vec<u8> {
+    format!(
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title><script>
+function findApi(win) {{
+  for (var hops = 0; win && hops < 10; hops++) {{
+    if (win.API_1484_11) return win.API_1484_11;
+    if (win.parent === win) break;
+    win = win.parent;
+  }}
+  return null;
+}}
+window.addEventListener("load", function () {{
+  var api = findApi(window);
+  if (!api) {{ document.title = "no API"; return; }}
+  {script}
+}});
+</script></head><body><h1>{title}</h1></body></html>"#
+    )
+    .into_bytes()
+}
+
+/// Two SCORM 2004 SCOs: the first completes and asks to continue, the second hides the
+/// player's Previous button.
+fn two_sco_course() -> Vec<(String, Vec<u8>)> {
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="com.kiroku.tests.player" version="1"
+          xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
+          xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"
+          xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"
+          xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 3rd Edition</schemaversion></metadata>
+  <organizations default="ORG">
+    <organization identifier="ORG">
+      <title>Two steps</title>
+      <item identifier="ITEM-A" identifierref="RES-A"><title>Step one</title></item>
+      <item identifier="ITEM-B" identifierref="RES-B">
+        <title>Step two</title>
+        <adlnav:presentation><adlnav:navigationInterface>
+          <adlnav:hideLMSUI>previous</adlnav:hideLMSUI>
+        </adlnav:navigationInterface></adlnav:presentation>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="RES-A" type="webcontent" adlcp:scormType="sco" href="a.html"><file href="a.html"/></resource>
+    <resource identifier="RES-B" type="webcontent" adlcp:scormType="sco" href="b.html"><file href="b.html"/></resource>
+  </resources>
+</manifest>
+"#;
+    let a = sco_page(
+        "Step one",
+        r#"api.Initialize("");
+  api.SetValue("cmi.completion_status", "completed");
+  api.SetValue("adl.nav.request", "continue");
+  api.Terminate("");"#,
+    );
+    let b = sco_page(
+        "Step two",
+        r#"api.Initialize("");
+  api.SetValue("cmi.location", "page 2");
+  api.SetValue("cmi.completion_status", "incomplete");
+  api.Commit("");"#,
+    );
+    vec![
+        ("imsmanifest.xml".to_owned(), manifest.as_bytes().to_vec()),
+        ("a.html".to_owned(), a),
+        ("b.html".to_owned(), b),
+    ]
+}
+
+#[tokio::test]
+async fn a_scorm2004_sco_moves_the_player_on_and_each_sco_gets_its_own_bridge() {
+    assert!(chromium_present());
+    let env = Env::start().await;
+    let pkg = env.import(&zip(&two_sco_course())).await;
+    let package_id = pkg["packageId"].as_str().expect("package id");
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ann", "name": "Ann Lee"}, "packageId": package_id}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let registration = l["registration"].as_str().expect("registration").to_owned();
+    let player = player_url(&l);
+    let grant = grant_of(&player).to_owned();
+    let dom = tokio::task::spawn_blocking(move || dump_dom(&player))
+        .await
+        .expect("chromium thread");
+    assert!(
+        dom.contains("<body data-item=\"ITEM-B\""),
+        "step two is not shown:\n{dom}"
+    );
+    let previous = dom.find("id=\"previous\"").map(|i| &dom[i..i + 40]);
+    assert!(
+        previous.is_some_and(|p| p.contains("hidden")),
+        "hideLMSUI previous:\n{dom}"
+    );
+
+    let verbs = verbs_of(&env, &registration).await;
+    let count = |v: &str| verbs.iter().filter(|x| *x == v).count();
+    assert_eq!(count("initialized"), 2, "{verbs:?}");
+    assert!(count("completed") >= 1, "{verbs:?}");
+    assert!(count("terminated") >= 1, "step one terminated: {verbs:?}");
+    let url = format!("http://{}/runtime/{grant}/-/course", env.app.content_addr);
+    let c = env.fetch(&url).await.expect(200).json();
+    assert_eq!(c["version"], "2004");
+    assert_eq!(c["items"][0]["status"], "completed", "{c}");
+    assert_eq!(c["items"][1]["hideLMSUI"], json!(["previous"]), "{c}");
+    assert!(c["items"][1]["status"].is_string(), "{c}");
+}
