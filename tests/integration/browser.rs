@@ -16,6 +16,8 @@ use tokio::net::TcpListener;
 
 use kiroku::runtime::datamodel::{Data, Options, Version, check_get, check_set};
 
+use crate::runtime::verbs_of;
+
 use crate::packages::Env;
 
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
@@ -168,28 +170,6 @@ async fn open(env: &Env, base: &str, item: &str) -> Value {
         .await
         .expect(200)
         .json()
-}
-
-/// The verbs (last path segment) of the registration's statements, oldest first.
-pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
-    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
-    let r = env
-        .app
-        .get(&format!("/xapi/statements?registration={registration}&ascending=true"))
-        .auth(&reader)
-        .send()
-        .await
-        .expect(200)
-        .json();
-    r["statements"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .map(|s| {
-            let id = s["verb"]["id"].as_str().unwrap_or_default();
-            id.rsplit('/').next().unwrap_or_default().to_owned()
-        })
-        .collect()
 }
 
 #[tokio::test]

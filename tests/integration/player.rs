@@ -7,8 +7,9 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::browser::{chromium_present, dump_dom, verbs_of};
+use crate::browser::{chromium_present, dump_dom};
 use crate::packages::Env;
+use crate::runtime::verbs_of;
 
 /// An LMS launch of `fixture` for learner ann; returns the environment, the launch answer
 /// and the registration id.

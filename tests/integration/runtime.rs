@@ -136,7 +136,7 @@ async fn grants_without_a_registration_or_forged_ones_record_nothing() {
 }
 
 /// The verbs (last path segment) of the registration's statements, oldest first.
-async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
+pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
     let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
     let r = env
         .app
