@@ -16,45 +16,11 @@ use tokio::net::TcpListener;
 
 use kiroku::runtime::datamodel::{Data, Options, Version, check_get, check_set};
 
-use crate::runtime::verbs_of;
+use crate::runtime::{registered, verbs_of};
 
 use crate::packages::Env;
 
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// A registration of `fixture` for learner ann; returns the environment, the runtime base
-/// URL (`…/runtime/{grant}`), the first item id and the registration id.
-async fn registered(fixture: &str) -> (Env, String, String, String) {
-    let env = Env::start().await;
-    let pkg = env.import_fixture(fixture).await;
-    let package_id = pkg["packageId"].as_str().expect("package id").to_owned();
-    let item = pkg["launchables"][0]["id"].as_str().expect("item").to_owned();
-    let l = env
-        .app
-        .post("/api/v1/launch")
-        .auth(&env.admin)
-        .json(&json!({"learner": {"id": "ann", "name": "Ann Lee"}, "packageId": package_id}))
-        .send()
-        .await
-        .expect(200)
-        .json();
-    let base = l["contentBase"]
-        .as_str()
-        .expect("content base")
-        .replace("/content/", "/runtime/");
-    let registration = env
-        .app
-        .get("/api/v1/registrations?learner=ann")
-        .auth(&env.admin)
-        .send()
-        .await
-        .expect(200)
-        .json()["registrations"][0]["id"]
-        .as_str()
-        .expect("registration id")
-        .to_owned();
-    (env, base.trim_end_matches('/').to_owned(), item, registration)
-}
 
 /// The harness page: loads the bridge, installs it, runs `script` (an async function body
 /// with `api`, `bridge` and `r`, the results object, in scope) and writes `r` as JSON.

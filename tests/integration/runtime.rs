@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use crate::packages::Env;
 
-/// A SCORM 1.2 single-SCO registration; returns the environment, the runtime base URL
-/// (`…/runtime/{grant}`) and the item id.
-async fn registered(fixture: &str) -> (Env, String, String) {
+/// An LMS launch of `fixture` for learner ann; returns the environment, the runtime base
+/// URL (`…/runtime/{grant}`), the first item id and the registration id.
+pub(crate) async fn registered(fixture: &str) -> (Env, String, String, String) {
     let env = Env::start().await;
     let pkg = env.import_fixture(fixture).await;
     let package_id = pkg["packageId"].as_str().expect("package id").to_owned();
@@ -26,7 +26,8 @@ async fn registered(fixture: &str) -> (Env, String, String) {
         .as_str()
         .expect("content base")
         .replace("/content/", "/runtime/");
-    (env, base.trim_end_matches('/').to_owned(), item)
+    let registration = l["registration"].as_str().expect("registration id").to_owned();
+    (env, base.trim_end_matches('/').to_owned(), item, registration)
 }
 
 async fn open(env: &Env, base: &str, item: &str) -> Value {
@@ -50,7 +51,7 @@ async fn commit(env: &Env, base: &str, item: &str, body: Value, content_type: &s
 
 #[tokio::test]
 async fn an_attempt_starts_with_what_the_lms_supplies() {
-    let (env, base, item) = registered("scorm12-single-sco").await;
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
     let a = open(&env, &base, &item).await;
     assert_eq!((a["version"].as_str(), a["attempt"].as_u64()), (Some("1.2"), Some(1)));
     let d = &a["data"];
@@ -62,7 +63,7 @@ async fn an_attempt_starts_with_what_the_lms_supplies() {
 
 #[tokio::test]
 async fn commits_are_validated_and_resends_change_nothing() {
-    let (env, base, item) = registered("scorm12-single-sco").await;
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
     let a = open(&env, &base, &item).await;
     let seq = a["seq"].as_u64().expect("seq");
     let first = json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_location", "p3"]]});
@@ -100,7 +101,7 @@ async fn commits_are_validated_and_resends_change_nothing() {
 
 #[tokio::test]
 async fn a_finished_attempt_is_followed_by_a_new_one() {
-    let (env, base, item) = registered("scorm12-single-sco").await;
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
     let a = open(&env, &base, &item).await;
     let seq = a["seq"].as_u64().expect("seq");
     let done = json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_status", "completed"], ["cmi.core.session_time", "00:05:00"]], "terminate": true});
@@ -159,7 +160,7 @@ pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_session_is_recorded_as_xapi_statements_of_the_registration() {
-    let (env, base, item) = registered("scorm12-single-sco").await;
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
     let registration = env
         .app
         .get("/api/v1/registrations?learner=ann")
@@ -224,7 +225,7 @@ async fn a_session_is_recorded_as_xapi_statements_of_the_registration() {
 
 #[tokio::test]
 async fn each_answered_interaction_is_a_responded_statement() {
-    let (env, base, item) = registered("scorm12-single-sco").await;
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
     let a = open(&env, &base, &item).await;
     let seq = a["seq"].as_u64().expect("seq");
     let sets = json!([
