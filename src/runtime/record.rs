@@ -200,6 +200,13 @@ pub fn committed(
     ) {
         push(&mut out, "scored", Some(json!({ "score": sc })));
     }
+    if let Some(p) = changed(before, after, "cmi.progress_measure").and_then(|p| p.parse::<f64>().ok()) {
+        // The profile reports progress as a scaled score on `progressed`.
+        push(&mut out, "progressed", Some(json!({ "score": { "scaled": p } })));
+    }
+    for comment in new_comments(v, before, after) {
+        push(&mut out, "commented", Some(json!({ "response": comment })));
+    }
     for index in changed_interactions(v, before, after) {
         let id = statement_id(s, seq, out.len());
         out.push(responded(s, id, after, index));
@@ -285,4 +292,103 @@ fn responded(s: &Subject, id: String, d: &Data, n: usize) -> Value {
         "definition": definition,
     });
     st
+}
+
+/// The new value of `name` when the commit set or changed it.
+fn changed<'a>(before: &Data, after: &'a Data, name: &str) -> Option<&'a str> {
+    after
+        .get(name)
+        .filter(|v| before.get(name) != Some(*v))
+        .map(String::as_str)
+}
+
+/// Learner comments the commit added: SCORM 2004 `comments_from_learner.n.comment`, or what
+/// SCORM 1.2 appended to `cmi.comments`.
+fn new_comments(v: Version, before: &Data, after: &Data) -> Vec<String> {
+    match v {
+        Version::Scorm12 => changed(before, after, "cmi.comments")
+            .map(|now| {
+                let old = before.get("cmi.comments").map_or("", String::as_str);
+                now.strip_prefix(old).unwrap_or(now).trim().to_owned()
+            })
+            .filter(|c| !c.is_empty())
+            .into_iter()
+            .collect(),
+        Version::Scorm2004 => (0..)
+            .map_while(|n| {
+                let key = format!("cmi.comments_from_learner.{n}.comment");
+                after.get(&key).map(|c| (key, c))
+            })
+            .filter(|(key, c)| before.get(key) != Some(*c))
+            .map(|(_, c)| c.clone())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(version: Version) -> Subject {
+        Subject {
+            actor: json!({ "account": { "homePage": "https://lms.example/tenants/acme", "name": "ann" } }),
+            registration: "6a5b0f3e-0e1c-4d9b-9a5e-3a6d1c2b7f10".into(),
+            course_iri: "https://lms.example/tenants/acme/packages/p".into(),
+            course_title: "Course".into(),
+            sco_iri: "https://lms.example/tenants/acme/packages/p/items/sco".into(),
+            sco_title: "SCO".into(),
+            attempt: 1,
+            version,
+        }
+    }
+
+    fn data(pairs: &[(&str, &str)]) -> Data {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    fn verbs(statements: &[Value]) -> Vec<String> {
+        statements
+            .iter()
+            .map(|s| s["verb"]["display"]["en-US"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn progress_and_comments_are_recorded_once() {
+        let s = subject(Version::Scorm2004);
+        let before = data(&[("cmi.comments_from_learner.0.comment", "first")]);
+        let after = data(&[
+            ("cmi.comments_from_learner.0.comment", "first"),
+            ("cmi.comments_from_learner.1.comment", "second"),
+            ("cmi.progress_measure", "0.5"),
+        ]);
+        let out = committed(&s, 7, &before, &after, None, None);
+        assert_eq!(verbs(&out), ["progressed", "commented"]);
+        assert_eq!(out[0]["result"]["score"]["scaled"], 0.5);
+        assert_eq!(out[1]["result"]["response"], "second");
+        assert!(
+            committed(&s, 8, &after, &after, None, None).is_empty(),
+            "nothing changed, nothing recorded"
+        );
+        let again = committed(&s, 7, &before, &after, None, None);
+        assert_eq!(
+            out[0]["id"], again[0]["id"],
+            "a resent commit gets the same statement ids"
+        );
+    }
+
+    #[test]
+    fn scorm12_comments_report_what_was_appended() {
+        let s = subject(Version::Scorm12);
+        let out = committed(
+            &s,
+            2,
+            &data(&[("cmi.comments", "Good.")]),
+            &data(&[("cmi.comments", "Good. Too long.")]),
+            None,
+            None,
+        );
+        assert_eq!(verbs(&out), ["commented"]);
+        assert_eq!(out[0]["result"]["response"], "Too long.");
+    }
 }
