@@ -471,7 +471,9 @@
     this.win = win;
     this.runtimeUrl = opts.runtimeUrl.replace(/\/+$/, "");
     this.commitUrl = this.runtimeUrl + "/" + encodeURIComponent(opts.item) + "/commit";
-    this.strict = !!opts.strictSuspendData;
+    this.strict = !!(opts.strictSuspendData || (attempt.options && attempt.options.strictSuspendData));
+    // Which navigation requests the server says are valid from this SCO (SCORM 2004).
+    this.nav = attempt.nav || null;
     this.model = model;
     this.version = attempt.version;
     this.attempt = attempt.attempt;
@@ -492,6 +494,7 @@
     this.finished = false;
     this.retryDelay = opts.retryDelay || 500;
     this.serverErrors = [];
+    this.reported = 0;
     this.listeners = [];
   }
 
@@ -535,6 +538,8 @@
     this.state = "terminated";
     this.terminating = true;
     this.flush();
+    var failed = this.serverFailure();
+    if (failed) return this.fail(failed.code, failed.diagnostic, "false");
     return this.ok("true");
   };
 
@@ -544,7 +549,33 @@
     if (code) return this.fail(code, "", "");
     var r = this.model.checkGet(this.data, name);
     if (r instanceof Refusal) return this.fail(r.code, r.diagnostic, "");
-    return this.ok(r[0]);
+    var valid = this.navValid(name);
+    return this.ok(valid === null ? r[0] : valid);
+  };
+
+  // `adl.nav.request_valid.*` from what the server said, or null to keep "unknown".
+  Bridge.prototype.navValid = function (name) {
+    var prefix = "adl.nav.request_valid.";
+    if (!this.nav || name.slice(0, prefix.length) !== prefix) return null;
+    var rest = name.slice(prefix.length);
+    if (rest === "continue" || rest === "previous") return String(!!this.nav[rest]);
+    var m = /^(choice|jump)\.\{target=([^}]*)\}$/.exec(rest);
+    var list = m && this.nav[m[1]];
+    if (!list) return null;
+    return String(list.indexOf(m[2]) >= 0);
+  };
+
+  // A commit the server refused (a set it re-validated differently, an expired link, an
+  // attempt no longer current) is reported by the next Commit or Terminate: "false" with
+  // General Commit Failure (391; 101 in SCORM 1.2) and the server's reason as diagnostic.
+  Bridge.prototype.serverFailure = function () {
+    if (this.reported >= this.serverErrors.length) return null;
+    var e = this.serverErrors[this.serverErrors.length - 1];
+    this.reported = this.serverErrors.length;
+    var text = e.element
+      ? "the server refused " + e.element + " (" + e.code + "): " + e.diagnostic
+      : "the server refused the commit (" + e.status + ")" + (e.body && e.body.error ? ": " + (e.body.error.message || JSON.stringify(e.body.error)) : "");
+    return new Refusal(this.version === "1.2" ? 101 : 391, text);
   };
 
   Bridge.prototype.setValue = function (name, value) {
@@ -564,6 +595,8 @@
     var code = this.stateCode("commit");
     if (code) return this.fail(code, "", "false");
     this.flush();
+    var failed = this.serverFailure();
+    if (failed) return this.fail(failed.code, failed.diagnostic, "false");
     return this.ok("true");
   };
 

@@ -18,14 +18,7 @@ pub fn sco_context(
         PackageKind::Scorm2004 { .. } => Version::Scorm2004,
         _ => return Err(format!("a {} package has no SCORM run-time", course.kind.as_str())),
     };
-    let Structure::Scorm(s) = &course.structure else {
-        return Err("the package has no SCORM structure".into());
-    };
-    let found: Option<&Item> = s
-        .organizations_default_first()
-        .flat_map(|o| o.items_in_order())
-        .find(|i| i.identifier == item && i.launch.is_some());
-    let it = found.ok_or_else(|| format!("the package has no launchable item {item:?}"))?;
+    let it = find_item(course, item).ok_or_else(|| format!("the package has no launchable item {item:?}"))?;
     let scaled_passing_score = it
         .sequencing
         .as_ref()
@@ -48,4 +41,14 @@ pub fn sco_context(
         time_limit_action: it.time_limit_action.map(|t| t.as_str().to_owned()),
     };
     Ok((version, ctx))
+}
+
+/// The launchable item `item` of a SCORM course (any organization, the default first).
+pub fn find_item<'a>(course: &'a Course, item: &str) -> Option<&'a Item> {
+    let Structure::Scorm(s) = &course.structure else {
+        return None;
+    };
+    s.organizations_default_first()
+        .flat_map(|o| o.items_in_order())
+        .find(|i| i.identifier == item && i.launch.is_some())
 }

@@ -4,6 +4,9 @@
 
 pub mod attempt;
 pub mod datamodel;
+pub mod documents;
 pub mod launch;
+pub mod navigation;
 pub mod record;
+pub mod registration;
 pub mod timespan;

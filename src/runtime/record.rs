@@ -29,7 +29,7 @@ pub struct Subject {
 }
 
 impl Subject {
-    fn attempt_iri(&self) -> String {
+    pub fn attempt_iri(&self) -> String {
         format!("{}?attemptId={}-{}", self.sco_iri, self.registration, self.attempt)
     }
 

@@ -11,7 +11,7 @@ use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
-use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
+use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId, TenantSettings};
 
 /// What a store call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +59,8 @@ pub trait TenantStore: Send + Sync {
     async fn list_tenants(&self) -> StoreResult<Vec<Tenant>>;
     async fn tenant_by_name(&self, name: &str) -> StoreResult<Option<Tenant>>;
     async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<Tenant>>;
+    /// Replaces a tenant's settings; `None` when there is no such tenant.
+    async fn update_tenant_settings(&self, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>>;
 }
 
 #[async_trait]
@@ -245,6 +247,10 @@ pub trait AttemptStore: Send + Sync {
     /// Creates or updates an attempt. An update applies only when its `commit_seq` is above
     /// the stored one, so a resent commit changes nothing; returns whether it applied.
     async fn save_attempt(&self, tenant: TenantId, attempt: AttemptRecord) -> StoreResult<bool>;
+    /// What a registration keeps across its SCOs (a JSON document owned by the run-time).
+    async fn registration_state(&self, tenant: TenantId, registration: &str) -> StoreResult<Option<String>>;
+    /// Replaces a registration's state.
+    async fn save_registration_state(&self, tenant: TenantId, registration: &str, data: String) -> StoreResult<()>;
 }
 
 /// Secrets the servers share (the launch-grant signing key), created on first use.

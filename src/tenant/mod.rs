@@ -6,7 +6,7 @@ mod scope;
 pub use credential::{Credential, IssuedCredential, NewCredential, digest_secret, issue};
 pub use scope::{Access, Scope, ScopeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::lrs::XapiVersion;
@@ -88,6 +88,16 @@ pub struct Tenant {
     /// The xAPI version that answers requests sent without `X-Experience-API-Version`.
     pub xapi_version: XapiVersion,
     pub created_ms: i64,
+    pub settings: TenantSettings,
+}
+
+/// Per-tenant options an operator may change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TenantSettings {
+    /// SCORM 1.2 `cmi.suspend_data` keeps the standard's 4,096 characters instead of
+    /// the 64,000 real content needs.
+    pub strict_scorm12_suspend_data: bool,
 }
 
 /// What `tenant create` asks for.

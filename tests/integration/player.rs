@@ -233,8 +233,8 @@ window.addEventListener("load", function () {{
     .into_bytes()
 }
 
-/// Two SCORM 2004 SCOs: the first completes and asks to continue, the second hides the
-/// player's Previous button.
+/// Two SCORM 2004 SCOs in an organization that allows flow: the first completes and asks
+/// to continue, the second hides the player's Previous button.
 fn two_sco_course() -> Vec<(String, Vec<u8>)> {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="com.kiroku.tests.player" version="1"
@@ -254,6 +254,7 @@ fn two_sco_course() -> Vec<(String, Vec<u8>)> {
           <adlnav:hideLMSUI>previous</adlnav:hideLMSUI>
         </adlnav:navigationInterface></adlnav:presentation>
       </item>
+      <imsss:sequencing><imsss:controlMode flow="true"/></imsss:sequencing>
     </organization>
   </organizations>
   <resources>

@@ -46,3 +46,22 @@ pub fn save(conn: &Connection, tenant: TenantId, a: &AttemptRecord) -> StoreResu
         .map_err(backend)?;
     Ok(n > 0)
 }
+
+pub fn registration_state(conn: &Connection, tenant: TenantId, registration: &str) -> StoreResult<Option<String>> {
+    conn.prepare_cached("SELECT data FROM registration_state WHERE tenant = ?1 AND registration = ?2")
+        .map_err(backend)?
+        .query_row(params![tenant.0, registration], |r| r.get(0))
+        .optional()
+        .map_err(backend)
+}
+
+pub fn save_registration_state(conn: &Connection, tenant: TenantId, registration: &str, data: &str) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO registration_state (tenant, registration, data, updated) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (tenant, registration) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+    )
+    .map_err(backend)?
+    .execute(params![tenant.0, registration, data, crate::clock::now_ms()])
+    .map_err(backend)?;
+    Ok(())
+}

@@ -88,6 +88,17 @@ pub fn release_registrations(
         ))
         .into());
     }
+    // What the run-time kept for those registrations goes with them.
+    for table in ["attempts", "registration_state"] {
+        conn.execute(
+            &format!(
+                "DELETE FROM {table} WHERE tenant = ?1 AND registration IN \
+                 (SELECT id FROM registrations WHERE tenant = ?1 AND {column} = ?2)"
+            ),
+            params![tenant.0, value],
+        )
+        .map_err(backend)?;
+    }
     conn.execute(
         &format!("DELETE FROM registrations WHERE tenant = ?1 AND {column} = ?2"),
         params![tenant.0, value],

@@ -146,6 +146,18 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant, registration, item, number)
     );
     ",
+    // 6: what a SCORM registration keeps across its SCOs (shared data stores, global
+    // objectives, the item a suspendAll left off at), as one JSON document; and per-tenant settings.
+    r"
+    CREATE TABLE registration_state (
+        tenant INTEGER NOT NULL,
+        registration TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (tenant, registration)
+    );
+    ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -26,7 +26,7 @@ use crate::store::{
     PackageFile, PackageStore, PackageVersion, QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement,
     TenantStore,
 };
-use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId};
+use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId, TenantSettings};
 use pool::{Readers, Writer};
 
 /// Read connections kept open.
@@ -91,6 +91,12 @@ impl TenantStore for SqliteStore {
 
     async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<Tenant>> {
         self.readers.run(move |c| tenants::by_id(c, id)).await
+    }
+
+    async fn update_tenant_settings(&self, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>> {
+        self.writer
+            .run(move |c| tenants::update_settings(c, id, settings))
+            .await
     }
 }
 
@@ -346,5 +352,19 @@ impl AttemptStore for SqliteStore {
 
     async fn save_attempt(&self, tenant: TenantId, attempt: AttemptRecord) -> StoreResult<bool> {
         self.writer.run(move |c| attempts::save(c, tenant, &attempt)).await
+    }
+
+    async fn registration_state(&self, tenant: TenantId, registration: &str) -> StoreResult<Option<String>> {
+        let r = registration.to_owned();
+        self.readers
+            .run(move |c| attempts::registration_state(c, tenant, &r))
+            .await
+    }
+
+    async fn save_registration_state(&self, tenant: TenantId, registration: &str, data: String) -> StoreResult<()> {
+        let r = registration.to_owned();
+        self.writer
+            .run(move |c| attempts::save_registration_state(c, tenant, &r, &data))
+            .await
     }
 }

@@ -5,9 +5,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::pool::backend;
 use crate::lrs::{LrsError, XapiVersion};
 use crate::store::StoreResult;
-use crate::tenant::{Credential, NewCredential, NewTenant, ScopeSet, Tenant, TenantId, TenantName, TenantStatus};
+use crate::tenant::{
+    Credential, NewCredential, NewTenant, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus,
+};
 
-const TENANT_COLS: &str = "id, name, status, xapi_version, created";
+const TENANT_COLS: &str = "id, name, status, xapi_version, created, settings";
 
 fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
     let name: String = r.get(1)?;
@@ -19,6 +21,7 @@ fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
         status: TenantStatus::parse(&status).unwrap_or(TenantStatus::Suspended),
         xapi_version: XapiVersion::parse_setting(&version).unwrap_or(XapiVersion::V200),
         created_ms: r.get(4)?,
+        settings: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
     })
 }
 
@@ -45,7 +48,15 @@ pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenan
         status: TenantStatus::Active,
         xapi_version: new.xapi_version,
         created_ms: now,
+        settings: TenantSettings::default(),
     })
+}
+
+pub fn update_settings(conn: &Connection, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>> {
+    let json = serde_json::to_string(&settings).map_err(backend)?;
+    conn.execute("UPDATE tenants SET settings = ?2 WHERE id = ?1", params![id.0, json])
+        .map_err(backend)?;
+    by_id(conn, id)
 }
 
 pub fn list(conn: &Connection) -> StoreResult<Vec<Tenant>> {

@@ -1,0 +1,171 @@
+//! The player's view of the course and the one navigation call: `GET
+//! /runtime/{grant}/-/course` (the default organization's tree with status per item) and
+//! `POST /runtime/{grant}/-/nav` (start, resumeAll, continue, previous, choice, jump,
+//! exit, exitAll, suspendAll, abandon, abandonAll), decided by `runtime::navigation`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::session::{course_of, decode_data, load_registration_state, registered_grant, save_registration_state};
+use crate::http::error::ApiError;
+use crate::lrs::LrsError;
+use crate::package::model::{Course, Item, LaunchHref, Organization, PackageKind, Structure, Vocabulary};
+use crate::runtime::navigation::{Outcome, Request, Tree};
+use crate::server::AppState;
+
+/// The organization the player shows, and whether it navigates freely (SCORM 1.2).
+fn organization(course: &Course) -> Result<(&Organization, bool), LrsError> {
+    let free = match course.kind {
+        PackageKind::Scorm12 => true,
+        PackageKind::Scorm2004 { .. } => false,
+        _ => return Err(LrsError::NotFound("the player runs SCORM packages only".into())),
+    };
+    let Structure::Scorm(scorm) = &course.structure else {
+        return Err(LrsError::NotFound("the player runs SCORM packages only".into()));
+    };
+    let org = scorm
+        .default_organization()
+        .ok_or_else(|| LrsError::NotFound("the course has no organization".into()))?;
+    Ok((org, free))
+}
+
+/// Which navigation requests are valid from `item`, as the bridge and the player use it.
+pub(super) fn validity_json(course: &Course, item: &str) -> Value {
+    let Ok((org, free)) = organization(course) else {
+        return Value::Null;
+    };
+    let v = Tree::new(org, free).validity(Some(item));
+    json!({ "continue": v.continue_, "previous": v.previous, "choice": v.choice, "jump": v.jump })
+}
+
+fn item_url(item: &Item, base: &str) -> Option<String> {
+    item.launch.as_ref().map(|l| match &l.href {
+        LaunchHref::Package { path, query, fragment } => {
+            let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
+            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
+            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
+        }
+        LaunchHref::Absolute(u) => u.clone(),
+    })
+}
+
+/// `GET /runtime/{grant}/-/course`: what the player shows. The default organization's tree
+/// (`visible` from `isvisible`, `launchable` for items with a resource, `hideLMSUI`,
+/// `url` the item's content URL on this origin), each launchable item's status from its
+/// latest attempt, and the item a suspended session left off at.
+pub(super) async fn course(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+    let (g, registration) = registered_grant(&state, &token)?;
+    let course = course_of(&state, &g).await?;
+    let (org, free) = organization(&course)?;
+    let version = if free { "1.2" } else { "2004" };
+    let base = format!("/content/{token}/");
+    let mut statuses = serde_json::Map::new();
+    for l in org.launchables() {
+        let latest = state.store.latest_attempt(g.tenant_id(), &registration, &l.id).await?;
+        if let Some(a) = latest {
+            let data = decode_data(&a)?;
+            let status = if free {
+                data.get("cmi.core.lesson_status").cloned()
+            } else {
+                data.get("cmi.success_status")
+                    .filter(|s| s.as_str() != "unknown")
+                    .or_else(|| data.get("cmi.completion_status"))
+                    .cloned()
+            };
+            statuses.insert(l.id, json!(status.unwrap_or_else(|| "not attempted".into())));
+        }
+    }
+    let rs = load_registration_state(&state, g.tenant_id(), &registration).await?;
+    let items: Vec<Value> = org.items.iter().map(|i| item_json(i, &base, &statuses)).collect();
+    let body = json!({
+        "title": course.title,
+        "organization": org.title,
+        "version": version,
+        "registration": registration,
+        "suspendedItem": rs.suspended_item,
+        "items": items,
+    });
+    Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
+}
+
+fn item_json(item: &Item, base: &str, statuses: &serde_json::Map<String, Value>) -> Value {
+    let url = item_url(item, base);
+    let hide: Vec<&str> = item.hide_lms_ui.iter().map(|h| h.as_str()).collect();
+    json!({
+        "id": item.identifier,
+        "title": item.title,
+        "visible": item.is_visible,
+        "launchable": url.is_some(),
+        "hideLMSUI": hide,
+        "url": url,
+        "status": statuses.get(&item.identifier),
+        "items": item.items.iter().map(|c| item_json(c, base, statuses)).collect::<Vec<_>>(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NavCall {
+    request: String,
+    #[serde(default)]
+    target: Option<String>,
+    /// The item delivered now, if any.
+    #[serde(default)]
+    current: Option<String>,
+}
+
+/// `POST /runtime/{grant}/-/nav`: where a navigation request leads. Answers
+/// `{"deliver": {id, title, url}, "valid": {…}}` or `{"end": "suspended" | "exited"}`; a
+/// request the course does not allow gets 409 with `{"error": {"rule", "message"}}`.
+pub(super) async fn nav(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let call: NavCall =
+        serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid navigation request: {e}")))?;
+    let request = Request::parse(&call.request, call.target.as_deref()).map_err(LrsError::BadRequest)?;
+    let (g, registration) = registered_grant(&state, &token)?;
+    let tenant = g.tenant_id();
+    let course = course_of(&state, &g).await?;
+    let (org, free) = organization(&course)?;
+    let tree = Tree::new(org, free);
+    let mut rs = load_registration_state(&state, tenant, &registration).await?;
+    let outcome = match tree.navigate(call.current.as_deref(), rs.suspended_item.as_deref(), &request) {
+        Ok(o) => o,
+        Err(r) => {
+            let body = json!({ "error": { "rule": r.rule, "message": r.message } });
+            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+        }
+    };
+    let suspended = match &outcome {
+        Outcome::End { suspended: true } => call.current.clone(),
+        _ => None,
+    };
+    if rs.suspended_item != suspended {
+        rs.suspended_item = suspended;
+        save_registration_state(&state, tenant, &registration, &rs).await?;
+    }
+    let body = match outcome {
+        Outcome::Deliver(id) => {
+            let item = org.items_in_order().into_iter().find(|i| i.identifier == id);
+            let base = format!("/content/{token}/");
+            json!({
+                "deliver": {
+                    "id": id,
+                    "title": item.map(|i| i.title.clone()),
+                    "url": item.and_then(|i| item_url(i, &base)),
+                },
+                "valid": validity_json(&course, &id),
+            })
+        }
+        Outcome::End { suspended } => json!({ "end": if suspended { "suspended" } else { "exited" } }),
+    };
+    Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
+}
