@@ -64,6 +64,23 @@ async fn dispatch(cli: Cli) -> CmdResult {
             out.tenants(&list);
             Ok(())
         }
+        Command::Tenant(TenantCommand::Settings {
+            name,
+            strict_scorm12_suspend_data,
+        }) => {
+            let mut t = find_tenant(&store, &name).await?;
+            if let Some(strict) = strict_scorm12_suspend_data {
+                let mut settings = t.settings;
+                settings.strict_scorm12_suspend_data = strict;
+                t = store
+                    .update_tenant_settings(t.id, settings)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no tenant named {name}"))?;
+            }
+            out.settings(&t);
+            Ok(())
+        }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             credential(&store, cmd, &ServerConfig::new(&public, 0), out).await
@@ -193,6 +210,17 @@ impl Output {
             println!("{}", serde_json::to_string(t).unwrap_or_default());
         } else {
             println!("{}\t{}\t{}\txapi {}", t.id, t.name, t.status.as_str(), t.xapi_version);
+        }
+    }
+
+    fn settings(self, t: &Tenant) {
+        if self.json {
+            println!("{}", serde_json::to_string(&t.settings).unwrap_or_default());
+        } else {
+            println!(
+                "strict-scorm12-suspend-data\t{}",
+                t.settings.strict_scorm12_suspend_data
+            );
         }
     }
 

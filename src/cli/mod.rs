@@ -131,6 +131,15 @@ pub enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// Show or change a tenant's settings (without options: show them).
+    Settings {
+        /// Tenant name.
+        name: String,
+        /// Keep SCORM 1.2 `cmi.suspend_data` to the standard's 4,096 characters (default:
+        /// 64,000, as real content needs).
+        #[arg(long, value_parser = clap::value_parser!(bool))]
+        strict_scorm12_suspend_data: Option<bool>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -242,20 +242,24 @@ impl<'a> Tree<'a> {
     /// Whether `target` may be chosen while `current` is delivered.
     fn choose(&self, current: Option<usize>, target: usize) -> Result<usize, Refusal> {
         if !self.free {
-            let path = self.ancestors(target);
-            if path.iter().any(|&p| !self.nodes[p].mode.choice) {
+            // SB.2.9: the target's parent must allow choice among its children.
+            if self.nodes[target].parent.is_some_and(|p| !self.nodes[p].mode.choice) {
                 return Err(refuse(
                     "choice_disabled",
                     "this item cannot be chosen from the table of contents",
                 ));
             }
+            let path = self.ancestors(target);
             if let Some(c) = current {
-                // Leaving a cluster that forbids choice exit.
-                if self
-                    .ancestors(c)
+                // Leaving an active activity (the current one, or a cluster above it up to
+                // the common ancestor) that forbids choice exit.
+                let mut active = self.ancestors(c);
+                active.insert(0, c);
+                let leaving = active
                     .iter()
-                    .any(|a| !path.contains(a) && *a != target && !self.nodes[*a].mode.choice_exit)
-                {
+                    .take_while(|a| !path.contains(a) && **a != target)
+                    .any(|a| !self.nodes[*a].mode.choice_exit);
+                if leaving {
                     return Err(refuse(
                         "choice_exit_disabled",
                         "finish this part of the course before choosing another",

@@ -110,6 +110,9 @@ const FIELDS: [Field; 7] = [
 /// An objective of the item's manifest with its maps (IMS and ADL).
 struct Mapped<'a> {
     id: &'a str,
+    /// The primary objective, whose status the SCO may also report through
+    /// `cmi.success_status`, `cmi.score.*`, `cmi.completion_status` and `cmi.progress_measure`.
+    primary: bool,
     ims: &'a [MapInfo],
     adl: Vec<&'a AdlMapInfo>,
 }
@@ -119,14 +122,20 @@ fn objectives_of(item: &Item) -> Vec<Mapped<'_>> {
         return Vec::new();
     };
     let adl = seq.adl_objectives.as_deref().unwrap_or_default();
-    let declared: Vec<&Objective> = seq
+    let declared: Vec<(bool, &Objective)> = seq
         .objectives
         .as_ref()
-        .map(|o| o.primary.iter().chain(o.others.iter()).collect())
+        .map(|o| {
+            o.primary
+                .iter()
+                .map(|p| (true, p))
+                .chain(o.others.iter().map(|x| (false, x)))
+                .collect()
+        })
         .unwrap_or_default();
     declared
         .into_iter()
-        .filter_map(|o| {
+        .filter_map(|(primary, o)| {
             let id = o.objective_id.as_deref()?;
             let adl_maps = adl
                 .iter()
@@ -135,6 +144,7 @@ fn objectives_of(item: &Item) -> Vec<Mapped<'_>> {
                 .collect();
             Some(Mapped {
                 id,
+                primary,
                 ims: &o.map_info,
                 adl: adl_maps,
             })
@@ -222,10 +232,19 @@ pub fn collect(data: &Data, item: &Item, state: &mut RegistrationState) -> bool 
             continue;
         };
         let mut status = ObjectiveStatus::default();
+        let declared_here = declared.iter().find(|o| o.id == id);
+        let primary = declared_here.is_some_and(|o| o.primary);
         for field in &FIELDS {
-            *(field.0)(&mut status) = data.get(&format!("cmi.objectives.{n}.{}", field.1)).cloned();
+            let own = data
+                .get(&format!("cmi.objectives.{n}.{}", field.1))
+                .filter(|v| v.as_str() != "unknown");
+            let sco_level = || {
+                data.get(&format!("cmi.{}", field.1))
+                    .filter(|v| v.as_str() != "unknown")
+            };
+            *(field.0)(&mut status) = own.or_else(|| primary.then(sco_level).flatten()).cloned();
         }
-        if let Some(o) = declared.iter().find(|o| o.id == id) {
+        if let Some(o) = declared_here {
             for field in &FIELDS {
                 let Some(v) = (field.0)(&mut status.clone()).clone() else {
                     continue;
@@ -307,6 +326,19 @@ mod tests {
         other.insert("adl.data.0.store".into(), "changed".into());
         collect(&other, &reader, &mut state);
         assert_eq!(state.shared_data["urn:s"], "hello", "a read-only map writes nothing");
+    }
+
+    #[test]
+    fn the_primary_objective_takes_the_sco_status() {
+        let writer = item("a", vec![map("g1", false, true)], vec![]);
+        let mut state = RegistrationState::default();
+        let mut data = Data::new();
+        seed(&mut data, &writer, &state);
+        data.insert("cmi.success_status".into(), "failed".into());
+        data.insert("cmi.score.scaled".into(), "0.2".into());
+        collect(&data, &writer, &mut state);
+        assert_eq!(state.objectives["g1"].success_status.as_deref(), Some("failed"));
+        assert_eq!(state.objectives["g1"].score_scaled.as_deref(), Some("0.2"));
     }
 
     #[test]

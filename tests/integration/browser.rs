@@ -431,6 +431,10 @@ const RETRY_AND_REFUSAL: &str = r#"
   await bridge.settled();
   r.failures = failures;
   r.pending = bridge.log.length;
+  // The refusal reaches the SCO through the next Commit, once.
+  r.reported = call("Commit", "");
+  r.diagnostic = api.GetDiagnostic("");
+  r.next = call("Commit", "");
 "#;
 
 #[tokio::test]
@@ -443,6 +447,14 @@ async fn commits_survive_network_failures_and_server_refusals() {
     let r = run_in_chromium(serve_page(page).await).await;
     assert!(r.get("failed").is_none(), "{r:#}");
     assert_eq!(r["response"], json!(["true", 0]), "{r:#}");
+    assert_eq!(r["reported"], json!(["false", 391]), "{r:#}");
+    assert!(
+        r["diagnostic"]
+            .as_str()
+            .is_some_and(|d| d.contains("cmi.interactions.0.learner_response")),
+        "{r:#}"
+    );
+    assert_eq!(r["next"], json!(["true", 0]), "{r:#}");
     assert_eq!(
         (r["failures"].as_u64(), r["pending"].as_u64()),
         (Some(2), Some(0)),

@@ -1,6 +1,6 @@
 //! The command line: a stable `--json` shape and clear refusals of bad input.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::process::Kiroku;
 
@@ -21,7 +21,7 @@ fn strs(list: &[&str]) -> Vec<String> {
     v
 }
 
-const TENANT_KEYS: [&str; 5] = ["createdMs", "id", "name", "status", "xapiVersion"];
+const TENANT_KEYS: [&str; 6] = ["createdMs", "id", "name", "settings", "status", "xapiVersion"];
 
 #[test]
 fn tenant_json_output_is_stable() {
@@ -41,6 +41,19 @@ fn tenant_json_output_is_stable() {
     assert_eq!(list.len(), 2);
     assert!(list.iter().all(|t| keys(t) == strs(&TENANT_KEYS)));
     assert_eq!((&list[0], &list[1]), (&a, &b));
+    assert_eq!(a["settings"], json!({"strictScorm12SuspendData": false}));
+}
+
+#[test]
+fn tenant_settings_show_and_change() {
+    let k = Kiroku::new();
+    k.ok(&["tenant", "create", "acme"]);
+    let shown = k.json(&["tenant", "settings", "acme"]);
+    assert_eq!(shown, json!({"strictScorm12SuspendData": false}));
+    let changed = k.json(&["tenant", "settings", "acme", "--strict-scorm12-suspend-data", "true"]);
+    assert_eq!(changed, json!({"strictScorm12SuspendData": true}));
+    let list = k.json(&["tenant", "list"]);
+    assert_eq!(list[0]["settings"]["strictScorm12SuspendData"], true);
 }
 
 #[test]
@@ -89,7 +102,12 @@ fn credential_json_output_is_stable_and_never_shows_secrets_again() {
 fn bad_input_fails_with_a_clear_message() {
     let k = Kiroku::new();
     k.ok(&["tenant", "create", "acme"]);
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
+        (&["tenant", "settings", "nobody"], "no tenant named"),
+        (
+            &["tenant", "settings", "acme", "--strict-scorm12-suspend-data", "maybe"],
+            "maybe",
+        ),
         (
             &["credential", "create", "acme", "--scope", "statements/everything"],
             "unknown scope",

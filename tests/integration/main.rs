@@ -15,6 +15,7 @@ mod isolation;
 mod launch;
 mod learners;
 mod meta;
+mod navigation;
 mod packages;
 mod player;
 mod process;
