@@ -26,6 +26,11 @@ pub struct LaunchGrant {
     /// Expiry, epoch milliseconds.
     #[serde(rename = "e")]
     pub expires_ms: i64,
+    /// Set on the temporary xAPI credential of an xAPI (tincan) launch: the activity
+    /// launched. Such a grant authenticates LRS calls for its learner and never opens
+    /// content; a content grant never authenticates LRS calls.
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    pub xapi_activity: Option<String>,
 }
 
 impl LaunchGrant {
@@ -42,6 +47,8 @@ pub enum GrantError {
     BadSignature,
     #[error("the launch link has expired")]
     Expired,
+    #[error("this launch token is not valid here")]
+    WrongPurpose,
 }
 
 /// The signing key.
@@ -73,8 +80,25 @@ impl GrantKey {
         format!("{claims}.{sig}")
     }
 
-    /// Checks the signature (in constant time) and the expiry.
+    /// Checks a content grant: signature (in constant time), expiry and purpose.
     pub fn verify(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
+        let g = self.verify_any(token, now_ms)?;
+        if g.xapi_activity.is_some() {
+            return Err(GrantError::WrongPurpose);
+        }
+        Ok(g)
+    }
+
+    /// Checks the temporary xAPI credential of an xAPI launch.
+    pub fn verify_xapi(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
+        let g = self.verify_any(token, now_ms)?;
+        if g.xapi_activity.is_none() {
+            return Err(GrantError::WrongPurpose);
+        }
+        Ok(g)
+    }
+
+    fn verify_any(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
         let (claims, sig) = token.split_once('.').ok_or(GrantError::Malformed)?;
         let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| GrantError::Malformed)?;
         let mut mac = self.mac();
@@ -101,7 +125,20 @@ mod tests {
             learner: "ann".into(),
             registration: None,
             expires_ms: 1000,
+            xapi_activity: None,
         }
+    }
+
+    #[test]
+    fn content_grants_and_xapi_credentials_are_not_interchangeable() {
+        let key = GrantKey::new([7; 32]);
+        let content = key.sign(&grant());
+        let mut x = grant();
+        x.xapi_activity = Some("https://example.com/a".into());
+        let xapi = key.sign(&x);
+        assert_eq!(key.verify_xapi(&xapi, 0), Ok(x));
+        assert_eq!(key.verify(&xapi, 0), Err(GrantError::WrongPurpose));
+        assert_eq!(key.verify_xapi(&content, 0), Err(GrantError::WrongPurpose));
     }
 
     #[test]

@@ -24,3 +24,4 @@ mod runtime;
 mod statements;
 mod store;
 mod support;
+mod xapi_launch;

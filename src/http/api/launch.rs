@@ -13,13 +13,16 @@ use serde_json::{Value, json};
 use super::packages::find_version;
 use super::{admin, json_object};
 use crate::clock;
+use crate::http::auth::{LAUNCH_USER, learner_agent};
 use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
 use crate::learner::{self, LearnerFields, Registration};
 use crate::lrs::LrsError;
-use crate::package::model::LaunchHref;
+use crate::package::model::{LaunchHref, PackageKind};
 use crate::server::AppState;
 use crate::tenant::TenantId;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 
 /// Who and what a link is for.
 struct Target<'a> {
@@ -51,16 +54,30 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         learner: t.learner,
         registration: t.registration.clone(),
         expires_ms,
+        xapi_activity: None,
     };
     let token = state.grants.sign(&grant);
     let base = format!("{}/content/{token}/", state.config.content_url);
+    // xAPI (tincan) content talks to the LRS itself, with a temporary credential.
+    let lrs_params = match course.kind {
+        PackageKind::Xapi => Some(xapi_launch_params(state, t.tenant, &grant, &item.id).await?),
+        _ => None,
+    };
     let url = match &item.href {
         LaunchHref::Package { path, query, fragment } => {
-            let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
+            let q = [query.clone(), lrs_params.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("&");
+            let q = if q.is_empty() { q } else { format!("?{q}") };
             let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
             format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
         }
-        LaunchHref::Absolute(u) => u.clone(),
+        LaunchHref::Absolute(u) => match &lrs_params {
+            Some(p) => format!("{u}{}{p}", if u.contains('?') { '&' } else { '?' }),
+            None => u.clone(),
+        },
     };
     // The player records what happens, so it needs a registration.
     let player_url = t
@@ -81,6 +98,42 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         out["playerUrl"] = json!(p);
     }
     Ok(out)
+}
+
+/// The launch parameters of the xAPI "Launching Activities" convention (`endpoint`,
+/// `auth`, `actor`, `registration`, `activity_id`): the credential is a signed token for
+/// this learner, registration and activity, expiring with the launch link.
+async fn xapi_launch_params(
+    state: &AppState,
+    tenant: TenantId,
+    grant: &LaunchGrant,
+    activity: &str,
+) -> Result<String, ApiError> {
+    let t = state
+        .store
+        .tenant_by_id(tenant)
+        .await?
+        .ok_or_else(|| LrsError::NotFound("no such tenant".into()))?;
+    let name = state
+        .store
+        .learner(tenant, &grant.learner)
+        .await?
+        .map_or_else(|| grant.learner.clone(), |l| l.name);
+    let actor = learner_agent(&state.config.public_url, &t, &grant.learner, &name);
+    let mut credential = grant.clone();
+    credential.xapi_activity = Some(activity.to_owned());
+    let secret = state.grants.sign(&credential);
+    let auth = format!("Basic {}", STANDARD.encode(format!("{LAUNCH_USER}:{secret}")));
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("endpoint", &format!("{}/xapi/", state.config.public_url));
+    q.append_pair("auth", &auth);
+    q.append_pair("actor", &actor.to_string());
+    if let Some(r) = &grant.registration {
+        q.append_pair("registration", r);
+    }
+    q.append_pair("activity_id", activity);
+    // Content decodes with decodeURIComponent, which leaves `+` alone.
+    Ok(q.finish().replace('+', "%20"))
 }
 
 #[derive(Debug, Deserialize)]

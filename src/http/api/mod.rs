@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 /// The caller, who must hold the `admin` scope.
 async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
     let header = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let p = authenticate(state.store.as_ref(), header).await?;
+    let p = authenticate(state, header).await?;
     p.require(Access::Admin)?;
     Ok(p)
 }

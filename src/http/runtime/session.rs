@@ -109,7 +109,7 @@ pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result
         .map_or_else(|| g.learner.clone(), |l| l.name.clone());
     let (version, ctx) = sco_context(&course, item, &g.learner, &name).map_err(LrsError::NotFound)?;
     let home = learner::home_page(&state.config.public_url, tenant_row.name.as_str());
-    let actor = json!({ "objectType": "Agent", "name": name, "account": { "homePage": home, "name": g.learner } });
+    let actor = crate::http::auth::learner_agent(&state.config.public_url, &tenant_row, &g.learner, &name);
     let course_iri = format!("{home}/packages/{}", g.package);
     let sco_title = course
         .all_launchables()

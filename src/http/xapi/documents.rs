@@ -88,6 +88,10 @@ pub async fn handle(ctx: Ctx) -> Result<Response, ApiError> {
         ))
         .into());
     }
+    if let Some(bound) = &ctx.principal.learner {
+        let writes = !matches!(ctx.req.method, Method::GET | Method::HEAD);
+        bound.check_document(&scope.agent, &scope.registration, &scope.activity, writes)?;
+    }
     match (ctx.req.method.clone(), id) {
         (Method::GET | Method::HEAD, Some(id)) => {
             ctx.principal.require(read)?;

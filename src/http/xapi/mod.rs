@@ -89,7 +89,7 @@ async fn dispatch(
     if resource == Resource::About {
         return (None, meta::about(&req));
     }
-    let principal = match authenticate(state.store.as_ref(), req.header("authorization")).await {
+    let principal = match authenticate(&state, req.header("authorization")).await {
         Ok(p) => p,
         Err(e) => return (None, Err(e)),
     };

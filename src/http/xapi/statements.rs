@@ -38,6 +38,9 @@ fn storer(ctx: &Ctx) -> Storer {
 }
 
 async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Result<Vec<String>, ApiError> {
+    if let Some(bound) = &ctx.principal.learner {
+        incoming.statements.iter().try_for_each(|s| bound.check_statement(s))?;
+    }
     let storer = storer(ctx);
     let prepared = incoming
         .statements
