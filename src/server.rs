@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::blob::BlobStore;
 use crate::http::content::{BlobCache, LookupCache};
 use crate::launch::GrantKey;
+use crate::ops::metrics::Metrics;
 use crate::package::PackageLimits;
 use crate::store::{Store, StoreResult};
 
@@ -34,6 +35,8 @@ pub struct ServerConfig {
     pub content_cache_bytes: usize,
     /// Largest file kept in the content cache, bytes.
     pub content_cache_item_bytes: u64,
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl ServerConfig {
@@ -53,6 +56,7 @@ impl ServerConfig {
             launch_ttl_secs: 8 * 3600,
             content_cache_bytes: 256 << 20,
             content_cache_item_bytes: 8 << 20,
+            metrics_token: None,
         }
     }
 
@@ -71,6 +75,7 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Content-origin caches (file bytes by hash, path lookups).
     pub caches: Arc<ContentCaches>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// What the content origin keeps in memory.
@@ -92,6 +97,7 @@ impl AppState {
             grants,
             config: Arc::new(config),
             caches: Arc::new(caches),
+            metrics: Arc::new(Metrics::default()),
         })
     }
 }

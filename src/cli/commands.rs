@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::{Cli, Command, CredentialCommand, ServeArgs, TenantCommand};
+use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs, TenantCommand};
 use crate::lrs::XapiVersion;
 use crate::server::{AppState, ServerConfig};
 use crate::store::sqlite::SqliteStore;
@@ -16,7 +16,7 @@ use crate::tenant::{NewTenant, Scope, ScopeSet, Tenant, TenantName, issue};
 type CmdResult = Result<(), String>;
 
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging(matches!(cli.command, Command::Serve(_)));
+    init_logging(matches!(cli.command, Command::Serve(_)), cli.log_format == LogFormat::Json);
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -33,13 +33,20 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn init_logging(serving: bool) {
+/// Logs go to stderr, as text or one JSON object per line. What is logged never holds
+/// secrets, Authorization headers, e-mail addresses or launch grants (routes are logged as
+/// templates, agents as ids).
+fn init_logging(serving: bool, json: bool) {
     let default = if serving { "info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIROKU_LOG").unwrap_or_else(|_| default.into());
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn dispatch(cli: Cli) -> CmdResult {
@@ -173,6 +180,7 @@ async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url:
     config.package_limits = args.limits.limits();
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
+    config.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
     let state = AppState::new(Arc::new(store), Arc::new(blobs), config)

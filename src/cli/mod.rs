@@ -29,8 +29,17 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true, env = "KIROKU_JSON")]
     pub json: bool,
+    /// Log format on stderr.
+    #[arg(long, global = true, env = "KIROKU_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +124,9 @@ pub struct ServeArgs {
     /// Memory for content files kept in cache on the content origin, bytes.
     #[arg(long, env = "KIROKU_CONTENT_CACHE_BYTES", default_value_t = 256 << 20)]
     pub content_cache_bytes: usize,
+    /// Require `Authorization: Bearer <token>` on `/metrics`.
+    #[arg(long, env = "KIROKU_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

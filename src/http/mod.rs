@@ -5,12 +5,14 @@ mod api;
 pub mod auth;
 pub mod content;
 pub mod error;
+mod ops;
 mod runtime;
 pub mod xapi;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderName, Method, Request};
+use axum::middleware;
 use axum::routing::{any, get};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
@@ -27,20 +29,24 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/xapi", any(xapi::handle))
         .route("/xapi/{*rest}", any(xapi::handle))
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(ops::routes())
+        .route("/metrics", get(ops::metrics))
         .merge(api::routes())
         .layer(cors())
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track_app))
         .layer(request_log())
         .with_state(state)
 }
 
-/// One span per request with the method and the path only: query strings carry agent
-/// JSON with e-mail addresses, and headers carry credentials, so neither is logged.
+/// One span per request with the method and the route template only: query strings carry
+/// agent JSON with e-mail addresses, headers carry credentials, and content paths carry
+/// launch grants, so none of them is logged.
 fn request_log()
 -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request<Body>) -> tracing::Span + Clone> {
     TraceLayer::new_for_http()
         .make_span_with(|req: &Request<Body>| {
-            tracing::info_span!("request", http.method = %req.method(), http.path = %req.uri().path())
+            let route = ops::route_of(req);
+            tracing::info_span!("request", http.method = %req.method(), http.route = %route)
         })
         .on_response(DefaultOnResponse::new().level(Level::DEBUG))
 }
@@ -49,9 +55,10 @@ fn request_log()
 /// of the app origin (xAPI, admin API) is reachable from it.
 pub fn content_app(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(ops::routes())
         .merge(content::routes())
         .merge(runtime::routes())
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track_content))
         .layer(request_log())
         .with_state(state)
 }

@@ -86,10 +86,11 @@ fn random_token(chars: usize) -> String {
 impl Credential {
     /// Constant-time comparison of a presented secret with the stored digest.
     pub fn secret_matches(&self, secret: &str) -> bool {
-        let d = digest_secret(secret);
-        d.iter()
-            .zip(self.secret_digest.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        constant_time_eq(&digest_secret(secret), &self.secret_digest)
     }
+}
+
+/// Compares two byte strings in time that depends on their lengths only.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -3,7 +3,7 @@
 mod credential;
 mod scope;
 
-pub use credential::{Credential, IssuedCredential, NewCredential, digest_secret, issue};
+pub use credential::{Credential, IssuedCredential, NewCredential, constant_time_eq, digest_secret, issue};
 pub use scope::{Access, Scope, ScopeSet};
 
 use serde::{Deserialize, Serialize};

@@ -19,6 +19,7 @@ use crate::launch::LaunchGrant;
 use crate::learner::{self, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::package::model::{LaunchHref, PackageKind};
+use crate::ops::metrics::Event;
 use crate::server::AppState;
 use crate::tenant::TenantId;
 use base64::Engine as _;
@@ -57,6 +58,7 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         xapi_activity: None,
     };
     let token = state.grants.sign(&grant);
+    state.metrics.count(Event::Launches, 1);
     let base = format!("{}/content/{token}/", state.config.content_url);
     // xAPI (tincan) content talks to the LRS itself, with a temporary credential.
     let lrs_params = match course.kind {

@@ -15,6 +15,7 @@ use crate::http::error::ApiError;
 use crate::lrs::LrsError;
 use crate::package::import::{delete_package, import_zip};
 use crate::package::model::{Course, launch_summary};
+use crate::ops::metrics::Event;
 use crate::server::AppState;
 use crate::store::PackageVersion;
 
@@ -37,7 +38,14 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bod
         &cfg.package_limits,
         Arc::new(|_, _| {}),
     )
-    .await?;
+    .await;
+    let event = if imported.is_ok() {
+        Event::ImportsAccepted
+    } else {
+        Event::ImportsRefused
+    };
+    state.metrics.count(event, 1);
+    let imported = imported?;
     let v = &imported.version;
     tracing::info!(tenant.id = %p.tenant.id, package.id = %v.package_id, package.version = v.version,
         size_bytes = v.total_bytes, "package imported");

@@ -20,6 +20,7 @@ use crate::lrs::LrsError;
 use crate::runtime::attempt::{Ending, apply_commit, end_session, start};
 use crate::runtime::datamodel::{Data, Version};
 use crate::runtime::{documents, record, registration};
+use crate::ops::metrics::Event;
 use crate::server::AppState;
 
 /// Puts into `data` what the registration shares with this SCO (SCORM 2004).
@@ -155,5 +156,6 @@ pub(super) async fn commit(
     if old_doc != new_doc {
         store_documents(&state, &s, vec![new_doc]).await;
     }
+    state.metrics.count(Event::RuntimeCommits, 1);
     Ok(Json(json!({ "status": "stored", "seq": c.seq, "state": state_name })).into_response())
 }

@@ -18,6 +18,7 @@ use crate::runtime::documents::ProfileDocument;
 use crate::runtime::launch::{find_item, sco_context};
 use crate::runtime::record::Subject;
 use crate::runtime::registration::RegistrationState;
+use crate::ops::metrics::Event;
 use crate::server::AppState;
 use crate::store::AttemptRecord;
 use crate::tenant::TenantId;
@@ -172,6 +173,9 @@ pub(super) async fn store_statements(state: &AppState, s: &Session, statements: 
             .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
+    if let Ok(ids) = &result {
+        state.metrics.count(Event::StatementsStored, ids.len() as u64);
+    }
     if let Err(e) = result {
         tracing::error!(tenant.id = %s.tenant, registration = %s.registration, error = %e, "recording run-time statements");
     }

@@ -8,6 +8,7 @@ use super::attachments::{Incoming, decode_body, multipart_response};
 use super::{Ctx, check_params, no_content, with_body};
 use crate::clock;
 use crate::http::error::ApiError;
+use crate::ops::metrics::Event;
 use crate::lrs::output::{accept_languages, apply_format};
 use crate::lrs::query::{Format, StatementRequest, parse_request};
 use crate::lrs::statement::{Storer, prepare};
@@ -52,11 +53,13 @@ async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Resul
         return Err(LrsError::bad(format!("statement id {} occurs more than once in the batch", dup.id)).into());
     }
     let p = &ctx.principal;
-    Ok(ctx
+    let ids = ctx
         .state
         .store
         .insert_statements(p.tenant.id, &p.credential.key, prepared, incoming.attachments)
-        .await?)
+        .await?;
+    ctx.state.metrics.count(Event::StatementsStored, ids.len() as u64);
+    Ok(ids)
 }
 
 async fn put(ctx: Ctx) -> Result<Response, ApiError> {

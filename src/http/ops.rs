@@ -1,0 +1,95 @@
+//! Health, readiness and metrics: `/healthz` (the process answers), `/readyz` (the store
+//! answers too) on both origins, `/metrics` (Prometheus text) on the app origin, guarded by
+//! a bearer token when one is configured; and the middleware that counts every request.
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::server::AppState;
+use crate::tenant::TenantId;
+use crate::tenant::constant_time_eq;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+}
+
+/// The xAPI resources, the only `/xapi/…` paths that become route labels.
+const XAPI_ROUTES: [&str; 8] = [
+    "/xapi/statements",
+    "/xapi/activities/state",
+    "/xapi/activities/profile",
+    "/xapi/agents/profile",
+    "/xapi/activities",
+    "/xapi/agents",
+    "/xapi/about",
+    "/xapi",
+];
+
+/// The route template of a request (never its raw path: that may hold a grant).
+pub fn route_of(req: &Request<Body>) -> String {
+    let Some(matched) = req.extensions().get::<MatchedPath>() else {
+        return "unmatched".into();
+    };
+    if matched.as_str().starts_with("/xapi") {
+        let path = req.uri().path().trim_end_matches('/');
+        return XAPI_ROUTES
+            .iter()
+            .find(|r| **r == path)
+            .map_or("/xapi/other", |r| r)
+            .to_owned();
+    }
+    matched.as_str().to_owned()
+}
+
+async fn track(state: &AppState, origin: &'static str, req: Request, next: Next) -> Response {
+    let (method, route) = (req.method().to_string(), route_of(&req));
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .request(origin, &method, &route, resp.status().as_u16(), started.elapsed());
+    resp
+}
+
+pub async fn track_app(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    track(&state, "app", req, next).await
+}
+
+pub async fn track_content(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    track(&state, "content", req, next).await
+}
+
+/// Ready when the store answers a read.
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.store.tenant_by_id(TenantId(0)).await {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check: the store does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer").into_response()
+        }
+    }
+}
+
+/// `GET /metrics`: the Prometheus text exposition.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let expected = format!("Bearer {token}");
+        let ok = given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected.as_bytes()));
+        if !ok {
+            return (StatusCode::UNAUTHORIZED, "a bearer token is required").into_response();
+        }
+    }
+    let text = state.metrics.render(&[]);
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
