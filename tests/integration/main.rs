@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod cors;
 mod data;
+mod datamodel_cases;
 mod documents;
 mod durability;
 mod isolation;

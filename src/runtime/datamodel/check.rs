@@ -83,7 +83,8 @@ fn concrete(pattern: &str, indices: &[usize]) -> String {
     filled.join(".")
 }
 
-/// The refusal for a name that is not in the table: a keyword of a known parent, or undefined.
+/// The refusal for a name that is not in the table: a name of another data model, a
+/// keyword of a known parent, or undefined.
 fn unknown(version: Version, name: &str, setting: bool) -> Refusal {
     let codes = version.codes();
     let (parent, last) = name.rsplit_once('.').unwrap_or(("", name));
@@ -94,10 +95,14 @@ fn unknown(version: Version, name: &str, setting: bool) -> Refusal {
             .iter()
             .any(|e| e.name == p || e.name.starts_with(&dotted))
     });
+    let model = name.split('.').next();
+    let ours = version.table().iter().any(|e| e.name.split('.').next() == model);
     let code = match (known, last) {
+        _ if !ours => codes.other_model,
         (true, "_children" | "_count") if setting => codes.keyword_set,
         (true, "_children") => codes.no_children,
         (true, "_count") => codes.no_count,
+        (true, "_version") if !setting => codes.no_version,
         _ => codes.undefined,
     };
     Refusal::new(code, format!("{name}: not a data model element"))

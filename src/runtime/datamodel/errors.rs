@@ -74,6 +74,11 @@ pub struct Codes {
     pub no_children: u16,
     /// `_count` asked of an element that is not a collection.
     pub no_count: u16,
+    /// `_version` asked of an element other than the data model itself (2004: RTE 3.1.7.6,
+    /// "Data Model Element Does Not Have Version").
+    pub no_version: u16,
+    /// A name in another data model than this one (1.2: `xyz.score.result`, RTE 3.4.4).
+    pub other_model: u16,
     /// The value does not have the element's data type (or exceeds its maximum size).
     pub type_mismatch: u16,
     /// A number outside the element's range, or a vocabulary token the call may not set.
@@ -95,6 +100,8 @@ pub const SCORM12_CODES: Codes = Codes {
     keyword_set: 402,
     no_children: 202,
     no_count: 203,
+    no_version: 201,
+    other_model: 401,
     type_mismatch: 405,
     out_of_range: 405,
     set_failure: 201,
@@ -110,6 +117,8 @@ pub const SCORM2004_CODES: Codes = Codes {
     keyword_set: 404,
     no_children: 301,
     no_count: 301,
+    no_version: 301,
+    other_model: 401,
     type_mismatch: 406,
     out_of_range: 407,
     set_failure: 351,

@@ -124,11 +124,9 @@ fn performance_pattern_step(name: &str, answer: &str) -> Checked {
     performance_step(name, answer)
 }
 
-/// `min[:]max`, either side optional, `min <= max`; a single number is accepted too.
+/// `min[:]max`, either side optional, `min <= max` (RTE 4.2.9: the separator is required).
 fn numeric_range(value: &str) -> Checked {
-    let Some((min, max)) = value.split_once("[:]") else {
-        return real(value, None, None);
-    };
+    let (min, max) = value.split_once("[:]").ok_or(Fault::Type)?;
     let bound = |s: &str| -> Result<Option<f64>, Fault> {
         if s.is_empty() {
             return Ok(None);

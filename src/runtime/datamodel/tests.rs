@@ -271,7 +271,7 @@ fn scorm2004_access_keywords_and_undefined() {
             ("cmi.interactions.11.objectives._count", 301, ""),
             ("cmi.learner_id._children", 301, ""),
             ("cmi.location._count", 301, ""),
-            ("cmi.learner_id._version", 401, ""),
+            ("cmi.learner_id._version", 301, ""),
             ("cmi.nothing", 401, ""),
             ("", 301, ""),
         ],

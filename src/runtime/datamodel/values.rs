@@ -145,23 +145,39 @@ fn clock(value: &str, hmin: usize, hmax: usize, hours_max: u32) -> Checked {
     parse().ok_or(Fault::Type)
 }
 
-/// 2004 `time(second,10,2)`: `YYYY[-MM[-DD[Thh[:mm[:ss[.s[s]][TZD]]]]]]`, years 1970–2038.
+/// 2004 `time(second,10,2)`: `YYYY[-MM[-DD[Thh[:mm[:ss[.s[TZD]]]]]]]`, years 1970–2038, a day
+/// that exists in its month, and a time zone only after a fraction of seconds (the nesting of
+/// RTE 4.1.1's format, as ADL's sample run-time enforces it).
 fn time(value: &str) -> Checked {
     let (year, mut rest) = digits(value, 4, 4).ok_or(Fault::Type)?;
     ok_if((1970..=2038).contains(&year))?;
     let fields: [(&str, u32, u32); 5] = [("-", 1, 12), ("-", 1, 31), ("T", 0, 23), (":", 0, 59), (":", 0, 59)];
-    let mut seconds = false;
-    for (i, (sep, lo, hi)) in fields.iter().enumerate() {
+    let mut parts = Vec::with_capacity(fields.len());
+    for (sep, lo, hi) in fields {
         let Some(after) = rest.strip_prefix(sep) else { break };
         let (n, after) = digits(after, 2, 2).ok_or(Fault::Type)?;
-        ok_if((*lo..=*hi).contains(&n))?;
+        ok_if((lo..=hi).contains(&n))?;
+        parts.push(n);
         rest = after;
-        seconds = i == 4;
     }
-    if seconds && let Some(f) = rest.strip_prefix('.') {
-        rest = digits(f, 1, 2).ok_or(Fault::Type)?.1;
+    if let [month, day, ..] = parts[..] {
+        ok_if(day <= days_in_month(year, month))?;
     }
-    time_zone(rest)
+    if parts.len() == fields.len()
+        && let Some(f) = rest.strip_prefix('.')
+    {
+        return time_zone(digits(f, 1, 2).ok_or(Fault::Type)?.1);
+    }
+    ok_if(rest.is_empty())
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn time_zone(rest: &str) -> Checked {
