@@ -141,7 +141,13 @@
     return Number(m[1]) <= hoursMax && Number(m[2]) <= 59 && Number(m[3]) <= 59 ? null : TYPE;
   }
 
-  // 2004 time(second,10,2): YYYY[-MM[-DD[Thh[:mm[:ss[.s[s]][TZD]]]]]], years 1970-2038.
+  function daysInMonth(year, month) {
+    if (month === 2) return (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28;
+    return [4, 6, 9, 11].indexOf(month) >= 0 ? 30 : 31;
+  }
+
+  // 2004 time(second,10,2): YYYY[-MM[-DD[Thh[:mm[:ss[.s[TZD]]]]]]], years 1970-2038, a
+  // day that exists in its month, and a time zone only after fractional seconds.
   function time(value) {
     var m = /^([0-9]{4})/.exec(value);
     if (!m) return TYPE;
@@ -149,7 +155,7 @@
     if (year < 1970 || year > 2038) return TYPE;
     var rest = value.slice(4);
     var fields = [["-", 1, 12], ["-", 1, 31], ["T", 0, 23], [":", 0, 59], [":", 0, 59]];
-    var seconds = false;
+    var parts = [];
     for (var i = 0; i < fields.length; i++) {
       var f = fields[i];
       if (rest.slice(0, 1) !== f[0]) break;
@@ -157,14 +163,19 @@
       if (!d || /^[0-9]{3}/.test(rest.slice(1))) return TYPE;
       var n = Number(d[1]);
       if (n < f[1] || n > f[2]) return TYPE;
+      parts.push(n);
       rest = rest.slice(3);
-      seconds = i === 4;
     }
-    if (seconds && rest[0] === ".") {
+    if (parts.length >= 2 && parts[1] > daysInMonth(year, parts[0])) return TYPE;
+    if (parts.length === fields.length && rest[0] === ".") {
       var frac = /^\.([0-9]{1,2})(?![0-9])/.exec(rest);
       if (!frac) return TYPE;
-      rest = rest.slice(frac[0].length);
+      return timeZone(rest.slice(frac[0].length));
     }
+    return rest === "" ? null : TYPE;
+  }
+
+  function timeZone(rest) {
     if (rest === "" || rest === "Z") return null;
     var tz = /^[+-]([0-9]{2})(:([0-9]{2}))?$/.exec(rest);
     if (!tz) return TYPE;
@@ -269,9 +280,11 @@
     this.notSettable = table.not_settable || [];
     this.byName = {};
     this.prefixes = {};
+    this.models = {};
     for (var i = 0; i < table.elements.length; i++) {
       var e = table.elements[i];
       this.byName[e.name] = e;
+      this.models[e.name.split(".")[0]] = true;
       var parts = e.name.split(".");
       for (var k = 1; k <= parts.length; k++) this.prefixes[parts.slice(0, k).join(".")] = true;
     }
@@ -350,10 +363,13 @@
     var last = dot < 0 ? name : name.slice(dot + 1);
     var p = this.normalize(parent);
     var known = !!p && Object.prototype.hasOwnProperty.call(this.prefixes, p[0]) && p[0] !== "";
+    var ours = Object.prototype.hasOwnProperty.call(this.models, name.split(".")[0]);
     var code = c.undefined;
-    if (known && (last === "_children" || last === "_count") && setting) code = c.keyword_set;
+    if (!ours) code = c.other_model;
+    else if (known && (last === "_children" || last === "_count") && setting) code = c.keyword_set;
     else if (known && last === "_children") code = c.no_children;
     else if (known && last === "_count") code = c.no_count;
+    else if (known && last === "_version" && !setting) code = c.no_version;
     return new Refusal(code, name + ": not a data model element");
   };
 
