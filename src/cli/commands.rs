@@ -16,7 +16,10 @@ use crate::tenant::{NewTenant, Scope, ScopeSet, Tenant, TenantName, issue};
 type CmdResult = Result<(), String>;
 
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging(matches!(cli.command, Command::Serve(_)), cli.log_format == LogFormat::Json);
+    init_logging(
+        matches!(cli.command, Command::Serve(_)),
+        cli.log_format == LogFormat::Json,
+    );
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

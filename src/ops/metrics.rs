@@ -163,8 +163,14 @@ mod tests {
         let text = m.render(&[("kiroku_up", "Always 1.", 1.0)]);
         let line = "kiroku_requests_total{origin=\"app\",method=\"GET\",route=\"/xapi/statements\",status=\"2xx\"} 2";
         assert!(text.contains(line), "{text}");
-        assert!(text.contains("route=\"/xapi/statements\",status=\"2xx\",le=\"0.005\"} 1"), "{text}");
-        assert!(text.contains("route=\"/xapi/statements\",status=\"2xx\",le=\"0.05\"} 2"), "{text}");
+        assert!(
+            text.contains("route=\"/xapi/statements\",status=\"2xx\",le=\"0.005\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("route=\"/xapi/statements\",status=\"2xx\",le=\"0.05\"} 2"),
+            "{text}"
+        );
         assert!(text.contains("kiroku_statements_stored_total 100"), "{text}");
         assert!(text.contains("kiroku_imports_total{result=\"refused\"} 1"), "{text}");
         assert!(text.contains("kiroku_up 1"), "{text}");

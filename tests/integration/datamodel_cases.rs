@@ -222,7 +222,6 @@ pub(crate) struct BridgeGap {
     why: &'static str,
 }
 
-
 pub(crate) const BRIDGE_GAPS: &[BridgeGap] = &[];
 
 /// The known gap that explains the bridge answering `bridge` to this call, if any.

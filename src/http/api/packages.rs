@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 use super::{admin, upload};
 use crate::http::error::ApiError;
 use crate::lrs::LrsError;
+use crate::ops::metrics::Event;
 use crate::package::import::{delete_package, import_zip};
 use crate::package::model::{Course, launch_summary};
-use crate::ops::metrics::Event;
 use crate::server::AppState;
 use crate::store::PackageVersion;
 

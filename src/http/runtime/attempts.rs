@@ -17,10 +17,10 @@ use super::session::{
 };
 use crate::http::error::ApiError;
 use crate::lrs::LrsError;
+use crate::ops::metrics::Event;
 use crate::runtime::attempt::{Ending, apply_commit, end_session, start};
 use crate::runtime::datamodel::{Data, Version};
 use crate::runtime::{documents, record, registration};
-use crate::ops::metrics::Event;
 use crate::server::AppState;
 
 /// Puts into `data` what the registration shares with this SCO (SCORM 2004).

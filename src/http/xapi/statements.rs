@@ -8,11 +8,11 @@ use super::attachments::{Incoming, decode_body, multipart_response};
 use super::{Ctx, check_params, no_content, with_body};
 use crate::clock;
 use crate::http::error::ApiError;
-use crate::ops::metrics::Event;
 use crate::lrs::output::{accept_languages, apply_format};
 use crate::lrs::query::{Format, StatementRequest, parse_request};
 use crate::lrs::statement::{Storer, prepare};
 use crate::lrs::{LrsError, formats};
+use crate::ops::metrics::Event;
 use crate::store::StoredStatement;
 use crate::tenant::Access;
 
