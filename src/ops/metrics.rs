@@ -1,7 +1,7 @@
 //! In-process metrics: requests and their latencies by origin, method, route template and
 //! status class, and counters of what the service does (statements stored, packages
 //! imported, launches). Labels never carry tenant data: routes are templates
-//! (`/content/{grant}/{*path}`), so grants, ids and query strings stay out.
+//! (`/content/{token}/{*path}`), so grants, ids and query strings stay out.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -17,6 +17,7 @@ mod launch;
 mod learners;
 mod meta;
 mod navigation;
+mod ops;
 mod packages;
 mod player;
 mod process;

@@ -81,10 +81,16 @@ impl Kiroku {
 
     /// Starts `kiroku serve` on ephemeral ports and waits until it has bound them.
     pub fn serve(&self) -> Server {
-        let args = ["serve", "--listen", "127.0.0.1:0", "--content-listen", "127.0.0.1:0"];
+        self.serve_with(&[], "info")
+    }
+
+    /// `serve` with extra arguments (before `serve`: global flags) and a log filter.
+    pub fn serve_with(&self, global: &[&str], log: &str) -> Server {
+        let mut args = global.to_vec();
+        args.extend(["serve", "--listen", "127.0.0.1:0", "--content-listen", "127.0.0.1:0"]);
         let mut child = self
             .command(&args)
-            .env("KIROKU_LOG", "info")
+            .env("KIROKU_LOG", log)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -103,7 +109,7 @@ impl Kiroku {
             let _ = child.wait();
             panic!("kiroku serve did not report its address; log:\n{log}")
         });
-        Server { child, addr }
+        Server { child, addr, log: rx }
     }
 }
 
@@ -122,7 +128,8 @@ fn wait_output(mut child: Child, args: &[&str]) -> Output {
     }
 }
 
-/// Reads log lines until one names `app=ADDR`; on failure returns the log so far.
+/// Reads log lines until one names `app=ADDR` (in text or JSON logs); on failure returns
+/// the log so far.
 fn wait_for_addr(rx: &mpsc::Receiver<String>) -> Result<SocketAddr, String> {
     let deadline = Instant::now() + PROCESS_TIMEOUT;
     let mut log = String::new();
@@ -131,10 +138,12 @@ fn wait_for_addr(rx: &mpsc::Receiver<String>) -> Result<SocketAddr, String> {
         let line = strip_ansi(&line);
         log.push_str(&line);
         log.push('\n');
+        let json: Option<Value> = serde_json::from_str(&line).ok();
         let addr = line
             .split_whitespace()
             .find_map(|w| w.strip_prefix("app="))
-            .and_then(|a| a.parse().ok());
+            .and_then(|a| a.parse().ok())
+            .or_else(|| json.as_ref()?.get("app")?.as_str()?.parse().ok());
         if let Some(addr) = addr {
             return Ok(addr);
         }
@@ -164,9 +173,22 @@ fn strip_ansi(s: &str) -> String {
 pub struct Server {
     child: Child,
     pub addr: SocketAddr,
+    /// Log lines after the start-up line, as the server writes them.
+    log: mpsc::Receiver<String>,
 }
 
 impl Server {
+    /// Stops the server and returns the rest of its log.
+    pub fn stop_and_read_log(mut self) -> String {
+        self.stop();
+        let mut out = String::new();
+        while let Ok(line) = self.log.recv_timeout(Duration::from_secs(2)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

@@ -44,6 +44,7 @@ pub struct Builder {
     package_limits: Option<PackageLimits>,
     launch_ttl_secs: Option<u64>,
     content_cache: Option<(usize, u64)>,
+    metrics_token: Option<String>,
 }
 
 impl Builder {
@@ -61,6 +62,12 @@ impl Builder {
     /// Memory for the content origin's file cache and its largest item, bytes (0, 0: off).
     pub fn content_cache(mut self, bytes: usize, item_bytes: u64) -> Self {
         self.content_cache = Some((bytes, item_bytes));
+        self
+    }
+
+    /// Require this bearer token on `/metrics`.
+    pub fn metrics_token(mut self, token: &str) -> Self {
+        self.metrics_token = Some(token.to_owned());
         self
     }
 
@@ -89,6 +96,7 @@ impl Builder {
             config.content_cache_bytes = bytes;
             config.content_cache_item_bytes = item_bytes;
         }
+        config.metrics_token = self.metrics_token;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let state = AppState::new(Arc::new(store.clone()), Arc::new(blobs.clone()), config)
             .await
@@ -153,6 +161,7 @@ impl TestApp {
             package_limits: None,
             launch_ttl_secs: None,
             content_cache: None,
+            metrics_token: None,
         }
     }
 
