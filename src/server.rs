@@ -37,6 +37,8 @@ pub struct ServerConfig {
     pub content_cache_item_bytes: u64,
     /// When set, `/metrics` requires `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// Where backups are written, for the backup age in `/metrics`.
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -57,6 +59,7 @@ impl ServerConfig {
             content_cache_bytes: 256 << 20,
             content_cache_item_bytes: 8 << 20,
             metrics_token: None,
+            backup_dir: None,
         }
     }
 

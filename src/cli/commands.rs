@@ -53,9 +53,15 @@ fn init_logging(serving: bool, json: bool) {
 }
 
 async fn dispatch(cli: Cli) -> CmdResult {
+    let out = Output { json: cli.json };
+    // Backups read the data folder themselves; a restore must not create a database first.
+    match cli.command {
+        Command::Backup(args) => return super::backup::run(&cli.data_dir, args, out.json).await,
+        Command::Restore(args) => return super::backup::restore(&cli.data_dir, args, out.json).await,
+        _ => {}
+    }
     let store = SqliteStore::open(&cli.data_dir)
         .map_err(|e| format!("cannot open the data folder {}: {e}", cli.data_dir.display()))?;
-    let out = Output { json: cli.json };
     match cli.command {
         Command::Serve(args) => serve(store, &cli.data_dir, args, cli.public_url).await,
         Command::Import(args) => super::import::run(store, &cli.data_dir, args, out.json).await,
@@ -95,6 +101,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             credential(&store, cmd, &ServerConfig::new(&public, 0), out).await
         }
+        Command::Backup(_) | Command::Restore(_) => Err("handled above".into()),
     }
 }
 
@@ -184,11 +191,21 @@ async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url:
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
     config.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
+    config.backup_dir = Some(args.backup.backup_dir.clone());
+    let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
     let state = AppState::new(Arc::new(store), Arc::new(blobs), config)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(at_minute) = backup_at {
+        tokio::spawn(crate::ops::schedule::run(crate::ops::schedule::BackupSchedule {
+            data_dir: data_dir.to_owned(),
+            backup_dir: args.backup.backup_dir,
+            keep_days: args.backup.keep_days,
+            at_minute,
+        }));
+    }
     crate::server::serve(app, content, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())

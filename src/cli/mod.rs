@@ -1,6 +1,7 @@
 //! The command line: one typed configuration (every flag also a `KIROKU_*` variable) and
 //! the commands that run on it.
 
+mod backup;
 mod commands;
 mod import;
 
@@ -54,6 +55,49 @@ pub enum Command {
     Credential(CredentialCommand),
     /// Import a content package (zip) for a tenant.
     Import(ImportArgs),
+    /// Back up the data folder (database snapshot and content files); `list`, `verify`.
+    Backup(BackupCommandArgs),
+    /// Restore a backup into the data folder given by --data-dir, which must be new or empty.
+    Restore(RestoreArgs),
+}
+
+/// Where backups go and how long they are kept.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Folder of the backups (on another disk in production).
+    #[arg(long, env = "KIROKU_BACKUP_DIR", default_value = "./kiroku-backups")]
+    pub backup_dir: PathBuf,
+    /// Days of backups kept (the newest is always kept).
+    #[arg(long, env = "KIROKU_BACKUP_KEEP_DAYS", default_value_t = 7)]
+    pub keep_days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupCommandArgs {
+    #[command(flatten)]
+    pub backup: BackupArgs,
+    #[command(subcommand)]
+    pub action: Option<BackupAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// List the backups, oldest first.
+    List,
+    /// Check a backup (the newest by default): hashes and database integrity.
+    Verify {
+        /// The backup's name.
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup's name (default: the newest).
+    pub name: Option<String>,
+    /// Folder of the backups.
+    #[arg(long, env = "KIROKU_BACKUP_DIR", default_value = "./kiroku-backups")]
+    pub backup_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +171,11 @@ pub struct ServeArgs {
     /// Require `Authorization: Bearer <token>` on `/metrics`.
     #[arg(long, env = "KIROKU_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Time of the daily backup, HH:MM UTC, or `off`.
+    #[arg(long, env = "KIROKU_BACKUP_AT", default_value = "02:00")]
+    pub backup_at: String,
+    #[command(flatten)]
+    pub backup: BackupArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -90,6 +90,18 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             return (StatusCode::UNAUTHORIZED, "a bearer token is required").into_response();
         }
     }
-    let text = state.metrics.render(&[]);
+    let mut gauges = Vec::new();
+    if let Some(dir) = state.config.backup_dir.clone() {
+        let newest = tokio::task::spawn_blocking(move || crate::ops::backup::list(&dir))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .and_then(|all| all.last().map(|m| m.created_ms));
+        if let Some(ms) = newest {
+            let age = (crate::clock::now_ms() - ms) as f64 / 1000.0;
+            gauges.push(("kiroku_backup_age_seconds", "Seconds since the newest backup.", age));
+        }
+    }
+    let text = state.metrics.render(&gauges);
     ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }

@@ -1,4 +1,6 @@
-//! Running kiroku around the clock: metrics in the Prometheus text format. No HTTP or SQL
-//! here; the edge records into `Metrics` and serves what `render` writes.
+//! Running kiroku around the clock: metrics in the Prometheus text format (the edge
+//! records into `Metrics` and serves what `render` writes) and backups of a data folder.
 
+pub mod backup;
 pub mod metrics;
+pub mod schedule;

@@ -4,6 +4,7 @@
 
 mod attachments;
 mod auth;
+mod backups;
 mod bad_input;
 mod browser;
 mod cli;

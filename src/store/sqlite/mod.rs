@@ -8,6 +8,7 @@ mod migrations;
 mod packages;
 mod pool;
 mod query;
+pub mod snapshot;
 mod statements;
 mod tenants;
 

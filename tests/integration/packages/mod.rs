@@ -5,7 +5,7 @@
 mod cli;
 mod delivery;
 mod expect;
-mod fixture;
+pub(crate) mod fixture;
 mod grants;
 mod gunzip;
 #[path = "../../../fixtures/hostile/mod.rs"]

@@ -1,0 +1,104 @@
+//! `kiroku backup [list | verify [NAME]]` and `kiroku restore [NAME]`: the CLI side of
+//! `ops::backup`, run beside a serving kiroku (the snapshot is consistent while it writes).
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{BackupAction, BackupCommandArgs, RestoreArgs};
+use crate::clock;
+use crate::ops::backup;
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| e.to_string())?
+}
+
+pub async fn run(data_dir: &Path, args: BackupCommandArgs, json_out: bool) -> Result<(), String> {
+    let dir = args.backup.backup_dir.clone();
+    match args.action {
+        None => {
+            if !data_dir.join(crate::store::sqlite::snapshot::DATABASE_FILE).exists() {
+                return Err(format!("{} holds no kiroku database", data_dir.display()));
+            }
+            let (data, keep) = (data_dir.to_owned(), args.backup.keep_days);
+            let c = blocking(move || backup::create(&data, &dir, keep)).await?;
+            if json_out {
+                println!("{}", serde_json::to_string(&c).unwrap_or_default());
+            } else {
+                println!(
+                    "backup {} written: database {} bytes, {} content files ({} copied now); {} old backups removed",
+                    c.manifest.name,
+                    c.manifest.database_bytes,
+                    c.manifest.blobs.len(),
+                    c.blobs_copied,
+                    c.removed.len()
+                );
+            }
+            Ok(())
+        }
+        Some(BackupAction::List) => {
+            let all = blocking(move || backup::list(&dir)).await?;
+            if json_out {
+                println!("{}", serde_json::to_string(&all).unwrap_or_default());
+            } else {
+                for m in &all {
+                    println!(
+                        "{}\t{}\t{} files",
+                        m.name,
+                        clock::format_ms(m.created_ms),
+                        m.blobs.len()
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(BackupAction::Verify { name }) => {
+            let (m, problems) = blocking(move || {
+                let m = backup::find(&dir, name.as_deref())?;
+                let p = backup::verify(&dir, &m);
+                Ok((m, p))
+            })
+            .await?;
+            if json_out {
+                println!(
+                    "{}",
+                    json!({ "name": m.name, "ok": problems.is_empty(), "problems": problems })
+                );
+            } else if problems.is_empty() {
+                println!(
+                    "backup {} is sound: database and {} content files check",
+                    m.name,
+                    m.blobs.len()
+                );
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("backup {} is damaged: {}", m.name, problems.join("; ")))
+            }
+        }
+    }
+}
+
+pub async fn restore(data_dir: &Path, args: RestoreArgs, json_out: bool) -> Result<(), String> {
+    let (dir, target) = (args.backup_dir, data_dir.to_owned());
+    let (m, files) = blocking(move || {
+        let m = backup::find(&dir, args.name.as_deref())?;
+        let files = backup::restore(&dir, &m, &target)?;
+        Ok((m, files))
+    })
+    .await?;
+    if json_out {
+        println!(
+            "{}",
+            json!({ "restored": m.name, "contentFiles": files, "dataDir": data_dir })
+        );
+    } else {
+        println!(
+            "backup {} restored into {} ({files} content files)",
+            m.name,
+            data_dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,343 @@
+//! Backups of a data folder into a backup folder (another disk in production): each
+//! backup is a consistent snapshot of the database (SQLite's online backup) and of the
+//! content files its packages use. Content files are immutable and named by SHA-256, so
+//! backups share them: `<backups>/blobs/ab/cdef…`, one copy whatever the number of backups.
+//!
+//! ```text
+//! <backups>/2026-11-25T02-00-00Z/kiroku.db       the database as of one commit
+//! <backups>/2026-11-25T02-00-00Z/manifest.json   hashes of the database and of every file
+//! <backups>/blobs/ab/cdef…                       content files, shared by backups
+//! <backups>/.partial-…/                          a backup being written (or interrupted)
+//! ```
+//!
+//! A backup is written under `.partial-…` and renamed into place only when complete and
+//! synced, so an interrupted run (`kill -9`, power loss) leaves every earlier backup as it
+//! was; the next run removes the leftovers. Retention keeps the backups of the last
+//! `keep_days` days (never fewer than the newest one) and then the files they need.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::clock;
+use crate::store::sqlite::snapshot::{self, DATABASE_FILE};
+
+const MANIFEST: &str = "manifest.json";
+const PARTIAL: &str = ".partial-";
+const BLOBS: &str = "blobs";
+
+/// What a backup holds, written last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    pub name: String,
+    pub created_ms: i64,
+    pub kiroku_version: String,
+    pub schema_version: i64,
+    pub database_sha256: String,
+    pub database_bytes: u64,
+    /// Content files by SHA-256 (each file's name is its hash).
+    pub blobs: Vec<String>,
+}
+
+/// The outcome of `create`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Created {
+    pub manifest: Manifest,
+    /// Content files copied by this run (the others were in the backup folder already).
+    pub blobs_copied: usize,
+    /// Backups removed by retention.
+    pub removed: Vec<String>,
+}
+
+fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> String {
+    format!("{what} {}: {e}", path.display())
+}
+
+/// A backup's name from its time: sortable, and valid on every file system.
+fn name_at(ms: i64) -> String {
+    clock::format_ms(ms)
+        .chars()
+        .take(19)
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect::<String>()
+        + "Z"
+}
+
+fn blob_path(root: &Path, sha: &str) -> PathBuf {
+    root.join(&sha[..2]).join(&sha[2..])
+}
+
+/// Copies `from` to `to` through a temporary file, synced, returning the SHA-256 and size
+/// of what was copied.
+fn copy_synced(from: &Path, to: &Path) -> Result<(String, u64), String> {
+    if let Some(dir) = to.parent() {
+        fs::create_dir_all(dir).map_err(|e| io("creating", dir, e))?;
+    }
+    let tmp = to.with_extension("part");
+    let mut src = File::open(from).map_err(|e| io("opening", from, e))?;
+    let mut dst = File::create(&tmp).map_err(|e| io("creating", &tmp, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = src.read(&mut buf).map_err(|e| io("reading", from, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        dst.write_all(&buf[..n]).map_err(|e| io("writing", &tmp, e))?;
+        total += n as u64;
+    }
+    dst.sync_all().map_err(|e| io("syncing", &tmp, e))?;
+    fs::rename(&tmp, to).map_err(|e| io("renaming", &tmp, e))?;
+    Ok((hex(hasher.finalize().as_slice()), total))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256_of(path: &Path) -> Result<(String, u64), String> {
+    let mut f = File::open(path).map_err(|e| io("opening", path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| io("reading", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    Ok((hex(hasher.finalize().as_slice()), total))
+}
+
+fn sync_dir(dir: &Path) {
+    // Makes the renames durable where the platform allows it.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Takes a backup of `data_dir` into `backups`, then applies retention.
+pub fn create(data_dir: &Path, backups: &Path, keep_days: u32) -> Result<Created, String> {
+    fs::create_dir_all(backups).map_err(|e| io("creating", backups, e))?;
+    remove_partials(backups)?;
+    let now = clock::now_ms();
+    let mut name = name_at(now);
+    if backups.join(&name).exists() {
+        name = format!("{name}-{}", now % 1000);
+    }
+    let partial = backups.join(format!("{PARTIAL}{name}"));
+    fs::create_dir_all(&partial).map_err(|e| io("creating", &partial, e))?;
+    let db = partial.join(DATABASE_FILE);
+    snapshot::snapshot(data_dir, &db).map_err(|e| format!("snapshot of the database: {e}"))?;
+    File::open(&db)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io("syncing", &db, e))?;
+    let check = snapshot::check(&db).map_err(|e| format!("the snapshot does not check: {e}"))?;
+    let (database_sha256, database_bytes) = sha256_of(&db)?;
+    let store_root = backups.join(BLOBS);
+    let mut copied = 0;
+    for sha in &check.blobs {
+        let target = blob_path(&store_root, sha);
+        if target.exists() {
+            continue;
+        }
+        let source = blob_path(&data_dir.join(BLOBS), sha);
+        let (got, _) = copy_synced(&source, &target)
+            .map_err(|e| format!("content file {sha} (deleted since the snapshot? run the backup again): {e}"))?;
+        if got != *sha {
+            let _ = fs::remove_file(&target);
+            return Err(format!(
+                "content file {sha} is corrupt in the data folder (its SHA-256 is {got})"
+            ));
+        }
+        copied += 1;
+    }
+    let manifest = Manifest {
+        name: name.clone(),
+        created_ms: now,
+        kiroku_version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema_version: check.schema_version,
+        database_sha256,
+        database_bytes,
+        blobs: check.blobs,
+    };
+    let text = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
+    let mpath = partial.join(MANIFEST);
+    let mut f = File::create(&mpath).map_err(|e| io("creating", &mpath, e))?;
+    f.write_all(&text)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| io("writing", &mpath, e))?;
+    sync_dir(&partial);
+    fs::rename(&partial, backups.join(&name)).map_err(|e| io("completing", &partial, e))?;
+    sync_dir(backups);
+    let removed = retain(backups, keep_days, now)?;
+    Ok(Created {
+        manifest,
+        blobs_copied: copied,
+        removed,
+    })
+}
+
+fn remove_partials(backups: &Path) -> Result<(), String> {
+    for entry in fs::read_dir(backups).map_err(|e| io("reading", backups, e))? {
+        let entry = entry.map_err(|e| io("reading", backups, e))?;
+        if entry.file_name().to_string_lossy().starts_with(PARTIAL) {
+            fs::remove_dir_all(entry.path()).map_err(|e| io("removing", &entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The complete backups, oldest first.
+pub fn list(backups: &Path) -> Result<Vec<Manifest>, String> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(backups) else {
+        return Ok(out);
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| io("reading", backups, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name == BLOBS {
+            continue;
+        }
+        let path = entry.path().join(MANIFEST);
+        if let Ok(text) = fs::read(&path) {
+            let m: Manifest = serde_json::from_slice(&text).map_err(|e| io("reading", &path, e))?;
+            out.push(m);
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Keeps the backups of the last `keep_days` days (at least the newest), then removes
+/// the content files no kept backup needs. Returns the names removed.
+fn retain(backups: &Path, keep_days: u32, now: i64) -> Result<Vec<String>, String> {
+    let all = list(backups)?;
+    let cutoff = now - i64::from(keep_days) * 86_400_000;
+    let newest = all.last().map(|m| m.name.clone());
+    let (keep, drop): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|m| m.created_ms >= cutoff || Some(&m.name) == newest.as_ref());
+    for m in &drop {
+        let dir = backups.join(&m.name);
+        fs::remove_dir_all(&dir).map_err(|e| io("removing", &dir, e))?;
+    }
+    let needed: BTreeSet<&str> = keep.iter().flat_map(|m| m.blobs.iter().map(String::as_str)).collect();
+    let root = backups.join(BLOBS);
+    for sha in stored_blobs(&root)? {
+        if !needed.contains(sha.as_str()) {
+            let p = blob_path(&root, &sha);
+            fs::remove_file(&p).map_err(|e| io("removing", &p, e))?;
+        }
+    }
+    Ok(drop.into_iter().map(|m| m.name).collect())
+}
+
+fn stored_blobs(root: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let Ok(dirs) = fs::read_dir(root) else {
+        return Ok(out);
+    };
+    for d in dirs.flatten() {
+        let prefix = d.file_name().to_string_lossy().into_owned();
+        for f in fs::read_dir(d.path())
+            .map_err(|e| io("reading", &d.path(), e))?
+            .flatten()
+        {
+            let rest = f.file_name().to_string_lossy().into_owned();
+            if !rest.ends_with(".part") {
+                out.push(format!("{prefix}{rest}"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The backup called `name`, or the newest when `None`.
+pub fn find(backups: &Path, name: Option<&str>) -> Result<Manifest, String> {
+    let all = list(backups)?;
+    match name {
+        Some(n) => all.into_iter().find(|m| m.name == n),
+        None => all.into_iter().last(),
+    }
+    .ok_or_else(|| match name {
+        Some(n) => format!("no backup named {n} in {}", backups.display()),
+        None => format!("no backup in {}", backups.display()),
+    })
+}
+
+/// Checks a backup: the database file's hash and SQLite integrity, and every content file
+/// present with the hash it is named by. Returns the problems found (empty: sound).
+pub fn verify(backups: &Path, m: &Manifest) -> Vec<String> {
+    let mut problems = Vec::new();
+    let db = backups.join(&m.name).join(DATABASE_FILE);
+    match sha256_of(&db) {
+        Ok((sha, _)) if sha == m.database_sha256 => {}
+        Ok((sha, _)) => problems.push(format!("database: SHA-256 {sha}, manifest says {}", m.database_sha256)),
+        Err(e) => problems.push(e),
+    }
+    if problems.is_empty()
+        && let Err(e) = snapshot::check(&db)
+    {
+        problems.push(format!("database: {e}"));
+    }
+    let root = backups.join(BLOBS);
+    for sha in &m.blobs {
+        match sha256_of(&blob_path(&root, sha)) {
+            Ok((got, _)) if got == *sha => {}
+            Ok((got, _)) => problems.push(format!("content file {sha}: SHA-256 is {got}")),
+            Err(e) => problems.push(format!("content file {sha}: {e}")),
+        }
+    }
+    problems
+}
+
+/// Restores a verified backup into `target`, which must not exist or be empty: the
+/// database and the content files it needs. Returns what was restored.
+pub fn restore(backups: &Path, m: &Manifest, target: &Path) -> Result<usize, String> {
+    if target.exists()
+        && fs::read_dir(target)
+            .map_err(|e| io("reading", target, e))?
+            .next()
+            .is_some()
+    {
+        return Err(format!(
+            "{} is not empty; restore into a new data folder",
+            target.display()
+        ));
+    }
+    let problems = verify(backups, m);
+    if !problems.is_empty() {
+        return Err(format!("backup {} does not verify: {}", m.name, problems.join("; ")));
+    }
+    fs::create_dir_all(target).map_err(|e| io("creating", target, e))?;
+    copy_synced(&backups.join(&m.name).join(DATABASE_FILE), &target.join(DATABASE_FILE))?;
+    let (from, to) = (backups.join(BLOBS), target.join(BLOBS));
+    for sha in &m.blobs {
+        copy_synced(&blob_path(&from, sha), &blob_path(&to, sha))?;
+    }
+    Ok(m.blobs.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_by_time_and_avoid_colons() {
+        let a = name_at(1_795_600_000_000);
+        let b = name_at(1_795_600_060_000);
+        assert!(a < b && !a.contains(':') && a.ends_with('Z'), "{a} {b}");
+    }
+}

@@ -1,0 +1,77 @@
+//! The daily backup of a running server: at a configured time of day (UTC), a backup of
+//! the data folder into the backup folder, with retention. Failures are logged and the
+//! next day tries again; `kiroku backup` can always be run by hand.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::clock;
+
+/// When and where the daily backup runs.
+#[derive(Debug, Clone)]
+pub struct BackupSchedule {
+    pub data_dir: PathBuf,
+    pub backup_dir: PathBuf,
+    pub keep_days: u32,
+    /// Minutes after midnight UTC.
+    pub at_minute: u32,
+}
+
+/// `HH:MM` (24-hour, UTC) as minutes after midnight; `off` gives `None`.
+pub fn parse_time_of_day(s: &str) -> Result<Option<u32>, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let bad = || format!("backup time {s:?} is not HH:MM (UTC) or off");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 23 || m > 59 || s.len() != 5 {
+        return Err(bad());
+    }
+    Ok(Some(h * 60 + m))
+}
+
+/// Milliseconds from `now_ms` to the next `at_minute` of a UTC day.
+pub fn until_next(now_ms: i64, at_minute: u32) -> u64 {
+    const DAY: i64 = 86_400_000;
+    let today = now_ms - now_ms.rem_euclid(DAY);
+    let mut at = today + i64::from(at_minute) * 60_000;
+    if at <= now_ms {
+        at += DAY;
+    }
+    u64::try_from(at - now_ms).unwrap_or(0)
+}
+
+/// Runs forever (until the task is dropped): sleeps until the next backup time, backs up.
+pub async fn run(s: BackupSchedule) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(until_next(clock::now_ms(), s.at_minute))).await;
+        let job = s.clone();
+        let outcome =
+            tokio::task::spawn_blocking(move || super::backup::create(&job.data_dir, &job.backup_dir, job.keep_days))
+                .await;
+        match outcome {
+            Ok(Ok(c)) => tracing::info!(backup = %c.manifest.name, files_copied = c.blobs_copied,
+                removed = c.removed.len(), "scheduled backup written"),
+            Ok(Err(e)) => tracing::error!(error = %e, "scheduled backup failed"),
+            Err(e) => tracing::error!(error = %e, "scheduled backup task failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_parse_and_the_next_one_is_found() {
+        assert_eq!(parse_time_of_day("02:00"), Ok(Some(120)));
+        assert_eq!(parse_time_of_day("off"), Ok(None));
+        assert!(parse_time_of_day("2:00").is_err());
+        assert!(parse_time_of_day("24:00").is_err());
+        // 2026-11-25T01:00:00Z → 02:00 is one hour away; at 03:00 it is 23 hours away.
+        let one_am = 1_795_568_400_000;
+        assert_eq!(until_next(one_am, 120), 3_600_000);
+        assert_eq!(until_next(one_am + 2 * 3_600_000, 120), 23 * 3_600_000);
+    }
+}
