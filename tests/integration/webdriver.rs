@@ -24,8 +24,9 @@ use crate::browser::CHROMIUM;
 use crate::support::{HttpClient, http_client};
 
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// How long a wait polls before the test fails.
-pub const WAIT: Duration = Duration::from_secs(10);
+/// How long a wait polls before the test fails (generous: CI machines run several
+/// Chromiums at once on few cores).
+pub const WAIT: Duration = Duration::from_secs(15);
 /// The longest any single WebDriver command may take (a new session starts Chromium).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// The key W3C WebDriver names element references by.
