@@ -103,20 +103,45 @@ async fn exchange(
         .map_err(|_| format!("no answer within {COMMAND_TIMEOUT:?}"))?
 }
 
-/// Polls `probe` every 50 ms until it yields a value; fails the test after [`WAIT`].
+/// Polls `probe` every 50 ms until it yields `Ok`; after [`WAIT`] fails the test with the
+/// last `Err` (what was seen instead).
 pub async fn until<T, F, Fut>(what: &str, mut probe: F) -> T
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
+    Fut: Future<Output = Result<T, String>>,
 {
     let deadline = Instant::now() + WAIT;
     loop {
-        if let Some(v) = probe().await {
-            return v;
+        match probe().await {
+            Ok(v) => return v,
+            Err(seen) if Instant::now() > deadline => {
+                panic!("timed out after {WAIT:?} waiting for {what}; last seen: {seen}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
-        assert!(Instant::now() < deadline, "timed out after {WAIT:?} waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Polls `probe` until it returns `want`; fails the test after [`WAIT`] showing both.
+pub async fn until_eq<T, F, Fut>(what: &str, want: T, mut probe: F)
+where
+    T: PartialEq + std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = T>,
+{
+    let want = &want;
+    until(what, || {
+        let next = probe();
+        async move {
+            let got = next.await;
+            if got == *want {
+                Ok(())
+            } else {
+                Err(format!("{got:?}, want {want:?}"))
+            }
+        }
+    })
+    .await;
 }
 
 impl Browser {
@@ -145,8 +170,12 @@ impl Browser {
         };
         let (client, status) = (&b.client, &format!("{}/status", b.base));
         until("chromedriver to be ready", || async move {
-            let r = exchange(client, Method::GET, status, None).await.ok()?;
-            (r.1["value"]["ready"] == true).then_some(())
+            let (_, v) = exchange(client, Method::GET, status, None).await?;
+            if v["value"]["ready"] == true {
+                Ok(())
+            } else {
+                Err(v.to_string())
+            }
         })
         .await;
         let mut args: Vec<String> = ARGS.iter().map(|a| (*a).to_owned()).collect();
@@ -223,7 +252,11 @@ impl Browser {
 
     /// The first element matching a CSS selector, waiting for it to appear.
     pub async fn find(&self, css: &str) -> Element {
-        until(&format!("an element matching {css}"), || self.try_find(css)).await
+        let what = format!("an element matching {css}");
+        until(&what, || async {
+            self.try_find(css).await.ok_or_else(|| "none".to_owned())
+        })
+        .await
     }
 
     pub async fn click(&self, e: &Element) {
@@ -287,9 +320,9 @@ impl Browser {
         let path = &self.at("/execute/sync");
         let body = &body;
         until(what, || async move {
-            let v = self.try_command(Method::POST, path, Some(body)).await.ok()?;
+            let v = self.try_command(Method::POST, path, Some(body)).await?;
             let falsy = v.is_null() || v == false || v == 0 || v == "";
-            (!falsy).then_some(v)
+            if falsy { Err(v.to_string()) } else { Ok(v) }
         })
         .await
     }
@@ -311,7 +344,8 @@ impl Browser {
     pub async fn new_window(&self, known: &[String]) -> String {
         until("a new window", || async move {
             let handles = self.window_handles().await;
-            handles.into_iter().find(|h| !known.contains(h))
+            let new = handles.iter().find(|h| !known.contains(h)).cloned();
+            new.ok_or_else(|| format!("{handles:?}"))
         })
         .await
     }
