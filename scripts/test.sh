@@ -16,8 +16,10 @@ export CARGO_TERM_COLOR=never
 need_apt=()
 command -v curl >/dev/null || need_apt+=(curl)
 command -v python3 >/dev/null || need_apt+=(python3)
-# The bridge tests (tests/integration/browser.rs) run headless Chromium.
+# The bridge tests (tests/integration/browser.rs) run headless Chromium; the tests that
+# click (clicks.rs, opener.rs) drive it through chromedriver (W3C WebDriver).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi

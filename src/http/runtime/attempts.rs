@@ -121,6 +121,11 @@ pub(super) async fn commit(
     if c.seq <= a.commit_seq {
         return Ok(Json(json!({ "status": "duplicate", "seq": a.commit_seq })).into_response());
     }
+    // A session that has ended (Terminate, or a suspend) takes no more commits: a late
+    // second send must not end it again (time added twice, a second `terminated`).
+    if a.state != "active" {
+        return Err(LrsError::Conflict(format!("attempt {} has ended ({})", a.number, a.state)).into());
+    }
     let before = decode_data(&a)?;
     let mut data = match apply_commit(s.version, s.options, &before, &c.sets) {
         Ok(d) => d,

@@ -21,6 +21,7 @@ pub fn all() -> Vec<Expected> {
         scorm12_single(),
         scorm12_multi(),
         scorm12_media(),
+        scorm12_opener(),
         scorm2004_2nd(),
         scorm2004_3rd(),
         scorm2004_4th(),
@@ -91,6 +92,22 @@ fn scorm12_single() -> Expected {
             );
             let files = &c["structure"]["scorm"]["resources"][0]["files"];
             assert_eq!(files.as_array().map(Vec::len), Some(6), "{files}");
+        },
+    }
+}
+
+fn scorm12_opener() -> Expected {
+    Expected {
+        fixture: "scorm12-opener",
+        kind: "scorm12",
+        edition: None,
+        identifier: "com.kiroku.fixtures.scorm12.opener",
+        title: "Safe Lifting",
+        launchables: &[("ITEM-POPUP", "launch.html"), ("ITEM-FRAMED", "lesson.html")],
+        structure: |c| {
+            assert_eq!(tree(&org(c)["items"]), json!(["ITEM-POPUP", "ITEM-FRAMED"]));
+            let popup = &c["structure"]["scorm"]["resources"][0]["files"];
+            assert_eq!(popup, &json!(["launch.html", "lesson.html"]));
         },
     }
 }

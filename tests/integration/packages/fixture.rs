@@ -13,10 +13,11 @@ use zip::{CompressionMethod, ZipWriter};
 use super::hostile::pseudo_random;
 
 /// Every fixture package (a folder of `fixtures/packages/`).
-pub const ALL: [&str; 9] = [
+pub const ALL: [&str; 10] = [
     "scorm12-single-sco",
     "scorm12-multi-sco",
     "scorm12-media",
+    "scorm12-opener",
     "scorm2004-2nd-edition",
     "scorm2004-3rd-sequenced",
     "scorm2004-4th-shared-data",
