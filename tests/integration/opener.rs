@@ -43,11 +43,24 @@ impl Place {
 async fn open_lesson(b: &Browser, player: &str, place: Place) -> String {
     b.goto(player).await;
     let main = b.window().await;
-    shows(b, "ITEM-POPUP", "launch.html").await;
-    if place == Place::Frame {
-        b.click_on("#toc-list button.item[data-item=\"ITEM-FRAMED\"]").await;
-        shows(b, "ITEM-FRAMED", "lesson.html").await;
+    // A first launch opens the first item; a relaunch resumes where the learner suspended.
+    let opened = b
+        .wait_js(
+            "the player to open an item",
+            "document.getElementById('sco').contentDocument \
+             && document.getElementById('sco').contentDocument.readyState === 'complete' \
+             && document.body.dataset.item",
+        )
+        .await;
+    let (want, page) = match place {
+        Place::Popup => ("ITEM-POPUP", "launch.html"),
+        Place::Frame => ("ITEM-FRAMED", "lesson.html"),
+    };
+    if opened.as_str() != Some(want) {
+        b.click_on(&format!("#toc-list button.item[data-item=\"{want}\"]"))
+            .await;
     }
+    shows(b, want, page).await;
     let frame = b.find("#sco").await;
     b.switch_to_frame(&frame).await;
     if place == Place::Popup {

@@ -119,6 +119,40 @@ async fn a_finished_attempt_is_followed_by_a_new_one() {
 }
 
 #[tokio::test]
+async fn an_ended_session_takes_no_second_terminating_commit() {
+    let (env, base, item, registration) = registered("scorm12-single-sco").await;
+    let a = open(&env, &base, &item).await;
+    let seq = a["seq"].as_u64().expect("seq");
+    let sets = json!([["cmi.core.session_time", "00:01:00"]]);
+    let first = json!({"attempt": 1, "seq": seq + 1, "sets": sets, "terminate": true});
+    assert_eq!(commit(&env, &base, &item, first.clone(), "text/plain").await.0, 200);
+    // The same send again is a duplicate; a second send of the same sets (a beacon racing a
+    // retry) is refused: the session has ended.
+    assert_eq!(
+        commit(&env, &base, &item, first, "text/plain").await.1["status"],
+        "duplicate"
+    );
+    let second = json!({"attempt": 1, "seq": seq + 2, "sets": sets, "terminate": true});
+    assert_eq!(commit(&env, &base, &item, second, "text/plain").await.0, 409);
+    let verbs = verbs_of(&env, &registration).await;
+    assert_eq!(verbs.iter().filter(|v| *v == "terminated").count(), 1, "{verbs:?}");
+    use kiroku::store::AttemptStore;
+    let stored = env
+        .app
+        .store
+        .latest_attempt(env.tenant.id, &registration, &item)
+        .await
+        .expect("store call")
+        .expect("attempt 1");
+    let data: Value = serde_json::from_str(&stored.data).expect("attempt data");
+    assert_eq!(
+        (stored.number, data["cmi.core.total_time"].as_str()),
+        (1, Some("0000:01:00.00")),
+        "time counted once"
+    );
+}
+
+#[tokio::test]
 async fn grants_without_a_registration_or_forged_ones_record_nothing() {
     let env = Env::start().await;
     let pkg = env.import_fixture("scorm12-single-sco").await;
