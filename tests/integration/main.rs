@@ -29,5 +29,6 @@ mod runtime;
 mod statements;
 mod store;
 mod support;
+mod walkthrough;
 mod webdriver;
 mod xapi_launch;
