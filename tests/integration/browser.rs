@@ -224,9 +224,7 @@ const SCORM2004_CONVERSATION: &str = r#"
 
 #[tokio::test]
 async fn a_scorm2004_sco_talks_to_the_bridge_in_chromium_and_resumes() {
-    if !chromium_present() {
-        return;
-    }
+    assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
     let (env, base, item, registration) = registered("scorm2004-2nd-edition").await;
     let page = harness(&content_origin(&env), &base, &item, SCORM2004_CONVERSATION);
     let r = run_in_chromium(serve_page(page).await).await;
@@ -333,9 +331,7 @@ const SCORM12_CONVERSATION: &str = r#"
 
 #[tokio::test]
 async fn a_scorm12_sco_finishes_through_the_bridge_in_chromium() {
-    if !chromium_present() {
-        return;
-    }
+    assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
     let (env, base, item, registration) = registered("scorm12-single-sco").await;
     let page = harness(&content_origin(&env), &base, &item, SCORM12_CONVERSATION);
     let r = run_in_chromium(serve_page(page).await).await;
@@ -391,9 +387,7 @@ const PAGEHIDE: &str = r#"
 
 #[tokio::test]
 async fn sets_not_yet_committed_leave_with_send_beacon_when_the_page_hides() {
-    if !chromium_present() {
-        return;
-    }
+    assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
     let (env, base, item, _) = registered("scorm2004-2nd-edition").await;
     let page = harness(&content_origin(&env), &base, &item, PAGEHIDE);
     let r = run_in_chromium(serve_page(page).await).await;
@@ -439,9 +433,7 @@ const RETRY_AND_REFUSAL: &str = r#"
 
 #[tokio::test]
 async fn commits_survive_network_failures_and_server_refusals() {
-    if !chromium_present() {
-        return;
-    }
+    assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
     let (env, base, item, _) = registered("scorm2004-2nd-edition").await;
     let page = harness(&content_origin(&env), &base, &item, RETRY_AND_REFUSAL);
     let r = run_in_chromium(serve_page(page).await).await;
@@ -648,9 +640,7 @@ const SERVER_ONLY_RESPONSES: &[&str] = &["fill-in", "long-fill-in", "matching", 
 
 #[tokio::test]
 async fn the_bridge_applies_the_same_rules_as_the_server() {
-    if !chromium_present() {
-        return;
-    }
+    assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
     let env = Env::start().await;
     let origin = content_origin(&env);
     for version in [Version::Scorm12, Version::Scorm2004] {
