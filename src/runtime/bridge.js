@@ -356,6 +356,43 @@
       .join(".");
   }
 
+  // Collection sizes and item ids of a bridge's data, kept up to date as values are set,
+  // so that a call does not scan every element (count() and the unique-id rule do).
+  function Index(data) {
+    this.counts = {};
+    this.ids = {};
+    for (var k in data) this.add(k, data[k]);
+  }
+
+  Index.prototype.add = function (name, value) {
+    var levels = collectionLevels(name);
+    for (var i = 0; i < levels.length; i++) {
+      var p = levels[i][0];
+      if (!(levels[i][1] < this.counts[p])) this.counts[p] = levels[i][1] + 1;
+    }
+    var last = levels[levels.length - 1];
+    if (last && name === last[0] + name.slice(last[0].length).split(".")[0] + ".id") {
+      var key = last[0] + "\u0000" + value;
+      var owners = this.ids[key] || (this.ids[key] = []);
+      if (owners.indexOf(name) < 0) owners.push(name);
+    }
+  };
+
+  Index.prototype.count = function (prefix) {
+    return this.counts[prefix] || 0;
+  };
+
+  // Whether an item of `prefix`'s collection other than `name` has the id `value`.
+  Index.prototype.idTaken = function (prefix, name, value) {
+    var owners = this.ids[prefix + "\u0000" + value] || [];
+    for (var i = 0; i < owners.length; i++) if (owners[i] !== name) return true;
+    return false;
+  };
+
+  function sizeOf(data, index, prefix) {
+    return index ? index.count(prefix) : count(data, prefix);
+  }
+
   Model.prototype.unknown = function (name, setting) {
     var c = this.codes;
     var dot = name.lastIndexOf(".");
@@ -379,7 +416,7 @@
   };
 
   // null when the value may be stored, else a Refusal.
-  Model.prototype.checkSet = function (data, name, value, strict) {
+  Model.prototype.checkSet = function (data, name, value, strict, index) {
     var c = this.codes;
     if (name === "") return new Refusal(c.set_failure, "empty element name");
     var found = this.lookup(name);
@@ -391,7 +428,7 @@
     if (e.access === "read_only") return new Refusal(c.read_only, name + " is read only");
     var levels = collectionLevels(name);
     for (var i = 0; i < levels.length; i++) {
-      if (levels[i][1] > count(data, levels[i][0])) {
+      if (levels[i][1] > sizeOf(data, index, levels[i][0])) {
         return new Refusal(c.set_failure, name + ": index " + levels[i][1] + " is past " + levels[i][0] + "_count");
       }
     }
@@ -419,10 +456,10 @@
         ? new Refusal(c.type_mismatch, name + ": '" + shown + "' is not of the element's type")
         : new Refusal(c.out_of_range, name + ": '" + shown + "' is out of range");
     }
-    return this.modelRules(data, e, indices, name, value);
+    return this.modelRules(data, e, indices, name, value, index);
   };
 
-  Model.prototype.modelRules = function (data, e, indices, name, value) {
+  Model.prototype.modelRules = function (data, e, indices, name, value, index) {
     if (this.version !== "2004") return null;
     if (e.name === "cmi.objectives.n.id" || e.name === "cmi.interactions.n.objectives.n.id") {
       if (Object.prototype.hasOwnProperty.call(data, name) && data[name] !== value) {
@@ -430,7 +467,9 @@
       }
       var collection = name.split(".").slice(0, -2).join(".");
       var prefix = collection + ".";
-      for (var key in data) {
+      if (index) {
+        if (index.idTaken(prefix, name, value)) return new Refusal(351, value + " is already the id of another item in " + collection);
+      } else for (var key in data) {
         if (key !== name && data[key] === value && key.slice(0, prefix.length) === prefix && /\.id$/.test(key)) {
           var middle = key.slice(prefix.length, key.length - 3);
           if (middle !== "" && allDigits(middle)) {
@@ -452,7 +491,7 @@
   };
 
   // [value] or a Refusal.
-  Model.prototype.checkGet = function (data, name) {
+  Model.prototype.checkGet = function (data, name, index) {
     var c = this.codes;
     if (name === "") return new Refusal(c.get_failure, "empty element name");
     var found = this.lookup(name);
@@ -461,7 +500,7 @@
     if (e.access === "write_only") return new Refusal(c.write_only, name + " is write only");
     var levels = collectionLevels(name);
     for (var i = 0; i < levels.length; i++) {
-      if (levels[i][1] >= count(data, levels[i][0])) {
+      if (levels[i][1] >= sizeOf(data, index, levels[i][0])) {
         return new Refusal(c.get_failure, name + ": no item " + levels[i][1] + " in " + levels[i][0] + "_count");
       }
     }
@@ -470,7 +509,7 @@
       case "fixed":
         return [e.initial.value];
       case "computed":
-        return [String(count(data, name.slice(0, name.length - "_count".length)))];
+        return [String(sizeOf(data, index, name.slice(0, name.length - "_count".length)))];
       default:
         if (c.not_initialized !== 0) return new Refusal(c.not_initialized, name + " has no value yet");
         return [""];
@@ -495,6 +534,7 @@
     this.attempt = attempt.attempt;
     this.data = {};
     for (var k in attempt.data) this.data[k] = attempt.data[k];
+    this.index = new Index(this.data);
     this.state = "not_initialized";
     this.lastError = 0;
     this.diagnostic = "";
@@ -563,7 +603,7 @@
     name = str(name);
     var code = this.stateCode("get");
     if (code) return this.fail(code, "", "");
-    var r = this.model.checkGet(this.data, name);
+    var r = this.model.checkGet(this.data, name, this.index);
     if (r instanceof Refusal) return this.fail(r.code, r.diagnostic, "");
     var valid = this.navValid(name);
     return this.ok(valid === null ? r[0] : valid);
@@ -599,9 +639,10 @@
     value = str(value);
     var code = this.stateCode("set");
     if (code) return this.fail(code, "", "false");
-    var r = this.model.checkSet(this.data, name, value, this.strict);
+    var r = this.model.checkSet(this.data, name, value, this.strict, this.index);
     if (r) return this.fail(r.code, r.diagnostic, "false");
     this.data[name] = value;
+    this.index.add(name, value);
     this.log.push([name, value]);
     return this.ok("true");
   };
