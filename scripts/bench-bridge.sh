@@ -83,7 +83,7 @@ print("  " + line("LMSSetValue" if v == "1.2" else "SetValue", r["set"]))
 print("  " + line("LMSGetValue" if v == "1.2" else "GetValue", r["get"]))
 PY
 
-"$CHROMIUM" --version
+"$CHROMIUM" --version 2>/dev/null
 echo "bridge: ${BRIDGE:-served by kiroku}"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "$RUNS"); do
