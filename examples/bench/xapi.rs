@@ -1,10 +1,4 @@
-//! Load tool: drives a running kiroku over HTTP and prints throughput and latency.
-//!
-//! ```text
-//! cargo run --release --example bench -- --endpoint http://127.0.0.1:8080/xapi \
-//!     --key KEY --secret SECRET ingest --statements 200000 --batch 100 --clients 4
-//! cargo run --release --example bench -- ... query --requests 2000 --clients 4
-//! ```
+//! The xAPI modes: `ingest` (POST batches of statements) and `query` (GET by agent + verb).
 //! Statements draw their actor, verb and activity from fixed pools (`--agents`, `--verbs`,
 //! `--activities`), so `query` can ask for agent + verb pairs that exist.
 
@@ -12,68 +6,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use clap::{Parser, Subcommand};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use serde_json::json;
 
-#[derive(Debug, Parser)]
-struct Args {
-    /// The xAPI endpoint, e.g. http://127.0.0.1:8080/xapi.
-    #[arg(long)]
-    endpoint: String,
-    #[arg(long)]
-    key: String,
-    #[arg(long)]
-    secret: String,
-    /// Size of the agent pool statements are drawn from.
-    #[arg(long, default_value_t = 1000)]
-    agents: u64,
-    /// Size of the verb pool.
-    #[arg(long, default_value_t = 20)]
-    verbs: u64,
-    /// Size of the activity pool.
-    #[arg(long, default_value_t = 500)]
-    activities: u64,
-    /// Concurrent clients.
-    #[arg(long, default_value_t = 4)]
-    clients: usize,
-    #[command(subcommand)]
-    mode: Mode,
-}
-
-#[derive(Debug, Subcommand)]
-enum Mode {
-    /// POST batches of statements.
-    Ingest {
-        /// Total statements to post.
-        #[arg(long, default_value_t = 100_000)]
-        statements: u64,
-        /// Statements per POST.
-        #[arg(long, default_value_t = 100)]
-        batch: u64,
-    },
-    /// GET statements filtered by agent and verb.
-    Query {
-        /// Total requests.
-        #[arg(long, default_value_t = 2000)]
-        requests: u64,
-        /// The limit parameter.
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-    },
-}
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+use crate::http::{Http, Opts, summary};
+use crate::{Args, Mode};
 
 struct Ctx {
     args: Args,
-    client: HttpClient,
-    auth: String,
+    http: Http,
     counter: AtomicU64,
 }
 
@@ -114,26 +54,12 @@ fn statement(ctx: &Ctx, rng: &mut Rng) -> serde_json::Value {
 }
 
 async fn send(ctx: &Ctx, method: &str, url: &str, body: Option<Vec<u8>>) -> Result<Duration, String> {
-    let mut req = hyper::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("authorization", &ctx.auth)
-        .header("x-experience-api-version", "1.0.3");
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    let req = req
-        .body(Full::new(Bytes::from(body.unwrap_or_default())))
-        .map_err(|e| e.to_string())?;
-    let start = Instant::now();
-    let resp = ctx.client.request(req).await.map_err(|e| e.to_string())?;
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
-    let took = start.elapsed();
-    if !status.is_success() {
-        return Err(format!("{method} {url}: {status}: {}", String::from_utf8_lossy(&bytes)));
-    }
-    Ok(took)
+    let how = Opts {
+        auth: true,
+        xapi: true,
+        content_type: body.is_some().then_some("application/json"),
+    };
+    Ok(ctx.http.request(method, url, how, body.unwrap_or_default()).await?.0)
 }
 
 async fn ingest_worker(ctx: Arc<Ctx>, total: u64, batch: u64, seed: u64) -> Result<Vec<Duration>, String> {
@@ -165,29 +91,12 @@ async fn query_worker(ctx: Arc<Ctx>, total: u64, limit: u32, seed: u64) -> Resul
     Ok(lat)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-#[tokio::main]
-async fn main() -> Result<(), String> {
-    let args = Args::parse();
-    let auth = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", args.key, args.secret))
-    );
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    let client = Client::builder(TokioExecutor::new()).build(connector);
+/// Runs `ingest` or `query` with `--clients` concurrent clients and prints the figures.
+pub async fn run(args: Args, http: Http) -> Result<(), String> {
     let clients = args.clients;
     let ctx = Arc::new(Ctx {
         args,
-        client,
-        auth,
+        http,
         counter: AtomicU64::new(0),
     });
     let start = Instant::now();
@@ -199,6 +108,7 @@ async fn main() -> Result<(), String> {
             match ctx.args.mode {
                 Mode::Ingest { statements, batch } => ingest_worker(ctx.clone(), statements, batch, seed).await,
                 Mode::Query { requests, limit } => query_worker(ctx.clone(), requests, limit, seed).await,
+                Mode::Commits(_) => Err("not an xAPI mode".to_owned()),
             }
         }));
     }
@@ -211,17 +121,14 @@ async fn main() -> Result<(), String> {
     let requests = lat.len() as f64;
     let per_request = match ctx.args.mode {
         Mode::Ingest { batch, .. } => batch as f64,
-        Mode::Query { .. } => 1.0,
+        _ => 1.0,
     };
     println!(
-        "{} requests in {secs:.2}s: {:.0} requests/s, {:.0} statements/s; latency ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        "{} requests in {secs:.2}s: {:.0} requests/s, {:.0} statements/s; latency ms {}",
         lat.len(),
         requests / secs,
         requests * per_request / secs,
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.9),
-        percentile(&lat, 0.99),
-        percentile(&lat, 1.0),
+        summary(&lat),
     );
     Ok(())
 }
