@@ -6,7 +6,8 @@
 #   LRS_SUITE=/path/to/lrs-conformance-test-suite scripts/test.sh
 #
 # Installs what the tests need on a fresh machine (Debian packages via apt-get, npm
-# packages for the conformance suite). Build output goes to CARGO_TARGET_DIR
+# packages for the conformance suite). The tests run beside a throw-away PostgreSQL
+# server (scripts/with-postgres.sh, which installs Debian's postgresql when missing). Build output goes to CARGO_TARGET_DIR
 # (default ~/.cache/kiroku-target) so repeated runs from fresh clones reuse it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,11 +27,11 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
-echo "== tests"
+echo "== tests (with a throw-away PostgreSQL for the PostgreSQL store tests)"
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --no-fail-fast
+  scripts/with-postgres.sh cargo nextest run --locked --no-fail-fast
 else
-  cargo test --locked --no-fail-fast
+  scripts/with-postgres.sh cargo test --locked --no-fail-fast
 fi
 
 if [ -n "${LRS_SUITE:-}" ]; then

@@ -132,6 +132,7 @@ macro_rules! store_suite {
     };
 }
 
+mod postgres;
 mod sqlite;
 
 /// The credential key statements are stored under unless a case says otherwise.
