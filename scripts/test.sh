@@ -27,12 +27,23 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
-echo "== tests (with a throw-away PostgreSQL for the PostgreSQL store tests)"
+# Both passes share one throw-away PostgreSQL server (scripts/with-postgres.sh): first the
+# SQLite test servers and the store suite on both backends, then every test server on
+# PostgreSQL (the store suite, already run on both, is left out).
 if cargo nextest --version >/dev/null 2>&1; then
-  scripts/with-postgres.sh cargo nextest run --locked --no-fail-fast
+  first="cargo nextest run --locked --no-fail-fast"
+  second="cargo nextest run --locked --no-fail-fast -E 'not test(/^store::/)'"
 else
-  scripts/with-postgres.sh cargo test --locked --no-fail-fast
+  first="cargo test --locked --no-fail-fast"
+  second="cargo test --locked --no-fail-fast -- --skip store::"
 fi
+scripts/with-postgres.sh bash -c "
+  status=0
+  echo '== tests (SQLite test servers; the store suite on SQLite and PostgreSQL)'
+  $first || status=1
+  echo '== tests (every test server on PostgreSQL)'
+  KIROKU_TEST_STORE=postgres $second || status=1
+  exit \$status"
 
 if [ -n "${LRS_SUITE:-}" ]; then
   echo "== xAPI conformance (${LRS_SUITE})"

@@ -50,7 +50,10 @@ if [ "$(id -u)" -eq 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 
-PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kiroku-pg.XXXXXX")
+# Under /tmp as root, where the server's user can reach it; the socket path stays short.
+tmp_base=${TMPDIR:-/tmp}
+[ ${#as_pg[@]} -eq 0 ] || tmp_base=/tmp
+PG_DIR=$(mktemp -d "$tmp_base/kiroku-pg.XXXXXX")
 [ ${#as_pg[@]} -eq 0 ] || chown postgres: "$PG_DIR"
 chmod 700 "$PG_DIR"
 

@@ -9,8 +9,7 @@ use serde_json::json;
 use super::{Cli, Command, CredentialCommand, ServeArgs, TenantCommand};
 use crate::lrs::XapiVersion;
 use crate::server::{AppState, ServerConfig};
-use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, TenantStore};
+use crate::store::Store;
 use crate::tenant::{NewTenant, Scope, ScopeSet, Tenant, TenantName, issue};
 
 type CmdResult = Result<(), String>;
@@ -43,12 +42,11 @@ fn init_logging(serving: bool) {
 }
 
 async fn dispatch(cli: Cli) -> CmdResult {
-    let store = SqliteStore::open(&cli.data_dir)
-        .map_err(|e| format!("cannot open the data folder {}: {e}", cli.data_dir.display()))?;
+    let store = super::database::open(&cli.data_dir, cli.database_url.as_ref()).await?;
     let out = Output { json: cli.json };
     match cli.command {
         Command::Serve(args) => serve(store, &cli.data_dir, args, cli.public_url).await,
-        Command::Import(args) => super::import::run(store, &cli.data_dir, args, out.json).await,
+        Command::Import(args) => super::import::run(&*store, &cli.data_dir, args, out.json).await,
         Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
             let name = TenantName::parse(&name)?;
             let xapi_version = XapiVersion::parse_setting(&xapi_version)?;
@@ -68,7 +66,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
             name,
             strict_scorm12_suspend_data,
         }) => {
-            let mut t = find_tenant(&store, &name).await?;
+            let mut t = find_tenant(&*store, &name).await?;
             if let Some(strict) = strict_scorm12_suspend_data {
                 let mut settings = t.settings;
                 settings.strict_scorm12_suspend_data = strict;
@@ -83,7 +81,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
         }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
-            credential(&store, cmd, &ServerConfig::new(&public, 0), out).await
+            credential(&*store, cmd, &ServerConfig::new(&public, 0), out).await
         }
     }
 }
@@ -152,7 +150,7 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
     }
 }
 
-async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url: Option<String>) -> CmdResult {
+async fn serve(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs, public_url: Option<String>) -> CmdResult {
     let app = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -175,7 +173,7 @@ async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url:
     config.content_cache_bytes = args.content_cache_bytes;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
-    let state = AppState::new(Arc::new(store), Arc::new(blobs), config)
+    let state = AppState::new(store, Arc::new(blobs), config)
         .await
         .map_err(|e| e.to_string())?;
     crate::server::serve(app, content, state, shutdown_signal())

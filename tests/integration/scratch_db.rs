@@ -2,14 +2,28 @@
 //! `KIROKU_TEST_DATABASE_URL` and dropped when the test ends. Without that variable the
 //! tests fail (never skip): run them through `scripts/with-postgres.sh`, which starts a
 //! throw-away server and sets it.
+//!
+//! `KIROKU_TEST_STORE=postgres` puts every test server (`TestApp`, and the binary run by
+//! `process::Kiroku`) on a scratch database instead of SQLite, so the HTTP suites run on
+//! PostgreSQL too.
 
 use kiroku::store::postgres::PgStore;
 use tokio_postgres::{Config, NoTls};
 
 pub const URL_VAR: &str = "KIROKU_TEST_DATABASE_URL";
 
+/// Whether test servers run on PostgreSQL (`KIROKU_TEST_STORE=postgres`) or SQLite.
+pub fn servers_on_postgres() -> bool {
+    match std::env::var("KIROKU_TEST_STORE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("KIROKU_TEST_STORE={other}: expected sqlite or postgres"),
+    }
+}
+
 /// A database that exists until this is dropped.
 pub struct ScratchDb {
+    admin_url: String,
     admin: Config,
     name: String,
 }
@@ -27,7 +41,23 @@ impl ScratchDb {
         let admin: Config = url.parse().expect("KIROKU_TEST_DATABASE_URL is not a valid URL");
         let name = format!("kiroku_test_{}", kiroku::id::new_uuid().replace('-', ""));
         execute(&admin, &format!("CREATE DATABASE {name}")).await;
-        Self { admin, name }
+        Self {
+            admin_url: url,
+            admin,
+            name,
+        }
+    }
+
+    /// [`ScratchDb::create`] from synchronous code.
+    pub fn create_blocking() -> Self {
+        on_own_runtime(Self::create()).unwrap_or_else(|e| std::panic::resume_unwind(e))
+    }
+
+    /// The URL of this database, for `kiroku --database-url`.
+    pub fn url(&self) -> String {
+        // A `dbname` parameter overrides the database named in the URL's path.
+        let sep = if self.admin_url.contains('?') { '&' } else { '?' };
+        format!("{}{sep}dbname={}", self.admin_url, self.name)
     }
 
     /// The configuration to connect to this database.
@@ -45,24 +75,26 @@ impl ScratchDb {
 
 impl Drop for ScratchDb {
     fn drop(&mut self) {
-        // Drop runs inside the test's runtime, where blocking on a future is not allowed:
-        // a thread of its own with its own runtime does the DROP DATABASE.
-        let (admin, sql) = (
-            self.admin.clone(),
-            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime to drop the scratch database");
-            rt.block_on(execute(&admin, &sql));
-        })
-        .join();
+        let admin = self.admin.clone();
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let dropped = on_own_runtime(async move { execute(&admin, &sql).await });
         if dropped.is_err() && !std::thread::panicking() {
             panic!("could not drop scratch database {}", self.name);
         }
     }
+}
+
+/// Runs a future to completion on a thread and runtime of its own: usable from sync code
+/// and from inside another runtime, where blocking on a future is not allowed.
+fn on_own_runtime<T: Send + 'static>(f: impl Future<Output = T> + Send + 'static) -> std::thread::Result<T> {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the scratch database")
+            .block_on(f)
+    })
+    .join()
 }
 
 async fn execute(admin: &Config, sql: &str) {
