@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, unit and integration tests,
-# and, when a checkout of ADL's LRS conformance suite is given, both conformance runs.
+# and, when a checkout of ADL's LRS conformance suite is given, both conformance runs
+# (xAPI 2.0.0 and 1.0.3) on SQLite and on PostgreSQL.
 #
 #   scripts/test.sh                      # everything that needs no outside checkout
 #   LRS_SUITE=/path/to/lrs-conformance-test-suite scripts/test.sh
@@ -50,5 +51,8 @@ if [ -n "${LRS_SUITE:-}" ]; then
   command -v node >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
   [ -d "$LRS_SUITE/node_modules" ] || (cd "$LRS_SUITE" && npm install --no-audit --no-fund)
   cargo build --locked --release
+  echo "== xAPI conformance on SQLite"
   conformance/run.sh 2.0.0 1.0.3
+  echo "== xAPI conformance on PostgreSQL"
+  conformance/run.sh --postgres 2.0.0 1.0.3
 fi

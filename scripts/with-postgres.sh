@@ -65,7 +65,7 @@ trap stop_pg EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U kiroku --auth=trust -E UTF8 --locale=C.UTF-8 \
+"${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U kiroku --auth=trust -E UTF8 --locale=C \
   --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; exit 1; }
 # Durability settings are off: the server is thrown away with its data.
 if ! "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
