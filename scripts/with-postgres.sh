@@ -77,7 +77,7 @@ fi
 
 # The socket folder, percent-encoded as the URL's host.
 export KIROKU_TEST_DATABASE_URL="postgres://kiroku@${PG_DIR//\//%2F}/postgres"
-echo "== $("$PG_BIN/postgres" --version) for tests at $PG_DIR" >&2
+echo "== PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $3}') for tests at $PG_DIR" >&2
 status=0
 "$@" || status=$?
 exit "$status"
