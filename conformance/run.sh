@@ -6,6 +6,10 @@
 #
 # The suite is not part of this repository: LRS_SUITE points to a checkout on which
 # `npm install` has run. KIROKU_BIN picks the binary (default target/release/kiroku).
+# With KIROKU_DATABASE_URL=postgres://… the server and the CLI calls use that PostgreSQL
+# database instead of SQLite (tenant names carry a run-unique suffix, so a database that
+# was used before works too); `conformance/run.sh --postgres` runs on a throw-away
+# PostgreSQL server of its own (scripts/with-postgres.sh).
 # For each version it prints the suite's summary line, taken from the JSON run log (the
 # suite's exit code is the failure count modulo 256), and writes the failed tests'
 # titles to $OUT/failures-<version>.txt. Exits non-zero unless every test passed.
@@ -13,14 +17,25 @@ set -euo pipefail
 
 suite=${LRS_SUITE:?set LRS_SUITE to a checkout of adlnet/lrs-conformance-test-suite with npm install done}
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = "--postgres" ]; then
+  shift
+  exec "$here/../scripts/with-postgres.sh" env -u KIROKU_DATABASE_URL bash -c \
+    'KIROKU_DATABASE_URL=$KIROKU_TEST_DATABASE_URL exec "$0" "$@"' "$here/run.sh" "$@"
+fi
 bin=${KIROKU_BIN:-${CARGO_TARGET_DIR:-$here/../target}/release/kiroku}
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(2.0.0 1.0.3)
 
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+if [ -n "${KIROKU_DATABASE_URL:-}" ]; then
+  echo "store: PostgreSQL ($(sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#' <<<"$KIROKU_DATABASE_URL"))"
+else
+  echo "store: SQLite"
+fi
 "$bin" serve --data-dir "$data" --listen "127.0.0.1:$port" --content-listen "127.0.0.1:$cport" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
@@ -31,7 +46,7 @@ done
 
 status=0
 for v in "${versions[@]}"; do
-  tenant="conformance-${v//./-}"
+  tenant="conformance-${v//./-}-$$"
   "$bin" --data-dir "$data" tenant create "$tenant" --xapi-version "$v" >/dev/null
   cred=$("$bin" --data-dir "$data" --json credential create "$tenant")
   key=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])' <<<"$cred")

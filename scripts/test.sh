@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, unit and integration tests,
-# and, when a checkout of ADL's LRS conformance suite is given, both conformance runs.
+# and, when a checkout of ADL's LRS conformance suite is given, both conformance runs
+# (xAPI 2.0.0 and 1.0.3) on SQLite and on PostgreSQL.
 #
 #   scripts/test.sh                      # everything that needs no outside checkout
 #   LRS_SUITE=/path/to/lrs-conformance-test-suite scripts/test.sh
 #
 # Installs what the tests need on a fresh machine (Debian packages via apt-get, npm
-# packages for the conformance suite). Build output goes to CARGO_TARGET_DIR
+# packages for the conformance suite). The tests run beside a throw-away PostgreSQL
+# server (scripts/with-postgres.sh, which installs Debian's postgresql when missing). Build output goes to CARGO_TARGET_DIR
 # (default ~/.cache/kiroku-target) so repeated runs from fresh clones reuse it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,17 +30,31 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
-echo "== tests"
+# Both passes share one throw-away PostgreSQL server (scripts/with-postgres.sh): first the
+# SQLite test servers and the store suite on both backends, then every test server on
+# PostgreSQL (the store suite, already run on both, is left out).
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --no-fail-fast
+  first="cargo nextest run --locked --no-fail-fast"
+  second="cargo nextest run --locked --no-fail-fast -E 'not test(/^store::/)'"
 else
-  cargo test --locked --no-fail-fast
+  first="cargo test --locked --no-fail-fast"
+  second="cargo test --locked --no-fail-fast -- --skip store::"
 fi
+scripts/with-postgres.sh bash -c "
+  status=0
+  echo '== tests (SQLite test servers; the store suite on SQLite and PostgreSQL)'
+  $first || status=1
+  echo '== tests (every test server on PostgreSQL)'
+  KIROKU_TEST_STORE=postgres $second || status=1
+  exit \$status"
 
 if [ -n "${LRS_SUITE:-}" ]; then
   echo "== xAPI conformance (${LRS_SUITE})"
   command -v node >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
   [ -d "$LRS_SUITE/node_modules" ] || (cd "$LRS_SUITE" && npm install --no-audit --no-fund)
   cargo build --locked --release
+  echo "== xAPI conformance on SQLite"
   conformance/run.sh 2.0.0 1.0.3
+  echo "== xAPI conformance on PostgreSQL"
+  conformance/run.sh --postgres 2.0.0 1.0.3
 fi

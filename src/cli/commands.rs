@@ -9,8 +9,7 @@ use serde_json::json;
 use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs, TenantCommand};
 use crate::lrs::XapiVersion;
 use crate::server::{AppState, ServerConfig};
-use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, TenantStore};
+use crate::store::Store;
 use crate::tenant::{NewTenant, Scope, ScopeSet, Tenant, TenantName, issue};
 
 type CmdResult = Result<(), String>;
@@ -56,15 +55,20 @@ async fn dispatch(cli: Cli) -> CmdResult {
     let out = Output { json: cli.json };
     // Backups read the data folder themselves; a restore must not create a database first.
     match cli.command {
+        Command::Backup(_) | Command::Restore(_) if cli.database_url.is_some() => {
+            return Err("kiroku backup and restore work on the SQLite store; back up PostgreSQL with pg_dump (docs/operations.md)".into());
+        }
         Command::Backup(args) => return super::backup::run(&cli.data_dir, args, out.json).await,
         Command::Restore(args) => return super::backup::restore(&cli.data_dir, args, out.json).await,
         _ => {}
     }
-    let store = SqliteStore::open(&cli.data_dir)
-        .map_err(|e| format!("cannot open the data folder {}: {e}", cli.data_dir.display()))?;
+    let store = super::database::open(&cli.data_dir, cli.database_url.as_ref()).await?;
     match cli.command {
-        Command::Serve(args) => serve(store, &cli.data_dir, args, cli.public_url).await,
-        Command::Import(args) => super::import::run(store, &cli.data_dir, args, out.json).await,
+        Command::Serve(args) => {
+            let sqlite = cli.database_url.is_none();
+            serve(store, &cli.data_dir, args, cli.public_url, sqlite).await
+        }
+        Command::Import(args) => super::import::run(&*store, &cli.data_dir, args, out.json).await,
         Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
             let name = TenantName::parse(&name)?;
             let xapi_version = XapiVersion::parse_setting(&xapi_version)?;
@@ -84,7 +88,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
             name,
             strict_scorm12_suspend_data,
         }) => {
-            let mut t = find_tenant(&store, &name).await?;
+            let mut t = find_tenant(&*store, &name).await?;
             if let Some(strict) = strict_scorm12_suspend_data {
                 let mut settings = t.settings;
                 settings.strict_scorm12_suspend_data = strict;
@@ -99,7 +103,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
         }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
-            credential(&store, cmd, &ServerConfig::new(&public, 0), out).await
+            credential(&*store, cmd, &ServerConfig::new(&public, 0), out).await
         }
         Command::Backup(_) | Command::Restore(_) => Err("handled above".into()),
     }
@@ -169,7 +173,13 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
     }
 }
 
-async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url: Option<String>) -> CmdResult {
+async fn serve(
+    store: Arc<dyn Store>,
+    data_dir: &Path,
+    args: ServeArgs,
+    public_url: Option<String>,
+    sqlite: bool,
+) -> CmdResult {
     let app = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -191,11 +201,12 @@ async fn serve(store: SqliteStore, data_dir: &Path, args: ServeArgs, public_url:
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
     config.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
-    config.backup_dir = Some(args.backup.backup_dir.clone());
-    let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
+    // The daily backup snapshots the SQLite store; PostgreSQL is backed up with its own tools.
+    let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?.filter(|_| sqlite);
+    config.backup_dir = sqlite.then(|| args.backup.backup_dir.clone());
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
-    let state = AppState::new(Arc::new(store), Arc::new(blobs), config)
+    let state = AppState::new(store, Arc::new(blobs), config)
         .await
         .map_err(|e| e.to_string())?;
     if let Some(at_minute) = backup_at {

@@ -10,8 +10,7 @@ use super::ImportArgs;
 use crate::blob::LocalBlobs;
 use crate::package::import::{ImportError, import_zip};
 use crate::package::model::launch_summary;
-use crate::store::TenantStore;
-use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
 
 /// Where uploads are spooled and packages staged: inside the data folder, so staged files
 /// move into blob storage by rename.
@@ -32,7 +31,7 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-pub async fn run(store: SqliteStore, data_dir: &Path, args: ImportArgs, json_out: bool) -> Result<(), String> {
+pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs, json_out: bool) -> Result<(), String> {
     let tenant = store
         .tenant_by_name(&args.tenant)
         .await
@@ -49,7 +48,7 @@ pub async fn run(store: SqliteStore, data_dir: &Path, args: ImportArgs, json_out
         b.set_position(done);
     });
     let result = import_zip(
-        &store,
+        store,
         &blobs,
         tenant.id,
         &args.file,

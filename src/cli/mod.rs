@@ -3,6 +3,7 @@
 
 mod backup;
 mod commands;
+mod database;
 mod import;
 
 use std::net::SocketAddr;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::package::PackageLimits;
 
 pub use commands::run;
+pub use database::DatabaseUrl;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,9 +23,14 @@ pub use commands::run;
     about = "SCORM/xAPI content runtime and multi-tenant Learning Record Store"
 )]
 pub struct Cli {
-    /// Folder holding the database and content files.
+    /// Folder holding the SQLite database (unless --database-url is given), content files
+    /// and work files.
     #[arg(long, global = true, env = "KIROKU_DATA_DIR", default_value = "./kiroku-data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL database to use instead of SQLite in the data folder
+    /// (postgres://user:password@host:5432/dbname); its schema is migrated at start-up.
+    #[arg(long, global = true, env = "KIROKU_DATABASE_URL", value_parser = DatabaseUrl::parse)]
+    pub database_url: Option<DatabaseUrl>,
     /// Base URL clients use to reach the app origin (default: http://<listen address>).
     #[arg(long, global = true, env = "KIROKU_PUBLIC_URL")]
     pub public_url: Option<String>,

@@ -2,6 +2,7 @@
 //! data takes the `TenantId`. Backends live in submodules; nothing outside `store` names
 //! a database crate.
 
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -10,7 +11,7 @@ use crate::learner::{Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
-use crate::lrs::statement::PreparedStatement;
+use crate::lrs::statement::{IndexTerm, PreparedStatement};
 use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId, TenantSettings};
 
 /// What a store call can fail with.
@@ -25,6 +26,18 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The index key of a statement's filter term, the same in every backend: the first 8
+/// bytes of SHA-256(tenant, kind, value).
+pub(crate) fn term_key(tenant: TenantId, term: &IndexTerm) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(tenant.0.to_le_bytes());
+    h.update([term.kind.code()]);
+    h.update(term.value.as_bytes());
+    let d = h.finalize();
+    i64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
+}
 
 /// A statement as stored: the full JSON text served by `format=exact`.
 #[derive(Debug, Clone)]

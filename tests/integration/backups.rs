@@ -1,5 +1,5 @@
-//! Backups with the real binary: a restore drill (back up, wipe, restore, compare by
-//! hash), `kill -9` in the middle of a backup, and retention.
+//! Backups with the real binary on the SQLite store: a restore drill (back up, wipe,
+//! restore, compare by hash), `kill -9` in the middle of a backup, and retention.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ fn backup(k: &Kiroku, args: &[&str]) -> Value {
 
 #[tokio::test]
 async fn a_restore_drill_brings_back_the_same_statements_documents_and_files() {
-    let k = Kiroku::new();
+    let k = Kiroku::on_sqlite();
     k.ok(&["tenant", "create", "t"]);
     let c = k.credential("t");
     import(&k, "media", &fixture::package("scorm12-media"));
@@ -172,7 +172,7 @@ fn large_package() -> Vec<u8> {
 
 #[test]
 fn kill_9_during_a_backup_leaves_earlier_backups_sound_and_the_next_one_succeeds() {
-    let k = Kiroku::new();
+    let k = Kiroku::on_sqlite();
     k.ok(&["tenant", "create", "t"]);
     import(&k, "single", &fixture::package("scorm12-single-sco"));
     let first = backup(&k, &[])["manifest"]["name"].as_str().expect("name").to_owned();
@@ -214,7 +214,7 @@ fn kill_9_during_a_backup_leaves_earlier_backups_sound_and_the_next_one_succeeds
 
 #[test]
 fn backups_older_than_the_retention_go_with_the_files_only_they_needed() {
-    let k = Kiroku::new();
+    let k = Kiroku::on_sqlite();
     k.ok(&["tenant", "create", "t"]);
     import(&k, "media", &fixture::package("scorm12-media"));
     let old = backup(&k, &[])["manifest"].clone();

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use kiroku::store::{AttemptRecord, AttemptStore};
+use kiroku::store::AttemptRecord;
 use serde_json::{Value, json};
 
 use crate::packages::Env;

@@ -26,6 +26,7 @@ mod player;
 mod process;
 mod queries;
 mod runtime;
+mod scratch_db;
 mod statements;
 mod store;
 mod support;

@@ -5,7 +5,6 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use kiroku::store::TenantStore;
 use kiroku::tenant::{Scope, TenantSettings};
 
 use crate::packages::Env;

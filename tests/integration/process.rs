@@ -1,5 +1,6 @@
-//! Runs the real `kiroku` binary on a temporary data folder: CLI commands, and `serve`
-//! as a child process whose port is read from its log. Every wait is bounded.
+//! Runs the real `kiroku` binary on a temporary data folder (and a scratch PostgreSQL
+//! database with `KIROKU_TEST_STORE=postgres`): CLI commands, and `serve` as a child
+//! process whose port is read from its log. Every wait is bounded.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::scratch_db::{ScratchDb, servers_on_postgres};
 use crate::support::Cred;
 
 /// Longest a CLI command or a server start may take.
@@ -17,25 +19,39 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 /// A data folder and the binary that manages it.
 pub struct Kiroku {
     pub dir: tempfile::TempDir,
+    /// The database given as `--database-url`, if not SQLite in the data folder.
+    db: Option<ScratchDb>,
 }
 
 impl Kiroku {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temporary folder"),
+            db: servers_on_postgres().then(ScratchDb::create_blocking),
         }
     }
 
-    /// `kiroku --data-dir D <args>`, isolated from any KIROKU_* variables around the test.
+    /// A data folder with its SQLite database, whatever `KIROKU_TEST_STORE` says (for what
+    /// only the SQLite store has: `kiroku backup` and `restore`).
+    pub fn on_sqlite() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            db: None,
+        }
+    }
+
+    /// `kiroku --data-dir D [--database-url U] <args>`, isolated from any KIROKU_*
+    /// variables around the test.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiroku"));
         for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("KIROKU_")) {
             cmd.env_remove(k);
         }
-        cmd.env("NO_COLOR", "1")
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args);
+        cmd.env("NO_COLOR", "1").arg("--data-dir").arg(self.dir.path());
+        if let Some(db) = &self.db {
+            cmd.arg("--database-url").arg(db.url());
+        }
+        cmd.args(args);
         cmd
     }
 

@@ -136,7 +136,6 @@ async fn an_ended_session_takes_no_second_terminating_commit() {
     assert_eq!(commit(&env, &base, &item, second, "text/plain").await.0, 409);
     let verbs = verbs_of(&env, &registration).await;
     assert_eq!(verbs.iter().filter(|v| *v == "terminated").count(), 1, "{verbs:?}");
-    use kiroku::store::AttemptStore;
     let stored = env
         .app
         .store

@@ -1,5 +1,6 @@
 //! The test harness: an in-process kiroku on two ephemeral ports backed by SQLite in a
-//! temporary folder, tenants and credentials created through the store traits, and a
+//! temporary folder (or by a scratch PostgreSQL database: `KIROKU_TEST_STORE=postgres`,
+//! see `scratch_db`), tenants and credentials created through the store traits, and a
 //! small HTTP client.
 
 use std::net::SocketAddr;
@@ -17,12 +18,14 @@ use kiroku::blob::LocalBlobs;
 use kiroku::lrs::XapiVersion;
 use kiroku::package::PackageLimits;
 use kiroku::server::{AppState, ServerConfig};
+use kiroku::store::Store;
 use kiroku::store::sqlite::SqliteStore;
-use kiroku::store::{CredentialStore, TenantStore};
 use kiroku::tenant::{NewTenant, Scope, ScopeSet, TenantId, TenantName, issue};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+use crate::scratch_db::{ScratchDb, servers_on_postgres};
 
 /// Body limit of a default test server.
 pub const DEFAULT_LIMIT: usize = 4 * 1024 * 1024;
@@ -78,7 +81,13 @@ impl Builder {
 
     pub async fn start(self) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let store = SqliteStore::open(dir.path()).expect("open the SQLite store");
+        let (store, db): (Arc<dyn Store>, _) = if servers_on_postgres() {
+            let db = ScratchDb::create().await;
+            (Arc::new(db.store().await), Some(db))
+        } else {
+            let store = SqliteStore::open(dir.path()).expect("open the SQLite store");
+            (Arc::new(store), None)
+        };
         let app = TcpListener::bind("127.0.0.1:0").await.expect("bind the app port");
         let content = TcpListener::bind("127.0.0.1:0").await.expect("bind the content port");
         let addr = app.local_addr().expect("app address");
@@ -98,7 +107,7 @@ impl Builder {
         }
         config.metrics_token = self.metrics_token;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
-        let state = AppState::new(Arc::new(store.clone()), Arc::new(blobs.clone()), config)
+        let state = AppState::new(Arc::clone(&store), Arc::new(blobs.clone()), config)
             .await
             .expect("application state");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -113,6 +122,7 @@ impl Builder {
             client: http_client(),
             _stop: stop,
             _dir: dir,
+            _db: db,
         }
     }
 }
@@ -122,12 +132,14 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub content_addr: SocketAddr,
     /// The same store the server uses, for setup and out-of-band changes.
-    pub store: SqliteStore,
+    pub store: Arc<dyn Store>,
     /// The server's blob storage, to check what an import left behind.
     pub blobs: LocalBlobs,
     client: HttpClient,
     _stop: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
+    /// Dropped after the server has been told to stop.
+    _db: Option<ScratchDb>,
 }
 
 #[derive(Debug, Clone)]

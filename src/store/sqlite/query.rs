@@ -4,10 +4,9 @@
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::pool::backend;
-use super::statements::term_key;
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::{IndexTerm, TermKind};
-use crate::store::{QueryPage, StoreResult, StoredStatement};
+use crate::store::{QueryPage, StoreResult, StoredStatement, term_key};
 use crate::tenant::TenantId;
 
 /// The last sequence number of the tenant's statements stored at or before `ms`.

@@ -1,24 +1,13 @@
 //! Statements, their filter index and attachments in SQLite.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::pool::backend;
 use crate::clock;
 use crate::lrs::LrsError;
-use crate::lrs::statement::{IndexTerm, PreparedStatement};
-use crate::store::{Attachment, StoreResult, StoredStatement};
+use crate::lrs::statement::PreparedStatement;
+use crate::store::{Attachment, StoreResult, StoredStatement, term_key};
 use crate::tenant::{ScopeSet, TenantId};
-
-/// The index key of a term: the first 8 bytes of SHA-256(tenant, kind, value).
-pub fn term_key(tenant: TenantId, term: &IndexTerm) -> i64 {
-    let mut h = Sha256::new();
-    h.update(tenant.0.to_le_bytes());
-    h.update([term.kind.code()]);
-    h.update(term.value.as_bytes());
-    let d = h.finalize();
-    i64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
-}
 
 struct Existing {
     seq: i64,

@@ -31,7 +31,7 @@ async fn learner(store: &dyn Store, tenant: TenantId, id: &str, name: &str) -> L
 }
 
 /// Stores a version of the course `identifier` (a new package, or its next version).
-async fn package_version(store: &dyn Store, tenant: TenantId, identifier: &str) -> PackageVersion {
+pub async fn package_version(store: &dyn Store, tenant: TenantId, identifier: &str) -> PackageVersion {
     let new = NewPackageVersion {
         identifier: identifier.to_owned(),
         kind: "scorm12".to_owned(),

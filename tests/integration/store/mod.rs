@@ -21,6 +21,7 @@ use kiroku::tenant::{NewTenant, TenantId, TenantName};
 use serde_json::{Value, json};
 
 mod attempts;
+mod concurrency;
 mod documents;
 mod isolation;
 mod learners;
@@ -113,6 +114,11 @@ macro_rules! store_suite {
             learners::isolation_learner_ids_repeat_across_tenants,
             attempts::attempt_latest_and_sequence_rule,
             attempts::isolation_attempts,
+            concurrency::concurrent_batches_never_commit_behind_a_read,
+            concurrency::concurrent_if_none_match_creates_once,
+            concurrency::concurrent_versions_are_numbered_once,
+            concurrency::concurrent_server_secret_created_once,
+            concurrency::concurrent_attempt_saves_keep_the_highest,
         );
     };
     (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
@@ -132,6 +138,7 @@ macro_rules! store_suite {
     };
 }
 
+mod postgres;
 mod sqlite;
 
 /// The credential key statements are stored under unless a case says otherwise.

@@ -1,0 +1,228 @@
+//! Learners and registrations in PostgreSQL.
+//!
+//! A registration is created holding its learner and package rows shared; deleting a
+//! learner or a package locks its row first, so neither disappears under a registration
+//! being created on another server.
+
+use async_trait::async_trait;
+use deadpool_postgres::{GenericClient, Transaction};
+use tokio_postgres::Row;
+
+use super::{PgStore, col, pg};
+use crate::clock;
+use crate::learner::{Learner, LearnerFields, Registration};
+use crate::lrs::LrsError;
+use crate::store::{LearnerStore, StoreResult};
+use crate::tenant::TenantId;
+
+const LEARNER_COLS: &str = "id, name, email, created, updated";
+const REG_COLS: &str = "id, learner, package, version, created";
+
+fn learner_row(r: &Row) -> StoreResult<Learner> {
+    Ok(Learner {
+        id: col(r, 0)?,
+        name: col(r, 1)?,
+        email: col(r, 2)?,
+        created_ms: col(r, 3)?,
+        updated_ms: col(r, 4)?,
+    })
+}
+
+fn registration_row(r: &Row) -> StoreResult<Registration> {
+    Ok(Registration {
+        id: col(r, 0)?,
+        learner: col(r, 1)?,
+        package_id: col(r, 2)?,
+        version: u32::try_from(col::<i64>(r, 3)?).unwrap_or(0),
+        created_ms: col(r, 4)?,
+    })
+}
+
+/// The learner, optionally with a row lock (`FOR SHARE`, `FOR UPDATE`) until commit.
+async fn get(c: &impl GenericClient, tenant: TenantId, id: &str, lock: &str) -> StoreResult<Option<Learner>> {
+    let sql = format!("SELECT {LEARNER_COLS} FROM learners WHERE tenant = $1 AND id = $2 {lock}");
+    let st = c.prepare_cached(&sql).await.map_err(pg)?;
+    let row = c.query_opt(&st, &[&tenant.0, &id]).await.map_err(pg)?;
+    row.as_ref().map(learner_row).transpose()
+}
+
+/// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
+/// deletes them with what the run-time kept for them.
+pub(super) async fn release_registrations(
+    tx: &Transaction<'_>,
+    tenant: TenantId,
+    column: &str,
+    value: &str,
+    force: bool,
+    what: &str,
+) -> StoreResult<()> {
+    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = $1 AND {column} = $2");
+    let n: i64 = col(&tx.query_one(&sql, &[&tenant.0, &value]).await.map_err(pg)?, 0)?;
+    if n > 0 && !force {
+        return Err(LrsError::Conflict(format!(
+            "{what} has {n} registration(s); delete with force=true to remove them too"
+        ))
+        .into());
+    }
+    for table in ["attempts", "registration_state"] {
+        let sql = format!(
+            "DELETE FROM {table} WHERE tenant = $1 AND registration IN \
+             (SELECT id FROM registrations WHERE tenant = $1 AND {column} = $2)"
+        );
+        tx.execute(&sql, &[&tenant.0, &value]).await.map_err(pg)?;
+    }
+    let sql = format!("DELETE FROM registrations WHERE tenant = $1 AND {column} = $2");
+    tx.execute(&sql, &[&tenant.0, &value]).await.map_err(pg)?;
+    Ok(())
+}
+
+/// Inserts or updates a learner; returns it and whether it was created.
+async fn upsert(c: &impl GenericClient, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<(Learner, bool)> {
+    // `xmax = 0` holds for a freshly inserted row, not for one the conflict updated.
+    let sql = format!(
+        "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES ($1, $2, $3, $4, $5, $5) \
+         ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated \
+         RETURNING {LEARNER_COLS}, (xmax = 0)"
+    );
+    let r = c
+        .query_one(&sql, &[&tenant.0, &id, &f.name, &f.email, &clock::now_ms()])
+        .await
+        .map_err(pg)?;
+    Ok((learner_row(&r)?, col(&r, 5)?))
+}
+
+async fn register(
+    tx: &Transaction<'_>,
+    tenant: TenantId,
+    learner: &str,
+    package: &str,
+    version: u32,
+) -> StoreResult<Registration> {
+    if get(tx, tenant, learner, "FOR SHARE").await?.is_none() {
+        return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
+    }
+    let found = tx
+        .query_opt(
+            "SELECT 1 FROM packages p JOIN package_versions v ON v.package = p.id \
+             WHERE p.tenant = $1 AND p.id = $2 AND v.version = $3 FOR SHARE OF p",
+            &[&tenant.0, &package, &i64::from(version)],
+        )
+        .await
+        .map_err(pg)?;
+    if found.is_none() {
+        return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
+    }
+    let r = Registration {
+        id: crate::id::new_uuid(),
+        learner: learner.to_owned(),
+        package_id: package.to_owned(),
+        version,
+        created_ms: clock::now_ms(),
+    };
+    tx.execute(
+        "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            &r.id,
+            &tenant.0,
+            &r.learner,
+            &r.package_id,
+            &i64::from(r.version),
+            &r.created_ms,
+        ],
+    )
+    .await
+    .map_err(pg)?;
+    Ok(r)
+}
+
+#[async_trait]
+impl LearnerStore for PgStore {
+    async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &format!(
+                    "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES ($1, $2, $3, $4, $5, $5) \
+                     ON CONFLICT (tenant, id) DO NOTHING RETURNING {LEARNER_COLS}"
+                ),
+                &[&tenant.0, &id, &fields.name, &fields.email, &clock::now_ms()],
+            )
+            .await
+            .map_err(pg)?;
+        match row {
+            Some(r) => learner_row(&r),
+            None => Err(LrsError::Conflict(format!("learner {id:?} exists already")).into()),
+        }
+    }
+
+    async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)> {
+        let c = self.client().await?;
+        upsert(&c, tenant, id, &fields).await
+    }
+
+    async fn learner(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>> {
+        let c = self.client().await?;
+        get(&c, tenant, id, "").await
+    }
+
+    async fn list_learners(&self, tenant: TenantId) -> StoreResult<Vec<Learner>> {
+        let c = self.client().await?;
+        let sql = format!("SELECT {LEARNER_COLS} FROM learners WHERE tenant = $1 ORDER BY id");
+        let rows = c.query(&sql, &[&tenant.0]).await.map_err(pg)?;
+        rows.iter().map(learner_row).collect()
+    }
+
+    async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        if get(&tx, tenant, id, "FOR UPDATE").await?.is_none() {
+            return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
+        }
+        release_registrations(&tx, tenant, "learner", id, force, &format!("learner {id:?}")).await?;
+        tx.execute("DELETE FROM learners WHERE tenant = $1 AND id = $2", &[&tenant.0, &id])
+            .await
+            .map_err(pg)?;
+        tx.commit().await.map_err(pg)
+    }
+
+    async fn create_registration(
+        &self,
+        tenant: TenantId,
+        learner: &str,
+        package_id: &str,
+        version: u32,
+    ) -> StoreResult<Registration> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let r = register(&tx, tenant, learner, package_id, version).await?;
+        tx.commit().await.map_err(pg)?;
+        Ok(r)
+    }
+
+    async fn registration(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
+        let c = self.client().await?;
+        let st = c
+            .prepare_cached(&format!(
+                "SELECT {REG_COLS} FROM registrations WHERE tenant = $1 AND id = $2"
+            ))
+            .await
+            .map_err(pg)?;
+        let row = c.query_opt(&st, &[&tenant.0, &id]).await.map_err(pg)?;
+        row.as_ref().map(registration_row).transpose()
+    }
+
+    async fn list_registrations(
+        &self,
+        tenant: TenantId,
+        learner: Option<&str>,
+        package_id: Option<&str>,
+    ) -> StoreResult<Vec<Registration>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {REG_COLS} FROM registrations WHERE tenant = $1 AND ($2::text IS NULL OR learner = $2) \
+             AND ($3::text IS NULL OR package = $3) ORDER BY pk"
+        );
+        let rows = c.query(&sql, &[&tenant.0, &learner, &package_id]).await.map_err(pg)?;
+        rows.iter().map(registration_row).collect()
+    }
+}

@@ -1,0 +1,180 @@
+//! Statement queries in PostgreSQL: filters through the `terms` index, `since`/`until`
+//! as sequence bounds, paging by sequence number (the same plan as SQLite's).
+
+use deadpool_postgres::ClientWrapper;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use super::{col, pg};
+use crate::lrs::query::StatementQuery;
+use crate::lrs::statement::{IndexTerm, TermKind};
+use crate::store::{QueryPage, StoreResult, StoredStatement, term_key};
+use crate::tenant::TenantId;
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+fn stored_row(r: &Row) -> StoreResult<StoredStatement> {
+    Ok(StoredStatement {
+        seq: col(r, 0)?,
+        body: col(r, 1)?,
+        stored_ms: col(r, 2)?,
+    })
+}
+
+/// The last sequence number of the tenant's statements stored at or before `ms`: within
+/// a tenant `stored` grows with `seq`, so it is the newest such row by `stored`.
+async fn seq_at(c: &ClientWrapper, tenant: TenantId, ms: i64) -> StoreResult<i64> {
+    let st = c
+        .prepare_cached(
+            "SELECT coalesce((SELECT seq FROM statements WHERE tenant = $1 AND stored <= $2 \
+             ORDER BY stored DESC, seq DESC LIMIT 1), 0)",
+        )
+        .await
+        .map_err(pg)?;
+    let r = c.query_one(&st, &[&tenant.0, &ms]).await.map_err(pg)?;
+    col(&r, 0)
+}
+
+pub async fn query(c: &ClientWrapper, tenant: TenantId, q: &StatementQuery) -> StoreResult<QueryPage> {
+    let upto = match q.upto_seq {
+        Some(u) => u,
+        None => {
+            let r = c
+                .query_one(
+                    "SELECT coalesce(max(seq), 0) FROM statements WHERE tenant = $1",
+                    &[&tenant.0],
+                )
+                .await
+                .map_err(pg)?;
+            col(&r, 0)?
+        }
+    };
+    let mut lo = match q.since {
+        Some(ms) => seq_at(c, tenant, ms).await?,
+        None => 0,
+    };
+    let mut hi = upto;
+    if let Some(ms) = q.until {
+        hi = hi.min(seq_at(c, tenant, ms).await?);
+    }
+    match (q.after_seq, q.ascending) {
+        (Some(a), true) => lo = lo.max(a),
+        (Some(a), false) => hi = hi.min(a.saturating_sub(1)),
+        (None, _) => {}
+    }
+    let limit = q.effective_limit();
+    let mut statements = fetch(c, tenant, q, lo, hi, limit + 1).await?;
+    let more_after = if statements.len() > limit as usize {
+        statements.truncate(limit as usize);
+        statements.last().map(|s| s.seq)
+    } else {
+        None
+    };
+    Ok(QueryPage {
+        statements,
+        more_after,
+        upto_seq: upto,
+    })
+}
+
+/// The SQL of a filtered page and its parameters: `$1` tenant, `$2`/`$3` the sequence
+/// bounds, `$4` the row limit, then one parameter per term group and the credential.
+fn page_sql(tenant: TenantId, q: &StatementQuery, lo: i64, hi: i64, n: u32) -> (String, Vec<Param>) {
+    let mut groups: Vec<Vec<i64>> = q
+        .terms()
+        .iter()
+        .map(|g| g.iter().map(|t| term_key(tenant, t)).collect())
+        .collect();
+    // Drive from a single-key group when there is one: its index rows come in seq order.
+    groups.sort_by_key(|g| g.len() > 1);
+    let mut params: Vec<Param> = vec![Box::new(tenant.0), Box::new(lo), Box::new(hi), Box::new(i64::from(n))];
+    let mut key_match = |alias: &str, keys: Vec<i64>| {
+        if keys.len() == 1 {
+            params.push(Box::new(keys[0]));
+            format!("{alias}.key = ${}", params.len())
+        } else {
+            params.push(Box::new(keys));
+            format!("{alias}.key = ANY(${})", params.len())
+        }
+    };
+    let mut groups = groups.into_iter();
+    let (from, mut filter) = match groups.next() {
+        // A statement may carry several keys of a wide group (a direct and a related
+        // term): the other groups are tested with EXISTS, so no row repeats, and a wide
+        // driving group is made distinct by seq.
+        Some(first) => {
+            let distinct = if first.len() > 1 { "DISTINCT " } else { "" };
+            let drive = key_match("t0", first);
+            let mut filter = format!("{drive} AND t0.seq > $2 AND t0.seq <= $3");
+            for (i, g) in groups.enumerate() {
+                let alias = format!("t{}", i + 1);
+                let cond = key_match(&alias, g);
+                filter.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM terms {alias} WHERE {cond} AND {alias}.seq = t0.seq)"
+                ));
+            }
+            (
+                format!("SELECT {distinct}s.seq, s.body, s.stored FROM terms t0 JOIN statements s ON s.seq = t0.seq"),
+                filter,
+            )
+        }
+        None => (
+            "SELECT s.seq, s.body, s.stored FROM statements s".to_owned(),
+            "s.seq > $2 AND s.seq <= $3".to_owned(),
+        ),
+    };
+    if let Some(m) = &q.mine {
+        params.push(Box::new(m.clone()));
+        filter.push_str(&format!(" AND s.credential = ${}", params.len()));
+    }
+    let order = if q.ascending { "ASC" } else { "DESC" };
+    let sql = format!("{from} WHERE s.tenant = $1 AND NOT s.voided AND {filter} ORDER BY s.seq {order} LIMIT $4");
+    (sql, params)
+}
+
+async fn fetch(
+    c: &ClientWrapper,
+    tenant: TenantId,
+    q: &StatementQuery,
+    lo: i64,
+    hi: i64,
+    n: u32,
+) -> StoreResult<Vec<StoredStatement>> {
+    let (sql, params) = page_sql(tenant, q, lo, hi, n);
+    let st = c.prepare_cached(&sql).await.map_err(pg)?;
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
+    let rows = c.query(&st, &refs).await.map_err(pg)?;
+    rows.iter().map(stored_row).collect()
+}
+
+/// The newest statements whose own object is the activity (not those that only point at
+/// such a statement through a StatementRef, which share its index terms), stored by
+/// credentials that may define activities.
+pub async fn activity_statements(
+    c: &ClientWrapper,
+    tenant: TenantId,
+    activity: &str,
+    limit: u32,
+) -> StoreResult<Vec<StoredStatement>> {
+    let key = term_key(
+        tenant,
+        &IndexTerm {
+            kind: TermKind::Activity,
+            value: activity.to_owned(),
+        },
+    );
+    // `json`, not `jsonb`: only the extracted value must be representable as text.
+    let st = c
+        .prepare_cached(
+            "SELECT s.seq, s.body, s.stored FROM terms t JOIN statements s ON s.seq = t.seq \
+             WHERE t.key = $1 AND s.tenant = $2 AND NOT s.voided AND s.defines \
+             AND (s.body::json -> 'object' ->> 'id') = $3 ORDER BY t.seq DESC LIMIT $4",
+        )
+        .await
+        .map_err(pg)?;
+    let rows = c
+        .query(&st, &[&key, &tenant.0, &activity, &i64::from(limit)])
+        .await
+        .map_err(pg)?;
+    rows.iter().map(stored_row).collect()
+}

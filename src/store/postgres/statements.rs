@@ -1,0 +1,254 @@
+//! Statements, their filter index and attachments in PostgreSQL.
+//!
+//! A batch is one transaction, stored all or nothing. It starts by moving the tenant's
+//! statement clock forward (`stored = max(now, last stored)`), which locks the clock row
+//! until commit: a tenant's inserts, from any server, are serialised, so the sequence
+//! numbers they draw and their `stored` times grow in commit order. Readers that page by
+//! sequence number (`more` links, `since`/`until`) therefore never miss a statement
+//! committed behind the page they were given.
+
+use async_trait::async_trait;
+use deadpool_postgres::Transaction;
+
+use super::{PgStore, col, pg};
+use crate::clock;
+use crate::lrs::LrsError;
+use crate::lrs::query::StatementQuery;
+use crate::lrs::statement::PreparedStatement;
+use crate::store::{Attachment, QueryPage, StatementStore, StoreResult, StoredStatement, term_key};
+use crate::tenant::{ScopeSet, TenantId};
+
+/// The statement row (with its keys) and the target's update, in one round trip. `$9`
+/// is the sequence number of a voided target, if any.
+const INSERT: &str = "WITH ins AS ( \
+       INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body, defines, keys) \
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10) ON CONFLICT (tenant, id) DO NOTHING RETURNING seq), \
+     t AS (INSERT INTO terms (key, seq) SELECT k, ins.seq FROM ins CROSS JOIN unnest($10::bigint[]) AS k \
+       ON CONFLICT DO NOTHING), \
+     v AS (UPDATE statements SET voided = true WHERE seq = $9 AND EXISTS (SELECT 1 FROM ins)) \
+     SELECT seq FROM ins";
+
+/// What every statement of one batch shares.
+struct Stamp {
+    tenant: TenantId,
+    stored: i64,
+    text: String,
+    credential: String,
+    /// The credential may define activities.
+    defines: bool,
+}
+
+struct Existing {
+    seq: i64,
+    digest: Vec<u8>,
+    voiding: bool,
+    keys: Vec<i64>,
+}
+
+async fn existing(tx: &Transaction<'_>, tenant: TenantId, id: &str) -> StoreResult<Option<Existing>> {
+    let st = tx
+        .prepare_cached("SELECT seq, digest, voiding, keys FROM statements WHERE tenant = $1 AND id = $2")
+        .await
+        .map_err(pg)?;
+    let Some(r) = tx.query_opt(&st, &[&tenant.0, &id]).await.map_err(pg)? else {
+        return Ok(None);
+    };
+    Ok(Some(Existing {
+        seq: col(&r, 0)?,
+        digest: col(&r, 1)?,
+        voiding: col(&r, 2)?,
+        keys: col(&r, 3)?,
+    }))
+}
+
+async fn stamp(tx: &Transaction<'_>, tenant: TenantId, credential: &str) -> StoreResult<Stamp> {
+    let row = tx
+        .query_one(
+            "INSERT INTO statement_clock (tenant, stored) VALUES ($1, $2) ON CONFLICT (tenant) \
+             DO UPDATE SET stored = greatest(statement_clock.stored, excluded.stored) RETURNING stored",
+            &[&tenant.0, &clock::now_ms()],
+        )
+        .await
+        .map_err(pg)?;
+    let stored: i64 = col(&row, 0)?;
+    let scopes = tx
+        .query_opt("SELECT scopes FROM credentials WHERE key = $1", &[&credential])
+        .await
+        .map_err(pg)?
+        .map(|r| col::<String>(&r, 0))
+        .transpose()?;
+    // A key without a credential row (never the case through the HTTP API) is not restricted.
+    let defines = scopes.is_none_or(|s| ScopeSet::from_text(&s).is_ok_and(|s| s.may_define()));
+    Ok(Stamp {
+        tenant,
+        stored,
+        text: clock::format_ms(stored),
+        credential: credential.to_owned(),
+        defines,
+    })
+}
+
+async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> StoreResult<()> {
+    let target = match &s.refers_to {
+        Some(t) => existing(tx, at.tenant, t).await?,
+        None => None,
+    };
+    if let (Some(_), Some(t)) = (&s.voids, &target)
+        && t.voiding
+    {
+        return Err(LrsError::bad(format!(
+            "statement {} is a voiding statement and cannot be voided",
+            s.voids.as_deref().unwrap_or("")
+        ))
+        .into());
+    }
+    // A statement pointing at another matches the filters its target matches.
+    let mut keys: Vec<i64> = s.terms.iter().map(|t| term_key(at.tenant, t)).collect();
+    keys.extend(target.iter().flat_map(|t| t.keys.iter().copied()));
+    keys.sort_unstable();
+    keys.dedup();
+    let voided_seq = target.as_ref().filter(|_| s.voids.is_some()).map(|t| t.seq);
+    let st = tx.prepare_cached(INSERT).await.map_err(pg)?;
+    let inserted = tx
+        .query_opt(
+            &st,
+            &[
+                &at.tenant.0,
+                &s.id,
+                &at.stored,
+                &s.voids.is_some(),
+                &at.credential,
+                &s.digest.as_slice(),
+                &body(s, &at.text),
+                &at.defines,
+                &voided_seq,
+                &keys,
+            ],
+        )
+        .await
+        .map_err(pg)?;
+    if inserted.is_some() {
+        return Ok(());
+    }
+    // The id is taken: the same content is an idempotent resend, anything else a conflict.
+    let old = existing(tx, at.tenant, &s.id)
+        .await?
+        .ok_or_else(|| super::backend("statement vanished during insert"))?;
+    if old.digest == s.digest {
+        return Ok(());
+    }
+    Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into())
+}
+
+/// The stored JSON: the prepared body closed with `stored` (and `timestamp` if absent).
+fn body(s: &PreparedStatement, stored: &str) -> String {
+    let mut body = String::with_capacity(s.body_open.len() + 80);
+    body.push_str(&s.body_open);
+    body.push_str(",\"stored\":\"");
+    body.push_str(stored);
+    if s.needs_timestamp {
+        body.push_str("\",\"timestamp\":\"");
+        body.push_str(stored);
+    }
+    body.push_str("\"}");
+    body
+}
+
+async fn insert_attachments(tx: &Transaction<'_>, tenant: TenantId, attachments: &[Attachment]) -> StoreResult<()> {
+    let st = tx
+        .prepare_cached(
+            "INSERT INTO attachments (tenant, sha2, content_type, content) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .await
+        .map_err(pg)?;
+    for a in attachments {
+        tx.execute(&st, &[&tenant.0, &a.sha2, &a.content_type, &a.content])
+            .await
+            .map_err(pg)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl StatementStore for PgStore {
+    async fn insert_statements(
+        &self,
+        tenant: TenantId,
+        credential: &str,
+        batch: Vec<PreparedStatement>,
+        attachments: Vec<Attachment>,
+    ) -> StoreResult<Vec<String>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let at = stamp(&tx, tenant, credential).await?;
+        for s in &batch {
+            insert_one(&tx, s, &at).await?;
+        }
+        insert_attachments(&tx, tenant, &attachments).await?;
+        tx.commit().await.map_err(pg)?;
+        Ok(batch.into_iter().map(|s| s.id).collect())
+    }
+
+    async fn statement(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        voided: bool,
+        mine: Option<&str>,
+    ) -> StoreResult<Option<StoredStatement>> {
+        let c = self.client().await?;
+        let st = c
+            .prepare_cached(
+                "SELECT seq, body, voided, credential, stored FROM statements WHERE tenant = $1 AND id = $2",
+            )
+            .await
+            .map_err(pg)?;
+        let Some(r) = c.query_opt(&st, &[&tenant.0, &id]).await.map_err(pg)? else {
+            return Ok(None);
+        };
+        let (is_voided, cred): (bool, String) = (col(&r, 2)?, col(&r, 3)?);
+        if is_voided != voided || mine.is_some_and(|m| m != cred) {
+            return Ok(None);
+        }
+        Ok(Some(StoredStatement {
+            seq: col(&r, 0)?,
+            body: col(&r, 1)?,
+            stored_ms: col(&r, 4)?,
+        }))
+    }
+
+    async fn query_statements(&self, tenant: TenantId, query: &StatementQuery) -> StoreResult<QueryPage> {
+        let c = self.client().await?;
+        super::query::query(&c, tenant, query).await
+    }
+
+    async fn attachments(&self, tenant: TenantId, hashes: Vec<String>) -> StoreResult<Vec<Attachment>> {
+        let c = self.client().await?;
+        let st = c
+            .prepare_cached("SELECT sha2, content_type, content FROM attachments WHERE tenant = $1 AND sha2 = $2")
+            .await
+            .map_err(pg)?;
+        let mut out = Vec::with_capacity(hashes.len());
+        for h in &hashes {
+            if let Some(r) = c.query_opt(&st, &[&tenant.0, h]).await.map_err(pg)? {
+                out.push(Attachment {
+                    sha2: col(&r, 0)?,
+                    content_type: col(&r, 1)?,
+                    content: col(&r, 2)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn activity_statements(
+        &self,
+        tenant: TenantId,
+        activity_id: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredStatement>> {
+        let c = self.client().await?;
+        super::query::activity_statements(&c, tenant, activity_id, limit).await
+    }
+}
