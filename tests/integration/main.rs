@@ -18,6 +18,7 @@ mod isolation;
 mod launch;
 mod learners;
 mod meta;
+mod multi_server;
 mod navigation;
 mod opener;
 mod ops;

@@ -40,6 +40,15 @@ impl Kiroku {
         }
     }
 
+    /// A data folder and a scratch PostgreSQL database, whatever `KIROKU_TEST_STORE` says
+    /// (for what needs PostgreSQL: several servers on one database).
+    pub fn on_postgres() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            db: Some(ScratchDb::create_blocking()),
+        }
+    }
+
     /// `kiroku --data-dir D [--database-url U] <args>`, isolated from any KIROKU_*
     /// variables around the test.
     pub fn command(&self, args: &[&str]) -> Command {
@@ -120,12 +129,17 @@ impl Kiroku {
                 let _ = tx.send(line);
             }
         });
-        let addr = wait_for_addr(&rx).unwrap_or_else(|log| {
+        let (addr, content_addr) = wait_for_addr(&rx).unwrap_or_else(|log| {
             let _ = child.kill();
             let _ = child.wait();
             panic!("kiroku serve did not report its address; log:\n{log}")
         });
-        Server { child, addr, log: rx }
+        Server {
+            child,
+            addr,
+            content_addr,
+            log: rx,
+        }
     }
 }
 
@@ -146,7 +160,7 @@ fn wait_output(mut child: Child, args: &[&str]) -> Output {
 
 /// Reads log lines until one names `app=ADDR` (in text or JSON logs); on failure returns
 /// the log so far.
-fn wait_for_addr(rx: &mpsc::Receiver<String>) -> Result<SocketAddr, String> {
+fn wait_for_addr(rx: &mpsc::Receiver<String>) -> Result<(SocketAddr, SocketAddr), String> {
     let deadline = Instant::now() + PROCESS_TIMEOUT;
     let mut log = String::new();
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -155,13 +169,15 @@ fn wait_for_addr(rx: &mpsc::Receiver<String>) -> Result<SocketAddr, String> {
         log.push_str(&line);
         log.push('\n');
         let json: Option<Value> = serde_json::from_str(&line).ok();
-        let addr = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("app="))
-            .and_then(|a| a.parse().ok())
-            .or_else(|| json.as_ref()?.get("app")?.as_str()?.parse().ok());
-        if let Some(addr) = addr {
-            return Ok(addr);
+        let field = |name: &str| -> Option<SocketAddr> {
+            let prefix = format!("{name}=");
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(prefix.as_str()))
+                .and_then(|a| a.parse().ok())
+                .or_else(|| json.as_ref()?.get(name)?.as_str()?.parse().ok())
+        };
+        if let (Some(app), Some(content)) = (field("app"), field("content")) {
+            return Ok((app, content));
         }
     }
     Err(log)
@@ -189,6 +205,7 @@ fn strip_ansi(s: &str) -> String {
 pub struct Server {
     child: Child,
     pub addr: SocketAddr,
+    pub content_addr: SocketAddr,
     /// Log lines after the start-up line, as the server writes them.
     log: mpsc::Receiver<String>,
 }
