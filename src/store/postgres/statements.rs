@@ -140,6 +140,12 @@ async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> 
     Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into())
 }
 
+/// Inserts statements that refer to no other, pipelined.
+async fn insert_run(tx: &Transaction<'_>, run: &[&PreparedStatement], at: &Stamp) -> StoreResult<()> {
+    futures_util::future::try_join_all(run.iter().map(|s| insert_one(tx, s, at))).await?;
+    Ok(())
+}
+
 /// The stored JSON: the prepared body closed with `stored` (and `timestamp` if absent).
 fn body(s: &PreparedStatement, stored: &str) -> String {
     let mut body = String::with_capacity(s.body_open.len() + 80);
@@ -182,9 +188,20 @@ impl StatementStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
         let at = stamp(&tx, tenant, credential).await?;
+        // Statements that point at no other are sent pipelined (one round trip for a run
+        // of them; the connection executes them in order, so sequence numbers follow the
+        // batch); one that points at another waits for everything before it.
+        let mut run: Vec<&PreparedStatement> = Vec::new();
         for s in &batch {
+            if s.refers_to.is_none() {
+                run.push(s);
+                continue;
+            }
+            insert_run(&tx, &run, &at).await?;
+            run.clear();
             insert_one(&tx, s, &at).await?;
         }
+        insert_run(&tx, &run, &at).await?;
         insert_attachments(&tx, tenant, &attachments).await?;
         tx.commit().await.map_err(pg)?;
         Ok(batch.into_iter().map(|s| s.id).collect())
