@@ -5,23 +5,35 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::database::DatabaseUrl;
 use super::{BackupAction, BackupCommandArgs, RestoreArgs};
 use crate::clock;
-use crate::ops::backup;
+use crate::ops::backup::{self, Source};
+
+/// The store a backup is taken of (or restored into).
+pub fn source(url: Option<&DatabaseUrl>) -> Source {
+    url.map_or(Source::Sqlite, |u| Source::Postgres(u.as_str().to_owned()))
+}
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
     tokio::task::spawn_blocking(f).await.map_err(|e| e.to_string())?
 }
 
-pub async fn run(data_dir: &Path, args: BackupCommandArgs, json_out: bool) -> Result<(), String> {
+pub async fn run(
+    data_dir: &Path,
+    url: Option<&DatabaseUrl>,
+    args: BackupCommandArgs,
+    json_out: bool,
+) -> Result<(), String> {
+    let src = source(url);
     let dir = args.backup.backup_dir.clone();
     match args.action {
         None => {
-            if !data_dir.join(crate::store::sqlite::snapshot::DATABASE_FILE).exists() {
+            if src == Source::Sqlite && !data_dir.join(crate::store::sqlite::snapshot::DATABASE_FILE).exists() {
                 return Err(format!("{} holds no kiroku database", data_dir.display()));
             }
             let (data, keep) = (data_dir.to_owned(), args.backup.keep_days);
-            let c = blocking(move || backup::create(&data, &dir, keep)).await?;
+            let c = blocking(move || backup::create(&src, &data, &dir, keep)).await?;
             if json_out {
                 println!("{}", serde_json::to_string(&c).unwrap_or_default());
             } else {
@@ -80,11 +92,16 @@ pub async fn run(data_dir: &Path, args: BackupCommandArgs, json_out: bool) -> Re
     }
 }
 
-pub async fn restore(data_dir: &Path, args: RestoreArgs, json_out: bool) -> Result<(), String> {
-    let (dir, target) = (args.backup_dir, data_dir.to_owned());
+pub async fn restore(
+    data_dir: &Path,
+    url: Option<&DatabaseUrl>,
+    args: RestoreArgs,
+    json_out: bool,
+) -> Result<(), String> {
+    let (dir, target, database) = (args.backup_dir, data_dir.to_owned(), source(url));
     let (m, files) = blocking(move || {
         let m = backup::find(&dir, args.name.as_deref())?;
-        let files = backup::restore(&dir, &m, &target)?;
+        let files = backup::restore(&dir, &m, &target, &database)?;
         Ok((m, files))
     })
     .await?;

@@ -55,18 +55,19 @@ async fn dispatch(cli: Cli) -> CmdResult {
     let out = Output { json: cli.json };
     // Backups read the data folder themselves; a restore must not create a database first.
     match cli.command {
-        Command::Backup(_) | Command::Restore(_) if cli.database_url.is_some() => {
-            return Err("kiroku backup and restore work on the SQLite store; back up PostgreSQL with pg_dump (docs/operations.md)".into());
+        Command::Backup(args) => {
+            return super::backup::run(&cli.data_dir, cli.database_url.as_ref(), args, out.json).await;
         }
-        Command::Backup(args) => return super::backup::run(&cli.data_dir, args, out.json).await,
-        Command::Restore(args) => return super::backup::restore(&cli.data_dir, args, out.json).await,
+        Command::Restore(args) => {
+            return super::backup::restore(&cli.data_dir, cli.database_url.as_ref(), args, out.json).await;
+        }
         _ => {}
     }
     let store = super::database::open(&cli.data_dir, cli.database_url.as_ref()).await?;
     match cli.command {
         Command::Serve(args) => {
-            let sqlite = cli.database_url.is_none();
-            serve(store, &cli.data_dir, args, cli.public_url, sqlite).await
+            let source = super::backup::source(cli.database_url.as_ref());
+            serve(store, &cli.data_dir, args, cli.public_url, source).await
         }
         Command::Import(args) => super::import::run(&*store, &cli.data_dir, args, out.json).await,
         Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
@@ -178,7 +179,7 @@ async fn serve(
     data_dir: &Path,
     args: ServeArgs,
     public_url: Option<String>,
-    sqlite: bool,
+    source: crate::ops::backup::Source,
 ) -> CmdResult {
     let app = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -201,9 +202,8 @@ async fn serve(
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
     config.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
-    // The daily backup snapshots the SQLite store; PostgreSQL is backed up with its own tools.
-    let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?.filter(|_| sqlite);
-    config.backup_dir = sqlite.then(|| args.backup.backup_dir.clone());
+    let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
+    config.backup_dir = Some(args.backup.backup_dir.clone());
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let blobs = super::import::blobs(data_dir)?;
     let state = AppState::new(store, Arc::new(blobs), config)
@@ -211,6 +211,7 @@ async fn serve(
         .map_err(|e| e.to_string())?;
     if let Some(at_minute) = backup_at {
         tokio::spawn(crate::ops::schedule::run(crate::ops::schedule::BackupSchedule {
+            source,
             data_dir: data_dir.to_owned(),
             backup_dir: args.backup.backup_dir,
             keep_days: args.backup.keep_days,

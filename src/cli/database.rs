@@ -26,6 +26,11 @@ impl DatabaseUrl {
         }
     }
 
+    /// The URL itself (for the database client and PostgreSQL's tools).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// The URL with any password replaced by `***`, for messages and logs.
     pub fn redacted(&self) -> String {
         let Some((scheme, rest)) = self.0.split_once("://") else {

@@ -24,11 +24,34 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::clock;
-use crate::store::sqlite::snapshot::{self, DATABASE_FILE};
+use crate::store::postgres::dump::{self, DUMP_FILE};
+use crate::store::sqlite::snapshot::{self, DATABASE_FILE, SnapshotCheck};
 
 const MANIFEST: &str = "manifest.json";
 const PARTIAL: &str = ".partial-";
 const BLOBS: &str = "blobs";
+
+/// Which store a backup is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// SQLite in the data folder: SQLite's online backup.
+    Sqlite,
+    /// PostgreSQL at this URL: `pg_dump`.
+    Postgres(String),
+}
+
+impl Source {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+fn sqlite_kind() -> String {
+    "sqlite".into()
+}
 
 /// What a backup holds, written last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +60,9 @@ pub struct Manifest {
     pub name: String,
     pub created_ms: i64,
     pub kiroku_version: String,
+    /// `sqlite` (a database file) or `postgres` (a `pg_dump` custom-format dump).
+    #[serde(default = "sqlite_kind")]
+    pub store: String,
     pub schema_version: i64,
     pub database_sha256: String,
     pub database_bytes: u64,
@@ -126,8 +152,36 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Takes a backup of `data_dir` into `backups`, then applies retention.
-pub fn create(data_dir: &Path, backups: &Path, keep_days: u32) -> Result<Created, String> {
+fn database_file(store: &str) -> &'static str {
+    if store == "postgres" { DUMP_FILE } else { DATABASE_FILE }
+}
+
+/// Snapshots the database into `dir` and checks the copy.
+fn snapshot_into(source: &Source, data_dir: &Path, dir: &Path) -> Result<SnapshotCheck, String> {
+    let file = dir.join(database_file(source.kind()));
+    match source {
+        Source::Sqlite => {
+            snapshot::snapshot(data_dir, &file).map_err(|e| format!("snapshot of the database: {e}"))?;
+        }
+        Source::Postgres(url) => dump::dump(url, &file)?,
+    }
+    File::open(&file)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io("syncing", &file, e))?;
+    check_copy(source.kind(), &file).map_err(|e| format!("the snapshot does not check: {e}"))
+}
+
+fn check_copy(store: &str, file: &Path) -> Result<SnapshotCheck, String> {
+    if store == "postgres" {
+        dump::check(file)
+    } else {
+        snapshot::check(file).map_err(|e| e.to_string())
+    }
+}
+
+/// Takes a backup of the store (`source`) and the content files in `data_dir` into
+/// `backups`, then applies retention.
+pub fn create(source: &Source, data_dir: &Path, backups: &Path, keep_days: u32) -> Result<Created, String> {
     fs::create_dir_all(backups).map_err(|e| io("creating", backups, e))?;
     remove_partials(backups)?;
     let now = clock::now_ms();
@@ -137,13 +191,8 @@ pub fn create(data_dir: &Path, backups: &Path, keep_days: u32) -> Result<Created
     }
     let partial = backups.join(format!("{PARTIAL}{name}"));
     fs::create_dir_all(&partial).map_err(|e| io("creating", &partial, e))?;
-    let db = partial.join(DATABASE_FILE);
-    snapshot::snapshot(data_dir, &db).map_err(|e| format!("snapshot of the database: {e}"))?;
-    File::open(&db)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io("syncing", &db, e))?;
-    let check = snapshot::check(&db).map_err(|e| format!("the snapshot does not check: {e}"))?;
-    let (database_sha256, database_bytes) = sha256_of(&db)?;
+    let check = snapshot_into(source, data_dir, &partial)?;
+    let (database_sha256, database_bytes) = sha256_of(&partial.join(database_file(source.kind())))?;
     let store_root = backups.join(BLOBS);
     let mut copied = 0;
     for sha in &check.blobs {
@@ -166,6 +215,7 @@ pub fn create(data_dir: &Path, backups: &Path, keep_days: u32) -> Result<Created
         name: name.clone(),
         created_ms: now,
         kiroku_version: env!("CARGO_PKG_VERSION").to_owned(),
+        store: source.kind().to_owned(),
         schema_version: check.schema_version,
         database_sha256,
         database_bytes,
@@ -281,14 +331,14 @@ pub fn find(backups: &Path, name: Option<&str>) -> Result<Manifest, String> {
 /// present with the hash it is named by. Returns the problems found (empty: sound).
 pub fn verify(backups: &Path, m: &Manifest) -> Vec<String> {
     let mut problems = Vec::new();
-    let db = backups.join(&m.name).join(DATABASE_FILE);
+    let db = backups.join(&m.name).join(database_file(&m.store));
     match sha256_of(&db) {
         Ok((sha, _)) if sha == m.database_sha256 => {}
         Ok((sha, _)) => problems.push(format!("database: SHA-256 {sha}, manifest says {}", m.database_sha256)),
         Err(e) => problems.push(e),
     }
     if problems.is_empty()
-        && let Err(e) = snapshot::check(&db)
+        && let Err(e) = check_copy(&m.store, &db)
     {
         problems.push(format!("database: {e}"));
     }
@@ -303,9 +353,18 @@ pub fn verify(backups: &Path, m: &Manifest) -> Vec<String> {
     problems
 }
 
-/// Restores a verified backup into `target`, which must not exist or be empty: the
-/// database and the content files it needs. Returns what was restored.
-pub fn restore(backups: &Path, m: &Manifest, target: &Path) -> Result<usize, String> {
+/// Restores a verified backup: the content files into the data folder `target`, which must
+/// not exist or be empty, and the database into it (SQLite) or into `database` (PostgreSQL,
+/// a new, empty database). Returns the number of content files restored.
+pub fn restore(backups: &Path, m: &Manifest, target: &Path, database: &Source) -> Result<usize, String> {
+    if database.kind() != m.store {
+        return Err(format!(
+            "backup {} is of a {} store; restore it with{} --database-url",
+            m.name,
+            m.store,
+            if m.store == "postgres" { "" } else { "out" }
+        ));
+    }
     if target.exists()
         && fs::read_dir(target)
             .map_err(|e| io("reading", target, e))?
@@ -322,7 +381,13 @@ pub fn restore(backups: &Path, m: &Manifest, target: &Path) -> Result<usize, Str
         return Err(format!("backup {} does not verify: {}", m.name, problems.join("; ")));
     }
     fs::create_dir_all(target).map_err(|e| io("creating", target, e))?;
-    copy_synced(&backups.join(&m.name).join(DATABASE_FILE), &target.join(DATABASE_FILE))?;
+    let copy = backups.join(&m.name).join(database_file(&m.store));
+    match database {
+        Source::Sqlite => {
+            copy_synced(&copy, &target.join(DATABASE_FILE))?;
+        }
+        Source::Postgres(url) => dump::restore(&copy, url)?,
+    }
     let (from, to) = (backups.join(BLOBS), target.join(BLOBS));
     for sha in &m.blobs {
         copy_synced(&blob_path(&from, sha), &blob_path(&to, sha))?;

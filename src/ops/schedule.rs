@@ -10,6 +10,7 @@ use crate::clock;
 /// When and where the daily backup runs.
 #[derive(Debug, Clone)]
 pub struct BackupSchedule {
+    pub source: super::backup::Source,
     pub data_dir: PathBuf,
     pub backup_dir: PathBuf,
     pub keep_days: u32,
@@ -47,9 +48,10 @@ pub async fn run(s: BackupSchedule) {
     loop {
         tokio::time::sleep(Duration::from_millis(until_next(clock::now_ms(), s.at_minute))).await;
         let job = s.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || super::backup::create(&job.data_dir, &job.backup_dir, job.keep_days))
-                .await;
+        let outcome = tokio::task::spawn_blocking(move || {
+            super::backup::create(&job.source, &job.data_dir, &job.backup_dir, job.keep_days)
+        })
+        .await;
         match outcome {
             Ok(Ok(c)) => tracing::info!(backup = %c.manifest.name, files_copied = c.blobs_copied,
                 removed = c.removed.len(), "scheduled backup written"),

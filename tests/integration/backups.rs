@@ -241,3 +241,58 @@ fn backups_older_than_the_retention_go_with_the_files_only_they_needed() {
     assert!(!only_old_path.exists(), "a file no kept backup needs is removed");
     std::fs::remove_dir_all(dir).expect("remove backups");
 }
+
+#[tokio::test]
+async fn a_postgresql_store_is_backed_up_with_pg_dump_and_restored_into_a_new_database() {
+    let k = Kiroku::on_postgres();
+    k.ok(&["tenant", "create", "t"]);
+    let c = k.credential("t");
+    import(&k, "media", &fixture::package("scorm12-media"));
+    let client = http_client();
+    let server = k.serve();
+    let batch: Vec<Value> = (0..20)
+        .map(|i| with_id(stmt(&format!("learner{i}"), "read", "x"), &uuid()))
+        .collect();
+    send(
+        &client,
+        &server,
+        Method::POST,
+        "/xapi/statements",
+        &c,
+        Some(&json!(batch)),
+    )
+    .await
+    .expect(200);
+    send(
+        &client,
+        &server,
+        Method::POST,
+        STATE_PATH,
+        &c,
+        Some(&json!({"page": 7})),
+    )
+    .await
+    .expect(204);
+    let before = lrs_view(&client, &server, &c).await;
+    let files_before = tree(&k.dir.path().join("blobs"));
+
+    // The dump is taken while the server runs.
+    let made = backup(&k, &[]);
+    assert_eq!(made["manifest"]["store"], "postgres");
+    assert!(made["manifest"]["blobs"].as_array().is_some_and(|b| !b.is_empty()));
+    let name = made["manifest"]["name"].as_str().expect("name").to_owned();
+    assert_eq!(backup(&k, &["verify", &name])["ok"], true);
+    drop(server);
+
+    // Into a new database and data folder.
+    let target = Kiroku::on_postgres();
+    let dir = backup_dir(&k);
+    target.json(&["restore", &name, "--backup-dir", dir.to_str().expect("utf-8")]);
+    assert_eq!(tree(&target.dir.path().join("blobs")), files_before);
+    let server = target.serve();
+    assert_eq!(lrs_view(&client, &server, &c).await, before);
+    // A restore into a data folder and database in use is refused.
+    let again = target.run(&["restore", &name, "--backup-dir", dir.to_str().expect("utf-8")]);
+    assert!(!again.status.success());
+    std::fs::remove_dir_all(dir).expect("remove backups");
+}

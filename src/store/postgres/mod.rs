@@ -8,6 +8,7 @@
 
 mod attempts;
 mod documents;
+pub mod dump;
 mod learners;
 mod migrations;
 mod packages;
