@@ -211,6 +211,7 @@ async fn serve(
         .map_err(|e| e.to_string())?;
     if let Some(at_minute) = backup_at {
         tokio::spawn(crate::ops::schedule::run(crate::ops::schedule::BackupSchedule {
+            store: state.store.clone(),
             source,
             data_dir: data_dir.to_owned(),
             backup_dir: args.backup.backup_dir,

@@ -1,6 +1,8 @@
 //! The daily backup of a running server: at a configured time of day (UTC), a backup of
-//! the data folder into the backup folder, with retention. Failures are logged and the
-//! next day tries again; `kiroku backup` can always be run by hand.
+//! the store and the content files into the backup folder, with retention. Servers sharing
+//! a database claim each day's run in it, so the backup runs once, not once per server.
+//! Failures are logged and the next day tries again; `kiroku backup` can always be run by
+//! hand.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,8 +10,10 @@ use std::time::Duration;
 use crate::clock;
 
 /// When and where the daily backup runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BackupSchedule {
+    /// Where servers claim each day's run, so one server runs it.
+    pub store: std::sync::Arc<dyn crate::store::Store>,
     pub source: super::backup::Source,
     pub data_dir: PathBuf,
     pub backup_dir: PathBuf,
@@ -47,6 +51,18 @@ pub fn until_next(now_ms: i64, at_minute: u32) -> u64 {
 pub async fn run(s: BackupSchedule) {
     loop {
         tokio::time::sleep(Duration::from_millis(until_next(clock::now_ms(), s.at_minute))).await;
+        let day: String = clock::format_ms(clock::now_ms()).chars().take(10).collect();
+        match s.store.claim_job("backup", &day).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(day = %day, "another server runs today's backup");
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "claiming today's backup");
+                continue;
+            }
+        }
         let job = s.clone();
         let outcome = tokio::task::spawn_blocking(move || {
             super::backup::create(&job.source, &job.data_dir, &job.backup_dir, job.keep_days)

@@ -266,10 +266,14 @@ pub trait AttemptStore: Send + Sync {
     async fn save_registration_state(&self, tenant: TenantId, registration: &str, data: String) -> StoreResult<()>;
 }
 
-/// Secrets the servers share (the launch-grant signing key), created on first use.
+/// What the servers share: secrets (the launch-grant signing key), created on first use,
+/// and claims on scheduled jobs, so a job runs once whatever the number of servers.
 #[async_trait]
 pub trait SecretStore: Send + Sync {
     async fn server_secret(&self, name: &str) -> StoreResult<[u8; 32]>;
+    /// Claims the run of job `name` for `period` (e.g. a date): true for the one caller
+    /// that claims it first, false for every other.
+    async fn claim_job(&self, name: &str, period: &str) -> StoreResult<bool>;
 }
 
 /// Everything kiroku stores.

@@ -155,6 +155,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant, registration)
     );
     "#,
+    // 2: claims on scheduled jobs (one run per job and period across servers).
+    r#"
+    CREATE TABLE job_runs (
+        name TEXT NOT NULL,
+        period TEXT NOT NULL,
+        claimed BIGINT NOT NULL,
+        PRIMARY KEY (name, period)
+    );
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

@@ -266,4 +266,16 @@ impl SecretStore for PgStore {
         v.try_into()
             .map_err(|_| super::backend(format!("server secret {name} is not 32 bytes")))
     }
+
+    async fn claim_job(&self, name: &str, period: &str) -> StoreResult<bool> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "INSERT INTO job_runs (name, period, claimed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&name, &period, &crate::clock::now_ms()],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(n == 1)
+    }
 }

@@ -158,6 +158,15 @@ const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
     ",
+    // 7: claims on scheduled jobs (one run per job and period across servers).
+    r"
+    CREATE TABLE job_runs (
+        name TEXT NOT NULL,
+        period TEXT NOT NULL,
+        claimed INTEGER NOT NULL,
+        PRIMARY KEY (name, period)
+    );
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

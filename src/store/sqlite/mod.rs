@@ -278,6 +278,21 @@ impl SecretStore for SqliteStore {
         let name = name.to_owned();
         self.writer.run(move |c| packages::server_secret(c, &name)).await
     }
+
+    async fn claim_job(&self, name: &str, period: &str) -> StoreResult<bool> {
+        let (name, period) = (name.to_owned(), period.to_owned());
+        self.writer
+            .run(move |c| {
+                let n = c
+                    .execute(
+                        "INSERT OR IGNORE INTO job_runs (name, period, claimed) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![name, period, crate::clock::now_ms()],
+                    )
+                    .map_err(pool::backend)?;
+                Ok(n == 1)
+            })
+            .await
+    }
 }
 
 #[async_trait]

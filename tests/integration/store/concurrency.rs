@@ -135,3 +135,19 @@ pub async fn concurrent_attempt_saves_keep_the_highest(store: Arc<dyn Store>) {
     let latest = latest.expect("an attempt");
     assert_eq!((latest.commit_seq, latest.data.as_str()), (9, r#"{"seq":"9"}"#));
 }
+
+/// Servers racing to run the same scheduled job: exactly one claims each period.
+pub async fn concurrent_job_claimed_once(store: Arc<dyn Store>) {
+    let claims = join_all((0..WRITERS).map(|_| store.claim_job("backup", "2026-11-25"))).await;
+    let won = claims.into_iter().map(|c| c.expect("claim")).filter(|w| *w).count();
+    assert_eq!(won, 1, "one claim wins");
+    assert!(!store.claim_job("backup", "2026-11-25").await.expect("claim"));
+    assert!(
+        store.claim_job("backup", "2026-11-26").await.expect("claim"),
+        "the next day is free"
+    );
+    assert!(
+        store.claim_job("retention", "2026-11-25").await.expect("claim"),
+        "another job is free"
+    );
+}

@@ -118,6 +118,7 @@ macro_rules! store_suite {
             concurrency::concurrent_if_none_match_creates_once,
             concurrency::concurrent_versions_are_numbered_once,
             concurrency::concurrent_server_secret_created_once,
+            concurrency::concurrent_job_claimed_once,
             concurrency::concurrent_attempt_saves_keep_the_highest,
         );
     };
