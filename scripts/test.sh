@@ -30,7 +30,8 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
-# Both passes share one throw-away PostgreSQL server (scripts/with-postgres.sh): first the
+# Both passes share one throw-away PostgreSQL server (scripts/with-postgres.sh) and one
+# S3-compatible server (scripts/with-s3.sh, moto from PyPI): first the
 # SQLite test servers and the store suite on both backends, then every test server on
 # PostgreSQL (the store suite, already run on both, is left out).
 if cargo nextest --version >/dev/null 2>&1; then
@@ -40,7 +41,7 @@ else
   first="cargo test --locked --no-fail-fast"
   second="cargo test --locked --no-fail-fast -- --skip store::"
 fi
-scripts/with-postgres.sh bash -c "
+scripts/with-postgres.sh scripts/with-s3.sh bash -c "
   status=0
   echo '== tests (SQLite test servers; the store suite on SQLite and PostgreSQL)'
   $first || status=1

@@ -2,6 +2,7 @@
 //! or object storage can stand in for the local folder.
 
 mod local;
+pub mod s3;
 
 use std::path::Path;
 

@@ -67,9 +67,10 @@ async fn dispatch(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Serve(args) => {
             let source = super::backup::source(cli.database_url.as_ref());
-            serve(store, &cli.data_dir, args, cli.public_url, source).await
+            let blobs = super::import::blobs(&cli.data_dir, &cli.s3)?;
+            serve(store, blobs, &cli.data_dir, args, cli.public_url, source).await
         }
-        Command::Import(args) => super::import::run(&*store, &cli.data_dir, args, out.json).await,
+        Command::Import(args) => super::import::run(&*store, &cli.data_dir, &cli.s3, args, out.json).await,
         Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
             let name = TenantName::parse(&name)?;
             let xapi_version = XapiVersion::parse_setting(&xapi_version)?;
@@ -176,6 +177,7 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
 
 async fn serve(
     store: Arc<dyn Store>,
+    blobs: Arc<dyn crate::blob::BlobStore>,
     data_dir: &Path,
     args: ServeArgs,
     public_url: Option<String>,
@@ -205,10 +207,7 @@ async fn serve(
     let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
     config.backup_dir = Some(args.backup.backup_dir.clone());
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
-    let blobs = super::import::blobs(data_dir)?;
-    let state = AppState::new(store, Arc::new(blobs), config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let state = AppState::new(store, blobs, config).await.map_err(|e| e.to_string())?;
     if let Some(at_minute) = backup_at {
         tokio::spawn(crate::ops::schedule::run(crate::ops::schedule::BackupSchedule {
             store: state.store.clone(),

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::ImportArgs;
-use crate::blob::LocalBlobs;
+use super::{ImportArgs, S3Args};
+use crate::blob::s3::{S3Blobs, S3Config};
+use crate::blob::{BlobStore, LocalBlobs};
 use crate::package::import::{ImportError, import_zip};
 use crate::package::model::launch_summary;
 use crate::store::Store;
@@ -18,8 +19,23 @@ pub fn work_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("tmp")
 }
 
-pub fn blobs(data_dir: &Path) -> Result<LocalBlobs, String> {
-    LocalBlobs::open(&data_dir.join("blobs")).map_err(|e| e.to_string())
+/// The content-file store: S3-compatible storage when configured, else the data folder.
+pub fn blobs(data_dir: &Path, s3: &S3Args) -> Result<Arc<dyn BlobStore>, String> {
+    let Some(endpoint) = &s3.s3_endpoint else {
+        return Ok(Arc::new(
+            LocalBlobs::open(&data_dir.join("blobs")).map_err(|e| e.to_string())?,
+        ));
+    };
+    let env = |name: &str| std::env::var(name).map_err(|_| format!("{name} is needed with --s3-endpoint"));
+    let cfg = S3Config {
+        endpoint: endpoint.trim_end_matches('/').to_owned(),
+        bucket: s3.s3_bucket.clone().ok_or("--s3-bucket is needed with --s3-endpoint")?,
+        region: s3.s3_region.clone(),
+        prefix: s3.s3_prefix.clone(),
+        access_key: env("KIROKU_S3_ACCESS_KEY_ID")?,
+        secret_key: env("KIROKU_S3_SECRET_ACCESS_KEY")?,
+    };
+    Ok(Arc::new(S3Blobs::new(cfg).map_err(|e| e.to_string())?))
 }
 
 fn progress_bar() -> ProgressBar {
@@ -31,7 +47,13 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs, json_out: bool) -> Result<(), String> {
+pub async fn run(
+    store: &dyn Store,
+    data_dir: &Path,
+    s3: &S3Args,
+    args: ImportArgs,
+    json_out: bool,
+) -> Result<(), String> {
     let tenant = store
         .tenant_by_name(&args.tenant)
         .await
@@ -40,7 +62,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs, json_out:
     if !args.file.is_file() {
         return Err(format!("{} is not a file", args.file.display()));
     }
-    let blobs = blobs(data_dir)?;
+    let blobs = blobs(data_dir, s3)?;
     let bar = progress_bar();
     let b = bar.clone();
     let progress = Arc::new(move |done: u64, total: u64| {
@@ -49,7 +71,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs, json_out:
     });
     let result = import_zip(
         store,
-        &blobs,
+        blobs.as_ref(),
         tenant.id,
         &args.file,
         &work_dir(data_dir),

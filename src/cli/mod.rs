@@ -31,6 +31,8 @@ pub struct Cli {
     /// (postgres://user:password@host:5432/dbname); its schema is migrated at start-up.
     #[arg(long, global = true, env = "KIROKU_DATABASE_URL", value_parser = DatabaseUrl::parse)]
     pub database_url: Option<DatabaseUrl>,
+    #[command(flatten)]
+    pub s3: S3Args,
     /// Base URL clients use to reach the app origin (default: http://<listen address>).
     #[arg(long, global = true, env = "KIROKU_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -66,6 +68,23 @@ pub enum Command {
     Backup(BackupCommandArgs),
     /// Restore a backup into the data folder given by --data-dir, which must be new or empty.
     Restore(RestoreArgs),
+}
+
+/// Content files in S3-compatible object storage instead of the data folder. Credentials
+/// come from `KIROKU_S3_ACCESS_KEY_ID` and `KIROKU_S3_SECRET_ACCESS_KEY`.
+#[derive(Debug, Clone, Args)]
+pub struct S3Args {
+    /// Endpoint of the S3-compatible storage (http://host:port).
+    #[arg(long, global = true, env = "KIROKU_S3_ENDPOINT", requires = "s3_bucket")]
+    pub s3_endpoint: Option<String>,
+    /// Bucket holding the content files.
+    #[arg(long, global = true, env = "KIROKU_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    #[arg(long, global = true, env = "KIROKU_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// Key prefix inside the bucket.
+    #[arg(long, global = true, env = "KIROKU_S3_PREFIX", default_value = "")]
+    pub s3_prefix: String,
 }
 
 /// Where backups go and how long they are kept.

@@ -6,6 +6,7 @@ mod attachments;
 mod auth;
 mod backups;
 mod bad_input;
+mod blobs_s3;
 mod browser;
 mod cli;
 mod clicks;

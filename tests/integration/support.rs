@@ -41,13 +41,13 @@ pub fn http_client() -> HttpClient {
 }
 
 /// Configures a [`TestApp`] before it starts.
-#[derive(Debug)]
 pub struct Builder {
     body_limit: usize,
     package_limits: Option<PackageLimits>,
     launch_ttl_secs: Option<u64>,
     content_cache: Option<(usize, u64)>,
     metrics_token: Option<String>,
+    blob_store: Option<Arc<dyn kiroku::blob::BlobStore>>,
 }
 
 impl Builder {
@@ -65,6 +65,12 @@ impl Builder {
     /// Memory for the content origin's file cache and its largest item, bytes (0, 0: off).
     pub fn content_cache(mut self, bytes: usize, item_bytes: u64) -> Self {
         self.content_cache = Some((bytes, item_bytes));
+        self
+    }
+
+    /// Content files in this store instead of the data folder.
+    pub fn blob_store(mut self, blobs: Arc<dyn kiroku::blob::BlobStore>) -> Self {
+        self.blob_store = Some(blobs);
         self
     }
 
@@ -107,7 +113,8 @@ impl Builder {
         }
         config.metrics_token = self.metrics_token;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
-        let state = AppState::new(Arc::clone(&store), Arc::new(blobs.clone()), config)
+        let served: Arc<dyn kiroku::blob::BlobStore> = self.blob_store.unwrap_or_else(|| Arc::new(blobs.clone()));
+        let state = AppState::new(Arc::clone(&store), served, config)
             .await
             .expect("application state");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -174,6 +181,7 @@ impl TestApp {
             launch_ttl_secs: None,
             content_cache: None,
             metrics_token: None,
+            blob_store: None,
         }
     }
 

@@ -1,0 +1,248 @@
+//! Blobs in S3-compatible object storage (AWS S3, MinIO, Ceph, …): one object per blob,
+//! `<prefix>ab/cdef…`, path-style URLs, requests signed with AWS Signature Version 4.
+//! A blob's name is its SHA-256, so an upload's `x-amz-content-sha256` is the name itself
+//! and the store verifies what it received. Plain `http://` endpoints only for now (a
+//! storage gateway on a private network, or a local S3-compatible server).
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, Empty, StreamBody};
+use hyper::body::Frame;
+use hyper::{Method, Request, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use super::{BlobError, BlobStore, ByteStream, is_sha256_hex};
+use crate::clock;
+
+mod sign;
+
+type Body = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
+
+/// Where and as whom.
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    /// `http://host:port`, without a trailing slash.
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    /// Key prefix (e.g. `kiroku/`), may be empty.
+    pub prefix: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+#[derive(Clone)]
+pub struct S3Blobs {
+    cfg: S3Config,
+    host: String,
+    client: Client<HttpConnector, Body>,
+}
+
+impl std::fmt::Debug for S3Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Blobs")
+            .field("endpoint", &self.cfg.endpoint)
+            .field("bucket", &self.cfg.bucket)
+            .finish()
+    }
+}
+
+fn io(e: impl std::fmt::Display) -> BlobError {
+    BlobError::Io(e.to_string())
+}
+
+/// SHA-256 of the empty body.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+impl S3Blobs {
+    pub fn new(cfg: S3Config) -> Result<Self, BlobError> {
+        let host = cfg
+            .endpoint
+            .strip_prefix("http://")
+            .ok_or_else(|| io("the S3 endpoint must be an http:// URL"))?
+            .trim_end_matches('/')
+            .to_owned();
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        Ok(Self { cfg, host, client })
+    }
+
+    fn key(&self, sha256: &str) -> Result<String, BlobError> {
+        if !is_sha256_hex(sha256) {
+            return Err(BlobError::NotFound(sha256.to_owned()));
+        }
+        Ok(format!("{}{}/{}", self.cfg.prefix, &sha256[..2], &sha256[2..]))
+    }
+
+    /// Sends one signed request; `path` is below the bucket (`""` for the bucket itself).
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        extra: &[(&str, String)],
+        payload_sha256: &str,
+        body: Body,
+    ) -> Result<hyper::Response<hyper::body::Incoming>, BlobError> {
+        let uri_path = format!("/{}/{}", self.cfg.bucket, path);
+        let signed = sign::sign(
+            &sign::Signing {
+                method: method.as_str(),
+                host: &self.host,
+                path: &uri_path,
+                query,
+                headers: extra,
+                payload_sha256,
+                region: &self.cfg.region,
+                access_key: &self.cfg.access_key,
+                secret_key: &self.cfg.secret_key,
+            },
+            clock::now_ms(),
+        );
+        let mut req = Request::builder().method(method).uri(format!(
+            "http://{}{}{}",
+            self.host, signed.encoded_path, signed.query_suffix
+        ));
+        for (name, value) in signed.headers {
+            req = req.header(name, value);
+        }
+        let req = req.body(body).map_err(io)?;
+        self.client.request(req).await.map_err(io)
+    }
+
+    fn empty() -> Body {
+        Empty::new().map_err(|never| match never {}).boxed()
+    }
+
+    async fn error_of(resp: hyper::Response<hyper::body::Incoming>, what: &str) -> BlobError {
+        let status = resp.status();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        io(format!("S3 {what}: {status}: {}", String::from_utf8_lossy(&body)))
+    }
+
+    /// Creates the bucket (tests and first set-up); an existing bucket is fine.
+    pub async fn create_bucket(&self) -> Result<(), BlobError> {
+        let resp = self
+            .send(Method::PUT, "", &[], &[], EMPTY_SHA256, Self::empty())
+            .await?;
+        match resp.status() {
+            s if s.is_success() || s == StatusCode::CONFLICT => Ok(()),
+            _ => Err(Self::error_of(resp, "create bucket").await),
+        }
+    }
+
+    async fn get(&self, sha256: &str, offset: u64, len: Option<u64>) -> Result<hyper::body::Incoming, BlobError> {
+        let key = self.key(sha256)?;
+        let range = match len {
+            Some(0) => return Err(io("empty range")),
+            Some(n) => format!("bytes={offset}-{}", offset + n - 1),
+            None => format!("bytes={offset}-"),
+        };
+        let resp = self
+            .send(Method::GET, &key, &[], &[("range", range)], EMPTY_SHA256, Self::empty())
+            .await?;
+        match resp.status() {
+            StatusCode::OK | StatusCode::PARTIAL_CONTENT => Ok(resp.into_body()),
+            StatusCode::NOT_FOUND => Err(BlobError::NotFound(sha256.to_owned())),
+            _ => Err(Self::error_of(resp, "GET").await),
+        }
+    }
+}
+
+#[async_trait]
+impl BlobStore for S3Blobs {
+    async fn put_file(&self, sha256: &str, file: &Path) -> Result<bool, BlobError> {
+        if self.exists(sha256).await? {
+            return Ok(false);
+        }
+        let key = self.key(sha256)?;
+        let f = tokio::fs::File::open(file).await.map_err(io)?;
+        let size = f.metadata().await.map_err(io)?.len();
+        let stream = tokio_util::io::ReaderStream::new(f).map(|chunk| chunk.map(Frame::data));
+        let body = BodyExt::boxed(StreamBody::new(stream));
+        let headers = [("content-length", size.to_string())];
+        let resp = self.send(Method::PUT, &key, &[], &headers, sha256, body).await?;
+        if !resp.status().is_success() {
+            return Err(Self::error_of(resp, "PUT").await);
+        }
+        tokio::fs::remove_file(file).await.map_err(io)?;
+        Ok(true)
+    }
+
+    async fn exists(&self, sha256: &str) -> Result<bool, BlobError> {
+        let key = self.key(sha256)?;
+        let resp = self
+            .send(Method::HEAD, &key, &[], &[], EMPTY_SHA256, Self::empty())
+            .await?;
+        match resp.status() {
+            StatusCode::OK => Ok(true),
+            StatusCode::NOT_FOUND => Ok(false),
+            _ => Err(Self::error_of(resp, "HEAD").await),
+        }
+    }
+
+    async fn read(&self, sha256: &str, offset: u64, len: Option<u64>) -> Result<Bytes, BlobError> {
+        let body = self.get(sha256, offset, len).await?;
+        Ok(body.collect().await.map_err(io)?.to_bytes())
+    }
+
+    async fn stream(&self, sha256: &str, offset: u64, len: u64) -> Result<ByteStream, BlobError> {
+        let body = self.get(sha256, offset, Some(len)).await?;
+        let stream = http_body_util::BodyStream::new(body).filter_map(|frame| async move {
+            match frame {
+                Ok(f) => f.into_data().ok().map(Ok),
+                Err(e) => Some(Err(std::io::Error::other(e))),
+            }
+        });
+        Ok(Box::pin(stream))
+    }
+
+    async fn delete(&self, sha256: &str) -> Result<(), BlobError> {
+        let key = self.key(sha256)?;
+        let resp = self
+            .send(Method::DELETE, &key, &[], &[], EMPTY_SHA256, Self::empty())
+            .await?;
+        if resp.status().is_success() || resp.status() == StatusCode::NOT_FOUND {
+            Ok(())
+        } else {
+            Err(Self::error_of(resp, "DELETE").await)
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<String>, BlobError> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![("list-type", "2"), ("prefix", self.cfg.prefix.as_str())];
+            if let Some(t) = &token {
+                query.push(("continuation-token", t.as_str()));
+            }
+            let resp = self
+                .send(Method::GET, "", &query, &[], EMPTY_SHA256, Self::empty())
+                .await?;
+            if !resp.status().is_success() {
+                return Err(Self::error_of(resp, "list").await);
+            }
+            let xml = resp.into_body().collect().await.map_err(io)?.to_bytes();
+            let page = sign::parse_list(&String::from_utf8_lossy(&xml));
+            out.extend(page.keys.iter().filter_map(|k| {
+                let rest = k.strip_prefix(self.cfg.prefix.as_str())?;
+                let hash = rest.replace('/', "");
+                is_sha256_hex(&hash).then_some(hash)
+            }));
+            match page.next {
+                Some(t) => token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+}
