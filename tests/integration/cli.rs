@@ -21,7 +21,16 @@ fn strs(list: &[&str]) -> Vec<String> {
     v
 }
 
-const TENANT_KEYS: [&str; 6] = ["createdMs", "id", "name", "settings", "status", "xapiVersion"];
+const TENANT_KEYS: [&str; 8] = [
+    "createdMs",
+    "id",
+    "name",
+    "plan",
+    "quotas",
+    "settings",
+    "status",
+    "xapiVersion",
+];
 
 #[test]
 fn tenant_json_output_is_stable() {

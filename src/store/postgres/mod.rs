@@ -11,6 +11,7 @@ mod documents;
 mod learners;
 mod migrations;
 mod packages;
+mod plans;
 mod query;
 mod statements;
 mod tenants;

@@ -158,6 +158,19 @@ const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
     ",
+    // 7: plans with quotas (NULL: unlimited); a tenant's plan and the reason of its status.
+    r"
+    CREATE TABLE plans (
+        name TEXT PRIMARY KEY,
+        storage_bytes INTEGER,
+        learners INTEGER,
+        statements_per_month INTEGER,
+        requests_per_minute INTEGER,
+        created INTEGER NOT NULL
+    );
+    ALTER TABLE tenants ADD COLUMN plan TEXT REFERENCES plans(name);
+    ALTER TABLE tenants ADD COLUMN status_reason TEXT;
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
