@@ -30,6 +30,7 @@ mod scratch_db;
 mod statements;
 mod store;
 mod support;
+mod suspension;
 mod walkthrough;
 mod webdriver;
 mod xapi_launch;

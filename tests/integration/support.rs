@@ -48,6 +48,7 @@ pub struct Builder {
     launch_ttl_secs: Option<u64>,
     content_cache: Option<(usize, u64)>,
     metrics_token: Option<String>,
+    operator_token: Option<String>,
 }
 
 impl Builder {
@@ -69,6 +70,12 @@ impl Builder {
     }
 
     /// Require this bearer token on `/metrics`.
+    /// Enables the operator API with this bearer token.
+    pub fn operator_token(mut self, token: &str) -> Self {
+        self.operator_token = Some(token.to_owned());
+        self
+    }
+
     pub fn metrics_token(mut self, token: &str) -> Self {
         self.metrics_token = Some(token.to_owned());
         self
@@ -106,6 +113,7 @@ impl Builder {
             config.content_cache_item_bytes = item_bytes;
         }
         config.metrics_token = self.metrics_token;
+        config.operator_token = self.operator_token.map(kiroku::server::Redacted);
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let state = AppState::new(Arc::clone(&store), Arc::new(blobs.clone()), config)
             .await
@@ -174,6 +182,7 @@ impl TestApp {
             launch_ttl_secs: None,
             content_cache: None,
             metrics_token: None,
+            operator_token: None,
         }
     }
 
