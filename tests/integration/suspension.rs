@@ -116,8 +116,11 @@ async fn operator(app: &TestApp, method: Method, path: &str, body: Option<Value>
     r.send().await
 }
 
-/// (what, method, URL, credential, JSON body) of every endpoint of the tenant.
-fn endpoints(s: &Seeded) -> Vec<(&'static str, Method, String, Option<Cred>, Option<Value>)> {
+/// What an endpoint is, its method, URL, credential and JSON body.
+type Endpoint = (&'static str, Method, String, Option<Cred>, Option<Value>);
+
+/// Every endpoint of the tenant on the app origin.
+fn endpoints(s: &Seeded) -> Vec<Endpoint> {
     let (a, x) = (Some(s.env.admin.clone()), Some(s.xapi.clone()));
     let pkg = &s.package;
     let reg = &s.registration;
