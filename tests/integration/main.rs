@@ -25,6 +25,7 @@ mod packages;
 mod player;
 mod process;
 mod queries;
+mod quotas;
 mod runtime;
 mod scratch_db;
 mod statements;
