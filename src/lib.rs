@@ -10,6 +10,7 @@ pub mod id;
 pub mod launch;
 pub mod learner;
 pub mod lrs;
+pub mod operator;
 pub mod ops;
 pub mod package;
 pub mod runtime;

@@ -12,6 +12,7 @@ use crate::blob::BlobStore;
 use crate::http::content::{BlobCache, LookupCache};
 use crate::launch::GrantKey;
 use crate::ops::metrics::Metrics;
+use crate::ops::ratelimit::RateLimiter;
 use crate::package::PackageLimits;
 use crate::store::{Store, StoreResult};
 
@@ -39,6 +40,18 @@ pub struct ServerConfig {
     pub metrics_token: Option<String>,
     /// Where backups are written, for the backup age in `/metrics`.
     pub backup_dir: Option<PathBuf>,
+    /// The operator API's bearer token; without one the operator API is refused.
+    pub operator_token: Option<Redacted>,
+}
+
+/// A secret held in memory: `Debug` never shows it.
+#[derive(Clone)]
+pub struct Redacted(pub String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl ServerConfig {
@@ -60,6 +73,7 @@ impl ServerConfig {
             content_cache_item_bytes: 8 << 20,
             metrics_token: None,
             backup_dir: None,
+            operator_token: None,
         }
     }
 
@@ -79,6 +93,8 @@ pub struct AppState {
     /// Content-origin caches (file bytes by hash, path lookups).
     pub caches: Arc<ContentCaches>,
     pub metrics: Arc<Metrics>,
+    /// Tenants' requests per minute on this server.
+    pub rates: Arc<RateLimiter>,
 }
 
 /// What the content origin keeps in memory.
@@ -101,6 +117,7 @@ impl AppState {
             config: Arc::new(config),
             caches: Arc::new(caches),
             metrics: Arc::new(Metrics::default()),
+            rates: Arc::new(RateLimiter::default()),
         })
     }
 }

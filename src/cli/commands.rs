@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs, TenantCommand};
-use crate::lrs::XapiVersion;
+use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs};
 use crate::server::{AppState, ServerConfig};
 use crate::store::Store;
-use crate::tenant::{NewTenant, Scope, ScopeSet, Tenant, TenantName, issue};
+use crate::tenant::{Scope, ScopeSet, Tenant, issue};
 
 type CmdResult = Result<(), String>;
 
@@ -71,38 +70,8 @@ async fn dispatch(cli: Cli) -> CmdResult {
             serve(store, blobs, &cli.data_dir, args, cli.public_url, source).await
         }
         Command::Import(args) => super::import::run(&*store, &cli.data_dir, &cli.s3, args, out.json).await,
-        Command::Tenant(TenantCommand::Create { name, xapi_version }) => {
-            let name = TenantName::parse(&name)?;
-            let xapi_version = XapiVersion::parse_setting(&xapi_version)?;
-            let t = store
-                .create_tenant(NewTenant { name, xapi_version })
-                .await
-                .map_err(|e| e.to_string())?;
-            out.tenant(&t);
-            Ok(())
-        }
-        Command::Tenant(TenantCommand::List) => {
-            let list = store.list_tenants().await.map_err(|e| e.to_string())?;
-            out.tenants(&list);
-            Ok(())
-        }
-        Command::Tenant(TenantCommand::Settings {
-            name,
-            strict_scorm12_suspend_data,
-        }) => {
-            let mut t = find_tenant(&*store, &name).await?;
-            if let Some(strict) = strict_scorm12_suspend_data {
-                let mut settings = t.settings;
-                settings.strict_scorm12_suspend_data = strict;
-                t = store
-                    .update_tenant_settings(t.id, settings)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("no tenant named {name}"))?;
-            }
-            out.settings(&t);
-            Ok(())
-        }
+        Command::Tenant(cmd) => super::tenants::tenant(&*store, cmd, out.json).await,
+        Command::Plan(cmd) => super::tenants::plan(&*store, cmd, out.json).await,
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             credential(&*store, cmd, &ServerConfig::new(&public, 0), out).await
@@ -204,6 +173,10 @@ async fn serve(
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
     config.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
+    config.operator_token = args
+        .operator_token
+        .filter(|t| !t.is_empty())
+        .map(crate::server::Redacted);
     let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
     config.backup_dir = Some(args.backup.backup_dir.clone());
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
@@ -242,33 +215,4 @@ async fn shutdown_signal() {
 #[derive(Clone, Copy)]
 struct Output {
     json: bool,
-}
-
-impl Output {
-    fn tenant(self, t: &Tenant) {
-        if self.json {
-            println!("{}", serde_json::to_string(t).unwrap_or_default());
-        } else {
-            println!("{}\t{}\t{}\txapi {}", t.id, t.name, t.status.as_str(), t.xapi_version);
-        }
-    }
-
-    fn settings(self, t: &Tenant) {
-        if self.json {
-            println!("{}", serde_json::to_string(&t.settings).unwrap_or_default());
-        } else {
-            println!(
-                "strict-scorm12-suspend-data\t{}",
-                t.settings.strict_scorm12_suspend_data
-            );
-        }
-    }
-
-    fn tenants(self, list: &[Tenant]) {
-        if self.json {
-            println!("{}", serde_json::to_string(list).unwrap_or_default());
-        } else {
-            list.iter().for_each(|t| self.tenant(t));
-        }
-    }
 }

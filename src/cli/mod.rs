@@ -5,6 +5,7 @@ mod backup;
 mod commands;
 mod database;
 mod import;
+mod tenants;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,9 +57,12 @@ pub enum LogFormat {
 pub enum Command {
     /// Run the server: the app origin (xAPI, APIs) and the content origin.
     Serve(ServeArgs),
-    /// Manage tenants.
+    /// Manage tenants: create, list, show, plan, suspend, resume, settings.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Manage plans (quotas tenants are put on).
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Manage a tenant's LRS credentials.
     #[command(subcommand)]
     Credential(CredentialCommand),
@@ -197,6 +201,9 @@ pub struct ServeArgs {
     /// Require `Authorization: Bearer <token>` on `/metrics`.
     #[arg(long, env = "KIROKU_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Bearer token of the operator API (`/api/operator/v1/…`); without one it is disabled.
+    #[arg(long, env = "KIROKU_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
     /// Time of the daily backup, HH:MM UTC, or `off`.
     #[arg(long, env = "KIROKU_BACKUP_AT", default_value = "02:00")]
     pub backup_at: String,
@@ -215,9 +222,38 @@ pub enum TenantCommand {
         /// xAPI version that answers requests without X-Experience-API-Version.
         #[arg(long, env = "KIROKU_XAPI_VERSION", default_value = "2.0.0", value_parser = ["1.0.3", "2.0.0"])]
         xapi_version: String,
+        /// The plan whose quotas apply (default: none, unlimited).
+        #[arg(long)]
+        plan: Option<String>,
     },
     /// List tenants.
     List,
+    /// Show a tenant: plan, quotas, status and usage (storage, learners, statements this month).
+    Show {
+        /// Tenant name.
+        name: String,
+    },
+    /// Put a tenant on another plan.
+    SetPlan {
+        /// Tenant name.
+        name: String,
+        /// Plan name.
+        plan: String,
+    },
+    /// Suspend a tenant: every request of it is refused (403, reason tenant_suspended)
+    /// until it is resumed; nothing of its data changes.
+    Suspend {
+        /// Tenant name.
+        name: String,
+        /// Why (shown to the tenant's API clients).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Resume a suspended tenant.
+    Resume {
+        /// Tenant name.
+        name: String,
+    },
     /// Show or change a tenant's settings (without options: show them).
     Settings {
         /// Tenant name.
@@ -227,6 +263,29 @@ pub enum TenantCommand {
         #[arg(long, value_parser = clap::value_parser!(bool))]
         strict_scorm12_suspend_data: Option<bool>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Create a plan; a quota left out is unlimited.
+    Create {
+        /// Unique name: letters, digits, '.', '_' or '-'.
+        name: String,
+        /// Unpacked bytes of content files the tenant may store.
+        #[arg(long)]
+        storage_bytes: Option<u64>,
+        /// Learners the tenant may have.
+        #[arg(long)]
+        learners: Option<u64>,
+        /// Statements the tenant may store per calendar month (UTC) through the xAPI endpoint.
+        #[arg(long)]
+        statements_per_month: Option<u64>,
+        /// Authenticated API requests per minute (per server).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        requests_per_minute: Option<u32>,
+    },
+    /// List plans.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,7 @@ use crate::launch::LaunchGrant;
 use crate::lrs::LrsError;
 use crate::lrs::agent::ifi_key;
 use crate::server::AppState;
-use crate::tenant::{Access, Credential, Scope, ScopeSet, Tenant, TenantStatus};
+use crate::tenant::{Access, Credential, Scope, ScopeSet, Tenant};
 use serde_json::{Value, json};
 
 /// The Basic user name of launch credentials.
@@ -111,19 +111,12 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Prin
     if !credential.secret_matches(secret) {
         return Err(unauthorized());
     }
-    active(&tenant)?;
+    super::gate::admit_request(state, &tenant)?;
     Ok(Principal {
         tenant,
         credential,
         learner: None,
     })
-}
-
-fn active(tenant: &Tenant) -> Result<(), ApiError> {
-    if tenant.status != TenantStatus::Active {
-        return Err(LrsError::Forbidden(format!("tenant {} is {}", tenant.name, tenant.status.as_str())).into());
-    }
-    Ok(())
 }
 
 /// A launch credential: valid while its grant is, and while its learner exists.
@@ -137,7 +130,7 @@ async fn launch_principal(state: &AppState, token: &str) -> Result<Principal, Ap
         .tenant_by_id(g.tenant_id())
         .await?
         .ok_or_else(unauthorized)?;
-    active(&tenant)?;
+    super::gate::admit_request(state, &tenant)?;
     let learner = state
         .store
         .learner(tenant.id, &g.learner)

@@ -9,6 +9,7 @@ use crate::lrs::LrsError;
 use crate::package::import::ImportError;
 use crate::package::{ErrorClass, PackageError};
 use crate::store::StoreError;
+use crate::tenant::{QuotaKind, TenantRefusal};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -17,6 +18,15 @@ pub enum ApiError {
     Package(PackageError),
     /// Missing or wrong credentials (401, with a Basic challenge).
     Unauthorized(String),
+    /// The tenant may not make this request now: suspended, over a quota or the request
+    /// rate. The body carries a machine-readable `reason`.
+    Tenant(TenantRefusal),
+    /// The operator API is refused: not configured (`operator_api_disabled`, 403) or a
+    /// missing or wrong bearer token (401).
+    Operator {
+        configured: bool,
+        message: String,
+    },
     /// Logged once here; the client sees a generic message.
     Internal(String),
 }
@@ -32,6 +42,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Rejected(l) => Self::Lrs(l),
             StoreError::Backend(m) => Self::Internal(m),
+            StoreError::Quota(q) => Self::Tenant(q.into()),
         }
     }
 }
@@ -52,6 +63,14 @@ impl ApiError {
                 ErrorClass::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             },
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Tenant(TenantRefusal::Quota(q)) => match q.kind {
+                QuotaKind::Storage => StatusCode::PAYLOAD_TOO_LARGE,
+                QuotaKind::Learners | QuotaKind::Statements => StatusCode::FORBIDDEN,
+            },
+            Self::Tenant(TenantRefusal::RateLimited { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Tenant(TenantRefusal::Suspended { .. } | TenantRefusal::Terminated { .. }) => StatusCode::FORBIDDEN,
+            Self::Operator { configured: false, .. } => StatusCode::FORBIDDEN,
+            Self::Operator { configured: true, .. } => StatusCode::UNAUTHORIZED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,27 +82,59 @@ impl IntoResponse for ApiError {
         if let Self::Package(p) = &self {
             return (status, Json(package_error_body(status, p))).into_response();
         }
+        if let Self::Tenant(r) = &self {
+            return refusal_response(status, r);
+        }
         let message = match &self {
             Self::Lrs(e) => e.to_string(),
             Self::Package(e) => e.to_string(),
             Self::Unauthorized(m) => m.clone(),
+            Self::Tenant(r) => r.to_string(),
+            Self::Operator { message, .. } => message.clone(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 "internal error; the server log has the details".to_owned()
             }
         };
-        let mut resp = (
-            status,
-            Json(json!({ "error": { "code": status.as_u16(), "message": message } })),
-        )
-            .into_response();
-        if status == StatusCode::UNAUTHORIZED {
+        let mut body = json!({ "error": { "code": status.as_u16(), "message": message } });
+        if let Self::Operator { configured, .. } = &self {
+            let reason = if *configured {
+                "operator_token_invalid"
+            } else {
+                "operator_api_disabled"
+            };
+            body["error"]["reason"] = json!(reason);
+        }
+        let mut resp = (status, Json(body)).into_response();
+        if let Self::Operator { configured: true, .. } = &self {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        } else if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"kiroku\""),
             );
         }
         resp
+    }
+}
+
+/// What a client may be told (never the detail of an internal error).
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Lrs(e) => e.fmt(f),
+            Self::Package(e) => e.fmt(f),
+            Self::Unauthorized(m) | Self::Operator { message: m, .. } => f.write_str(m),
+            Self::Tenant(r) => r.fmt(f),
+            Self::Internal(_) => f.write_str("internal error"),
+        }
+    }
+}
+
+impl From<TenantRefusal> for ApiError {
+    fn from(r: TenantRefusal) -> Self {
+        Self::Tenant(r)
     }
 }
 
@@ -101,6 +152,25 @@ impl From<ImportError> for ApiError {
             other => Self::Internal(other.to_string()),
         }
     }
+}
+
+/// `{"error": {"code", "reason", "message"}}`; a storage quota also names its `rule`, as
+/// package refusals do; a rate limit says when to retry.
+fn refusal_response(status: StatusCode, r: &TenantRefusal) -> Response {
+    let mut e = json!({ "code": status.as_u16(), "reason": r.reason(), "message": r.to_string() });
+    if let TenantRefusal::Quota(q) = r {
+        e["limit"] = json!(q.limit);
+        if q.kind == QuotaKind::Storage {
+            e["rule"] = json!(q.reason());
+        }
+    }
+    let mut resp = (status, Json(json!({ "error": e }))).into_response();
+    if let TenantRefusal::RateLimited { retry_after_secs, .. } = r
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 fn package_error_body(status: StatusCode, p: &PackageError) -> serde_json::Value {

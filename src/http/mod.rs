@@ -5,6 +5,8 @@ mod api;
 pub mod auth;
 pub mod content;
 pub mod error;
+pub mod gate;
+mod operator;
 mod ops;
 mod runtime;
 pub mod xapi;
@@ -32,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::routes())
         .route("/metrics", get(ops::metrics))
         .merge(api::routes())
+        .merge(operator::routes())
         .layer(cors())
         .layer(middleware::from_fn_with_state(state.clone(), ops::track_app))
         .layer(request_log())

@@ -3,4 +3,5 @@
 
 pub mod backup;
 pub mod metrics;
+pub mod ratelimit;
 pub mod schedule;

@@ -12,7 +12,10 @@ use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::{IndexTerm, PreparedStatement};
-use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId, TenantSettings};
+use crate::tenant::{
+    Credential, NewCredential, NewTenant, Plan, QuotaExceeded, Quotas, Tenant, TenantId, TenantSettings, TenantStatus,
+    Usage,
+};
 
 /// What a store call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +26,9 @@ pub enum StoreError {
     /// The database failed; the message is for logs, not clients.
     #[error("storage failure: {0}")]
     Backend(String),
+    /// The write would take the tenant over a quota of its plan; nothing was written.
+    #[error(transparent)]
+    Quota(#[from] QuotaExceeded),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -74,6 +80,27 @@ pub trait TenantStore: Send + Sync {
     async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<Tenant>>;
     /// Replaces a tenant's settings; `None` when there is no such tenant.
     async fn update_tenant_settings(&self, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>>;
+    /// Puts a tenant on a plan (`None`: no plan, unlimited); 404 when there is no such
+    /// plan, `None` when there is no such tenant.
+    async fn set_tenant_plan(&self, id: TenantId, plan: Option<&str>) -> StoreResult<Option<Tenant>>;
+    /// Changes a tenant's status, with the operator's reason (cleared when `None`).
+    async fn set_tenant_status(
+        &self,
+        id: TenantId,
+        status: TenantStatus,
+        reason: Option<String>,
+    ) -> StoreResult<Option<Tenant>>;
+    /// What the tenant uses now; statements count from `month_start_ms`.
+    async fn tenant_usage(&self, id: TenantId, month_start_ms: i64) -> StoreResult<Usage>;
+}
+
+/// Plans: named sets of quotas that tenants are put on.
+#[async_trait]
+pub trait PlanStore: Send + Sync {
+    /// Creates a plan; 409 when the name is taken.
+    async fn create_plan(&self, name: &str, quotas: Quotas) -> StoreResult<Plan>;
+    /// Every plan, by name.
+    async fn list_plans(&self) -> StoreResult<Vec<Plan>>;
 }
 
 #[async_trait]
@@ -178,6 +205,8 @@ pub struct PackageVersion {
 
 #[async_trait]
 pub trait PackageStore: Send + Sync {
+    /// Stores a version; refused with `StoreError::Quota` (and nothing stored) when the
+    /// tenant's storage would exceed its plan's `storageBytes`.
     async fn create_package_version(&self, tenant: TenantId, new: NewPackageVersion) -> StoreResult<PackageVersion>;
     /// The newest version of each package.
     async fn list_packages(&self, tenant: TenantId) -> StoreResult<Vec<PackageVersion>>;
@@ -204,7 +233,8 @@ pub trait PackageStore: Send + Sync {
 
 #[async_trait]
 pub trait LearnerStore: Send + Sync {
-    /// Creates a learner; 409 when the id is taken.
+    /// Creates a learner; 409 when the id is taken. Creating a learner (here or in
+    /// `put_learner`) beyond the plan's `learners` is refused with `StoreError::Quota`.
     async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner>;
     /// Creates or updates a learner; returns it and whether it was created.
     async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)>;
@@ -279,6 +309,7 @@ pub trait SecretStore: Send + Sync {
 /// Everything kiroku stores.
 pub trait Store:
     TenantStore
+    + PlanStore
     + CredentialStore
     + StatementStore
     + DocumentStore
@@ -291,6 +322,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: TenantStore
+        + PlanStore
         + CredentialStore
         + StatementStore
         + DocumentStore

@@ -1,9 +1,11 @@
 //! Tenants and their LRS credentials: the domain types, with no storage or HTTP.
 
 mod credential;
+pub mod plan;
 mod scope;
 
 pub use credential::{Credential, IssuedCredential, NewCredential, constant_time_eq, digest_secret, issue};
+pub use plan::{Plan, PlanName, QuotaExceeded, QuotaKind, Quotas, TenantRefusal, Usage};
 pub use scope::{Access, Scope, ScopeSet};
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +91,29 @@ pub struct Tenant {
     pub xapi_version: XapiVersion,
     pub created_ms: i64,
     pub settings: TenantSettings,
+    /// The plan whose quotas apply; none: unlimited.
+    pub plan: Option<String>,
+    /// The plan's quotas, read with the tenant.
+    pub quotas: Quotas,
+    /// Why the operator suspended the tenant (kept while suspended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+impl Tenant {
+    /// `Ok` while the tenant may use the service; otherwise the refusal to answer with.
+    pub fn admit(&self) -> Result<(), TenantRefusal> {
+        match self.status {
+            TenantStatus::Active => Ok(()),
+            TenantStatus::Suspended => Err(TenantRefusal::Suspended {
+                name: self.name.to_string(),
+                reason: self.status_reason.clone(),
+            }),
+            TenantStatus::Terminated => Err(TenantRefusal::Terminated {
+                name: self.name.to_string(),
+            }),
+        }
+    }
 }
 
 /// Per-tenant options an operator may change.

@@ -21,7 +21,16 @@ fn strs(list: &[&str]) -> Vec<String> {
     v
 }
 
-const TENANT_KEYS: [&str; 6] = ["createdMs", "id", "name", "settings", "status", "xapiVersion"];
+const TENANT_KEYS: [&str; 8] = [
+    "createdMs",
+    "id",
+    "name",
+    "plan",
+    "quotas",
+    "settings",
+    "status",
+    "xapiVersion",
+];
 
 #[test]
 fn tenant_json_output_is_stable() {
@@ -145,4 +154,61 @@ fn bad_input_fails_with_a_clear_message() {
         "failed commands created nothing"
     );
     assert_eq!(k.json(&["credential", "list", "acme"]), serde_json::json!([]));
+}
+
+#[test]
+fn plans_tenants_suspension_as_json() {
+    let k = Kiroku::new();
+    let p = k.json(&[
+        "plan",
+        "create",
+        "gold",
+        "--learners",
+        "5",
+        "--requests-per-minute",
+        "100",
+    ]);
+    assert_eq!(
+        p["quotas"],
+        json!({"storageBytes": null, "learners": 5, "statementsPerMonth": null, "requestsPerMinute": 100})
+    );
+    k.ok(&["plan", "create", "free"]);
+    let plans = k.json(&["plan", "list"]);
+    assert_eq!(plans.as_array().map(Vec::len), Some(2));
+    let t = k.json(&["tenant", "create", "acme", "--plan", "gold"]);
+    assert_eq!(
+        (t["plan"].as_str(), t["quotas"]["learners"].as_u64()),
+        (Some("gold"), Some(5))
+    );
+    let shown = k.json(&["tenant", "show", "acme"]);
+    assert_eq!(
+        shown["usage"],
+        json!({"storageBytes": 0, "learners": 0, "statementsThisMonth": 0})
+    );
+    assert_eq!(k.json(&["tenant", "set-plan", "acme", "free"])["plan"], "free");
+    let s = k.json(&["tenant", "suspend", "acme", "--reason", "unpaid"]);
+    assert_eq!(
+        (s["status"].as_str(), s["statusReason"].as_str()),
+        (Some("suspended"), Some("unpaid"))
+    );
+    let r = k.json(&["tenant", "resume", "acme"]);
+    assert_eq!((r["status"].as_str(), r.get("statusReason")), (Some("active"), None));
+    // Clear errors, non-zero exit.
+    for (args, message) in [
+        (
+            &["tenant", "set-plan", "acme", "platinum"][..],
+            "no plan named \"platinum\"",
+        ),
+        (
+            &["tenant", "create", "beta", "--plan", "platinum"][..],
+            "no plan named \"platinum\"",
+        ),
+        (&["tenant", "show", "nobody"][..], "no tenant named \"nobody\""),
+        (&["plan", "create", "gold"][..], "a plan named gold exists already"),
+    ] {
+        let out = k.run(args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
 }

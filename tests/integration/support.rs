@@ -48,6 +48,7 @@ pub struct Builder {
     content_cache: Option<(usize, u64)>,
     metrics_token: Option<String>,
     blob_store: Option<Arc<dyn kiroku::blob::BlobStore>>,
+    operator_token: Option<String>,
 }
 
 impl Builder {
@@ -75,6 +76,12 @@ impl Builder {
     }
 
     /// Require this bearer token on `/metrics`.
+    /// Enables the operator API with this bearer token.
+    pub fn operator_token(mut self, token: &str) -> Self {
+        self.operator_token = Some(token.to_owned());
+        self
+    }
+
     pub fn metrics_token(mut self, token: &str) -> Self {
         self.metrics_token = Some(token.to_owned());
         self
@@ -112,6 +119,7 @@ impl Builder {
             config.content_cache_item_bytes = item_bytes;
         }
         config.metrics_token = self.metrics_token;
+        config.operator_token = self.operator_token.map(kiroku::server::Redacted);
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let served: Arc<dyn kiroku::blob::BlobStore> = self.blob_store.unwrap_or_else(|| Arc::new(blobs.clone()));
         let state = AppState::new(Arc::clone(&store), served, config)
@@ -182,6 +190,7 @@ impl TestApp {
             content_cache: None,
             metrics_token: None,
             blob_store: None,
+            operator_token: None,
         }
     }
 

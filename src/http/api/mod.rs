@@ -45,7 +45,7 @@ async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiEr
 
 /// Decodes a JSON object body into `T`. Serde would also build a struct from an array of
 /// its fields, which is no way to send a request: only objects are accepted.
-fn json_object<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
+pub(super) fn json_object<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
         return Err(crate::lrs::LrsError::bad(format!("the {what} must be a JSON object")).into());

@@ -93,6 +93,11 @@ async fn serve_file(
             );
         }
     };
+    match crate::http::gate::admit_grant(&state, grant.tenant_id()).await {
+        Ok(_) => {}
+        Err(crate::http::error::ApiError::Tenant(r)) => return crate::http::gate::refusal_page(&r),
+        Err(e) => return refuse(e.status(), "This course is not available."),
+    }
     let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
     let file = match state.caches.lookups.get(&key) {
         Some(f) => f,

@@ -80,8 +80,9 @@ async fn model(Path(file): Path<String>) -> Result<Response, ApiError> {
 /// `GET /player/{grant}/`: the player page. A grant that does not verify or names no
 /// registration gets a 403 page (there would be nothing to record).
 async fn player(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match registered_grant(&state, &token) {
+    match registered_grant(&state, &token).await {
         Ok(_) => ([(CACHE_CONTROL, "no-cache")], Html(PLAYER_HTML)).into_response(),
+        Err(ApiError::Tenant(r)) => crate::http::gate::refusal_page(&r),
         Err(e) => {
             let text = html_escape(&e.to_string());
             let page = format!(

@@ -21,7 +21,7 @@ use crate::runtime::record::Subject;
 use crate::runtime::registration::RegistrationState;
 use crate::server::AppState;
 use crate::store::AttemptRecord;
-use crate::tenant::TenantId;
+use crate::tenant::{Tenant, TenantId};
 
 /// The credential key the run-time's statements are stored under.
 pub(super) const RUNTIME_KEY: &str = "kiroku-runtime";
@@ -74,7 +74,8 @@ pub(super) async fn save_registration_state(
 }
 
 /// The grant, checked: valid, unexpired, and naming a registration (returned with it).
-pub(super) fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String), LrsError> {
+/// The tenant must be active (checked in the store on every request).
+pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String, Tenant), ApiError> {
     let g = state
         .grants
         .verify(token, clock::now_ms())
@@ -82,7 +83,8 @@ pub(super) fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchG
     let registration = g.registration.clone().ok_or_else(|| {
         LrsError::Forbidden("this launch link has no registration, so nothing can be recorded".into())
     })?;
-    Ok((g, registration))
+    let tenant = crate::http::gate::admit_grant(state, g.tenant_id()).await?;
+    Ok((g, registration, tenant))
 }
 
 pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Course, ApiError> {
@@ -96,14 +98,9 @@ pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Cours
 }
 
 pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {
-    let (g, registration) = registered_grant(state, token)?;
+    let (g, registration, tenant_row) = registered_grant(state, token).await?;
     let tenant = g.tenant_id();
     let course = course_of(state, &g).await?;
-    let tenant_row = state
-        .store
-        .tenant_by_id(tenant)
-        .await?
-        .ok_or_else(|| LrsError::Forbidden("unknown tenant".into()))?;
     let learner_row = state.store.learner(tenant, &g.learner).await?;
     let name = learner_row
         .as_ref()

@@ -53,6 +53,7 @@ async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Resul
         return Err(LrsError::bad(format!("statement id {} occurs more than once in the batch", dup.id)).into());
     }
     let p = &ctx.principal;
+    crate::http::gate::check_statements(&ctx.state, &p.tenant, prepared.len()).await?;
     let ids = ctx
         .state
         .store

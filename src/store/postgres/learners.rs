@@ -138,8 +138,10 @@ async fn register(
 #[async_trait]
 impl LearnerStore for PgStore {
     async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner> {
-        let c = self.client().await?;
-        let row = c
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let quotas = super::plans::lock_quotas(&tx, tenant).await?;
+        let row = tx
             .query_opt(
                 &format!(
                     "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES ($1, $2, $3, $4, $5, $5) \
@@ -149,15 +151,24 @@ impl LearnerStore for PgStore {
             )
             .await
             .map_err(pg)?;
-        match row {
-            Some(r) => learner_row(&r),
-            None => Err(LrsError::Conflict(format!("learner {id:?} exists already")).into()),
-        }
+        let Some(r) = row else {
+            return Err(LrsError::Conflict(format!("learner {id:?} exists already")).into());
+        };
+        super::plans::check_learners(&tx, tenant, quotas).await?;
+        tx.commit().await.map_err(pg)?;
+        learner_row(&r)
     }
 
     async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)> {
-        let c = self.client().await?;
-        upsert(&c, tenant, id, &fields).await
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let quotas = super::plans::lock_quotas(&tx, tenant).await?;
+        let (learner, created) = upsert(&tx, tenant, id, &fields).await?;
+        if created {
+            super::plans::check_learners(&tx, tenant, quotas).await?;
+        }
+        tx.commit().await.map_err(pg)?;
+        Ok((learner, created))
     }
 
     async fn learner(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>> {

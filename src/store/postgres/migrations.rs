@@ -164,6 +164,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (name, period)
     );
     "#,
+    // 3: plans with quotas (NULL: unlimited); a tenant's plan and the reason of its status
+    // (SQLite's migration 8).
+    r#"
+    CREATE TABLE plans (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        storage_bytes BIGINT,
+        learners BIGINT,
+        statements_per_month BIGINT,
+        requests_per_minute BIGINT,
+        created BIGINT NOT NULL
+    );
+    ALTER TABLE tenants ADD COLUMN plan TEXT REFERENCES plans(name);
+    ALTER TABLE tenants ADD COLUMN status_reason TEXT;
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

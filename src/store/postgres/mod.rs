@@ -12,6 +12,7 @@ pub mod dump;
 mod learners;
 mod migrations;
 mod packages;
+mod plans;
 mod query;
 mod statements;
 mod tenants;

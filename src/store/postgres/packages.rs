@@ -5,7 +5,7 @@
 //! holds it shared, so a package is never deleted under a new registration.
 
 use async_trait::async_trait;
-use deadpool_postgres::Transaction;
+use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::Row;
 
 use super::{PgStore, big, col, pg, unsigned};
@@ -139,12 +139,27 @@ async fn remove_package(
     orphans.iter().map(|r| col(r, 0)).collect()
 }
 
+/// Unpacked bytes of the distinct files the tenant's packages use.
+pub(super) async fn storage_bytes(c: &impl GenericClient, tenant: TenantId) -> StoreResult<u64> {
+    let r = c
+        .query_one(
+            "SELECT coalesce(sum(size), 0)::bigint FROM (SELECT DISTINCT f.sha256, f.size FROM package_files f \
+             JOIN package_versions v ON v.pk = f.version_pk WHERE v.tenant = $1) AS used",
+            &[&tenant.0],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(unsigned(col(&r, 0)?))
+}
+
 #[async_trait]
 impl PackageStore for PgStore {
     async fn create_package_version(&self, tenant: TenantId, new: NewPackageVersion) -> StoreResult<PackageVersion> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
+        let quotas = super::plans::lock_quotas(&tx, tenant).await?;
         let v = insert_version(&tx, tenant, &new).await?;
+        super::plans::check_storage(&tx, tenant, quotas).await?;
         tx.commit().await.map_err(pg)?;
         Ok(v)
     }
@@ -219,16 +234,7 @@ impl PackageStore for PgStore {
     }
 
     async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64> {
-        let c = self.client().await?;
-        let r = c
-            .query_one(
-                "SELECT coalesce(sum(size), 0)::bigint FROM (SELECT DISTINCT f.sha256, f.size FROM package_files f \
-                 JOIN package_versions v ON v.pk = f.version_pk WHERE v.tenant = $1) AS used",
-                &[&tenant.0],
-            )
-            .await
-            .map_err(pg)?;
-        Ok(unsigned(col(&r, 0)?))
+        storage_bytes(&self.client().await?, tenant).await
     }
 
     async fn blob_in_use(&self, sha256: &str) -> StoreResult<bool> {

@@ -8,10 +8,14 @@ use crate::clock;
 use crate::lrs::{LrsError, XapiVersion};
 use crate::store::{CredentialStore, StoreResult, TenantStore};
 use crate::tenant::{
-    Credential, NewCredential, NewTenant, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus,
+    Credential, NewCredential, NewTenant, Quotas, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus,
+    Usage,
 };
 
-const TENANT_COLS: &str = "id, name, status, xapi_version, created, settings";
+/// A tenant with its plan's quotas: select `TENANT_COLS` `FROM TENANT_FROM`.
+const TENANT_COLS: &str = "t.id, t.name, t.status, t.xapi_version, t.created, t.settings, t.plan, t.status_reason, \
+     p.storage_bytes, p.learners, p.statements_per_month, p.requests_per_minute";
+const TENANT_FROM: &str = "tenants t LEFT JOIN plans p ON p.name = t.plan";
 
 fn tenant_row(r: &Row) -> StoreResult<Tenant> {
     tenant_row_at(r, 0)
@@ -40,7 +44,7 @@ impl PgStore {
     ) -> StoreResult<Option<Tenant>> {
         let c = self.client().await?;
         let st = c
-            .prepare_cached(&format!("SELECT {TENANT_COLS} FROM tenants WHERE {cond} = $1"))
+            .prepare_cached(&format!("SELECT {TENANT_COLS} FROM {TENANT_FROM} WHERE t.{cond} = $1"))
             .await
             .map_err(pg)?;
         c.query_opt(&st, &[arg])
@@ -75,13 +79,16 @@ impl TenantStore for PgStore {
             xapi_version: new.xapi_version,
             created_ms: now,
             settings: TenantSettings::default(),
+            plan: None,
+            quotas: Quotas::default(),
+            status_reason: None,
         })
     }
 
     async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {
         let c = self.client().await?;
         let rows = c
-            .query(&format!("SELECT {TENANT_COLS} FROM tenants ORDER BY id"), &[])
+            .query(&format!("SELECT {TENANT_COLS} FROM {TENANT_FROM} ORDER BY t.id"), &[])
             .await
             .map_err(pg)?;
         rows.iter().map(tenant_row).collect()
@@ -98,14 +105,47 @@ impl TenantStore for PgStore {
     async fn update_tenant_settings(&self, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>> {
         let json = serde_json::to_string(&settings).map_err(super::backend)?;
         let c = self.client().await?;
-        let row = c
-            .query_opt(
-                &format!("UPDATE tenants SET settings = $2 WHERE id = $1 RETURNING {TENANT_COLS}"),
-                &[&id.0, &json],
-            )
+        c.execute("UPDATE tenants SET settings = $2 WHERE id = $1", &[&id.0, &json])
             .await
             .map_err(pg)?;
-        row.as_ref().map(tenant_row).transpose()
+        self.tenant_by_id(id).await
+    }
+
+    async fn set_tenant_plan(&self, id: TenantId, plan: Option<&str>) -> StoreResult<Option<Tenant>> {
+        let c = self.client().await?;
+        if let Some(name) = plan {
+            let known = c
+                .query_opt("SELECT 1 FROM plans WHERE name = $1", &[&name])
+                .await
+                .map_err(pg)?;
+            if known.is_none() {
+                return Err(LrsError::NotFound(format!("no plan named {name:?}")).into());
+            }
+        }
+        c.execute("UPDATE tenants SET plan = $2 WHERE id = $1", &[&id.0, &plan])
+            .await
+            .map_err(pg)?;
+        self.tenant_by_id(id).await
+    }
+
+    async fn set_tenant_status(
+        &self,
+        id: TenantId,
+        status: TenantStatus,
+        reason: Option<String>,
+    ) -> StoreResult<Option<Tenant>> {
+        let c = self.client().await?;
+        c.execute(
+            "UPDATE tenants SET status = $2, status_reason = $3 WHERE id = $1",
+            &[&id.0, &status.as_str(), &reason],
+        )
+        .await
+        .map_err(pg)?;
+        self.tenant_by_id(id).await
+    }
+
+    async fn tenant_usage(&self, id: TenantId, month_start_ms: i64) -> StoreResult<Usage> {
+        super::plans::usage(&self.client().await?, id, month_start_ms).await
     }
 }
 
@@ -153,10 +193,11 @@ impl CredentialStore for PgStore {
     async fn credential_by_key(&self, key: &str) -> StoreResult<Option<(Tenant, Credential)>> {
         // Checked on every request: one round trip, one cached statement.
         let c = self.client().await?;
-        let sql = "SELECT c.key, c.tenant, c.secret_digest, c.scopes, c.label, c.created, \
-             t.id, t.name, t.status, t.xapi_version, t.created, t.settings \
-             FROM credentials c JOIN tenants t ON t.id = c.tenant WHERE c.key = $1 AND c.revoked IS NULL";
-        let st = c.prepare_cached(sql).await.map_err(pg)?;
+        let sql = format!(
+            "SELECT c.key, c.tenant, c.secret_digest, c.scopes, c.label, c.created, {TENANT_COLS} \
+             FROM credentials c JOIN {TENANT_FROM} ON t.id = c.tenant WHERE c.key = $1 AND c.revoked IS NULL"
+        );
+        let st = c.prepare_cached(&sql).await.map_err(pg)?;
         let Some(row) = c.query_opt(&st, &[&key]).await.map_err(pg)? else {
             return Ok(None);
         };
@@ -179,5 +220,8 @@ fn tenant_row_at(r: &Row, at: usize) -> StoreResult<Tenant> {
         xapi_version: XapiVersion::parse_setting(&version).unwrap_or(XapiVersion::V200),
         created_ms: col(r, at + 4)?,
         settings: serde_json::from_str(&settings).unwrap_or_default(),
+        plan: col(r, at + 6)?,
+        status_reason: col(r, at + 7)?,
+        quotas: super::plans::quotas_at(r, at + 8)?,
     })
 }

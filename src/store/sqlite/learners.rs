@@ -47,6 +47,9 @@ pub fn create(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) 
 pub fn put(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<(Learner, bool)> {
     let now = clock::now_ms();
     let created = get(conn, tenant, id)?.is_none();
+    if created {
+        super::plans::check_new_learner(conn, tenant)?;
+    }
     conn.execute(
         "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
          ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated",

@@ -167,6 +167,19 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (name, period)
     );
     ",
+    // 8: plans with quotas (NULL: unlimited); a tenant's plan and the reason of its status.
+    r"
+    CREATE TABLE plans (
+        name TEXT PRIMARY KEY,
+        storage_bytes INTEGER,
+        learners INTEGER,
+        statements_per_month INTEGER,
+        requests_per_minute INTEGER,
+        created INTEGER NOT NULL
+    );
+    ALTER TABLE tenants ADD COLUMN plan TEXT REFERENCES plans(name);
+    ALTER TABLE tenants ADD COLUMN status_reason TEXT;
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -6,6 +6,7 @@ mod documents;
 mod learners;
 mod migrations;
 mod packages;
+mod plans;
 mod pool;
 mod query;
 pub mod snapshot;
@@ -24,10 +25,12 @@ use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
     Attachment, AttemptRecord, AttemptStore, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion,
-    PackageFile, PackageStore, PackageVersion, QueryPage, SecretStore, StatementStore, StoreResult, StoredStatement,
-    TenantStore,
+    PackageFile, PackageStore, PackageVersion, PlanStore, QueryPage, SecretStore, StatementStore, StoreResult,
+    StoredStatement, TenantStore,
 };
-use crate::tenant::{Credential, NewCredential, NewTenant, Tenant, TenantId, TenantSettings};
+use crate::tenant::{
+    Credential, NewCredential, NewTenant, Plan, Quotas, Tenant, TenantId, TenantSettings, TenantStatus, Usage,
+};
 use pool::{Readers, Writer};
 
 /// Read connections kept open.
@@ -98,6 +101,42 @@ impl TenantStore for SqliteStore {
         self.writer
             .run(move |c| tenants::update_settings(c, id, settings))
             .await
+    }
+
+    async fn set_tenant_plan(&self, id: TenantId, plan: Option<&str>) -> StoreResult<Option<Tenant>> {
+        let plan = plan.map(str::to_owned);
+        self.writer
+            .run(move |c| tenants::set_plan(c, id, plan.as_deref()))
+            .await
+    }
+
+    async fn set_tenant_status(
+        &self,
+        id: TenantId,
+        status: TenantStatus,
+        reason: Option<String>,
+    ) -> StoreResult<Option<Tenant>> {
+        self.writer
+            .run(move |c| tenants::set_status(c, id, status, reason.as_deref()))
+            .await
+    }
+
+    async fn tenant_usage(&self, id: TenantId, month_start_ms: i64) -> StoreResult<Usage> {
+        self.readers.run(move |c| plans::usage(c, id, month_start_ms)).await
+    }
+}
+
+#[async_trait]
+impl PlanStore for SqliteStore {
+    async fn create_plan(&self, name: &str, quotas: Quotas) -> StoreResult<Plan> {
+        let name = name.to_owned();
+        self.writer
+            .run(move |c| plans::create(c, &name, quotas, clock::now_ms()))
+            .await
+    }
+
+    async fn list_plans(&self) -> StoreResult<Vec<Plan>> {
+        self.readers.run(plans::list).await
     }
 }
 

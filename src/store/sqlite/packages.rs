@@ -68,6 +68,7 @@ pub fn create_version(conn: &Connection, tenant: TenantId, new: &NewPackageVersi
     for f in &new.files {
         ins.execute(params![pk, f.path, f.sha256, f.size]).map_err(backend)?;
     }
+    super::plans::check_storage(conn, tenant)?;
     Ok(PackageVersion {
         package_id,
         version,

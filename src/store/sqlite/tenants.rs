@@ -6,10 +6,13 @@ use super::pool::backend;
 use crate::lrs::{LrsError, XapiVersion};
 use crate::store::StoreResult;
 use crate::tenant::{
-    Credential, NewCredential, NewTenant, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus,
+    Credential, NewCredential, NewTenant, Quotas, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus,
 };
 
-const TENANT_COLS: &str = "id, name, status, xapi_version, created, settings";
+/// A tenant with its plan's quotas: select `TENANT_COLS` `FROM TENANT_FROM`.
+const TENANT_COLS: &str = "t.id, t.name, t.status, t.xapi_version, t.created, t.settings, t.plan, t.status_reason, \
+     p.storage_bytes, p.learners, p.statements_per_month, p.requests_per_minute";
+const TENANT_FROM: &str = "tenants t LEFT JOIN plans p ON p.name = t.plan";
 
 fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
     let name: String = r.get(1)?;
@@ -22,6 +25,21 @@ fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
         xapi_version: XapiVersion::parse_setting(&version).unwrap_or(XapiVersion::V200),
         created_ms: r.get(4)?,
         settings: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+        plan: r.get(6)?,
+        status_reason: r.get(7)?,
+        quotas: quotas_at(r, 8)?,
+    })
+}
+
+/// The four quota columns starting at `at`.
+pub(super) fn quotas_at(r: &Row, at: usize) -> rusqlite::Result<Quotas> {
+    let n =
+        |i: usize| -> rusqlite::Result<Option<u64>> { Ok(r.get::<_, Option<i64>>(at + i)?.map(|v| v.max(0) as u64)) };
+    Ok(Quotas {
+        storage_bytes: n(0)?,
+        learners: n(1)?,
+        statements_per_month: n(2)?,
+        requests_per_minute: n(3)?.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
     })
 }
 
@@ -49,6 +67,9 @@ pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenan
         xapi_version: new.xapi_version,
         created_ms: now,
         settings: TenantSettings::default(),
+        plan: None,
+        quotas: Quotas::default(),
+        status_reason: None,
     })
 }
 
@@ -59,9 +80,38 @@ pub fn update_settings(conn: &Connection, id: TenantId, settings: TenantSettings
     by_id(conn, id)
 }
 
+pub fn set_plan(conn: &Connection, id: TenantId, plan: Option<&str>) -> StoreResult<Option<Tenant>> {
+    if let Some(name) = plan {
+        let known = conn
+            .query_row("SELECT 1 FROM plans WHERE name = ?1", [name], |_| Ok(()))
+            .optional()
+            .map_err(backend)?;
+        if known.is_none() {
+            return Err(LrsError::NotFound(format!("no plan named {name:?}")).into());
+        }
+    }
+    conn.execute("UPDATE tenants SET plan = ?2 WHERE id = ?1", params![id.0, plan])
+        .map_err(backend)?;
+    by_id(conn, id)
+}
+
+pub fn set_status(
+    conn: &Connection,
+    id: TenantId,
+    status: TenantStatus,
+    reason: Option<&str>,
+) -> StoreResult<Option<Tenant>> {
+    conn.execute(
+        "UPDATE tenants SET status = ?2, status_reason = ?3 WHERE id = ?1",
+        params![id.0, status.as_str(), reason],
+    )
+    .map_err(backend)?;
+    by_id(conn, id)
+}
+
 pub fn list(conn: &Connection) -> StoreResult<Vec<Tenant>> {
     let mut st = conn
-        .prepare_cached(&format!("SELECT {TENANT_COLS} FROM tenants ORDER BY id"))
+        .prepare_cached(&format!("SELECT {TENANT_COLS} FROM {TENANT_FROM} ORDER BY t.id"))
         .map_err(backend)?;
     let rows = st.query_map([], tenant_row).map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)
@@ -69,7 +119,7 @@ pub fn list(conn: &Connection) -> StoreResult<Vec<Tenant>> {
 
 pub fn by_id(conn: &Connection, id: TenantId) -> StoreResult<Option<Tenant>> {
     conn.query_row(
-        &format!("SELECT {TENANT_COLS} FROM tenants WHERE id = ?1"),
+        &format!("SELECT {TENANT_COLS} FROM {TENANT_FROM} WHERE t.id = ?1"),
         [id.0],
         tenant_row,
     )
@@ -79,7 +129,7 @@ pub fn by_id(conn: &Connection, id: TenantId) -> StoreResult<Option<Tenant>> {
 
 pub fn by_name(conn: &Connection, name: &str) -> StoreResult<Option<Tenant>> {
     conn.query_row(
-        &format!("SELECT {TENANT_COLS} FROM tenants WHERE name = ?1"),
+        &format!("SELECT {TENANT_COLS} FROM {TENANT_FROM} WHERE t.name = ?1"),
         [name],
         tenant_row,
     )
@@ -154,13 +204,6 @@ pub fn credential_by_key(conn: &Connection, key: &str) -> StoreResult<Option<(Te
     let Some(cred) = st.query_row([key], credential_row).optional().map_err(backend)? else {
         return Ok(None);
     };
-    let tenant = conn
-        .query_row(
-            &format!("SELECT {TENANT_COLS} FROM tenants WHERE id = ?1"),
-            [cred.tenant.0],
-            tenant_row,
-        )
-        .optional()
-        .map_err(backend)?;
+    let tenant = by_id(conn, cred.tenant)?;
     Ok(tenant.map(|t| (t, cred)))
 }

@@ -25,6 +25,7 @@ mod concurrency;
 mod documents;
 mod isolation;
 mod learners;
+mod plans;
 mod queries;
 mod statements;
 mod tenants;
@@ -62,6 +63,11 @@ macro_rules! store_suite {
             tenants::credential_create_list_and_find,
             tenants::credential_revoke,
             tenants::tenant_by_id,
+            plans::plan_create_list_and_assign,
+            plans::tenant_suspend_and_resume,
+            plans::learner_quota_refuses_new_learners_only,
+            plans::storage_quota_refuses_the_whole_version,
+            plans::usage_counts_storage_learners_and_statements_this_month,
             statements::statement_insert_and_read_back,
             statements::statement_identical_resend_accepted,
             statements::statement_different_content_conflicts,
