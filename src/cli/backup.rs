@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::database::DatabaseUrl;
-use super::{BackupAction, BackupCommandArgs, RestoreArgs};
+use super::{BackupAction, BackupCommandArgs, RestoreArgs, S3Args};
 use crate::clock;
 use crate::ops::backup::{self, Source};
 
@@ -22,10 +22,12 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Sen
 pub async fn run(
     data_dir: &Path,
     url: Option<&DatabaseUrl>,
+    s3: &S3Args,
     args: BackupCommandArgs,
     json_out: bool,
 ) -> Result<(), String> {
     let src = source(url);
+    let files = super::import::content_files(data_dir, s3)?;
     let dir = args.backup.backup_dir.clone();
     match args.action {
         None => {
@@ -33,7 +35,7 @@ pub async fn run(
                 return Err(format!("{} holds no kiroku database", data_dir.display()));
             }
             let (data, keep) = (data_dir.to_owned(), args.backup.keep_days);
-            let c = blocking(move || backup::create(&src, &data, &dir, keep)).await?;
+            let c = blocking(move || backup::create(&src, &data, &files, &dir, keep)).await?;
             if json_out {
                 println!("{}", serde_json::to_string(&c).unwrap_or_default());
             } else {
@@ -95,14 +97,16 @@ pub async fn run(
 pub async fn restore(
     data_dir: &Path,
     url: Option<&DatabaseUrl>,
+    s3: &S3Args,
     args: RestoreArgs,
     json_out: bool,
 ) -> Result<(), String> {
+    let files = super::import::content_files(data_dir, s3)?;
     let (dir, target, database) = (args.backup_dir, data_dir.to_owned(), source(url));
     let (m, files) = blocking(move || {
         let m = backup::find(&dir, args.name.as_deref())?;
-        let files = backup::restore(&dir, &m, &target, &database)?;
-        Ok((m, files))
+        let restored = backup::restore(&dir, &m, &target, &database, &files)?;
+        Ok((m, restored))
     })
     .await?;
     if json_out {

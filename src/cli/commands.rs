@@ -55,10 +55,10 @@ async fn dispatch(cli: Cli) -> CmdResult {
     // Backups read the data folder themselves; a restore must not create a database first.
     match cli.command {
         Command::Backup(args) => {
-            return super::backup::run(&cli.data_dir, cli.database_url.as_ref(), args, out.json).await;
+            return super::backup::run(&cli.data_dir, cli.database_url.as_ref(), &cli.s3, args, out.json).await;
         }
         Command::Restore(args) => {
-            return super::backup::restore(&cli.data_dir, cli.database_url.as_ref(), args, out.json).await;
+            return super::backup::restore(&cli.data_dir, cli.database_url.as_ref(), &cli.s3, args, out.json).await;
         }
         _ => {}
     }
@@ -67,7 +67,8 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Serve(args) => {
             let source = super::backup::source(cli.database_url.as_ref());
             let blobs = super::import::blobs(&cli.data_dir, &cli.s3)?;
-            serve(store, blobs, &cli.data_dir, args, cli.public_url, source).await
+            let files = super::import::content_files(&cli.data_dir, &cli.s3)?;
+            serve(store, blobs, &cli.data_dir, args, cli.public_url, (source, files)).await
         }
         Command::Import(args) => super::import::run(&*store, &cli.data_dir, &cli.s3, args, out.json).await,
         Command::Tenant(cmd) => super::tenants::tenant(&*store, cmd, out.json).await,
@@ -150,7 +151,7 @@ async fn serve(
     data_dir: &Path,
     args: ServeArgs,
     public_url: Option<String>,
-    source: crate::ops::backup::Source,
+    (source, files): (crate::ops::backup::Source, crate::ops::backup::Files),
 ) -> CmdResult {
     let app = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -185,6 +186,7 @@ async fn serve(
         tokio::spawn(crate::ops::schedule::run(crate::ops::schedule::BackupSchedule {
             store: state.store.clone(),
             source,
+            files,
             data_dir: data_dir.to_owned(),
             backup_dir: args.backup.backup_dir,
             keep_days: args.backup.keep_days,

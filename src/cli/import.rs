@@ -19,6 +19,15 @@ pub fn work_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("tmp")
 }
 
+/// The content files as backups reach them: the data folder's, or the configured store's.
+pub fn content_files(data_dir: &Path, s3: &S3Args) -> Result<crate::ops::backup::Files, String> {
+    use crate::ops::backup::Files;
+    if s3.s3_endpoint.is_none() {
+        return Ok(Files::Folder(data_dir.join("blobs")));
+    }
+    Ok(Files::Store(blobs(data_dir, s3)?, tokio::runtime::Handle::current()))
+}
+
 /// The content-file store: S3-compatible storage when configured, else the data folder.
 pub fn blobs(data_dir: &Path, s3: &S3Args) -> Result<Arc<dyn BlobStore>, String> {
     let Some(endpoint) = &s3.s3_endpoint else {

@@ -31,6 +31,60 @@ const MANIFEST: &str = "manifest.json";
 const PARTIAL: &str = ".partial-";
 const BLOBS: &str = "blobs";
 
+/// Where the content files live: a folder (the data folder's `blobs/`), or a blob store
+/// (S3-compatible storage) reached from the backup's blocking thread through the runtime.
+#[derive(Clone)]
+pub enum Files {
+    Folder(PathBuf),
+    Store(std::sync::Arc<dyn crate::blob::BlobStore>, tokio::runtime::Handle),
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Folder(p) => write!(f, "Files::Folder({})", p.display()),
+            Self::Store(..) => f.write_str("Files::Store"),
+        }
+    }
+}
+
+impl Files {
+    /// Copies content file `sha` to `to` (synced); returns the SHA-256 of what was copied.
+    fn fetch(&self, sha: &str, to: &Path) -> Result<String, String> {
+        match self {
+            Self::Folder(root) => copy_synced(&blob_path(root, sha), to).map(|(h, _)| h),
+            Self::Store(store, rt) => {
+                let bytes = rt.block_on(store.read(sha, 0, None)).map_err(|e| e.to_string())?;
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir).map_err(|e| io("creating", dir, e))?;
+                }
+                let tmp = to.with_extension("part");
+                let mut f = File::create(&tmp).map_err(|e| io("creating", &tmp, e))?;
+                f.write_all(&bytes)
+                    .and_then(|()| f.sync_all())
+                    .map_err(|e| io("writing", &tmp, e))?;
+                fs::rename(&tmp, to).map_err(|e| io("renaming", &tmp, e))?;
+                Ok(hex(Sha256::digest(&bytes).as_slice()))
+            }
+        }
+    }
+
+    /// Puts the backup's copy `from` of content file `sha` back.
+    fn restore(&self, sha: &str, from: &Path) -> Result<(), String> {
+        match self {
+            Self::Folder(root) => copy_synced(from, &blob_path(root, sha)).map(|_| ()),
+            Self::Store(store, rt) => {
+                // put_file moves its file: hand it a copy.
+                let tmp = std::env::temp_dir().join(format!("kiroku-restore-{sha}"));
+                fs::copy(from, &tmp).map_err(|e| io("copying", from, e))?;
+                rt.block_on(store.put_file(sha, &tmp)).map_err(|e| e.to_string())?;
+                let _ = fs::remove_file(&tmp);
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Which store a backup is of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -179,9 +233,15 @@ fn check_copy(store: &str, file: &Path) -> Result<SnapshotCheck, String> {
     }
 }
 
-/// Takes a backup of the store (`source`) and the content files in `data_dir` into
-/// `backups`, then applies retention.
-pub fn create(source: &Source, data_dir: &Path, backups: &Path, keep_days: u32) -> Result<Created, String> {
+/// Takes a backup of the store (`source`; SQLite's database is in `data_dir`) and the
+/// content files (`files`) into `backups`, then applies retention.
+pub fn create(
+    source: &Source,
+    data_dir: &Path,
+    files: &Files,
+    backups: &Path,
+    keep_days: u32,
+) -> Result<Created, String> {
     fs::create_dir_all(backups).map_err(|e| io("creating", backups, e))?;
     remove_partials(backups)?;
     let now = clock::now_ms();
@@ -200,8 +260,8 @@ pub fn create(source: &Source, data_dir: &Path, backups: &Path, keep_days: u32) 
         if target.exists() {
             continue;
         }
-        let source = blob_path(&data_dir.join(BLOBS), sha);
-        let (got, _) = copy_synced(&source, &target)
+        let got = files
+            .fetch(sha, &target)
             .map_err(|e| format!("content file {sha} (deleted since the snapshot? run the backup again): {e}"))?;
         if got != *sha {
             let _ = fs::remove_file(&target);
@@ -356,7 +416,7 @@ pub fn verify(backups: &Path, m: &Manifest) -> Vec<String> {
 /// Restores a verified backup: the content files into the data folder `target`, which must
 /// not exist or be empty, and the database into it (SQLite) or into `database` (PostgreSQL,
 /// a new, empty database). Returns the number of content files restored.
-pub fn restore(backups: &Path, m: &Manifest, target: &Path, database: &Source) -> Result<usize, String> {
+pub fn restore(backups: &Path, m: &Manifest, target: &Path, database: &Source, files: &Files) -> Result<usize, String> {
     if database.kind() != m.store {
         return Err(format!(
             "backup {} is of a {} store; restore it with{} --database-url",
@@ -388,9 +448,9 @@ pub fn restore(backups: &Path, m: &Manifest, target: &Path, database: &Source) -
         }
         Source::Postgres(url) => dump::restore(&copy, url)?,
     }
-    let (from, to) = (backups.join(BLOBS), target.join(BLOBS));
+    let from = backups.join(BLOBS);
     for sha in &m.blobs {
-        copy_synced(&blob_path(&from, sha), &blob_path(&to, sha))?;
+        files.restore(sha, &blob_path(&from, sha))?;
     }
     Ok(m.blobs.len())
 }

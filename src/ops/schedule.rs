@@ -15,6 +15,7 @@ pub struct BackupSchedule {
     /// Where servers claim each day's run, so one server runs it.
     pub store: std::sync::Arc<dyn crate::store::Store>,
     pub source: super::backup::Source,
+    pub files: super::backup::Files,
     pub data_dir: PathBuf,
     pub backup_dir: PathBuf,
     pub keep_days: u32,
@@ -65,7 +66,7 @@ pub async fn run(s: BackupSchedule) {
         }
         let job = s.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            super::backup::create(&job.source, &job.data_dir, &job.backup_dir, job.keep_days)
+            super::backup::create(&job.source, &job.data_dir, &job.files, &job.backup_dir, job.keep_days)
         })
         .await;
         match outcome {
