@@ -2,6 +2,7 @@
 //! data takes the `TenantId`. Backends live in submodules; nothing outside `store` names
 //! a database crate.
 
+pub mod archive;
 pub mod postgres;
 pub mod sqlite;
 
@@ -282,6 +283,7 @@ pub trait Store:
     + LearnerStore
     + AttemptStore
     + SecretStore
+    + archive::ArchiveStore
 {
 }
 
@@ -294,5 +296,6 @@ impl<T> Store for T where
         + LearnerStore
         + AttemptStore
         + SecretStore
+        + archive::ArchiveStore
 {
 }

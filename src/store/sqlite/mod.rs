@@ -1,6 +1,7 @@
 //! The embedded default backend: SQLite in WAL mode with one writer thread and a few
 //! readers.
 
+mod archive;
 mod attempts;
 mod documents;
 mod learners;
