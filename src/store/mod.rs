@@ -140,7 +140,7 @@ pub trait DocumentStore: Send + Sync {
 }
 
 /// A file of a package version, by path.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PackageFile {
     pub path: String,
     pub sha256: String,
@@ -233,7 +233,7 @@ pub trait LearnerStore: Send + Sync {
 }
 
 /// One attempt of a learner's registration on one SCO: its CMI data as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptRecord {
     pub registration: String,
