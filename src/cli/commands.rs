@@ -87,11 +87,17 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Tenant(TenantCommand::Settings {
             name,
             strict_scorm12_suspend_data,
+            statement_retention_days,
         }) => {
             let mut t = find_tenant(&*store, &name).await?;
-            if let Some(strict) = strict_scorm12_suspend_data {
+            if strict_scorm12_suspend_data.is_some() || statement_retention_days.is_some() {
                 let mut settings = t.settings;
-                settings.strict_scorm12_suspend_data = strict;
+                if let Some(strict) = strict_scorm12_suspend_data {
+                    settings.strict_scorm12_suspend_data = strict;
+                }
+                if let Some(days) = statement_retention_days {
+                    settings.statement_retention_days = (days > 0).then_some(days);
+                }
                 t = store
                     .update_tenant_settings(t.id, settings)
                     .await
@@ -101,6 +107,11 @@ async fn dispatch(cli: Cli) -> CmdResult {
             out.settings(&t);
             Ok(())
         }
+        Command::Tenant(cmd) => super::lifecycle::tenant(&*store, &cli.data_dir, cmd, out.json).await,
+        Command::Learner(super::LearnerCommand::Erase { tenant, id }) => {
+            let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            super::lifecycle::erase_learner(&*store, &public, &tenant, &id, out.json).await
+        }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             credential(&*store, cmd, &ServerConfig::new(&public, 0), out).await
@@ -109,7 +120,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
     }
 }
 
-async fn find_tenant(store: &dyn Store, name: &str) -> Result<Tenant, String> {
+pub(super) async fn find_tenant(store: &dyn Store, name: &str) -> Result<Tenant, String> {
     store
         .tenant_by_name(name)
         .await
@@ -217,6 +228,7 @@ async fn serve(
             at_minute,
         }));
     }
+    tokio::spawn(crate::ops::schedule::run_retention(state.store.clone()));
     crate::server::serve(app, content, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
@@ -260,6 +272,8 @@ impl Output {
                 "strict-scorm12-suspend-data\t{}",
                 t.settings.strict_scorm12_suspend_data
             );
+            let days = t.settings.statement_retention_days.map_or("none".into(), |d| d.to_string());
+            println!("statement-retention-days\t{days}");
         }
     }
 
