@@ -272,7 +272,10 @@ impl Output {
                 "strict-scorm12-suspend-data\t{}",
                 t.settings.strict_scorm12_suspend_data
             );
-            let days = t.settings.statement_retention_days.map_or("none".into(), |d| d.to_string());
+            let days = t
+                .settings
+                .statement_retention_days
+                .map_or("none".into(), |d| d.to_string());
             println!("statement-retention-days\t{days}");
         }
     }

@@ -15,9 +15,17 @@ pub async fn tenant(store: &dyn Store, data_dir: &Path, cmd: TenantCommand, json
     match cmd {
         TenantCommand::Export { name, out } => {
             let t = find_tenant(store, &name).await?;
-            let report = archive::export(store, &blobs, &t, &out).await.map_err(|e| e.to_string())?;
+            let report = archive::export(store, &blobs, &t, &out)
+                .await
+                .map_err(|e| e.to_string())?;
             print(json, &report, || {
-                format!("exported {} to {} ({} bytes): {:?}", report.tenant, out.display(), report.bytes, report.counts)
+                format!(
+                    "exported {} to {} ({} bytes): {:?}",
+                    report.tenant,
+                    out.display(),
+                    report.bytes,
+                    report.counts
+                )
             });
             Ok(())
         }
@@ -25,7 +33,9 @@ pub async fn tenant(store: &dyn Store, data_dir: &Path, cmd: TenantCommand, json
             let report = archive::import(store, &blobs, &file, as_name.as_deref(), &work_dir(data_dir))
                 .await
                 .map_err(|e| e.to_string())?;
-            print(json, &report, || format!("imported tenant {}: {:?}", report.tenant, report.counts));
+            print(json, &report, || {
+                format!("imported tenant {}: {:?}", report.tenant, report.counts)
+            });
             Ok(())
         }
         TenantCommand::Terminate {
@@ -41,11 +51,17 @@ pub async fn tenant(store: &dyn Store, data_dir: &Path, cmd: TenantCommand, json
                 .await
                 .map_err(|e| e.to_string())?;
             print(json, &report, || {
-                let mut text = format!("terminated {}; archive {} ({} bytes)\nremoved:", report.tenant, report.archive, report.archive_bytes);
+                let mut text = format!(
+                    "terminated {}; archive {} ({} bytes)\nremoved:",
+                    report.tenant, report.archive, report.archive_bytes
+                );
                 for (table, n) in &report.removed {
                     text.push_str(&format!("\n  {table}\t{n}"));
                 }
-                text.push_str(&format!("\n  content files\t{}\nremaining rows: 0 in every table", report.files_removed));
+                text.push_str(&format!(
+                    "\n  content files\t{}\nremaining rows: 0 in every table",
+                    report.files_removed
+                ));
                 text
             });
             Ok(())
@@ -53,9 +69,11 @@ pub async fn tenant(store: &dyn Store, data_dir: &Path, cmd: TenantCommand, json
         TenantCommand::ApplyRetention { name } => {
             let t = find_tenant(store, &name).await?;
             let n = apply_retention(store, &t).await?;
-            print(json, &serde_json::json!({ "tenant": name, "statementsDeleted": n }), || {
-                format!("{name}: {n} statements deleted")
-            });
+            print(
+                json,
+                &serde_json::json!({ "tenant": name, "statementsDeleted": n }),
+                || format!("{name}: {n} statements deleted"),
+            );
             Ok(())
         }
         TenantCommand::Create { .. } | TenantCommand::List | TenantCommand::Settings { .. } => {

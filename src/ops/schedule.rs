@@ -59,23 +59,6 @@ pub async fn run(s: BackupSchedule) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_of_day_parse_and_the_next_one_is_found() {
-        assert_eq!(parse_time_of_day("02:00"), Ok(Some(120)));
-        assert_eq!(parse_time_of_day("off"), Ok(None));
-        assert!(parse_time_of_day("2:00").is_err());
-        assert!(parse_time_of_day("24:00").is_err());
-        // 2026-11-25T01:00:00Z → 02:00 is one hour away; at 03:00 it is 23 hours away.
-        let one_am = 1_795_568_400_000;
-        assert_eq!(until_next(one_am, 120), 3_600_000);
-        assert_eq!(until_next(one_am + 2 * 3_600_000, 120), 23 * 3_600_000);
-    }
-}
-
 /// Runs forever: once at start and then every day, deletes each tenant's statements older
 /// than its retention period (`statementRetentionDays`).
 pub async fn run_retention(store: std::sync::Arc<dyn crate::store::Store>) {
@@ -95,5 +78,22 @@ pub async fn run_retention(store: std::sync::Arc<dyn crate::store::Store>) {
             Err(e) => tracing::error!(error = %e, "statement retention could not list tenants"),
         }
         tokio::time::sleep(Duration::from_secs(86_400)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_parse_and_the_next_one_is_found() {
+        assert_eq!(parse_time_of_day("02:00"), Ok(Some(120)));
+        assert_eq!(parse_time_of_day("off"), Ok(None));
+        assert!(parse_time_of_day("2:00").is_err());
+        assert!(parse_time_of_day("24:00").is_err());
+        // 2026-11-25T01:00:00Z → 02:00 is one hour away; at 03:00 it is 23 hours away.
+        let one_am = 1_795_568_400_000;
+        assert_eq!(until_next(one_am, 120), 3_600_000);
+        assert_eq!(until_next(one_am + 2 * 3_600_000, 120), 23 * 3_600_000);
     }
 }

@@ -40,7 +40,7 @@ async fn restore_statements(tx: &Transaction<'_>, tenant: TenantId, batch: &[Res
             "INSERT INTO statements (tenant, id, stored, voided, voiding, credential, digest, body, defines, keys) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
                (SELECT array(SELECT DISTINCT k FROM unnest($10::bigint[] || coalesce( \
-                 (SELECT keys FROM statements WHERE tenant = $1 AND id = $11), '{}')) AS k ORDER BY k)))) \
+                 (SELECT keys FROM statements WHERE tenant = $1 AND id = $11), '{}')) AS k ORDER BY k))) \
              RETURNING seq, keys",
         )
         .await
