@@ -30,6 +30,7 @@ mod scratch_db;
 mod statements;
 mod store;
 mod support;
+mod tenant_archive;
 mod walkthrough;
 mod webdriver;
 mod xapi_launch;
