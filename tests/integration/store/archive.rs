@@ -270,3 +270,25 @@ pub async fn erase_learner_removes_exactly_that_learner(store: Arc<dyn Store>) {
             .is_err()
     );
 }
+
+pub async fn retention_deletes_only_older_statements(store: Arc<dyn Store>) {
+    let store = &*store;
+    let t = new_tenant(store, "retain").await;
+    let other = new_tenant(store, "retain-other").await;
+    let old = insert(store, t, &[stmt("a", "did", "old")]).await;
+    insert(store, other, &[stmt("a", "did", "theirs")]).await;
+    super::tick().await;
+    let cutoff = kiroku::clock::now_ms();
+    super::tick().await;
+    let new = insert(store, t, &[stmt("a", "did", "new")]).await;
+    assert_eq!(store.delete_statements_before(t, cutoff).await.expect("retention"), 1);
+    assert_eq!(all_ids(store, t).await, new);
+    assert!(super::read(store, t, &old[0]).await.is_none());
+    let by_old = StatementQuery {
+        activity: Some(activity("old")),
+        ..StatementQuery::default()
+    };
+    assert!(super::query_ids(store, t, &by_old).await.is_empty());
+    assert_eq!(all_ids(store, other).await.len(), 1, "other tenants untouched");
+    assert_eq!(store.tenant_rows(t).await.expect("rows")["statements"], 1);
+}

@@ -123,6 +123,7 @@ macro_rules! store_suite {
             archive::archive_rows_restore_into_another_tenant,
             archive::erase_tenant_leaves_nothing_and_keeps_shared_files,
             archive::erase_learner_removes_exactly_that_learner,
+            archive::retention_deletes_only_older_statements,
         );
     };
     (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
