@@ -9,10 +9,12 @@
 mod archive;
 mod attempts;
 mod documents;
+mod erase;
 mod learners;
 mod migrations;
 mod packages;
 mod query;
+mod restore;
 mod statements;
 mod tenants;
 

@@ -4,11 +4,13 @@
 mod archive;
 mod attempts;
 mod documents;
+mod erase;
 mod learners;
 mod migrations;
 mod packages;
 mod pool;
 mod query;
+mod restore;
 pub mod snapshot;
 mod statements;
 mod tenants;
