@@ -24,6 +24,8 @@ use crate::tenant::{NewTenant, TenantId, TenantName, TenantStatus};
 
 /// Statements restored per store transaction.
 const BATCH: usize = 500;
+/// Attachment bytes restored per store transaction (more when one attachment is larger).
+const ATTACHMENT_BATCH_BYTES: usize = 8 << 20;
 
 type Zip = ZipArchive<BufReader<File>>;
 
@@ -159,14 +161,22 @@ async fn restore_all(
         .map(document)
         .collect::<Result<Vec<_>, _>>()?;
     store.restore(t, Restore::Documents(docs)).await?;
-    let mut atts = Vec::new();
+    // Attachments go in batches of about `ATTACHMENT_BATCH_BYTES`, never all in memory.
+    let (mut atts, mut bytes) = (Vec::new(), 0);
     for a in read_lines::<AttachmentEntry>(zip, "attachments.jsonl")? {
         let content = read_member(zip, &format!("attachments/{}", a.sha2))?;
+        bytes += content.len();
         atts.push(Attachment {
             sha2: a.sha2,
             content_type: a.content_type,
             content,
         });
+        if bytes >= ATTACHMENT_BATCH_BYTES {
+            store
+                .restore(t, Restore::Attachments(std::mem::take(&mut atts)))
+                .await?;
+            bytes = 0;
+        }
     }
     store.restore(t, Restore::Attachments(atts)).await?;
     restore_statements(store, zip, t, work).await
