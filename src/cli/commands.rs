@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs};
+use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs, TenantCommand};
 use crate::server::{AppState, ServerConfig};
 use crate::store::Store;
 use crate::tenant::{Scope, ScopeSet, Tenant, issue};
@@ -71,8 +71,18 @@ async fn dispatch(cli: Cli) -> CmdResult {
             serve(store, blobs, &cli.data_dir, args, cli.public_url, (source, files)).await
         }
         Command::Import(args) => super::import::run(&*store, &cli.data_dir, &cli.s3, args, out.json).await,
+        Command::Tenant(
+            cmd @ (TenantCommand::Export { .. }
+            | TenantCommand::Import { .. }
+            | TenantCommand::Terminate { .. }
+            | TenantCommand::ApplyRetention { .. }),
+        ) => super::lifecycle::tenant(&*store, &cli.data_dir, &cli.s3, cmd, out.json).await,
         Command::Tenant(cmd) => super::tenants::tenant(&*store, cmd, out.json).await,
         Command::Plan(cmd) => super::tenants::plan(&*store, cmd, out.json).await,
+        Command::Learner(super::LearnerCommand::Erase { tenant, id }) => {
+            let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            super::lifecycle::erase_learner(&*store, &public, &tenant, &id, out.json).await
+        }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             credential(&*store, cmd, &ServerConfig::new(&public, 0), out).await
@@ -81,7 +91,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
     }
 }
 
-async fn find_tenant(store: &dyn Store, name: &str) -> Result<Tenant, String> {
+pub(super) async fn find_tenant(store: &dyn Store, name: &str) -> Result<Tenant, String> {
     store
         .tenant_by_name(name)
         .await
@@ -193,6 +203,7 @@ async fn serve(
             at_minute,
         }));
     }
+    tokio::spawn(crate::ops::schedule::run_retention(state.store.clone()));
     crate::server::serve(app, content, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())

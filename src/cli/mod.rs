@@ -6,6 +6,7 @@ mod commands;
 mod database;
 mod import;
 mod tenants;
+mod lifecycle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Manage plans (quotas tenants are put on).
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Manage a tenant's learners.
+    #[command(subcommand)]
+    Learner(LearnerCommand),
     /// Manage a tenant's LRS credentials.
     #[command(subcommand)]
     Credential(CredentialCommand),
@@ -262,6 +266,54 @@ pub enum TenantCommand {
         /// 64,000, as real content needs).
         #[arg(long, value_parser = clap::value_parser!(bool))]
         strict_scorm12_suspend_data: Option<bool>,
+        /// Days statements are kept; older ones are deleted daily by `serve` (0: keep forever).
+        #[arg(long)]
+        statement_retention_days: Option<u32>,
+    },
+    /// Write the tenant's export archive (docs/tenant-archive.md).
+    Export {
+        /// Tenant name.
+        name: String,
+        /// The archive file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import an export archive as a new tenant, all or nothing.
+    Import {
+        /// The archive file.
+        file: PathBuf,
+        /// Name of the new tenant (default: the exported tenant's).
+        #[arg(long = "as")]
+        as_name: Option<String>,
+    },
+    /// Export, verify, then erase every row and unshared content file of the tenant; the
+    /// name stays reserved by a `terminated` tombstone.
+    Terminate {
+        /// Tenant name.
+        name: String,
+        /// Where the export archive goes (written and verified before anything is erased).
+        #[arg(long)]
+        export: PathBuf,
+        /// Confirms the erasure (required).
+        #[arg(long)]
+        yes_erase_everything: bool,
+    },
+    /// Delete the statements older than the tenant's retention period now.
+    ApplyRetention {
+        /// Tenant name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LearnerCommand {
+    /// Erase a learner's personal data: statements as actor, documents, attempts,
+    /// registrations and the learner record; other mentions anonymised.
+    Erase {
+        /// Tenant name.
+        tenant: String,
+        /// Learner id.
+        id: String,
     },
 }
 

@@ -101,11 +101,17 @@ pub async fn tenant(store: &dyn Store, cmd: TenantCommand, json: bool) -> CmdRes
         TenantCommand::Settings {
             name,
             strict_scorm12_suspend_data,
+            statement_retention_days,
         } => {
             let mut t = op::find_tenant(store, &name).await.map_err(e)?;
-            if let Some(strict) = strict_scorm12_suspend_data {
+            if strict_scorm12_suspend_data.is_some() || statement_retention_days.is_some() {
                 let mut settings = t.settings;
-                settings.strict_scorm12_suspend_data = strict;
+                if let Some(strict) = strict_scorm12_suspend_data {
+                    settings.strict_scorm12_suspend_data = strict;
+                }
+                if let Some(days) = statement_retention_days {
+                    settings.statement_retention_days = (days > 0).then_some(days);
+                }
                 t = store
                     .update_tenant_settings(t.id, settings)
                     .await
@@ -119,8 +125,17 @@ pub async fn tenant(store: &dyn Store, cmd: TenantCommand, json: bool) -> CmdRes
                     "strict-scorm12-suspend-data\t{}",
                     t.settings.strict_scorm12_suspend_data
                 );
+                let days = t
+                    .settings
+                    .statement_retention_days
+                    .map_or("none".into(), |d| d.to_string());
+                println!("statement-retention-days\t{days}");
             }
         }
+        TenantCommand::Export { .. }
+        | TenantCommand::Import { .. }
+        | TenantCommand::Terminate { .. }
+        | TenantCommand::ApplyRetention { .. } => return Err("handled by cli::lifecycle".into()),
     }
     Ok(())
 }

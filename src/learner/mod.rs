@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 pub const MAX_LEN: usize = 255;
 
 /// A learner as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Learner {
     pub id: String,
@@ -78,7 +78,7 @@ pub fn agent(learner: &Learner, tenant_home: &str) -> Value {
 }
 
 /// A learner enrolled in one package version; its id is the xAPI registration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Registration {
     pub id: String,

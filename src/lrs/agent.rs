@@ -43,3 +43,45 @@ pub fn person(agent: &Value) -> Value {
     }
     Value::Object(p)
 }
+
+/// Replaces every Agent in a statement whose key is `key` (actor, object, group member,
+/// instructor, team, context agents, substatements) by `replacement`; `None` when the
+/// statement does not name it.
+pub fn anonymise(body: &str, key: &str, replacement: &Value) -> Option<String> {
+    fn walk(v: &mut Value, key: &str, replacement: &Value) -> bool {
+        if ifi_key(v).as_deref() == Some(key) {
+            *v = replacement.clone();
+            return true;
+        }
+        match v {
+            Value::Object(m) => m.values_mut().fold(false, |hit, x| walk(x, key, replacement) | hit),
+            Value::Array(a) => a.iter_mut().fold(false, |hit, x| walk(x, key, replacement) | hit),
+            _ => false,
+        }
+    }
+    let mut v: Value = serde_json::from_str(body).ok()?;
+    walk(&mut v, key, replacement).then(|| v.to_string())
+}
+
+#[cfg(test)]
+mod anonymise_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn replaces_the_agent_everywhere_and_nothing_else() {
+        let ann = json!({"account": {"homePage": "https://x/t", "name": "ann"}});
+        let key = ifi_key(&ann).unwrap();
+        let anon = json!({"objectType": "Agent", "account": {"homePage": "https://x/t", "name": "erased"}});
+        let body = json!({"actor": {"mbox": "mailto:bo@x.org"},
+            "context": {"instructor": {"name": "Ann", "account": {"homePage": "https://x/t", "name": "ann"}}},
+            "object": {"objectType": "Group", "member": [ann.clone(), {"mbox": "mailto:cy@x.org"}]}})
+        .to_string();
+        let out: Value = serde_json::from_str(&anonymise(&body, &key, &anon).unwrap()).unwrap();
+        assert_eq!(out["context"]["instructor"], anon);
+        assert_eq!(out["object"]["member"][0], anon);
+        assert_eq!(out["actor"]["mbox"], "mailto:bo@x.org");
+        assert!(!out.to_string().contains("Ann"));
+        assert_eq!(anonymise(&out.to_string(), &key, &anon), None);
+    }
+}

@@ -274,3 +274,15 @@ impl Terms {
         }
     }
 }
+
+/// A stored statement's index terms and StatementRef target, recomputed from its stored
+/// JSON (for an import, where the index keys depend on the new tenant).
+pub fn reindex(body: &str) -> Result<(Vec<IndexTerm>, Option<String>), LrsError> {
+    let Value::Object(mut map) =
+        serde_json::from_str(body).map_err(|e| LrsError::bad(format!("stored statement is not JSON: {e}")))?
+    else {
+        return Err(LrsError::bad("stored statement must be a JSON object"));
+    };
+    let authority = map.remove("authority").unwrap_or(Value::Null);
+    Ok((index_terms(&map, &authority), statement_ref_target(&map)))
+}

@@ -78,6 +78,28 @@ pub async fn run(s: BackupSchedule) {
     }
 }
 
+/// Runs forever: once at start and then every day, deletes each tenant's statements older
+/// than its retention period (`statementRetentionDays`).
+pub async fn run_retention(store: std::sync::Arc<dyn crate::store::Store>) {
+    loop {
+        match store.list_tenants().await {
+            Ok(tenants) => {
+                for t in tenants {
+                    let Some(cutoff) = t.settings.retention_cutoff_ms(clock::now_ms()) else {
+                        continue;
+                    };
+                    match store.delete_statements_before(t.id, cutoff).await {
+                        Ok(n) => tracing::info!(tenant.id = %t.id, deleted = n, "statement retention applied"),
+                        Err(e) => tracing::error!(tenant.id = %t.id, error = %e, "statement retention failed"),
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "statement retention could not list tenants"),
+        }
+        tokio::time::sleep(Duration::from_secs(86_400)).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

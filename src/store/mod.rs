@@ -2,6 +2,7 @@
 //! data takes the `TenantId`. Backends live in submodules; nothing outside `store` names
 //! a database crate.
 
+pub mod archive;
 pub mod postgres;
 pub mod sqlite;
 
@@ -166,7 +167,7 @@ pub trait DocumentStore: Send + Sync {
 }
 
 /// A file of a package version, by path.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PackageFile {
     pub path: String,
     pub sha256: String,
@@ -262,7 +263,7 @@ pub trait LearnerStore: Send + Sync {
 }
 
 /// One attempt of a learner's registration on one SCO: its CMI data as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptRecord {
     pub registration: String,
@@ -317,6 +318,7 @@ pub trait Store:
     + LearnerStore
     + AttemptStore
     + SecretStore
+    + archive::ArchiveStore
 {
 }
 
@@ -330,5 +332,6 @@ impl<T> Store for T where
         + LearnerStore
         + AttemptStore
         + SecretStore
+        + archive::ArchiveStore
 {
 }

@@ -123,6 +123,18 @@ pub struct TenantSettings {
     /// SCORM 1.2 `cmi.suspend_data` keeps the standard's 4,096 characters instead of
     /// the 64,000 real content needs.
     pub strict_scorm12_suspend_data: bool,
+    /// Days statements are kept after they were stored; `None` keeps them forever.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_retention_days: Option<u32>,
+}
+
+impl TenantSettings {
+    /// The stored time before which statements are deleted, if the tenant has a
+    /// retention period.
+    pub fn retention_cutoff_ms(&self, now_ms: i64) -> Option<i64> {
+        self.statement_retention_days
+            .map(|d| now_ms - i64::from(d) * 86_400_000)
+    }
 }
 
 /// What `tenant create` asks for.

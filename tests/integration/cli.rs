@@ -212,3 +212,40 @@ fn plans_tenants_suspension_as_json() {
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn tenant_lifecycle_commands() {
+    let k = Kiroku::new();
+    k.ok(&["tenant", "create", "acme"]);
+    let s = k.json(&["tenant", "settings", "acme", "--statement-retention-days", "30"]);
+    assert_eq!(s["statementRetentionDays"], 30);
+    let r = k.json(&["tenant", "apply-retention", "acme"]);
+    assert_eq!(r["statementsDeleted"], 0);
+    let archive = k.dir.path().join("acme.zip");
+    let archive = archive.to_str().expect("utf-8 path");
+    let e = k.json(&["tenant", "export", "acme", "--out", archive]);
+    assert_eq!(e["counts"]["statements"], 0);
+    let refused = k.run(&["tenant", "terminate", "acme", "--export", archive]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes-erase-everything"));
+    let t = k.json(&[
+        "tenant",
+        "terminate",
+        "acme",
+        "--export",
+        archive,
+        "--yes-erase-everything",
+    ]);
+    assert!(
+        t["remaining"].as_object().expect("counts").values().all(|n| n == 0),
+        "{t}"
+    );
+    let list = k.json(&["tenant", "list"]);
+    assert_eq!(list[0]["status"], "terminated", "the name stays reserved");
+    let i = k.json(&["tenant", "import", archive, "--as", "acme-again"]);
+    assert_eq!(i["tenant"], "acme-again");
+    let s = k.json(&["tenant", "settings", "acme-again"]);
+    assert_eq!(s["statementRetentionDays"], 30, "settings travel with the archive");
+    let missing = k.run(&["learner", "erase", "acme-again", "nobody"]);
+    assert!(!missing.status.success());
+}

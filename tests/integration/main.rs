@@ -34,6 +34,7 @@ mod statements;
 mod store;
 mod support;
 mod suspension;
+mod tenant_archive;
 mod walkthrough;
 mod webdriver;
 mod xapi_launch;

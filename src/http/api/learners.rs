@@ -164,3 +164,15 @@ pub async fn registrations(
         .await?;
     Ok(Json(json!({ "registrations": list })).into_response())
 }
+
+/// `POST /api/v1/learners/{id}/erase`: erases the learner's personal data (see
+/// `ops::erase::erase_learner`) and answers the rows removed per table.
+pub async fn erase(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let counts = crate::ops::erase::erase_learner(&*state.store, &state.config.public_url, &p.tenant, &id).await?;
+    Ok(Json(json!({ "learner": id, "erased": counts })).into_response())
+}

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/learners/{id}",
             get(learners::show).put(learners::put).delete(learners::delete),
         )
+        .route("/api/v1/learners/{id}/erase", post(learners::erase))
         .route(
             "/api/v1/registrations",
             post(learners::register).get(learners::registrations),

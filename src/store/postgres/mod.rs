@@ -6,14 +6,17 @@
 //! on the package or learner a registration names, advisory locks on a document's key,
 //! unique constraints). Each module implements the traits of one concern on `PgStore`.
 
+mod archive;
 mod attempts;
 mod documents;
 pub mod dump;
+mod erase;
 mod learners;
 mod migrations;
 mod packages;
 mod plans;
 mod query;
+mod restore;
 mod statements;
 mod tenants;
 

@@ -1,14 +1,17 @@
 //! The embedded default backend: SQLite in WAL mode with one writer thread and a few
 //! readers.
 
+mod archive;
 mod attempts;
 mod documents;
+mod erase;
 mod learners;
 mod migrations;
 mod packages;
 mod plans;
 mod pool;
 mod query;
+mod restore;
 pub mod snapshot;
 mod statements;
 mod tenants;

@@ -20,6 +20,7 @@ use kiroku::store::{Attachment, QueryPage, Store, StoreError, StoreResult, Store
 use kiroku::tenant::{NewTenant, TenantId, TenantName};
 use serde_json::{Value, json};
 
+mod archive;
 mod attempts;
 mod concurrency;
 mod documents;
@@ -126,6 +127,10 @@ macro_rules! store_suite {
             concurrency::concurrent_server_secret_created_once,
             concurrency::concurrent_job_claimed_once,
             concurrency::concurrent_attempt_saves_keep_the_highest,
+            archive::archive_rows_restore_into_another_tenant,
+            archive::erase_tenant_leaves_nothing_and_keeps_shared_files,
+            archive::erase_learner_removes_exactly_that_learner,
+            archive::retention_deletes_only_older_statements,
         );
     };
     (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {

@@ -1,0 +1,292 @@
+//! Reading a tenant export archive into a new tenant. Every member's SHA-256 is checked
+//! against the manifest before anything is stored. The tenant is created suspended, its
+//! rows restored with their ids and times, and only then made active; any failure erases
+//! the tenant again, with the content files the import added and nothing else uses.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use zip::ZipArchive;
+
+use super::{
+    ArchiveError, ArchiveReport, AttachmentEntry, DocumentEntry, FORMAT_VERSION, MANIFEST, Manifest, PackageEntry,
+};
+use crate::blob::BlobStore;
+use crate::learner::{Learner, Registration};
+use crate::lrs::XapiVersion;
+use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, hex};
+use crate::store::{Attachment, NewPackageVersion, Store};
+use crate::tenant::{NewTenant, TenantId, TenantName, TenantStatus};
+
+/// Statements restored per store transaction.
+const BATCH: usize = 500;
+/// Attachment bytes restored per store transaction (more when one attachment is larger).
+const ATTACHMENT_BATCH_BYTES: usize = 8 << 20;
+
+type Zip = ZipArchive<BufReader<File>>;
+
+/// Imports the archive at `file` as a new tenant named `name` (default: the exported
+/// tenant's name). `work` is a folder for content files on their way to blob storage.
+pub async fn import(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    file: &Path,
+    name: Option<&str>,
+    work: &Path,
+) -> Result<ArchiveReport, ArchiveError> {
+    let mut zip = ZipArchive::new(BufReader::new(File::open(file)?))?;
+    let manifest = verify(&mut zip)?;
+    let name = TenantName::parse(name.unwrap_or(&manifest.tenant.name)).map_err(ArchiveError::Invalid)?;
+    let xapi_version = XapiVersion::parse_setting(&manifest.tenant.xapi_version).map_err(ArchiveError::Invalid)?;
+    let tenant = store.create_tenant(NewTenant { name, xapi_version }).await?;
+    store.set_tenant_status(tenant.id, TenantStatus::Suspended, Some("being imported".into())).await?;
+    let mut added = Vec::new();
+    let result = restore_all(store, blobs, &mut zip, tenant.id, work, &mut added).await;
+    let outcome = match result {
+        Ok(()) => {
+            async {
+                store
+                    .update_tenant_settings(tenant.id, manifest.tenant.settings)
+                    .await?;
+                store.set_tenant_status(tenant.id, TenantStatus::Active, None).await?;
+                Ok::<_, ArchiveError>(())
+            }
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = outcome {
+        store.erase_tenant(tenant.id, false).await?;
+        for h in added {
+            if !store.blob_in_use(&h).await? {
+                blobs.delete(&h).await?;
+            }
+        }
+        return Err(e);
+    }
+    Ok(ArchiveReport {
+        tenant: tenant.name.to_string(),
+        counts: manifest.counts,
+        bytes: std::fs::metadata(file)?.len(),
+    })
+}
+
+/// Reads the manifest and checks that the members are exactly those it lists, each with
+/// its SHA-256.
+pub fn verify(zip: &mut Zip) -> Result<Manifest, ArchiveError> {
+    let manifest: Manifest = serde_json::from_slice(&read_member(zip, MANIFEST)?).map_err(ArchiveError::invalid)?;
+    if manifest.format != "kiroku-tenant-archive" || manifest.format_version != FORMAT_VERSION {
+        return Err(ArchiveError::Invalid(format!(
+            "format {} version {} is not one this kiroku reads ({FORMAT_VERSION})",
+            manifest.format, manifest.format_version
+        )));
+    }
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|n| n != MANIFEST)
+        .collect();
+    if names.len() != manifest.members.len() {
+        return Err(ArchiveError::Invalid(
+            "the members differ from the manifest's list".into(),
+        ));
+    }
+    for name in names {
+        let expected = manifest
+            .members
+            .get(&name)
+            .ok_or_else(|| ArchiveError::Invalid(format!("member {name} is not in the manifest")))?;
+        let mut h = Sha256::new();
+        std::io::copy(&mut zip.by_name(&name)?, &mut h)?;
+        if &hex(&h.finalize()) != expected {
+            return Err(ArchiveError::Invalid(format!(
+                "member {name} does not match its SHA-256"
+            )));
+        }
+    }
+    Ok(manifest)
+}
+
+fn read_member(zip: &mut Zip, name: &str) -> Result<Vec<u8>, ArchiveError> {
+    let mut out = Vec::new();
+    zip.by_name(name)
+        .map_err(|e| ArchiveError::Invalid(format!("{name}: {e}")))?
+        .read_to_end(&mut out)?;
+    Ok(out)
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(zip: &mut Zip, name: &str) -> Result<T, ArchiveError> {
+    serde_json::from_slice(&read_member(zip, name)?).map_err(|e| ArchiveError::Invalid(format!("{name}: {e}")))
+}
+
+/// Every line of a JSON-lines member, parsed.
+fn read_lines<T: serde::de::DeserializeOwned>(zip: &mut Zip, name: &str) -> Result<Vec<T>, ArchiveError> {
+    let reader = BufReader::new(zip.by_name(name)?);
+    reader
+        .lines()
+        .map(|l| serde_json::from_str(&l?).map_err(|e| ArchiveError::Invalid(format!("{name}: {e}"))))
+        .collect()
+}
+
+async fn restore_all(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    zip: &mut Zip,
+    t: TenantId,
+    work: &Path,
+    added: &mut Vec<String>,
+) -> Result<(), ArchiveError> {
+    let packages: Vec<PackageEntry> = read_json(zip, "packages.json")?;
+    let ids = restore_packages(store, blobs, zip, t, &packages, work, added).await?;
+    let learners: Vec<Learner> = read_json(zip, "learners.json")?;
+    store.restore(t, Restore::Learners(learners)).await?;
+    let mut regs: Vec<Registration> = read_json(zip, "registrations.json")?;
+    for r in &mut regs {
+        r.package_id = ids.get(&r.package_id).cloned().unwrap_or_default();
+    }
+    store.restore(t, Restore::Registrations(regs)).await?;
+    store
+        .restore(t, Restore::Attempts(read_lines(zip, "attempts.jsonl")?))
+        .await?;
+    let states = read_lines(zip, "registration-states.jsonl")?;
+    store.restore(t, Restore::RegistrationStates(states)).await?;
+    let docs = read_lines::<DocumentEntry>(zip, "documents.jsonl")?
+        .into_iter()
+        .map(document)
+        .collect::<Result<Vec<_>, _>>()?;
+    store.restore(t, Restore::Documents(docs)).await?;
+    // Attachments go in batches of about `ATTACHMENT_BATCH_BYTES`, never all in memory.
+    let (mut atts, mut bytes) = (Vec::new(), 0);
+    for a in read_lines::<AttachmentEntry>(zip, "attachments.jsonl")? {
+        let content = read_member(zip, &format!("attachments/{}", a.sha2))?;
+        bytes += content.len();
+        atts.push(Attachment {
+            sha2: a.sha2,
+            content_type: a.content_type,
+            content,
+        });
+        if bytes >= ATTACHMENT_BATCH_BYTES {
+            store
+                .restore(t, Restore::Attachments(std::mem::take(&mut atts)))
+                .await?;
+            bytes = 0;
+        }
+    }
+    store.restore(t, Restore::Attachments(atts)).await?;
+    restore_statements(store, zip, t, work).await
+}
+
+fn document(d: DocumentEntry) -> Result<ArchivedDocument, ArchiveError> {
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(&d.content)
+        .map_err(|e| ArchiveError::Invalid(format!("document {}: {e}", d.id)))?;
+    Ok(ArchivedDocument {
+        kind: d.kind,
+        activity: d.activity,
+        agent: d.agent,
+        registration: d.registration,
+        doc_id: d.id,
+        content_type: d.content_type,
+        content,
+        etag: d.etag,
+        updated_ms: d.updated_ms,
+    })
+}
+
+/// Statements in stored order, `BATCH` per transaction. The member is first copied to a
+/// work file (a zip entry reader cannot be held across awaits), then read line by line.
+async fn restore_statements(store: &dyn Store, zip: &mut Zip, t: TenantId, work: &Path) -> Result<(), ArchiveError> {
+    let tmp = tempfile::NamedTempFile::new_in(work)?;
+    std::io::copy(&mut zip.by_name("statements.jsonl")?, &mut tmp.as_file())?;
+    let mut lines = BufReader::new(File::open(tmp.path())?).lines();
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        for l in lines.by_ref().take(BATCH) {
+            let row: ArchivedStatement =
+                serde_json::from_str(&l?).map_err(|e| ArchiveError::Invalid(format!("statements.jsonl: {e}")))?;
+            let (terms, refers_to) = crate::lrs::statement::reindex(&row.body)
+                .map_err(|e| ArchiveError::Invalid(format!("statement {}: {e}", row.id)))?;
+            batch.push(RestoredStatement { row, terms, refers_to });
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        store.restore(t, Restore::Statements(batch)).await?;
+    }
+}
+
+/// Stores the content files and package versions; returns old package id → new.
+#[allow(clippy::too_many_arguments)]
+async fn restore_packages(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    zip: &mut Zip,
+    t: TenantId,
+    packages: &[PackageEntry],
+    work: &Path,
+    added: &mut Vec<String>,
+) -> Result<HashMap<String, String>, ArchiveError> {
+    std::fs::create_dir_all(work)?;
+    for sha in packages.iter().flat_map(|p| &p.files).map(|f| f.sha256.clone()) {
+        if !crate::blob::is_sha256_hex(&sha) || blobs.exists(&sha).await? {
+            continue;
+        }
+        let tmp = tempfile::NamedTempFile::new_in(work)?;
+        let mut h = Sha256::new();
+        {
+            let mut member = zip.by_name(&format!("files/{sha}"))?;
+            let mut out = tmp.as_file();
+            let mut buf = vec![0; 64 * 1024];
+            loop {
+                let n = member.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+                std::io::Write::write_all(&mut out, &buf[..n])?;
+            }
+        }
+        if hex(&h.finalize()) != sha {
+            return Err(ArchiveError::Invalid(format!("files/{sha} does not match its name")));
+        }
+        if blobs.put_file(&sha, tmp.path()).await? {
+            added.push(sha);
+        }
+    }
+    let mut ids = HashMap::new();
+    for p in packages {
+        let v = store
+            .create_package_version(
+                t,
+                NewPackageVersion {
+                    identifier: p.identifier.clone(),
+                    kind: p.kind.clone(),
+                    edition: p.edition.clone(),
+                    title: p.title.clone(),
+                    course: p.course.to_string(),
+                    files: p.files.clone(),
+                },
+            )
+            .await?;
+        if v.version != p.version {
+            return Err(ArchiveError::Invalid(format!(
+                "package {} version {} would become version {}",
+                p.package_id, p.version, v.version
+            )));
+        }
+        ids.insert(p.package_id.clone(), v.package_id);
+    }
+    Ok(ids)
+}
+
+/// Checks an archive file: its manifest and every member's SHA-256.
+pub fn verify_file(file: &Path) -> Result<Manifest, ArchiveError> {
+    let mut zip = ZipArchive::new(BufReader::new(File::open(file)?))?;
+    verify(&mut zip)
+}
