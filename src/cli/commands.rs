@@ -79,6 +79,10 @@ async fn dispatch(cli: Cli) -> CmdResult {
         ) => super::lifecycle::tenant(&*store, &cli.data_dir, &cli.s3, cmd, out.json).await,
         Command::Tenant(cmd) => super::tenants::tenant(&*store, cmd, out.json).await,
         Command::Plan(cmd) => super::tenants::plan(&*store, cmd, out.json).await,
+        Command::MigrateStore { to } => {
+            let blobs = super::import::blobs(&cli.data_dir, &cli.s3)?;
+            super::migrate::run(store, &cli.data_dir, blobs, &to, out.json).await
+        }
         Command::Learner(super::LearnerCommand::Erase { tenant, id }) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             super::lifecycle::erase_learner(&*store, &public, &tenant, &id, out.json).await

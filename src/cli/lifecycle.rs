@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use super::{S3Args, TenantCommand};
 use super::commands::find_tenant;
 use super::import::{blobs, work_dir};
+use super::{S3Args, TenantCommand};
 use crate::ops::{archive, erase};
 use crate::store::Store;
 

@@ -5,8 +5,9 @@ mod backup;
 mod commands;
 mod database;
 mod import;
-mod tenants;
 mod lifecycle;
+mod migrate;
+mod tenants;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -76,6 +77,13 @@ pub enum Command {
     Backup(BackupCommandArgs),
     /// Restore a backup into the data folder given by --data-dir, which must be new or empty.
     Restore(RestoreArgs),
+    /// Copy everything of this store (the data folder's SQLite, or --database-url) into an
+    /// empty PostgreSQL database, verifiably (every table's rows compared per tenant).
+    MigrateStore {
+        /// The target database (postgres://…); its schema is created.
+        #[arg(long, value_parser = database::DatabaseUrl::parse)]
+        to: database::DatabaseUrl,
+    },
 }
 
 /// Content files in S3-compatible object storage instead of the data folder. Credentials

@@ -79,9 +79,19 @@ pub async fn run(s: BackupSchedule) {
 }
 
 /// Runs forever: once at start and then every day, deletes each tenant's statements older
-/// than its retention period (`statementRetentionDays`).
+/// than its retention period (`statementRetentionDays`). Each day's run is claimed in the
+/// store, so with several servers one of them does it.
 pub async fn run_retention(store: std::sync::Arc<dyn crate::store::Store>) {
     loop {
+        let day: String = clock::format_ms(clock::now_ms()).chars().take(10).collect();
+        let claimed = store.claim_job("retention", &day).await;
+        if !matches!(claimed, Ok(true)) {
+            if let Err(e) = claimed {
+                tracing::error!(error = %e, "claiming today's statement retention");
+            }
+            tokio::time::sleep(Duration::from_secs(3_600)).await;
+            continue;
+        }
         match store.list_tenants().await {
             Ok(tenants) => {
                 for t in tenants {

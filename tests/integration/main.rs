@@ -19,6 +19,7 @@ mod isolation;
 mod launch;
 mod learners;
 mod meta;
+mod migrate;
 mod multi_server;
 mod navigation;
 mod opener;

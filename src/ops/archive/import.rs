@@ -43,7 +43,9 @@ pub async fn import(
     let name = TenantName::parse(name.unwrap_or(&manifest.tenant.name)).map_err(ArchiveError::Invalid)?;
     let xapi_version = XapiVersion::parse_setting(&manifest.tenant.xapi_version).map_err(ArchiveError::Invalid)?;
     let tenant = store.create_tenant(NewTenant { name, xapi_version }).await?;
-    store.set_tenant_status(tenant.id, TenantStatus::Suspended, Some("being imported".into())).await?;
+    store
+        .set_tenant_status(tenant.id, TenantStatus::Suspended, Some("being imported".into()))
+        .await?;
     let mut added = Vec::new();
     let result = restore_all(store, blobs, &mut zip, tenant.id, work, &mut added).await;
     let outcome = match result {

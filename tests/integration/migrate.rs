@@ -1,0 +1,71 @@
+//! `kiroku migrate-store`: a deployment moves from SQLite to PostgreSQL, and the same
+//! credentials read the same statements, documents and packages from the copy.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::data::{stmt, uuid, with_id};
+use crate::packages::fixture;
+use crate::process::{Kiroku, Server};
+use crate::scratch_db::ScratchDb;
+use crate::support::{Cred, HttpClient, Req, http_client};
+
+const STATE: &str = "/xapi/activities/state?activityId=http%3A%2F%2Fexample.com%2Fm&agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D&stateId=s";
+
+async fn view(client: &HttpClient, server: &Server, c: &Cred) -> (Value, Value, Value) {
+    let get = |path: &str| Req::new(client, Method::GET, server.url(path)).auth(c);
+    let statements = get("/xapi/statements?limit=0&ascending=true")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let state = get(STATE).send().await.expect(200).json();
+    (statements["statements"].clone(), state, Value::Null)
+}
+
+#[tokio::test]
+async fn a_sqlite_deployment_moves_to_postgresql_with_everything_compared() {
+    let k = Kiroku::on_sqlite();
+    k.ok(&["plan", "create", "gold", "--learners", "50"]);
+    k.ok(&["tenant", "create", "acme", "--plan", "gold"]);
+    let c = k.credential("acme");
+    let zip = k.dir.path().join("p.zip");
+    std::fs::write(&zip, fixture::package("scorm12-single-sco")).expect("zip");
+    k.ok(&["import", "acme", zip.to_str().expect("utf-8")]);
+    let client = http_client();
+    let before = {
+        let server = k.serve();
+        let batch: Vec<Value> = (0..25)
+            .map(|i| with_id(stmt(&format!("l{i}"), "read", "x"), &uuid()))
+            .collect();
+        Req::new(&client, Method::POST, server.url("/xapi/statements"))
+            .auth(&c)
+            .json(&json!(batch))
+            .send()
+            .await
+            .expect(200);
+        Req::new(&client, Method::PUT, server.url(STATE))
+            .auth(&c)
+            .json(&json!({"page": 9}))
+            .send()
+            .await
+            .expect(204);
+        view(&client, &server, &c).await
+    };
+
+    let target = ScratchDb::create_blocking();
+    let report = k.json(&["migrate-store", "--to", &target.url()]);
+    let tenants = report.as_array().expect("a report per tenant");
+    assert_eq!(tenants.len(), 1, "{report}");
+    assert_eq!(tenants[0]["rows"]["statements"], 25, "{report}");
+
+    // The same data folder on the copy: same credential, same answers.
+    let server = k.serve_with(&["--database-url", &target.url()], "info");
+    assert_eq!(view(&client, &server, &c).await, before);
+    let shown = k.json(&["--database-url", &target.url(), "tenant", "show", "acme"]);
+    assert_eq!(shown["plan"], "gold", "{shown}");
+    // A second migration into the same (now full) database is refused.
+    let again = k.run(&["migrate-store", "--to", &target.url()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds tenants"));
+}
