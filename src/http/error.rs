@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::launch::LaunchRefusal;
 use crate::lrs::LrsError;
 use crate::package::import::ImportError;
 use crate::package::{ErrorClass, PackageError};
@@ -15,6 +16,9 @@ pub enum ApiError {
     Lrs(LrsError),
     /// A refused package upload: the body names the rule, the file and the position.
     Package(PackageError),
+    /// A verified launch refused: what it names is gone, or the one-ID-one-person policy.
+    /// The body carries the refusal's `reason`.
+    Launch(LaunchRefusal),
     /// Missing or wrong credentials (401, with a Basic challenge).
     Unauthorized(String),
     /// Logged once here; the client sees a generic message.
@@ -51,6 +55,8 @@ impl ApiError {
                 ErrorClass::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorClass::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            Self::Launch(LaunchRefusal::LearnerDeleted | LaunchRefusal::RegistrationDeleted) => StatusCode::FORBIDDEN,
+            Self::Launch(LaunchRefusal::ConcurrentLaunch | LaunchRefusal::EndedByNewerLaunch) => StatusCode::CONFLICT,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,9 +69,14 @@ impl IntoResponse for ApiError {
         if let Self::Package(p) = &self {
             return (status, Json(package_error_body(status, p))).into_response();
         }
+        if let Self::Launch(r) = &self {
+            let body = json!({ "error": { "code": status.as_u16(), "reason": r.reason(), "message": r.to_string() } });
+            return (status, Json(body)).into_response();
+        }
         let message = match &self {
             Self::Lrs(e) => e.to_string(),
             Self::Package(e) => e.to_string(),
+            Self::Launch(e) => e.to_string(),
             Self::Unauthorized(m) => m.clone(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
@@ -84,6 +95,12 @@ impl IntoResponse for ApiError {
             );
         }
         resp
+    }
+}
+
+impl From<LaunchRefusal> for ApiError {
+    fn from(e: LaunchRefusal) -> Self {
+        Self::Launch(e)
     }
 }
 

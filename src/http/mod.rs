@@ -5,6 +5,7 @@ mod api;
 pub mod auth;
 pub mod content;
 pub mod error;
+mod grant;
 mod ops;
 mod runtime;
 pub mod xapi;

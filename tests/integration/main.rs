@@ -14,6 +14,7 @@ mod data;
 mod datamodel_cases;
 mod documents;
 mod durability;
+mod forced_deletion;
 mod isolation;
 mod launch;
 mod learners;

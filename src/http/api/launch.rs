@@ -48,6 +48,9 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
             .ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
     };
     let expires_ms = clock::now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
+    // A grant with a registration always checks its learner; one without (an admin trying
+    // content as any id) only when the learner exists now.
+    let learner_stored = t.registration.is_none() && state.store.learner(t.tenant, &t.learner).await?.is_some();
     let grant = LaunchGrant {
         tenant: t.tenant.0,
         package: v.package_id.clone(),
@@ -56,6 +59,7 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         registration: t.registration.clone(),
         expires_ms,
         xapi_activity: None,
+        learner_stored,
     };
     let token = state.grants.sign(&grant);
     state.metrics.count(Event::Launches, 1);

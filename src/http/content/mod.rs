@@ -93,6 +93,12 @@ async fn serve_file(
             );
         }
     };
+    if let Err(e) = crate::http::grant::still_stored(&state, &grant).await {
+        return match e {
+            crate::http::error::ApiError::Launch(r) => refuse(e.status(), &r.to_string()),
+            other => other.into_response(),
+        };
+    }
     let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
     let file = match state.caches.lookups.get(&key) {
         Some(f) => f,

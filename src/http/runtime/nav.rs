@@ -60,7 +60,7 @@ fn item_url(item: &Item, base: &str) -> Option<String> {
 /// `url` the item's content URL on this origin), each launchable item's status from its
 /// latest attempt, and the item a suspended session left off at.
 pub(super) async fn course(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let (g, registration) = registered_grant(&state, &token)?;
+    let (g, registration) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
     let (org, free) = organization(&course)?;
     let version = if free { "1.2" } else { "2004" };
@@ -131,7 +131,7 @@ pub(super) async fn nav(
     let call: NavCall =
         serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid navigation request: {e}")))?;
     let request = Request::parse(&call.request, call.target.as_deref()).map_err(LrsError::BadRequest)?;
-    let (g, registration) = registered_grant(&state, &token)?;
+    let (g, registration) = registered_grant(&state, &token).await?;
     let tenant = g.tenant_id();
     let course = course_of(&state, &g).await?;
     let (org, free) = organization(&course)?;

@@ -73,8 +73,9 @@ pub(super) async fn save_registration_state(
     Ok(())
 }
 
-/// The grant, checked: valid, unexpired, and naming a registration (returned with it).
-pub(super) fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String), LrsError> {
+/// The grant, checked: valid, unexpired, naming a registration (returned with it), and its
+/// learner and registration still stored (a forced deletion takes effect at once).
+pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String), ApiError> {
     let g = state
         .grants
         .verify(token, clock::now_ms())
@@ -82,6 +83,7 @@ pub(super) fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchG
     let registration = g.registration.clone().ok_or_else(|| {
         LrsError::Forbidden("this launch link has no registration, so nothing can be recorded".into())
     })?;
+    crate::http::grant::still_stored(state, &g).await?;
     Ok((g, registration))
 }
 
@@ -96,7 +98,7 @@ pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Cours
 }
 
 pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {
-    let (g, registration) = registered_grant(state, token)?;
+    let (g, registration) = registered_grant(state, token).await?;
     let tenant = g.tenant_id();
     let course = course_of(state, &g).await?;
     let tenant_row = state
