@@ -7,6 +7,8 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
+use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
+use crate::launch::session::{SessionCall, SessionVerdict};
 use crate::learner::{Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
@@ -272,6 +274,23 @@ pub trait SecretStore: Send + Sync {
     async fn server_secret(&self, name: &str) -> StoreResult<[u8; 32]>;
 }
 
+/// The tenant's audit log: appended to, never changed.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, tenant: TenantId, entry: NewAuditEntry) -> StoreResult<()>;
+    /// Entries at or after `since_ms` and after `after_seq`, oldest first, at most `limit`.
+    async fn audit_entries(&self, tenant: TenantId, query: AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Launch sessions (one ID, one person), shared by every server through the database.
+#[async_trait]
+pub trait LaunchSessionStore: Send + Sync {
+    /// Applies `launch::session::decide` to a session's open or commit in one transaction:
+    /// reads the session and the learner's other active sessions, writes the decision
+    /// (this session's state and last-seen time; the others ended under `end-first`).
+    async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict>;
+}
+
 /// Everything kiroku stores.
 pub trait Store:
     TenantStore
@@ -282,6 +301,8 @@ pub trait Store:
     + LearnerStore
     + AttemptStore
     + SecretStore
+    + AuditStore
+    + LaunchSessionStore
 {
 }
 
@@ -294,5 +315,7 @@ impl<T> Store for T where
         + LearnerStore
         + AttemptStore
         + SecretStore
+        + AuditStore
+        + LaunchSessionStore
 {
 }

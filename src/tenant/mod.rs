@@ -98,6 +98,8 @@ pub struct TenantSettings {
     /// SCORM 1.2 `cmi.suspend_data` keeps the standard's 4,096 characters instead of
     /// the 64,000 real content needs.
     pub strict_scorm12_suspend_data: bool,
+    /// What a second browser launching with a learner ID already in use gets.
+    pub concurrent_launches: crate::launch::ConcurrentLaunches,
 }
 
 /// What `tenant create` asks for.

@@ -257,6 +257,7 @@ async fn a_strict_tenant_keeps_scorm12_suspend_data_to_4096_characters() {
     );
     let strict = TenantSettings {
         strict_scorm12_suspend_data: true,
+        ..TenantSettings::default()
     };
     env.app
         .store

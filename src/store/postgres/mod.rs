@@ -7,6 +7,7 @@
 //! unique constraints). Each module implements the traits of one concern on `PgStore`.
 
 mod attempts;
+mod audit;
 mod documents;
 mod learners;
 mod migrations;

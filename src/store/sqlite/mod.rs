@@ -2,6 +2,7 @@
 //! readers.
 
 mod attempts;
+mod audit;
 mod documents;
 mod learners;
 mod migrations;

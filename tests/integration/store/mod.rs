@@ -21,6 +21,7 @@ use kiroku::tenant::{NewTenant, TenantId, TenantName};
 use serde_json::{Value, json};
 
 mod attempts;
+mod audit;
 mod concurrency;
 mod documents;
 mod isolation;
@@ -58,6 +59,8 @@ macro_rules! store_suite {
     ($backend:ident, $factory:expr) => {
         store_suite!(@cases $backend, $factory;
             tenants::tenant_create_list_and_find,
+            audit::audit_append_page_and_isolate,
+            audit::launch_sessions_follow_each_policy,
             tenants::tenant_duplicate_name_rejected,
             tenants::credential_create_list_and_find,
             tenants::credential_revoke,
