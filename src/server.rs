@@ -2,6 +2,7 @@
 //! graceful shutdown.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -39,6 +40,10 @@ pub struct ServerConfig {
     pub metrics_token: Option<String>,
     /// Where backups are written, for the backup age in `/metrics`.
     pub backup_dir: Option<PathBuf>,
+    /// Proxies whose `X-Forwarded-For` names the client (for the audit log).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A launch session is active while it opened or committed within this long, ms.
+    pub launch_session_window_ms: i64,
 }
 
 impl ServerConfig {
@@ -60,6 +65,8 @@ impl ServerConfig {
             content_cache_item_bytes: 8 << 20,
             metrics_token: None,
             backup_dir: None,
+            trusted_proxies: Vec::new(),
+            launch_session_window_ms: 10 * 60 * 1000,
         }
     }
 
@@ -130,10 +137,11 @@ pub async fn serve(
     let content_listener = content.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    let app_server =
-        axum::serve(app_listener, crate::http::app(state.clone())).with_graceful_shutdown(wait(rx.clone()));
-    let content_server =
-        axum::serve(content_listener, crate::http::content_app(state)).with_graceful_shutdown(wait(rx));
+    // The peer address reaches handlers (the audit log's client address).
+    let app_service = crate::http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let content_service = crate::http::content_app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app_server = axum::serve(app_listener, app_service).with_graceful_shutdown(wait(rx.clone()));
+    let content_server = axum::serve(content_listener, content_service).with_graceful_shutdown(wait(rx));
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);

@@ -112,6 +112,21 @@ pub struct AuditEntry {
     pub detail: Value,
 }
 
+impl AuditEntry {
+    /// The entry as the API and `kiroku audit --json` show it (time in RFC 3339).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "seq": self.seq,
+            "at": crate::clock::format_ms(self.at_ms),
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "address": self.address,
+            "detail": self.detail,
+        })
+    }
+}
+
 /// Which entries to read: from a time, after a sequence number, at most `limit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuditQuery {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs, TenantCommand};
+use crate::audit::Action;
 use crate::lrs::XapiVersion;
 use crate::server::{AppState, ServerConfig};
 use crate::store::Store;
@@ -87,19 +88,18 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Tenant(TenantCommand::Settings {
             name,
             strict_scorm12_suspend_data,
+            concurrent_launches,
         }) => {
-            let mut t = find_tenant(&*store, &name).await?;
-            if let Some(strict) = strict_scorm12_suspend_data {
-                let mut settings = t.settings;
-                settings.strict_scorm12_suspend_data = strict;
-                t = store
-                    .update_tenant_settings(t.id, settings)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("no tenant named {name}"))?;
-            }
-            out.settings(&t);
-            Ok(())
+            let t = find_tenant(&*store, &name).await?;
+            let changes = super::settings::Changes {
+                strict_scorm12_suspend_data,
+                concurrent_launches,
+            };
+            super::settings::run(&*store, t, changes, out.json).await
+        }
+        Command::Audit { tenant, since } => {
+            let t = find_tenant(&*store, &tenant).await?;
+            super::audit::show(&*store, t.id, since.as_deref(), out.json).await
         }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
@@ -131,6 +131,10 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
                 .create_credential(t.id, issued.new)
                 .await
                 .map_err(|e| e.to_string())?;
+            // The key names the credential; the secret never leaves this command's output.
+            let detail = json!({ "scopes": cred.scopes.to_text(), "label": cred.label });
+            let target = format!("credential:{}", cred.key);
+            super::audit::record(store, t.id, Action::CredentialCreated, target, detail).await?;
             let endpoint = config.xapi_endpoint();
             if out.json {
                 let v = json!({"tenant": t.name, "key": cred.key, "secret": issued.secret, "endpoint": endpoint, "scopes": cred.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>()});
@@ -163,6 +167,8 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
             if !store.revoke_credential(t.id, &key).await.map_err(|e| e.to_string())? {
                 return Err(format!("tenant {tenant:?} has no active credential {key:?}"));
             }
+            let target = format!("credential:{key}");
+            super::audit::record(store, t.id, Action::CredentialRevoked, target, json!({})).await?;
             if out.json {
                 println!("{}", json!({"revoked": key}));
             } else {
@@ -201,6 +207,8 @@ async fn serve(
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;
     config.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
+    config.trusted_proxies = args.trusted_proxies;
+    config.launch_session_window_ms = i64::from(args.launch_session_minutes) * 60_000;
     // The daily backup snapshots the SQLite store; PostgreSQL is backed up with its own tools.
     let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?.filter(|_| sqlite);
     config.backup_dir = sqlite.then(|| args.backup.backup_dir.clone());
@@ -249,17 +257,6 @@ impl Output {
             println!("{}", serde_json::to_string(t).unwrap_or_default());
         } else {
             println!("{}\t{}\t{}\txapi {}", t.id, t.name, t.status.as_str(), t.xapi_version);
-        }
-    }
-
-    fn settings(self, t: &Tenant) {
-        if self.json {
-            println!("{}", serde_json::to_string(&t.settings).unwrap_or_default());
-        } else {
-            println!(
-                "strict-scorm12-suspend-data\t{}",
-                t.settings.strict_scorm12_suspend_data
-            );
         }
     }
 

@@ -1,10 +1,12 @@
 //! The command line: one typed configuration (every flag also a `KIROKU_*` variable) and
 //! the commands that run on it.
 
+mod audit;
 mod backup;
 mod commands;
 mod database;
 mod import;
+mod settings;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -66,6 +68,14 @@ pub enum Command {
     Backup(BackupCommandArgs),
     /// Restore a backup into the data folder given by --data-dir, which must be new or empty.
     Restore(RestoreArgs),
+    /// Print a tenant's audit log, oldest first (one JSON object a line with --json).
+    Audit {
+        /// Tenant name.
+        tenant: String,
+        /// Only entries at or after this time (RFC 3339).
+        #[arg(long, env = "KIROKU_AUDIT_SINCE")]
+        since: Option<String>,
+    },
 }
 
 /// Where backups go and how long they are kept.
@@ -178,6 +188,14 @@ pub struct ServeArgs {
     /// Require `Authorization: Bearer <token>` on `/metrics`.
     #[arg(long, env = "KIROKU_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// A proxy (IP address, repeatable) whose X-Forwarded-For names the client in the
+    /// audit log; without one the header is ignored.
+    #[arg(long = "trusted-proxy", env = "KIROKU_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A launch session counts as active (one ID, one person) while it opened or committed
+    /// within this many minutes.
+    #[arg(long, env = "KIROKU_LAUNCH_SESSION_MINUTES", default_value_t = 10)]
+    pub launch_session_minutes: u32,
     /// Time of the daily backup, HH:MM UTC, or `off`.
     #[arg(long, env = "KIROKU_BACKUP_AT", default_value = "02:00")]
     pub backup_at: String,
@@ -207,6 +225,10 @@ pub enum TenantCommand {
         /// 64,000, as real content needs).
         #[arg(long, value_parser = clap::value_parser!(bool))]
         strict_scorm12_suspend_data: Option<bool>,
+        /// A learner ID launched in a second browser while in use in another: allow it,
+        /// refuse the second launch, or end the first (default: allow).
+        #[arg(long, value_parser = ["allow", "refuse", "end-first"])]
+        concurrent_launches: Option<String>,
     },
 }
 

@@ -3,6 +3,7 @@
 
 mod api;
 pub mod auth;
+pub mod client;
 pub mod content;
 pub mod error;
 mod grant;

@@ -3,6 +3,7 @@
 //! binary on a temporary data folder.
 
 mod attachments;
+mod audit;
 mod auth;
 mod backups;
 mod bad_input;

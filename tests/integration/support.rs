@@ -48,6 +48,7 @@ pub struct Builder {
     launch_ttl_secs: Option<u64>,
     content_cache: Option<(usize, u64)>,
     metrics_token: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Builder {
@@ -71,6 +72,12 @@ impl Builder {
     /// Require this bearer token on `/metrics`.
     pub fn metrics_token(mut self, token: &str) -> Self {
         self.metrics_token = Some(token.to_owned());
+        self
+    }
+
+    /// Honour X-Forwarded-For from this proxy address.
+    pub fn trusted_proxy(mut self, ip: &str) -> Self {
+        self.trusted_proxies.push(ip.parse().expect("an IP address"));
         self
     }
 
@@ -106,6 +113,7 @@ impl Builder {
             config.content_cache_item_bytes = item_bytes;
         }
         config.metrics_token = self.metrics_token;
+        config.trusted_proxies = self.trusted_proxies;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let state = AppState::new(Arc::clone(&store), Arc::new(blobs.clone()), config)
             .await
@@ -174,6 +182,7 @@ impl TestApp {
             launch_ttl_secs: None,
             content_cache: None,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
