@@ -21,6 +21,7 @@ mod launch;
 mod learners;
 mod meta;
 mod navigation;
+mod one_person;
 mod opener;
 mod ops;
 mod packages;

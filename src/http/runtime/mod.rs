@@ -8,6 +8,7 @@
 
 mod attempts;
 mod nav;
+mod presence;
 mod session;
 
 use axum::Json;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::clock;
 use crate::http::error::ApiError;
-use crate::launch::LaunchGrant;
+use crate::launch::{ConcurrentLaunches, LaunchGrant};
 use crate::learner;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Unconditional, WriteMode};
 use crate::lrs::statement::{Storer, prepare};
@@ -37,6 +37,9 @@ pub(super) struct Session {
     pub course: Course,
     /// The data-model options of the tenant.
     pub options: Options,
+    pub learner: String,
+    /// The tenant's one-ID-one-person policy.
+    pub concurrent_launches: ConcurrentLaunches,
 }
 
 impl Session {
@@ -140,6 +143,8 @@ pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result
         options: Options {
             strict_scorm12_suspend_data: tenant_row.settings.strict_scorm12_suspend_data,
         },
+        learner: g.learner,
+        concurrent_launches: tenant_row.settings.concurrent_launches,
     })
 }
 
