@@ -860,9 +860,21 @@
     });
   }
 
-  // One id per page: every SCO the page opens belongs to the same launch session.
+  // One id per tab: every SCO the page opens, and the page reloaded, belong to the same
+  // launch session (kept in sessionStorage, which another browser or tab does not share).
+  function storedSession(win, value) {
+    try {
+      if (value) win.sessionStorage.setItem("kiroku-launch-session", value);
+      return win.sessionStorage.getItem("kiroku-launch-session");
+    } catch (e) {
+      return null; // storage refused (sandbox, privacy mode): one id per page
+    }
+  }
+
   function sessionId(win) {
     if (win.kirokuSessionId) return win.kirokuSessionId;
+    var kept = storedSession(win);
+    if (kept && /^[A-Za-z0-9_-]{8,64}$/.test(kept)) return (win.kirokuSessionId = kept);
     var bytes = new Uint8Array(16);
     var c = win.crypto || root.crypto;
     if (c && c.getRandomValues) c.getRandomValues(bytes);
@@ -870,6 +882,7 @@
     var hex = "";
     for (var j = 0; j < bytes.length; j++) hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
     win.kirokuSessionId = hex;
+    storedSession(win, hex);
     return hex;
   }
 

@@ -22,6 +22,7 @@ mod learners;
 mod meta;
 mod navigation;
 mod one_person;
+mod one_person_browser;
 mod opener;
 mod ops;
 mod packages;
