@@ -11,14 +11,21 @@ use crate::server::AppState;
 /// names a registration), or registration, has been deleted.
 pub async fn still_stored(state: &AppState, g: &LaunchGrant) -> Result<(), ApiError> {
     let tenant = g.tenant_id();
-    let check_learner = g.learner_stored || g.registration.is_some();
-    if check_learner && state.store.learner(tenant, &g.learner).await?.is_none() {
-        return Err(LaunchRefusal::LearnerDeleted.into());
+    // One read per request: a registration exists only while its learner does (a learner
+    // is deleted with their registrations or not at all), so the registration answers for
+    // both; which one went tells the learner why.
+    if let Some(r) = &g.registration {
+        if state.store.registration(tenant, r).await?.is_some() {
+            return Ok(());
+        }
+        let refusal = match state.store.learner(tenant, &g.learner).await? {
+            None => LaunchRefusal::LearnerDeleted,
+            Some(_) => LaunchRefusal::RegistrationDeleted,
+        };
+        return Err(refusal.into());
     }
-    if let Some(r) = &g.registration
-        && state.store.registration(tenant, r).await?.is_none()
-    {
-        return Err(LaunchRefusal::RegistrationDeleted.into());
+    if g.learner_stored && state.store.learner(tenant, &g.learner).await?.is_none() {
+        return Err(LaunchRefusal::LearnerDeleted.into());
     }
     Ok(())
 }

@@ -68,6 +68,10 @@ impl SessionState {
     }
 }
 
+/// How long a session's row is kept after it was last seen (so an ended session still
+/// hears why on its next call); older rows of the learner are removed on each call.
+pub const KEEP_MS: i64 = 24 * 3600 * 1000;
+
 /// A call of one session: its open or a commit.
 #[derive(Debug, Clone)]
 pub struct SessionCall {

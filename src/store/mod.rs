@@ -287,7 +287,8 @@ pub trait AuditStore: Send + Sync {
 pub trait LaunchSessionStore: Send + Sync {
     /// Applies `launch::session::decide` to a session's open or commit in one transaction:
     /// reads the session and the learner's other active sessions, writes the decision
-    /// (this session's state and last-seen time; the others ended under `end-first`).
+    /// (this session's state and last-seen time; the others ended under `end-first`), and
+    /// forgets the learner's sessions unseen for `launch::session::KEEP_MS`.
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict>;
 }
 

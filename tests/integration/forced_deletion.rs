@@ -94,3 +94,44 @@ async fn a_forced_package_deletion_stops_the_registrations_grants() {
     assert_eq!(r.status.as_u16(), 403, "{}", r.text());
     assert_eq!(r.json()["error"]["reason"], "registration_deleted");
 }
+
+#[tokio::test]
+async fn a_package_launch_of_a_stored_learner_stops_when_the_learner_goes() {
+    let env = Env::start().await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let package_id = pkg["packageId"].as_str().expect("package id");
+    let learner = json!({"id": "cy", "name": "Cy"});
+    env.app
+        .post("/api/v1/learners")
+        .auth(&env.admin)
+        .json(&learner)
+        .send()
+        .await
+        .expect(201);
+    let by_package = |who: &'static str| {
+        let env = &env;
+        async move {
+            env.app
+                .post(&format!("/api/v1/packages/{package_id}/launch"))
+                .auth(&env.admin)
+                .json(&json!({"learner": who}))
+                .send()
+                .await
+                .expect(200)
+                .json()["url"]
+                .as_str()
+                .expect("url")
+                .to_owned()
+        }
+    };
+    let (cy, trial) = (by_package("cy").await, by_package("any-id").await);
+    env.app
+        .delete("/api/v1/learners/cy")
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(204);
+    assert_eq!(status(&env, Method::GET, &cy).await.0, 403);
+    // An admin trying content as an id no learner holds is not a learner's launch.
+    assert_eq!(status(&env, Method::GET, &trial).await.0, 200);
+}

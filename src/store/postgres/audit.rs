@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use super::{PgStore, col, lock_key, pg};
 use crate::audit::{Actor, AuditEntry, AuditQuery, NewAuditEntry};
-use crate::launch::session::{SessionCall, SessionState, SessionVerdict, decide};
+use crate::launch::session::{KEEP_MS, SessionCall, SessionState, SessionVerdict, decide};
 use crate::store::{AuditStore, LaunchSessionStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -84,6 +84,12 @@ impl LaunchSessionStore for PgStore {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])
             .await
             .map_err(pg)?;
+        tx.execute(
+            "DELETE FROM launch_sessions WHERE tenant = $1 AND learner = $2 AND last_seen < $3",
+            &[&tenant.0, &call.learner, &(call.now_ms - KEEP_MS)],
+        )
+        .await
+        .map_err(pg)?;
         let this = tx
             .query_opt(
                 "SELECT state, last_seen FROM launch_sessions WHERE tenant = $1 AND id = $2",

@@ -116,3 +116,29 @@ pub async fn launch_sessions_follow_each_policy(store: Arc<dyn Store>) {
         .expect("session");
     assert_eq!((theirs.state, theirs.case), (SessionState::Active, None));
 }
+
+pub async fn launch_sessions_unseen_for_a_day_are_forgotten(store: Arc<dyn Store>) {
+    use ConcurrentLaunches::EndFirst;
+    let t = new_tenant(store.as_ref(), "acme").await;
+    let day = kiroku::launch::session::KEEP_MS;
+    store
+        .launch_session(t, call("one", 1_000_000, EndFirst))
+        .await
+        .expect("session");
+    let two = store
+        .launch_session(t, call("two", 1_000_100, EndFirst))
+        .await
+        .expect("session");
+    assert_eq!(two.case, Some(ConcurrentCase::FirstEnded));
+    let soon = store
+        .launch_session(t, call("one", 1_000_200, EndFirst))
+        .await
+        .expect("session");
+    assert_eq!(soon.state, SessionState::Ended);
+    // A day later the ended session is forgotten: it comes back as a new launch.
+    let later = store
+        .launch_session(t, call("one", 1_000_200 + day + 1, EndFirst))
+        .await
+        .expect("session");
+    assert_eq!((later.state, later.case), (SessionState::Active, None));
+}
