@@ -2,6 +2,7 @@
 //! graceful shutdown.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -42,6 +43,10 @@ pub struct ServerConfig {
     pub backup_dir: Option<PathBuf>,
     /// The operator API's bearer token; without one the operator API is refused.
     pub operator_token: Option<Redacted>,
+    /// Proxies whose `X-Forwarded-For` names the client (for the audit log).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A launch session is active while it opened or committed within this long, ms.
+    pub launch_session_window_ms: i64,
 }
 
 /// A secret held in memory: `Debug` never shows it.
@@ -74,6 +79,8 @@ impl ServerConfig {
             metrics_token: None,
             backup_dir: None,
             operator_token: None,
+            trusted_proxies: Vec::new(),
+            launch_session_window_ms: 10 * 60 * 1000,
         }
     }
 
@@ -147,10 +154,11 @@ pub async fn serve(
     let content_listener = content.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    let app_server =
-        axum::serve(app_listener, crate::http::app(state.clone())).with_graceful_shutdown(wait(rx.clone()));
-    let content_server =
-        axum::serve(content_listener, crate::http::content_app(state)).with_graceful_shutdown(wait(rx));
+    // The peer address reaches handlers (the audit log's client address).
+    let app_service = crate::http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let content_service = crate::http::content_app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app_server = axum::serve(app_listener, app_service).with_graceful_shutdown(wait(rx.clone()));
+    let content_server = axum::serve(content_listener, content_service).with_graceful_shutdown(wait(rx));
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::{Cli, Command, CredentialCommand, LogFormat, ServeArgs, TenantCommand};
+use crate::audit::Action;
 use crate::server::{AppState, ServerConfig};
 use crate::store::Store;
 use crate::tenant::{Scope, ScopeSet, Tenant, issue};
@@ -87,6 +88,10 @@ async fn dispatch(cli: Cli) -> CmdResult {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             super::lifecycle::erase_learner(&*store, &public, &tenant, &id, out.json).await
         }
+        Command::Audit { tenant, since } => {
+            let t = find_tenant(&*store, &tenant).await?;
+            super::audit::show(&*store, t.id, since.as_deref(), out.json).await
+        }
         Command::Credential(cmd) => {
             let public = cli.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
             credential(&*store, cmd, &ServerConfig::new(&public, 0), out).await
@@ -117,6 +122,10 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
                 .create_credential(t.id, issued.new)
                 .await
                 .map_err(|e| e.to_string())?;
+            // The key names the credential; the secret never leaves this command's output.
+            let detail = json!({ "scopes": cred.scopes.to_text(), "label": cred.label });
+            let target = format!("credential:{}", cred.key);
+            super::audit::record(store, t.id, Action::CredentialCreated, target, detail).await?;
             let endpoint = config.xapi_endpoint();
             if out.json {
                 let v = json!({"tenant": t.name, "key": cred.key, "secret": issued.secret, "endpoint": endpoint, "scopes": cred.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>()});
@@ -149,6 +158,8 @@ async fn credential(store: &dyn Store, cmd: CredentialCommand, config: &ServerCo
             if !store.revoke_credential(t.id, &key).await.map_err(|e| e.to_string())? {
                 return Err(format!("tenant {tenant:?} has no active credential {key:?}"));
             }
+            let target = format!("credential:{key}");
+            super::audit::record(store, t.id, Action::CredentialRevoked, target, json!({})).await?;
             if out.json {
                 println!("{}", json!({"revoked": key}));
             } else {
@@ -194,6 +205,8 @@ async fn serve(
         .map(crate::server::Redacted);
     let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
     config.backup_dir = Some(args.backup.backup_dir.clone());
+    config.trusted_proxies = args.trusted_proxies;
+    config.launch_session_window_ms = i64::from(args.launch_session_minutes) * 60_000;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let state = AppState::new(store, blobs, config).await.map_err(|e| e.to_string())?;
     if let Some(at_minute) = backup_at {

@@ -91,6 +91,9 @@ pub async fn run(
     bar.finish_and_clear();
     let imported = result.map_err(|e| refusal(&e, json_out))?;
     let v = &imported.version;
+    let detail = serde_json::json!({ "version": v.version, "kind": v.kind, "identifier": v.identifier });
+    let target = format!("package:{}", v.package_id);
+    super::audit::record(store, tenant.id, crate::audit::Action::PackageImported, target, detail).await?;
     let launchables = launch_summary(&imported.course);
     let count = launchables.as_array().map_or(0, Vec::len);
     if json_out {

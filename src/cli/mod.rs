@@ -1,12 +1,14 @@
 //! The command line: one typed configuration (every flag also a `KIROKU_*` variable) and
 //! the commands that run on it.
 
+mod audit;
 mod backup;
 mod commands;
 mod database;
 mod import;
 mod lifecycle;
 mod migrate;
+mod settings;
 mod tenants;
 
 use std::net::SocketAddr;
@@ -83,6 +85,14 @@ pub enum Command {
         /// The target database (postgres://…); its schema is created.
         #[arg(long, value_parser = database::DatabaseUrl::parse)]
         to: database::DatabaseUrl,
+    },
+    /// Print a tenant's audit log, oldest first (one JSON object a line with --json).
+    Audit {
+        /// Tenant name.
+        tenant: String,
+        /// Only entries at or after this time (RFC 3339).
+        #[arg(long, env = "KIROKU_AUDIT_SINCE")]
+        since: Option<String>,
     },
 }
 
@@ -216,6 +226,14 @@ pub struct ServeArgs {
     /// Bearer token of the operator API (`/api/operator/v1/…`); without one it is disabled.
     #[arg(long, env = "KIROKU_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
+    /// A proxy (IP address, repeatable) whose X-Forwarded-For names the client in the
+    /// audit log; without one the header is ignored.
+    #[arg(long = "trusted-proxy", env = "KIROKU_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A launch session counts as active (one ID, one person) while it opened or committed
+    /// within this many minutes.
+    #[arg(long, env = "KIROKU_LAUNCH_SESSION_MINUTES", default_value_t = 10)]
+    pub launch_session_minutes: u32,
     /// Time of the daily backup, HH:MM UTC, or `off`.
     #[arg(long, env = "KIROKU_BACKUP_AT", default_value = "02:00")]
     pub backup_at: String,
@@ -277,6 +295,10 @@ pub enum TenantCommand {
         /// Days statements are kept; older ones are deleted daily by `serve` (0: keep forever).
         #[arg(long)]
         statement_retention_days: Option<u32>,
+        /// A learner ID launched in a second browser while in use in another: allow it,
+        /// refuse the second launch, or end the first (default: allow).
+        #[arg(long, value_parser = ["allow", "refuse", "end-first"])]
+        concurrent_launches: Option<String>,
     },
     /// Write the tenant's export archive (docs/tenant-archive.md).
     Export {

@@ -102,35 +102,15 @@ pub async fn tenant(store: &dyn Store, cmd: TenantCommand, json: bool) -> CmdRes
             name,
             strict_scorm12_suspend_data,
             statement_retention_days,
+            concurrent_launches,
         } => {
-            let mut t = op::find_tenant(store, &name).await.map_err(e)?;
-            if strict_scorm12_suspend_data.is_some() || statement_retention_days.is_some() {
-                let mut settings = t.settings;
-                if let Some(strict) = strict_scorm12_suspend_data {
-                    settings.strict_scorm12_suspend_data = strict;
-                }
-                if let Some(days) = statement_retention_days {
-                    settings.statement_retention_days = (days > 0).then_some(days);
-                }
-                t = store
-                    .update_tenant_settings(t.id, settings)
-                    .await
-                    .map_err(e)?
-                    .ok_or_else(|| format!("no tenant named {name:?}"))?;
-            }
-            if json {
-                print_json(&t.settings);
-            } else {
-                println!(
-                    "strict-scorm12-suspend-data\t{}",
-                    t.settings.strict_scorm12_suspend_data
-                );
-                let days = t
-                    .settings
-                    .statement_retention_days
-                    .map_or("none".into(), |d| d.to_string());
-                println!("statement-retention-days\t{days}");
-            }
+            let t = op::find_tenant(store, &name).await.map_err(e)?;
+            let changes = super::settings::Changes {
+                strict_scorm12_suspend_data,
+                concurrent_launches,
+                statement_retention_days,
+            };
+            super::settings::run(store, t, changes, json).await?;
         }
         TenantCommand::Export { .. }
         | TenantCommand::Import { .. }

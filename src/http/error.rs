@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::launch::LaunchRefusal;
 use crate::lrs::LrsError;
 use crate::package::import::ImportError;
 use crate::package::{ErrorClass, PackageError};
@@ -16,6 +17,9 @@ pub enum ApiError {
     Lrs(LrsError),
     /// A refused package upload: the body names the rule, the file and the position.
     Package(PackageError),
+    /// A verified launch refused: what it names is gone, or the one-ID-one-person policy.
+    /// The body carries the refusal's `reason`.
+    Launch(LaunchRefusal),
     /// Missing or wrong credentials (401, with a Basic challenge).
     Unauthorized(String),
     /// The tenant may not make this request now: suspended, over a quota or the request
@@ -62,6 +66,8 @@ impl ApiError {
                 ErrorClass::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorClass::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            Self::Launch(LaunchRefusal::LearnerDeleted | LaunchRefusal::RegistrationDeleted) => StatusCode::FORBIDDEN,
+            Self::Launch(LaunchRefusal::ConcurrentLaunch | LaunchRefusal::EndedByNewerLaunch) => StatusCode::CONFLICT,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Tenant(TenantRefusal::Quota(q)) => match q.kind {
                 QuotaKind::Storage => StatusCode::PAYLOAD_TOO_LARGE,
@@ -85,9 +91,14 @@ impl IntoResponse for ApiError {
         if let Self::Tenant(r) = &self {
             return refusal_response(status, r);
         }
+        if let Self::Launch(r) = &self {
+            let body = json!({ "error": { "code": status.as_u16(), "reason": r.reason(), "message": r.to_string() } });
+            return (status, Json(body)).into_response();
+        }
         let message = match &self {
             Self::Lrs(e) => e.to_string(),
             Self::Package(e) => e.to_string(),
+            Self::Launch(e) => e.to_string(),
             Self::Unauthorized(m) => m.clone(),
             Self::Tenant(r) => r.to_string(),
             Self::Operator { message, .. } => message.clone(),
@@ -127,6 +138,7 @@ impl std::fmt::Display for ApiError {
             Self::Package(e) => e.fmt(f),
             Self::Unauthorized(m) | Self::Operator { message: m, .. } => f.write_str(m),
             Self::Tenant(r) => r.fmt(f),
+            Self::Launch(r) => r.fmt(f),
             Self::Internal(_) => f.write_str("internal error"),
         }
     }
@@ -135,6 +147,12 @@ impl std::fmt::Display for ApiError {
 impl From<TenantRefusal> for ApiError {
     fn from(r: TenantRefusal) -> Self {
         Self::Tenant(r)
+    }
+}
+
+impl From<LaunchRefusal> for ApiError {
+    fn from(e: LaunchRefusal) -> Self {
+        Self::Launch(e)
     }
 }
 

@@ -3,9 +3,11 @@
 
 mod api;
 pub mod auth;
+pub mod client;
 pub mod content;
 pub mod error;
 pub mod gate;
+mod grant;
 mod operator;
 mod ops;
 mod runtime;

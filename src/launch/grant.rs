@@ -31,6 +31,10 @@ pub struct LaunchGrant {
     /// content; a content grant never authenticates LRS calls.
     #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     pub xapi_activity: Option<String>,
+    /// The learner was stored when the grant was signed (an admin may try content as any
+    /// learner id): such a grant stops working once the learner is deleted.
+    #[serde(rename = "k", default, skip_serializing_if = "std::ops::Not::not")]
+    pub learner_stored: bool,
 }
 
 impl LaunchGrant {
@@ -126,6 +130,7 @@ mod tests {
             registration: None,
             expires_ms: 1000,
             xapi_activity: None,
+            learner_stored: false,
         }
     }
 

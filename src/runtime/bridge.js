@@ -552,6 +552,9 @@
     this.serverErrors = [];
     this.reported = 0;
     this.listeners = [];
+    // The launch session (one ID, one person) this page's commits belong to.
+    this.session = opts.session || null;
+    this.onRefusal = opts.onRefusal || null;
   }
 
   Bridge.prototype.ok = function (value) {
@@ -671,6 +674,7 @@
   // The body of a new send carrying every unacknowledged set.
   Bridge.prototype.nextBody = function () {
     var body = { attempt: this.attempt, seq: this.nextSeq++, sets: this.log.slice(), terminate: this.terminating };
+    if (this.session) body.session = this.session;
     return { body: body, end: this.base + this.log.length, start: this.base };
   };
 
@@ -735,6 +739,8 @@
           } else {
             // 4xx other than 422 (expired grant, attempt no longer current): retrying cannot help.
             self.serverErrors.push({ status: r.status, body: r.json });
+            // A refused launch (ended by a newer one, learner deleted) is told to the page.
+            if (self.onRefusal && r.json && r.json.error && r.json.error.reason) self.onRefusal(r.json.error);
             self.finished = true;
             self.done(null);
           }
@@ -834,12 +840,50 @@
     return api;
   };
 
+  // A refusal keeps the server's reason and learner-facing message.
   function getJson(win, url) {
     var fetchFn = win.fetch || root.fetch;
     return fetchFn.call(win, url, { credentials: "omit" }).then(function (r) {
-      if (!r.ok) throw new Error("GET " + url + ": " + r.status);
-      return r.json();
+      if (r.ok) return r.json();
+      return r
+        .json()
+        .catch(function () {
+          return null;
+        })
+        .then(function (b) {
+          var e = (b && b.error) || {};
+          var err = new Error(e.message || "GET " + url + ": " + r.status);
+          err.status = r.status;
+          err.reason = e.reason || null;
+          throw err;
+        });
     });
+  }
+
+  // One id per tab: every SCO the page opens, and the page reloaded, belong to the same
+  // launch session (kept in sessionStorage, which another browser or tab does not share).
+  function storedSession(win, value) {
+    try {
+      if (value) win.sessionStorage.setItem("kiroku-launch-session", value);
+      return win.sessionStorage.getItem("kiroku-launch-session");
+    } catch (e) {
+      return null; // storage refused (sandbox, privacy mode): one id per page
+    }
+  }
+
+  function sessionId(win) {
+    if (win.kirokuSessionId) return win.kirokuSessionId;
+    var kept = storedSession(win);
+    if (kept && /^[A-Za-z0-9_-]{8,64}$/.test(kept)) return (win.kirokuSessionId = kept);
+    var bytes = new Uint8Array(16);
+    var c = win.crypto || root.crypto;
+    if (c && c.getRandomValues) c.getRandomValues(bytes);
+    else for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    var hex = "";
+    for (var j = 0; j < bytes.length; j++) hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
+    win.kirokuSessionId = hex;
+    storedSession(win, hex);
+    return hex;
   }
 
   var models = {};
@@ -847,9 +891,10 @@
   function install(win, opts) {
     var runtimeUrl = opts.runtimeUrl.replace(/\/+$/, "");
     var origin = runtimeUrl.replace(/\/runtime\/[^/]*$/, "");
+    opts.session = opts.session || sessionId(win);
     var attempt = opts.attempt
       ? Promise.resolve(opts.attempt)
-      : getJson(win, runtimeUrl + "/" + encodeURIComponent(opts.item));
+      : getJson(win, runtimeUrl + "/" + encodeURIComponent(opts.item) + "?session=" + encodeURIComponent(opts.session));
     return attempt.then(function (a) {
       var model = opts.model
         ? Promise.resolve(opts.model)

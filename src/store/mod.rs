@@ -8,6 +8,8 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
+use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
+use crate::launch::session::{SessionCall, SessionVerdict};
 use crate::learner::{Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
@@ -307,6 +309,24 @@ pub trait SecretStore: Send + Sync {
     async fn claim_job(&self, name: &str, period: &str) -> StoreResult<bool>;
 }
 
+/// The tenant's audit log: appended to, never changed.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, tenant: TenantId, entry: NewAuditEntry) -> StoreResult<()>;
+    /// Entries at or after `since_ms` and after `after_seq`, oldest first, at most `limit`.
+    async fn audit_entries(&self, tenant: TenantId, query: AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Launch sessions (one ID, one person), shared by every server through the database.
+#[async_trait]
+pub trait LaunchSessionStore: Send + Sync {
+    /// Applies `launch::session::decide` to a session's open or commit in one transaction:
+    /// reads the session and the learner's other active sessions, writes the decision
+    /// (this session's state and last-seen time; the others ended under `end-first`), and
+    /// forgets the learner's sessions unseen for `launch::session::KEEP_MS`.
+    async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict>;
+}
+
 /// Everything kiroku stores.
 pub trait Store:
     TenantStore
@@ -319,6 +339,8 @@ pub trait Store:
     + AttemptStore
     + SecretStore
     + archive::ArchiveStore
+    + AuditStore
+    + LaunchSessionStore
 {
 }
 
@@ -333,5 +355,7 @@ impl<T> Store for T where
         + AttemptStore
         + SecretStore
         + archive::ArchiveStore
+        + AuditStore
+        + LaunchSessionStore
 {
 }

@@ -126,6 +126,8 @@ pub struct TenantSettings {
     /// Days statements are kept after they were stored; `None` keeps them forever.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_retention_days: Option<u32>,
+    /// What a second browser launching with a learner ID already in use gets.
+    pub concurrent_launches: crate::launch::ConcurrentLaunches,
 }
 
 impl TenantSettings {

@@ -50,7 +50,10 @@ fn tenant_json_output_is_stable() {
     assert_eq!(list.len(), 2);
     assert!(list.iter().all(|t| keys(t) == strs(&TENANT_KEYS)));
     assert_eq!((&list[0], &list[1]), (&a, &b));
-    assert_eq!(a["settings"], json!({"strictScorm12SuspendData": false}));
+    assert_eq!(
+        a["settings"],
+        json!({"strictScorm12SuspendData": false, "concurrentLaunches": "allow"})
+    );
 }
 
 #[test]
@@ -58,9 +61,15 @@ fn tenant_settings_show_and_change() {
     let k = Kiroku::new();
     k.ok(&["tenant", "create", "acme"]);
     let shown = k.json(&["tenant", "settings", "acme"]);
-    assert_eq!(shown, json!({"strictScorm12SuspendData": false}));
+    assert_eq!(
+        shown,
+        json!({"strictScorm12SuspendData": false, "concurrentLaunches": "allow"})
+    );
     let changed = k.json(&["tenant", "settings", "acme", "--strict-scorm12-suspend-data", "true"]);
-    assert_eq!(changed, json!({"strictScorm12SuspendData": true}));
+    assert_eq!(
+        changed,
+        json!({"strictScorm12SuspendData": true, "concurrentLaunches": "allow"})
+    );
     let list = k.json(&["tenant", "list"]);
     assert_eq!(list[0]["settings"]["strictScorm12SuspendData"], true);
 }

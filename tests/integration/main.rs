@@ -3,6 +3,7 @@
 //! binary on a temporary data folder.
 
 mod attachments;
+mod audit;
 mod auth;
 mod backups;
 mod bad_input;
@@ -15,6 +16,7 @@ mod data;
 mod datamodel_cases;
 mod documents;
 mod durability;
+mod forced_deletion;
 mod isolation;
 mod launch;
 mod learners;
@@ -22,6 +24,8 @@ mod meta;
 mod migrate;
 mod multi_server;
 mod navigation;
+mod one_person;
+mod one_person_browser;
 mod opener;
 mod ops;
 mod packages;

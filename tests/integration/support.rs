@@ -49,6 +49,7 @@ pub struct Builder {
     metrics_token: Option<String>,
     blob_store: Option<Arc<dyn kiroku::blob::BlobStore>>,
     operator_token: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Builder {
@@ -87,6 +88,12 @@ impl Builder {
         self
     }
 
+    /// Honour X-Forwarded-For from this proxy address.
+    pub fn trusted_proxy(mut self, ip: &str) -> Self {
+        self.trusted_proxies.push(ip.parse().expect("an IP address"));
+        self
+    }
+
     pub fn body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -120,6 +127,7 @@ impl Builder {
         }
         config.metrics_token = self.metrics_token;
         config.operator_token = self.operator_token.map(kiroku::server::Redacted);
+        config.trusted_proxies = self.trusted_proxies;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let served: Arc<dyn kiroku::blob::BlobStore> = self.blob_store.unwrap_or_else(|| Arc::new(blobs.clone()));
         let state = AppState::new(Arc::clone(&store), served, config)
@@ -191,6 +199,7 @@ impl TestApp {
             metrics_token: None,
             blob_store: None,
             operator_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

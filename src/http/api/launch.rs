@@ -11,9 +11,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::packages::find_version;
-use super::{admin, json_object};
+use super::{admin, audit, json_object};
+use crate::audit::Action;
 use crate::clock;
+use crate::http::auth::Principal;
 use crate::http::auth::{LAUNCH_USER, learner_agent};
+use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
 use crate::learner::{self, LearnerFields, Registration};
@@ -48,6 +51,9 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
             .ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
     };
     let expires_ms = clock::now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
+    // A grant with a registration always checks its learner; one without (an admin trying
+    // content as any id) only when the learner exists now.
+    let learner_stored = t.registration.is_none() && state.store.learner(t.tenant, &t.learner).await?.is_some();
     let grant = LaunchGrant {
         tenant: t.tenant.0,
         package: v.package_id.clone(),
@@ -56,6 +62,7 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         registration: t.registration.clone(),
         expires_ms,
         xapi_activity: None,
+        learner_stored,
     };
     let token = state.grants.sign(&grant);
     state.metrics.count(Event::Launches, 1);
@@ -149,6 +156,7 @@ pub struct PackageLaunch {
 /// `POST /api/v1/packages/{id}/launch`: a link for a learner id, without a registration.
 pub async fn by_package(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -164,7 +172,22 @@ pub async fn by_package(
         registration: None,
         item: req.item.as_deref(),
     };
-    Ok(Json(link(&state, target).await?).into_response())
+    let out = link(&state, target).await?;
+    launch_audit(&state, &p, &from, &out).await;
+    Ok(Json(out).into_response())
+}
+
+/// The audit entry of an issued launch link (never the link: it is a credential).
+async fn launch_audit(state: &AppState, p: &Principal, from: &ClientAddr, out: &Value) {
+    let detail = json!({
+        "packageId": out["packageId"],
+        "version": out["version"],
+        "item": out["item"],
+        "registration": out["registration"],
+        "expiresAt": out["expiresAt"],
+    });
+    let target = format!("learner:{}", out["learner"].as_str().unwrap_or_default());
+    audit::record(state, p, from, Action::LaunchIssued, target, detail).await;
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +211,7 @@ fn registration_target<'a>(tenant: TenantId, r: &'a Registration, item: Option<&
 /// version it was made for (a newer upload never changes what a registration runs).
 pub async fn by_registration(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -203,7 +227,9 @@ pub async fn by_registration(
         .registration(p.tenant.id, &id)
         .await?
         .ok_or_else(|| LrsError::NotFound(format!("no registration {id}")))?;
-    Ok(Json(link(&state, registration_target(p.tenant.id, &r, req.item.as_deref())).await?).into_response())
+    let out = link(&state, registration_target(p.tenant.id, &r, req.item.as_deref())).await?;
+    launch_audit(&state, &p, &from, &out).await;
+    Ok(Json(out).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,7 +252,12 @@ pub struct LmsLaunch {
 /// `POST /api/v1/launch`: an LMS launches with its own learner id and name. The learner
 /// is created on first use (an existing one is left as it is), and the learner's newest
 /// registration for the package is reused, or one is made on the newest version.
-pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn lms(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let raw: Value = json_object(&body, "launch request")?;
     if !raw.get("learner").is_some_and(Value::is_object) {
@@ -246,8 +277,13 @@ pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     let (newest, _, _) = find_version(&state, tenant, &req.package_id, None).await?;
     if store.learner(tenant, &req.learner.id).await?.is_none() {
         // A concurrent first launch may have created it: a conflict here is fine.
+        let detail = json!({ "fields": if fields.email.is_some() { vec!["name", "email"] } else { vec!["name"] } });
         match store.create_learner(tenant, &req.learner.id, fields).await {
-            Ok(_) | Err(crate::store::StoreError::Rejected(LrsError::Conflict(_))) => {}
+            Ok(l) => {
+                let target = format!("learner:{}", l.id);
+                audit::record(&state, &p, &from, Action::LearnerCreated, target, detail).await;
+            }
+            Err(crate::store::StoreError::Rejected(LrsError::Conflict(_))) => {}
             Err(e) => return Err(e.into()),
         }
     }
@@ -257,11 +293,14 @@ pub async fn lms(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     let registration = match existing.into_iter().last() {
         Some(r) => r,
         None => {
-            store
+            let r = store
                 .create_registration(tenant, &req.learner.id, &req.package_id, newest.version)
-                .await?
+                .await?;
+            super::learners::registration_audit(&state, &p, &from, &r).await;
+            r
         }
     };
     let out = link(&state, registration_target(tenant, &registration, req.item.as_deref())).await?;
+    launch_audit(&state, &p, &from, &out).await;
     Ok(Json(out).into_response())
 }

@@ -8,10 +8,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{admin, json_object};
+use super::{admin, audit, json_object};
+use crate::audit::Action;
 use crate::http::auth::Principal;
+use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
-use crate::learner::{self, Learner, LearnerFields};
+use crate::learner::{self, Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::server::AppState;
 
@@ -35,7 +37,12 @@ pub struct NewLearner {
     email: Option<String>,
 }
 
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let req: NewLearner = json_object(&body, "learner")?;
     learner::check_id(&req.id).map_err(LrsError::BadRequest)?;
@@ -44,12 +51,23 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         email: req.email,
     })
     .map_err(LrsError::BadRequest)?;
+    let detail = json!({ "fields": field_names(&fields) });
     let l = state.store.create_learner(p.tenant.id, &req.id, fields).await?;
+    audit::record(
+        &state,
+        &p,
+        &from,
+        Action::LearnerCreated,
+        format!("learner:{}", l.id),
+        detail,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(learner_json(&state, &p, &l))).into_response())
 }
 
 pub async fn put(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -57,7 +75,14 @@ pub async fn put(
     let p = admin(&state, &headers).await?;
     learner::check_id(&id).map_err(LrsError::BadRequest)?;
     let fields = learner::check_fields(json_object(&body, "learner")?).map_err(LrsError::BadRequest)?;
+    let detail = json!({ "fields": field_names(&fields) });
     let (l, created) = state.store.put_learner(p.tenant.id, &id, fields).await?;
+    let action = if created {
+        Action::LearnerCreated
+    } else {
+        Action::LearnerUpdated
+    };
+    audit::record(&state, &p, &from, action, format!("learner:{}", l.id), detail).await;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(learner_json(&state, &p, &l))).into_response())
 }
@@ -83,6 +108,29 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     Ok(Json(json!({ "learners": items })).into_response())
 }
 
+/// Which fields a learner write sets: names only, never values (the e-mail address).
+fn field_names(f: &LearnerFields) -> Vec<&'static str> {
+    let mut names = vec!["name"];
+    if f.email.is_some() {
+        names.push("email");
+    }
+    names
+}
+
+/// The audit entry of a new registration.
+pub(super) async fn registration_audit(state: &AppState, p: &Principal, from: &ClientAddr, r: &Registration) {
+    let detail = json!({ "learner": r.learner, "packageId": r.package_id, "version": r.version });
+    audit::record(
+        state,
+        p,
+        from,
+        Action::RegistrationCreated,
+        format!("registration:{}", r.id),
+        detail,
+    )
+    .await;
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ForceQuery {
     #[serde(default)]
@@ -92,12 +140,23 @@ pub struct ForceQuery {
 /// Refused (409) while the learner has registrations, unless `?force=true`.
 pub async fn delete(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<ForceQuery>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     state.store.delete_learner(p.tenant.id, &id, q.force).await?;
+    let detail = json!({ "force": q.force });
+    audit::record(
+        &state,
+        &p,
+        &from,
+        Action::LearnerDeleted,
+        format!("learner:{id}"),
+        detail,
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -111,7 +170,12 @@ pub struct NewRegistration {
     version: Option<u32>,
 }
 
-pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn register(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let req: NewRegistration = json_object(&body, "registration")?;
     let version = match req.version {
@@ -128,6 +192,7 @@ pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: B
         .store
         .create_registration(p.tenant.id, &req.learner, &req.package_id, version)
         .await?;
+    registration_audit(&state, &p, &from, &r).await;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 

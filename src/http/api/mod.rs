@@ -1,6 +1,7 @@
-//! The tenant admin API (`/api/v1/…`, JSON): packages, learners and registrations;
-//! launches by registration and reports come with the runtime. Authenticated with a tenant credential holding the `admin` scope.
+//! The tenant admin API (`/api/v1/…`, JSON): packages, learners and registrations,
+//! launches, and the tenant's audit log (every change here is recorded in it). Authenticated with a tenant credential holding the `admin` scope.
 
+mod audit;
 mod launch;
 mod learners;
 mod packages;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/registrations/{id}", get(learners::registration))
         .route("/api/v1/registrations/{id}/launch", post(launch::by_registration))
+        .route("/api/v1/audit", get(audit::list))
 }
 
 /// The caller, who must hold the `admin` scope.

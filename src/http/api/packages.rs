@@ -1,5 +1,8 @@
 //! `/api/v1/packages`: upload, list, show, delete, and launch links.
 
+use super::audit;
+use crate::audit::Action;
+use crate::http::client::ClientAddr;
 use std::sync::Arc;
 
 use axum::Json;
@@ -25,7 +28,12 @@ fn version_json(v: &PackageVersion, course: &Course) -> Value {
     out
 }
 
-pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let cfg = &state.config;
     let spool = upload::spool(&headers, body, &cfg.work_dir, cfg.package_limits.max_upload_bytes).await?;
@@ -49,6 +57,9 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bod
     let v = &imported.version;
     tracing::info!(tenant.id = %p.tenant.id, package.id = %v.package_id, package.version = v.version,
         size_bytes = v.total_bytes, "package imported");
+    let detail = json!({ "version": v.version, "kind": v.kind, "identifier": v.identifier });
+    let target = format!("package:{}", v.package_id);
+    audit::record(&state, &p, &from, Action::PackageImported, target, detail).await;
     Ok((StatusCode::CREATED, Json(version_json(v, &imported.course))).into_response())
 }
 
@@ -115,6 +126,7 @@ pub struct ForceQuery {
 /// Refused (409) while registrations use the package, unless `?force=true`.
 pub async fn delete(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<ForceQuery>,
@@ -124,6 +136,16 @@ pub async fn delete(
     // This server stops serving it at once; other servers within LOOKUP_TTL.
     state.caches.lookups.forget_package(&id);
     tracing::info!(tenant.id = %p.tenant.id, package.id = %id, "package deleted");
+    let detail = json!({ "force": q.force });
+    audit::record(
+        &state,
+        &p,
+        &from,
+        Action::PackageDeleted,
+        format!("package:{id}"),
+        detail,
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -98,6 +98,12 @@ async fn serve_file(
         Err(crate::http::error::ApiError::Tenant(r)) => return crate::http::gate::refusal_page(&r),
         Err(e) => return refuse(e.status(), "This course is not available."),
     }
+    if let Err(e) = crate::http::grant::still_stored(&state, &grant).await {
+        return match e {
+            crate::http::error::ApiError::Launch(r) => refuse(e.status(), &r.to_string()),
+            other => other.into_response(),
+        };
+    }
     let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
     let file = match state.caches.lookups.get(&key) {
         Some(f) => f,

@@ -5,16 +5,18 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::nav::validity_json;
+use super::presence;
 use super::session::{
     Session, decode_data, record_of, save_registration_state, session, store_documents, store_statements,
 };
+use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
 use crate::lrs::LrsError;
 use crate::ops::metrics::Event;
@@ -53,11 +55,21 @@ async fn collect_shared(state: &AppState, s: &Session, data: &Data) -> Result<()
 /// left without Terminate whose exit was `suspend`) resumes; otherwise a new one starts.
 /// The answer carries the data, the tenant's data-model options and which navigation
 /// requests are valid from this item.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OpenParams {
+    /// The launch session (one ID, one person) the page opening the attempt belongs to.
+    session: Option<String>,
+}
+
 pub(super) async fn open(
     State(state): State<AppState>,
+    from: ClientAddr,
     Path((token, item)): Path<(String, String)>,
+    Query(q): Query<OpenParams>,
 ) -> Result<Response, ApiError> {
     let mut s = session(&state, &token, &item).await?;
+    presence::track(&state, &s, q.session.as_deref(), &from).await?;
     let latest = state.store.latest_attempt(s.tenant, &s.registration, &item).await?;
     let (number, previous, seq) = match latest {
         None => (1, None, 0),
@@ -102,16 +114,21 @@ pub(super) struct Commit {
     sets: Vec<(String, String)>,
     #[serde(default)]
     terminate: bool,
+    /// The launch session; commits without one (older bridges) are not tracked.
+    #[serde(default)]
+    session: Option<String>,
 }
 
 /// `POST /runtime/{grant}/{item}/commit`.
 pub(super) async fn commit(
     State(state): State<AppState>,
+    from: ClientAddr,
     Path((token, item)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let c: Commit = serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid commit: {e}")))?;
     let mut s = session(&state, &token, &item).await?;
+    presence::track(&state, &s, c.session.as_deref(), &from).await?;
     let a = state
         .store
         .latest_attempt(s.tenant, &s.registration, &item)

@@ -8,13 +8,14 @@
 
 mod attempts;
 mod nav;
+mod presence;
 mod session;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
@@ -84,11 +85,17 @@ async fn player(State(state): State<AppState>, Path(token): Path<String>) -> Res
         Ok(_) => ([(CACHE_CONTROL, "no-cache")], Html(PLAYER_HTML)).into_response(),
         Err(ApiError::Tenant(r)) => crate::http::gate::refusal_page(&r),
         Err(e) => {
-            let text = html_escape(&e.to_string());
+            let status = e.status();
+            let text = match e {
+                ApiError::Lrs(l) => l.to_string(),
+                ApiError::Launch(r) => r.to_string(),
+                other => return other.into_response(),
+            };
+            let text = html_escape(&text);
             let page = format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Launch refused</title></head><body><h1>This launch link cannot be used</h1><p id=\"reason\">{text}</p><p>Ask for a new link where you started the course.</p></body></html>"
             );
-            (StatusCode::FORBIDDEN, Html(page)).into_response()
+            (status, Html(page)).into_response()
         }
     }
 }

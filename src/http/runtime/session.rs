@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::clock;
 use crate::http::error::ApiError;
-use crate::launch::LaunchGrant;
+use crate::launch::{ConcurrentLaunches, LaunchGrant};
 use crate::learner;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Unconditional, WriteMode};
 use crate::lrs::statement::{Storer, prepare};
@@ -37,6 +37,9 @@ pub(super) struct Session {
     pub course: Course,
     /// The data-model options of the tenant.
     pub options: Options,
+    pub learner: String,
+    /// The tenant's one-ID-one-person policy.
+    pub concurrent_launches: ConcurrentLaunches,
 }
 
 impl Session {
@@ -74,7 +77,8 @@ pub(super) async fn save_registration_state(
 }
 
 /// The grant, checked: valid, unexpired, and naming a registration (returned with it).
-/// The tenant must be active (checked in the store on every request).
+/// The tenant must be active (checked in the store on every request), and the grant's
+/// learner and registration still stored (a forced deletion takes effect at once).
 pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String, Tenant), ApiError> {
     let g = state
         .grants
@@ -84,6 +88,7 @@ pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(L
         LrsError::Forbidden("this launch link has no registration, so nothing can be recorded".into())
     })?;
     let tenant = crate::http::gate::admit_grant(state, g.tenant_id()).await?;
+    crate::http::grant::still_stored(state, &g).await?;
     Ok((g, registration, tenant))
 }
 
@@ -135,6 +140,8 @@ pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result
         options: Options {
             strict_scorm12_suspend_data: tenant_row.settings.strict_scorm12_suspend_data,
         },
+        learner: g.learner,
+        concurrent_launches: tenant_row.settings.concurrent_launches,
     })
 }
 

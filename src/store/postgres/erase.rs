@@ -26,6 +26,8 @@ pub(super) const TABLES: &[(&str, &str)] = &[
     ),
     ("package_versions", "tenant = $1"),
     ("packages", "tenant = $1"),
+    ("audit_log", "tenant = $1"),
+    ("launch_sessions", "tenant = $1"),
 ];
 
 pub(super) async fn erase_learner(

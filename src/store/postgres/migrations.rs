@@ -178,6 +178,32 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tenants ADD COLUMN plan TEXT REFERENCES plans(name);
     ALTER TABLE tenants ADD COLUMN status_reason TEXT;
     "#,
+    // 4: the tenant audit log (append-only) and launch sessions (one ID, one person).
+    r#"
+    CREATE TABLE audit_log (
+        seq BIGSERIAL PRIMARY KEY,
+        tenant BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        address TEXT,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_tenant_seq ON audit_log(tenant, seq);
+    CREATE INDEX audit_log_tenant_at ON audit_log(tenant, at);
+    CREATE TABLE launch_sessions (
+        tenant BIGINT NOT NULL,
+        id TEXT NOT NULL,
+        learner TEXT NOT NULL,
+        registration TEXT NOT NULL,
+        state TEXT NOT NULL,
+        last_seen BIGINT NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

@@ -8,6 +8,7 @@
 
 mod archive;
 mod attempts;
+mod audit;
 mod documents;
 pub mod dump;
 mod erase;

@@ -26,6 +26,8 @@ const TABLES: &[(&str, &str)] = &[
     ),
     ("package_versions", "tenant = ?1"),
     ("packages", "tenant = ?1"),
+    ("audit_log", "tenant = ?1"),
+    ("launch_sessions", "tenant = ?1"),
 ];
 
 pub fn tenant_rows(conn: &Connection, tenant: TenantId) -> StoreResult<TableCounts> {

@@ -180,6 +180,32 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tenants ADD COLUMN plan TEXT REFERENCES plans(name);
     ALTER TABLE tenants ADD COLUMN status_reason TEXT;
     ",
+    // 9: the tenant audit log (append-only) and launch sessions (one ID, one person).
+    r"
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        address TEXT,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_tenant_seq ON audit_log(tenant, seq);
+    CREATE INDEX audit_log_tenant_at ON audit_log(tenant, at);
+    CREATE TABLE launch_sessions (
+        tenant INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        learner TEXT NOT NULL,
+        registration TEXT NOT NULL,
+        state TEXT NOT NULL,
+        last_seen INTEGER NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -3,6 +3,7 @@
 
 mod archive;
 mod attempts;
+mod audit;
 mod documents;
 mod erase;
 mod learners;

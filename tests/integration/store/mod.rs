@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 mod archive;
 mod attempts;
+mod audit;
 mod concurrency;
 mod documents;
 mod isolation;
@@ -60,6 +61,9 @@ macro_rules! store_suite {
     ($backend:ident, $factory:expr) => {
         store_suite!(@cases $backend, $factory;
             tenants::tenant_create_list_and_find,
+            audit::audit_append_page_and_isolate,
+            audit::launch_sessions_follow_each_policy,
+            audit::launch_sessions_unseen_for_a_day_are_forgotten,
             tenants::tenant_duplicate_name_rejected,
             tenants::credential_create_list_and_find,
             tenants::credential_revoke,

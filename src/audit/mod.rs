@@ -1,0 +1,136 @@
+//! The tenant-scoped audit log: who did what, to what, when and from which address. Plain
+//! values only (no HTTP, no SQL). What goes in never holds a secret or an e-mail address:
+//! targets are ids and keys, details name fields, never their values.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Who acted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// `credential` (an admin API key), `cli` (an operator at the command line) or
+    /// `learner` (a launch, for concurrent-launch decisions).
+    pub kind: String,
+    /// The credential key, the operating-system user, or the learner id.
+    pub id: String,
+}
+
+impl Actor {
+    pub fn credential(key: &str) -> Self {
+        Self {
+            kind: "credential".into(),
+            id: key.into(),
+        }
+    }
+
+    /// The operator at the command line, named by the operating-system user.
+    pub fn cli() -> Self {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Self {
+            kind: "cli".into(),
+            id: user,
+        }
+    }
+
+    pub fn learner(id: &str) -> Self {
+        Self {
+            kind: "learner".into(),
+            id: id.into(),
+        }
+    }
+}
+
+/// What was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    PackageImported,
+    PackageDeleted,
+    LearnerCreated,
+    LearnerUpdated,
+    LearnerDeleted,
+    RegistrationCreated,
+    LaunchIssued,
+    CredentialCreated,
+    CredentialRevoked,
+    TenantSettingsChanged,
+    /// A second browser launched while another session of the learner was active, and the
+    /// tenant allows it.
+    ConcurrentLaunchAllowed,
+    /// A second launch refused by the tenant's policy.
+    ConcurrentLaunchRefused,
+    /// A newer launch ended the learner's other active session(s).
+    LaunchEndedByNewer,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PackageImported => "package.imported",
+            Self::PackageDeleted => "package.deleted",
+            Self::LearnerCreated => "learner.created",
+            Self::LearnerUpdated => "learner.updated",
+            Self::LearnerDeleted => "learner.deleted",
+            Self::RegistrationCreated => "registration.created",
+            Self::LaunchIssued => "launch.issued",
+            Self::CredentialCreated => "credential.created",
+            Self::CredentialRevoked => "credential.revoked",
+            Self::TenantSettingsChanged => "tenant.settings_changed",
+            Self::ConcurrentLaunchAllowed => "launch.concurrent_allowed",
+            Self::ConcurrentLaunchRefused => "launch.concurrent_refused",
+            Self::LaunchEndedByNewer => "launch.ended_by_newer",
+        }
+    }
+}
+
+/// One entry to append.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    pub at_ms: i64,
+    pub actor: Actor,
+    pub action: Action,
+    /// What it was done to: `learner:ann`, `package:<id>`, `credential:<key>`…
+    pub target: String,
+    /// The client address (from the connection, or X-Forwarded-For behind a trusted proxy).
+    pub address: Option<String>,
+    /// A JSON object of further facts (ids, field names; never secrets or e-mails).
+    pub detail: Value,
+}
+
+/// One stored entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// Orders entries within a tenant; pages continue after it.
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor: Actor,
+    pub action: String,
+    pub target: String,
+    pub address: Option<String>,
+    pub detail: Value,
+}
+
+impl AuditEntry {
+    /// The entry as the API and `kiroku audit --json` show it (time in RFC 3339).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "seq": self.seq,
+            "at": crate::clock::format_ms(self.at_ms),
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "address": self.address,
+            "detail": self.detail,
+        })
+    }
+}
+
+/// Which entries to read: from a time, after a sequence number, at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub since_ms: Option<i64>,
+    pub after_seq: Option<i64>,
+    pub limit: u32,
+}

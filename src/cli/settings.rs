@@ -1,0 +1,60 @@
+//! `kiroku tenant settings NAME [--option value…]`: shows a tenant's settings, or changes
+//! them (and records the change in the tenant's audit log).
+
+use serde_json::json;
+
+use crate::audit::Action;
+use crate::launch::ConcurrentLaunches;
+use crate::store::Store;
+use crate::tenant::{Tenant, TenantSettings};
+
+/// The changes asked for; `None` leaves a setting as it is.
+pub struct Changes {
+    pub strict_scorm12_suspend_data: Option<bool>,
+    pub concurrent_launches: Option<String>,
+    /// Days statements are kept (0: forever).
+    pub statement_retention_days: Option<u32>,
+}
+
+pub async fn run(store: &dyn Store, mut t: Tenant, changes: Changes, json_out: bool) -> Result<(), String> {
+    let mut settings = t.settings;
+    if let Some(strict) = changes.strict_scorm12_suspend_data {
+        settings.strict_scorm12_suspend_data = strict;
+    }
+    if let Some(days) = changes.statement_retention_days {
+        settings.statement_retention_days = (days > 0).then_some(days);
+    }
+    if let Some(policy) = &changes.concurrent_launches {
+        settings.concurrent_launches = ConcurrentLaunches::parse(policy)?;
+    }
+    if settings != t.settings {
+        let before = t.settings;
+        t = store
+            .update_tenant_settings(t.id, settings)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no tenant named {}", t.name))?;
+        let detail = json!({ "before": before, "after": settings });
+        super::audit::record(
+            store,
+            t.id,
+            Action::TenantSettingsChanged,
+            format!("tenant:{}", t.name),
+            detail,
+        )
+        .await?;
+    }
+    print(&t.settings, json_out);
+    Ok(())
+}
+
+fn print(s: &TenantSettings, json_out: bool) {
+    if json_out {
+        println!("{}", serde_json::to_string(s).unwrap_or_default());
+    } else {
+        println!("strict-scorm12-suspend-data\t{}", s.strict_scorm12_suspend_data);
+        println!("concurrent-launches\t{}", s.concurrent_launches.as_str());
+        let days = s.statement_retention_days.map_or("none".into(), |d| d.to_string());
+        println!("statement-retention-days\t{days}");
+    }
+}
