@@ -99,9 +99,46 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             .and_then(|all| all.last().map(|m| m.created_ms));
         if let Some(ms) = newest {
             let age = (crate::clock::now_ms() - ms) as f64 / 1000.0;
-            gauges.push(("kiroku_backup_age_seconds", "Seconds since the newest backup.", age));
+            gauges.push((
+                "kiroku_backup_age_seconds".into(),
+                "Seconds since the newest backup.",
+                age,
+            ));
         }
     }
+    gauges.extend(quota_use(&state).await);
     let text = state.metrics.render(&gauges);
     ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
+
+/// Each active tenant's use of its plan's quotas, as a share (1.0: the quota is reached).
+async fn quota_use(state: &AppState) -> Vec<(String, &'static str, f64)> {
+    const HELP: &str = "Share of a tenant's plan quota in use (1 = reached).";
+    let Ok(tenants) = state.store.list_tenants().await else {
+        return Vec::new();
+    };
+    let month = crate::tenant::plan::month_start_ms(crate::clock::now_ms());
+    let mut out = Vec::new();
+    for t in tenants {
+        let q = t.quotas;
+        let limited = q.storage_bytes.is_some() || q.learners.is_some() || q.statements_per_month.is_some();
+        if t.status != crate::tenant::TenantStatus::Active || !limited {
+            continue;
+        }
+        let Ok(u) = state.store.tenant_usage(t.id, month).await else {
+            continue;
+        };
+        let pairs = [
+            ("storage", u.storage_bytes, q.storage_bytes),
+            ("learners", u.learners, q.learners),
+            ("statements_per_month", u.statements_this_month, q.statements_per_month),
+        ];
+        for (quota, used, limit) in pairs {
+            if let Some(limit) = limit.filter(|l| *l > 0) {
+                let name = format!("kiroku_quota_use_ratio{{tenant=\"{}\",quota=\"{quota}\"}}", t.name);
+                out.push((name, HELP, used as f64 / limit as f64));
+            }
+        }
+    }
+    out
 }

@@ -95,8 +95,8 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of everything counted so far, followed by `extra`
-    /// gauges (name, help, value) the caller measures at scrape time.
-    pub fn render(&self, extra: &[(&str, &str, f64)]) -> String {
+    /// gauges (name with its labels, help, value) the caller measures at scrape time.
+    pub fn render(&self, extra: &[(String, &str, f64)]) -> String {
         let mut out = String::new();
         let requests = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
         out.push_str("# HELP kiroku_requests_total HTTP requests by origin, method, route and status class.\n");
@@ -128,7 +128,11 @@ impl Metrics {
             let _ = writeln!(out, "{name} {n}");
         }
         for (name, help, value) in extra {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+            let base = name.split('{').next().unwrap_or(name);
+            if helped.insert(base) {
+                let _ = writeln!(out, "# HELP {base} {help}\n# TYPE {base} gauge");
+            }
+            let _ = writeln!(out, "{name} {value}");
         }
         out
     }
@@ -160,7 +164,13 @@ mod tests {
         m.request("app", "POST", "/xapi/statements", 400, Duration::from_millis(1));
         m.count(Event::StatementsStored, 100);
         m.count(Event::ImportsRefused, 1);
-        let text = m.render(&[("kiroku_up", "Always 1.", 1.0)]);
+        let text = m.render(&[
+            ("kiroku_up".into(), "Always 1.", 1.0),
+            ("kiroku_use{quota=\"a\"}".into(), "Use.", 0.5),
+            ("kiroku_use{quota=\"b\"}".into(), "Use.", 0.25),
+        ]);
+        assert_eq!(text.matches("# TYPE kiroku_use gauge").count(), 1, "{text}");
+        assert!(text.contains("kiroku_use{quota=\"b\"} 0.25"), "{text}");
         let line = "kiroku_requests_total{origin=\"app\",method=\"GET\",route=\"/xapi/statements\",status=\"2xx\"} 2";
         assert!(text.contains(line), "{text}");
         assert!(

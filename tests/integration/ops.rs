@@ -105,3 +105,28 @@ fn json_logs_name_routes_and_never_secrets_or_addresses() {
         assert!(!log.contains(secret), "{secret:?} leaked into the log:\n{log}");
     }
 }
+
+#[tokio::test]
+async fn metrics_show_each_tenant_s_use_of_its_quotas() {
+    use kiroku::learner::LearnerFields;
+    use kiroku::store::Store;
+    use kiroku::tenant::plan::Quotas;
+    let app = TestApp::start().await;
+    let t = app.tenant("acme").await;
+    let quotas = Quotas {
+        learners: Some(4),
+        ..Quotas::default()
+    };
+    let store: &dyn Store = app.store.as_ref();
+    store.create_plan("small", quotas).await.expect("plan");
+    store.set_tenant_plan(t.id, Some("small")).await.expect("set plan");
+    let fields = LearnerFields {
+        name: "Ann".into(),
+        email: None,
+    };
+    store.create_learner(t.id, "ann", fields).await.expect("learner");
+    let text = app.get("/metrics").send().await.expect(200).text();
+    let line = "kiroku_quota_use_ratio{tenant=\"acme\",quota=\"learners\"} 0.25";
+    assert!(text.contains(line), "{text}");
+    assert_eq!(text.matches("# TYPE kiroku_quota_use_ratio gauge").count(), 1);
+}
