@@ -24,6 +24,18 @@ impl fmt::Display for TenantId {
     }
 }
 
+/// The rule for names people choose (tenants, plans): 1–64 characters of `[A-Za-z0-9._-]`.
+pub(crate) fn check_name(kind: &str, s: &str) -> Result<String, String> {
+    let ok = !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "invalid {kind} name {s:?}: use 1-64 characters of letters, digits, '.', '_' or '-'"
+        ))
+    }
+}
+
 /// A tenant's unique, human-chosen name: 1–64 characters of `[A-Za-z0-9._-]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
@@ -31,14 +43,7 @@ pub struct TenantName(String);
 
 impl TenantName {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let ok = !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(format!(
-                "invalid tenant name {s:?}: use 1-64 characters of letters, digits, '.', '_' or '-'"
-            ))
-        }
+        check_name("tenant", s).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -11,14 +11,7 @@ pub struct PlanName(String);
 
 impl PlanName {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let ok = !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(format!(
-                "invalid plan name {s:?}: use 1-64 characters of letters, digits, '.', '_' or '-'"
-            ))
-        }
+        super::check_name("plan", s).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

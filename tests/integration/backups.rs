@@ -10,9 +10,10 @@ use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::data::{stmt, uuid, with_id};
+use crate::durability::send;
 use crate::packages::fixture;
 use crate::process::{Kiroku, Server};
-use crate::support::{Cred, HttpClient, Req, http_client};
+use crate::support::{Cred, HttpClient, http_client};
 
 /// Every file under `dir` (relative path → SHA-256).
 fn tree(dir: &Path) -> BTreeMap<String, String> {
@@ -41,21 +42,6 @@ fn import(k: &Kiroku, name: &str, zip: &[u8]) {
     std::fs::remove_file(&path).expect("remove zip");
 }
 
-async fn send(
-    client: &HttpClient,
-    server: &Server,
-    method: Method,
-    path: &str,
-    c: &Cred,
-    body: Option<&Value>,
-) -> crate::support::Resp {
-    let mut req = Req::new(client, method, server.url(path)).auth(c);
-    if let Some(b) = body {
-        req = req.json(b);
-    }
-    req.send().await
-}
-
 const STATE_PATH: &str = "/xapi/activities/state?activityId=http%3A%2F%2Fexample.com%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D&stateId=bookmark";
 
 /// Everything the LRS answers about the tenant's data, to compare before and after.
@@ -78,6 +64,54 @@ async fn lrs_view(client: &HttpClient, server: &Server, c: &Cred) -> (Value, Val
     (statements["statements"].clone(), state)
 }
 
+/// What a backup test starts from: tenant `t` with `packages` imported, `statements`
+/// statements and a state document stored through a serving kiroku, and what the LRS
+/// and the data folder hold then.
+struct Seeded {
+    c: Cred,
+    client: HttpClient,
+    server: Server,
+    before: (Value, Value),
+    files_before: BTreeMap<String, String>,
+}
+
+async fn seeded(k: &Kiroku, packages: &[&str], statements: usize, page: u64) -> Seeded {
+    k.ok(&["tenant", "create", "t"]);
+    let c = k.credential("t");
+    for p in packages {
+        import(k, p, &fixture::package(p));
+    }
+    let client = http_client();
+    let server = k.serve();
+    let batch: Vec<Value> = (0..statements)
+        .map(|i| with_id(stmt(&format!("learner{i}"), "read", "x"), &uuid()))
+        .collect();
+    let statements = Some(json!(batch));
+    send(
+        &client,
+        &server,
+        Method::POST,
+        "/xapi/statements",
+        &c,
+        statements.as_ref(),
+    )
+    .await
+    .expect(200);
+    let state = Some(json!({ "page": page }));
+    send(&client, &server, Method::POST, STATE_PATH, &c, state.as_ref())
+        .await
+        .expect(204);
+    let before = lrs_view(&client, &server, &c).await;
+    let files_before = tree(&k.dir.path().join("blobs"));
+    Seeded {
+        c,
+        client,
+        server,
+        before,
+        files_before,
+    }
+}
+
 fn backup_dir(k: &Kiroku) -> PathBuf {
     k.dir.path().with_extension("backups")
 }
@@ -92,37 +126,13 @@ fn backup(k: &Kiroku, args: &[&str]) -> Value {
 #[tokio::test]
 async fn a_restore_drill_brings_back_the_same_statements_documents_and_files() {
     let k = Kiroku::on_sqlite();
-    k.ok(&["tenant", "create", "t"]);
-    let c = k.credential("t");
-    import(&k, "media", &fixture::package("scorm12-media"));
-    import(&k, "single", &fixture::package("scorm12-single-sco"));
-    let client = http_client();
-    let server = k.serve();
-    let batch: Vec<Value> = (0..50)
-        .map(|i| with_id(stmt(&format!("learner{i}"), "read", "x"), &uuid()))
-        .collect();
-    send(
-        &client,
-        &server,
-        Method::POST,
-        "/xapi/statements",
-        &c,
-        Some(&json!(batch)),
-    )
-    .await
-    .expect(200);
-    send(
-        &client,
-        &server,
-        Method::POST,
-        STATE_PATH,
-        &c,
-        Some(&json!({"page": 4})),
-    )
-    .await
-    .expect(204);
-    let before = lrs_view(&client, &server, &c).await;
-    let files_before = tree(&k.dir.path().join("blobs"));
+    let Seeded {
+        c,
+        client,
+        server,
+        before,
+        files_before,
+    } = seeded(&k, &["scorm12-media", "scorm12-single-sco"], 50, 4).await;
     assert!(files_before.len() > 5, "{files_before:?}");
 
     // The backup runs beside the serving process.
@@ -245,36 +255,13 @@ fn backups_older_than_the_retention_go_with_the_files_only_they_needed() {
 #[tokio::test]
 async fn a_postgresql_store_is_backed_up_with_pg_dump_and_restored_into_a_new_database() {
     let k = Kiroku::on_postgres();
-    k.ok(&["tenant", "create", "t"]);
-    let c = k.credential("t");
-    import(&k, "media", &fixture::package("scorm12-media"));
-    let client = http_client();
-    let server = k.serve();
-    let batch: Vec<Value> = (0..20)
-        .map(|i| with_id(stmt(&format!("learner{i}"), "read", "x"), &uuid()))
-        .collect();
-    send(
-        &client,
-        &server,
-        Method::POST,
-        "/xapi/statements",
-        &c,
-        Some(&json!(batch)),
-    )
-    .await
-    .expect(200);
-    send(
-        &client,
-        &server,
-        Method::POST,
-        STATE_PATH,
-        &c,
-        Some(&json!({"page": 7})),
-    )
-    .await
-    .expect(204);
-    let before = lrs_view(&client, &server, &c).await;
-    let files_before = tree(&k.dir.path().join("blobs"));
+    let Seeded {
+        c,
+        client,
+        server,
+        before,
+        files_before,
+    } = seeded(&k, &["scorm12-media"], 20, 7).await;
 
     // The dump is taken while the server runs.
     let made = backup(&k, &[]);

@@ -9,7 +9,7 @@ use crate::documents::STATE;
 use crate::process::{Kiroku, Server};
 use crate::support::{Cred, HttpClient, Req, Resp, http_client};
 
-async fn send(
+pub(crate) async fn send(
     client: &HttpClient,
     server: &Server,
     method: Method,
