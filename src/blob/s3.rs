@@ -1,10 +1,10 @@
 //! Blobs in S3-compatible object storage (AWS S3, MinIO, Ceph, …): one object per blob,
 //! `<prefix>ab/cdef…`, path-style URLs, requests signed with AWS Signature Version 4.
 //! A blob's name is its SHA-256, so an upload's `x-amz-content-sha256` is the name itself
-//! and the store verifies what it received. Plain `http://` endpoints only for now (a
-//! storage gateway on a private network, or a local S3-compatible server).
+//! and the store verifies what it received. `https://` endpoints are verified against the
+//! public roots and an optional extra CA (`tls.rs`); `http://` suits a private network.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -13,20 +13,20 @@ use http_body_util::{BodyExt, Empty, StreamBody};
 use hyper::body::Frame;
 use hyper::{Method, Request, StatusCode};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use super::{BlobError, BlobStore, ByteStream, is_sha256_hex};
 use crate::clock;
 
 mod sign;
+mod tls;
 
 type Body = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
 
 /// Where and as whom.
 #[derive(Debug, Clone)]
 pub struct S3Config {
-    /// `http://host:port`, without a trailing slash.
+    /// `https://host[:port]` or `http://host[:port]`, without a trailing slash.
     pub endpoint: String,
     pub bucket: String,
     pub region: String,
@@ -34,13 +34,18 @@ pub struct S3Config {
     pub prefix: String,
     pub access_key: String,
     pub secret_key: String,
+    /// A PEM file of CA certificates trusted beside the public roots (`https://` only).
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Clone)]
 pub struct S3Blobs {
     cfg: S3Config,
+    /// `https` or `http`.
+    scheme: &'static str,
+    /// `host[:port]` as the Host header carries it (a default port left out).
     host: String,
-    client: Client<HttpConnector, Body>,
+    client: Client<tls::Connector, Body>,
 }
 
 impl std::fmt::Debug for S3Blobs {
@@ -59,16 +64,40 @@ fn io(e: impl std::fmt::Display) -> BlobError {
 /// SHA-256 of the empty body.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// The scheme and `host[:port]` of an endpoint URL, a default port left out.
+fn split_endpoint(endpoint: &str) -> Result<(&'static str, String), BlobError> {
+    let (scheme, rest, default_port) = if let Some(rest) = endpoint.strip_prefix("https://") {
+        ("https", rest, ":443")
+    } else if let Some(rest) = endpoint.strip_prefix("http://") {
+        ("http", rest, ":80")
+    } else {
+        return Err(io(format!(
+            "the S3 endpoint must be an https:// or http:// URL, not {endpoint:?}"
+        )));
+    };
+    let host = rest.trim_end_matches('/');
+    if host.is_empty() || host.contains('/') {
+        return Err(io(format!(
+            "the S3 endpoint must be scheme://host[:port] with no path, not {endpoint:?}"
+        )));
+    }
+    Ok((scheme, host.strip_suffix(default_port).unwrap_or(host).to_owned()))
+}
+
 impl S3Blobs {
     pub fn new(cfg: S3Config) -> Result<Self, BlobError> {
-        let host = cfg
-            .endpoint
-            .strip_prefix("http://")
-            .ok_or_else(|| io("the S3 endpoint must be an http:// URL"))?
-            .trim_end_matches('/')
-            .to_owned();
-        let client = Client::builder(TokioExecutor::new()).build_http();
-        Ok(Self { cfg, host, client })
+        let (scheme, host) = split_endpoint(&cfg.endpoint)?;
+        if scheme == "http" && cfg.ca_file.is_some() {
+            return Err(io("an S3 CA file needs an https:// endpoint"));
+        }
+        let connector = tls::connector(cfg.ca_file.as_deref())?;
+        let client = Client::builder(TokioExecutor::new()).build(connector);
+        Ok(Self {
+            cfg,
+            scheme,
+            host,
+            client,
+        })
     }
 
     fn key(&self, sha256: &str) -> Result<String, BlobError> {
@@ -103,15 +132,22 @@ impl S3Blobs {
             },
             clock::now_ms(),
         );
-        let mut req = Request::builder().method(method).uri(format!(
-            "http://{}{}{}",
-            self.host, signed.encoded_path, signed.query_suffix
+        let mut req = Request::builder().method(method.clone()).uri(format!(
+            "{}://{}{}{}",
+            self.scheme, self.host, signed.encoded_path, signed.query_suffix
         ));
         for (name, value) in signed.headers {
             req = req.header(name, value);
         }
         let req = req.body(body).map_err(io)?;
-        self.client.request(req).await.map_err(io)
+        self.client.request(req).await.map_err(|e| {
+            io(format!(
+                "S3 {method} {}://{}: {}",
+                self.scheme,
+                self.host,
+                tls::chain(&e)
+            ))
+        })
     }
 
     fn empty() -> Body {
@@ -244,5 +280,26 @@ impl BlobStore for S3Blobs {
                 None => return Ok(out),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_endpoint;
+
+    #[test]
+    fn s3_endpoints_split_into_scheme_and_host() {
+        let split = |e| split_endpoint(e).map_err(|e| e.to_string());
+        assert_eq!(split("https://s3.example.com"), Ok(("https", "s3.example.com".into())));
+        assert_eq!(
+            split("https://s3.example.com:443/"),
+            Ok(("https", "s3.example.com".into()))
+        );
+        assert_eq!(split("https://127.0.0.1:9000"), Ok(("https", "127.0.0.1:9000".into())));
+        assert_eq!(split("http://minio:80"), Ok(("http", "minio".into())));
+        assert_eq!(split("http://minio:9000"), Ok(("http", "minio:9000".into())));
+        assert!(split("ftp://x").is_err_and(|e| e.contains("https:// or http://")));
+        assert!(split("https://x/bucket").is_err_and(|e| e.contains("no path")));
+        assert!(split("https://").is_err());
     }
 }

@@ -43,6 +43,7 @@ pub fn blobs(data_dir: &Path, s3: &S3Args) -> Result<Arc<dyn BlobStore>, String>
         prefix: s3.s3_prefix.clone(),
         access_key: env("KIROKU_S3_ACCESS_KEY_ID")?,
         secret_key: env("KIROKU_S3_SECRET_ACCESS_KEY")?,
+        ca_file: s3.s3_ca_file.clone(),
     };
     Ok(Arc::new(S3Blobs::new(cfg).map_err(|e| e.to_string())?))
 }

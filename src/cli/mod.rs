@@ -100,7 +100,8 @@ pub enum Command {
 /// come from `KIROKU_S3_ACCESS_KEY_ID` and `KIROKU_S3_SECRET_ACCESS_KEY`.
 #[derive(Debug, Clone, Args)]
 pub struct S3Args {
-    /// Endpoint of the S3-compatible storage (http://host:port).
+    /// Endpoint of the S3-compatible storage (https://host[:port], or http:// on a
+    /// private network).
     #[arg(long, global = true, env = "KIROKU_S3_ENDPOINT", requires = "s3_bucket")]
     pub s3_endpoint: Option<String>,
     /// Bucket holding the content files.
@@ -111,6 +112,10 @@ pub struct S3Args {
     /// Key prefix inside the bucket.
     #[arg(long, global = true, env = "KIROKU_S3_PREFIX", default_value = "")]
     pub s3_prefix: String,
+    /// PEM file of CA certificates trusted beside the public roots, for an https://
+    /// endpoint with a private CA.
+    #[arg(long, global = true, env = "KIROKU_S3_CA_FILE", requires = "s3_endpoint")]
+    pub s3_ca_file: Option<PathBuf>,
 }
 
 /// Where backups go and how long they are kept.

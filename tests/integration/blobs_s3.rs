@@ -1,7 +1,9 @@
 //! Content files in S3-compatible object storage, against a real S3-compatible server
 //! (moto's, started by `scripts/with-s3.sh`, which `scripts/test.sh` uses): the blob
-//! store's contract, then a package imported and served from it.
+//! store's contract, then a package imported and served from it. `blobs_s3_tls.rs` runs
+//! the same over https.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use kiroku::blob::BlobStore;
@@ -10,26 +12,50 @@ use kiroku::blob::s3::{S3Blobs, S3Config};
 use crate::packages::{Env, fixture};
 use crate::support::TestApp;
 
-/// A fresh bucket on the test server. Fails (never skips) without one.
-async fn bucket(name: &str) -> S3Blobs {
-    let endpoint = std::env::var("KIROKU_TEST_S3_ENDPOINT")
-        .expect("KIROKU_TEST_S3_ENDPOINT: run the tests through scripts/with-s3.sh (scripts/test.sh does)");
-    let blobs = S3Blobs::new(S3Config {
+/// A variable `scripts/with-s3.sh` sets. Fails (never skips) without it.
+pub fn test_env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name}: run the tests through scripts/with-s3.sh (scripts/test.sh does)"))
+}
+
+/// The blob store on a fresh bucket's name, not yet created.
+pub fn s3_blobs(endpoint: String, ca_file: Option<PathBuf>, name: &str) -> S3Blobs {
+    S3Blobs::new(S3Config {
         endpoint,
         bucket: format!("{name}-{}", kiroku::id::new_uuid()),
         region: "us-east-1".into(),
         prefix: "kiroku/".into(),
         access_key: "test".into(),
         secret_key: "test".into(),
+        ca_file,
     })
-    .expect("S3 blobs");
+    .expect("S3 blobs")
+}
+
+/// A fresh bucket on the plain-http test server.
+async fn bucket(name: &str) -> S3Blobs {
+    let blobs = s3_blobs(test_env("KIROKU_TEST_S3_ENDPOINT"), None, name);
     blobs.create_bucket().await.expect("create the bucket");
     blobs
 }
 
+/// The bucket's name, from the store's `Debug` output.
+pub fn bucket_name(blobs: &S3Blobs) -> String {
+    format!("{blobs:?}")
+        .split("bucket: \"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("bucket name")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn the_blob_store_contract_holds_on_s3() {
-    let blobs = bucket("contract").await;
+    contract(&bucket("contract").await).await;
+}
+
+/// Put, exists, read (whole and ranges), stream, list and delete on an empty bucket.
+pub async fn contract(blobs: &S3Blobs) {
     let dir = tempfile::tempdir().expect("folder");
     let content = b"0123456789abcdef".repeat(1000);
     let sha = fixture::sha256_hex(&content);
@@ -92,30 +118,7 @@ async fn the_cli_imports_into_s3_when_configured() {
     let blobs = bucket("cli").await;
     let k = crate::process::Kiroku::on_sqlite();
     k.ok(&["tenant", "create", "t"]);
-    let zip = k.dir.path().join("p.zip");
-    std::fs::write(&zip, fixture::package("scorm12-single-sco")).expect("zip");
-    let endpoint = std::env::var("KIROKU_TEST_S3_ENDPOINT").expect("endpoint");
-    let bucket_name = format!("{blobs:?}");
-    let name = bucket_name
-        .split("bucket: \"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("bucket name")
-        .to_owned();
-    let out = k
-        .command(&[
-            "--s3-endpoint",
-            &endpoint,
-            "--s3-bucket",
-            &name,
-            "--s3-prefix",
-            "kiroku/",
-        ])
-        .args(["import", "t", zip.to_str().expect("utf-8")])
-        .env("KIROKU_S3_ACCESS_KEY_ID", "test")
-        .env("KIROKU_S3_SECRET_ACCESS_KEY", "test")
-        .output()
-        .expect("run kiroku import");
+    let out = cli_import(&k, &blobs, &test_env("KIROKU_TEST_S3_ENDPOINT"), &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let files = fixture::files("scorm12-single-sco");
     assert_eq!(blobs.list().await.expect("list").len(), fixture::hashes(&files).len());
@@ -126,4 +129,26 @@ async fn the_cli_imports_into_s3_when_configured() {
                 .next()
                 .is_none()
     );
+}
+
+/// `kiroku import t p.zip` into the bucket of `blobs` at `endpoint`, `extra` flags added.
+pub fn cli_import(k: &crate::process::Kiroku, blobs: &S3Blobs, endpoint: &str, extra: &[&str]) -> std::process::Output {
+    let zip = k.dir.path().join("p.zip");
+    std::fs::write(&zip, fixture::package("scorm12-single-sco")).expect("zip");
+    let name = bucket_name(blobs);
+    let mut flags = vec![
+        "--s3-endpoint",
+        endpoint,
+        "--s3-bucket",
+        &name,
+        "--s3-prefix",
+        "kiroku/",
+    ];
+    flags.extend_from_slice(extra);
+    k.command(&flags)
+        .args(["import", "t", zip.to_str().expect("utf-8")])
+        .env("KIROKU_S3_ACCESS_KEY_ID", "test")
+        .env("KIROKU_S3_SECRET_ACCESS_KEY", "test")
+        .output()
+        .expect("run kiroku import")
 }

@@ -8,6 +8,7 @@ mod auth;
 mod backups;
 mod bad_input;
 mod blobs_s3;
+mod blobs_s3_tls;
 mod browser;
 mod cli;
 mod clicks;
