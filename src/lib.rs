@@ -2,6 +2,7 @@
 //!
 //! The crate is split by domain; see `ARCHITECTURE.md` for the map.
 
+pub mod account;
 pub mod audit;
 pub mod blob;
 pub mod cli;

@@ -32,13 +32,21 @@ pub async fn create_tenant(
     name: &str,
     xapi_version: &str,
     plan: Option<&str>,
+    reseller: Option<&str>,
 ) -> StoreResult<Tenant> {
     let name = TenantName::parse(name).map_err(LrsError::bad)?;
     let xapi_version = XapiVersion::parse_setting(xapi_version).map_err(LrsError::bad)?;
     if let Some(p) = plan {
         find_plan(store, p).await?;
     }
-    let t = store.create_tenant(NewTenant { name, xapi_version }).await?;
+    let reseller = reseller.map(str::to_owned);
+    let t = store
+        .create_tenant(NewTenant {
+            name,
+            xapi_version,
+            reseller,
+        })
+        .await?;
     match plan {
         Some(p) => store
             .set_tenant_plan(t.id, Some(p))

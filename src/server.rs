@@ -102,6 +102,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Tenants' requests per minute on this server.
     pub rates: Arc<RateLimiter>,
+    /// Failed sign-ins per client address on this server.
+    pub login_throttle: Arc<crate::account::throttle::LoginThrottle>,
 }
 
 /// What the content origin keeps in memory.
@@ -125,6 +127,7 @@ impl AppState {
             caches: Arc::new(caches),
             metrics: Arc::new(Metrics::default()),
             rates: Arc::new(RateLimiter::default()),
+            login_throttle: Arc::default(),
         })
     }
 }

@@ -34,6 +34,22 @@ impl Actor {
         }
     }
 
+    /// An admin account (by id: its login may be an e-mail address).
+    pub fn account(id: &str) -> Self {
+        Self {
+            kind: "account".into(),
+            id: id.into(),
+        }
+    }
+
+    /// The holder of the `--operator-token` break-glass token.
+    pub fn operator_token() -> Self {
+        Self {
+            kind: "operator-token".into(),
+            id: "operator".into(),
+        }
+    }
+
     pub fn learner(id: &str) -> Self {
         Self {
             kind: "learner".into(),
@@ -62,6 +78,24 @@ pub enum Action {
     ConcurrentLaunchRefused,
     /// A newer launch ended the learner's other active session(s).
     LaunchEndedByNewer,
+    TenantCreated,
+    TenantPlanChanged,
+    TenantSuspended,
+    TenantResumed,
+    ResellerCreated,
+    PlanCreated,
+    AccountCreated,
+    AccountDeleted,
+    SignedIn,
+    SignInFailed,
+    /// Too many failed sign-ins: the account refuses sign-ins for a while.
+    AccountLocked,
+    SignedOut,
+    PasswordChanged,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    EndClientCreated,
+    EndClientDeleted,
 }
 
 impl Action {
@@ -80,9 +114,30 @@ impl Action {
             Self::ConcurrentLaunchAllowed => "launch.concurrent_allowed",
             Self::ConcurrentLaunchRefused => "launch.concurrent_refused",
             Self::LaunchEndedByNewer => "launch.ended_by_newer",
+            Self::TenantCreated => "tenant.created",
+            Self::TenantPlanChanged => "tenant.plan_changed",
+            Self::TenantSuspended => "tenant.suspended",
+            Self::TenantResumed => "tenant.resumed",
+            Self::ResellerCreated => "reseller.created",
+            Self::PlanCreated => "plan.created",
+            Self::AccountCreated => "account.created",
+            Self::AccountDeleted => "account.deleted",
+            Self::SignedIn => "account.signed_in",
+            Self::SignInFailed => "account.sign_in_failed",
+            Self::AccountLocked => "account.locked",
+            Self::SignedOut => "account.signed_out",
+            Self::PasswordChanged => "account.password_changed",
+            Self::ApiTokenCreated => "api_token.created",
+            Self::ApiTokenRevoked => "api_token.revoked",
+            Self::EndClientCreated => "end_client.created",
+            Self::EndClientDeleted => "end_client.deleted",
         }
     }
 }
+
+/// The log of what concerns no one tenant (resellers, plans, operator and reseller
+/// accounts): kept in the same table under this reserved tenant id, which no tenant has.
+pub const SERVICE_LOG: crate::tenant::TenantId = crate::tenant::TenantId(0);
 
 /// One entry to append.
 #[derive(Debug, Clone)]

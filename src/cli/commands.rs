@@ -80,6 +80,8 @@ async fn dispatch(cli: Cli) -> CmdResult {
         ) => super::lifecycle::tenant(&*store, &cli.data_dir, &cli.s3, cmd, out.json).await,
         Command::Tenant(cmd) => super::tenants::tenant(&*store, cmd, out.json).await,
         Command::Plan(cmd) => super::tenants::plan(&*store, cmd, out.json).await,
+        Command::Reseller(cmd) => super::accounts::reseller(&*store, cmd, out.json).await,
+        Command::Account(cmd) => super::accounts::account(&*store, cmd, out.json).await,
         Command::MigrateStore { to } => {
             let blobs = super::import::blobs(&cli.data_dir, &cli.s3)?;
             super::migrate::run(store, &cli.data_dir, blobs, &to, out.json).await

@@ -1,6 +1,7 @@
 //! The command line: one typed configuration (every flag also a `KIROKU_*` variable) and
 //! the commands that run on it.
 
+mod accounts;
 mod audit;
 mod backup;
 mod commands;
@@ -86,6 +87,12 @@ pub enum Command {
         #[arg(long, value_parser = database::DatabaseUrl::parse)]
         to: database::DatabaseUrl,
     },
+    /// Manage resellers (organisations that sell tenants their usage rights).
+    #[command(subcommand)]
+    Reseller(ResellerCommand),
+    /// Manage admin accounts (operator, reseller, tenant and end-client admins).
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Print a tenant's audit log, oldest first (one JSON object a line with --json).
     Audit {
         /// Tenant name.
@@ -260,6 +267,9 @@ pub enum TenantCommand {
         /// The plan whose quotas apply (default: none, unlimited).
         #[arg(long)]
         plan: Option<String>,
+        /// The reseller the tenant belongs to (its reseller admins manage it).
+        #[arg(long)]
+        reseller: Option<String>,
     },
     /// List tenants.
     List,
@@ -348,6 +358,46 @@ pub enum LearnerCommand {
         /// Tenant name.
         tenant: String,
         /// Learner id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResellerCommand {
+    /// Create a reseller.
+    Create {
+        /// Unique name: letters, digits, '.', '_' or '-'.
+        name: String,
+    },
+    /// List resellers.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an admin account. The password is read from KIROKU_ACCOUNT_PASSWORD, or
+    /// generated and printed once.
+    Create {
+        /// What the person signs in with (3-128 of letters, digits, '.', '_', '-', '@', '+').
+        login: String,
+        /// operator, reseller-admin, tenant-admin or end-client-admin.
+        #[arg(long, value_parser = ["operator", "reseller-admin", "tenant-admin", "end-client-admin"])]
+        role: String,
+        /// The reseller of a reseller admin.
+        #[arg(long)]
+        reseller: Option<String>,
+        /// The tenant of a tenant or end-client admin.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The end client of an end-client admin.
+        #[arg(long)]
+        end_client: Option<String>,
+    },
+    /// List every account.
+    List,
+    /// Delete an account (by id): its sessions and API tokens stop working at once.
+    Delete {
+        /// Account id.
         id: String,
     },
 }

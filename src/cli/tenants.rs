@@ -56,8 +56,9 @@ pub async fn tenant(store: &dyn Store, cmd: TenantCommand, json: bool) -> CmdRes
             name,
             xapi_version,
             plan,
+            reseller,
         } => {
-            let t = op::create_tenant(store, &name, &xapi_version, plan.as_deref())
+            let t = op::create_tenant(store, &name, &xapi_version, plan.as_deref(), reseller.as_deref())
                 .await
                 .map_err(e)?;
             show_tenant(json, &t);

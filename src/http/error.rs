@@ -31,6 +31,13 @@ pub enum ApiError {
         configured: bool,
         message: String,
     },
+    /// Sign-ins refused for now: the account is locked (`account_locked`) or the address
+    /// made too many failed sign-ins (`login_throttled`). 429 with Retry-After.
+    Throttled {
+        reason: &'static str,
+        retry_after_secs: u64,
+        message: String,
+    },
     /// Logged once here; the client sees a generic message.
     Internal(String),
 }
@@ -77,6 +84,7 @@ impl ApiError {
             Self::Tenant(TenantRefusal::Suspended { .. } | TenantRefusal::Terminated { .. }) => StatusCode::FORBIDDEN,
             Self::Operator { configured: false, .. } => StatusCode::FORBIDDEN,
             Self::Operator { configured: true, .. } => StatusCode::UNAUTHORIZED,
+            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,11 +103,23 @@ impl IntoResponse for ApiError {
             let body = json!({ "error": { "code": status.as_u16(), "reason": r.reason(), "message": r.to_string() } });
             return (status, Json(body)).into_response();
         }
+        if let Self::Throttled {
+            reason,
+            retry_after_secs,
+            message,
+        } = &self
+        {
+            let body = json!({ "error": { "code": status.as_u16(), "reason": reason, "message": message } });
+            let mut resp = (status, Json(body)).into_response();
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            return resp;
+        }
         let message = match &self {
             Self::Lrs(e) => e.to_string(),
             Self::Package(e) => e.to_string(),
             Self::Launch(e) => e.to_string(),
-            Self::Unauthorized(m) => m.clone(),
+            Self::Unauthorized(m) | Self::Throttled { message: m, .. } => m.clone(),
             Self::Tenant(r) => r.to_string(),
             Self::Operator { message, .. } => message.clone(),
             Self::Internal(detail) => {
@@ -136,7 +156,9 @@ impl std::fmt::Display for ApiError {
         match self {
             Self::Lrs(e) => e.fmt(f),
             Self::Package(e) => e.fmt(f),
-            Self::Unauthorized(m) | Self::Operator { message: m, .. } => f.write_str(m),
+            Self::Unauthorized(m) | Self::Operator { message: m, .. } | Self::Throttled { message: m, .. } => {
+                f.write_str(m)
+            }
             Self::Tenant(r) => r.fmt(f),
             Self::Launch(r) => r.fmt(f),
             Self::Internal(_) => f.write_str("internal error"),

@@ -1,6 +1,7 @@
 //! HTTP edge: routers for the app origin and the content origin, authentication,
 //! error mapping. Handlers decode, call the domain or the store, and map the result.
 
+pub mod accounts;
 mod api;
 pub mod auth;
 pub mod client;
@@ -37,6 +38,8 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .merge(api::routes())
         .merge(operator::routes())
+        .merge(accounts::routes())
+        .layer(middleware::from_fn(accounts::csrf_guard))
         .layer(cors())
         .layer(middleware::from_fn_with_state(state.clone(), ops::track_app))
         .layer(request_log())

@@ -1,7 +1,8 @@
 //! The operator API (`/api/operator/v1/…`, JSON, app origin): tenants (create, list, show
-//! with usage, change plan, suspend, resume) and plans (create, list). Authenticated by
-//! `operator` alone, a bearer token from `--operator-token`; accounts with roles replace
-//! that one function later.
+//! with usage, change plan, suspend, resume) and plans (create, list). The caller is an
+//! operator account, the holder of the `--operator-token`, or a reseller admin, who sees
+//! and manages only the reseller's own tenants (others answer 404) and creates tenants
+//! under it. Every change is written to the tenant's audit log (plans: the service log).
 
 use axum::Json;
 use axum::Router;
@@ -11,11 +12,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
+use serde_json::{Value, json};
 
+use super::accounts::{Manager, manager};
+use super::api::audit::append;
+use super::client::ClientAddr;
 use super::error::ApiError;
+use crate::audit::{Action, SERVICE_LOG};
+use crate::lrs::LrsError;
 use crate::operator::{self as op, TenantView};
 use crate::server::AppState;
-use crate::tenant::{Quotas, constant_time_eq};
+use crate::tenant::{Quotas, Tenant};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,28 +34,23 @@ pub fn routes() -> Router<AppState> {
         .route("/api/operator/v1/plans", post(create_plan).get(list_plans))
 }
 
-/// The one check of the operator's identity: `Authorization: Bearer <token>` compared in
-/// constant time with the configured token. Without a configured token the operator API
-/// is refused as disabled.
-fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(token) = &state.config.operator_token else {
-        return Err(ApiError::Operator {
-            configured: false,
-            message: "the operator API is disabled: start kiroku with --operator-token (KIROKU_OPERATOR_TOKEN)".into(),
-        });
-    };
-    let presented = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if presented.is_empty() || !constant_time_eq(presented.as_bytes(), token.0.as_bytes()) {
-        return Err(ApiError::Operator {
-            configured: true,
-            message: "the operator API needs Authorization: Bearer <operator token>".into(),
-        });
-    }
-    Ok(())
+/// The operator or a reseller admin.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Manager, ApiError> {
+    let m = manager(state, headers).await?;
+    m.require_operator_or_reseller()?;
+    Ok(m)
+}
+
+/// The tenant, when the caller reaches it (404 otherwise, as if it did not exist).
+async fn reached(state: &AppState, m: &Manager, name: &str) -> Result<Tenant, ApiError> {
+    let t = state.store.tenant_by_name(name).await?;
+    t.filter(|t| m.realm.reaches_tenant(t.id, t.reseller.as_deref()))
+        .ok_or_else(|| LrsError::NotFound(format!("no tenant named {name:?}")).into())
+}
+
+async fn record(state: &AppState, m: &Manager, from: &ClientAddr, t: &Tenant, action: Action, detail: Value) {
+    let target = format!("tenant:{}", t.name);
+    append(state, t.id, m.actor.clone(), from, action, target, detail).await;
 }
 
 #[derive(Deserialize)]
@@ -59,22 +61,45 @@ struct NewTenantBody {
     plan: Option<String>,
     #[serde(default = "default_version")]
     xapi_version: String,
+    /// The operator may name the reseller; a reseller admin's tenants are its own.
+    #[serde(default)]
+    reseller: Option<String>,
 }
 
 fn default_version() -> String {
     "2.0.0".into()
 }
 
-async fn create_tenant(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
+async fn create_tenant(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let m = caller(&state, &headers).await?;
     let b: NewTenantBody = super::api::json_object(&body, "tenant")?;
-    let t = op::create_tenant(&*state.store, &b.name, &b.xapi_version, b.plan.as_deref()).await?;
+    let reseller = match (m.realm.reseller(), b.reseller) {
+        (Some(own), Some(asked)) if own != asked => {
+            return Err(LrsError::Forbidden("a reseller admin creates tenants of its own reseller only".into()).into());
+        }
+        (Some(own), _) => Some(own.to_owned()),
+        (None, asked) => asked,
+    };
+    let store = &*state.store;
+    let t = op::create_tenant(store, &b.name, &b.xapi_version, b.plan.as_deref(), reseller.as_deref()).await?;
+    let detail = json!({ "plan": t.plan, "reseller": t.reseller });
+    record(&state, &m, &from, &t, Action::TenantCreated, detail).await;
     Ok((StatusCode::CREATED, Json(t)).into_response())
 }
 
 async fn list_tenants(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
-    Ok(Json(state.store.list_tenants().await?).into_response())
+    let m = caller(&state, &headers).await?;
+    let all = state.store.list_tenants().await?;
+    let seen: Vec<Tenant> = all
+        .into_iter()
+        .filter(|t| m.realm.reaches_tenant(t.id, t.reseller.as_deref()))
+        .collect();
+    Ok(Json(seen).into_response())
 }
 
 async fn show_tenant(
@@ -82,7 +107,8 @@ async fn show_tenant(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Json<TenantView>, ApiError> {
-    operator(&state, &headers)?;
+    let m = caller(&state, &headers).await?;
+    reached(&state, &m, &name).await?;
     Ok(Json(op::show_tenant(&*state.store, &name).await?))
 }
 
@@ -94,13 +120,25 @@ struct PlanBody {
 
 async fn set_plan(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
+    let m = caller(&state, &headers).await?;
+    reached(&state, &m, &name).await?;
     let b: PlanBody = super::api::json_object(&body, "plan change")?;
-    Ok(Json(op::set_plan(&*state.store, &name, &b.plan).await?).into_response())
+    let t = op::set_plan(&*state.store, &name, &b.plan).await?;
+    record(
+        &state,
+        &m,
+        &from,
+        &t,
+        Action::TenantPlanChanged,
+        json!({ "plan": t.plan }),
+    )
+    .await;
+    Ok(Json(t).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -112,26 +150,34 @@ struct SuspendBody {
 
 async fn suspend(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
+    let m = caller(&state, &headers).await?;
+    reached(&state, &m, &name).await?;
     let b: SuspendBody = if body.iter().all(u8::is_ascii_whitespace) {
         SuspendBody::default()
     } else {
         super::api::json_object(&body, "suspension")?
     };
-    Ok(Json(op::suspend(&*state.store, &name, b.reason).await?).into_response())
+    let t = op::suspend(&*state.store, &name, b.reason).await?;
+    record(&state, &m, &from, &t, Action::TenantSuspended, json!({})).await;
+    Ok(Json(t).into_response())
 }
 
 async fn resume(
     State(state): State<AppState>,
+    from: ClientAddr,
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
-    Ok(Json(op::resume(&*state.store, &name).await?).into_response())
+    let m = caller(&state, &headers).await?;
+    reached(&state, &m, &name).await?;
+    let t = op::resume(&*state.store, &name).await?;
+    record(&state, &m, &from, &t, Action::TenantResumed, json!({})).await;
+    Ok(Json(t).into_response())
 }
 
 /// (`deny_unknown_fields` does not work with `flatten`: unknown fields are ignored here.)
@@ -143,14 +189,31 @@ struct NewPlanBody {
     quotas: Quotas,
 }
 
-async fn create_plan(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
+async fn create_plan(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let m = manager(&state, &headers).await?;
+    m.require_operator()?;
     let b: NewPlanBody = super::api::json_object(&body, "plan")?;
     let p = op::create_plan(&*state.store, &b.name, b.quotas).await?;
+    let target = format!("plan:{}", p.name);
+    append(
+        &state,
+        SERVICE_LOG,
+        m.actor,
+        &from,
+        Action::PlanCreated,
+        target,
+        json!({}),
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(p)).into_response())
 }
 
 async fn list_plans(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    operator(&state, &headers)?;
+    caller(&state, &headers).await?;
     Ok(Json(state.store.list_plans().await?).into_response())
 }

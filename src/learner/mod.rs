@@ -15,6 +15,9 @@ pub struct Learner {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The end-client organisation the learner (and their registrations) belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_client: Option<String>,
     pub created_ms: i64,
     pub updated_ms: i64,
 }
@@ -26,6 +29,9 @@ pub struct LearnerFields {
     pub name: String,
     #[serde(default)]
     pub email: Option<String>,
+    /// The end client to put the learner in; an update without one keeps the learner's.
+    #[serde(default, rename = "endClient")]
+    pub end_client: Option<String>,
 }
 
 /// Checks a learner id: 1–255 characters, no control characters, no slash (it is a path
@@ -60,7 +66,15 @@ pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
         }
         None => None,
     };
-    Ok(LearnerFields { name, email })
+    let end_client = f
+        .end_client
+        .map(|e| crate::account::check_end_client_id(&e))
+        .transpose()?;
+    Ok(LearnerFields {
+        name,
+        email,
+        end_client,
+    })
 }
 
 /// A tenant's IRI, the home page of its learners' xAPI accounts.
@@ -86,6 +100,9 @@ pub struct Registration {
     pub package_id: String,
     pub version: u32,
     pub created_ms: i64,
+    /// The end client of its learner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_client: Option<String>,
 }
 
 #[cfg(test)]
@@ -101,27 +118,31 @@ mod tests {
         let ok = check_fields(LearnerFields {
             name: " Ann ".into(),
             email: Some("ann@example.com".into()),
+            end_client: None,
         })
         .unwrap();
         assert_eq!(ok.name, "Ann");
         assert!(
             check_fields(LearnerFields {
                 name: "".into(),
-                email: None
+                email: None,
+                end_client: None
             })
             .is_err()
         );
         assert!(
             check_fields(LearnerFields {
                 name: "Ann".into(),
-                email: Some("not-an-address".into())
+                email: Some("not-an-address".into()),
+                end_client: None
             })
             .is_err()
         );
         assert_eq!(
             check_fields(LearnerFields {
                 name: "Ann".into(),
-                email: Some(" ".into())
+                email: Some(" ".into()),
+                end_client: None
             })
             .unwrap()
             .email,

@@ -70,6 +70,7 @@ pub enum Restore {
     Statements(Vec<RestoredStatement>),
     Attachments(Vec<Attachment>),
     Documents(Vec<ArchivedDocument>),
+    EndClients(Vec<crate::account::EndClient>),
     Learners(Vec<Learner>),
     Registrations(Vec<Registration>),
     Attempts(Vec<AttemptRecord>),

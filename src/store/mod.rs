@@ -2,11 +2,14 @@
 //! data takes the `TenantId`. Backends live in submodules; nothing outside `store` names
 //! a database crate.
 
+pub mod accounts;
 pub mod archive;
 pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
+
+pub use accounts::{AccountStore, ApiToken, EndClientStore, NewSession};
 
 use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use crate::launch::session::{SessionCall, SessionVerdict};
@@ -236,13 +239,14 @@ pub trait PackageStore: Send + Sync {
 
 #[async_trait]
 pub trait LearnerStore: Send + Sync {
-    /// Creates a learner; 409 when the id is taken. Creating a learner (here or in
+    /// Creates a learner; 409 when the id is taken, 400 when its end client does not exist. Creating a learner (here or in
     /// `put_learner`) beyond the plan's `learners` is refused with `StoreError::Quota`.
     async fn create_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<Learner>;
     /// Creates or updates a learner; returns it and whether it was created.
     async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)>;
     async fn learner(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>>;
-    async fn list_learners(&self, tenant: TenantId) -> StoreResult<Vec<Learner>>;
+    /// Learners by id, optionally only those of one end client.
+    async fn list_learners(&self, tenant: TenantId, end_client: Option<&str>) -> StoreResult<Vec<Learner>>;
     /// Deletes a learner; refused (409) while registrations exist, unless `force`, which
     /// deletes them too. 404 when there is no such learner.
     async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()>;
@@ -255,12 +259,14 @@ pub trait LearnerStore: Send + Sync {
         version: u32,
     ) -> StoreResult<Registration>;
     async fn registration(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>>;
-    /// Registrations, optionally of one learner and/or one package, oldest first.
+    /// Registrations, optionally of one learner, one package and/or the learners of one
+    /// end client, oldest first.
     async fn list_registrations(
         &self,
         tenant: TenantId,
         learner: Option<&str>,
         package_id: Option<&str>,
+        end_client: Option<&str>,
     ) -> StoreResult<Vec<Registration>>;
 }
 
@@ -341,6 +347,8 @@ pub trait Store:
     + archive::ArchiveStore
     + AuditStore
     + LaunchSessionStore
+    + AccountStore
+    + EndClientStore
 {
 }
 
@@ -357,5 +365,7 @@ impl<T> Store for T where
         + archive::ArchiveStore
         + AuditStore
         + LaunchSessionStore
+        + AccountStore
+        + EndClientStore
 {
 }

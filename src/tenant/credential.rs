@@ -67,7 +67,7 @@ pub fn digest_secret(secret: &str) -> [u8; 32] {
 
 /// Letters and digits only: tokens never start with `-` (which command-line tools read as
 /// an option) and need no escaping in URLs, shells or Basic auth.
-fn random_token(chars: usize) -> String {
+pub(crate) fn random_token(chars: usize) -> String {
     const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut out = String::with_capacity(chars);
     let mut buf = [0u8; 64];

@@ -1,6 +1,6 @@
 //! Tenants and their LRS credentials: the domain types, with no storage or HTTP.
 
-mod credential;
+pub(crate) mod credential;
 pub mod plan;
 mod scope;
 
@@ -103,6 +103,9 @@ pub struct Tenant {
     /// Why the operator suspended the tenant (kept while suspended).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The reseller that sold the tenant its usage rights and manages it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reseller: Option<String>,
 }
 
 impl Tenant {
@@ -149,4 +152,6 @@ impl TenantSettings {
 pub struct NewTenant {
     pub name: TenantName,
     pub xapi_version: XapiVersion,
+    /// The reseller it belongs to (which must exist).
+    pub reseller: Option<String>,
 }

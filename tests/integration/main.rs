@@ -2,6 +2,7 @@
 //! own in-process server on fresh SQLite data, or (`durability`, `cli`) runs the real
 //! binary on a temporary data folder.
 
+mod accounts;
 mod attachments;
 mod audit;
 mod auth;

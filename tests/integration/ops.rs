@@ -123,6 +123,7 @@ async fn metrics_show_each_tenant_s_use_of_its_quotas() {
     let fields = LearnerFields {
         name: "Ann".into(),
         email: None,
+        end_client: None,
     };
     store.create_learner(t.id, "ann", fields).await.expect("learner");
     let text = app.get("/metrics").send().await.expect(200).text();

@@ -166,8 +166,14 @@ async fn requests_over_the_rate_answer_429_with_retry_after() {
 #[tokio::test]
 async fn the_operator_api_needs_its_token() {
     let off = TestApp::start().await;
-    let r = off.get("/api/operator/v1/tenants").send().await;
+    let r = off
+        .get("/api/operator/v1/tenants")
+        .header("authorization", "Bearer some-token")
+        .send()
+        .await;
     assert_eq!(reason(r, 403), "operator_api_disabled");
+    let r = off.get("/api/operator/v1/tenants").send().await;
+    assert_eq!(reason(r, 401), "operator_token_invalid");
     let env = on_plan(json!({})).await;
     let app = &env.app;
     let r = app.get("/api/operator/v1/tenants").send().await;

@@ -215,6 +215,7 @@ impl TestApp {
         let new = NewTenant {
             name: TenantName::parse(name).expect("tenant name"),
             xapi_version,
+            reseller: None,
         };
         let t = self.store.create_tenant(new).await.expect("create tenant");
         Tenant {

@@ -34,6 +34,7 @@ async fn populate(env: &Env) -> Cred {
             kiroku::learner::LearnerFields {
                 name: "Ann".into(),
                 email: None,
+                end_client: None,
             },
         )
         .await
@@ -107,7 +108,7 @@ async fn statements(store: &dyn Store, t: TenantId) -> Vec<kiroku::store::archiv
 /// Everything but ids that differ between servers (package ids), for comparison.
 async fn snapshot(store: &dyn Store, t: TenantId) -> Value {
     let regs: Vec<Value> = store
-        .list_registrations(t, None, None)
+        .list_registrations(t, None, None, None)
         .await
         .expect("regs")
         .into_iter()
@@ -140,7 +141,7 @@ async fn snapshot(store: &dyn Store, t: TenantId) -> Value {
         .collect();
     json!({
         "statements": serde_json::to_value(statements(store, t).await).expect("json"),
-        "learners": store.list_learners(t).await.expect("learners"),
+        "learners": store.list_learners(t, None).await.expect("learners"),
         "registrations": regs,
         "attempts": store.all_attempts(t).await.expect("attempts"),
         "packages": packages,

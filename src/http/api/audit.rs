@@ -8,31 +8,46 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Admin;
 use super::admin;
 use crate::audit::{Action, Actor, AuditEntry, AuditQuery, NewAuditEntry};
 use crate::clock;
-use crate::http::auth::Principal;
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
 use crate::lrs::LrsError;
 use crate::server::AppState;
+use crate::tenant::TenantId;
 
 /// Largest page.
 const MAX_LIMIT: u32 = 1000;
 
-/// Appends an entry for what the admin credential `p` just did. The change is made
-/// already, so a failure to record it is logged loudly rather than undoing it.
-pub async fn record(state: &AppState, p: &Principal, from: &ClientAddr, action: Action, target: String, detail: Value) {
+/// Appends an entry for what the tenant admin `p` just did.
+pub async fn record(state: &AppState, p: &Admin, from: &ClientAddr, action: Action, target: String, detail: Value) {
+    append(state, p.tenant.id, p.actor.clone(), from, action, target, detail).await;
+}
+
+/// Appends an entry to a tenant's log (or the service log, `audit::SERVICE_LOG`). The
+/// change is made already, so a failure to record it is logged loudly rather than
+/// undoing it.
+pub(crate) async fn append(
+    state: &AppState,
+    tenant: TenantId,
+    actor: Actor,
+    from: &ClientAddr,
+    action: Action,
+    target: String,
+    detail: Value,
+) {
     let entry = NewAuditEntry {
         at_ms: clock::now_ms(),
-        actor: Actor::credential(&p.credential.key),
+        actor,
         action,
         target,
         address: from.text(),
         detail,
     };
-    if let Err(e) = state.store.append_audit(p.tenant.id, entry).await {
-        tracing::error!(tenant.id = %p.tenant.id, action = action.as_str(), error = %e, "writing the audit log");
+    if let Err(e) = state.store.append_audit(tenant, entry).await {
+        tracing::error!(tenant.id = %tenant, action = action.as_str(), error = %e, "writing the audit log");
     }
 }
 
@@ -52,6 +67,7 @@ pub async fn list(
     Query(q): Query<AuditParams>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    p.require_tenant_wide()?;
     let since_ms = match &q.since {
         None => None,
         Some(s) => Some(

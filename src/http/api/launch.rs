@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Admin;
 use super::packages::find_version;
 use super::{admin, audit, json_object};
 use crate::audit::Action;
 use crate::clock;
-use crate::http::auth::Principal;
 use crate::http::auth::{LAUNCH_USER, learner_agent};
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
@@ -164,6 +164,9 @@ pub async fn by_package(
     let p = admin(&state, &headers).await?;
     let req: PackageLaunch = json_object(&body, "launch request")?;
     learner::check_id(&req.learner).map_err(LrsError::BadRequest)?;
+    if p.end_client.is_some() {
+        p.learner(&state, &req.learner).await?;
+    }
     let target = Target {
         tenant: p.tenant.id,
         package_id: &id,
@@ -178,7 +181,7 @@ pub async fn by_package(
 }
 
 /// The audit entry of an issued launch link (never the link: it is a credential).
-async fn launch_audit(state: &AppState, p: &Principal, from: &ClientAddr, out: &Value) {
+async fn launch_audit(state: &AppState, p: &Admin, from: &ClientAddr, out: &Value) {
     let detail = json!({
         "packageId": out["packageId"],
         "version": out["version"],
@@ -222,11 +225,7 @@ pub async fn by_registration(
     } else {
         json_object(&body, "launch request")?
     };
-    let r = state
-        .store
-        .registration(p.tenant.id, &id)
-        .await?
-        .ok_or_else(|| LrsError::NotFound(format!("no registration {id}")))?;
+    let r = p.registration(&state, &id).await?;
     let out = link(&state, registration_target(p.tenant.id, &r, req.item.as_deref())).await?;
     launch_audit(&state, &p, &from, &out).await;
     Ok(Json(out).into_response())
@@ -239,6 +238,9 @@ pub struct LmsLearner {
     name: String,
     #[serde(default)]
     email: Option<String>,
+    /// The end client a learner created by this launch goes in.
+    #[serde(default, rename = "endClient")]
+    end_client: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -269,13 +271,17 @@ pub async fn lms(
     let fields = learner::check_fields(LearnerFields {
         name: req.learner.name,
         email: req.learner.email,
+        end_client: p.end_client_for(req.learner.end_client)?,
     })
     .map_err(LrsError::BadRequest)?;
     let tenant = p.tenant.id;
     let store = &state.store;
     // The package first: a refused launch creates nothing.
     let (newest, _, _) = find_version(&state, tenant, &req.package_id, None).await?;
-    if store.learner(tenant, &req.learner.id).await?.is_none() {
+    let existing = store.learner(tenant, &req.learner.id).await?;
+    if existing.is_some() {
+        p.sees(existing, &req.learner.id)?;
+    } else {
         // A concurrent first launch may have created it: a conflict here is fine.
         let detail = json!({ "fields": if fields.email.is_some() { vec!["name", "email"] } else { vec!["name"] } });
         match store.create_learner(tenant, &req.learner.id, fields).await {
@@ -288,7 +294,7 @@ pub async fn lms(
         }
     }
     let existing = store
-        .list_registrations(tenant, Some(&req.learner.id), Some(&req.package_id))
+        .list_registrations(tenant, Some(&req.learner.id), Some(&req.package_id), None)
         .await?;
     let registration = match existing.into_iter().last() {
         Some(r) => r,

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Admin;
 use super::{admin, audit, json_object};
 use crate::audit::Action;
-use crate::http::auth::Principal;
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
 use crate::learner::{self, Learner, LearnerFields, Registration};
@@ -18,11 +18,11 @@ use crate::lrs::LrsError;
 use crate::server::AppState;
 
 /// The tenant's IRI, the home page of its learners' xAPI accounts.
-pub fn tenant_home(state: &AppState, p: &Principal) -> String {
+pub fn tenant_home(state: &AppState, p: &Admin) -> String {
     learner::home_page(&state.config.public_url, p.tenant.name.as_str())
 }
 
-fn learner_json(state: &AppState, p: &Principal, l: &Learner) -> Value {
+fn learner_json(state: &AppState, p: &Admin, l: &Learner) -> Value {
     let mut v = serde_json::to_value(l).unwrap_or_default();
     v["agent"] = learner::agent(l, &tenant_home(state, p));
     v
@@ -35,6 +35,8 @@ pub struct NewLearner {
     name: String,
     #[serde(default)]
     email: Option<String>,
+    #[serde(default, rename = "endClient")]
+    end_client: Option<String>,
 }
 
 pub async fn create(
@@ -49,6 +51,7 @@ pub async fn create(
     let fields = learner::check_fields(LearnerFields {
         name: req.name,
         email: req.email,
+        end_client: p.end_client_for(req.end_client)?,
     })
     .map_err(LrsError::BadRequest)?;
     let detail = json!({ "fields": field_names(&fields) });
@@ -74,7 +77,12 @@ pub async fn put(
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     learner::check_id(&id).map_err(LrsError::BadRequest)?;
-    let fields = learner::check_fields(json_object(&body, "learner")?).map_err(LrsError::BadRequest)?;
+    let mut fields: LearnerFields = json_object(&body, "learner")?;
+    if let Some(existing) = state.store.learner(p.tenant.id, &id).await? {
+        p.sees(Some(existing), &id)?;
+    }
+    fields.end_client = p.end_client_for(fields.end_client)?;
+    let fields = learner::check_fields(fields).map_err(LrsError::BadRequest)?;
     let detail = json!({ "fields": field_names(&fields) });
     let (l, created) = state.store.put_learner(p.tenant.id, &id, fields).await?;
     let action = if created {
@@ -93,17 +101,13 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let l = state
-        .store
-        .learner(p.tenant.id, &id)
-        .await?
-        .ok_or_else(|| LrsError::NotFound(format!("no learner {id:?}")))?;
+    let l = p.learner(&state, &id).await?;
     Ok(Json(learner_json(&state, &p, &l)).into_response())
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let list = state.store.list_learners(p.tenant.id).await?;
+    let list = state.store.list_learners(p.tenant.id, p.end_client.as_deref()).await?;
     let items: Vec<Value> = list.iter().map(|l| learner_json(&state, &p, l)).collect();
     Ok(Json(json!({ "learners": items })).into_response())
 }
@@ -118,7 +122,7 @@ fn field_names(f: &LearnerFields) -> Vec<&'static str> {
 }
 
 /// The audit entry of a new registration.
-pub(super) async fn registration_audit(state: &AppState, p: &Principal, from: &ClientAddr, r: &Registration) {
+pub(super) async fn registration_audit(state: &AppState, p: &Admin, from: &ClientAddr, r: &Registration) {
     let detail = json!({ "learner": r.learner, "packageId": r.package_id, "version": r.version });
     audit::record(
         state,
@@ -146,6 +150,7 @@ pub async fn delete(
     Query(q): Query<ForceQuery>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    p.learner(&state, &id).await?;
     state.store.delete_learner(p.tenant.id, &id, q.force).await?;
     let detail = json!({ "force": q.force });
     audit::record(
@@ -178,6 +183,7 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let req: NewRegistration = json_object(&body, "registration")?;
+    p.learner(&state, &req.learner).await?;
     let version = match req.version {
         Some(v) => v,
         None => state
@@ -202,12 +208,7 @@ pub async fn registration(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let r = state
-        .store
-        .registration(p.tenant.id, &id)
-        .await?
-        .ok_or_else(|| LrsError::NotFound(format!("no registration {id}")))?;
-    Ok(Json(r).into_response())
+    Ok(Json(p.registration(&state, &id).await?).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +216,7 @@ pub async fn registration(
 pub struct RegistrationFilter {
     learner: Option<String>,
     package_id: Option<String>,
+    end_client: Option<String>,
 }
 
 pub async fn registrations(
@@ -223,9 +225,19 @@ pub async fn registrations(
     Query(f): Query<RegistrationFilter>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    let end_client = match (&p.end_client, f.end_client) {
+        (Some(mine), Some(asked)) if *mine != asked => return Ok(Json(json!({ "registrations": [] })).into_response()),
+        (Some(mine), _) => Some(mine.clone()),
+        (None, asked) => asked,
+    };
     let list = state
         .store
-        .list_registrations(p.tenant.id, f.learner.as_deref(), f.package_id.as_deref())
+        .list_registrations(
+            p.tenant.id,
+            f.learner.as_deref(),
+            f.package_id.as_deref(),
+            end_client.as_deref(),
+        )
         .await?;
     Ok(Json(json!({ "registrations": list })).into_response())
 }
@@ -238,6 +250,7 @@ pub async fn erase(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    p.learner(&state, &id).await?;
     let counts = crate::ops::erase::erase_learner(&*state.store, &state.config.public_url, &p.tenant, &id).await?;
     Ok(Json(json!({ "learner": id, "erased": counts })).into_response())
 }

@@ -35,6 +35,7 @@ pub async fn upload(
     body: Body,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    p.require_tenant_wide()?;
     let cfg = &state.config;
     let spool = upload::spool(&headers, body, &cfg.work_dir, cfg.package_limits.max_upload_bytes).await?;
     let imported = import_zip(
@@ -132,6 +133,7 @@ pub async fn delete(
     Query(q): Query<ForceQuery>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    p.require_tenant_wide()?;
     delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, &id, q.force).await?;
     // This server stops serving it at once; other servers within LOOKUP_TTL.
     state.caches.lookups.forget_package(&id);
@@ -151,6 +153,7 @@ pub async fn delete(
 
 pub async fn storage(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
+    p.require_tenant_wide()?;
     let bytes = state.store.storage_bytes(p.tenant.id).await?;
     Ok(Json(json!({ "bytes": bytes })).into_response())
 }

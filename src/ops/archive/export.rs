@@ -139,10 +139,13 @@ async fn write_all(
         })?;
     }
     counts.insert("documents".into(), docs.len() as u64);
-    let learners = store.list_learners(t).await?;
+    let end_clients = store.list_end_clients(t).await?;
+    counts.insert("endClients".into(), end_clients.len() as u64);
+    w.member("end-clients.json", &json(&end_clients)?)?;
+    let learners = store.list_learners(t, None).await?;
     counts.insert("learners".into(), learners.len() as u64);
     w.member("learners.json", &json(&learners)?)?;
-    let regs = store.list_registrations(t, None, None).await?;
+    let regs = store.list_registrations(t, None, None, None).await?;
     counts.insert("registrations".into(), regs.len() as u64);
     w.member("registrations.json", &json(&regs)?)?;
     let attempts = store.all_attempts(t).await?;

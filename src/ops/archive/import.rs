@@ -42,7 +42,13 @@ pub async fn import(
     let manifest = verify(&mut zip)?;
     let name = TenantName::parse(name.unwrap_or(&manifest.tenant.name)).map_err(ArchiveError::Invalid)?;
     let xapi_version = XapiVersion::parse_setting(&manifest.tenant.xapi_version).map_err(ArchiveError::Invalid)?;
-    let tenant = store.create_tenant(NewTenant { name, xapi_version }).await?;
+    let tenant = store
+        .create_tenant(NewTenant {
+            name,
+            xapi_version,
+            reseller: None,
+        })
+        .await?;
     store
         .set_tenant_status(tenant.id, TenantStatus::Suspended, Some("being imported".into()))
         .await?;
@@ -146,6 +152,11 @@ async fn restore_all(
 ) -> Result<(), ArchiveError> {
     let packages: Vec<PackageEntry> = read_json(zip, "packages.json")?;
     let ids = restore_packages(store, blobs, zip, t, &packages, work, added).await?;
+    // Archives written before end clients existed have no such member.
+    if zip.index_for_name("end-clients.json").is_some() {
+        let end_clients: Vec<crate::account::EndClient> = read_json(zip, "end-clients.json")?;
+        store.restore(t, Restore::EndClients(end_clients)).await?;
+    }
     let learners: Vec<Learner> = read_json(zip, "learners.json")?;
     store.restore(t, Restore::Learners(learners)).await?;
     let mut regs: Vec<Registration> = read_json(zip, "registrations.json")?;

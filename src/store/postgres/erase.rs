@@ -28,6 +28,10 @@ pub(super) const TABLES: &[(&str, &str)] = &[
     ("packages", "tenant = $1"),
     ("audit_log", "tenant = $1"),
     ("launch_sessions", "tenant = $1"),
+    ("api_tokens", "tenant = $1"),
+    ("account_sessions", "tenant = $1"),
+    ("accounts", "tenant = $1"),
+    ("end_clients", "tenant = $1"),
 ];
 
 pub(super) async fn erase_learner(

@@ -15,8 +15,10 @@ use crate::lrs::LrsError;
 use crate::store::{LearnerStore, StoreResult};
 use crate::tenant::TenantId;
 
-const LEARNER_COLS: &str = "id, name, email, created, updated";
-const REG_COLS: &str = "id, learner, package, version, created";
+const LEARNER_COLS: &str = "id, name, email, created, updated, end_client";
+/// A registration's columns; its end client is its learner's.
+const REG_COLS: &str = "r.id, r.learner, r.package, r.version, r.created, \
+     (SELECT l.end_client FROM learners l WHERE l.tenant = r.tenant AND l.id = r.learner)";
 
 fn learner_row(r: &Row) -> StoreResult<Learner> {
     Ok(Learner {
@@ -25,6 +27,7 @@ fn learner_row(r: &Row) -> StoreResult<Learner> {
         email: col(r, 2)?,
         created_ms: col(r, 3)?,
         updated_ms: col(r, 4)?,
+        end_client: col(r, 5)?,
     })
 }
 
@@ -35,6 +38,7 @@ fn registration_row(r: &Row) -> StoreResult<Registration> {
         package_id: col(r, 2)?,
         version: u32::try_from(col::<i64>(r, 3)?).unwrap_or(0),
         created_ms: col(r, 4)?,
+        end_client: col(r, 5)?,
     })
 }
 
@@ -44,6 +48,23 @@ async fn get(c: &impl GenericClient, tenant: TenantId, id: &str, lock: &str) -> 
     let st = c.prepare_cached(&sql).await.map_err(pg)?;
     let row = c.query_opt(&st, &[&tenant.0, &id]).await.map_err(pg)?;
     row.as_ref().map(learner_row).transpose()
+}
+
+/// Holds the learner's end client (when named) shared until commit, so it cannot be
+/// deleted under the learner being written; 400 when the tenant has no such end client.
+async fn lock_end_client(tx: &Transaction<'_>, tenant: TenantId, end_client: Option<&str>) -> StoreResult<()> {
+    let Some(e) = end_client else { return Ok(()) };
+    let found = tx
+        .query_opt(
+            "SELECT 1 FROM end_clients WHERE tenant = $1 AND id = $2 FOR SHARE",
+            &[&tenant.0, &e],
+        )
+        .await
+        .map_err(pg)?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(LrsError::bad(format!("no end client {e:?} in this tenant")).into()),
+    }
 }
 
 /// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
@@ -80,15 +101,20 @@ pub(super) async fn release_registrations(
 async fn upsert(c: &impl GenericClient, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<(Learner, bool)> {
     // `xmax = 0` holds for a freshly inserted row, not for one the conflict updated.
     let sql = format!(
-        "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated \
+        "INSERT INTO learners (tenant, id, name, email, created, updated, end_client) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6) \
+         ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated, \
+         end_client = coalesce(excluded.end_client, learners.end_client) \
          RETURNING {LEARNER_COLS}, (xmax = 0)"
     );
     let r = c
-        .query_one(&sql, &[&tenant.0, &id, &f.name, &f.email, &clock::now_ms()])
+        .query_one(
+            &sql,
+            &[&tenant.0, &id, &f.name, &f.email, &clock::now_ms(), &f.end_client],
+        )
         .await
         .map_err(pg)?;
-    Ok((learner_row(&r)?, col(&r, 5)?))
+    Ok((learner_row(&r)?, col(&r, 6)?))
 }
 
 async fn register(
@@ -98,9 +124,9 @@ async fn register(
     package: &str,
     version: u32,
 ) -> StoreResult<Registration> {
-    if get(tx, tenant, learner, "FOR SHARE").await?.is_none() {
+    let Some(l) = get(tx, tenant, learner, "FOR SHARE").await? else {
         return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
-    }
+    };
     let found = tx
         .query_opt(
             "SELECT 1 FROM packages p JOIN package_versions v ON v.package = p.id \
@@ -118,6 +144,7 @@ async fn register(
         package_id: package.to_owned(),
         version,
         created_ms: clock::now_ms(),
+        end_client: l.end_client,
     };
     tx.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -141,13 +168,21 @@ impl LearnerStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
         let quotas = super::plans::lock_quotas(&tx, tenant).await?;
+        lock_end_client(&tx, tenant, fields.end_client.as_deref()).await?;
         let row = tx
             .query_opt(
                 &format!(
-                    "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES ($1, $2, $3, $4, $5, $5) \
-                     ON CONFLICT (tenant, id) DO NOTHING RETURNING {LEARNER_COLS}"
+                    "INSERT INTO learners (tenant, id, name, email, created, updated, end_client) \
+                     VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (tenant, id) DO NOTHING RETURNING {LEARNER_COLS}"
                 ),
-                &[&tenant.0, &id, &fields.name, &fields.email, &clock::now_ms()],
+                &[
+                    &tenant.0,
+                    &id,
+                    &fields.name,
+                    &fields.email,
+                    &clock::now_ms(),
+                    &fields.end_client,
+                ],
             )
             .await
             .map_err(pg)?;
@@ -163,6 +198,7 @@ impl LearnerStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
         let quotas = super::plans::lock_quotas(&tx, tenant).await?;
+        lock_end_client(&tx, tenant, fields.end_client.as_deref()).await?;
         let (learner, created) = upsert(&tx, tenant, id, &fields).await?;
         if created {
             super::plans::check_learners(&tx, tenant, quotas).await?;
@@ -176,10 +212,12 @@ impl LearnerStore for PgStore {
         get(&c, tenant, id, "").await
     }
 
-    async fn list_learners(&self, tenant: TenantId) -> StoreResult<Vec<Learner>> {
+    async fn list_learners(&self, tenant: TenantId, end_client: Option<&str>) -> StoreResult<Vec<Learner>> {
         let c = self.client().await?;
-        let sql = format!("SELECT {LEARNER_COLS} FROM learners WHERE tenant = $1 ORDER BY id");
-        let rows = c.query(&sql, &[&tenant.0]).await.map_err(pg)?;
+        let sql = format!(
+            "SELECT {LEARNER_COLS} FROM learners WHERE tenant = $1 AND ($2::text IS NULL OR end_client = $2) ORDER BY id"
+        );
+        let rows = c.query(&sql, &[&tenant.0, &end_client]).await.map_err(pg)?;
         rows.iter().map(learner_row).collect()
     }
 
@@ -214,7 +252,7 @@ impl LearnerStore for PgStore {
         let c = self.client().await?;
         let st = c
             .prepare_cached(&format!(
-                "SELECT {REG_COLS} FROM registrations WHERE tenant = $1 AND id = $2"
+                "SELECT {REG_COLS} FROM registrations r WHERE r.tenant = $1 AND r.id = $2"
             ))
             .await
             .map_err(pg)?;
@@ -227,13 +265,18 @@ impl LearnerStore for PgStore {
         tenant: TenantId,
         learner: Option<&str>,
         package_id: Option<&str>,
+        end_client: Option<&str>,
     ) -> StoreResult<Vec<Registration>> {
         let c = self.client().await?;
         let sql = format!(
-            "SELECT {REG_COLS} FROM registrations WHERE tenant = $1 AND ($2::text IS NULL OR learner = $2) \
-             AND ($3::text IS NULL OR package = $3) ORDER BY pk"
+            "SELECT {REG_COLS} FROM registrations r WHERE r.tenant = $1 AND ($2::text IS NULL OR r.learner = $2) \
+             AND ($3::text IS NULL OR r.package = $3) AND ($4::text IS NULL OR r.learner IN \
+             (SELECT id FROM learners WHERE tenant = $1 AND end_client = $4)) ORDER BY r.pk"
         );
-        let rows = c.query(&sql, &[&tenant.0, &learner, &package_id]).await.map_err(pg)?;
+        let rows = c
+            .query(&sql, &[&tenant.0, &learner, &package_id, &end_client])
+            .await
+            .map_err(pg)?;
         rows.iter().map(registration_row).collect()
     }
 }

@@ -204,6 +204,56 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
     "#,
+    // 5: resellers, end clients, admin accounts, their sessions and API tokens (SQLite's
+    // accounts migration).
+    r#"
+    CREATE TABLE resellers (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        created BIGINT NOT NULL
+    );
+    ALTER TABLE tenants ADD COLUMN reseller TEXT COLLATE "C";
+    CREATE TABLE end_clients (
+        tenant BIGINT NOT NULL,
+        id TEXT COLLATE "C" NOT NULL,
+        name TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    ALTER TABLE learners ADD COLUMN end_client TEXT COLLATE "C";
+    CREATE INDEX learners_end_client ON learners(tenant, end_client);
+    CREATE TABLE accounts (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        login TEXT COLLATE "C" NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        reseller TEXT COLLATE "C",
+        tenant BIGINT,
+        end_client TEXT COLLATE "C",
+        password TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until BIGINT
+    );
+    CREATE INDEX accounts_tenant ON accounts(tenant);
+    CREATE INDEX accounts_reseller ON accounts(reseller);
+    CREATE TABLE account_sessions (
+        digest BYTEA PRIMARY KEY,
+        account TEXT NOT NULL,
+        tenant BIGINT,
+        created BIGINT NOT NULL,
+        expires BIGINT NOT NULL
+    );
+    CREATE INDEX account_sessions_account ON account_sessions(account);
+    CREATE TABLE api_tokens (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        digest BYTEA NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        tenant BIGINT,
+        label TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        last_used BIGINT
+    );
+    CREATE INDEX api_tokens_account ON api_tokens(account);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

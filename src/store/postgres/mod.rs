@@ -6,6 +6,7 @@
 //! on the package or learner a registration names, advisory locks on a document's key,
 //! unique constraints). Each module implements the traits of one concern on `PgStore`.
 
+mod accounts;
 mod archive;
 mod attempts;
 mod audit;

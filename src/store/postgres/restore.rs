@@ -125,10 +125,27 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
             )
             .await
         }
+        Restore::EndClients(r) => {
+            insert_each(
+                tx,
+                "INSERT INTO end_clients (tenant, id, name, created) VALUES ($1, $2, $3, $4)",
+                r,
+                |e| {
+                    vec![
+                        Box::new(t.0),
+                        Box::new(&e.id),
+                        Box::new(&e.name),
+                        Box::new(e.created_ms),
+                    ]
+                },
+            )
+            .await
+        }
         Restore::Learners(r) => {
             insert_each(
                 tx,
-                "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO learners (tenant, id, name, email, created, updated, end_client) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 r,
                 |l| {
                     vec![
@@ -138,6 +155,7 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
                         Box::new(&l.email),
                         Box::new(l.created_ms),
                         Box::new(l.updated_ms),
+                        Box::new(&l.end_client),
                     ]
                 },
             )

@@ -14,7 +14,7 @@ use crate::tenant::{
 
 /// A tenant with its plan's quotas: select `TENANT_COLS` `FROM TENANT_FROM`.
 const TENANT_COLS: &str = "t.id, t.name, t.status, t.xapi_version, t.created, t.settings, t.plan, t.status_reason, \
-     p.storage_bytes, p.learners, p.statements_per_month, p.requests_per_minute";
+     p.storage_bytes, p.learners, p.statements_per_month, p.requests_per_minute, t.reseller";
 const TENANT_FROM: &str = "tenants t LEFT JOIN plans p ON p.name = t.plan";
 
 fn tenant_row(r: &Row) -> StoreResult<Tenant> {
@@ -61,11 +61,17 @@ impl TenantStore for PgStore {
     async fn create_tenant(&self, new: NewTenant) -> StoreResult<Tenant> {
         let now = clock::now_ms();
         let c = self.client().await?;
+        // Resellers are never deleted, so checking first is enough.
+        if let Some(r) = &new.reseller
+            && crate::store::AccountStore::reseller(self, r).await?.is_none()
+        {
+            return Err(LrsError::NotFound(format!("no reseller named {r:?}")).into());
+        }
         let row = c
             .query_opt(
-                "INSERT INTO tenants (name, status, xapi_version, created) VALUES ($1, 'active', $2, $3) \
+                "INSERT INTO tenants (name, status, xapi_version, created, reseller) VALUES ($1, 'active', $2, $3, $4) \
                  ON CONFLICT (name) DO NOTHING RETURNING id",
-                &[&new.name.as_str(), &new.xapi_version.as_str(), &now],
+                &[&new.name.as_str(), &new.xapi_version.as_str(), &now, &new.reseller],
             )
             .await
             .map_err(pg)?;
@@ -82,6 +88,7 @@ impl TenantStore for PgStore {
             plan: None,
             quotas: Quotas::default(),
             status_reason: None,
+            reseller: new.reseller,
         })
     }
 
@@ -223,5 +230,6 @@ fn tenant_row_at(r: &Row, at: usize) -> StoreResult<Tenant> {
         plan: col(r, at + 6)?,
         status_reason: col(r, at + 7)?,
         quotas: super::plans::quotas_at(r, at + 8)?,
+        reseller: col(r, at + 12)?,
     })
 }

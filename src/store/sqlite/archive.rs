@@ -6,8 +6,8 @@ use rusqlite::{Connection, params};
 use super::erase::{delete_statements_before, erase_learner, erase_tenant, tenant_rows};
 use super::pool::backend;
 use super::restore::{
-    restore_attachments, restore_attempts, restore_documents, restore_learners, restore_registrations,
-    restore_statements, restore_states,
+    restore_attachments, restore_attempts, restore_documents, restore_end_clients, restore_learners,
+    restore_registrations, restore_statements, restore_states,
 };
 use crate::store::archive::{ArchivedDocument, ArchivedStatement, RegistrationStateRow, hex};
 use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
@@ -214,6 +214,7 @@ mod store_impl {
                     Restore::Statements(r) => super::restore_statements(c, tenant, r),
                     Restore::Attachments(r) => super::restore_attachments(c, tenant, r),
                     Restore::Documents(r) => super::restore_documents(c, tenant, r),
+                    Restore::EndClients(r) => super::restore_end_clients(c, tenant, r),
                     Restore::Learners(r) => super::restore_learners(c, tenant, r),
                     Restore::Registrations(r) => super::restore_registrations(c, tenant, r),
                     Restore::Attempts(r) => super::restore_attempts(c, tenant, r),

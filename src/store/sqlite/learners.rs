@@ -16,6 +16,7 @@ fn learner_row(r: &Row) -> rusqlite::Result<Learner> {
         email: r.get(2)?,
         created_ms: r.get(3)?,
         updated_ms: r.get(4)?,
+        end_client: r.get(5)?,
     })
 }
 
@@ -26,15 +27,18 @@ fn registration_row(r: &Row) -> rusqlite::Result<Registration> {
         package_id: r.get(2)?,
         version: r.get(3)?,
         created_ms: r.get(4)?,
+        end_client: r.get(5)?,
     })
 }
 
 pub fn get(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>> {
-    conn.prepare_cached("SELECT id, name, email, created, updated FROM learners WHERE tenant = ?1 AND id = ?2")
-        .map_err(backend)?
-        .query_row(params![tenant.0, id], learner_row)
-        .optional()
-        .map_err(backend)
+    conn.prepare_cached(
+        "SELECT id, name, email, created, updated, end_client FROM learners WHERE tenant = ?1 AND id = ?2",
+    )
+    .map_err(backend)?
+    .query_row(params![tenant.0, id], learner_row)
+    .optional()
+    .map_err(backend)
 }
 
 pub fn create(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<Learner> {
@@ -50,21 +54,32 @@ pub fn put(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> 
     if created {
         super::plans::check_new_learner(conn, tenant)?;
     }
+    if let Some(e) = &f.end_client
+        && super::accounts::end_client(conn, tenant, e)?.is_none()
+    {
+        return Err(LrsError::bad(format!("no end client {e:?} in this tenant")).into());
+    }
     conn.execute(
-        "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
-         ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated",
-        params![tenant.0, id, f.name, f.email, now],
+        "INSERT INTO learners (tenant, id, name, email, created, updated, end_client) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6) \
+         ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, email = excluded.email, updated = excluded.updated, \
+         end_client = coalesce(excluded.end_client, learners.end_client)",
+        params![tenant.0, id, f.name, f.email, now, f.end_client],
     )
     .map_err(backend)?;
     let learner = get(conn, tenant, id)?.ok_or_else(|| backend("learner vanished after write"))?;
     Ok((learner, created))
 }
 
-pub fn list(conn: &Connection, tenant: TenantId) -> StoreResult<Vec<Learner>> {
+pub fn list(conn: &Connection, tenant: TenantId, end_client: Option<&str>) -> StoreResult<Vec<Learner>> {
     let mut st = conn
-        .prepare_cached("SELECT id, name, email, created, updated FROM learners WHERE tenant = ?1 ORDER BY id")
+        .prepare_cached(
+            "SELECT id, name, email, created, updated, end_client FROM learners \
+             WHERE tenant = ?1 AND (?2 IS NULL OR end_client = ?2) ORDER BY id",
+        )
         .map_err(backend)?;
-    let rows = st.query_map([tenant.0], learner_row).map_err(backend)?;
+    let rows = st
+        .query_map(params![tenant.0, end_client], learner_row)
+        .map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)
 }
 
@@ -144,12 +159,14 @@ pub fn register(
     if exists.is_none() {
         return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
     }
+    let end_client = get(conn, tenant, learner)?.and_then(|l| l.end_client);
     let r = Registration {
         id: crate::id::new_uuid(),
         learner: learner.to_owned(),
         package_id: package.to_owned(),
         version,
         created_ms: clock::now_ms(),
+        end_client,
     };
     conn.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -159,11 +176,13 @@ pub fn register(
     Ok(r)
 }
 
-const REG_COLS: &str = "id, learner, package, version, created";
+/// A registration's columns; its end client is its learner's.
+const REG_COLS: &str = "r.id, r.learner, r.package, r.version, r.created, \
+     (SELECT l.end_client FROM learners l WHERE l.tenant = r.tenant AND l.id = r.learner)";
 
 pub fn registration(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
     conn.query_row(
-        &format!("SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND id = ?2"),
+        &format!("SELECT {REG_COLS} FROM registrations r WHERE r.tenant = ?1 AND r.id = ?2"),
         params![tenant.0, id],
         registration_row,
     )
@@ -176,14 +195,16 @@ pub fn registrations(
     tenant: TenantId,
     learner: Option<&str>,
     package: Option<&str>,
+    end_client: Option<&str>,
 ) -> StoreResult<Vec<Registration>> {
     let sql = format!(
-        "SELECT {REG_COLS} FROM registrations WHERE tenant = ?1 AND (?2 IS NULL OR learner = ?2) \
-         AND (?3 IS NULL OR package = ?3) ORDER BY rowid"
+        "SELECT {REG_COLS} FROM registrations r WHERE r.tenant = ?1 AND (?2 IS NULL OR r.learner = ?2) \
+         AND (?3 IS NULL OR r.package = ?3) AND (?4 IS NULL OR r.learner IN \
+         (SELECT id FROM learners WHERE tenant = ?1 AND end_client = ?4)) ORDER BY r.rowid"
     );
     let mut st = conn.prepare_cached(&sql).map_err(backend)?;
     let rows = st
-        .query_map(params![tenant.0, learner, package], registration_row)
+        .query_map(params![tenant.0, learner, package, end_client], registration_row)
         .map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)
 }

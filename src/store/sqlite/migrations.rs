@@ -206,6 +206,55 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
     ",
+    // accounts: resellers, end clients, admin accounts, their sessions and API tokens.
+    r"
+    CREATE TABLE resellers (
+        name TEXT PRIMARY KEY,
+        created INTEGER NOT NULL
+    );
+    ALTER TABLE tenants ADD COLUMN reseller TEXT;
+    CREATE TABLE end_clients (
+        tenant INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    ALTER TABLE learners ADD COLUMN end_client TEXT;
+    CREATE INDEX learners_end_client ON learners(tenant, end_client);
+    CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        reseller TEXT,
+        tenant INTEGER,
+        end_client TEXT,
+        password TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER
+    );
+    CREATE INDEX accounts_tenant ON accounts(tenant);
+    CREATE INDEX accounts_reseller ON accounts(reseller);
+    CREATE TABLE account_sessions (
+        digest BLOB PRIMARY KEY,
+        account TEXT NOT NULL,
+        tenant INTEGER,
+        created INTEGER NOT NULL,
+        expires INTEGER NOT NULL
+    );
+    CREATE INDEX account_sessions_account ON account_sessions(account);
+    CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        digest BLOB NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        tenant INTEGER,
+        label TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        last_used INTEGER
+    );
+    CREATE INDEX api_tokens_account ON api_tokens(account);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -1,6 +1,7 @@
 //! The embedded default backend: SQLite in WAL mode with one writer thread and a few
 //! readers.
 
+mod accounts;
 mod archive;
 mod attempts;
 mod audit;
@@ -357,8 +358,11 @@ impl LearnerStore for SqliteStore {
         self.readers.run(move |c| learners::get(c, tenant, &id)).await
     }
 
-    async fn list_learners(&self, tenant: TenantId) -> StoreResult<Vec<Learner>> {
-        self.readers.run(move |c| learners::list(c, tenant)).await
+    async fn list_learners(&self, tenant: TenantId, end_client: Option<&str>) -> StoreResult<Vec<Learner>> {
+        let end_client = end_client.map(str::to_owned);
+        self.readers
+            .run(move |c| learners::list(c, tenant, end_client.as_deref()))
+            .await
     }
 
     async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()> {
@@ -389,10 +393,15 @@ impl LearnerStore for SqliteStore {
         tenant: TenantId,
         learner: Option<&str>,
         package_id: Option<&str>,
+        end_client: Option<&str>,
     ) -> StoreResult<Vec<Registration>> {
         let (learner, package) = (learner.map(str::to_owned), package_id.map(str::to_owned));
+        let end_client = end_client.map(str::to_owned);
         self.readers
-            .run(move |c| learners::registrations(c, tenant, learner.as_deref(), package.as_deref()))
+            .run(move |c| {
+                let (l, p, e) = (learner.as_deref(), package.as_deref(), end_client.as_deref());
+                learners::registrations(c, tenant, l, p, e)
+            })
             .await
     }
 }

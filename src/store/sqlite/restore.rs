@@ -3,6 +3,7 @@
 use rusqlite::{Connection, params};
 
 use super::pool::backend;
+use crate::account::EndClient;
 use crate::learner::{Learner, Registration};
 use crate::lrs::LrsError;
 use crate::store::archive::{ArchivedDocument, RegistrationStateRow, RestoredStatement, unhex};
@@ -89,11 +90,31 @@ pub fn restore_documents(conn: &Connection, tenant: TenantId, rows: &[ArchivedDo
 pub fn restore_learners(conn: &Connection, tenant: TenantId, rows: &[Learner]) -> StoreResult<()> {
     let mut st = conn
         .prepare_cached(
-            "INSERT INTO learners (tenant, id, name, email, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO learners (tenant, id, name, email, created, updated, end_client) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .map_err(backend)?;
     for l in rows {
-        st.execute(params![tenant.0, l.id, l.name, l.email, l.created_ms, l.updated_ms])
+        st.execute(params![
+            tenant.0,
+            l.id,
+            l.name,
+            l.email,
+            l.created_ms,
+            l.updated_ms,
+            l.end_client
+        ])
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub fn restore_end_clients(conn: &Connection, tenant: TenantId, rows: &[EndClient]) -> StoreResult<()> {
+    let mut st = conn
+        .prepare_cached("INSERT INTO end_clients (tenant, id, name, created) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(backend)?;
+    for e in rows {
+        st.execute(params![tenant.0, e.id, e.name, e.created_ms])
             .map_err(backend)?;
     }
     Ok(())

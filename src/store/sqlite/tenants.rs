@@ -11,7 +11,7 @@ use crate::tenant::{
 
 /// A tenant with its plan's quotas: select `TENANT_COLS` `FROM TENANT_FROM`.
 const TENANT_COLS: &str = "t.id, t.name, t.status, t.xapi_version, t.created, t.settings, t.plan, t.status_reason, \
-     p.storage_bytes, p.learners, p.statements_per_month, p.requests_per_minute";
+     p.storage_bytes, p.learners, p.statements_per_month, p.requests_per_minute, t.reseller";
 const TENANT_FROM: &str = "tenants t LEFT JOIN plans p ON p.name = t.plan";
 
 fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
@@ -28,6 +28,7 @@ fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
         plan: r.get(6)?,
         status_reason: r.get(7)?,
         quotas: quotas_at(r, 8)?,
+        reseller: r.get(12)?,
     })
 }
 
@@ -54,9 +55,14 @@ pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenan
     if exists {
         return Err(LrsError::Conflict(format!("a tenant named {} exists already", new.name)).into());
     }
+    if let Some(r) = &new.reseller
+        && super::accounts::reseller(conn, r)?.is_none()
+    {
+        return Err(LrsError::NotFound(format!("no reseller named {r:?}")).into());
+    }
     conn.execute(
-        "INSERT INTO tenants (name, status, xapi_version, created) VALUES (?1, 'active', ?2, ?3)",
-        params![new.name.as_str(), new.xapi_version.as_str(), now],
+        "INSERT INTO tenants (name, status, xapi_version, created, reseller) VALUES (?1, 'active', ?2, ?3, ?4)",
+        params![new.name.as_str(), new.xapi_version.as_str(), now, new.reseller],
     )
     .map_err(backend)?;
     let id = conn.last_insert_rowid();
@@ -70,6 +76,7 @@ pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenan
         plan: None,
         quotas: Quotas::default(),
         status_reason: None,
+        reseller: new.reseller.clone(),
     })
 }
 

@@ -75,6 +75,7 @@ async fn populate(store: &dyn Store, t: TenantId) -> String {
             kiroku::learner::LearnerFields {
                 name: "Ann".into(),
                 email: None,
+                end_client: None,
             },
         )
         .await
@@ -114,8 +115,11 @@ pub async fn archive_rows_restore_into_another_tenant(store: Arc<dyn Store>) {
         .collect();
     let atts = store.attachments_after(a, "", 10).await.expect("attachments");
     let docs = store.all_documents(a).await.expect("documents");
-    let learners = store.list_learners(a).await.expect("learners");
-    let regs = store.list_registrations(a, None, None).await.expect("registrations");
+    let learners = store.list_learners(a, None).await.expect("learners");
+    let regs = store
+        .list_registrations(a, None, None, None)
+        .await
+        .expect("registrations");
     let attempts = store.all_attempts(a).await.expect("attempts");
     let states = store.all_registration_states(a).await.expect("states");
     let ids_a = all_ids(store, a).await;
@@ -176,8 +180,11 @@ pub async fn archive_rows_restore_into_another_tenant(store: Arc<dyn Store>) {
     );
     assert_eq!(store.attachments_after(b, "", 10).await.expect("b atts"), atts);
     assert_eq!(store.all_documents(b).await.expect("b docs"), docs);
-    assert_eq!(store.list_learners(b).await.expect("b learners"), learners);
-    assert_eq!(store.list_registrations(b, None, None).await.expect("b regs"), regs);
+    assert_eq!(store.list_learners(b, None).await.expect("b learners"), learners);
+    assert_eq!(
+        store.list_registrations(b, None, None, None).await.expect("b regs"),
+        regs
+    );
     assert_eq!(store.all_attempts(b).await.expect("b attempts"), attempts);
     assert_eq!(store.all_registration_states(b).await.expect("b states"), states);
     // A new statement after the restore is stored no earlier than the restored ones.

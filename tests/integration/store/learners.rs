@@ -19,6 +19,7 @@ fn fields(name: &str, email: Option<&str>) -> LearnerFields {
     LearnerFields {
         name: name.to_owned(),
         email: email.map(str::to_owned),
+        end_client: None,
     }
 }
 
@@ -64,7 +65,7 @@ async fn get(store: &dyn Store, tenant: TenantId, id: &str) -> Option<Learner> {
 
 async fn learner_ids(store: &dyn Store, tenant: TenantId) -> Vec<String> {
     let mut ids: Vec<String> = store
-        .list_learners(tenant)
+        .list_learners(tenant, None)
         .await
         .expect("list learners")
         .into_iter()
@@ -81,7 +82,7 @@ async fn registrations(
     package: Option<&str>,
 ) -> Vec<Registration> {
     store
-        .list_registrations(tenant, learner, package)
+        .list_registrations(tenant, learner, package, None)
         .await
         .expect("list registrations")
 }
@@ -115,7 +116,7 @@ fn assert_conflict<T: std::fmt::Debug>(r: kiroku::store::StoreResult<T>, what: &
 
 pub async fn learner_create_get_and_list(store: Arc<dyn Store>) {
     let t = new_tenant(&*store, "acme").await;
-    assert!(store.list_learners(t).await.expect("list").is_empty());
+    assert!(store.list_learners(t, None).await.expect("list").is_empty());
     assert!(get(&*store, t, "ann").await.is_none());
 
     let ann = store
@@ -134,7 +135,7 @@ pub async fn learner_create_get_and_list(store: Arc<dyn Store>) {
     assert_eq!(get(&*store, t, "ann").await.as_ref(), Some(&ann));
     assert_eq!(get(&*store, t, "bob").await.as_ref(), Some(&bob));
     assert!(get(&*store, t, "ANN").await.is_none(), "ids are case-sensitive");
-    let mut listed = store.list_learners(t).await.expect("list");
+    let mut listed = store.list_learners(t, None).await.expect("list");
     listed.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(listed, [ann, bob]);
 }

@@ -193,6 +193,7 @@ pub async fn new_tenant(store: &dyn Store, name: &str) -> TenantId {
     let new = NewTenant {
         name: TenantName::parse(name).expect("tenant name"),
         xapi_version: XapiVersion::V200,
+        reseller: None,
     };
     store.create_tenant(new).await.expect("create tenant").id
 }

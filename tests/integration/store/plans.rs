@@ -14,6 +14,7 @@ fn fields(name: &str) -> LearnerFields {
     LearnerFields {
         name: name.to_owned(),
         email: None,
+        end_client: None,
     }
 }
 
@@ -134,7 +135,7 @@ pub async fn learner_quota_refuses_new_learners_only(store: Arc<dyn Store>) {
         .await
         .expect("other tenant");
     assert!(store.learner(t, "c").await.expect("read").is_none());
-    assert_eq!(store.list_learners(t).await.expect("list").len(), 2);
+    assert_eq!(store.list_learners(t, None).await.expect("list").len(), 2);
 }
 
 pub async fn storage_quota_refuses_the_whole_version(store: Arc<dyn Store>) {

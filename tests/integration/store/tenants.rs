@@ -12,6 +12,7 @@ fn named(name: &str, xapi_version: XapiVersion) -> NewTenant {
     NewTenant {
         name: TenantName::parse(name).expect("tenant name"),
         xapi_version,
+        reseller: None,
     }
 }
 

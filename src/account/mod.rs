@@ -1,0 +1,229 @@
+//! Admin accounts: who may manage what. Plain values only (no HTTP, no SQL).
+//!
+//! An account's power is its `Realm`: the whole service (operator), one reseller and the
+//! tenants it sells to (reseller admin), one tenant (tenant admin), or one end client of
+//! a tenant (end-client admin). The role is the realm's kind, so no account can hold a
+//! role without the scope it applies to.
+
+pub mod login;
+pub mod password;
+pub mod throttle;
+
+use serde::Serialize;
+
+use crate::tenant::TenantId;
+
+/// Where an account has power.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Realm {
+    /// The operator of the service: every reseller and tenant.
+    Service,
+    /// A reseller (by name) and the tenants it created.
+    Reseller(String),
+    Tenant(TenantId),
+    /// One end client (by id) of a tenant.
+    EndClient(TenantId, String),
+}
+
+/// The role an account holds, named as the API shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Operator,
+    ResellerAdmin,
+    TenantAdmin,
+    EndClientAdmin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Operator => "operator",
+            Self::ResellerAdmin => "reseller-admin",
+            Self::TenantAdmin => "tenant-admin",
+            Self::EndClientAdmin => "end-client-admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Operator,
+            Self::ResellerAdmin,
+            Self::TenantAdmin,
+            Self::EndClientAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+impl Realm {
+    pub fn role(&self) -> Role {
+        match self {
+            Self::Service => Role::Operator,
+            Self::Reseller(_) => Role::ResellerAdmin,
+            Self::Tenant(_) => Role::TenantAdmin,
+            Self::EndClient(..) => Role::EndClientAdmin,
+        }
+    }
+
+    /// The tenant this realm lies within, if it is one tenant's or narrower.
+    pub fn tenant(&self) -> Option<TenantId> {
+        match self {
+            Self::Tenant(t) | Self::EndClient(t, _) => Some(*t),
+            _ => None,
+        }
+    }
+
+    pub fn end_client(&self) -> Option<&str> {
+        match self {
+            Self::EndClient(_, e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn reseller(&self) -> Option<&str> {
+        match self {
+            Self::Reseller(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether an admin of `self` governs `other`: `other` lies within `self`.
+    /// `other_reseller` is the reseller of `other`'s tenant (the caller reads it from the
+    /// store), which decides whether a reseller governs a tenant.
+    pub fn governs(&self, other: &Realm, other_reseller: Option<&str>) -> bool {
+        match (self, other) {
+            (Self::Service, _) => true,
+            (Self::Reseller(r), Self::Reseller(o)) => r == o,
+            (Self::Reseller(r), Self::Tenant(_) | Self::EndClient(..)) => other_reseller == Some(r.as_str()),
+            (Self::Tenant(t), Self::Tenant(o) | Self::EndClient(o, _)) => t == o,
+            (Self::EndClient(t, e), Self::EndClient(o, f)) => t == o && e == f,
+            _ => false,
+        }
+    }
+
+    /// Whether an admin of this realm sees and manages this tenant (its learners,
+    /// packages, settings): the operator every tenant, a reseller its own, a tenant or
+    /// end-client admin theirs. End-client admins see only their end client within it.
+    pub fn reaches_tenant(&self, tenant: TenantId, tenant_reseller: Option<&str>) -> bool {
+        match self {
+            Self::Service => true,
+            Self::Reseller(r) => tenant_reseller == Some(r.as_str()),
+            Self::Tenant(t) | Self::EndClient(t, _) => *t == tenant,
+        }
+    }
+}
+
+/// A stored admin account (the password hash stays in the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// A version 7 UUID.
+    pub id: String,
+    /// What the person signs in with: lower case, unique across the service.
+    pub login: String,
+    pub realm: Realm,
+    pub created_ms: i64,
+    /// Failed sign-ins since the last success or lock.
+    pub failed_logins: u32,
+    /// Sign-in refused until then (epoch ms), after too many failures.
+    pub locked_until_ms: Option<i64>,
+}
+
+/// What creating an account stores.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub login: String,
+    pub realm: Realm,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A reseller: an organisation that sells usage rights to tenants of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reseller {
+    pub name: String,
+    pub created_ms: i64,
+}
+
+/// An end-client organisation within a tenant: its learners and registrations belong to
+/// it, and end-client admins see only it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndClient {
+    pub id: String,
+    pub name: String,
+    pub created_ms: i64,
+}
+
+/// Checks and normalises a login: 3–128 characters of lower-case letters, digits and
+/// `.`, `_`, `-`, `@`, `+` (upper case is folded, so `Ann` and `ann` are one login).
+pub fn check_login(login: &str) -> Result<String, String> {
+    let l = login.trim().to_ascii_lowercase();
+    let ok = (3..=128).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@+".contains(&b));
+    if ok {
+        Ok(l)
+    } else {
+        Err("a login must be 3 to 128 characters of letters, digits, '.', '_', '-', '@' or '+'".into())
+    }
+}
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (hashing cost does not depend on it, but bodies are bounded).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Checks a new password: 12 to 1024 characters, not the login.
+pub fn check_password(login: &str, password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(format!("a password needs at least {MIN_PASSWORD_CHARS} characters"));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(format!("a password may have at most {MAX_PASSWORD_CHARS} characters"));
+    }
+    if password.eq_ignore_ascii_case(login) {
+        return Err("the password must not be the login".into());
+    }
+    Ok(())
+}
+
+/// Checks an end-client id: the rules of tenant names (1–64 of `[A-Za-z0-9._-]`).
+pub fn check_end_client_id(id: &str) -> Result<String, String> {
+    crate::tenant::check_name("end client", id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn realms_govern_what_lies_within() {
+        let t1 = TenantId(1);
+        let r = Realm::Reseller("acme".into());
+        assert!(Realm::Service.governs(&r, None));
+        assert!(r.governs(&Realm::Tenant(t1), Some("acme")));
+        assert!(!r.governs(&Realm::Tenant(t1), Some("other")));
+        assert!(!r.governs(&Realm::Tenant(t1), None));
+        assert!(!r.governs(&Realm::Service, None));
+        assert!(!r.governs(&Realm::Reseller("other".into()), None));
+        assert!(Realm::Tenant(t1).governs(&Realm::EndClient(t1, "e".into()), None));
+        assert!(!Realm::Tenant(t1).governs(&Realm::Tenant(TenantId(2)), None));
+        assert!(!Realm::Tenant(t1).governs(&Realm::Reseller("acme".into()), Some("acme")));
+        let e = Realm::EndClient(t1, "e".into());
+        assert!(e.governs(&e.clone(), None));
+        assert!(!e.governs(&Realm::EndClient(t1, "f".into()), None));
+        assert!(!e.governs(&Realm::Tenant(t1), None));
+    }
+
+    #[test]
+    fn logins_and_passwords() {
+        assert_eq!(check_login(" Ann.Lee@Corp ").as_deref(), Ok("ann.lee@corp"));
+        assert!(check_login("ab").is_err());
+        assert!(check_login("a b c").is_err());
+        assert!(check_password("ann", "short").is_err());
+        assert!(check_password("annannannann", "ANNANNANNANN").is_err());
+        assert!(check_password("ann", "correct horse battery").is_ok());
+    }
+}

@@ -1,0 +1,100 @@
+//! `/api/v1/end-clients`: the tenant's end-client organisations. Tenant admins create,
+//! list and delete them; an end-client admin sees only their own.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Admin, admin, audit, json_object};
+use crate::account::{EndClient, check_end_client_id};
+use crate::audit::Action;
+use crate::http::client::ClientAddr;
+use crate::http::error::ApiError;
+use crate::lrs::LrsError;
+use crate::server::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEndClient {
+    id: String,
+    name: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    p.require_tenant_wide()?;
+    let req: NewEndClient = json_object(&body, "end client")?;
+    let id = check_end_client_id(&req.id).map_err(LrsError::BadRequest)?;
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 255 || name.chars().any(char::is_control) {
+        return Err(LrsError::bad("name must be 1 to 255 printable characters").into());
+    }
+    let e = state.store.create_end_client(p.tenant.id, &id, name).await?;
+    audit::record(
+        &state,
+        &p,
+        &from,
+        Action::EndClientCreated,
+        format!("end-client:{id}"),
+        json!({}),
+    )
+    .await;
+    Ok((StatusCode::CREATED, Json(e)).into_response())
+}
+
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let all = state.store.list_end_clients(p.tenant.id).await?;
+    let seen: Vec<EndClient> = all.into_iter().filter(|e| visible(&p, &e.id)).collect();
+    Ok(Json(json!({ "endClients": seen })).into_response())
+}
+
+fn visible(p: &Admin, id: &str) -> bool {
+    p.end_client.as_deref().is_none_or(|mine| mine == id)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let e = state
+        .store
+        .end_client(p.tenant.id, &id)
+        .await?
+        .filter(|e| visible(&p, &e.id))
+        .ok_or_else(|| LrsError::NotFound(format!("no end client {id:?}")))?;
+    Ok(Json(e).into_response())
+}
+
+/// Refused (409) while learners or accounts belong to it.
+pub async fn delete(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    p.require_tenant_wide()?;
+    state.store.delete_end_client(p.tenant.id, &id).await?;
+    audit::record(
+        &state,
+        &p,
+        &from,
+        Action::EndClientDeleted,
+        format!("end-client:{id}"),
+        json!({}),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
