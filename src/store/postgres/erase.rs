@@ -28,6 +28,7 @@ pub(super) const TABLES: &[(&str, &str)] = &[
     ("packages", "tenant = $1"),
     ("audit_log", "tenant = $1"),
     ("launch_sessions", "tenant = $1"),
+    ("rate_windows", "tenant = $1"),
 ];
 
 pub(super) async fn erase_learner(

@@ -204,6 +204,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
     "#,
+    // 5: request counts per tenant and minute, shared by every server (plans' requests
+    // per minute); a tenant's earlier minutes go when a new one starts (SQLite's 10).
+    r#"
+    CREATE TABLE rate_windows (
+        tenant BIGINT NOT NULL,
+        minute BIGINT NOT NULL,
+        n BIGINT NOT NULL,
+        PRIMARY KEY (tenant, minute)
+    );
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

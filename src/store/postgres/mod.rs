@@ -17,6 +17,7 @@ mod migrations;
 mod packages;
 mod plans;
 mod query;
+mod rates;
 mod restore;
 mod statements;
 mod tenants;

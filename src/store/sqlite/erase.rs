@@ -28,6 +28,7 @@ const TABLES: &[(&str, &str)] = &[
     ("packages", "tenant = ?1"),
     ("audit_log", "tenant = ?1"),
     ("launch_sessions", "tenant = ?1"),
+    ("rate_windows", "tenant = ?1"),
 ];
 
 pub fn tenant_rows(conn: &Connection, tenant: TenantId) -> StoreResult<TableCounts> {
