@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use crate::blob::BlobStore;
 use crate::http::content::{BlobCache, LookupCache};
 use crate::launch::GrantKey;
+use crate::ops::dbclock::DbClock;
 use crate::ops::metrics::Metrics;
 use crate::ops::ratelimit::RateLimiter;
 use crate::package::PackageLimits;
@@ -100,10 +101,12 @@ pub struct AppState {
     /// Content-origin caches (file bytes by hash, path lookups).
     pub caches: Arc<ContentCaches>,
     pub metrics: Arc<Metrics>,
-    /// Tenants' requests per minute on this server.
+    /// This server's share of tenants' requests per minute (counted in the store).
     pub rates: Arc<RateLimiter>,
     /// Failed sign-ins per client address on this server.
     pub login_throttle: Arc<crate::account::throttle::LoginThrottle>,
+    /// The store's clock (consistent-through, rate-limit minutes).
+    pub clock: Arc<DbClock>,
 }
 
 /// What the content origin keeps in memory.
@@ -128,6 +131,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             rates: Arc::new(RateLimiter::default()),
             login_throttle: Arc::default(),
+            clock: Arc::new(DbClock::default()),
         })
     }
 }

@@ -20,6 +20,8 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 struct Args {
     /// The xAPI endpoint, e.g. http://127.0.0.1:8080/xapi (the admin API is beside it).
+    /// `ingest` and `query` take several, comma-separated (several servers on one
+    /// database): client i uses endpoint i mod n.
     #[arg(long)]
     endpoint: String,
     #[arg(long)]

@@ -62,9 +62,15 @@ async fn send(ctx: &Ctx, method: &str, url: &str, body: Option<Vec<u8>>) -> Resu
     Ok(ctx.http.request(method, url, how, body.unwrap_or_default()).await?.0)
 }
 
-async fn ingest_worker(ctx: Arc<Ctx>, total: u64, batch: u64, seed: u64) -> Result<Vec<Duration>, String> {
+/// The endpoint client `c` talks to (`--endpoint` may list several, comma-separated).
+fn endpoint(ctx: &Ctx, c: usize) -> String {
+    let all: Vec<&str> = ctx.args.endpoint.split(',').collect();
+    all[c % all.len()].trim_end_matches('/').to_owned()
+}
+
+async fn ingest_worker(ctx: Arc<Ctx>, c: usize, total: u64, batch: u64, seed: u64) -> Result<Vec<Duration>, String> {
     let mut rng = Rng(seed);
-    let url = format!("{}/statements", ctx.args.endpoint);
+    let url = format!("{}/statements", endpoint(&ctx, c));
     let mut lat = Vec::new();
     while ctx.counter.fetch_add(batch, Ordering::Relaxed) < total {
         let stmts: Vec<_> = (0..batch).map(|_| statement(&ctx, &mut rng)).collect();
@@ -74,8 +80,9 @@ async fn ingest_worker(ctx: Arc<Ctx>, total: u64, batch: u64, seed: u64) -> Resu
     Ok(lat)
 }
 
-async fn query_worker(ctx: Arc<Ctx>, total: u64, limit: u32, seed: u64) -> Result<Vec<Duration>, String> {
+async fn query_worker(ctx: Arc<Ctx>, c: usize, total: u64, limit: u32, seed: u64) -> Result<Vec<Duration>, String> {
     let mut rng = Rng(seed);
+    let base = endpoint(&ctx, c);
     let mut lat = Vec::new();
     while ctx.counter.fetch_add(1, Ordering::Relaxed) < total {
         let a = ctx.args.agents;
@@ -86,7 +93,7 @@ async fn query_worker(ctx: Arc<Ctx>, total: u64, limit: u32, seed: u64) -> Resul
             .append_pair("verb", &verb(rng.next(ctx.args.verbs)))
             .append_pair("limit", &limit.to_string())
             .finish();
-        lat.push(send(&ctx, "GET", &format!("{}/statements?{q}", ctx.args.endpoint), None).await?);
+        lat.push(send(&ctx, "GET", &format!("{base}/statements?{q}"), None).await?);
     }
     Ok(lat)
 }
@@ -106,8 +113,8 @@ pub async fn run(args: Args, http: Http) -> Result<(), String> {
         let seed = 0x9E37_79B9_7F4A_7C15 ^ (c as u64 + 1);
         tasks.push(tokio::spawn(async move {
             match ctx.args.mode {
-                Mode::Ingest { statements, batch } => ingest_worker(ctx.clone(), statements, batch, seed).await,
-                Mode::Query { requests, limit } => query_worker(ctx.clone(), requests, limit, seed).await,
+                Mode::Ingest { statements, batch } => ingest_worker(ctx.clone(), c, statements, batch, seed).await,
+                Mode::Query { requests, limit } => query_worker(ctx.clone(), c, requests, limit, seed).await,
                 Mode::Commits(_) => Err("not an xAPI mode".to_owned()),
             }
         }));

@@ -2,8 +2,8 @@
 //! runs on (SQLite in the data folder, or `--database-url`) into another, empty store —
 //! plans, then per tenant its export archive (statements with ids and stored times,
 //! documents, learners, registrations, attempts, packages; checked by SHA-256 on import),
-//! its credentials (key, secret digest, scopes) and plan — and compares the rows of every
-//! table per tenant on both sides. Content files stay where they are (the data folder or
+//! its credentials (key, secret digest, scopes) and plan, and its audit log (times and
+//! order kept) — and compares the rows of every table per tenant on both sides. Content files stay where they are (the data folder or
 //! the configured object storage); both stores use the same.
 
 use std::path::Path;
@@ -13,13 +13,37 @@ use serde_json::{Value, json};
 
 use super::database::{DatabaseUrl, open};
 use super::import::work_dir;
+use crate::audit::AuditQuery;
 use crate::blob::BlobStore;
 use crate::ops::archive;
 use crate::store::Store;
-use crate::tenant::{NewCredential, TenantStatus};
+use crate::store::archive::Restore;
+use crate::tenant::{NewCredential, TenantId, TenantStatus};
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
+}
+
+/// Entries copied per transaction.
+const AUDIT_PAGE: u32 = 1000;
+
+/// Copies a tenant's audit log, oldest first: entries keep their times, and their new
+/// sequence numbers follow the old order.
+async fn copy_audit(from: &dyn Store, tenant: TenantId, to: &dyn Store, copy: TenantId) -> Result<(), String> {
+    let mut after = 0;
+    loop {
+        let q = AuditQuery {
+            since_ms: None,
+            after_seq: Some(after),
+            limit: AUDIT_PAGE,
+        };
+        let page = from.audit_entries(tenant, q).await.map_err(err)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        to.restore(copy, Restore::Audit(page)).await.map_err(err)?;
+    }
 }
 
 /// Copies `from` into the store at `to` (which must hold no tenant yet).
@@ -66,6 +90,7 @@ pub async fn run(
             };
             target.create_credential(copy.id, new).await.map_err(err)?;
         }
+        copy_audit(&*from, t.id, &*target, copy.id).await?;
         if let Some(plan) = &t.plan {
             target.set_tenant_plan(copy.id, Some(plan)).await.map_err(err)?;
         }
@@ -80,9 +105,9 @@ pub async fn run(
             target.tenant_rows(copy.id).await.map_err(err)?,
         );
         // Bookkeeping one backend has and the other not (PostgreSQL's statement clock)
-        // is not data, live launch sessions are transient, and the audit log is not
-        // copied (it stays with the old store): compare the other tables.
-        let skip = |table: &String| !matches!(table.as_str(), "audit_log" | "launch_sessions");
+        // is not data, and live launch sessions and request counts are transient:
+        // compare the other tables.
+        let skip = |table: &String| !matches!(table.as_str(), "launch_sessions" | "rate_windows");
         before.retain(|table, _| after.contains_key(table) && skip(table));
         after.retain(|table, _| before.contains_key(table) && skip(table));
         if before != after {

@@ -417,7 +417,7 @@ pub enum PlanCommand {
         /// Statements the tenant may store per calendar month (UTC) through the xAPI endpoint.
         #[arg(long)]
         statements_per_month: Option<u64>,
-        /// Authenticated API requests per minute (per server).
+        /// Authenticated API requests per minute, across all servers (see docs/operations.md)
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         requests_per_minute: Option<u32>,
     },

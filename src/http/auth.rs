@@ -111,7 +111,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Prin
     if !credential.secret_matches(secret) {
         return Err(unauthorized());
     }
-    super::gate::admit_request(state, &tenant)?;
+    super::gate::admit_request(state, &tenant).await?;
     Ok(Principal {
         tenant,
         credential,
@@ -130,7 +130,7 @@ async fn launch_principal(state: &AppState, token: &str) -> Result<Principal, Ap
         .tenant_by_id(g.tenant_id())
         .await?
         .ok_or_else(unauthorized)?;
-    super::gate::admit_request(state, &tenant)?;
+    super::gate::admit_request(state, &tenant).await?;
     let learner = state
         .store
         .learner(tenant.id, &g.learner)

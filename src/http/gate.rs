@@ -10,13 +10,16 @@ use crate::server::AppState;
 use crate::tenant::plan::{check_quota, month_start_ms};
 use crate::tenant::{QuotaKind, Tenant, TenantId, TenantRefusal};
 
-/// An API request (xAPI, admin API): the tenant's status, then its request rate.
-pub fn admit_request(state: &AppState, tenant: &Tenant) -> Result<(), ApiError> {
+/// An API request (xAPI, admin API): the tenant's status, then its request rate, counted
+/// across every server in the store.
+pub async fn admit_request(state: &AppState, tenant: &Tenant) -> Result<(), ApiError> {
     tenant.admit()?;
     if let Some(limit) = tenant.quotas.requests_per_minute {
+        let now = state.clock.now_ms(&*state.store).await;
         state
             .rates
-            .check(tenant.id, limit, clock::now_ms())
+            .check(&*state.store, tenant.id, limit, now)
+            .await?
             .map_err(|retry_after_secs| TenantRefusal::RateLimited {
                 name: tenant.name.to_string(),
                 limit,

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod backup;
+pub mod dbclock;
 pub mod erase;
 pub mod metrics;
 pub mod ratelimit;

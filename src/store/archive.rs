@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{Attachment, AttemptRecord, PackageFile, StoreResult};
+use crate::audit::AuditEntry;
 use crate::learner::{Learner, Registration};
 use crate::lrs::statement::IndexTerm;
 use crate::tenant::TenantId;
@@ -75,6 +76,9 @@ pub enum Restore {
     Registrations(Vec<Registration>),
     Attempts(Vec<AttemptRecord>),
     RegistrationStates(Vec<RegistrationStateRow>),
+    /// Audit-log entries, oldest first: they keep their times and get new sequence
+    /// numbers in the same order (`migrate-store`; a tenant archive carries no audit log).
+    Audit(Vec<AuditEntry>),
 }
 
 /// Rows per table (`statements`, `terms`, `documents`, …).

@@ -333,6 +333,25 @@ pub trait LaunchSessionStore: Send + Sync {
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict>;
 }
 
+/// Tenants' request counts per minute, shared by every server on the store, so a plan's
+/// `requestsPerMinute` holds across servers (`ops::ratelimit` reserves blocks of it).
+#[async_trait]
+pub trait RateStore: Send + Sync {
+    /// Adds `n` requests to `tenant`'s count in minute `minute` (epoch minutes) in one
+    /// atomic step and returns the count after it, all servers included. The first call
+    /// of a minute forgets the tenant's earlier minutes.
+    async fn add_requests(&self, tenant: TenantId, minute: i64, n: u32) -> StoreResult<u64>;
+}
+
+/// The clock that `stored` times come from.
+#[async_trait]
+pub trait ClockStore: Send + Sync {
+    /// The database's clock, epoch microseconds, when statements' `stored` times are taken
+    /// from it (PostgreSQL, shared by several servers); `None` when they come from this
+    /// process's own clock (SQLite, one server).
+    async fn clock_us(&self) -> StoreResult<Option<i64>>;
+}
+
 /// Everything kiroku stores.
 pub trait Store:
     TenantStore
@@ -349,6 +368,8 @@ pub trait Store:
     + LaunchSessionStore
     + AccountStore
     + EndClientStore
+    + RateStore
+    + ClockStore
 {
 }
 
@@ -367,5 +388,7 @@ impl<T> Store for T where
         + LaunchSessionStore
         + AccountStore
         + EndClientStore
+        + RateStore
+        + ClockStore
 {
 }

@@ -23,6 +23,21 @@ async fn view(client: &HttpClient, server: &Server, c: &Cred) -> (Value, Value, 
     (statements["statements"].clone(), state, Value::Null)
 }
 
+/// A tenant's audit log as `kiroku audit --json` prints it (one entry a line), without
+/// the sequence numbers (a copy numbers its entries anew, in the same order).
+fn audit_log(k: &Kiroku, global: &[&str]) -> Vec<Value> {
+    let mut args = global.to_vec();
+    args.extend(["--json", "audit", "acme"]);
+    k.ok(&args)
+        .lines()
+        .map(|l| {
+            let mut e: Value = serde_json::from_str(l).expect("an entry as JSON");
+            e.as_object_mut().expect("an object").remove("seq");
+            e
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_sqlite_deployment_moves_to_postgresql_with_everything_compared() {
     let k = Kiroku::on_sqlite();
@@ -53,11 +68,34 @@ async fn a_sqlite_deployment_moves_to_postgresql_with_everything_compared() {
         view(&client, &server, &c).await
     };
 
+    // The audit log so far: the CLI's import and credential, and the admin API's learner.
+    let admin = {
+        let v = k.json(&["credential", "create", "acme", "--scope", "admin"]);
+        Cred {
+            key: v["key"].as_str().expect("key").to_owned(),
+            secret: v["secret"].as_str().expect("secret").to_owned(),
+        }
+    };
+    {
+        let server = k.serve();
+        Req::new(&client, Method::PUT, server.url("/api/v1/learners/ann"))
+            .auth(&admin)
+            .json(&json!({"name": "Ann"}))
+            .send()
+            .await
+            .expect(201);
+    }
+    let audit = audit_log(&k, &[]);
+    assert!(audit.len() >= 3, "{audit:?}");
+
     let target = ScratchDb::create_blocking();
     let report = k.json(&["migrate-store", "--to", &target.url()]);
     let tenants = report.as_array().expect("a report per tenant");
     assert_eq!(tenants.len(), 1, "{report}");
     assert_eq!(tenants[0]["rows"]["statements"], 25, "{report}");
+    assert_eq!(tenants[0]["rows"]["audit_log"], audit.len(), "{report}");
+    // The audit log came along: the same entries, times and order.
+    assert_eq!(audit_log(&k, &["--database-url", &target.url()]), audit);
 
     // The same data folder on the copy: same credential, same answers.
     let server = k.serve_with(&["--database-url", &target.url()], "info");

@@ -1,6 +1,7 @@
 //! Two `kiroku serve` processes on one PostgreSQL database and one shared data folder
 //! answer for the same tenants: what one stores the other reads, `more` links and ETags
-//! work across them, and a launch made on one runs on the other.
+//! work across them, a launch made on one runs on the other, and a plan's request rate
+//! holds for both together.
 
 use axum::http::Method;
 use serde_json::{Value, json};
@@ -133,4 +134,55 @@ async fn two_servers_on_one_database_answer_for_the_same_tenant() {
         .expect(200)
         .json();
     assert_eq!(stored["status"], "stored");
+}
+
+/// Requests alternating between the two servers until `sent` is reached, 4 at a time:
+/// how many answered 200 and how many 429 (`None` when the run straddled a minute
+/// boundary; the database's clock is this machine's).
+async fn alternate(client: &HttpClient, servers: [&Server; 2], c: &Cred, sent: usize) -> Option<(usize, usize)> {
+    let minute = || kiroku::clock::now_ms().div_euclid(60_000);
+    let start = minute();
+    let (mut ok, mut refused) = (0, 0);
+    for chunk in (0..sent).collect::<Vec<_>>().chunks(4) {
+        let calls = chunk.iter().map(|i| {
+            let u = url(servers[i % 2], "/xapi/statements?limit=1");
+            call(client, Method::GET, u, c, None)
+        });
+        for r in futures_util::future::join_all(calls).await {
+            match r.status.as_u16() {
+                200 => ok += 1,
+                429 => {
+                    let secs: u64 = r.header("retry-after").expect("Retry-After").parse().expect("seconds");
+                    assert!((1..=60).contains(&secs));
+                    refused += 1;
+                }
+                other => panic!("unexpected status {other}"),
+            }
+        }
+    }
+    (minute() == start).then_some((ok, refused))
+}
+
+#[tokio::test]
+async fn a_plans_request_rate_holds_across_both_servers() {
+    let k = Kiroku::on_postgres();
+    // 100 a minute: servers reserve blocks of 2 (ops::ratelimit::block), so together they
+    // admit between 100 - 2 × (2 - 1) and 100 requests.
+    let limit = 100;
+    k.ok(&["plan", "create", "small", "--requests-per-minute", &limit.to_string()]);
+    k.ok(&["tenant", "create", "t", "--plan", "small"]);
+    let c = k.credential("t");
+    let (a, b) = (k.serve(), k.serve());
+    let client = http_client();
+    // The run takes about a second; within 5 s of a minute's end, wait for the next one
+    // so the run counts in one minute.
+    let into_minute = kiroku::clock::now_ms().rem_euclid(60_000);
+    if into_minute > 55_000 {
+        tokio::time::sleep(std::time::Duration::from_millis((60_100 - into_minute) as u64)).await;
+    }
+    let outcome = alternate(&client, [&a, &b], &c, 160).await;
+    let (ok, refused) = outcome.expect("a run within one minute");
+    let slack = 2 * (kiroku::ops::ratelimit::block(limit) as usize - 1);
+    assert!(ok <= limit as usize && ok >= limit as usize - slack, "{ok} admitted");
+    assert_eq!(ok + refused, 160);
 }

@@ -153,7 +153,7 @@ async fn account_admin(state: &AppState, headers: &HeaderMap, account: Account) 
         }
     };
     let tenant = tenant.ok_or_else(|| LrsError::NotFound("no such tenant".into()))?;
-    super::gate::admit_request(state, &tenant)?;
+    super::gate::admit_request(state, &tenant).await?;
     let end_client = match &account.realm {
         Realm::EndClient(_, e) => Some(e.clone()),
         _ => None,

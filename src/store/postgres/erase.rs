@@ -32,6 +32,7 @@ pub(super) const TABLES: &[(&str, &str)] = &[
     ("account_sessions", "tenant = $1"),
     ("accounts", "tenant = $1"),
     ("end_clients", "tenant = $1"),
+    ("rate_windows", "tenant = $1"),
 ];
 
 pub(super) async fn erase_learner(

@@ -204,8 +204,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
     "#,
-    // 5: resellers, end clients, admin accounts, their sessions and API tokens (SQLite's
-    // accounts migration).
+    // 5: request counts per tenant and minute, shared by every server (plans' requests
+    // per minute); a tenant's earlier minutes go when a new one starts (SQLite's 10).
+    r#"
+    CREATE TABLE rate_windows (
+        tenant BIGINT NOT NULL,
+        minute BIGINT NOT NULL,
+        n BIGINT NOT NULL,
+        PRIMARY KEY (tenant, minute)
+    );
+    "#,
+    // 6: resellers, end clients, admin accounts, their sessions and API tokens (SQLite's
+    // 11).
     r#"
     CREATE TABLE resellers (
         name TEXT COLLATE "C" PRIMARY KEY,

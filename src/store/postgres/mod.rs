@@ -18,6 +18,7 @@ mod migrations;
 mod packages;
 mod plans;
 mod query;
+mod rates;
 mod restore;
 mod statements;
 mod tenants;

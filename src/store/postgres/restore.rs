@@ -217,5 +217,26 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
             )
             .await
         }
+        Restore::Audit(r) => {
+            insert_each(
+                tx,
+                "INSERT INTO audit_log (tenant, at, actor_kind, actor, action, target, address, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                r,
+                |e| {
+                    vec![
+                        Box::new(t.0),
+                        Box::new(e.at_ms),
+                        Box::new(&e.actor.kind),
+                        Box::new(&e.actor.id),
+                        Box::new(&e.action),
+                        Box::new(&e.target),
+                        Box::new(&e.address),
+                        Box::new(e.detail.to_string()),
+                    ]
+                },
+            )
+            .await
+        }
     }
 }

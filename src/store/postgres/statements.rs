@@ -1,7 +1,8 @@
 //! Statements, their filter index and attachments in PostgreSQL.
 //!
 //! A batch is one transaction, stored all or nothing. It starts by moving the tenant's
-//! statement clock forward (`stored = max(now, last stored)`), which locks the clock row
+//! statement clock forward (`stored = max(database now, last stored)`: every server takes
+//! the time from the one database clock), which locks the clock row
 //! until commit: a tenant's inserts, from any server, are serialised, so the sequence
 //! numbers they draw and their `stored` times grow in commit order. Readers that page by
 //! sequence number (`more` links, `since`/`until`) therefore never miss a statement
@@ -10,6 +11,7 @@
 use async_trait::async_trait;
 use deadpool_postgres::Transaction;
 
+use super::rates::NOW_US;
 use super::{PgStore, col, pg};
 use crate::clock;
 use crate::lrs::LrsError;
@@ -27,6 +29,17 @@ const INSERT: &str = "WITH ins AS ( \
        ON CONFLICT DO NOTHING), \
      v AS (UPDATE statements SET voided = true WHERE seq = $9 AND EXISTS (SELECT 1 FROM ins)) \
      SELECT seq FROM ins";
+
+/// Moves the tenant's statement clock to the database's time (never back) and returns it.
+/// The time is read in the `DO UPDATE`, after the row lock is granted, so a batch that
+/// waited for another tenant batch gets the time it went on with, not the time it asked.
+static STAMP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let now_ms = format!("floor({NOW_US} / 1000.0)::bigint");
+    format!(
+        "INSERT INTO statement_clock (tenant, stored) VALUES ($1, {now_ms}) ON CONFLICT (tenant) \
+         DO UPDATE SET stored = greatest(statement_clock.stored, {now_ms}) RETURNING stored"
+    )
+});
 
 /// What every statement of one batch shares.
 struct Stamp {
@@ -62,14 +75,8 @@ async fn existing(tx: &Transaction<'_>, tenant: TenantId, id: &str) -> StoreResu
 }
 
 async fn stamp(tx: &Transaction<'_>, tenant: TenantId, credential: &str) -> StoreResult<Stamp> {
-    let row = tx
-        .query_one(
-            "INSERT INTO statement_clock (tenant, stored) VALUES ($1, $2) ON CONFLICT (tenant) \
-             DO UPDATE SET stored = greatest(statement_clock.stored, excluded.stored) RETURNING stored",
-            &[&tenant.0, &clock::now_ms()],
-        )
-        .await
-        .map_err(pg)?;
+    let st = tx.prepare_cached(&STAMP).await.map_err(pg)?;
+    let row = tx.query_one(&st, &[&tenant.0]).await.map_err(pg)?;
     let stored: i64 = col(&row, 0)?;
     let scopes = tx
         .query_opt("SELECT scopes FROM credentials WHERE key = $1", &[&credential])

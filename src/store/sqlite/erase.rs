@@ -32,6 +32,7 @@ const TABLES: &[(&str, &str)] = &[
     ("account_sessions", "tenant = ?1"),
     ("accounts", "tenant = ?1"),
     ("end_clients", "tenant = ?1"),
+    ("rate_windows", "tenant = ?1"),
 ];
 
 pub fn tenant_rows(conn: &Connection, tenant: TenantId) -> StoreResult<TableCounts> {

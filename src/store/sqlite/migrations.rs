@@ -206,7 +206,17 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX launch_sessions_learner ON launch_sessions(tenant, learner, last_seen);
     ",
-    // accounts: resellers, end clients, admin accounts, their sessions and API tokens.
+    // 10: request counts per tenant and minute (plans' requests per minute, shared by
+    // every process on the database); a tenant's earlier minutes go when a new one starts.
+    r"
+    CREATE TABLE rate_windows (
+        tenant INTEGER NOT NULL,
+        minute INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (tenant, minute)
+    ) WITHOUT ROWID;
+    ",
+    // 11: resellers, end clients, admin accounts, their sessions and API tokens.
     r"
     CREATE TABLE resellers (
         name TEXT PRIMARY KEY,

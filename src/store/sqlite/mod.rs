@@ -13,6 +13,7 @@ mod packages;
 mod plans;
 mod pool;
 mod query;
+mod rates;
 mod restore;
 pub mod snapshot;
 mod statements;

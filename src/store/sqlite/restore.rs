@@ -4,6 +4,7 @@ use rusqlite::{Connection, params};
 
 use super::pool::backend;
 use crate::account::EndClient;
+use crate::audit::AuditEntry;
 use crate::learner::{Learner, Registration};
 use crate::lrs::LrsError;
 use crate::store::archive::{ArchivedDocument, RegistrationStateRow, RestoredStatement, unhex};
@@ -170,6 +171,29 @@ pub fn restore_states(conn: &Connection, tenant: TenantId, rows: &[RegistrationS
     for s in rows {
         st.execute(params![tenant.0, s.registration, s.data, s.updated_ms])
             .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub fn restore_audit(conn: &Connection, tenant: TenantId, rows: &[AuditEntry]) -> StoreResult<()> {
+    let mut st = conn
+        .prepare_cached(
+            "INSERT INTO audit_log (tenant, at, actor_kind, actor, action, target, address, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .map_err(backend)?;
+    for e in rows {
+        st.execute(params![
+            tenant.0,
+            e.at_ms,
+            e.actor.kind,
+            e.actor.id,
+            e.action,
+            e.target,
+            e.address,
+            e.detail.to_string()
+        ])
+        .map_err(backend)?;
     }
     Ok(())
 }

@@ -8,7 +8,13 @@
 //! ```
 //!
 //! The factory is an async expression giving an `Arc<dyn Store>`, or a pair of it and a
-//! guard (a temporary folder, a scratch database) kept alive until the test ends.
+//! guard (a temporary folder, a scratch database) kept alive until the test ends. A second
+//! factory gives two store handles on one database (two servers) and a guard, for the
+//! cases that take `(a: Arc<dyn Store>, b: Arc<dyn Store>)`:
+//!
+//! ```ignore
+//! store_suite!(sqlite, open_sqlite(), open_sqlite_twice());
+//! ```
 
 use std::any::Any;
 use std::sync::Arc;
@@ -29,6 +35,7 @@ mod isolation;
 mod learners;
 mod plans;
 mod queries;
+mod rates;
 mod statements;
 mod tenants;
 
@@ -56,10 +63,30 @@ impl<G: Any + Send> From<(Arc<dyn Store>, G)> for Backend {
     }
 }
 
-/// Generates the suite for one backend: `store_suite!(name, async_factory_expression)`.
+/// Two handles on one database, as two servers have, and whatever must outlive them.
+pub struct Pair {
+    pub a: Arc<dyn Store>,
+    pub b: Arc<dyn Store>,
+    _guard: Box<dyn Any + Send>,
+}
+
+impl<G: Any + Send> From<(Arc<dyn Store>, Arc<dyn Store>, G)> for Pair {
+    fn from((a, b, guard): (Arc<dyn Store>, Arc<dyn Store>, G)) -> Self {
+        Self {
+            a,
+            b,
+            _guard: Box::new(guard),
+        }
+    }
+}
+
+/// Generates the suite for one backend:
+/// `store_suite!(name, async_factory_expression, async_pair_factory_expression)`.
 macro_rules! store_suite {
-    ($backend:ident, $factory:expr) => {
-        store_suite!(@cases $backend, $factory;
+    ($backend:ident, $factory:expr, $pair:expr) => {
+        store_suite!(@cases $backend, $factory, $pair;
+            [rates::rate_counts_are_shared_by_two_handles];
+            rates::rate_counts_add_up_and_old_minutes_go,
             tenants::tenant_create_list_and_find,
             audit::audit_append_page_and_isolate,
             audit::launch_sessions_follow_each_policy,
@@ -137,10 +164,23 @@ macro_rules! store_suite {
             archive::retention_deletes_only_older_statements,
         );
     };
-    (@cases $backend:ident, $factory:expr; $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
+    (@cases $backend:ident, $factory:expr, $pair:expr; [$($pgroup:ident :: $pcase:ident),* $(,)?];
+        $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
         mod $backend {
             #[allow(unused_imports)]
             use super::*;
+
+            $(
+                #[tokio::test]
+                async fn $pcase() {
+                    let pair: crate::store::Pair = ($pair).await.into();
+                    crate::store::$pgroup::$pcase(
+                        std::sync::Arc::clone(&pair.a),
+                        std::sync::Arc::clone(&pair.b),
+                    )
+                    .await;
+                }
+            )*
 
             $(
                 $(#[$meta])*

@@ -14,7 +14,14 @@ async fn open_postgres() -> (Arc<dyn Store>, ScratchDb) {
     (Arc::new(store), db)
 }
 
-store_suite!(postgres, open_postgres());
+/// Two stores (two pools, as two servers have) on one fresh database.
+async fn open_postgres_twice() -> (Arc<dyn Store>, Arc<dyn Store>, ScratchDb) {
+    let db = ScratchDb::create().await;
+    let (a, b) = (db.store().await, db.store().await);
+    (Arc::new(a), Arc::new(b), db)
+}
+
+store_suite!(postgres, open_postgres(), open_postgres_twice());
 
 /// What only the PostgreSQL backend has: migrations shared by servers.
 mod migrations {

@@ -14,4 +14,12 @@ async fn open_sqlite() -> (Arc<dyn Store>, TempDir) {
     (Arc::new(store), dir)
 }
 
-store_suite!(sqlite, open_sqlite());
+/// Two stores on one fresh database, as two processes would open it.
+async fn open_sqlite_twice() -> (Arc<dyn Store>, Arc<dyn Store>, TempDir) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let a = SqliteStore::open(dir.path()).expect("open the SQLite store");
+    let b = SqliteStore::open(dir.path()).expect("open the SQLite store again");
+    (Arc::new(a), Arc::new(b), dir)
+}
+
+store_suite!(sqlite, open_sqlite(), open_sqlite_twice());
