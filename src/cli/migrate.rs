@@ -2,8 +2,9 @@
 //! runs on (SQLite in the data folder, or `--database-url`) into another, empty store —
 //! plans, then per tenant its export archive (statements with ids and stored times,
 //! documents, learners, registrations, attempts, packages; checked by SHA-256 on import),
-//! its credentials (key, secret digest, scopes) and plan, and its audit log (times and
-//! order kept) — and compares the rows of every table per tenant on both sides. Content files stay where they are (the data folder or
+//! its credentials (key, secret digest, scopes), plan, reseller, admin accounts (password
+//! hashes and API tokens; not sessions), and its audit log (times and order kept); then
+//! resellers and the accounts of the service and of resellers — and compares the rows of every table per tenant on both sides. Content files stay where they are (the data folder or
 //! the configured object storage); both stores use the same.
 
 use std::path::Path;
@@ -13,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::database::{DatabaseUrl, open};
 use super::import::work_dir;
-use crate::audit::AuditQuery;
+use crate::account::Realm;
+use crate::audit::{AuditQuery, SERVICE_LOG};
 use crate::blob::BlobStore;
 use crate::ops::archive;
 use crate::store::Store;
@@ -46,6 +48,29 @@ async fn copy_audit(from: &dyn Store, tenant: TenantId, to: &dyn Store, copy: Te
     }
 }
 
+/// The realm with its tenant id replaced by the copy's.
+fn remap(realm: &Realm, ids: &std::collections::HashMap<TenantId, TenantId>) -> Realm {
+    let id = |t: &TenantId| ids.get(t).copied().unwrap_or(*t);
+    match realm {
+        Realm::Tenant(t) => Realm::Tenant(id(t)),
+        Realm::EndClient(t, e) => Realm::EndClient(id(t), e.clone()),
+        other => other.clone(),
+    }
+}
+
+/// Copies the accounts of one tenant (with their password hashes and API tokens; people
+/// sign in again, since sessions are not copied).
+async fn copy_accounts(from: &dyn Store, tenant: TenantId, to: &dyn Store, copy: TenantId) -> Result<(), String> {
+    let ids = std::collections::HashMap::from([(tenant, copy)]);
+    for mut rec in from.account_records().await.map_err(err)? {
+        if rec.account.realm.tenant() == Some(tenant) {
+            rec.account.realm = remap(&rec.account.realm, &ids);
+            to.restore_account(rec).await.map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
 /// Copies `from` into the store at `to` (which must hold no tenant yet).
 pub async fn run(
     from: Arc<dyn Store>,
@@ -64,6 +89,10 @@ pub async fn run(
     for p in from.list_plans().await.map_err(err)? {
         target.create_plan(p.name.as_str(), p.quotas).await.map_err(err)?;
     }
+    for r in from.list_resellers().await.map_err(err)? {
+        target.create_reseller(&r.name).await.map_err(err)?;
+    }
+    let mut tenant_ids = std::collections::HashMap::new();
     let work = work_dir(data_dir);
     std::fs::create_dir_all(&work).map_err(err)?;
     let mut report = Vec::new();
@@ -94,6 +123,14 @@ pub async fn run(
         if let Some(plan) = &t.plan {
             target.set_tenant_plan(copy.id, Some(plan)).await.map_err(err)?;
         }
+        if t.reseller.is_some() {
+            target
+                .set_tenant_reseller(copy.id, t.reseller.as_deref())
+                .await
+                .map_err(err)?;
+        }
+        tenant_ids.insert(t.id, copy.id);
+        copy_accounts(&*from, t.id, &*target, copy.id).await?;
         if t.status != TenantStatus::Active {
             target
                 .set_tenant_status(copy.id, t.status, t.status_reason.clone())
@@ -107,7 +144,7 @@ pub async fn run(
         // Bookkeeping one backend has and the other not (PostgreSQL's statement clock)
         // is not data, and live launch sessions and request counts are transient:
         // compare the other tables.
-        let skip = |table: &String| !matches!(table.as_str(), "launch_sessions" | "rate_windows");
+        let skip = |table: &String| !matches!(table.as_str(), "launch_sessions" | "rate_windows" | "account_sessions");
         before.retain(|table, _| after.contains_key(table) && skip(table));
         after.retain(|table, _| before.contains_key(table) && skip(table));
         if before != after {
@@ -121,6 +158,14 @@ pub async fn run(
             "statements": imported.counts.get("statements") }),
         );
     }
+    // Accounts of the service and of resellers (tenants' accounts went with their tenant).
+    for mut rec in from.account_records().await.map_err(err)? {
+        if rec.account.realm.tenant().is_none() {
+            rec.account.realm = remap(&rec.account.realm, &tenant_ids);
+            target.restore_account(rec).await.map_err(err)?;
+        }
+    }
+    copy_audit(&*from, SERVICE_LOG, &*target, SERVICE_LOG).await?;
     if json_out {
         println!("{}", Value::from(report));
     } else {

@@ -25,8 +25,24 @@ pub struct ApiToken {
     pub last_used_ms: Option<i64>,
 }
 
+/// An account with what signing in needs, as `migrate-store` copies it.
+#[derive(Debug, Clone)]
+pub struct AccountRecord {
+    pub account: Account,
+    pub password_hash: String,
+    /// API tokens with their digests.
+    pub tokens: Vec<(ApiToken, [u8; 32])>,
+}
+
 #[async_trait]
 pub trait AccountStore: Send + Sync {
+    /// Every account with its password hash and API tokens (sessions are not kept).
+    async fn account_records(&self) -> StoreResult<Vec<AccountRecord>>;
+    /// Puts an account back with its id, times, hash and tokens (409 when its login or id
+    /// exists); its realm must exist.
+    async fn restore_account(&self, record: AccountRecord) -> StoreResult<()>;
+    /// Sets the reseller a tenant belongs to (404 when the reseller does not exist).
+    async fn set_tenant_reseller(&self, tenant: TenantId, reseller: Option<&str>) -> StoreResult<()>;
     /// Creates a reseller; 409 when the name is taken.
     async fn create_reseller(&self, name: &str) -> StoreResult<Reseller>;
     async fn list_resellers(&self) -> StoreResult<Vec<Reseller>>;

@@ -9,7 +9,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
-pub use accounts::{AccountStore, ApiToken, EndClientStore, NewSession};
+pub use accounts::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession};
 
 use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use crate::launch::session::{SessionCall, SessionVerdict};

@@ -42,7 +42,21 @@ fn audit_log(k: &Kiroku, global: &[&str]) -> Vec<Value> {
 async fn a_sqlite_deployment_moves_to_postgresql_with_everything_compared() {
     let k = Kiroku::on_sqlite();
     k.ok(&["plan", "create", "gold", "--learners", "50"]);
-    k.ok(&["tenant", "create", "acme", "--plan", "gold"]);
+    k.ok(&["reseller", "create", "north"]);
+    k.ok(&["tenant", "create", "acme", "--plan", "gold", "--reseller", "north"]);
+    // Accounts of the service, of the reseller and of the tenant, with generated passwords.
+    let accounts: Vec<(String, String)> = [
+        vec!["account", "create", "ops", "--role", "operator"],
+        vec!["account", "create", "rita", "--role", "reseller-admin", "--reseller", "north"],
+        vec!["account", "create", "ann-admin", "--role", "tenant-admin", "--tenant", "acme"],
+    ]
+    .iter()
+    .map(|args| {
+        let v = k.json(args);
+        let password = v["password"].as_str().expect("generated password").to_owned();
+        (v["login"].as_str().expect("login").to_owned(), password)
+    })
+    .collect();
     let c = k.credential("acme");
     let zip = k.dir.path().join("p.zip");
     std::fs::write(&zip, fixture::package("scorm12-single-sco")).expect("zip");
@@ -102,6 +116,17 @@ async fn a_sqlite_deployment_moves_to_postgresql_with_everything_compared() {
     assert_eq!(view(&client, &server, &c).await, before);
     let shown = k.json(&["--database-url", &target.url(), "tenant", "show", "acme"]);
     assert_eq!(shown["plan"], "gold", "{shown}");
+    assert_eq!(shown["reseller"], "north", "{shown}");
+    // Every account signs in on the copy with its password, in its role.
+    for (login, password) in &accounts {
+        let r = Req::new(&client, Method::POST, server.url("/api/auth/login"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .expect(200);
+        let role = r.json()["account"]["role"].clone();
+        assert!(role.is_string(), "{login}: {role}");
+    }
     // A second migration into the same (now full) database is refused.
     let again = k.run(&["migrate-store", "--to", &target.url()]);
     assert!(!again.status.success());

@@ -12,7 +12,7 @@ use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
 use crate::clock;
 use crate::lrs::LrsError;
 use crate::store::accounts::{realm_columns, realm_from};
-use crate::store::{AccountStore, ApiToken, EndClientStore, NewSession, StoreError, StoreResult};
+use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreError, StoreResult};
 use crate::tenant::TenantId;
 
 const ACCOUNT_COLS: &str = "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until";
@@ -100,6 +100,80 @@ async fn check_realm(c: &impl GenericClient, realm: &Realm) -> StoreResult<()> {
 
 #[async_trait]
 impl AccountStore for PgStore {
+    async fn account_records(&self) -> StoreResult<Vec<AccountRecord>> {
+        let c = self.client().await?;
+        let sql = format!("SELECT {ACCOUNT_COLS}, password FROM accounts ORDER BY login");
+        let mut out = Vec::new();
+        for r in c.query(&sql, &[]).await.map_err(pg)? {
+            let account = account_row(&r)?;
+            let rows = c
+                .query(
+                    "SELECT id, label, created, last_used, digest FROM api_tokens WHERE account = $1 ORDER BY created, id",
+                    &[&account.id],
+                )
+                .await
+                .map_err(pg)?;
+            let mut tokens = Vec::with_capacity(rows.len());
+            for t in &rows {
+                let digest: Vec<u8> = col(t, 4)?;
+                let digest = <[u8; 32]>::try_from(digest.as_slice())
+                    .map_err(|_| StoreError::Backend("an API token digest is not 32 bytes".into()))?;
+                tokens.push((token_row(t)?, digest));
+            }
+            out.push(AccountRecord {
+                account,
+                password_hash: col(&r, 9)?,
+                tokens,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn restore_account(&self, rec: AccountRecord) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let a = &rec.account;
+        check_realm(&tx, &a.realm).await?;
+        let (role, reseller, tenant, end_client) = realm_columns(&a.realm);
+        let failed = i32::try_from(a.failed_logins).unwrap_or(i32::MAX);
+        let n = tx
+            .execute(
+                "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+                &[&a.id, &a.login, &role, &reseller, &tenant, &end_client, &rec.password_hash, &a.created_ms, &failed, &a.locked_until_ms],
+            )
+            .await
+            .map_err(pg)?;
+        if n == 0 {
+            return Err(LrsError::Conflict(format!("the login {:?} is taken", a.login)).into());
+        }
+        for (t, digest) in &rec.tokens {
+            tx.execute(
+                "INSERT INTO api_tokens (id, digest, account, tenant, label, created, last_used) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[&t.id, &digest.to_vec(), &a.id, &tenant, &t.label, &t.created_ms, &t.last_used_ms],
+            )
+            .await
+            .map_err(pg)?;
+        }
+        tx.commit().await.map_err(pg)
+    }
+
+    async fn set_tenant_reseller(&self, tenant: TenantId, reseller: Option<&str>) -> StoreResult<()> {
+        if let Some(r) = reseller
+            && AccountStore::reseller(self, r).await?.is_none()
+        {
+            return Err(LrsError::NotFound(format!("no reseller named {r:?}")).into());
+        }
+        let c = self.client().await?;
+        c.execute(
+            "UPDATE tenants SET reseller = $2 WHERE id = $1",
+            &[&tenant.0, &reseller],
+        )
+        .await
+        .map_err(pg)?;
+        Ok(())
+    }
+
     async fn create_reseller(&self, name: &str) -> StoreResult<Reseller> {
         let c = self.client().await?;
         let now = clock::now_ms();

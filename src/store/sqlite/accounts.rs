@@ -11,7 +11,7 @@ use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
 use crate::clock;
 use crate::lrs::LrsError;
 use crate::store::accounts::{realm_columns, realm_from};
-use crate::store::{AccountStore, ApiToken, EndClientStore, NewSession, StoreResult};
+use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreResult};
 use crate::tenant::TenantId;
 
 const ACCOUNT_COLS: &str = "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until";
@@ -278,8 +278,86 @@ fn delete_end_client(conn: &Connection, tenant: TenantId, id: &str) -> StoreResu
     Ok(())
 }
 
+fn account_records(conn: &Connection) -> StoreResult<Vec<AccountRecord>> {
+    let mut st = conn
+        .prepare(&format!("SELECT {ACCOUNT_COLS}, password FROM accounts ORDER BY login"))
+        .map_err(backend)?;
+    let accounts: Vec<(Account, String)> = st
+        .query_map([], |r| Ok((account_row(r)?, r.get(9)?)))
+        .map_err(backend)?
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
+    let mut tokens = conn
+        .prepare("SELECT id, label, created, last_used, digest FROM api_tokens WHERE account = ?1 ORDER BY created, id")
+        .map_err(backend)?;
+    let mut out = Vec::with_capacity(accounts.len());
+    for (account, password_hash) in accounts {
+        let list = tokens
+            .query_map([&account.id], |r| Ok((token_row(r)?, r.get::<_, [u8; 32]>(4)?)))
+            .map_err(backend)?
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
+        out.push(AccountRecord {
+            account,
+            password_hash,
+            tokens: list,
+        });
+    }
+    Ok(out)
+}
+
+fn restore_account(conn: &Connection, rec: &AccountRecord) -> StoreResult<()> {
+    let a = &rec.account;
+    check_realm(conn, &a.realm)?;
+    if account(conn, "login", &a.login)?.is_some() || account(conn, "id", &a.id)?.is_some() {
+        return Err(LrsError::Conflict(format!("the login {:?} is taken", a.login)).into());
+    }
+    let (role, reseller, tenant, end_client) = realm_columns(&a.realm);
+    conn.execute(
+        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![a.id, a.login, role, reseller, tenant, end_client, rec.password_hash, a.created_ms, a.failed_logins, a.locked_until_ms],
+    )
+    .map_err(backend)?;
+    for (t, digest) in &rec.tokens {
+        conn.execute(
+            "INSERT INTO api_tokens (id, digest, account, tenant, label, created, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![t.id, digest, a.id, tenant, t.label, t.created_ms, t.last_used_ms],
+        )
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl AccountStore for SqliteStore {
+    async fn account_records(&self) -> StoreResult<Vec<AccountRecord>> {
+        self.readers.run(account_records).await
+    }
+
+    async fn restore_account(&self, record: AccountRecord) -> StoreResult<()> {
+        self.writer.run(move |c| restore_account(c, &record)).await
+    }
+
+    async fn set_tenant_reseller(&self, tenant: TenantId, reseller: Option<&str>) -> StoreResult<()> {
+        let reseller = reseller.map(str::to_owned);
+        self.writer
+            .run(move |c| {
+                if let Some(r) = &reseller
+                    && self::reseller(c, r)?.is_none()
+                {
+                    return Err(LrsError::NotFound(format!("no reseller named {r:?}")).into());
+                }
+                c.execute(
+                    "UPDATE tenants SET reseller = ?2 WHERE id = ?1",
+                    params![tenant.0, reseller],
+                )
+                .map_err(backend)?;
+                Ok(())
+            })
+            .await
+    }
+
     async fn create_reseller(&self, name: &str) -> StoreResult<Reseller> {
         let name = name.to_owned();
         self.writer
