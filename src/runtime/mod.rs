@@ -9,4 +9,5 @@ pub mod launch;
 pub mod navigation;
 pub mod record;
 pub mod registration;
+pub mod report;
 pub mod timespan;

@@ -47,8 +47,24 @@ async fn a_sqlite_deployment_moves_to_postgresql_with_everything_compared() {
     // Accounts of the service, of the reseller and of the tenant, with generated passwords.
     let accounts: Vec<(String, String)> = [
         vec!["account", "create", "ops", "--role", "operator"],
-        vec!["account", "create", "rita", "--role", "reseller-admin", "--reseller", "north"],
-        vec!["account", "create", "ann-admin", "--role", "tenant-admin", "--tenant", "acme"],
+        vec![
+            "account",
+            "create",
+            "rita",
+            "--role",
+            "reseller-admin",
+            "--reseller",
+            "north",
+        ],
+        vec![
+            "account",
+            "create",
+            "ann-admin",
+            "--role",
+            "tenant-admin",
+            "--tenant",
+            "acme",
+        ],
     ]
     .iter()
     .map(|args| {

@@ -11,6 +11,7 @@ mod end_clients;
 mod launch;
 mod learners;
 mod packages;
+mod reports;
 mod upload;
 
 use axum::Router;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/registrations/{id}", get(learners::registration))
         .route("/api/v1/registrations/{id}/launch", post(launch::by_registration))
         .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/reports/registrations", get(reports::registrations))
         .route("/api/v1/end-clients", post(end_clients::create).get(end_clients::list))
         .route(
             "/api/v1/end-clients/{id}",

@@ -236,6 +236,36 @@ async fn an_end_client_admin_sees_only_their_end_clients_learners_and_registrati
         .await
         .expect(404);
 
+    // Reports: the end client's registrations only, each item's progress.
+    let report = erin
+        .on(app.get("/api/v1/reports/registrations"))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let rows = report["registrations"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{report}");
+    assert_eq!(rows[0]["learner"], "ann");
+    assert_eq!(
+        rows[0]["items"][0]["progress"]["completion"], "not attempted",
+        "{report}"
+    );
+    let asked = erin
+        .on(app.get("/api/v1/reports/registrations?endClient=e2"))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(asked["registrations"], json!([]));
+    let all = app
+        .get("/api/v1/reports/registrations")
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(all["registrations"].as_array().map(Vec::len), Some(2));
+
     // New learners go into the admin's end client; another is refused.
     let r = erin
         .on(app.post("/api/v1/learners"))

@@ -1,0 +1,93 @@
+//! `GET /api/v1/reports/registrations`: each registration with its learner's end client
+//! and every launchable item's newest attempt (state, completion, success, score). An
+//! end-client admin's report holds their end client only.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::admin;
+use crate::clock::format_ms;
+use crate::http::error::ApiError;
+use crate::package::model::Course;
+use crate::runtime::report::{Progress, progress};
+use crate::server::AppState;
+
+/// Registrations per report, at most.
+const MAX_ROWS: usize = 1000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReportFilter {
+    learner: Option<String>,
+    package_id: Option<String>,
+    end_client: Option<String>,
+}
+
+pub async fn registrations(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(f): Query<ReportFilter>,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    let end_client = match (&p.end_client, f.end_client) {
+        (Some(mine), Some(asked)) if *mine != asked => return Ok(Json(json!({ "registrations": [] })).into_response()),
+        (Some(mine), _) => Some(mine.clone()),
+        (None, asked) => asked,
+    };
+    let t = p.tenant.id;
+    let regs = state
+        .store
+        .list_registrations(t, f.learner.as_deref(), f.package_id.as_deref(), end_client.as_deref())
+        .await?;
+    let truncated = regs.len() > MAX_ROWS;
+    let mut items_of: HashMap<(String, u32), Vec<(String, String)>> = HashMap::new();
+    let mut rows = Vec::new();
+    for r in regs.into_iter().take(MAX_ROWS) {
+        let key = (r.package_id.clone(), r.version);
+        if !items_of.contains_key(&key) {
+            let course = state.store.package_course(t, &r.package_id, r.version).await?;
+            let items = course
+                .and_then(|c| serde_json::from_str::<Course>(&c).ok())
+                .map(|c| c.launchables().into_iter().map(|l| (l.id, l.title)).collect())
+                .unwrap_or_default();
+            items_of.insert(key.clone(), items);
+        }
+        let mut items = Vec::new();
+        for (id, title) in items_of.get(&key).into_iter().flatten() {
+            let attempt = state.store.latest_attempt(t, &r.id, id).await?;
+            let mut v = json!({ "item": id, "title": title });
+            match attempt {
+                Some(a) => {
+                    v["attempt"] = json!(a.number);
+                    v["state"] = json!(a.state);
+                    v["updatedAt"] = json!(format_ms(a.updated_ms));
+                    v["progress"] = json!(progress(&a.data));
+                }
+                None => v["progress"] = json!(Progress::not_attempted()),
+            }
+            items.push(v);
+        }
+        let completed = !items.is_empty() && items.iter().all(|i| i["progress"]["completion"] == "completed");
+        rows.push(json!({
+            "registration": r.id,
+            "learner": r.learner,
+            "endClient": r.end_client,
+            "packageId": r.package_id,
+            "version": r.version,
+            "createdAt": format_ms(r.created_ms),
+            "completed": completed,
+            "items": items,
+        }));
+    }
+    let mut body: Value = json!({ "registrations": rows });
+    if truncated {
+        body["truncated"] = json!(true);
+    }
+    Ok(Json(body).into_response())
+}
