@@ -57,14 +57,13 @@ fn throttled(reason: &'static str, secs: u64, message: &str) -> ApiError {
 /// The session cookie: HttpOnly, SameSite=Strict, for the API paths only, Secure when
 /// the service is reached over https.
 fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if state.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let text =
-        format!("{SESSION_COOKIE}={value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}");
+    let text = cookie_text(state.config.public_url.starts_with("https://"), value, max_age_secs);
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn cookie_text(secure: bool, value: &str, max_age_secs: i64) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
 /// `POST /api/auth/login` `{"login", "password"}`: opens a session (cookie) and answers
@@ -192,4 +191,19 @@ pub async fn change_password(
     state.store.set_password(&a.id, hashed, caller.session).await?;
     audit_account(&state, a, a, &from, Action::PasswordChanged, json!({})).await;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_text;
+
+    #[test]
+    fn the_cookie_is_secure_behind_https() {
+        let c = cookie_text(true, "tok", 60);
+        assert_eq!(
+            c,
+            "kiroku_session=tok; Path=/api; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
+        );
+        assert!(!cookie_text(false, "tok", 60).contains("Secure"));
+    }
 }
