@@ -161,18 +161,25 @@ pub struct NewAccountBody {
     end_client: Option<String>,
 }
 
+/// The refusal of a realm outside the caller's reach, or not there at all: the same.
+fn out_of_reach() -> ApiError {
+    LrsError::NotFound("no such reseller, tenant or end client within your reach".into()).into()
+}
+
 /// The realm a new account asks for, from its role and names.
 async fn requested_realm(state: &AppState, m: &Manager, b: &NewAccountBody) -> Result<Realm, ApiError> {
     let role = Role::parse(&b.role)
         .ok_or_else(|| LrsError::bad("role must be operator, reseller-admin, tenant-admin or end-client-admin"))?;
     let tenant = || async {
         match (&b.tenant, m.realm.tenant()) {
+            // The answer for a tenant that does not exist is the one for a tenant out of
+            // reach, so the caller cannot probe other realms' tenant names.
             (Some(name), _) => state
                 .store
                 .tenant_by_name(name)
                 .await?
                 .map(|t| t.id)
-                .ok_or_else(|| ApiError::from(LrsError::NotFound(format!("no tenant named {name:?}")))),
+                .ok_or_else(out_of_reach),
             (None, Some(own)) => Ok(own),
             (None, None) => Err(LrsError::bad("name the account's tenant").into()),
         }
@@ -209,7 +216,7 @@ pub async fn create_account(
     check_password(&login, &b.password).map_err(LrsError::BadRequest)?;
     let realm = requested_realm(&state, &m, &b).await?;
     if !governs(&state, &m.realm, &realm).await? {
-        return Err(LrsError::NotFound("no such reseller, tenant or end client within your reach".into()).into());
+        return Err(out_of_reach());
     }
     let password_hash = hash(b.password).await?;
     let a = state

@@ -289,7 +289,11 @@ pub async fn lms(
                 let target = format!("learner:{}", l.id);
                 audit::record(&state, &p, &from, Action::LearnerCreated, target, detail).await;
             }
-            Err(crate::store::StoreError::Rejected(LrsError::Conflict(_))) => {}
+            // …and it must then be one the caller sees (an end-client admin's launch
+            // never runs as another end client's learner).
+            Err(crate::store::StoreError::Rejected(LrsError::Conflict(_))) => {
+                p.sees(store.learner(tenant, &req.learner.id).await?, &req.learner.id)?;
+            }
             Err(e) => return Err(e.into()),
         }
     }

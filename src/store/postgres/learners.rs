@@ -63,7 +63,7 @@ async fn lock_end_client(tx: &Transaction<'_>, tenant: TenantId, end_client: Opt
         .map_err(pg)?;
     match found {
         Some(_) => Ok(()),
-        None => Err(LrsError::bad(format!("no end client {e:?} in this tenant")).into()),
+        None => Err(LrsError::NotFound(format!("no end client {e:?} in this tenant")).into()),
     }
 }
 

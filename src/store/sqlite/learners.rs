@@ -57,7 +57,7 @@ pub fn put(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> 
     if let Some(e) = &f.end_client
         && super::accounts::end_client(conn, tenant, e)?.is_none()
     {
-        return Err(LrsError::bad(format!("no end client {e:?} in this tenant")).into());
+        return Err(LrsError::NotFound(format!("no end client {e:?} in this tenant")).into());
     }
     conn.execute(
         "INSERT INTO learners (tenant, id, name, email, created, updated, end_client) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6) \

@@ -26,6 +26,7 @@ use kiroku::store::{Attachment, QueryPage, Store, StoreError, StoreResult, Store
 use kiroku::tenant::{NewTenant, TenantId, TenantName};
 use serde_json::{Value, json};
 
+mod accounts;
 mod archive;
 mod attempts;
 mod audit;
@@ -162,6 +163,15 @@ macro_rules! store_suite {
             archive::erase_tenant_leaves_nothing_and_keeps_shared_files,
             archive::erase_learner_removes_exactly_that_learner,
             archive::retention_deletes_only_older_statements,
+            accounts::account_create_refuses_a_taken_login_and_a_missing_realm,
+            accounts::account_lock_on_the_fifth_failure_cleared_by_success,
+            accounts::account_sessions_slide_never_past_their_maximum,
+            accounts::account_password_change_ends_other_sessions,
+            accounts::account_delete_takes_sessions_and_tokens,
+            accounts::account_lists_stay_within_their_realm,
+            accounts::end_client_delete_refused_while_used,
+            accounts::learners_and_registrations_filtered_by_end_client,
+            accounts::erase_tenant_takes_accounts_sessions_tokens_and_end_clients,
         );
     };
     (@cases $backend:ident, $factory:expr, $pair:expr; [$($pgroup:ident :: $pcase:ident),* $(,)?];

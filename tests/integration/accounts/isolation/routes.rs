@@ -1,0 +1,372 @@
+//! Every route of the app origin, once each at least, as the isolation walk sends it:
+//! path, query and body name the other realm through placeholders (`{tenant}`,
+//! `{learner}`, `{reg}`, `{pkg}`, `{ec}`, `{key}`, `{account}`, `{token}`,
+//! `{victim_login}`, `{reseller}`; `{own_ec}` is the caller's own end client and `{n}`
+//! a fresh number), and every request also names `{tenant}` in `X-Kiroku-Tenant`.
+//!
+//! A new route goes here; `every_route_of_the_app_origin_is_walked` reads the routers'
+//! sources (`coverage.rs`) and fails while one is missing.
+
+use axum::http::Method;
+
+/// What a walked request sends as its body.
+#[derive(Debug, Clone)]
+pub enum Body {
+    None,
+    /// A JSON template with placeholders.
+    Json(String),
+    /// The fixture package as `application/zip`.
+    Zip,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    /// The router's path template this row walks.
+    pub template: &'static str,
+    /// Path and query with placeholders.
+    pub path: &'static str,
+    pub body: Body,
+    /// The status for [a reseller admin, a tenant admin, an end-client admin].
+    pub expect: [u16; 3],
+    /// Creates the learner it names when there is none. A learner id is unique in its
+    /// tenant, not in its end client, so an end-client admin sees whether an id is free:
+    /// no "as if it did not exist" twin for them.
+    pub creates: bool,
+}
+
+const STATEMENT: &str = r#"{"actor":{"mbox":"mailto:{learner}@example.com"},"verb":{"id":"http://example.com/did"},"object":{"id":"http://example.com/a"}}"#;
+const AGENT_QUERY: &str = "/xapi/agents?agent=%7B%22mbox%22%3A%22mailto%3A{learner}%40example.com%22%7D";
+const PASSWORD_CHANGE: &str = r#"{"currentPassword":"correct horse battery staple","newPassword":"short"}"#;
+const ACCOUNT: &str = r#""login":"new-{n}@walk.test","password":"correct horse battery staple""#;
+
+fn r(method: Method, template: &'static str, path: &'static str, body: Body, expect: [u16; 3]) -> Route {
+    Route {
+        method,
+        template,
+        path,
+        body,
+        expect,
+        creates: false,
+    }
+}
+
+/// A row that creates what it names on first use.
+fn creating(route: Route) -> Route {
+    Route { creates: true, ..route }
+}
+
+fn json(template: impl Into<String>) -> Body {
+    Body::Json(template.into())
+}
+
+/// The walk, in order; logging out comes last (it ends a cookie session).
+pub fn routes() -> Vec<Route> {
+    use Body::{None as N, Zip};
+    use Method as M;
+    let account = |rest: &str| format!("{{{ACCOUNT},{rest}}}");
+    vec![
+        // Health, metrics and the xAPI endpoint: accounts reach none of them.
+        r(M::GET, "/healthz", "/healthz", N, [200; 3]),
+        r(M::GET, "/readyz", "/readyz", N, [200; 3]),
+        r(M::GET, "/metrics", "/metrics", N, [401; 3]),
+        r(M::GET, "/xapi", "/xapi", N, [404; 3]),
+        r(M::GET, "/xapi/{*rest}", "/xapi/about", N, [200; 3]),
+        r(M::GET, "/xapi/{*rest}", "/xapi/statements", N, [401; 3]),
+        r(M::POST, "/xapi/{*rest}", "/xapi/statements", json(STATEMENT), [401; 3]),
+        r(M::GET, "/xapi/{*rest}", AGENT_QUERY, N, [401; 3]),
+        // Packages and launches.
+        r(M::POST, "/api/v1/packages", "/api/v1/packages", Zip, [404, 201, 403]),
+        r(M::GET, "/api/v1/packages", "/api/v1/packages", N, [404, 200, 200]),
+        r(
+            M::GET,
+            "/api/v1/packages/{id}",
+            "/api/v1/packages/{pkg}",
+            N,
+            [404, 404, 200],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/packages/{id}",
+            "/api/v1/packages/{pkg}?force=true",
+            N,
+            [404, 404, 403],
+        ),
+        r(
+            M::POST,
+            "/api/v1/packages/{id}/launch",
+            "/api/v1/packages/{pkg}/launch",
+            json(r#"{"learner":"{learner}"}"#),
+            [404; 3],
+        ),
+        creating(r(
+            M::POST,
+            "/api/v1/launch",
+            "/api/v1/launch",
+            json(r#"{"learner":{"id":"{learner}","name":"Someone"},"packageId":"{pkg}"}"#),
+            [404; 3],
+        )),
+        r(M::GET, "/api/v1/storage", "/api/v1/storage", N, [404, 200, 403]),
+        // Learners and registrations.
+        r(
+            M::POST,
+            "/api/v1/learners",
+            "/api/v1/learners",
+            json(r#"{"id":"new-learner-{n}","name":"New","endClient":"{ec}"}"#),
+            [404, 404, 403],
+        ),
+        r(M::GET, "/api/v1/learners", "/api/v1/learners", N, [404, 200, 200]),
+        r(
+            M::GET,
+            "/api/v1/learners/{id}",
+            "/api/v1/learners/{learner}",
+            N,
+            [404; 3],
+        ),
+        creating(r(
+            M::PUT,
+            "/api/v1/learners/{id}",
+            "/api/v1/learners/{learner}",
+            json(r#"{"name":"Changed","endClient":"{ec}"}"#),
+            [404; 3],
+        )),
+        r(
+            M::DELETE,
+            "/api/v1/learners/{id}",
+            "/api/v1/learners/{learner}?force=true",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/learners/{id}/erase",
+            "/api/v1/learners/{learner}/erase",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/registrations",
+            "/api/v1/registrations",
+            json(r#"{"learner":"{learner}","packageId":"{pkg}"}"#),
+            [404; 3],
+        ),
+        r(
+            M::GET,
+            "/api/v1/registrations",
+            "/api/v1/registrations",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/registrations",
+            "/api/v1/registrations?learner={learner}",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/registrations",
+            "/api/v1/registrations?endClient={ec}",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/registrations/{id}",
+            "/api/v1/registrations/{reg}",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/registrations/{id}/launch",
+            "/api/v1/registrations/{reg}/launch",
+            N,
+            [404; 3],
+        ),
+        r(M::GET, "/api/v1/audit", "/api/v1/audit", N, [404, 200, 403]),
+        // End clients and credentials: tenant-wide, but reading one's own end client.
+        r(
+            M::POST,
+            "/api/v1/end-clients",
+            "/api/v1/end-clients",
+            json(r#"{"id":"{own_ec}","name":"Again"}"#),
+            [404, 409, 403],
+        ),
+        r(M::GET, "/api/v1/end-clients", "/api/v1/end-clients", N, [404, 200, 200]),
+        r(
+            M::GET,
+            "/api/v1/end-clients/{id}",
+            "/api/v1/end-clients/{ec}",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/end-clients/{id}",
+            "/api/v1/end-clients/{ec}",
+            N,
+            [404, 404, 403],
+        ),
+        r(
+            M::POST,
+            "/api/v1/credentials",
+            "/api/v1/credentials",
+            json(r#"{"scopes":["statements/read"],"label":"walk"}"#),
+            [404, 201, 403],
+        ),
+        r(M::GET, "/api/v1/credentials", "/api/v1/credentials", N, [404, 200, 403]),
+        r(
+            M::DELETE,
+            "/api/v1/credentials/{key}",
+            "/api/v1/credentials/{key}",
+            N,
+            [404, 404, 403],
+        ),
+        // The operator API: a reseller admin reaches its own tenants only.
+        r(
+            M::POST,
+            "/api/operator/v1/tenants",
+            "/api/operator/v1/tenants",
+            json(r#"{"name":"new-tenant-{n}","reseller":"{reseller}"}"#),
+            [403; 3],
+        ),
+        r(
+            M::GET,
+            "/api/operator/v1/tenants",
+            "/api/operator/v1/tenants",
+            N,
+            [200, 403, 403],
+        ),
+        r(
+            M::GET,
+            "/api/operator/v1/tenants/{name}",
+            "/api/operator/v1/tenants/{tenant}",
+            N,
+            [404, 403, 403],
+        ),
+        r(
+            M::PUT,
+            "/api/operator/v1/tenants/{name}/plan",
+            "/api/operator/v1/tenants/{tenant}/plan",
+            json(r#"{"plan":"plan-basic"}"#),
+            [404, 403, 403],
+        ),
+        r(
+            M::POST,
+            "/api/operator/v1/tenants/{name}/suspend",
+            "/api/operator/v1/tenants/{tenant}/suspend",
+            json(r#"{"reason":"walk"}"#),
+            [404, 403, 403],
+        ),
+        r(
+            M::POST,
+            "/api/operator/v1/tenants/{name}/resume",
+            "/api/operator/v1/tenants/{tenant}/resume",
+            N,
+            [404, 403, 403],
+        ),
+        r(
+            M::POST,
+            "/api/operator/v1/plans",
+            "/api/operator/v1/plans",
+            json(r#"{"name":"plan-{n}"}"#),
+            [403; 3],
+        ),
+        r(
+            M::GET,
+            "/api/operator/v1/plans",
+            "/api/operator/v1/plans",
+            N,
+            [200, 403, 403],
+        ),
+        r(
+            M::POST,
+            "/api/operator/v1/resellers",
+            "/api/operator/v1/resellers",
+            json(r#"{"name":"reseller-{n}"}"#),
+            [403; 3],
+        ),
+        r(
+            M::GET,
+            "/api/operator/v1/resellers",
+            "/api/operator/v1/resellers",
+            N,
+            [200, 403, 403],
+        ),
+        // Signing in, one's own session and tokens, accounts.
+        r(
+            M::POST,
+            "/api/auth/login",
+            "/api/auth/login",
+            json(r#"{"login":"{victim_login}","password":"not the password at all"}"#),
+            [401; 3],
+        ),
+        r(M::GET, "/api/auth/session", "/api/auth/session", N, [200; 3]),
+        r(
+            M::POST,
+            "/api/auth/password",
+            "/api/auth/password",
+            json(PASSWORD_CHANGE),
+            [400; 3],
+        ),
+        r(
+            M::POST,
+            "/api/auth/tokens",
+            "/api/auth/tokens",
+            json(r#"{"label":"walk"}"#),
+            [201; 3],
+        ),
+        r(M::GET, "/api/auth/tokens", "/api/auth/tokens", N, [200; 3]),
+        r(
+            M::DELETE,
+            "/api/auth/tokens/{id}",
+            "/api/auth/tokens/{token}",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/accounts",
+            "/api/accounts",
+            json(account(r#""role":"tenant-admin","tenant":"{tenant}""#)),
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/accounts",
+            "/api/accounts",
+            json(account(
+                r#""role":"end-client-admin","tenant":"{tenant}","endClient":"{ec}""#,
+            )),
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/accounts",
+            "/api/accounts",
+            json(account(r#""role":"end-client-admin","endClient":"{ec}""#)),
+            [400, 404, 404],
+        ),
+        r(
+            M::POST,
+            "/api/accounts",
+            "/api/accounts",
+            json(account(r#""role":"reseller-admin","reseller":"{reseller}""#)),
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/accounts",
+            "/api/accounts",
+            json(account(r#""role":"operator""#)),
+            [404; 3],
+        ),
+        r(M::GET, "/api/accounts", "/api/accounts", N, [200; 3]),
+        r(M::GET, "/api/accounts/{id}", "/api/accounts/{account}", N, [404; 3]),
+        r(M::DELETE, "/api/accounts/{id}", "/api/accounts/{account}", N, [404; 3]),
+        r(M::POST, "/api/auth/logout", "/api/auth/logout", N, [204; 3]),
+    ]
+}
