@@ -174,6 +174,20 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             M::GET,
+            "/api/v1/reports/registrations",
+            "/api/v1/reports/registrations?learner={learner}",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/reports/registrations",
+            "/api/v1/reports/registrations?endClient={ec}",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
             "/api/v1/registrations/{id}",
             "/api/v1/registrations/{reg}",
             N,
