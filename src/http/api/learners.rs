@@ -219,26 +219,30 @@ pub struct RegistrationFilter {
     end_client: Option<String>,
 }
 
+impl RegistrationFilter {
+    /// The registrations that match and the caller sees: an end-client admin's own end
+    /// client only (asking for another finds none).
+    pub async fn list(self, state: &AppState, p: &Admin) -> Result<Vec<Registration>, ApiError> {
+        let end_client = match (&p.end_client, self.end_client) {
+            (Some(mine), Some(asked)) if *mine != asked => return Ok(Vec::new()),
+            (Some(mine), _) => Some(mine.clone()),
+            (None, asked) => asked,
+        };
+        let (learner, package) = (self.learner.as_deref(), self.package_id.as_deref());
+        Ok(state
+            .store
+            .list_registrations(p.tenant.id, learner, package, end_client.as_deref())
+            .await?)
+    }
+}
+
 pub async fn registrations(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(f): Query<RegistrationFilter>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let end_client = match (&p.end_client, f.end_client) {
-        (Some(mine), Some(asked)) if *mine != asked => return Ok(Json(json!({ "registrations": [] })).into_response()),
-        (Some(mine), _) => Some(mine.clone()),
-        (None, asked) => asked,
-    };
-    let list = state
-        .store
-        .list_registrations(
-            p.tenant.id,
-            f.learner.as_deref(),
-            f.package_id.as_deref(),
-            end_client.as_deref(),
-        )
-        .await?;
+    let list = f.list(&state, &p).await?;
     Ok(Json(json!({ "registrations": list })).into_response())
 }
 

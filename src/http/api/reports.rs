@@ -8,10 +8,10 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::admin;
+use super::learners::RegistrationFilter;
 use crate::clock::format_ms;
 use crate::http::error::ApiError;
 use crate::package::model::Course;
@@ -21,30 +21,14 @@ use crate::server::AppState;
 /// Registrations per report, at most.
 const MAX_ROWS: usize = 1000;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ReportFilter {
-    learner: Option<String>,
-    package_id: Option<String>,
-    end_client: Option<String>,
-}
-
 pub async fn registrations(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(f): Query<ReportFilter>,
+    Query(f): Query<RegistrationFilter>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let end_client = match (&p.end_client, f.end_client) {
-        (Some(mine), Some(asked)) if *mine != asked => return Ok(Json(json!({ "registrations": [] })).into_response()),
-        (Some(mine), _) => Some(mine.clone()),
-        (None, asked) => asked,
-    };
     let t = p.tenant.id;
-    let regs = state
-        .store
-        .list_registrations(t, f.learner.as_deref(), f.package_id.as_deref(), end_client.as_deref())
-        .await?;
+    let regs = f.list(&state, &p).await?;
     let truncated = regs.len() > MAX_ROWS;
     let mut items_of: HashMap<(String, u32), Vec<(String, String)>> = HashMap::new();
     let mut rows = Vec::new();
