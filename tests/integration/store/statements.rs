@@ -210,7 +210,7 @@ pub async fn statement_ref_inherits_target_terms(store: Arc<dyn Store>) {
         agent: Some(agent_key("bob")),
         ..StatementQuery::default()
     };
-    assert_eq!(query_ids(&*store, t, &by_bob).await, [referrer.clone()]);
+    assert_eq!(query_ids(&*store, t, &by_bob).await, [referrer.as_str()]);
     assert_eq!(query_ids(&*store, t, &by_verb("attempted")).await, [other]);
     // A verb beside another filter: the referrer matches its own verb and its target's.
     let with_verb = |q: &StatementQuery, v: &str| StatementQuery {
@@ -219,7 +219,7 @@ pub async fn statement_ref_inherits_target_terms(store: Arc<dyn Store>) {
     };
     assert_eq!(
         query_ids(&*store, t, &with_verb(&by_bob, "completed")).await,
-        [referrer.clone()]
+        [referrer.as_str()]
     );
     assert_eq!(
         query_ids(&*store, t, &with_verb(&by_bob, "attempted")).await,
@@ -227,7 +227,7 @@ pub async fn statement_ref_inherits_target_terms(store: Arc<dyn Store>) {
     );
     assert_eq!(
         query_ids(&*store, t, &with_verb(&by_activity, "commented")).await,
-        [referrer.clone()]
+        [referrer.as_str()]
     );
     assert_eq!(
         query_ids(&*store, t, &with_verb(&by_activity, "completed")).await,
