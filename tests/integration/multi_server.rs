@@ -74,8 +74,45 @@ async fn two_servers_on_one_database_answer_for_the_same_tenant() {
     }
     let sent: Vec<Value> = batch.iter().map(|s| s["id"].clone()).collect();
     assert_eq!(seen, sent, "every statement once, in order, across servers");
-    let consistent = call(&client, Method::GET, url(&b, "/xapi/statements?limit=1"), &c, None).await;
-    assert!(consistent.header("x-experience-api-consistent-through").is_some());
+    // Both servers answer consistent-through from the database's clock, which `stored`
+    // comes from: never earlier than what either has acknowledged. (The same format in
+    // UTC with milliseconds: text order is time order.)
+    let newest = call(&client, Method::GET, url(&b, "/xapi/statements?limit=1"), &c, None).await;
+    let through = newest
+        .header("x-experience-api-consistent-through")
+        .expect("consistent-through")
+        .to_owned();
+    let stored = newest.json()["statements"][0]["stored"]
+        .as_str()
+        .expect("stored")
+        .to_owned();
+    assert!(through >= stored, "consistent-through {through} before stored {stored}");
+    let posted = call(
+        &client,
+        Method::POST,
+        url(&a, "/xapi/statements"),
+        &c,
+        Some(&json!(stmt("l99", "read", "x"))),
+    )
+    .await
+    .expect(200);
+    let id = posted.json()[0].as_str().expect("id").to_owned();
+    let on_b = call(
+        &client,
+        Method::GET,
+        url(&b, &format!("/xapi/statements?statementId={id}")),
+        &c,
+        None,
+    )
+    .await
+    .expect(200);
+    let stored = on_b.json()["stored"].as_str().expect("stored").to_owned();
+    for through in [&posted, &on_b].map(|r| r.header("x-experience-api-consistent-through").expect("header")) {
+        assert!(
+            through >= stored.as_str(),
+            "consistent-through {through} before stored {stored}"
+        );
+    }
 
     // A document written on A has the same ETag on B, and B honours it.
     let state = "/xapi/activities/state?activityId=http%3A%2F%2Fexample.com%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D&stateId=s";

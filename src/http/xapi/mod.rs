@@ -48,7 +48,7 @@ pub async fn handle(
         .get(VERSION_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(XapiVersion::from_header);
-    let clock = (std::sync::Arc::clone(&state.clock), std::sync::Arc::clone(&state.store));
+    let (store_clock, store) = (std::sync::Arc::clone(&state.clock), std::sync::Arc::clone(&state.store));
     let (version, result) = dispatch(state, method, &path, uri.query(), headers, body).await;
     let mut resp = result.unwrap_or_else(IntoResponse::into_response);
     // Every response names its version and how far reads are consistent (clients poll
@@ -58,7 +58,7 @@ pub async fn handle(
     h.insert(VERSION_HEADER, HeaderValue::from_static(version.as_str()));
     // The store's clock, read after the request's own writes: never earlier than the
     // `stored` time of anything acknowledged, by this server or another (`ops::dbclock`).
-    let through = clock.0.now_ms(&*clock.1).await;
+    let through = store_clock.now_ms(&*store).await;
     if let Ok(v) = HeaderValue::from_str(&clock::format_ms(through)) {
         h.insert("x-experience-api-consistent-through", v);
     }

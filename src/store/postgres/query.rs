@@ -1,5 +1,6 @@
 //! Statement queries in PostgreSQL: filters through the `terms` index, `since`/`until`
-//! as sequence bounds, paging by sequence number (the same plan as SQLite's).
+//! as sequence bounds, paging by sequence number (the same plan as SQLite's, except that
+//! a verb filter is checked on the driving term rows, which carry their statement's verb).
 
 use deadpool_postgres::ClientWrapper;
 use tokio_postgres::Row;
@@ -80,21 +81,28 @@ pub async fn query(c: &ClientWrapper, tenant: TenantId, q: &StatementQuery) -> S
 /// The SQL of a filtered page and its parameters: `$1` tenant, `$2`/`$3` the sequence
 /// bounds, `$4` the row limit, then one parameter per term group and the credential.
 fn page_sql(tenant: TenantId, q: &StatementQuery, lo: i64, hi: i64, n: u32) -> (String, Vec<Param>) {
-    let mut groups: Vec<Vec<i64>> = q
+    // Each group with whether it is the verb, which the driving rows carry.
+    let mut groups: Vec<(Vec<i64>, bool)> = q
         .terms()
         .iter()
-        .map(|g| g.iter().map(|t| term_key(tenant, t)).collect())
+        .map(|g| {
+            let verb = matches!(g.as_slice(), [t] if t.kind == TermKind::Verb);
+            (g.iter().map(|t| term_key(tenant, t)).collect(), verb)
+        })
         .collect();
     // Drive from a single-key group when there is one: its index rows come in seq order.
-    groups.sort_by_key(|g| g.len() > 1);
+    // Not from the verb when another is single-key: few verbs means many rows each, and
+    // the verb is checked on the driving rows for free.
+    groups.sort_by_key(|(g, verb)| (g.len() > 1, *verb));
     let mut params: Vec<Param> = vec![Box::new(tenant.0), Box::new(lo), Box::new(hi), Box::new(i64::from(n))];
+    // The condition on `alias.key`, and the number of the parameter holding the key(s).
     let mut key_match = |alias: &str, keys: Vec<i64>| {
         if keys.len() == 1 {
             params.push(Box::new(keys[0]));
-            format!("{alias}.key = ${}", params.len())
+            (format!("{alias}.key = ${}", params.len()), params.len())
         } else {
             params.push(Box::new(keys));
-            format!("{alias}.key = ANY(${})", params.len())
+            (format!("{alias}.key = ANY(${})", params.len()), params.len())
         }
     };
     let mut groups = groups.into_iter();
@@ -102,16 +110,21 @@ fn page_sql(tenant: TenantId, q: &StatementQuery, lo: i64, hi: i64, n: u32) -> (
         // A statement may carry several keys of a wide group (a direct and a related
         // term): the other groups are tested with EXISTS, so no row repeats, and a wide
         // driving group is made distinct by seq.
-        Some(first) => {
+        Some((first, _)) => {
             let distinct = if first.len() > 1 { "DISTINCT " } else { "" };
-            let drive = key_match("t0", first);
+            let (drive, _) = key_match("t0", first);
             let mut filter = format!("{drive} AND t0.seq > $2 AND t0.seq <= $3");
-            for (i, g) in groups.enumerate() {
+            for (i, (g, verb)) in groups.enumerate() {
                 let alias = format!("t{}", i + 1);
-                let cond = key_match(&alias, g);
-                filter.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM terms {alias} WHERE {cond} AND {alias}.seq = t0.seq)"
-                ));
+                let (cond, n) = key_match(&alias, g);
+                let probe = format!("EXISTS (SELECT 1 FROM terms {alias} WHERE {cond} AND {alias}.seq = t0.seq)");
+                if verb {
+                    // The driving row's verb; a row that does not know it (a statement
+                    // pointing at another) looks in the index.
+                    filter.push_str(&format!(" AND (t0.verb = ${n} OR (t0.verb IS NULL AND {probe}))"));
+                } else {
+                    filter.push_str(&format!(" AND {probe}"));
+                }
             }
             (
                 format!("SELECT {distinct}s.seq, s.body, s.stored FROM terms t0 JOIN statements s ON s.seq = t0.seq"),

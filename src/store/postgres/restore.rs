@@ -48,9 +48,11 @@ async fn restore_statements(tx: &Transaction<'_>, tenant: TenantId, batch: &[Res
             .map_err(pg)?;
         let seq: i64 = col(&row, 0)?;
         let keys: Vec<i64> = col(&row, 1)?;
+        let verb = super::statements::verb_key(tenant, &s.terms, s.refers_to.is_some());
         tx.execute(
-            "INSERT INTO terms (key, seq) SELECT k, $2 FROM unnest($1::bigint[]) AS k ON CONFLICT DO NOTHING",
-            &[&keys, &seq],
+            "INSERT INTO terms (key, seq, verb) SELECT k, $2, $3::bigint FROM unnest($1::bigint[]) AS k \
+             ON CONFLICT DO NOTHING",
+            &[&keys, &seq, &verb],
         )
         .await
         .map_err(pg)?;

@@ -16,23 +16,25 @@ use super::{PgStore, col, pg};
 use crate::clock;
 use crate::lrs::LrsError;
 use crate::lrs::query::StatementQuery;
-use crate::lrs::statement::PreparedStatement;
+use crate::lrs::statement::{IndexTerm, PreparedStatement, TermKind};
 use crate::store::{Attachment, QueryPage, StatementStore, StoreResult, StoredStatement, term_key};
 use crate::tenant::{ScopeSet, TenantId};
 
 /// The statement row (with its keys) and the target's update, in one round trip. `$9`
-/// is the sequence number of a voided target, if any.
+/// is the sequence number of a voided target, if any; `$11` the verb key every term row
+/// carries (`verb_key`).
 const INSERT: &str = "WITH ins AS ( \
        INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body, defines, keys) \
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10) ON CONFLICT (tenant, id) DO NOTHING RETURNING seq), \
-     t AS (INSERT INTO terms (key, seq) SELECT k, ins.seq FROM ins CROSS JOIN unnest($10::bigint[]) AS k \
-       ON CONFLICT DO NOTHING), \
+     t AS (INSERT INTO terms (key, seq, verb) SELECT k, ins.seq, $11::bigint FROM ins \
+       CROSS JOIN unnest($10::bigint[]) AS k ON CONFLICT DO NOTHING), \
      v AS (UPDATE statements SET voided = true WHERE seq = $9 AND EXISTS (SELECT 1 FROM ins)) \
      SELECT seq FROM ins";
 
 /// Moves the tenant's statement clock to the database's time (never back) and returns it.
 /// The time is read in the `DO UPDATE`, after the row lock is granted, so a batch that
-/// waited for another tenant batch gets the time it went on with, not the time it asked.
+/// waited for another batch of the tenant gets the time it went on with, not the time it
+/// asked.
 static STAMP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let now_ms = format!("floor({NOW_US} / 1000.0)::bigint");
     format!(
@@ -130,6 +132,7 @@ async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> 
                 &at.defines,
                 &voided_seq,
                 &keys,
+                &verb_key(at.tenant, &s.terms, s.refers_to.is_some()),
             ],
         )
         .await
@@ -145,6 +148,19 @@ async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> 
         return Ok(());
     }
     Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into())
+}
+
+/// The verb key a statement's term rows carry, so queries check a verb filter on the row
+/// they drive from (`query::page_sql`). `None` for a statement pointing at another: it
+/// also matches its target's verb, which a query then looks up in `terms`.
+pub(super) fn verb_key(tenant: TenantId, terms: &[IndexTerm], refers: bool) -> Option<i64> {
+    if refers {
+        return None;
+    }
+    terms
+        .iter()
+        .find(|t| t.kind == TermKind::Verb)
+        .map(|t| term_key(tenant, t))
 }
 
 /// Inserts statements that refer to no other, pipelined.

@@ -201,14 +201,38 @@ pub async fn statement_ref_inherits_target_terms(store: Arc<dyn Store>) {
         query_ids(&*store, t, &by_verb("completed")).await,
         [referrer.clone(), target.clone()]
     );
-    assert_eq!(query_ids(&*store, t, &by_activity).await, [referrer.clone(), target]);
+    assert_eq!(
+        query_ids(&*store, t, &by_activity).await,
+        [referrer.clone(), target.clone()]
+    );
     assert_eq!(query_ids(&*store, t, &by_verb("commented")).await, [referrer.as_str()]);
     let by_bob = StatementQuery {
         agent: Some(agent_key("bob")),
         ..StatementQuery::default()
     };
-    assert_eq!(query_ids(&*store, t, &by_bob).await, [referrer]);
+    assert_eq!(query_ids(&*store, t, &by_bob).await, [referrer.as_str()]);
     assert_eq!(query_ids(&*store, t, &by_verb("attempted")).await, [other]);
+    // A verb beside another filter: the referrer matches its own verb and its target's.
+    let with_verb = |q: &StatementQuery, v: &str| StatementQuery {
+        verb: by_verb(v).verb,
+        ..q.clone()
+    };
+    assert_eq!(
+        query_ids(&*store, t, &with_verb(&by_bob, "completed")).await,
+        [referrer.as_str()]
+    );
+    assert_eq!(
+        query_ids(&*store, t, &with_verb(&by_bob, "attempted")).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        query_ids(&*store, t, &with_verb(&by_activity, "commented")).await,
+        [referrer.as_str()]
+    );
+    assert_eq!(
+        query_ids(&*store, t, &with_verb(&by_activity, "completed")).await,
+        [referrer, target]
+    );
 }
 
 pub async fn statement_attachments_by_hash(store: Arc<dyn Store>) {
