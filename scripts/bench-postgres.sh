@@ -20,6 +20,10 @@
 #   two        TWO (200,000) statements from 4 clients into one server, then into two
 #              servers on one database (clients split between them): both rates, and
 #              the ratio
+# SERVER_CPU=0.25 runs each kiroku server in a cgroup (v1 cpu controller) limited to that
+# share of one CPU, as if every server were a small machine of its own beside the
+# database: on a shared 2-core machine this is how a second server can add capacity
+# (without it, both servers and PostgreSQL draw on the same two cores).
 # Every step runs under `timeout`. Environment: K and B (the kiroku and bench binaries);
 # EXPLAIN_MS=15 logs the plan (EXPLAIN ANALYZE, buffers) of every statement slower than
 # 15 ms with auto_explain and prints the first three at the end (this slows queries a
@@ -64,6 +68,8 @@ mkdir -p "$W/run"
 stop() {
   for p in "$W"/run/*.pid; do [ -e "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
   "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$W/data" -m fast -w stop >/dev/null 2>&1 || true
+  sleep 0.5
+  rmdir /sys/fs/cgroup/cpu/kiroku-bench-$$-* 2>/dev/null || true
   rm -rf "$W"
 }
 trap stop EXIT
@@ -103,8 +109,19 @@ serve() {
   timeout 3600 "$K" --database-url "$(url "$1")" --data-dir "$W/files" serve \
     --listen "127.0.0.1:$port" --content-listen "127.0.0.1:$((port + 1))" >"$W/serve-$1-$2.log" 2>&1 &
   echo $! >"$W/run/serve$2.pid"
+  [ -n "${SERVER_CPU:-}" ] && limit_cpu "$!" "$2"
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   echo "http://127.0.0.1:$port/xapi"
+}
+# limit_cpu PID N: moves the kiroku process under `timeout` PID into cgroup N, capped at
+# SERVER_CPU of one CPU.
+limit_cpu() {
+  local g=/sys/fs/cgroup/cpu/kiroku-bench-$$-$2 child=""
+  mkdir -p "$g"
+  echo 100000 >"$g/cpu.cfs_period_us"
+  python3 -c "print(int(float('$SERVER_CPU') * 100000))" >"$g/cpu.cfs_quota_us"
+  for _ in $(seq 50); do child=$(pgrep -P "$1" || true); [ -n "$child" ] && break; sleep 0.05; done
+  echo "$child" >"$g/cgroup.procs"
 }
 stop_servers() {
   for p in "$W"/run/serve*.pid; do
