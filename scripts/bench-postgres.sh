@@ -119,7 +119,8 @@ limit_cpu() {
   local g=/sys/fs/cgroup/cpu/kiroku-bench-$$-$2 child=""
   mkdir -p "$g"
   echo 100000 >"$g/cpu.cfs_period_us"
-  python3 -c "print(int(float('$SERVER_CPU') * 100000))" >"$g/cpu.cfs_quota_us"
+  local quota; quota=$(awk -v c="$SERVER_CPU" 'BEGIN { printf "%d", c * 100000 }')
+  echo "$quota" >"$g/cpu.cfs_quota_us"
   for _ in $(seq 50); do child=$(pgrep -P "$1" || true); [ -n "$child" ] && break; sleep 0.05; done
   echo "$child" >"$g/cgroup.procs"
 }
