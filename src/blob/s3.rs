@@ -5,6 +5,7 @@
 //! public roots and an optional extra CA (`tls.rs`); `http://` suits a private network.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -46,6 +47,8 @@ pub struct S3Blobs {
     /// `host[:port]` as the Host header carries it (a default port left out).
     host: String,
     client: Client<tls::Connector, Body>,
+    /// `RESPONSE_TIMEOUT`, shorter in tests.
+    response_timeout: Duration,
 }
 
 impl std::fmt::Debug for S3Blobs {
@@ -60,6 +63,11 @@ impl std::fmt::Debug for S3Blobs {
 fn io(e: impl std::fmt::Display) -> BlobError {
     BlobError::Io(e.to_string())
 }
+
+/// How long a request waits for the answer's head (an upload: plus 1 ms per KiB sent,
+/// i.e. at least 1 MiB/s), so a store that stops answering fails the request instead of
+/// holding it.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// SHA-256 of the empty body.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -97,6 +105,7 @@ impl S3Blobs {
             scheme,
             host,
             client,
+            response_timeout: RESPONSE_TIMEOUT,
         })
     }
 
@@ -140,14 +149,28 @@ impl S3Blobs {
             req = req.header(name, value);
         }
         let req = req.body(body).map_err(io)?;
-        self.client.request(req).await.map_err(|e| {
-            io(format!(
-                "S3 {method} {}://{}: {}",
+        let upload_bytes = extra
+            .iter()
+            .find(|(name, _)| *name == "content-length")
+            .and_then(|(_, v)| v.parse::<u64>().ok());
+        // An upload's answer comes once its body is sent: its wait grows with its size.
+        let wait = self.response_timeout + upload_bytes.map_or(Duration::ZERO, |n| Duration::from_millis(n / 1024));
+        match tokio::time::timeout(wait, self.client.request(req)).await {
+            Ok(resp) => resp.map_err(|e| {
+                io(format!(
+                    "S3 {method} {}://{}: {}",
+                    self.scheme,
+                    self.host,
+                    tls::chain(&e)
+                ))
+            }),
+            Err(_) => Err(io(format!(
+                "S3 {method} {}://{}: no answer within {} s",
                 self.scheme,
                 self.host,
-                tls::chain(&e)
-            ))
-        })
+                wait.as_secs()
+            ))),
+        }
     }
 
     fn empty() -> Body {
@@ -301,5 +324,36 @@ mod tests {
         assert!(split("ftp://x").is_err_and(|e| e.contains("https:// or http://")));
         assert!(split("https://x/bucket").is_err_and(|e| e.contains("no path")));
         assert!(split("https://").is_err());
+    }
+}
+
+#[cfg(test)]
+mod timeout_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_store_that_never_answers_fails_the_request() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        // Accepts connections and never writes a byte.
+        let _held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((c, _)) = listener.accept().await {
+                open.push(c);
+            }
+        });
+        let mut blobs = S3Blobs::new(S3Config {
+            endpoint: format!("http://{addr}"),
+            bucket: "b".into(),
+            prefix: String::new(),
+            region: "us-east-1".into(),
+            access_key: "k".into(),
+            secret_key: "s".into(),
+            ca_file: None,
+        })
+        .expect("client");
+        blobs.response_timeout = Duration::from_millis(300);
+        let err = blobs.exists(&"a".repeat(64)).await.expect_err("no answer");
+        assert!(err.to_string().contains("no answer within"), "{err}");
     }
 }

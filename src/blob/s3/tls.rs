@@ -20,12 +20,19 @@ pub type Connector = HttpsConnector<HttpConnector>;
 /// A connector for `http://` and `https://` URLs, trusting the public roots and the
 /// certificates in `ca_file`.
 pub fn connector(ca_file: Option<&Path>) -> Result<Connector, BlobError> {
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(CONNECT_TIMEOUT));
+    http.set_nodelay(true);
     Ok(HttpsConnectorBuilder::new()
         .with_tls_config(client_config(ca_file)?)
         .https_or_http()
         .enable_http1()
-        .build())
+        .wrap_connector(http))
 }
+
+/// How long a TCP connection to the object store may take to open.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn client_config(ca_file: Option<&Path>) -> Result<ClientConfig, BlobError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
