@@ -39,19 +39,8 @@ PARTS=${PARTS:-ingest query contended two}
 [ -x "$K" ] || cargo build --release --locked
 [ -x "$B" ] || cargo build --release --locked --example bench
 
-find_pg_bin() {
-  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
-    dirname "$(command -v initdb)"
-    return
-  fi
-  local d
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
-      echo "$d"
-      return
-    fi
-  done
-}
+# shellcheck source=lib/postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 PG_BIN=$(find_pg_bin)
 [ -n "$PG_BIN" ] || { echo "error: no initdb/pg_ctl (apt-get install postgresql)" >&2; exit 1; }
 # PostgreSQL refuses to run as root: as root, the server runs as `postgres`.

@@ -20,19 +20,8 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 
-find_pg_bin() {
-  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
-    dirname "$(command -v initdb)"
-    return
-  fi
-  local d
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
-      echo "$d"
-      return
-    fi
-  done
-}
+# shellcheck source=lib/postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 PG_BIN=$(find_pg_bin)
 if [ -z "$PG_BIN" ]; then

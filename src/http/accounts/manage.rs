@@ -74,6 +74,22 @@ impl Manager {
         }
     }
 
+    /// Records what the manager did to the account `a`, in the log of `a`'s realm.
+    async fn record(&self, state: &AppState, from: &ClientAddr, action: Action, a: &Account) {
+        let detail = json!({ "role": a.realm.role() });
+        let target = format!("account:{}", a.id);
+        append(
+            state,
+            log_of(&a.realm),
+            self.actor.clone(),
+            from,
+            action,
+            target,
+            detail,
+        )
+        .await;
+    }
+
     /// 403 unless the caller is the operator or a reseller admin.
     pub fn require_operator_or_reseller(&self) -> Result<(), ApiError> {
         match self.realm {
@@ -227,18 +243,7 @@ pub async fn create_account(
             password_hash,
         })
         .await?;
-    let detail = json!({ "role": a.realm.role() });
-    let target = format!("account:{}", a.id);
-    append(
-        &state,
-        log_of(&a.realm),
-        m.actor.clone(),
-        &from,
-        Action::AccountCreated,
-        target,
-        detail,
-    )
-    .await;
+    m.record(&state, &from, Action::AccountCreated, &a).await;
     Ok((StatusCode::CREATED, Json(account_json(&state, &a).await?)).into_response())
 }
 
@@ -284,18 +289,7 @@ pub async fn delete_account(
         return Err(LrsError::Conflict("an account cannot delete itself".into()).into());
     }
     state.store.delete_account(&a.id).await?;
-    let detail = json!({ "role": a.realm.role() });
-    let target = format!("account:{}", a.id);
-    append(
-        &state,
-        log_of(&a.realm),
-        m.actor.clone(),
-        &from,
-        Action::AccountDeleted,
-        target,
-        detail,
-    )
-    .await;
+    m.record(&state, &from, Action::AccountDeleted, &a).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
