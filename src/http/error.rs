@@ -22,6 +22,10 @@ pub enum ApiError {
     Launch(LaunchRefusal),
     /// Missing or wrong credentials (401, with a Basic challenge).
     Unauthorized(String),
+    /// An admin account's sign-in refused (wrong login or password), or its session or
+    /// API token unknown, expired or ended: 401 with a `Bearer` challenge, never a Basic
+    /// one, so that the admin page's requests never make a browser ask for a password.
+    SignedOut(String),
     /// The tenant may not make this request now: suspended, over a quota or the request
     /// rate. The body carries a machine-readable `reason`.
     Tenant(TenantRefusal),
@@ -75,7 +79,7 @@ impl ApiError {
             },
             Self::Launch(LaunchRefusal::LearnerDeleted | LaunchRefusal::RegistrationDeleted) => StatusCode::FORBIDDEN,
             Self::Launch(LaunchRefusal::ConcurrentLaunch | LaunchRefusal::EndedByNewerLaunch) => StatusCode::CONFLICT,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::SignedOut(_) => StatusCode::UNAUTHORIZED,
             Self::Tenant(TenantRefusal::Quota(q)) => match q.kind {
                 QuotaKind::Storage => StatusCode::PAYLOAD_TOO_LARGE,
                 QuotaKind::Learners | QuotaKind::Statements => StatusCode::FORBIDDEN,
@@ -119,7 +123,7 @@ impl IntoResponse for ApiError {
             Self::Lrs(e) => e.to_string(),
             Self::Package(e) => e.to_string(),
             Self::Launch(e) => e.to_string(),
-            Self::Unauthorized(m) | Self::Throttled { message: m, .. } => m.clone(),
+            Self::Unauthorized(m) | Self::SignedOut(m) | Self::Throttled { message: m, .. } => m.clone(),
             Self::Tenant(r) => r.to_string(),
             Self::Operator { message, .. } => message.clone(),
             Self::Internal(detail) => {
@@ -137,7 +141,7 @@ impl IntoResponse for ApiError {
             body["error"]["reason"] = json!(reason);
         }
         let mut resp = (status, Json(body)).into_response();
-        if let Self::Operator { configured: true, .. } = &self {
+        if matches!(self, Self::Operator { configured: true, .. } | Self::SignedOut(_)) {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         } else if status == StatusCode::UNAUTHORIZED {
@@ -156,9 +160,10 @@ impl std::fmt::Display for ApiError {
         match self {
             Self::Lrs(e) => e.fmt(f),
             Self::Package(e) => e.fmt(f),
-            Self::Unauthorized(m) | Self::Operator { message: m, .. } | Self::Throttled { message: m, .. } => {
-                f.write_str(m)
-            }
+            Self::Unauthorized(m)
+            | Self::SignedOut(m)
+            | Self::Operator { message: m, .. }
+            | Self::Throttled { message: m, .. } => f.write_str(m),
             Self::Tenant(r) => r.fmt(f),
             Self::Launch(r) => r.fmt(f),
             Self::Internal(_) => f.write_str("internal error"),

@@ -2,6 +2,7 @@
 //! error mapping. Handlers decode, call the domain or the store, and map the result.
 
 pub mod accounts;
+mod admin;
 mod api;
 pub mod auth;
 pub mod client;
@@ -29,7 +30,8 @@ use crate::server::AppState;
 /// Where the xAPI endpoint is mounted on the app origin.
 pub const XAPI_PREFIX: &str = "/xapi";
 
-/// The app origin: xAPI endpoint and health checks.
+/// The app origin: xAPI endpoint, admin API, accounts, the admin page (`/admin/`) and
+/// health checks.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/xapi", any(xapi::handle))
@@ -39,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(operator::routes())
         .merge(accounts::routes())
+        .merge(admin::routes())
         .layer(middleware::from_fn(accounts::csrf_guard))
         .layer(cors())
         .layer(middleware::from_fn_with_state(state.clone(), ops::track_app))

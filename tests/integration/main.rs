@@ -3,6 +3,7 @@
 //! binary on a temporary data folder.
 
 mod accounts;
+mod admin_page;
 mod attachments;
 mod audit;
 mod auth;

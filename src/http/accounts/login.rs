@@ -29,7 +29,7 @@ pub struct Credentials {
 }
 
 fn wrong() -> ApiError {
-    ApiError::Unauthorized("wrong login or password".into())
+    ApiError::SignedOut("wrong login or password".into())
 }
 
 /// Hashing and verifying take tens of milliseconds of CPU: off the async threads.

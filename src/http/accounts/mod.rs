@@ -82,7 +82,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 }
 
 fn signed_out() -> ApiError {
-    ApiError::Unauthorized("sign in (POST /api/auth/login) or send an API token".into())
+    ApiError::SignedOut("sign in (POST /api/auth/login) or send an API token".into())
 }
 
 /// The account calling, by API token or session cookie; `None` when the request carries

@@ -69,6 +69,10 @@ pub fn routes() -> Vec<Route> {
         // Health, metrics and the xAPI endpoint: accounts reach none of them.
         r(M::GET, "/healthz", "/healthz", N, [200; 3]),
         r(M::GET, "/readyz", "/readyz", N, [200; 3]),
+        // The admin page: the same static files for everyone.
+        r(M::GET, "/admin", "/admin", N, [308; 3]),
+        r(M::GET, "/admin/", "/admin/", N, [200; 3]),
+        r(M::GET, "/admin/admin.js", "/admin/admin.js", N, [200; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         r(M::GET, "/xapi/{*rest}", "/xapi/about", N, [200; 3]),
