@@ -189,3 +189,74 @@ async fn an_admin_signs_in_sees_learners_and_progress_changes_the_password_and_s
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reseller_admin_sees_its_tenants_suspends_one_and_opens_it() {
+    within(async {
+        let app = with_operator().start().await;
+        app.tenant("acme").await;
+        let op = |m: Method, path: &str| crate::accounts::op(&app, m, path);
+        op(Method::POST, "/api/operator/v1/resellers")
+            .json(&json!({"name": "north"}))
+            .send()
+            .await
+            .expect(201);
+        op(Method::POST, "/api/operator/v1/tenants")
+            .json(&json!({"name": "t1", "reseller": "north"}))
+            .send()
+            .await
+            .expect(201);
+        let t1 = app.store.tenant_by_name("t1").await.expect("read").expect("t1");
+        let fields = kiroku::learner::LearnerFields {
+            name: "Bo".into(),
+            email: None,
+            end_client: None,
+        };
+        app.store.create_learner(t1.id, "bo-t1", fields).await.expect("learner");
+        account(&app, "rita", json!({"role": "reseller-admin", "reseller": "north"})).await;
+
+        let b = Browser::start().await;
+        b.goto(&app.url("/admin/")).await;
+        b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
+            .await;
+        fill(&b, "#login", "rita").await;
+        fill(&b, "#password", PASSWORD).await;
+        b.click_on("#signin-button").await;
+        b.wait_js(
+            "its tenants",
+            "document.querySelector('#tenants tr[data-tenant=\"t1\"]') !== null",
+        )
+        .await;
+        let tenants = b.text(&b.find("#tenants tbody").await).await;
+        assert!(tenants.contains("north") && tenants.contains("active"), "{tenants}");
+        assert!(
+            !tenants.contains("acme"),
+            "another reseller's or the operator's tenant: {tenants}"
+        );
+
+        // Suspend through the page: the store says so; resume again.
+        b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(2)")
+            .await;
+        let suspended = "document.querySelector('#tenants tr[data-tenant=\"t1\"]').textContent.includes('suspended')";
+        b.wait_js("t1 suspended", suspended).await;
+        let status = app.store.tenant_by_id(t1.id).await.expect("read").expect("t1").status;
+        assert_eq!(status, kiroku::tenant::TenantStatus::Suspended);
+        b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(2)")
+            .await;
+        let active = "document.querySelector('#tenants tr[data-tenant=\"t1\"]').textContent.includes('active')";
+        b.wait_js("t1 active again", active).await;
+
+        // Open it: its learners, read naming the tenant.
+        b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(1)")
+            .await;
+        b.wait_js(
+            "t1's learners",
+            "document.querySelector('#learners tr[data-learner=\"bo-t1\"]') !== null",
+        )
+        .await;
+        assert_eq!(b.text(&b.find("#current-tenant").await).await, "t1");
+        assert_eq!(b.text(&b.find("#message").await).await, "", "no error");
+        b.quit().await;
+    })
+    .await;
+}

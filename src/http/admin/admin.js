@@ -1,9 +1,14 @@
 // The kiroku admin page: signs in with the API's cookie session and shows the account,
-// its learners and the progress report. The CSRF token lives in this script's memory
+// its learners and the progress report; an operator or reseller admin sees the tenants
+// they reach (suspend, resume) and opens one, whose learners and report are then read
+// naming it in X-Kiroku-Tenant. The CSRF token lives in this script's memory
 // only (never in storage); a reload asks GET /api/auth/session for it again.
 'use strict';
 (function () {
   var csrf = null;
+  // The tenant an operator or reseller admin opened (tenant and end-client admins have
+  // their own).
+  var tenant = null;
   var $ = function (id) { return document.getElementById(id); };
 
   function say(text, kind) {
@@ -19,6 +24,7 @@
     var headers = { 'Accept': 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    if (tenant && path.indexOf('/api/v1/') === 0) headers['X-Kiroku-Tenant'] = tenant;
     return fetch(path, {
       method: method,
       headers: headers,
@@ -60,8 +66,11 @@
 
   function showSignedOut() {
     csrf = null;
+    tenant = null;
     $('account').hidden = true;
     $('tenant-views').hidden = true;
+    $('tenants-view').hidden = true;
+    clear(document.querySelector('#tenants tbody'));
     clear(document.querySelector('#learners tbody'));
     clear(document.querySelector('#report tbody'));
     $('signin').hidden = false;
@@ -78,14 +87,64 @@
     $('password-user').value = a.login || '';
     $('signin').hidden = true;
     $('account').hidden = false;
-    var tenantWide = a.role === 'tenant-admin' || a.role === 'end-client-admin';
-    $('tenant-views').hidden = !tenantWide;
-    $('no-tenant').hidden = tenantWide;
+    var ownTenant = a.role === 'tenant-admin' || a.role === 'end-client-admin';
+    tenant = null;
+    $('tenant-views').hidden = !ownTenant;
+    $('current-tenant-line').hidden = true;
+    $('tenants-view').hidden = ownTenant;
+    $('no-tenant').hidden = ownTenant;
     document.body.dataset.state = 'signed-in';
-    if (tenantWide) {
+    if (ownTenant) {
       return Promise.all([loadLearners(), loadReport()]).catch(failed);
     }
-    return Promise.resolve();
+    return loadTenants().catch(failed);
+  }
+
+  function button(text, onClick) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  // Operators and reseller admins: the tenants they reach.
+  function loadTenants() {
+    return api('GET', '/api/operator/v1/tenants').then(function (list) {
+      var tbody = document.querySelector('#tenants tbody');
+      clear(tbody);
+      (list || []).forEach(function (t) {
+        var tr = document.createElement('tr');
+        tr.dataset.tenant = t.name;
+        cell(tr, t.name);
+        cell(tr, t.status);
+        cell(tr, t.plan || '—');
+        cell(tr, t.reseller || '—');
+        var actions = cell(tr, '');
+        actions.appendChild(button('Open', function () { openTenant(t.name); }));
+        var next = t.status === 'suspended' ? 'resume' : 'suspend';
+        if (t.status !== 'terminated') {
+          actions.appendChild(button(next === 'resume' ? 'Resume' : 'Suspend', function () {
+            say('');
+            api('POST', '/api/operator/v1/tenants/' + encodeURIComponent(t.name) + '/' + next)
+              .then(loadTenants).catch(failed);
+          }));
+        }
+        tbody.appendChild(tr);
+      });
+      $('tenants-empty').hidden = (list || []).length > 0;
+    });
+  }
+
+  function openTenant(name) {
+    say('');
+    tenant = name;
+    $('current-tenant').textContent = name;
+    $('current-tenant-line').hidden = false;
+    $('tenant-views').hidden = false;
+    $('no-tenant').hidden = true;
+    document.body.dataset.tenant = name;
+    return Promise.all([loadLearners(), loadReport()]).catch(failed);
   }
 
   function loadLearners() {
