@@ -16,6 +16,17 @@ pub const SESSION_MAX_MS: i64 = 12 * 60 * 60 * 1000;
 /// The prefix of API tokens, so that secret scanners and people recognise them.
 pub const API_TOKEN_PREFIX: &str = "kiroku_at_";
 
+/// What a session's use at `now_ms` does to it: `None` when it has expired; otherwise
+/// the new expiry to store, or `Some(None)` when the sliding expiry would move by less than
+/// a minute (not worth a write on every request).
+pub fn session_use(created_ms: i64, expires_ms: i64, now_ms: i64) -> Option<Option<i64>> {
+    if expires_ms <= now_ms {
+        return None;
+    }
+    let next = (now_ms + SESSION_IDLE_MS).min(created_ms + SESSION_MAX_MS);
+    Some((next > expires_ms + 60_000).then_some(next))
+}
+
 /// Whether the account refuses sign-ins at `now_ms`; the lock's end when it does.
 pub fn locked(account: &Account, now_ms: i64) -> Option<i64> {
     account.locked_until_ms.filter(|until| *until > now_ms)
@@ -75,6 +86,31 @@ mod tests {
             n = m;
         }
         assert_eq!(after_failure(n, 1000), (0, Some(1000 + LOCK_MS)));
+    }
+
+    #[test]
+    fn a_session_slides_by_the_minute_and_never_past_its_maximum() {
+        assert_eq!(session_use(0, 1000, 1000), None, "expired");
+        assert_eq!(
+            session_use(0, SESSION_IDLE_MS, 30_000),
+            Some(None),
+            "moved by less than a minute"
+        );
+        assert_eq!(
+            session_use(0, SESSION_IDLE_MS, 3_600_000),
+            Some(Some(3_600_000 + SESSION_IDLE_MS))
+        );
+        let late = SESSION_MAX_MS - 200_000;
+        assert_eq!(
+            session_use(0, SESSION_MAX_MS - 190_000, late),
+            Some(Some(SESSION_MAX_MS)),
+            "capped"
+        );
+        assert_eq!(
+            session_use(0, SESSION_MAX_MS, late),
+            Some(None),
+            "at its maximum already"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! resellers and the accounts of the service and of resellers — and compares the rows of every table per tenant on both sides. Content files stay where they are (the data folder or
 //! the configured object storage); both stores use the same.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,8 +19,8 @@ use crate::account::Realm;
 use crate::audit::{AuditQuery, SERVICE_LOG};
 use crate::blob::BlobStore;
 use crate::ops::archive;
-use crate::store::Store;
 use crate::store::archive::Restore;
+use crate::store::{AccountRecord, Store};
 use crate::tenant::{NewCredential, TenantId, TenantStatus};
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -48,25 +49,23 @@ async fn copy_audit(from: &dyn Store, tenant: TenantId, to: &dyn Store, copy: Te
     }
 }
 
-/// The realm with its tenant id replaced by the copy's.
-fn remap(realm: &Realm, ids: &std::collections::HashMap<TenantId, TenantId>) -> Realm {
-    let id = |t: &TenantId| ids.get(t).copied().unwrap_or(*t);
+/// The realm with its tenant replaced by the copy's.
+fn remap(realm: &Realm, copy: TenantId) -> Realm {
     match realm {
-        Realm::Tenant(t) => Realm::Tenant(id(t)),
-        Realm::EndClient(t, e) => Realm::EndClient(id(t), e.clone()),
+        Realm::Tenant(_) => Realm::Tenant(copy),
+        Realm::EndClient(_, e) => Realm::EndClient(copy, e.clone()),
         other => other.clone(),
     }
 }
 
-/// Copies the accounts of one tenant (with their password hashes and API tokens; people
-/// sign in again, since sessions are not copied).
-async fn copy_accounts(from: &dyn Store, tenant: TenantId, to: &dyn Store, copy: TenantId) -> Result<(), String> {
-    let ids = std::collections::HashMap::from([(tenant, copy)]);
-    for mut rec in from.account_records().await.map_err(err)? {
-        if rec.account.realm.tenant() == Some(tenant) {
-            rec.account.realm = remap(&rec.account.realm, &ids);
-            to.restore_account(rec).await.map_err(err)?;
+/// Copies accounts (with their password hashes and API tokens; people sign in again,
+/// since sessions are not copied), a tenant's ones moved to its copy.
+async fn copy_accounts(to: &dyn Store, records: Vec<AccountRecord>, copy: Option<TenantId>) -> Result<(), String> {
+    for mut rec in records {
+        if let Some(copy) = copy {
+            rec.account.realm = remap(&rec.account.realm, copy);
         }
+        to.restore_account(rec).await.map_err(err)?;
     }
     Ok(())
 }
@@ -92,7 +91,11 @@ pub async fn run(
     for r in from.list_resellers().await.map_err(err)? {
         target.create_reseller(&r.name).await.map_err(err)?;
     }
-    let mut tenant_ids = std::collections::HashMap::new();
+    // Every account, read once, by the tenant it belongs to (none: service and resellers).
+    let mut accounts: HashMap<Option<TenantId>, Vec<AccountRecord>> = HashMap::new();
+    for rec in from.account_records().await.map_err(err)? {
+        accounts.entry(rec.account.realm.tenant()).or_default().push(rec);
+    }
     let work = work_dir(data_dir);
     std::fs::create_dir_all(&work).map_err(err)?;
     let mut report = Vec::new();
@@ -129,8 +132,8 @@ pub async fn run(
                 .await
                 .map_err(err)?;
         }
-        tenant_ids.insert(t.id, copy.id);
-        copy_accounts(&*from, t.id, &*target, copy.id).await?;
+        let records = accounts.remove(&Some(t.id)).unwrap_or_default();
+        copy_accounts(&*target, records, Some(copy.id)).await?;
         if t.status != TenantStatus::Active {
             target
                 .set_tenant_status(copy.id, t.status, t.status_reason.clone())
@@ -158,13 +161,9 @@ pub async fn run(
             "statements": imported.counts.get("statements") }),
         );
     }
-    // Accounts of the service and of resellers (tenants' accounts went with their tenant).
-    for mut rec in from.account_records().await.map_err(err)? {
-        if rec.account.realm.tenant().is_none() {
-            rec.account.realm = remap(&rec.account.realm, &tenant_ids);
-            target.restore_account(rec).await.map_err(err)?;
-        }
-    }
+    // Accounts of the service and of resellers (tenants' accounts went with their tenant;
+    // those of terminated tenants were erased with them).
+    copy_accounts(&*target, accounts.remove(&None).unwrap_or_default(), None).await?;
     copy_audit(&*from, SERVICE_LOG, &*target, SERVICE_LOG).await?;
     if json_out {
         println!("{}", Value::from(report));

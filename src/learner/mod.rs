@@ -46,12 +46,19 @@ pub fn check_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks name and e-mail; returns them trimmed.
-pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
-    let name = f.name.trim().to_owned();
+/// Checks a display name (of a learner, an end client): trimmed, 1 to 255 printable
+/// characters.
+pub fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_LEN || name.chars().any(char::is_control) {
         return Err(format!("name must be 1 to {MAX_LEN} printable characters"));
     }
+    Ok(name.to_owned())
+}
+
+/// Checks name and e-mail; returns them trimmed.
+pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
+    let name = check_name(&f.name)?;
     let email = match f.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) {
         Some(e) => {
             let ok = e.len() <= MAX_LEN

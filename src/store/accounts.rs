@@ -64,10 +64,12 @@ pub trait AccountStore: Send + Sync {
     /// Counts a failed sign-in and applies the lockout policy in one transaction;
     /// returns the account as it is now.
     async fn login_failed(&self, id: &str, now_ms: i64) -> StoreResult<Option<Account>>;
-    /// Clears the failure count and opens a session.
+    /// Clears the failure count, removes expired sessions and opens a session.
     async fn login_succeeded(&self, id: &str, session: NewSession) -> StoreResult<()>;
     /// The account of a live session, moving its idle expiry forward (never past its
-    /// `SESSION_MAX_MS`); expired sessions are removed.
+    /// `SESSION_MAX_MS`; written only when it moves by a minute or more, see
+    /// `account::login::session_use`); an expired session asked about is removed, and
+    /// every sign-in removes the other expired ones.
     async fn session_account(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<Account>>;
     async fn end_session(&self, digest: [u8; 32]) -> StoreResult<()>;
     async fn create_api_token(&self, account: &str, label: &str, digest: [u8; 32]) -> StoreResult<ApiToken>;

@@ -48,6 +48,17 @@ impl std::fmt::Debug for IssuedCredential {
     }
 }
 
+/// Longest label of a credential or API token.
+const MAX_LABEL_CHARS: usize = 200;
+
+/// Checks a credential's or API token's label: at most 200 printable characters.
+pub fn check_label(label: &str) -> Result<(), String> {
+    if label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+        return Err(format!("label must be at most {MAX_LABEL_CHARS} printable characters"));
+    }
+    Ok(())
+}
+
 /// Generates a key (about 95 random bits) and a secret (about 256 random bits).
 pub fn issue(scopes: ScopeSet, label: String) -> IssuedCredential {
     let key = random_token(16);

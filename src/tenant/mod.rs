@@ -4,7 +4,9 @@ pub(crate) mod credential;
 pub mod plan;
 mod scope;
 
-pub use credential::{Credential, IssuedCredential, NewCredential, constant_time_eq, digest_secret, issue};
+pub use credential::{
+    Credential, IssuedCredential, NewCredential, check_label, constant_time_eq, digest_secret, issue,
+};
 pub use plan::{Plan, PlanName, QuotaExceeded, QuotaKind, Quotas, TenantRefusal, Usage};
 pub use scope::{Access, Scope, ScopeSet};
 

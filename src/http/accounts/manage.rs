@@ -313,9 +313,7 @@ pub async fn create_token(
     } else {
         json_object(&body, "token")?
     };
-    if b.label.chars().count() > 200 || b.label.chars().any(char::is_control) {
-        return Err(LrsError::bad("label must be at most 200 printable characters").into());
-    }
+    crate::tenant::check_label(&b.label).map_err(LrsError::BadRequest)?;
     let token = new_api_token();
     let t = state
         .store

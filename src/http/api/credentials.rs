@@ -45,9 +45,7 @@ pub async fn create(
             .collect::<Result<_, _>>()
             .map_err(LrsError::BadRequest)?
     };
-    if req.label.chars().count() > 200 || req.label.chars().any(char::is_control) {
-        return Err(LrsError::bad("label must be at most 200 printable characters").into());
-    }
+    crate::tenant::check_label(&req.label).map_err(LrsError::BadRequest)?;
     let issued = issue(ScopeSet::new(scopes), req.label);
     let cred = state.store.create_credential(p.tenant.id, issued.new).await?;
     let detail = json!({ "scopes": cred.scopes.to_text(), "label": cred.label });

@@ -34,11 +34,8 @@ pub async fn create(
     p.require_tenant_wide()?;
     let req: NewEndClient = json_object(&body, "end client")?;
     let id = check_end_client_id(&req.id).map_err(LrsError::BadRequest)?;
-    let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 255 || name.chars().any(char::is_control) {
-        return Err(LrsError::bad("name must be 1 to 255 printable characters").into());
-    }
-    let e = state.store.create_end_client(p.tenant.id, &id, name).await?;
+    let name = crate::learner::check_name(&req.name).map_err(LrsError::BadRequest)?;
+    let e = state.store.create_end_client(p.tenant.id, &id, &name).await?;
     audit::record(
         &state,
         &p,

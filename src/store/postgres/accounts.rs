@@ -7,7 +7,7 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
 use super::{PgStore, col, pg};
-use crate::account::login::{SESSION_IDLE_MS, SESSION_MAX_MS, after_failure};
+use crate::account::login::{after_failure, session_use};
 use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
 use crate::clock;
 use crate::lrs::LrsError;
@@ -360,6 +360,10 @@ impl AccountStore for PgStore {
             return Err(LrsError::NotFound("no such account".into()).into());
         };
         let tenant: Option<i64> = col(&row, 0)?;
+        // Sessions nobody asks about again (never signed out) are cleared at sign-ins.
+        tx.execute("DELETE FROM account_sessions WHERE expires <= $1", &[&s.created_ms])
+            .await
+            .map_err(pg)?;
         tx.execute(
             "INSERT INTO account_sessions (digest, account, tenant, created, expires) VALUES ($1, $2, $3, $4, $5)",
             &[&s.digest.to_vec(), &id, &tenant, &s.created_ms, &s.expires_ms],
@@ -371,19 +375,33 @@ impl AccountStore for PgStore {
 
     async fn session_account(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<Account>> {
         let c = self.client().await?;
+        let digest = digest.to_vec();
         let row = c
             .query_opt(
-                "UPDATE account_sessions SET expires = least($2::bigint + $3::bigint, created + $4::bigint) \
-                 WHERE digest = $1 AND expires > $2 RETURNING account",
-                &[&digest.to_vec(), &now_ms, &SESSION_IDLE_MS, &SESSION_MAX_MS],
+                "SELECT account, created, expires FROM account_sessions WHERE digest = $1",
+                &[&digest],
             )
             .await
             .map_err(pg)?;
-        c.execute("DELETE FROM account_sessions WHERE expires <= $1", &[&now_ms])
-            .await
-            .map_err(pg)?;
         let Some(row) = row else { return Ok(None) };
-        let id: String = col(&row, 0)?;
+        let (id, created, expires): (String, i64, i64) = (col(&row, 0)?, col(&row, 1)?, col(&row, 2)?);
+        match session_use(created, expires, now_ms) {
+            None => {
+                c.execute("DELETE FROM account_sessions WHERE digest = $1", &[&digest])
+                    .await
+                    .map_err(pg)?;
+                return Ok(None);
+            }
+            Some(Some(next)) => {
+                c.execute(
+                    "UPDATE account_sessions SET expires = $2 WHERE digest = $1",
+                    &[&digest, &next],
+                )
+                .await
+                .map_err(pg)?;
+            }
+            Some(None) => {}
+        }
         Ok(account_where(&c, "id", &id).await?.map(|(a, _)| a))
     }
 

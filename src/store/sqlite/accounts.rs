@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteStore;
 use super::pool::backend;
-use crate::account::login::{SESSION_IDLE_MS, SESSION_MAX_MS, after_failure};
+use crate::account::login::{after_failure, session_use};
 use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
 use crate::clock;
 use crate::lrs::LrsError;
@@ -174,6 +174,9 @@ fn login_succeeded(conn: &Connection, id: &str, s: &NewSession) -> StoreResult<(
         [id],
     )
     .map_err(backend)?;
+    // Sessions nobody asks about again (never signed out) are cleared at sign-ins.
+    conn.execute("DELETE FROM account_sessions WHERE expires <= ?1", [s.created_ms])
+        .map_err(backend)?;
     conn.execute(
         "INSERT INTO account_sessions (digest, account, tenant, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![s.digest, id, a.realm.tenant().map(|t| t.0), s.created_ms, s.expires_ms],
@@ -183,23 +186,32 @@ fn login_succeeded(conn: &Connection, id: &str, s: &NewSession) -> StoreResult<(
 }
 
 fn session_account(conn: &Connection, digest: [u8; 32], now: i64) -> StoreResult<Option<Account>> {
-    conn.execute("DELETE FROM account_sessions WHERE expires <= ?1", [now])
-        .map_err(backend)?;
-    let found: Option<(String, i64)> = conn
+    let found: Option<(String, i64, i64)> = conn
         .query_row(
-            "SELECT account, created FROM account_sessions WHERE digest = ?1",
+            "SELECT account, created, expires FROM account_sessions WHERE digest = ?1",
             [digest],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()
         .map_err(backend)?;
-    let Some((id, created)) = found else { return Ok(None) };
-    let expires = (now + SESSION_IDLE_MS).min(created + SESSION_MAX_MS);
-    conn.execute(
-        "UPDATE account_sessions SET expires = ?2 WHERE digest = ?1",
-        params![digest, expires],
-    )
-    .map_err(backend)?;
+    let Some((id, created, expires)) = found else {
+        return Ok(None);
+    };
+    match session_use(created, expires, now) {
+        None => {
+            conn.execute("DELETE FROM account_sessions WHERE digest = ?1", [digest])
+                .map_err(backend)?;
+            return Ok(None);
+        }
+        Some(Some(next)) => {
+            conn.execute(
+                "UPDATE account_sessions SET expires = ?2 WHERE digest = ?1",
+                params![digest, next],
+            )
+            .map_err(backend)?;
+        }
+        Some(None) => {}
+    }
     Ok(account(conn, "id", &id)?.map(|(a, _)| a))
 }
 
