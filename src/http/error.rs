@@ -9,6 +9,8 @@ use crate::launch::LaunchRefusal;
 use crate::lrs::LrsError;
 use crate::package::import::ImportError;
 use crate::package::{ErrorClass, PackageError};
+use crate::runtime::attempt::CommitRefusal;
+use crate::runtime::usecase::RuntimeError;
 use crate::store::StoreError;
 use crate::tenant::{QuotaKind, TenantRefusal};
 
@@ -42,6 +44,9 @@ pub enum ApiError {
         retry_after_secs: u64,
         message: String,
     },
+    /// A SetValue of a run-time commit that the server's re-validation refused (422): the
+    /// body names the call's index, the element, the SCORM error code and the diagnostic.
+    SetRefused(CommitRefusal),
     /// Logged once here; the client sees a generic message.
     Internal(String),
 }
@@ -58,6 +63,19 @@ impl From<StoreError> for ApiError {
             StoreError::Rejected(l) => Self::Lrs(l),
             StoreError::Backend(m) => Self::Internal(m),
             StoreError::Quota(q) => Self::Tenant(q.into()),
+            StoreError::Stale => Self::Lrs(LrsError::Conflict(StoreError::Stale.to_string())),
+        }
+    }
+}
+
+impl From<RuntimeError> for ApiError {
+    fn from(e: RuntimeError) -> Self {
+        match e {
+            RuntimeError::BadRequest(m) => Self::Lrs(LrsError::BadRequest(m)),
+            RuntimeError::Conflict(m) => Self::Lrs(LrsError::Conflict(m)),
+            RuntimeError::Refused(r) => Self::SetRefused(r),
+            RuntimeError::Store(s) => s.into(),
+            RuntimeError::Internal(m) => Self::Internal(m),
         }
     }
 }
@@ -89,6 +107,7 @@ impl ApiError {
             Self::Operator { configured: false, .. } => StatusCode::FORBIDDEN,
             Self::Operator { configured: true, .. } => StatusCode::UNAUTHORIZED,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::SetRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -102,6 +121,10 @@ impl IntoResponse for ApiError {
         }
         if let Self::Tenant(r) = &self {
             return refusal_response(status, r);
+        }
+        if let Self::SetRefused(r) = &self {
+            let body = json!({ "error": { "index": r.index, "element": r.element, "code": r.refusal.code, "diagnostic": r.refusal.diagnostic } });
+            return (status, Json(body)).into_response();
         }
         if let Self::Launch(r) = &self {
             let body = json!({ "error": { "code": status.as_u16(), "reason": r.reason(), "message": r.to_string() } });
@@ -126,6 +149,7 @@ impl IntoResponse for ApiError {
             Self::Unauthorized(m) | Self::SignedOut(m) | Self::Throttled { message: m, .. } => m.clone(),
             Self::Tenant(r) => r.to_string(),
             Self::Operator { message, .. } => message.clone(),
+            Self::SetRefused(r) => RuntimeError::Refused(r.clone()).to_string(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 "internal error; the server log has the details".to_owned()
@@ -166,6 +190,7 @@ impl std::fmt::Display for ApiError {
             | Self::Throttled { message: m, .. } => f.write_str(m),
             Self::Tenant(r) => r.fmt(f),
             Self::Launch(r) => r.fmt(f),
+            Self::SetRefused(r) => RuntimeError::Refused(r.clone()).fmt(f),
             Self::Internal(_) => f.write_str("internal error"),
         }
     }

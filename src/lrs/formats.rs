@@ -1,7 +1,7 @@
 //! Lexical checks for the xAPI special data types: IRIs, UUIDs, mailto IRIs,
 //! ISO 8601 timestamps and durations, RFC 5646 language tags.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 /// An absolute IRI: a scheme, a colon, and no whitespace or control characters.
 pub fn is_iri(s: &str) -> bool {
@@ -63,7 +63,9 @@ pub fn is_language_tag(s: &str) -> bool {
 
 /// Parses an ISO 8601 date-time as xAPI uses it (`YYYY-MM-DDThh:mm:ss[.f][Z|±hh:mm|±hhmm|±hh]`).
 /// `require_zone` rejects values without an offset. `-00:00` is refused, as RFC 3339 gives
-/// it the meaning "offset unknown", which xAPI forbids.
+/// it the meaning "offset unknown", which xAPI forbids. A time whose UTC form falls
+/// outside years 0000–9999 is refused: statements store timestamps in UTC, and such a
+/// time would be stored in a form (`+10000-…`) that no conformant LRS accepts back.
 pub fn parse_timestamp(s: &str, require_zone: bool) -> Option<DateTime<FixedOffset>> {
     let (date, rest) = s.split_once('T')?;
     let d = date.as_bytes();
@@ -75,7 +77,8 @@ pub fn parse_timestamp(s: &str, require_zone: bool) -> Option<DateTime<FixedOffs
     let offset_secs = parse_zone(zone, require_zone)?;
     let naive_time = parse_time(time)?;
     let offset = FixedOffset::east_opt(offset_secs)?;
-    day.and_time(naive_time).and_local_timezone(offset).single()
+    let t = day.and_time(naive_time).and_local_timezone(offset).single()?;
+    (0..=9999).contains(&t.with_timezone(&chrono::Utc).year()).then_some(t)
 }
 
 fn split_zone(rest: &str) -> Option<(&str, &str)> {
@@ -207,6 +210,24 @@ mod tests {
         }
         assert!(parse_timestamp("2013-05-18T05:32:34", false).is_some());
         assert!(parse_timestamp("2013-05-18T05:32:34", true).is_none());
+    }
+
+    /// Issue 12: a time whose UTC form leaves years 0000–9999 was stored as `+10000-…`,
+    /// which the LRS then refused when the same statement was posted back.
+    #[test]
+    fn timestamps_outside_four_digit_utc_years_are_refused() {
+        for bad in ["9999-12-31T23:59:59.999999999-23:59", "0000-01-01T00:00:00+00:01"] {
+            assert!(parse_timestamp(bad, false).is_none(), "{bad}");
+        }
+        for ok in [
+            "9999-12-31T23:59:59.999999999Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:00:00-00:59",
+        ] {
+            let t = parse_timestamp(ok, false).expect(ok);
+            let utc = utc_timestamp(&t);
+            assert!(parse_timestamp(&utc, true).is_some(), "{ok} -> {utc}");
+        }
     }
 
     #[test]

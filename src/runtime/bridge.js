@@ -27,7 +27,9 @@
  * definition of white space in identifiers (the browser uses JavaScript's `\s`).
  *
  * Commit path: every SetValue that succeeds is appended to a log of sets the server has
- * not acknowledged. Commit/Terminate POST `{attempt, seq, sets, terminate}` with
+ * not acknowledged. Initialize sends one commit at once, so that the server records
+ * `initialized` when the SCO calls it (a commit can only follow Initialize).
+ * Commit/Terminate POST `{attempt, seq, sets, terminate}` with
  * `fetch({keepalive: true})`; each new send takes a new sequence number and carries every
  * unacknowledged set (sets are absolute values, so applying one twice is harmless); a
  * network failure or 5xx is retried with backoff with the same body (same seq). When the
@@ -547,6 +549,8 @@
     this.beaconed = null;
     this.again = false;
     this.terminating = false;
+    // Initialize was called and no send has told the server yet.
+    this.announce = false;
     this.finished = false;
     this.retryDelay = opts.retryDelay || 500;
     this.serverErrors = [];
@@ -587,6 +591,10 @@
     var code = this.stateCode("init");
     if (code) return this.fail(code, "", "false");
     this.state = "running";
+    // The server records `initialized` (or `resumed`) when the SCO calls Initialize, not
+    // when the page loads: the first commit of a session tells it, so send one now.
+    this.announce = true;
+    this.flush();
     return this.ok("true");
   };
 
@@ -674,8 +682,10 @@
   // The body of a new send carrying every unacknowledged set.
   Bridge.prototype.nextBody = function () {
     var body = { attempt: this.attempt, seq: this.nextSeq++, sets: this.log.slice(), terminate: this.terminating };
+    var announce = this.announce;
+    this.announce = false;
     if (this.session) body.session = this.session;
-    return { body: body, end: this.base + this.log.length, start: this.base };
+    return { body: body, end: this.base + this.log.length, start: this.base, announce: announce };
   };
 
   Bridge.prototype.acknowledge = function (seq, end) {
@@ -694,7 +704,7 @@
       this.again = true;
       return;
     }
-    if (this.log.length === 0 && !this.terminating) return;
+    if (this.log.length === 0 && !this.terminating && !this.announce) return;
     this.send(this.nextBody(), this.retryDelay);
   };
 
@@ -755,7 +765,7 @@
     var self = this;
     this.win.setTimeout(function () {
       self.inflight = null;
-      if (self.base >= sent.end && !sent.body.terminate) {
+      if (self.base >= sent.end && !sent.body.terminate && !sent.announce) {
         self.done(null); // acknowledged meanwhile through a later send
         return;
       }
@@ -787,7 +797,7 @@
 
   // The page is going away: hand every unacknowledged set to sendBeacon.
   Bridge.prototype.beacon = function () {
-    if (this.finished || (this.log.length === 0 && !this.terminating)) return false;
+    if (this.finished || (this.log.length === 0 && !this.terminating && !this.announce)) return false;
     var end = this.base + this.log.length;
     // A keepalive fetch already carrying everything outlives the page; do not send it twice
     // (a second terminating commit would end the session again).

@@ -86,13 +86,32 @@ fn statement_id(s: &Subject, seq: u64, index: usize) -> String {
     )
 }
 
-/// The statement of an attempt being opened: `initialized`, or `resumed`.
-pub fn opened(s: &Subject, seq: u64, resumed: bool) -> Vec<Value> {
-    vec![s.statement(
-        statement_id(s, seq, 0),
-        if resumed { "resumed" } else { "initialized" },
-        None,
-    )]
+/// The statement of a session's start, recorded when the SCO calls `Initialize`:
+/// `initialized`, or `resumed` for a suspended attempt resumed.
+pub fn opened(s: &Subject, seq: u64, out: &mut Vec<Value>, resumed: bool) {
+    let id = statement_id(s, seq, out.len());
+    out.push(s.statement(id, if resumed { "resumed" } else { "initialized" }, None));
+}
+
+/// The result extension saying who ended a session: `"platform"` when the SCO never
+/// called `Terminate` (its window was closed, or the learner launched again) and kiroku
+/// ended the session for it.
+pub const ENDED_BY: &str = "https://kiroku.dev/xapi/extensions/ended-by";
+
+/// `suspended` or `terminated` for a session the platform ended: the SCO's last data, the
+/// result, and [`ENDED_BY`] = `"platform"`.
+pub fn ended_by_platform(s: &Subject, seq: u64, out: &mut Vec<Value>, data: &Data, ending: Ending) {
+    let mut r = result_of(s, data);
+    r["extensions"][ENDED_BY] = json!("platform");
+    let id = statement_id(s, seq, out.len());
+    out.push(s.statement(id, ending_verb(ending), Some(r)));
+}
+
+fn ending_verb(e: Ending) -> &'static str {
+    match e {
+        Ending::Suspended => "suspended",
+        Ending::Finished => "terminated",
+    }
 }
 
 fn get<'a>(d: &'a Data, v: Version, scorm12: &str, scorm2004: &str) -> Option<&'a str> {
@@ -131,49 +150,62 @@ fn result_of(s: &Subject, d: &Data) -> Value {
     if let Some(ok) = success {
         r["success"] = ok.into();
     }
-    if let Some(score) = score(s, d) {
+    let mapped = score(s, d);
+    if let Some(score) = mapped.score {
         r["score"] = score;
+    }
+    if let Some(reported) = mapped.as_reported {
+        r["extensions"] = json!({ super::score::SCORE_AS_REPORTED: reported });
     }
     r
 }
 
-fn score(s: &Subject, d: &Data) -> Option<Value> {
-    let v = s.version;
-    let num = |a: &str, b: &str| get(d, v, a, b).and_then(|x| x.parse::<f64>().ok());
+/// The score part of a result: `score` and the score extension, when present.
+fn score_part(result: &Value) -> Option<Value> {
     let mut out = json!({});
-    let scaled = match v {
-        Version::Scorm2004 => num("", "cmi.score.scaled"),
-        // SCORM 1.2 has no scaled score: raw over max (default range 0–100).
-        Version::Scorm12 => {
-            num("cmi.core.score.raw", "").map(|r| (r / num("cmi.core.score.max", "").unwrap_or(100.0)).clamp(-1.0, 1.0))
-        }
-    };
-    for (key, value) in [
-        ("scaled", scaled),
-        ("raw", num("cmi.core.score.raw", "cmi.score.raw")),
-        ("min", num("cmi.core.score.min", "cmi.score.min")),
-        ("max", num("cmi.core.score.max", "cmi.score.max")),
-    ] {
-        if let Some(x) = value {
-            out[key] = x.into();
-        }
+    if let Some(sc) = result.get("score") {
+        out["score"] = sc.clone();
+    }
+    if let Some(ext) = result.get("extensions") {
+        out["extensions"] = ext.clone();
     }
     out.as_object().is_some_and(|o| !o.is_empty()).then_some(out)
+}
+
+/// The xAPI score of the data and, when xAPI could not take all of it, the values as the
+/// content reported them (`score::map`).
+fn score(s: &Subject, d: &Data) -> super::score::Mapped {
+    let v = s.version;
+    super::score::map(&super::score::Reported {
+        scaled: get(d, v, "", "cmi.score.scaled"),
+        raw: get(d, v, "cmi.core.score.raw", "cmi.score.raw"),
+        min: get(d, v, "cmi.core.score.min", "cmi.score.min"),
+        max: get(d, v, "cmi.core.score.max", "cmi.score.max"),
+        derive_scaled: v == Version::Scorm12,
+    })
+}
+
+/// What a commit changed: the data before and after it, the session time it reported and,
+/// when it ended the session, how.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub before: &'a Data,
+    pub after: &'a Data,
+    pub session_time: Option<&'a str>,
+    pub ending: Option<Ending>,
 }
 
 /// The statements of a stored commit, from the data before and after it: `completed`,
 /// `passed`/`failed` and `scored` when they change, and at the end of the session
 /// `suspended` or `terminated` with the result and the session's duration.
-pub fn committed(
-    s: &Subject,
-    seq: u64,
-    before: &Data,
-    after: &Data,
-    session_time: Option<&str>,
-    ending: Option<Ending>,
-) -> Vec<Value> {
+pub fn committed(s: &Subject, seq: u64, out: &mut Vec<Value>, change: &Change<'_>) {
+    let Change {
+        before,
+        after,
+        session_time,
+        ending,
+    } = *change;
     let v = s.version;
-    let mut out = Vec::new();
     let push = |out: &mut Vec<Value>, verb: &str, result: Option<Value>| {
         let id = statement_id(s, seq, out.len());
         out.push(s.statement(id, verb, result));
@@ -182,30 +214,28 @@ pub fn committed(
     if res_after.get("completion") == Some(&Value::Bool(true))
         && res_before.get("completion") != Some(&Value::Bool(true))
     {
-        push(&mut out, "completed", Some(json!({ "completion": true })));
+        push(out, "completed", Some(json!({ "completion": true })));
     }
     if let (Some(ok), true) = (
         res_after.get("success").and_then(Value::as_bool),
         res_before.get("success") != res_after.get("success"),
     ) {
-        let mut r = json!({ "success": ok });
-        if let Some(sc) = res_after.get("score") {
-            r["score"] = sc.clone();
-        }
-        push(&mut out, if ok { "passed" } else { "failed" }, Some(r));
+        let mut r = score_part(&res_after).unwrap_or_else(|| json!({}));
+        r["success"] = ok.into();
+        push(out, if ok { "passed" } else { "failed" }, Some(r));
     }
     if let (Some(sc), true) = (
-        res_after.get("score"),
-        res_before.get("score") != res_after.get("score"),
+        score_part(&res_after),
+        score_part(&res_before) != score_part(&res_after),
     ) {
-        push(&mut out, "scored", Some(json!({ "score": sc })));
+        push(out, "scored", Some(sc));
     }
     if let Some(p) = changed(before, after, "cmi.progress_measure").and_then(|p| p.parse::<f64>().ok()) {
         // The profile reports progress as a scaled score on `progressed`.
-        push(&mut out, "progressed", Some(json!({ "score": { "scaled": p } })));
+        push(out, "progressed", Some(json!({ "score": { "scaled": p } })));
     }
     for comment in new_comments(v, before, after) {
-        push(&mut out, "commented", Some(json!({ "response": comment })));
+        push(out, "commented", Some(json!({ "response": comment })));
     }
     for index in changed_interactions(v, before, after) {
         let id = statement_id(s, seq, out.len());
@@ -220,17 +250,8 @@ pub fn committed(
         if let Some(h) = hundredths {
             r["duration"] = timespan::format_scorm2004(h).into();
         }
-        push(
-            &mut out,
-            if e == Ending::Suspended {
-                "suspended"
-            } else {
-                "terminated"
-            },
-            Some(r),
-        );
+        push(out, ending_verb(e), Some(r));
     }
-    out
 }
 
 /// Indexes of interactions whose response or result the commit set or changed.
@@ -346,6 +367,18 @@ mod tests {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
+    fn run(s: &Subject, seq: u64, before: &Data, after: &Data, ending: Option<Ending>) -> Vec<Value> {
+        let mut out = Vec::new();
+        let change = Change {
+            before,
+            after,
+            session_time: None,
+            ending,
+        };
+        committed(s, seq, &mut out, &change);
+        out
+    }
+
     fn verbs(statements: &[Value]) -> Vec<String> {
         statements
             .iter()
@@ -362,15 +395,15 @@ mod tests {
             ("cmi.comments_from_learner.1.comment", "second"),
             ("cmi.progress_measure", "0.5"),
         ]);
-        let out = committed(&s, 7, &before, &after, None, None);
+        let out = run(&s, 7, &before, &after, None);
         assert_eq!(verbs(&out), ["progressed", "commented"]);
         assert_eq!(out[0]["result"]["score"]["scaled"], 0.5);
         assert_eq!(out[1]["result"]["response"], "second");
         assert!(
-            committed(&s, 8, &after, &after, None, None).is_empty(),
+            run(&s, 8, &after, &after, None).is_empty(),
             "nothing changed, nothing recorded"
         );
-        let again = committed(&s, 7, &before, &after, None, None);
+        let again = run(&s, 7, &before, &after, None);
         assert_eq!(
             out[0]["id"], again[0]["id"],
             "a resent commit gets the same statement ids"
@@ -380,15 +413,81 @@ mod tests {
     #[test]
     fn scorm12_comments_report_what_was_appended() {
         let s = subject(Version::Scorm12);
-        let out = committed(
+        let out = run(
             &s,
             2,
             &data(&[("cmi.comments", "Good.")]),
             &data(&[("cmi.comments", "Good. Too long.")]),
             None,
-            None,
         );
         assert_eq!(verbs(&out), ["commented"]);
         assert_eq!(out[0]["result"]["response"], "Too long.");
+    }
+
+    /// Issue 12: a score xAPI cannot take as is (raw above max, min above max, max 0) used
+    /// to make the whole batch fail validation, losing every statement of the commit.
+    #[test]
+    fn out_of_range_scores_still_make_valid_statements() {
+        use crate::lrs::XapiVersion;
+        use crate::lrs::validate::{Rules, validate_statement};
+        let cases = [
+            (
+                Version::Scorm2004,
+                vec![
+                    ("cmi.score.raw", "200"),
+                    ("cmi.score.max", "100"),
+                    ("cmi.completion_status", "completed"),
+                    ("cmi.success_status", "passed"),
+                ],
+            ),
+            (
+                Version::Scorm2004,
+                vec![("cmi.score.min", "10"), ("cmi.score.max", "5"), ("cmi.score.raw", "7")],
+            ),
+            (
+                Version::Scorm12,
+                vec![
+                    ("cmi.core.score.raw", "50"),
+                    ("cmi.core.score.max", "10"),
+                    ("cmi.core.lesson_status", "passed"),
+                ],
+            ),
+            (
+                Version::Scorm12,
+                vec![
+                    ("cmi.core.score.raw", "0"),
+                    ("cmi.core.score.max", "0"),
+                    ("cmi.core.lesson_status", "failed"),
+                ],
+            ),
+        ];
+        for (version, pairs) in cases {
+            let s = subject(version);
+            let out = run(&s, 3, &data(&[]), &data(&pairs), Some(Ending::Finished));
+            assert!(
+                verbs(&out).contains(&"scored".to_owned()),
+                "{pairs:?}: {:?}",
+                verbs(&out)
+            );
+            assert!(verbs(&out).contains(&"terminated".to_owned()), "{pairs:?}");
+            for st in &out {
+                let rules = Rules {
+                    version: XapiVersion::V103,
+                };
+                assert!(validate_statement(st, rules).is_ok(), "{pairs:?}: {st}");
+            }
+        }
+        let out = run(
+            &subject(Version::Scorm2004),
+            1,
+            &data(&[]),
+            &data(&[("cmi.score.raw", "200"), ("cmi.score.max", "100")]),
+            None,
+        );
+        assert_eq!(out[0]["result"]["score"]["raw"], 200.0);
+        assert_eq!(
+            out[0]["result"]["extensions"][crate::runtime::score::SCORE_AS_REPORTED]["max"],
+            "100"
+        );
     }
 }

@@ -18,6 +18,7 @@ use crate::lrs::LrsError;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Document};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::{IndexTerm, PreparedStatement};
+use crate::runtime::plan::AttemptState;
 use crate::tenant::{
     Credential, NewCredential, NewTenant, Plan, QuotaExceeded, Quotas, Tenant, TenantId, TenantSettings, TenantStatus,
     Usage,
@@ -35,6 +36,10 @@ pub enum StoreError {
     /// The write would take the tenant over a quota of its plan; nothing was written.
     #[error(transparent)]
     Quota(#[from] QuotaExceeded),
+    /// A conditional write found its row changed since it was read (another server or
+    /// request got there first); nothing was written.
+    #[error("the data changed while this request was applied; try again")]
+    Stale,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -278,8 +283,8 @@ pub struct AttemptRecord {
     pub item: String,
     /// 1 for the first attempt, counting up.
     pub number: u32,
-    /// `active`, `suspended` or `finished`.
-    pub state: String,
+    /// Where the attempt's current session stands.
+    pub state: AttemptState,
     /// The CMI data as a JSON object of element → value.
     pub data: String,
     /// The sequence number of the last commit applied (commits at or below it are resends).
@@ -303,6 +308,23 @@ pub trait AttemptStore: Send + Sync {
     async fn registration_state(&self, tenant: TenantId, registration: &str) -> StoreResult<Option<String>>;
     /// Replaces a registration's state.
     async fn save_registration_state(&self, tenant: TenantId, registration: &str, data: String) -> StoreResult<()>;
+    /// Applies a run-time step's writes in one transaction: the attempt rows, the
+    /// registration's state, the statements (as one batch under `credential`) and the
+    /// documents. Each attempt row applies only above its stored `commit_seq`; when one
+    /// does not, nothing is written and the answer is `false` (a resend, or a race lost).
+    async fn apply_runtime(&self, tenant: TenantId, writes: RuntimeWrites) -> StoreResult<bool>;
+}
+
+/// What a run-time plan (`runtime::plan::Plan`) writes, in store terms.
+#[derive(Debug, Clone)]
+pub struct RuntimeWrites {
+    pub attempts: Vec<AttemptRecord>,
+    /// The registration and its new state (JSON), when the step changed it.
+    pub registration_state: Option<(String, String)>,
+    /// The credential key the statements are stored under.
+    pub credential: String,
+    pub statements: Vec<PreparedStatement>,
+    pub documents: Vec<(DocKey, DocWrite)>,
 }
 
 /// What the servers share: secrets (the launch-grant signing key), created on first use,

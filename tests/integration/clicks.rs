@@ -157,7 +157,7 @@ async fn the_learner_moves_through_a_scorm12_course_with_buttons_toc_and_keyboar
         b.click_on("#suspend").await;
         left(&b).await;
         let (a, d) = stored_when(&env, &registration, "ITEM-STORAGE", "suspended", |a, _| {
-            a.state == "suspended"
+            a.state.as_str() == "suspended"
         })
         .await;
         assert_eq!((a.number, d["cmi.core.exit"].as_str()), (2, Some("suspend")), "{d}");
@@ -201,7 +201,7 @@ async fn the_learner_moves_through_a_scorm12_course_with_buttons_toc_and_keyboar
 /// The attempts the session above leaves: each item's newest attempt finished, with the
 /// numbers the navigation implies and the quiz's answers kept.
 async fn check_attempts(env: &Env, registration: &str) {
-    let finished = |a: &AttemptRecord, _: &Value| a.state == "finished";
+    let finished = |a: &AttemptRecord, _: &Value| a.state.as_str() == "finished";
     for (item, number, status) in [
         ("ITEM-INTRO", 2, "completed"),
         ("ITEM-HANDS", 2, "completed"),

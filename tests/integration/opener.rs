@@ -149,7 +149,10 @@ async fn suspend_and_resume(place: Place) {
     assert_eq!(text_of(&b, "#readback").await, "page-3|q1=b;q2=c|80|incomplete");
     assert_eq!(calls(&b).await.len(), 16);
     close_lesson(&b, place, &main).await;
-    let (a, d) = stored_when(&env, &registration, item, "suspended", |a, _| a.state == "suspended").await;
+    let (a, d) = stored_when(&env, &registration, item, "suspended", |a, _| {
+        a.state.as_str() == "suspended"
+    })
+    .await;
     assert_eq!(a.number, 1);
     for (element, value) in [
         ("cmi.core.lesson_location", "page-3"),
@@ -177,7 +180,10 @@ async fn suspend_and_resume(place: Place) {
         .await;
     calls(&b).await;
     close_lesson(&b, place, &main).await;
-    let (a, d) = stored_when(&env, &registration, item, "finished", |a, _| a.state == "finished").await;
+    let (a, d) = stored_when(&env, &registration, item, "finished", |a, _| {
+        a.state.as_str() == "finished"
+    })
+    .await;
     assert_eq!(
         (
             a.number,

@@ -30,7 +30,7 @@ pub(crate) async fn registered(fixture: &str) -> (Env, String, String, String) {
     (env, base.trim_end_matches('/').to_owned(), item, registration)
 }
 
-async fn open(env: &Env, base: &str, item: &str) -> Value {
+pub(crate) async fn open(env: &Env, base: &str, item: &str) -> Value {
     env.app
         .request(Method::GET, &format!("{base}/{item}"))
         .send()
@@ -39,7 +39,7 @@ async fn open(env: &Env, base: &str, item: &str) -> Value {
         .json()
 }
 
-async fn commit(env: &Env, base: &str, item: &str, body: Value, content_type: &str) -> (u16, Value) {
+pub(crate) async fn commit(env: &Env, base: &str, item: &str, body: Value, content_type: &str) -> (u16, Value) {
     let r = env
         .app
         .request(Method::POST, &format!("{base}/{item}/commit"))
@@ -220,7 +220,12 @@ async fn a_session_is_recorded_as_xapi_statements_of_the_registration() {
         commit(&env, &base, &item, body, "text/plain").await.1["status"],
         "duplicate"
     );
-    open(&env, &base, &item).await;
+    // The next session: `resumed` is recorded when the SCO calls Initialize (the bridge's
+    // first commit), not when the page opens.
+    let next = open(&env, &base, &item).await;
+    let seq = next["seq"].as_u64().expect("seq");
+    let init = json!({"attempt": 1, "seq": seq + 1, "sets": []});
+    assert_eq!(commit(&env, &base, &item, init, "text/plain").await.0, 200);
     let verbs = verbs_of(&env, &registration).await;
     assert_eq!(
         verbs,

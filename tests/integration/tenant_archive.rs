@@ -47,7 +47,7 @@ async fn populate(env: &Env) -> Cred {
         registration: reg.id.clone(),
         item: "sco".into(),
         number: 1,
-        state: "suspended".into(),
+        state: kiroku::runtime::plan::AttemptState::Suspended,
         data: "{}".into(),
         commit_seq: 1,
         updated_ms: 1,

@@ -79,7 +79,7 @@ async fn a_learner_leaves_midway_resumes_finishes_and_the_lrs_tells_the_story() 
         // Closing the page midway: the lesson suspends itself, the player keeps the place.
         b.goto("about:blank").await;
         stored_when(&env, &registration, "LESSON", "suspended", |a, d| {
-            a.state == "suspended" && d["cmi.location"] == "2"
+            a.state.as_str() == "suspended" && d["cmi.location"] == "2"
         })
         .await;
 
@@ -101,7 +101,7 @@ async fn a_learner_leaves_midway_resumes_finishes_and_the_lrs_tells_the_story() 
         )
         .await;
         stored_when(&env, &registration, "CHECK", "passed", |a, d| {
-            a.state == "finished" && d["cmi.success_status"] == "passed"
+            a.state.as_str() == "finished" && d["cmi.success_status"] == "passed"
         })
         .await;
         b.click_on("#exit").await;

@@ -30,7 +30,7 @@ pub fn decode_body(req: &XapiRequest) -> Result<Incoming, LrsError> {
         "application/json" => (req.body.clone(), Vec::new()),
         "multipart/mixed" => {
             let ct = req.header("content-type").unwrap_or("");
-            let b = multipart::boundary(ct).ok_or_else(|| LrsError::bad("multipart/mixed without a boundary"))?;
+            let b = multipart::check_boundary(multipart::boundary(ct))?;
             let mut parts = multipart::parse(&req.body, &b)?.into_iter();
             let first = parts
                 .next()

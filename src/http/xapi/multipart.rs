@@ -28,11 +28,29 @@ pub fn boundary(content_type: &str) -> Option<String> {
     })
 }
 
+/// RFC 2046 §5.1.1: a boundary is 1 to 70 characters.
+pub const MAX_BOUNDARY: usize = 70;
+
+/// Checks a boundary parameter: present, and 1 to 70 characters (RFC 2046), so that the
+/// cost of searching a body for it stays bounded by the body's length.
+pub fn check_boundary(boundary: Option<String>) -> Result<String, LrsError> {
+    let b = boundary.ok_or_else(|| LrsError::bad("multipart/mixed without a boundary"))?;
+    if b.is_empty() || b.chars().count() > MAX_BOUNDARY {
+        return Err(LrsError::bad(format!(
+            "the multipart boundary must be 1 to {MAX_BOUNDARY} characters (RFC 2046), not {}",
+            b.chars().count()
+        )));
+    }
+    Ok(b)
+}
+
+/// The first `needle` in `hay` at or after `from`, in time linear in `hay`'s length
+/// (two-way search), whatever the needle.
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
+    if needle.is_empty() {
         return None;
     }
-    (from..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|i| i + from)
 }
 
 fn bad(msg: &str) -> LrsError {
@@ -47,17 +65,18 @@ pub fn parse(body: &Bytes, boundary: &str) -> Result<Vec<Part>, LrsError> {
     let mut parts = Vec::new();
     loop {
         pos += delim.len();
-        if body[pos..].starts_with(b"--") {
+        let rest = body.get(pos..).unwrap_or_default();
+        if rest.starts_with(b"--") {
             return Ok(parts);
         }
         let line_end = find(body, b"\r\n", pos).ok_or_else(|| bad("a boundary line is not terminated by CRLF"))?;
         let head_start = line_end + 2;
         let (head_end, body_start) = match find(body, b"\r\n\r\n", head_start) {
             Some(i) if i >= head_start => (i, i + 4),
-            _ if body[head_start..].starts_with(b"\r\n") => (head_start, head_start + 2),
+            _ if body.get(head_start..).is_some_and(|b| b.starts_with(b"\r\n")) => (head_start, head_start + 2),
             _ => return Err(bad("a part has no blank line after its headers")),
         };
-        let headers = parse_headers(&body[head_start..head_end])?;
+        let headers = parse_headers(body.get(head_start..head_end).unwrap_or_default())?;
         let mut next_delim = Vec::with_capacity(delim.len() + 2);
         next_delim.extend_from_slice(b"\r\n");
         next_delim.extend_from_slice(delim);

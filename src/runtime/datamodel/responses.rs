@@ -30,10 +30,10 @@ fn id_set(value: &str, unique: bool) -> Checked {
     if value.is_empty() {
         return ok_if(unique);
     }
-    let ids: Vec<&str> = items(value).collect();
-    for (i, id) in ids.iter().enumerate() {
+    let mut seen = std::collections::HashSet::new();
+    for id in items(value) {
         short_identifier(id)?;
-        if unique && ids[..i].contains(id) {
+        if unique && !seen.insert(id) {
             return Err(Fault::Type);
         }
     }

@@ -89,8 +89,12 @@ pub(crate) fn short_identifier(value: &str) -> Checked {
 pub(crate) fn long_identifier(value: &str, spm: usize) -> Checked {
     ok_if(no_space(value))?;
     max_len(value, spm)?;
-    if value.len() >= 4 && value[..4].eq_ignore_ascii_case("urn:") {
-        let rest = &value[4..];
+    // `get` and not a slice: the first four bytes may end inside a multi-byte character.
+    if let Some(rest) = value
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("urn:"))
+        .and(value.get(4..))
+    {
         let (nid, nss) = rest.split_once(':').ok_or(Fault::Type)?;
         let nid_ok = !nid.is_empty() && nid.len() <= 32 && nid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         return ok_if(nid_ok && !nid.starts_with('-') && !nss.is_empty());
@@ -127,7 +131,9 @@ fn digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
     if n < min || n > max {
         return None;
     }
-    Some((s[..n].parse().ok()?, &s[n..]))
+    // `n` ASCII digits end on a character boundary, so `split_at_checked` never fails here.
+    let (number, rest) = s.split_at_checked(n)?;
+    Some((number.parse().ok()?, rest))
 }
 
 /// 1.2 `CMITime`/`CMITimespan`: `H…:MM:SS[.S[S]]`, hours of `hmin..=hmax` digits.
@@ -160,8 +166,8 @@ fn time(value: &str) -> Checked {
         parts.push(n);
         rest = after;
     }
-    if let [month, day, ..] = parts[..] {
-        ok_if(day <= days_in_month(year, month))?;
+    if let [month, day, ..] = parts.as_slice() {
+        ok_if(*day <= days_in_month(year, *month))?;
     }
     if parts.len() == fields.len()
         && let Some(f) = rest.strip_prefix('.')

@@ -114,7 +114,7 @@ impl ArchiveStore for PgStore {
                     registration: col(r, 0)?,
                     item: col(r, 1)?,
                     number: u32::try_from(col::<i64>(r, 2)?).unwrap_or(0),
-                    state: col(r, 3)?,
+                    state: super::attempts::state_of(&col::<String>(r, 3)?)?,
                     data: col(r, 4)?,
                     commit_seq: unsigned(col(r, 5)?),
                     updated_ms: col(r, 6)?,

@@ -2,9 +2,64 @@
 
 use async_trait::async_trait;
 
-use super::{PgStore, big, col, pg, unsigned};
-use crate::store::{AttemptRecord, AttemptStore, StoreResult};
+use deadpool_postgres::GenericClient;
+
+use super::{PgStore, big, col, documents, pg, statements, unsigned};
+use crate::runtime::plan::AttemptState;
+use crate::store::{AttemptRecord, AttemptStore, RuntimeWrites, StoreResult};
 use crate::tenant::TenantId;
+
+/// The attempt state stored as `text`; anything else is a damaged row.
+pub(super) fn state_of(text: &str) -> StoreResult<AttemptState> {
+    AttemptState::parse(text).ok_or_else(|| super::backend(format!("attempt state {text:?}")))
+}
+
+/// Creates or updates an attempt (above its stored sequence number only); true if it applied.
+async fn save(c: &impl GenericClient, tenant: TenantId, a: &AttemptRecord) -> StoreResult<bool> {
+    // The conditional update is one statement: two servers applying commits of one
+    // attempt keep the higher sequence number, whichever arrives last.
+    let st = c
+        .prepare_cached(
+            "INSERT INTO attempts (tenant, registration, item, number, state, data, commit_seq, updated) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (tenant, registration, item, number) DO UPDATE SET \
+             state = excluded.state, data = excluded.data, commit_seq = excluded.commit_seq, updated = excluded.updated \
+             WHERE excluded.commit_seq > attempts.commit_seq",
+        )
+        .await
+        .map_err(pg)?;
+    let n = c
+        .execute(
+            &st,
+            &[
+                &tenant.0,
+                &a.registration,
+                &a.item,
+                &i64::from(a.number),
+                &a.state.as_str(),
+                &a.data,
+                &big(a.commit_seq),
+                &a.updated_ms,
+            ],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(n > 0)
+}
+
+async fn save_state(c: &impl GenericClient, tenant: TenantId, registration: &str, data: &str) -> StoreResult<()> {
+    let st = c
+        .prepare_cached(
+            "INSERT INTO registration_state (tenant, registration, data, updated) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (tenant, registration) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+        )
+        .await
+        .map_err(pg)?;
+    c.execute(&st, &[&tenant.0, &registration, &data, &crate::clock::now_ms()])
+        .await
+        .map_err(pg)?;
+    Ok(())
+}
 
 #[async_trait]
 impl AttemptStore for PgStore {
@@ -29,7 +84,7 @@ impl AttemptStore for PgStore {
             registration: col(&r, 0)?,
             item: col(&r, 1)?,
             number: u32::try_from(col::<i64>(&r, 2)?).unwrap_or(0),
-            state: col(&r, 3)?,
+            state: state_of(&col::<String>(&r, 3)?)?,
             data: col(&r, 4)?,
             commit_seq: unsigned(col(&r, 5)?),
             updated_ms: col(&r, 6)?,
@@ -37,36 +92,7 @@ impl AttemptStore for PgStore {
     }
 
     async fn save_attempt(&self, tenant: TenantId, a: AttemptRecord) -> StoreResult<bool> {
-        let c = self.client().await?;
-        // The conditional update is one statement: two servers applying commits of one
-        // attempt keep the higher sequence number, whichever arrives last.
-        let st = c
-            .prepare_cached(
-                "INSERT INTO attempts (tenant, registration, item, number, state, data, commit_seq, updated) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (tenant, registration, item, number) DO UPDATE SET \
-                 state = excluded.state, data = excluded.data, commit_seq = excluded.commit_seq, updated = excluded.updated \
-                 WHERE excluded.commit_seq > attempts.commit_seq",
-            )
-            .await
-            .map_err(pg)?;
-        let n = c
-            .execute(
-                &st,
-                &[
-                    &tenant.0,
-                    &a.registration,
-                    &a.item,
-                    &i64::from(a.number),
-                    &a.state,
-                    &a.data,
-                    &big(a.commit_seq),
-                    &a.updated_ms,
-                ],
-            )
-            .await
-            .map_err(pg)?;
-        Ok(n > 0)
+        save(&self.client().await?, tenant, &a).await
     }
 
     async fn registration_state(&self, tenant: TenantId, registration: &str) -> StoreResult<Option<String>> {
@@ -80,17 +106,26 @@ impl AttemptStore for PgStore {
     }
 
     async fn save_registration_state(&self, tenant: TenantId, registration: &str, data: String) -> StoreResult<()> {
-        let c = self.client().await?;
-        let st = c
-            .prepare_cached(
-                "INSERT INTO registration_state (tenant, registration, data, updated) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (tenant, registration) DO UPDATE SET data = excluded.data, updated = excluded.updated",
-            )
-            .await
-            .map_err(pg)?;
-        c.execute(&st, &[&tenant.0, &registration, &data, &crate::clock::now_ms()])
-            .await
-            .map_err(pg)?;
-        Ok(())
+        save_state(&self.client().await?, tenant, registration, &data).await
+    }
+
+    async fn apply_runtime(&self, tenant: TenantId, w: RuntimeWrites) -> StoreResult<bool> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        for a in &w.attempts {
+            if !save(&tx, tenant, a).await? {
+                // Dropping the transaction rolls back whatever it wrote.
+                return Ok(false);
+            }
+        }
+        if let Some((registration, data)) = &w.registration_state {
+            save_state(&tx, tenant, registration, data).await?;
+        }
+        statements::insert_batch(&tx, tenant, &w.credential, &w.statements, &[]).await?;
+        for (key, write) in &w.documents {
+            documents::write_in(&tx, tenant, key, write).await?;
+        }
+        tx.commit().await.map_err(pg)?;
+        Ok(true)
     }
 }

@@ -5,7 +5,7 @@
 //! document (even one that does not exist yet, which has no row to lock) take turns.
 
 use async_trait::async_trait;
-use deadpool_postgres::GenericClient;
+use deadpool_postgres::{GenericClient, Transaction};
 
 use super::{PgStore, col, lock_key, pg};
 use crate::clock;
@@ -97,39 +97,7 @@ impl DocumentStore for PgStore {
     async fn write_document(&self, tenant: TenantId, key: DocKey, write: DocWrite) -> StoreResult<Document> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
-        lock(&tx, tenant, &key).await?;
-        let old = get(&tx, tenant, &key).await?;
-        // Updated times never go backwards for one document, so `since` queries stay exact.
-        let now = clock::now_ms().max(old.as_ref().map_or(0, |d| d.updated_ms));
-        let doc = apply_write(old.as_ref(), &write, now)?;
-        let s = &key.scope;
-        let st = tx
-            .prepare_cached(
-                "INSERT INTO documents (tenant, kind, activity, agent, registration, doc_id, content_type, content, etag, updated) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (tenant, kind, activity, agent, registration, doc_id) DO UPDATE SET \
-                 content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, \
-                 updated = excluded.updated",
-            )
-            .await
-            .map_err(pg)?;
-        tx.execute(
-            &st,
-            &[
-                &tenant.0,
-                &s.kind.code(),
-                &s.activity,
-                &s.agent,
-                &s.registration,
-                &key.id,
-                &doc.content_type,
-                &doc.content,
-                &doc.etag,
-                &doc.updated_ms,
-            ],
-        )
-        .await
-        .map_err(pg)?;
+        let doc = write_in(&tx, tenant, &key, &write).await?;
         tx.commit().await.map_err(pg)?;
         Ok(doc)
     }
@@ -184,4 +152,47 @@ impl DocumentStore for PgStore {
         .map_err(pg)?;
         Ok(())
     }
+}
+
+/// Writes a document inside the caller's transaction (locking its key first).
+pub(super) async fn write_in(
+    tx: &Transaction<'_>,
+    tenant: TenantId,
+    key: &DocKey,
+    write: &DocWrite,
+) -> StoreResult<Document> {
+    lock(tx, tenant, key).await?;
+    let old = get(tx, tenant, key).await?;
+    // Updated times never go backwards for one document, so `since` queries stay exact.
+    let now = clock::now_ms().max(old.as_ref().map_or(0, |d| d.updated_ms));
+    let doc = apply_write(old.as_ref(), write, now)?;
+    let s = &key.scope;
+    let st = tx
+            .prepare_cached(
+                "INSERT INTO documents (tenant, kind, activity, agent, registration, doc_id, content_type, content, etag, updated) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (tenant, kind, activity, agent, registration, doc_id) DO UPDATE SET \
+                 content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, \
+                 updated = excluded.updated",
+            )
+            .await
+            .map_err(pg)?;
+    tx.execute(
+        &st,
+        &[
+            &tenant.0,
+            &s.kind.code(),
+            &s.activity,
+            &s.agent,
+            &s.registration,
+            &key.id,
+            &doc.content_type,
+            &doc.content,
+            &doc.etag,
+            &doc.updated_ms,
+        ],
+    )
+    .await
+    .map_err(pg)?;
+    Ok(doc)
 }

@@ -194,7 +194,7 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
                         Box::new(&a.registration),
                         Box::new(&a.item),
                         Box::new(i64::from(a.number)),
-                        Box::new(&a.state),
+                        Box::new(a.state.as_str()),
                         Box::new(&a.data),
                         Box::new(big(a.commit_seq)),
                         Box::new(a.updated_ms),

@@ -163,6 +163,36 @@ pub(super) fn verb_key(tenant: TenantId, terms: &[IndexTerm], refers: bool) -> O
         .map(|t| term_key(tenant, t))
 }
 
+/// Stores a batch inside the caller's transaction (all or nothing with whatever else the
+/// transaction writes, e.g. a run-time plan).
+pub(super) async fn insert_batch(
+    tx: &Transaction<'_>,
+    tenant: TenantId,
+    credential: &str,
+    batch: &[PreparedStatement],
+    attachments: &[Attachment],
+) -> StoreResult<()> {
+    if batch.is_empty() && attachments.is_empty() {
+        return Ok(());
+    }
+    let at = stamp(tx, tenant, credential).await?;
+    // Statements that point at no other are sent pipelined (one round trip for a run
+    // of them; the connection executes them in order, so sequence numbers follow the
+    // batch); one that points at another waits for everything before it.
+    let mut run: Vec<&PreparedStatement> = Vec::new();
+    for s in batch {
+        if s.refers_to.is_none() {
+            run.push(s);
+            continue;
+        }
+        insert_run(tx, &run, &at).await?;
+        run.clear();
+        insert_one(tx, s, &at).await?;
+    }
+    insert_run(tx, &run, &at).await?;
+    insert_attachments(tx, tenant, attachments).await
+}
+
 /// Inserts statements that refer to no other, pipelined.
 async fn insert_run(tx: &Transaction<'_>, run: &[&PreparedStatement], at: &Stamp) -> StoreResult<()> {
     futures_util::future::try_join_all(run.iter().map(|s| insert_one(tx, s, at))).await?;
@@ -210,22 +240,7 @@ impl StatementStore for PgStore {
     ) -> StoreResult<Vec<String>> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
-        let at = stamp(&tx, tenant, credential).await?;
-        // Statements that point at no other are sent pipelined (one round trip for a run
-        // of them; the connection executes them in order, so sequence numbers follow the
-        // batch); one that points at another waits for everything before it.
-        let mut run: Vec<&PreparedStatement> = Vec::new();
-        for s in &batch {
-            if s.refers_to.is_none() {
-                run.push(s);
-                continue;
-            }
-            insert_run(&tx, &run, &at).await?;
-            run.clear();
-            insert_one(&tx, s, &at).await?;
-        }
-        insert_run(&tx, &run, &at).await?;
-        insert_attachments(&tx, tenant, &attachments).await?;
+        insert_batch(&tx, tenant, credential, &batch, &attachments).await?;
         tx.commit().await.map_err(pg)?;
         Ok(batch.into_iter().map(|s| s.id).collect())
     }

@@ -101,7 +101,7 @@ pub fn attempts(conn: &Connection, tenant: TenantId) -> StoreResult<Vec<AttemptR
                 registration: r.get(0)?,
                 item: r.get(1)?,
                 number: r.get(2)?,
-                state: r.get(3)?,
+                state: super::attempts::state_of(&r.get::<_, String>(3)?)?,
                 data: r.get(4)?,
                 commit_seq: r.get(5)?,
                 updated_ms: r.get(6)?,

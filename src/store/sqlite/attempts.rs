@@ -3,8 +3,21 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::pool::backend;
-use crate::store::{AttemptRecord, StoreResult};
+use super::{documents, statements};
+use crate::runtime::plan::AttemptState;
+use crate::store::{AttemptRecord, RuntimeWrites, StoreError, StoreResult};
 use crate::tenant::TenantId;
+
+/// The attempt state stored as `text`; anything else is a damaged row.
+pub fn state_of(text: &str) -> rusqlite::Result<AttemptState> {
+    AttemptState::parse(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            3,
+            rusqlite::types::Type::Text,
+            format!("attempt state {text:?}").into(),
+        )
+    })
+}
 
 pub fn latest(
     conn: &Connection,
@@ -22,7 +35,7 @@ pub fn latest(
             registration: r.get(0)?,
             item: r.get(1)?,
             number: r.get(2)?,
-            state: r.get(3)?,
+            state: state_of(&r.get::<_, String>(3)?)?,
             data: r.get(4)?,
             commit_seq: r.get(5)?,
             updated_ms: r.get(6)?,
@@ -42,7 +55,16 @@ pub fn save(conn: &Connection, tenant: TenantId, a: &AttemptRecord) -> StoreResu
              WHERE excluded.commit_seq > attempts.commit_seq",
         )
         .map_err(backend)?
-        .execute(params![tenant.0, a.registration, a.item, a.number, a.state, a.data, a.commit_seq, a.updated_ms])
+        .execute(params![
+            tenant.0,
+            a.registration,
+            a.item,
+            a.number,
+            a.state.as_str(),
+            a.data,
+            seq(a.commit_seq)?,
+            a.updated_ms
+        ])
         .map_err(backend)?;
     Ok(n > 0)
 }
@@ -64,4 +86,28 @@ pub fn save_registration_state(conn: &Connection, tenant: TenantId, registration
     .execute(params![tenant.0, registration, data, crate::clock::now_ms()])
     .map_err(backend)?;
     Ok(())
+}
+
+/// A sequence number as SQLite's integer; the run-time keeps them far below 2^63.
+fn seq(n: u64) -> StoreResult<i64> {
+    i64::try_from(n).map_err(|_| backend(format!("commit sequence number {n} is out of range")))
+}
+
+/// Applies a run-time step's writes inside the writer's job (one savepoint: an error
+/// rolls all of it back).
+pub fn apply(conn: &Connection, tenant: TenantId, w: &RuntimeWrites) -> StoreResult<bool> {
+    for a in &w.attempts {
+        if !save(conn, tenant, a)? {
+            // Rolls back whatever this job wrote; `SqliteStore` turns it into `false`.
+            return Err(StoreError::Stale);
+        }
+    }
+    if let Some((registration, data)) = &w.registration_state {
+        save_registration_state(conn, tenant, registration, data)?;
+    }
+    statements::insert_batch(conn, tenant, &w.credential, &w.statements, &[])?;
+    for (key, write) in &w.documents {
+        documents::write(conn, tenant, key, write)?;
+    }
+    Ok(true)
 }

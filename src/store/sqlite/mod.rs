@@ -31,8 +31,8 @@ use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::PreparedStatement;
 use crate::store::{
     Attachment, AttemptRecord, AttemptStore, CredentialStore, DocumentStore, LearnerStore, NewPackageVersion,
-    PackageFile, PackageStore, PackageVersion, PlanStore, QueryPage, SecretStore, StatementStore, StoreResult,
-    StoredStatement, TenantStore,
+    PackageFile, PackageStore, PackageVersion, PlanStore, QueryPage, RuntimeWrites, SecretStore, StatementStore,
+    StoreError, StoreResult, StoredStatement, TenantStore,
 };
 use crate::tenant::{
     Credential, NewCredential, NewTenant, Plan, Quotas, Tenant, TenantId, TenantSettings, TenantStatus, Usage,
@@ -435,5 +435,12 @@ impl AttemptStore for SqliteStore {
         self.writer
             .run(move |c| attempts::save_registration_state(c, tenant, &r, &data))
             .await
+    }
+
+    async fn apply_runtime(&self, tenant: TenantId, writes: RuntimeWrites) -> StoreResult<bool> {
+        match self.writer.run(move |c| attempts::apply(c, tenant, &writes)).await {
+            Err(StoreError::Stale) => Ok(false),
+            other => other,
+        }
     }
 }

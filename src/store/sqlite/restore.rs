@@ -154,7 +154,7 @@ pub fn restore_attempts(conn: &Connection, tenant: TenantId, rows: &[AttemptReco
             a.registration,
             a.item,
             a.number,
-            a.state,
+            a.state.as_str(),
             a.data,
             a.commit_seq,
             a.updated_ms

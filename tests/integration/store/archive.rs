@@ -40,7 +40,7 @@ fn attempt(registration: &str) -> AttemptRecord {
         registration: registration.into(),
         item: "sco1".into(),
         number: 1,
-        state: "suspended".into(),
+        state: kiroku::runtime::plan::AttemptState::Suspended,
         data: r#"{"cmi.location":"p3"}"#.into(),
         commit_seq: 4,
         updated_ms: 1_700_000_000_000,

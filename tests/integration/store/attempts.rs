@@ -12,7 +12,7 @@ fn attempt(number: u32, state: &str, data: &str, seq: u64) -> AttemptRecord {
         registration: "reg-1".into(),
         item: "sco-1".into(),
         number,
-        state: state.into(),
+        state: kiroku::runtime::plan::AttemptState::parse(state).expect("a state"),
         data: data.into(),
         commit_seq: seq,
         updated_ms: 1,

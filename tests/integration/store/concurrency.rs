@@ -121,7 +121,7 @@ pub async fn concurrent_attempt_saves_keep_the_highest(store: Arc<dyn Store>) {
             registration: "reg-1".into(),
             item: "sco-1".into(),
             number: 1,
-            state: "active".into(),
+            state: kiroku::runtime::plan::AttemptState::Active,
             data: format!(r#"{{"seq":"{seq}"}}"#),
             commit_seq: seq,
             updated_ms: 1,

@@ -1,0 +1,89 @@
+//! Opening a SCO's attempt when the player loads it. A suspended attempt resumes; a
+//! session left without `Terminate` (tab closed) is ended by the platform first, with a
+//! statement saying so; otherwise a new attempt starts. Nothing is recorded as
+//! `initialized` here: that waits for the SCO's `Initialize` (its first commit).
+
+use super::{ATTEMPTS, Current, RuntimeError, Sco, apply, current, registration_state};
+use crate::runtime::attempt::{Ending, end_session, start};
+use crate::runtime::datamodel::Data;
+use crate::runtime::documents;
+use crate::runtime::plan::{AttemptState, AttemptWrite, Plan};
+use crate::runtime::record;
+use crate::runtime::registration::{self, RegistrationState};
+use crate::store::{Store, StoreError};
+
+/// The attempt the SCO runs, as the bridge receives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    pub number: u32,
+    /// The sequence number of this open; the bridge's commits go above it.
+    pub seq: u64,
+    pub data: Data,
+}
+
+/// Opens (starts, resumes or re-opens) the SCO's attempt.
+pub async fn open(store: &dyn Store, s: &Sco) -> Result<Opened, RuntimeError> {
+    for _ in 0..ATTEMPTS {
+        let latest = current(store, s).await?;
+        let rs = match s.shares() {
+            Some(_) => Some(registration_state(store, s).await?),
+            None => None,
+        };
+        let (plan, opened) = decide(s, latest, rs.as_ref());
+        if apply(store, s, plan).await? {
+            return Ok(opened);
+        }
+    }
+    Err(StoreError::Stale.into())
+}
+
+/// The plan of an open, from the newest stored attempt (pure).
+pub fn decide(s: &Sco, latest: Option<Current>, rs: Option<&RegistrationState>) -> (Plan, Opened) {
+    let mut plan = Plan::default();
+    let (number, seq, mut data) = match latest {
+        None => (1, 1, start(s.version, &s.ctx, None)),
+        // Opened before but never initialized: the same attempt, as it was started.
+        Some(a) if a.state == AttemptState::Launched => (a.number, next(a.seq), a.data),
+        Some(a) if a.state == AttemptState::Suspended => {
+            (a.number, next(a.seq), start(s.version, &s.ctx, Some(&a.data)))
+        }
+        Some(a) if a.state == AttemptState::Finished => (a.number.saturating_add(1), 1, start(s.version, &s.ctx, None)),
+        Some(a) => end_abandoned(s, a, &mut plan),
+    };
+    if let (Some(item), Some(rs)) = (s.shares(), rs) {
+        registration::seed(&mut data, item, rs);
+    }
+    plan.documents = documents::at_launch(&s.subject_of(number), &data);
+    plan.attempts.push(AttemptWrite {
+        number,
+        state: AttemptState::Launched,
+        data: data.clone(),
+        seq,
+    });
+    (plan, Opened { number, seq, data })
+}
+
+/// The sequence number after `seq`.
+fn next(seq: u64) -> u64 {
+    seq.saturating_add(1)
+}
+
+/// A session the SCO left without `Terminate`: the platform ends it (total time,
+/// thresholds) and records `suspended` or `terminated` saying so. Returns the attempt the
+/// new session runs: the same one resumed after a suspend, else the next one.
+fn end_abandoned(s: &Sco, a: Current, plan: &mut Plan) -> (u32, u64, Data) {
+    let mut ended = a.data;
+    let ending = end_session(s.version, &mut ended);
+    let seq = next(a.seq);
+    record::ended_by_platform(&s.subject_of(a.number), seq, &mut plan.statements, &ended, ending);
+    if ending == Ending::Suspended {
+        return (a.number, seq, start(s.version, &s.ctx, Some(&ended)));
+    }
+    plan.attempts.push(AttemptWrite {
+        number: a.number,
+        state: AttemptState::Finished,
+        data: ended,
+        seq,
+    });
+    (a.number.saturating_add(1), 1, start(s.version, &s.ctx, None))
+}
