@@ -3,6 +3,7 @@
 //! `refusal` names why a verified grant is still refused; `session` is the
 //! one-ID-one-person policy over launch sessions.
 
+pub mod actor;
 mod grant;
 mod refusal;
 pub mod session;

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use zip::{CompressionMethod, ZipArchive};
 
 use super::manifest::{self, ManifestFile};
-use super::model::{Course, LaunchHref};
+use super::model::{Course, LaunchHref, Structure};
 use super::path::{normalize_entry, parent_folder};
 use super::{PackageError, PackageLimits};
 
@@ -80,8 +80,11 @@ pub fn intake(
     let kind =
         ManifestFile::from_file_name(manifest_path.rsplit('/').next().unwrap_or("")).ok_or(PackageError::NoManifest)?;
     let xml = read_manifest(&mut zip, &entries, &manifest_path, limits)?;
-    let course = manifest::parse(kind, &manifest_path, &xml, limits)?;
+    let mut course = manifest::parse(kind, &manifest_path, &xml, limits)?;
     check_launch_files(&course, &manifest_path, &names)?;
+    if let Structure::Xapi(x) = &mut course.structure {
+        x.actor_format = super::authoring::actor_format(&xml, &names);
+    }
     let total: u64 = entries.iter().map(|e| e.size).sum();
     let files = unpack(&mut zip, &entries, staging, limits, total, progress)?;
     let total_bytes = files.iter().map(|f| f.size).sum();

@@ -2,6 +2,7 @@
 //! parsed into (SCORM 1.2, SCORM 2004, cmi5, xAPI/tincan), and the manifest parsers.
 //! Knows nothing of HTTP or SQL.
 
+pub mod authoring;
 mod error;
 pub mod import;
 pub mod intake;

@@ -57,7 +57,7 @@ pub use scorm::{
     TimeLimitAction,
 };
 pub use sequencing::Sequencing;
-pub use xapi::{XapiActivity, XapiStructure};
+pub use xapi::{ActorFormat, XapiActivity, XapiStructure};
 
 /// What kind of package a course came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

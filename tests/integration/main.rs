@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin_page;
+mod architecture;
 mod attachments;
 mod audit;
 mod auth;

@@ -250,3 +250,66 @@ async fn forged_swapped_or_orphaned_credentials_are_refused() {
         .expect(204);
     assert_eq!(probe(l.auth.clone()).await, 401, "learner deleted");
 }
+
+/// Issue 12: Lectora's launch script reads the actor only in the TinCan 0.95 shape and
+/// decodes the query with `unescape()`. A package kiroku recognises as Lectora's gets that
+/// shape (ASCII-only JSON, so a Japanese name survives), and its statement is recorded.
+#[tokio::test]
+async fn a_lectora_style_package_reads_the_array_shaped_actor_and_records() {
+    assert!(crate::browser::chromium_present());
+    let env = Env::start().await;
+    let pkg = env.import_fixture("tincan-lectora").await;
+    let package_id = pkg["packageId"].as_str().expect("package id");
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ann", "name": "山田 花子"}, "packageId": package_id}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let url = l["url"].as_str().expect("url").to_owned();
+    let query = url.split_once('?').expect("a query").1;
+    let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    assert!(params["actor"].is_ascii(), "{}", params["actor"]);
+    let actor: Value = serde_json::from_str(&params["actor"]).expect("actor JSON");
+    assert_eq!(actor["name"], json!(["山田 花子"]));
+    assert_eq!(actor["account"][0]["accountName"], "ann");
+    let r = crate::browser::run_in_chromium(url).await;
+    assert_eq!(r["status"], 200, "{r:#}");
+    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let registration = l["registration"].as_str().expect("registration");
+    let found = env
+        .app
+        .get(&format!("/xapi/statements?registration={registration}"))
+        .auth(&reader)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let s = &found["statements"][0];
+    assert_eq!(s["actor"]["account"]["name"], "ann", "{found:#}");
+    assert_eq!(s["actor"]["name"], "山田 花子");
+    // Packages from other tools keep the xAPI 1.0 shape.
+    let other = env.import_fixture("tincan-two-activities").await;
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ann", "name": "山田 花子"}, "packageId": other["packageId"]}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let query = l["url"]
+        .as_str()
+        .expect("url")
+        .split_once('?')
+        .expect("a query")
+        .1
+        .to_owned();
+    let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let actor: Value = serde_json::from_str(&params["actor"]).expect("actor JSON");
+    assert_eq!(actor["name"], "山田 花子");
+}

@@ -22,7 +22,7 @@ use crate::launch::LaunchGrant;
 use crate::learner::{self, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::ops::metrics::Event;
-use crate::package::model::{LaunchHref, PackageKind};
+use crate::package::model::{ActorFormat, LaunchHref, PackageKind, Structure};
 use crate::server::AppState;
 use crate::tenant::TenantId;
 use base64::Engine as _;
@@ -69,7 +69,13 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
     let base = format!("{}/content/{token}/", state.config.content_url);
     // xAPI (tincan) content talks to the LRS itself, with a temporary credential.
     let lrs_params = match course.kind {
-        PackageKind::Xapi => Some(xapi_launch_params(state, t.tenant, &grant, &item.id).await?),
+        PackageKind::Xapi => {
+            let format = match &course.structure {
+                Structure::Xapi(x) => x.actor_format,
+                _ => ActorFormat::default(),
+            };
+            Some(xapi_launch_params(state, t.tenant, &grant, &item.id, format).await?)
+        }
         _ => None,
     };
     let url = match &item.href {
@@ -117,6 +123,7 @@ async fn xapi_launch_params(
     tenant: TenantId,
     grant: &LaunchGrant,
     activity: &str,
+    format: ActorFormat,
 ) -> Result<String, ApiError> {
     let t = state
         .store
@@ -136,7 +143,7 @@ async fn xapi_launch_params(
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("endpoint", &format!("{}/xapi/", state.config.public_url));
     q.append_pair("auth", &auth);
-    q.append_pair("actor", &actor.to_string());
+    q.append_pair("actor", &crate::launch::actor::launch_actor(&actor, format));
     if let Some(r) = &grant.registration {
         q.append_pair("registration", r);
     }

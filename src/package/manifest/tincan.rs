@@ -6,7 +6,7 @@ use super::href;
 use super::values::{langstrings, optional, pick, pick_language, required};
 use super::xml::{Element, Ns, Xml};
 use crate::package::PackageError;
-use crate::package::model::{Course, PackageKind, Structure, XapiActivity, XapiStructure};
+use crate::package::model::{ActorFormat, Course, PackageKind, Structure, XapiActivity, XapiStructure};
 
 type Result<T> = std::result::Result<T, PackageError>;
 
@@ -43,7 +43,10 @@ pub(super) fn parse(x: &mut Xml<'_>, root: Element, folder: &str) -> Result<Cour
         identifier: course.id.clone(),
         title: course.name.clone().unwrap_or_else(|| course.id.clone()),
         description: course.description.clone(),
-        structure: Structure::Xapi(XapiStructure { activities }),
+        structure: Structure::Xapi(XapiStructure {
+            activities,
+            actor_format: ActorFormat::default(),
+        }),
     })
 }
 

@@ -8,6 +8,30 @@ use super::{LaunchHref, Launchable};
 #[serde(rename_all = "camelCase")]
 pub struct XapiStructure {
     pub activities: Vec<XapiActivity>,
+    /// The shape of the launch `actor` parameter the content reads (detected at import).
+    #[serde(default, skip_serializing_if = "ActorFormat::is_default")]
+    pub actor_format: ActorFormat,
+}
+
+/// The shape in which a package's launch script reads the `actor` launch parameter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorFormat {
+    /// An xAPI 1.0 Agent: `{"objectType":"Agent","name":"…","account":{"homePage","name"}}`.
+    /// TinCanJS (Storyline, Captivate), Adapt and xAPIWrapper content read it.
+    #[default]
+    #[serde(rename = "xapi")]
+    Xapi,
+    /// The TinCan 0.9/0.95 shape of Rustici's launch guidelines: `name` and `account` as
+    /// arrays, the account as `accountServiceHomePage` / `accountName`. Lectora's launch
+    /// script reads only this one.
+    #[serde(rename = "tincan-0.95")]
+    TinCan095,
+}
+
+impl ActorFormat {
+    fn is_default(&self) -> bool {
+        *self == Self::Xapi
+    }
 }
 
 impl XapiStructure {

@@ -28,6 +28,7 @@ pub fn all() -> Vec<Expected> {
         quirks(),
         cmi5(),
         tincan(),
+        lectora(),
     ]
 }
 
@@ -356,6 +357,21 @@ fn cmi5() -> Expected {
             );
             assert_eq!(s["children"][1]["au"]["masteryScore"], json!(0.8));
             assert_eq!(s["children"].as_array().map(Vec::len), Some(2));
+        },
+    }
+}
+
+fn lectora() -> Expected {
+    Expected {
+        fixture: "tincan-lectora",
+        kind: "xapi",
+        edition: None,
+        identifier: "http://kiroku.example/lectora/safety",
+        title: "安全教育",
+        launchables: &[("http://kiroku.example/lectora/safety", "a001index.html")],
+        structure: |c| {
+            // Lectora's launch script reads the actor only in the TinCan 0.95 shape.
+            assert_eq!(c["structure"]["xapi"]["actorFormat"], "tincan-0.95");
         },
     }
 }

@@ -13,7 +13,7 @@ use zip::{CompressionMethod, ZipWriter};
 use super::hostile::pseudo_random;
 
 /// Every fixture package (a folder of `fixtures/packages/`).
-pub const ALL: [&str; 10] = [
+pub const ALL: [&str; 11] = [
     "scorm12-single-sco",
     "scorm12-multi-sco",
     "scorm12-media",
@@ -24,6 +24,7 @@ pub const ALL: [&str; 10] = [
     "scorm2004-quirks",
     "cmi5-multi-au",
     "tincan-two-activities",
+    "tincan-lectora",
 ];
 
 /// Size of the generated video (large enough to be fetched in ranges).
