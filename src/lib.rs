@@ -2,6 +2,11 @@
 //!
 //! The crate is split by domain; see `ARCHITECTURE.md` for the map.
 
+// Strings from outside (identifiers, names, file names) are often Japanese: a byte slice
+// of one can end inside a character and panic. String work goes by characters, `get`,
+// `split_once` and `strip_prefix`.
+#![deny(clippy::string_slice)]
+
 pub mod account;
 pub mod audit;
 pub mod blob;

@@ -65,7 +65,7 @@ impl ServerConfig {
         let public_url = public_url.trim_end_matches('/').to_owned();
         let path = public_url
             .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+            .and_then(|(_, rest)| rest.split_once('/').map(|(_, path)| format!("/{path}")))
             .unwrap_or_default();
         Self {
             xapi_path: format!("{path}{}", crate::http::XAPI_PREFIX),

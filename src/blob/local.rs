@@ -25,10 +25,8 @@ impl LocalBlobs {
     }
 
     fn path_of(&self, sha256: &str) -> Result<PathBuf, BlobError> {
-        if !is_sha256_hex(sha256) {
-            return Err(BlobError::NotFound(sha256.to_owned()));
-        }
-        Ok(self.root.join(&sha256[..2]).join(&sha256[2..]))
+        let (dir, rest) = super::fan_out(sha256).ok_or_else(|| BlobError::NotFound(sha256.to_owned()))?;
+        Ok(self.root.join(dir).join(rest))
     }
 
     /// The file holding a blob, for callers that stream it themselves.

@@ -27,6 +27,11 @@ pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// A content address split where stores fan blobs out (`ab` / `cdef…`), if it is one.
+pub fn fan_out(sha256: &str) -> Option<(&str, &str)> {
+    is_sha256_hex(sha256).then(|| sha256.split_at_checked(2)).flatten()
+}
+
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     /// Moves a finished local file into the store under its SHA-256. Returns `true` when

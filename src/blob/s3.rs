@@ -110,10 +110,8 @@ impl S3Blobs {
     }
 
     fn key(&self, sha256: &str) -> Result<String, BlobError> {
-        if !is_sha256_hex(sha256) {
-            return Err(BlobError::NotFound(sha256.to_owned()));
-        }
-        Ok(format!("{}{}/{}", self.cfg.prefix, &sha256[..2], &sha256[2..]))
+        let (dir, rest) = super::fan_out(sha256).ok_or_else(|| BlobError::NotFound(sha256.to_owned()))?;
+        Ok(format!("{}{dir}/{rest}", self.cfg.prefix))
     }
 
     /// Sends one signed request; `path` is below the bucket (`""` for the bucket itself).

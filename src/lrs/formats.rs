@@ -86,7 +86,7 @@ fn split_zone(rest: &str) -> Option<(&str, &str)> {
         return Some((t, "Z"));
     }
     match rest.find(['+', '-']) {
-        Some(i) => Some((&rest[..i], &rest[i..])),
+        Some(i) => rest.split_at_checked(i),
         None => Some((rest, "")),
     }
 }
@@ -97,7 +97,7 @@ fn parse_zone(zone: &str, require_zone: bool) -> Option<i32> {
         "" | "Z" => Some(0),
         _ => {
             let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+            let digits: String = zone.chars().skip(1).filter(|c| *c != ':').collect();
             let well_formed = matches!(zone.len(), 3 | 5 | 6)
                 && digits.bytes().all(|b| b.is_ascii_digit())
                 && (zone.len() != 6 || zone.as_bytes()[3] == b':')

@@ -106,12 +106,14 @@ fn same_statement(stmt: &Value, payload: &Value) -> bool {
 
 /// A duration with seconds cut to hundredths: LRSs may store durations at that precision.
 fn hundredths(d: &str) -> String {
-    let Some(dot) = d.rfind('.') else { return d.to_owned() };
-    let frac_end = d[dot + 1..]
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or(d.len(), |i| dot + 1 + i);
-    let keep = (dot + 3).min(frac_end);
-    format!("{}{}", &d[..keep], &d[frac_end..])
+    let Some((whole, after_dot)) = d.rsplit_once('.') else {
+        return d.to_owned();
+    };
+    let digits = after_dot.find(|c: char| !c.is_ascii_digit()).unwrap_or(after_dot.len());
+    // The fraction is ASCII digits, so these splits fall on character boundaries.
+    let (fraction, tail) = after_dot.split_at_checked(digits).unwrap_or((after_dot, ""));
+    let kept = fraction.get(..2).unwrap_or(fraction);
+    format!("{whole}.{kept}{tail}")
 }
 
 #[cfg(test)]

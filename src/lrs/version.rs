@@ -21,7 +21,9 @@ impl XapiVersion {
         let s = s.trim();
         let patch_ok = |rest: &str| {
             rest.is_empty()
-                || (rest.len() > 1 && rest.starts_with('.') && rest[1..].bytes().all(|b| b.is_ascii_digit()))
+                || rest
+                    .strip_prefix('.')
+                    .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
         };
         if let Some(rest) = s.strip_prefix("1.0") {
             return patch_ok(rest).then_some(Self::V103);

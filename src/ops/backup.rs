@@ -149,8 +149,13 @@ fn name_at(ms: i64) -> String {
         + "Z"
 }
 
+/// Where a content file lives in a backup's file store. Names that are not content
+/// addresses (never written by kiroku) stay flat, so a damaged list cannot make it panic.
 fn blob_path(root: &Path, sha: &str) -> PathBuf {
-    root.join(&sha[..2]).join(&sha[2..])
+    match crate::blob::fan_out(sha) {
+        Some((dir, rest)) => root.join(dir).join(rest),
+        None => root.join(sha),
+    }
 }
 
 /// Copies `from` to `to` through a temporary file, synced, returning the SHA-256 and size

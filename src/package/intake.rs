@@ -161,7 +161,11 @@ fn find_manifest(names: &HashSet<&str>) -> Result<String, PackageError> {
         ORDER.iter().find_map(|kind| {
             names
                 .iter()
-                .find(|n| parent_folder(n) == folder && n[folder.len()..].eq_ignore_ascii_case(kind.file_name()))
+                .find(|n| {
+                    parent_folder(n) == folder
+                        && n.strip_prefix(folder)
+                            .is_some_and(|f| f.eq_ignore_ascii_case(kind.file_name()))
+                })
                 .map(|n| (*n).to_owned())
         })
     };

@@ -34,7 +34,8 @@ pub fn normalize_entry(raw: &str) -> Result<String, &'static str> {
 
 /// The folder part of a normalized path, with a trailing slash ("" at the root).
 pub fn parent_folder(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..=i])
+    // `/` is one byte: the folder ends right after it, on a character boundary.
+    path.rfind('/').and_then(|i| path.get(..=i)).unwrap_or("")
 }
 
 /// Percent-encodes a path for a URL, keeping `/` and the characters paths allow.

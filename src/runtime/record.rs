@@ -75,15 +75,7 @@ fn statement_id(s: &Subject, seq: u64, index: usize) -> String {
     let mut b: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
     b[6] = (b[6] & 0x0f) | 0x80;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &x[0..8],
-        &x[8..12],
-        &x[12..16],
-        &x[16..20],
-        &x[20..32]
-    )
+    crate::id::uuid_text(b)
 }
 
 /// The statement of a session's start, recorded when the SCO calls `Initialize`:

@@ -45,10 +45,10 @@ pub fn parse_scorm2004(s: &str) -> Option<u64> {
     ] {
         let mut rest = part;
         for (unit, secs) in units {
-            if let Some(i) = rest.find(*unit) {
-                let n: f64 = rest[..i].parse().ok().filter(|n: &f64| *n >= 0.0)?;
+            if let Some((number, after)) = rest.split_once(*unit) {
+                let n: f64 = number.parse().ok().filter(|n: &f64| *n >= 0.0)?;
                 total += n * secs;
-                rest = &rest[i + 1..];
+                rest = after;
             }
         }
         if !rest.is_empty() {

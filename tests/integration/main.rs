@@ -36,6 +36,7 @@ mod ops;
 mod packages;
 mod player;
 mod process;
+mod properties;
 mod queries;
 mod quotas;
 mod runtime;

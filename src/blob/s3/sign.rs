@@ -65,7 +65,7 @@ fn amz_date(now_ms: i64) -> String {
 
 pub fn sign(s: &Signing<'_>, now_ms: i64) -> Signed {
     let date_time = amz_date(now_ms);
-    let date = &date_time[..8];
+    let date = date_time.get(..8).unwrap_or(&date_time);
     let encoded_path = encode(s.path, true);
     let mut query: Vec<(String, String)> = s
         .query
@@ -134,11 +134,12 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut out = Vec::new();
     let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        let after = &rest[i + open.len()..];
-        let Some(j) = after.find(&close) else { break };
-        out.push(&after[..j]);
-        rest = &after[j + close.len()..];
+    while let Some((_, after)) = rest.split_once(open.as_str()) {
+        let Some((element, next)) = after.split_once(close.as_str()) else {
+            break;
+        };
+        out.push(element);
+        rest = next;
     }
     out
 }

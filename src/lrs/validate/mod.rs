@@ -116,7 +116,9 @@ fn check_version(v: &Value, p: &Path) -> Result<(), String> {
     let ok = ["1.0", "2.0"].iter().any(|m| {
         s.strip_prefix(m).is_some_and(|rest| {
             rest.is_empty()
-                || (rest.len() > 1 && rest.starts_with('.') && rest[1..].bytes().all(|b| b.is_ascii_digit()))
+                || rest
+                    .strip_prefix('.')
+                    .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
         })
     });
     if ok {

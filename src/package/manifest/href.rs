@@ -33,7 +33,8 @@ impl HrefError {
 /// every relative href in it.
 pub(super) fn folder_of(manifest_path: &str) -> String {
     let path = manifest_path.replace('\\', "/");
-    path.rfind('/').map_or_else(String::new, |i| path[..=i].to_owned())
+    path.rsplit_once('/')
+        .map_or_else(String::new, |(folder, _)| format!("{folder}/"))
 }
 
 /// Resolves `href` against `bases`, outermost first (the manifest folder, then each

@@ -51,7 +51,7 @@ fn normalize(name: &str) -> Option<(String, Vec<usize>)> {
 fn count(data: &Data, prefix: &str) -> usize {
     data.range(prefix.to_string()..)
         .take_while(|(key, _)| key.starts_with(prefix))
-        .filter_map(|(key, _)| key[prefix.len()..].split('.').next()?.parse::<usize>().ok())
+        .filter_map(|(key, _)| key.strip_prefix(prefix)?.split('.').next()?.parse::<usize>().ok())
         .map(|i| i + 1)
         .max()
         .unwrap_or(0)
@@ -217,10 +217,12 @@ fn model_rules(
             let collection = name.rsplitn(3, '.').nth(2).unwrap_or("");
             let prefix = format!("{collection}.");
             let clash = data.iter().any(|(key, v)| {
-                key != name && v == value && key.starts_with(&prefix) && key.ends_with(".id") && {
-                    let middle = &key[prefix.len()..key.len() - 3];
-                    !middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit())
-                }
+                key != name
+                    && v == value
+                    && key
+                        .strip_prefix(&prefix)
+                        .and_then(|k| k.strip_suffix(".id"))
+                        .is_some_and(|middle| !middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit()))
             });
             if clash {
                 return failure(format!("{value} is already the id of another item in {collection}"));

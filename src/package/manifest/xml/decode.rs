@@ -63,10 +63,10 @@ pub(super) fn position(src: &str, offset: u64) -> XmlPos {
     while !src.is_char_boundary(end) {
         end -= 1;
     }
-    let before = &src[..end];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let before = src.get(..end).unwrap_or(src);
     let line = before.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
-    let column = before[line_start..].chars().count() as u64 + 1;
+    let current = before.rsplit_once('\n').map_or(before, |(_, l)| l);
+    let column = current.chars().count() as u64 + 1;
     XmlPos { line, column }
 }
 
