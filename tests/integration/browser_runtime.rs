@@ -2,10 +2,10 @@
 //! above its maximum is recorded whole, and `initialized` follows the SCO's Initialize,
 //! not the page load.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::browser::{chromium_present, content_origin, harness, run_in_chromium, serve_page};
-use crate::runtime::{registered, verbs_of};
+use crate::runtime::{registered, statements_of, verbs_of};
 
 const JAPANESE_SCO: &str = r#"
   r.init = call("Initialize", "");
@@ -55,16 +55,7 @@ async fn japanese_identifiers_and_a_score_above_its_max_reach_the_lrs() {
     for verb in ["initialized", "completed", "scored", "responded", "terminated"] {
         assert_eq!(verbs.iter().filter(|v| *v == verb).count(), 1, "{verb}: {verbs:?}");
     }
-    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
-    let all: Value = env
-        .app
-        .get(&format!("/xapi/statements?registration={registration}"))
-        .auth(&reader)
-        .send()
-        .await
-        .expect(200)
-        .json();
-    let statements = all["statements"].as_array().expect("statements");
+    let statements = statements_of(&env, &registration).await;
     let responded = statements
         .iter()
         .find(|s| s["verb"]["id"].as_str().is_some_and(|v| v.ends_with("/responded")))

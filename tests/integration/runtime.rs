@@ -169,8 +169,8 @@ async fn grants_without_a_registration_or_forged_ones_record_nothing() {
     assert_eq!(r.status.as_u16(), 403);
 }
 
-/// The verbs (last path segment) of the registration's statements, oldest first.
-pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
+/// The registration's statements, oldest first.
+pub(crate) async fn statements_of(env: &Env, registration: &str) -> Vec<Value> {
     let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
     let r = env
         .app
@@ -180,9 +180,13 @@ pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
         .await
         .expect(200)
         .json();
-    r["statements"]
-        .as_array()
-        .expect("statements")
+    r["statements"].as_array().expect("statements").clone()
+}
+
+/// The verbs (last path segment) of the registration's statements, oldest first.
+pub(crate) async fn verbs_of(env: &Env, registration: &str) -> Vec<String> {
+    statements_of(env, registration)
+        .await
         .iter()
         .map(|s| {
             let id = s["verb"]["id"].as_str().unwrap_or_default();

@@ -10,21 +10,7 @@ use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::packages::Env;
-use crate::runtime::{commit, open, registered, verbs_of};
-
-/// The registration's statements, oldest first.
-async fn statements_of(env: &Env, registration: &str) -> Vec<Value> {
-    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
-    let r = env
-        .app
-        .get(&format!("/xapi/statements?registration={registration}&ascending=true"))
-        .auth(&reader)
-        .send()
-        .await
-        .expect(200)
-        .json();
-    r["statements"].as_array().expect("statements").clone()
-}
+use crate::runtime::{commit, open, registered, statements_of, verbs_of};
 
 /// Sends one commit of `sets` above `seq`; returns the status and answer.
 async fn send(env: &Env, base: &str, item: &str, seq: u64, sets: Value, terminate: bool) -> (u16, Value) {

@@ -278,18 +278,10 @@ async fn a_lectora_style_package_reads_the_array_shaped_actor_and_records() {
     assert_eq!(actor["account"][0]["accountName"], "ann");
     let r = crate::browser::run_in_chromium(url).await;
     assert_eq!(r["status"], 200, "{r:#}");
-    let reader = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
     let registration = l["registration"].as_str().expect("registration");
-    let found = env
-        .app
-        .get(&format!("/xapi/statements?registration={registration}"))
-        .auth(&reader)
-        .send()
-        .await
-        .expect(200)
-        .json();
-    let s = &found["statements"][0];
-    assert_eq!(s["actor"]["account"]["name"], "ann", "{found:#}");
+    let found = crate::runtime::statements_of(&env, registration).await;
+    let s = found.first().expect("the package's statement");
+    assert_eq!(s["actor"]["account"]["name"], "ann", "{found:#?}");
     assert_eq!(s["actor"]["name"], "山田 花子");
     // Packages from other tools keep the xAPI 1.0 shape.
     let other = env.import_fixture("tincan-two-activities").await;
