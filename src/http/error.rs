@@ -10,6 +10,7 @@ use crate::lrs::LrsError;
 use crate::package::import::ImportError;
 use crate::package::{ErrorClass, PackageError};
 use crate::runtime::attempt::CommitRefusal;
+use crate::runtime::navigation::Refusal as NavRefusal;
 use crate::runtime::usecase::RuntimeError;
 use crate::store::StoreError;
 use crate::tenant::{QuotaKind, TenantRefusal};
@@ -44,11 +45,31 @@ pub enum ApiError {
         retry_after_secs: u64,
         message: String,
     },
+    /// A navigation request the course's sequencing does not allow now (409): the body
+    /// names the rule and says why.
+    NavRefused(NavRefusal),
+    /// What the content origin answers a learner's browser with: an HTML page.
+    Page(PageRefusal),
+    /// The store does not answer (readiness: 503).
+    NotReady(String),
     /// A SetValue of a run-time commit that the server's re-validation refused (422): the
     /// body names the call's index, the element, the SCORM error code and the diagnostic.
     SetRefused(CommitRefusal),
     /// Logged once here; the client sees a generic message.
     Internal(String),
+}
+
+/// Why the content origin refuses a learner's browser a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRefusal {
+    /// The launch link is forged, damaged or expired (403).
+    LinkInvalid(String),
+    /// The course has no such file (404).
+    NotInCourse,
+    /// Reading the course failed; the detail is logged, not shown (500).
+    Unavailable(String),
+    /// A byte range beyond the file's `size` (416, with `Content-Range: bytes */size`).
+    Unsatisfiable { size: u64 },
 }
 
 impl From<LrsError> for ApiError {
@@ -108,6 +129,12 @@ impl ApiError {
             Self::Operator { configured: true, .. } => StatusCode::UNAUTHORIZED,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::SetRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NavRefused(_) => StatusCode::CONFLICT,
+            Self::Page(PageRefusal::LinkInvalid(_)) => StatusCode::FORBIDDEN,
+            Self::Page(PageRefusal::NotInCourse) => StatusCode::NOT_FOUND,
+            Self::Page(PageRefusal::Unavailable(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Page(PageRefusal::Unsatisfiable { .. }) => StatusCode::RANGE_NOT_SATISFIABLE,
+            Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,6 +148,17 @@ impl IntoResponse for ApiError {
         }
         if let Self::Tenant(r) = &self {
             return refusal_response(status, r);
+        }
+        if let Self::Page(p) = &self {
+            return page_response(status, p);
+        }
+        if let Self::NavRefused(r) = &self {
+            let body = json!({ "error": { "rule": r.rule, "message": r.message } });
+            return (status, Json(body)).into_response();
+        }
+        if let Self::NotReady(detail) = &self {
+            tracing::error!(error = %detail, "readiness check: the store does not answer");
+            return (status, "the store does not answer").into_response();
         }
         if let Self::SetRefused(r) = &self {
             let body = json!({ "error": { "index": r.index, "element": r.element, "code": r.refusal.code, "diagnostic": r.refusal.diagnostic } });
@@ -150,6 +188,8 @@ impl IntoResponse for ApiError {
             Self::Tenant(r) => r.to_string(),
             Self::Operator { message, .. } => message.clone(),
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).to_string(),
+            Self::NavRefused(r) => r.message.clone(),
+            Self::Page(_) | Self::NotReady(_) => self.to_string(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 "internal error; the server log has the details".to_owned()
@@ -191,6 +231,9 @@ impl std::fmt::Display for ApiError {
             Self::Tenant(r) => r.fmt(f),
             Self::Launch(r) => r.fmt(f),
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).fmt(f),
+            Self::NavRefused(r) => f.write_str(&r.message),
+            Self::Page(p) => f.write_str(&page_message(p)),
+            Self::NotReady(_) => f.write_str("the store does not answer"),
             Self::Internal(_) => f.write_str("internal error"),
         }
     }
@@ -253,4 +296,55 @@ fn package_error_body(status: StatusCode, p: &PackageError) -> serde_json::Value
         e["column"] = json!(pos.column);
     }
     json!({ "error": e })
+}
+
+/// The sentence a learner reads on a refused content request.
+fn page_message(p: &PageRefusal) -> String {
+    match p {
+        PageRefusal::LinkInvalid(why) => format!("{why}. Open the course again from your learning platform."),
+        PageRefusal::NotInCourse => "This file is not part of the course.".to_owned(),
+        PageRefusal::Unavailable(_) => "The course could not be loaded. Try again shortly.".to_owned(),
+        PageRefusal::Unsatisfiable { .. } => "The requested range is not in this file.".to_owned(),
+    }
+}
+
+/// A refused content request as a small HTML page (never cached), or a bare 416.
+fn page_response(status: StatusCode, p: &PageRefusal) -> Response {
+    match p {
+        PageRefusal::Unavailable(detail) => tracing::error!(error = %detail, "reading package content"),
+        PageRefusal::Unsatisfiable { size } => {
+            let mut r = status.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return r;
+        }
+        _ => {}
+    }
+    html_page(status, &page_message(p))
+}
+
+/// A minimal HTML page saying `message` (escaped), never cached.
+pub fn html_page(status: StatusCode, message: &str) -> Response {
+    let text: String = message
+        .chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '&' => "&amp;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    let page = format!(
+        "<!doctype html><meta charset=utf-8><title>{text}</title><p style=\"font:16px sans-serif;margin:2em\">{text}</p>"
+    );
+    let mut r = (status, page).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }

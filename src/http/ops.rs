@@ -13,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::http::error::ApiError;
 use crate::server::AppState;
 use crate::tenant::TenantId;
 use crate::tenant::constant_time_eq;
@@ -73,10 +74,7 @@ pub async fn track_content(State(state): State<AppState>, req: Request, next: Ne
 async fn ready(State(state): State<AppState>) -> Response {
     match state.store.tenant_by_id(TenantId(0)).await {
         Ok(_) => (StatusCode::OK, "ready").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "readiness check: the store does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer").into_response()
-        }
+        Err(e) => ApiError::NotReady(e.to_string()).into_response(),
     }
 }
 
@@ -87,7 +85,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         let expected = format!("Bearer {token}");
         let ok = given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected.as_bytes()));
         if !ok {
-            return (StatusCode::UNAUTHORIZED, "a bearer token is required").into_response();
+            return ApiError::SignedOut("a bearer token is required".into()).into_response();
         }
     }
     let mut gauges = Vec::new();

@@ -82,3 +82,34 @@ fn no_merge_leftovers_are_committed() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Error statuses (4xx, 5xx) are decided in one place, `src/http/error.rs`: no other file
+/// of the HTTP edge names one.
+#[test]
+fn every_error_status_is_decided_in_http_error_rs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    files_under(&root.join("src/http"), &mut files);
+    let mut found = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with("http/error.rs")) {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            let names_error = line.match_indices("StatusCode::").any(|(i, m)| {
+                let name: String = line
+                    .get(i + m.len()..)
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                    .collect();
+                !matches!(
+                    name.as_str(),
+                    "OK" | "CREATED" | "NO_CONTENT" | "PARTIAL_CONTENT" | "NOT_MODIFIED" | "SEE_OTHER" | "FOUND"
+                )
+            });
+            if names_error || line.contains("StatusCode::from_u16") {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "error statuses outside http/error.rs: {found:#?}");
+}

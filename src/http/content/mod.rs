@@ -17,6 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::Predicate;
 
 use crate::clock;
+use crate::http::error::{ApiError, PageRefusal, html_page};
 use crate::server::AppState;
 use range::RangeAnswer;
 
@@ -64,18 +65,9 @@ impl Predicate for TextOnly {
 
 pub use crate::package::path::encode_for_url as encode_path;
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    let page = format!(
-        "<!doctype html><meta charset=utf-8><title>{message}</title><p style=\"font:16px sans-serif;margin:2em\">{message}</p>"
-    );
-    let mut r = (status, page).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+/// A refused content request: the status and page come from `http::error`.
+fn refuse(p: PageRefusal) -> Response {
+    ApiError::Page(p).into_response()
 }
 
 async fn serve_file(
@@ -86,21 +78,16 @@ async fn serve_file(
 ) -> Response {
     let grant = match state.grants.verify(&token, clock::now_ms()) {
         Ok(g) => g,
-        Err(e) => {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                &format!("{e}. Open the course again from your learning platform."),
-            );
-        }
+        Err(e) => return refuse(PageRefusal::LinkInvalid(e.to_string())),
     };
     match crate::http::gate::admit_grant(&state, grant.tenant_id()).await {
         Ok(_) => {}
-        Err(crate::http::error::ApiError::Tenant(r)) => return crate::http::gate::refusal_page(&r),
-        Err(e) => return refuse(e.status(), "This course is not available."),
+        Err(ApiError::Tenant(r)) => return crate::http::gate::refusal_page(&r),
+        Err(e) => return html_page(e.status(), "This course is not available."),
     }
     if let Err(e) = crate::http::grant::still_stored(&state, &grant).await {
         return match e {
-            crate::http::error::ApiError::Launch(r) => refuse(e.status(), &r.to_string()),
+            ApiError::Launch(r) => html_page(e.status(), &r.to_string()),
             other => other.into_response(),
         };
     }
@@ -116,14 +103,8 @@ async fn serve_file(
                 state.caches.lookups.insert(key, f.clone());
                 f
             }
-            Ok(None) => return refuse(StatusCode::NOT_FOUND, "This file is not part of the course."),
-            Err(e) => {
-                tracing::error!(error = %e, "looking up a package file");
-                return refuse(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The course could not be loaded. Try again shortly.",
-                );
-            }
+            Ok(None) => return refuse(PageRefusal::NotInCourse),
+            Err(e) => return refuse(PageRefusal::Unavailable(format!("looking up a package file: {e}"))),
         },
     };
     let etag = format!("\"{}\"", file.sha256);
@@ -162,10 +143,8 @@ async fn serve_file(
         RangeAnswer::Full => (StatusCode::OK, 0, file.size),
         RangeAnswer::Partial { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
         RangeAnswer::Unsatisfiable => {
-            let mut r = (StatusCode::RANGE_NOT_SATISFIABLE, common).into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", file.size)) {
-                r.headers_mut().insert(header::CONTENT_RANGE, v);
-            }
+            let mut r = refuse(PageRefusal::Unsatisfiable { size: file.size });
+            r.headers_mut().extend(common);
             return r;
         }
     };
@@ -193,13 +172,7 @@ async fn serve_file(
     };
     match body {
         Ok(b) => (status, common, b).into_response(),
-        Err(e) => {
-            tracing::error!(blob = %file.sha256, error = %e, "reading package content");
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The course could not be loaded. Try again shortly.",
-            )
-        }
+        Err(e) => refuse(PageRefusal::Unavailable(format!("blob {}: {e}", file.sha256))),
     }
 }
 

@@ -6,7 +6,6 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -139,10 +138,7 @@ pub(super) async fn nav(
     let mut rs = load_registration_state(&state, tenant, &registration).await?;
     let outcome = match tree.navigate(call.current.as_deref(), rs.suspended_item.as_deref(), &request) {
         Ok(o) => o,
-        Err(r) => {
-            let body = json!({ "error": { "rule": r.rule, "message": r.message } });
-            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
-        }
+        Err(r) => return Err(ApiError::NavRefused(r)),
     };
     let suspended = match &outcome {
         Outcome::End { suspended: true } => call.current.clone(),
