@@ -37,6 +37,7 @@ mod packages;
 mod player;
 mod process;
 mod properties;
+mod properties_intake;
 mod queries;
 mod quotas;
 mod runtime;
