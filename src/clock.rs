@@ -8,6 +8,37 @@ pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
+/// The wall clock a server decides expiries by (launch links and their credentials):
+/// the system's, or one a test sets and moves, so no test waits for time to pass.
+#[derive(Debug, Clone, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    /// Epoch milliseconds, moved by hand (`advance`).
+    Manual(std::sync::Arc<std::sync::atomic::AtomicI64>),
+}
+
+impl Clock {
+    /// A hand-moved clock starting at the system's time.
+    pub fn manual() -> Self {
+        Self::Manual(std::sync::Arc::new(std::sync::atomic::AtomicI64::new(now_ms())))
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        match self {
+            Self::System => now_ms(),
+            Self::Manual(ms) => ms.load(std::sync::atomic::Ordering::SeqCst),
+        }
+    }
+
+    /// Moves a manual clock on by `ms`; the system clock moves by itself.
+    pub fn advance(&self, ms: i64) {
+        if let Self::Manual(at) = self {
+            at.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
 /// Formats epoch milliseconds as `2026-01-02T03:04:05.678Z`.
 pub fn format_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)

@@ -34,6 +34,8 @@ pub struct ServerConfig {
     pub package_limits: PackageLimits,
     /// How long a launch link stays valid, seconds.
     pub launch_ttl_secs: u64,
+    /// The clock launch links expire by (a test's manual clock, else the system's).
+    pub wall: crate::clock::Clock,
     /// Memory for cached content files, bytes.
     pub content_cache_bytes: usize,
     /// Largest file kept in the content cache, bytes.
@@ -75,6 +77,7 @@ impl ServerConfig {
             work_dir: std::env::temp_dir().join("kiroku-work"),
             package_limits: PackageLimits::default(),
             launch_ttl_secs: 8 * 3600,
+            wall: crate::clock::Clock::System,
             content_cache_bytes: 256 << 20,
             content_cache_item_bytes: 8 << 20,
             metrics_token: None,

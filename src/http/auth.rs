@@ -123,7 +123,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Prin
 async fn launch_principal(state: &AppState, token: &str) -> Result<Principal, ApiError> {
     let g: LaunchGrant = state
         .grants
-        .verify_xapi(token, crate::clock::now_ms())
+        .verify_xapi(token, state.config.wall.now_ms())
         .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
     let tenant = state
         .store

@@ -125,6 +125,9 @@ impl Builder {
             config.content_cache_bytes = bytes;
             config.content_cache_item_bytes = item_bytes;
         }
+        // Launch links expire by a clock the test moves (`TestApp::clock`), never by waiting.
+        let clock = kiroku::clock::Clock::manual();
+        config.wall = clock.clone();
         config.metrics_token = self.metrics_token;
         config.operator_token = self.operator_token.map(kiroku::server::Redacted);
         config.trusted_proxies = self.trusted_proxies;
@@ -138,6 +141,7 @@ impl Builder {
             let _ = stopped.await;
         }));
         TestApp {
+            clock,
             addr,
             content_addr,
             store,
@@ -158,6 +162,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The server's blob storage, to check what an import left behind.
     pub blobs: LocalBlobs,
+    /// The clock launch links expire by: `advance` it instead of sleeping.
+    pub clock: kiroku::clock::Clock,
     client: HttpClient,
     _stop: oneshot::Sender<()>,
     _dir: tempfile::TempDir,

@@ -50,7 +50,7 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
             .first()
             .ok_or_else(|| LrsError::NotFound("the package has nothing to launch".into()))?,
     };
-    let expires_ms = clock::now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
+    let expires_ms = state.config.wall.now_ms() + i64::try_from(state.config.launch_ttl_secs).unwrap_or(0) * 1000;
     // A grant with a registration always checks its learner; one without (an admin trying
     // content as any id) only when the learner exists now.
     let learner_stored = t.registration.is_none() && state.store.learner(t.tenant, &t.learner).await?.is_some();

@@ -16,7 +16,6 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::Predicate;
 
-use crate::clock;
 use crate::http::error::{ApiError, PageRefusal, html_page};
 use crate::server::AppState;
 use range::RangeAnswer;
@@ -76,7 +75,7 @@ async fn serve_file(
     Path((token, path)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let grant = match state.grants.verify(&token, clock::now_ms()) {
+    let grant = match state.grants.verify(&token, state.config.wall.now_ms()) {
         Ok(g) => g,
         Err(e) => return refuse(PageRefusal::LinkInvalid(e.to_string())),
     };

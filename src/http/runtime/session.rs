@@ -1,7 +1,6 @@
 //! What every run-time request starts from: the launch grant, checked, with the course,
 //! the learner and the SCO it is about.
 
-use crate::clock;
 use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
 use crate::learner;
@@ -46,7 +45,7 @@ pub(super) async fn save_registration_state(
 pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(LaunchGrant, String, Tenant), ApiError> {
     let g = state
         .grants
-        .verify(token, clock::now_ms())
+        .verify(token, state.config.wall.now_ms())
         .map_err(|e| LrsError::Forbidden(e.to_string()))?;
     let registration = g.registration.clone().ok_or_else(|| {
         LrsError::Forbidden("this launch link has no registration, so nothing can be recorded".into())
