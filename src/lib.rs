@@ -6,6 +6,9 @@
 // of one can end inside a character and panic. String work goes by characters, `get`,
 // `split_once` and `strip_prefix`.
 #![deny(clippy::string_slice)]
+// Indexing that can panic takes the server down for one request and, inside a writer,
+// for others: `get`, patterns and iterators instead (each exception says why).
+#![deny(clippy::indexing_slicing)]
 
 pub mod account;
 pub mod audit;
@@ -14,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod http;
 pub mod id;
+pub mod json;
 pub mod launch;
 pub mod learner;
 pub mod lrs;

@@ -70,7 +70,7 @@ pub fn csrf_token(session_token: &str) -> String {
         .chain_update(b"kiroku csrf\0")
         .chain_update(session_token.as_bytes())
         .finalize();
-    d[..16].iter().map(|b| format!("{b:02x}")).collect()
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `kiroku import TENANT FILE`: the same import as the admin API, from a terminal, with a
 //! progress bar when stderr is one.
 
+use crate::json::Put;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -99,7 +100,7 @@ pub async fn run(
     let count = launchables.as_array().map_or(0, Vec::len);
     if json_out {
         let mut out = serde_json::to_value(v).unwrap_or_default();
-        out["launchables"] = launchables;
+        out.put("launchables", launchables);
         println!("{out}");
     } else {
         let edition = v
@@ -128,11 +129,11 @@ fn refusal(e: &ImportError, json_out: bool) -> String {
     if json_out {
         let mut err = serde_json::json!({ "rule": p.rule(), "message": p.to_string() });
         if let Some(f) = p.file() {
-            err["file"] = f.into();
+            err.put("file", f);
         }
         if let Some(pos) = p.position() {
-            err["line"] = pos.line.into();
-            err["column"] = pos.column.into();
+            err.put("line", pos.line);
+            err.put("column", pos.column);
         }
         println!("{}", serde_json::json!({ "error": err }));
     }

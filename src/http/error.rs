@@ -1,5 +1,6 @@
 //! The one place where domain and store errors become HTTP statuses.
 
+use crate::json::Put;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -202,7 +203,7 @@ impl IntoResponse for ApiError {
             } else {
                 "operator_api_disabled"
             };
-            body["error"]["reason"] = json!(reason);
+            body = json!({ "error": { "code": status.as_u16(), "message": message, "reason": reason } });
         }
         let mut resp = (status, Json(body)).into_response();
         if matches!(self, Self::Operator { configured: true, .. } | Self::SignedOut(_)) {
@@ -272,9 +273,9 @@ impl From<ImportError> for ApiError {
 fn refusal_response(status: StatusCode, r: &TenantRefusal) -> Response {
     let mut e = json!({ "code": status.as_u16(), "reason": r.reason(), "message": r.to_string() });
     if let TenantRefusal::Quota(q) = r {
-        e["limit"] = json!(q.limit);
+        e.put("limit", json!(q.limit));
         if q.kind == QuotaKind::Storage {
-            e["rule"] = json!(q.reason());
+            e.put("rule", json!(q.reason()));
         }
     }
     let mut resp = (status, Json(json!({ "error": e }))).into_response();
@@ -289,11 +290,11 @@ fn refusal_response(status: StatusCode, r: &TenantRefusal) -> Response {
 fn package_error_body(status: StatusCode, p: &PackageError) -> serde_json::Value {
     let mut e = json!({ "code": status.as_u16(), "rule": p.rule(), "message": p.to_string() });
     if let Some(f) = p.file() {
-        e["file"] = json!(f);
+        e.put("file", json!(f));
     }
     if let Some(pos) = p.position() {
-        e["line"] = json!(pos.line);
-        e["column"] = json!(pos.column);
+        e.put("line", json!(pos.line));
+        e.put("column", json!(pos.column));
     }
     json!({ "error": e })
 }

@@ -3,6 +3,7 @@
 //! become `\uXXXX` escapes, so a script that decodes the query with `unescape()` (as
 //! Lectora's does) still reads Japanese names and ids intact after `JSON.parse`.
 
+use crate::json::Put;
 use serde_json::{Value, json};
 
 use crate::package::model::ActorFormat;
@@ -20,16 +21,17 @@ pub fn launch_actor(agent: &Value, format: ActorFormat) -> String {
 fn tincan095(agent: &Value) -> Value {
     let mut out = json!({ "objectType": "Agent" });
     if let Some(name) = agent.get("name") {
-        out["name"] = json!([name]);
+        out.put("name", json!([name]));
     }
     if let Some(account) = agent.get("account") {
-        out["account"] = json!([{
+        let account = json!([{
             "accountServiceHomePage": account.get("homePage").cloned().unwrap_or(Value::Null),
             "accountName": account.get("name").cloned().unwrap_or(Value::Null),
         }]);
+        out.put("account", account);
     }
     if let Some(mbox) = agent.get("mbox") {
-        out["mbox"] = json!([mbox]);
+        out.put("mbox", json!([mbox]));
     }
     out
 }

@@ -69,7 +69,7 @@ pub fn is_language_tag(s: &str) -> bool {
 pub fn parse_timestamp(s: &str, require_zone: bool) -> Option<DateTime<FixedOffset>> {
     let (date, rest) = s.split_once('T')?;
     let d = date.as_bytes();
-    if d.len() != 10 || d[4] != b'-' || d[7] != b'-' {
+    if !matches!(d, [_, _, _, _, b'-', _, _, b'-', _, _]) {
         return None;
     }
     let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
@@ -100,7 +100,7 @@ fn parse_zone(zone: &str, require_zone: bool) -> Option<i32> {
             let digits: String = zone.chars().skip(1).filter(|c| *c != ':').collect();
             let well_formed = matches!(zone.len(), 3 | 5 | 6)
                 && digits.bytes().all(|b| b.is_ascii_digit())
-                && (zone.len() != 6 || zone.as_bytes()[3] == b':')
+                && (zone.len() != 6 || zone.as_bytes().get(3) == Some(&b':'))
                 && (zone.len() != 5 || !zone.contains(':'));
             if !well_formed || zone == "-00:00" || zone == "-0000" || zone == "-00" {
                 return None;
@@ -119,7 +119,7 @@ fn parse_time(t: &str) -> Option<chrono::NaiveTime> {
         None => (t, None),
     };
     let b = hms.as_bytes();
-    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+    if !matches!(b, [_, _, b':', _, _, b':', _, _]) {
         return None;
     }
     let num = |r: std::ops::Range<usize>| hms.get(r)?.parse::<u32>().ok();

@@ -18,21 +18,22 @@ fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        rest = &rest[n..];
-        len
+        let (len_bytes, after) = rest.split_at_checked(n)?;
+        rest = after;
+        len_bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
     };
     if rest.len() < len {
         return None;
     }
     let header = input.len() - rest.len();
+    let (content, after) = rest.split_at_checked(len)?;
     Some((
         Tlv {
             tag,
-            content: &rest[..len],
-            whole: &input[..header + len],
+            content,
+            whole: input.get(..header + len)?,
         },
-        &rest[len..],
+        after,
     ))
 }
 

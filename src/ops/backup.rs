@@ -175,8 +175,9 @@ fn copy_synced(from: &Path, to: &Path) -> Result<(String, u64), String> {
         if n == 0 {
             break;
         }
-        hasher.update(&buf[..n]);
-        dst.write_all(&buf[..n]).map_err(|e| io("writing", &tmp, e))?;
+        hasher.update(buf.get(..n).unwrap_or_default());
+        dst.write_all(buf.get(..n).unwrap_or_default())
+            .map_err(|e| io("writing", &tmp, e))?;
         total += n as u64;
     }
     dst.sync_all().map_err(|e| io("syncing", &tmp, e))?;
@@ -198,7 +199,7 @@ fn sha256_of(path: &Path) -> Result<(String, u64), String> {
         if n == 0 {
             break;
         }
-        hasher.update(&buf[..n]);
+        hasher.update(buf.get(..n).unwrap_or_default());
         total += n as u64;
     }
     Ok((hex(hasher.finalize().as_slice()), total))

@@ -30,7 +30,9 @@ struct Histogram {
 impl Histogram {
     fn observe(&mut self, seconds: f64) {
         let slot = BUCKETS.iter().position(|b| seconds <= *b).unwrap_or(BUCKETS.len());
-        self.buckets[slot] += 1;
+        if let Some(b) = self.buckets.get_mut(slot) {
+            *b += 1;
+        }
         self.sum += seconds;
         self.count += 1;
     }
@@ -109,8 +111,8 @@ impl Metrics {
         for (k, h) in &requests {
             let l = labels(k);
             let mut cumulative = 0;
-            for (i, bound) in BUCKETS.iter().enumerate() {
-                cumulative += h.buckets[i];
+            for (bound, n) in BUCKETS.iter().zip(&h.buckets) {
+                cumulative += n;
                 let _ = writeln!(out, "kiroku_request_seconds_bucket{{{l},le=\"{bound}\"}} {cumulative}");
             }
             let _ = writeln!(out, "kiroku_request_seconds_bucket{{{l},le=\"+Inf\"}} {}", h.count);

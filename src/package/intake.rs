@@ -296,8 +296,8 @@ fn copy_hashed(
                 limit: e.size.min(limits.max_file_bytes),
             });
         }
-        hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).map_err(io_err)?;
+        hasher.update(buf.get(..n).unwrap_or_default());
+        out.write_all(buf.get(..n).unwrap_or_default()).map_err(io_err)?;
         on_bytes(n as u64);
     }
     out.flush().map_err(io_err)?;

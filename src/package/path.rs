@@ -11,7 +11,9 @@ pub fn normalize_entry(raw: &str) -> Result<String, &'static str> {
         return Err("absolute path");
     }
     let b = raw.as_bytes();
-    if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+    if let [drive, b':', ..] = b
+        && drive.is_ascii_alphabetic()
+    {
         return Err("drive letter");
     }
     if raw.chars().any(char::is_control) {

@@ -4,6 +4,7 @@
 //! comments from the LMS) and the agent profile (learner id, name, preferences). Built here as JSON;
 //! the HTTP layer writes them into the tenant's LRS.
 
+use crate::json::Put;
 use serde_json::{Map, Value, json};
 
 use super::datamodel::{Data, Version};
@@ -99,7 +100,7 @@ pub fn attempt_state(s: &Subject, d: &Data) -> ProfileDocument {
         ("total_time", total_time(d, v)),
     ]);
     if !comments.is_empty() {
-        body["comments_from_lms"] = json!(comments);
+        body.put("comments_from_lms", json!(comments));
     }
     ProfileDocument {
         kind: DocKind::State,

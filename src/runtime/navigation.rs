@@ -11,6 +11,13 @@
 //! single-SCO 2004 packages define no sequencing at all) delivers the first item that
 //! choice allows, as if the learner had chosen it, instead of an empty page.
 
+// `nodes[n]` takes positions the tree handed out itself (`Tree::new` numbers every
+// item, and parents and children hold only those numbers): none can be out of range.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indices are positions in `nodes` given out by the tree itself"
+)]
+
 use crate::package::model::sequencing::ControlMode;
 use crate::package::model::{Item, Organization};
 

@@ -4,6 +4,7 @@
 //! from the attempt, the commit and the position, so a commit resent after a failure stores
 //! nothing twice.
 
+use crate::json::Put;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -59,7 +60,7 @@ impl Subject {
             "context": self.context(),
         });
         if let Some(r) = result {
-            s["result"] = r;
+            s.put("result", r);
         }
         s
     }
@@ -72,7 +73,8 @@ fn statement_id(s: &Subject, seq: u64, index: usize) -> String {
         "{}\u{0}{}\u{0}{}\u{0}{seq}\u{0}{index}",
         s.registration, s.sco_iri, s.attempt
     ));
-    let mut b: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
+    let digest = h.finalize();
+    let mut b: [u8; 16] = digest.get(..16).and_then(|d| d.try_into().ok()).unwrap_or([0; 16]);
     b[6] = (b[6] & 0x0f) | 0x80;
     b[8] = (b[8] & 0x3f) | 0x80;
     crate::id::uuid_text(b)
@@ -94,7 +96,9 @@ pub const ENDED_BY: &str = "https://kiroku.dev/xapi/extensions/ended-by";
 /// result, and [`ENDED_BY`] = `"platform"`.
 pub fn ended_by_platform(s: &Subject, seq: u64, out: &mut Vec<Value>, data: &Data, ending: Ending) {
     let mut r = result_of(s, data);
-    r["extensions"][ENDED_BY] = json!("platform");
+    let mut extensions = r.get("extensions").cloned().unwrap_or_else(|| json!({}));
+    extensions.put(ENDED_BY, "platform");
+    r.put("extensions", extensions);
     let id = statement_id(s, seq, out.len());
     out.push(s.statement(id, ending_verb(ending), Some(r)));
 }
@@ -137,17 +141,17 @@ fn result_of(s: &Subject, d: &Data) -> Value {
         ),
     };
     if let Some(c) = completion {
-        r["completion"] = c.into();
+        r.put("completion", c);
     }
     if let Some(ok) = success {
-        r["success"] = ok.into();
+        r.put("success", ok);
     }
     let mapped = score(s, d);
     if let Some(score) = mapped.score {
-        r["score"] = score;
+        r.put("score", score);
     }
     if let Some(reported) = mapped.as_reported {
-        r["extensions"] = json!({ super::score::SCORE_AS_REPORTED: reported });
+        r.put("extensions", json!({ super::score::SCORE_AS_REPORTED: reported }));
     }
     r
 }
@@ -156,10 +160,10 @@ fn result_of(s: &Subject, d: &Data) -> Value {
 fn score_part(result: &Value) -> Option<Value> {
     let mut out = json!({});
     if let Some(sc) = result.get("score") {
-        out["score"] = sc.clone();
+        out.put("score", sc.clone());
     }
     if let Some(ext) = result.get("extensions") {
-        out["extensions"] = ext.clone();
+        out.put("extensions", ext.clone());
     }
     out.as_object().is_some_and(|o| !o.is_empty()).then_some(out)
 }
@@ -213,7 +217,7 @@ pub fn committed(s: &Subject, seq: u64, out: &mut Vec<Value>, change: &Change<'_
         res_before.get("success") != res_after.get("success"),
     ) {
         let mut r = score_part(&res_after).unwrap_or_else(|| json!({}));
-        r["success"] = ok.into();
+        r.put("success", ok);
         push(out, if ok { "passed" } else { "failed" }, Some(r));
     }
     if let (Some(sc), true) = (
@@ -240,7 +244,7 @@ pub fn committed(s: &Subject, seq: u64, out: &mut Vec<Value>, change: &Change<'_
             Version::Scorm2004 => timespan::parse_scorm2004(t),
         });
         if let Some(h) = hundredths {
-            r["duration"] = timespan::format_scorm2004(h).into();
+            r.put("duration", timespan::format_scorm2004(h));
         }
         push(out, ending_verb(e), Some(r));
     }
@@ -274,16 +278,16 @@ fn responded(s: &Subject, id: String, d: &Data, n: usize) -> Value {
     let interaction_id = field("id").unwrap_or_else(|| n.to_string());
     let mut definition = json!({ "type": "http://adlnet.gov/expapi/activities/cmi.interaction" });
     if let Some(t) = field("type") {
-        definition["interactionType"] = t.into();
+        definition.put("interactionType", t);
     }
     let patterns: Vec<String> = (0..)
         .map_while(|m| field(&format!("correct_responses.{m}.pattern")))
         .collect();
     if !patterns.is_empty() {
-        definition["correctResponsesPattern"] = patterns.into();
+        definition.put("correctResponsesPattern", patterns);
     }
     if let Some(desc) = field("description") {
-        definition["description"] = json!({ "en-US": desc });
+        definition.put("description", json!({ "en-US": desc }));
     }
     let mut result = json!({});
     let response = if s.version == Version::Scorm12 {
@@ -292,18 +296,21 @@ fn responded(s: &Subject, id: String, d: &Data, n: usize) -> Value {
         field("learner_response")
     };
     if let Some(r) = response {
-        result["response"] = r.into();
+        result.put("response", r);
     }
     match field("result").as_deref() {
-        Some("correct") => result["success"] = true.into(),
-        Some("incorrect" | "wrong") => result["success"] = false.into(),
+        Some("correct") => result.put("success", true),
+        Some("incorrect" | "wrong") => result.put("success", false),
         _ => {}
     }
     let mut st = s.statement(id, "responded", Some(result));
-    st["object"] = json!({
-        "id": format!("{}/interactions/{}", s.sco_iri, encode_for_url(&interaction_id)),
-        "definition": definition,
-    });
+    st.put(
+        "object",
+        json!({
+            "id": format!("{}/interactions/{}", s.sco_iri, encode_for_url(&interaction_id)),
+            "definition": definition,
+        }),
+    );
     st
 }
 

@@ -53,7 +53,7 @@ pub(crate) fn term_key(tenant: TenantId, term: &IndexTerm) -> i64 {
     h.update([term.kind.code()]);
     h.update(term.value.as_bytes());
     let d = h.finalize();
-    i64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
+    i64::from_le_bytes(d.get(..8).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]))
 }
 
 /// A statement as stored: the full JSON text served by `format=exact`.

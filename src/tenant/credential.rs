@@ -86,8 +86,8 @@ pub(crate) fn random_token(chars: usize) -> String {
         getrandom::fill(&mut buf).expect("the operating system's random source failed");
         // Rejection sampling keeps every character equally likely.
         for b in buf.iter().filter(|b| **b < 248) {
-            if out.len() < chars {
-                out.push(ALPHABET[usize::from(*b % 62)] as char);
+            if let (true, Some(c)) = (out.len() < chars, ALPHABET.get(usize::from(*b % 62))) {
+                out.push(char::from(*c));
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Signing in and out, the session, and changing one's password.
 
+use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -149,7 +150,7 @@ pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> Resul
     if caller.session.is_some()
         && let Some(token) = session_cookie(&headers)
     {
-        body["csrfToken"] = Value::String(csrf_token(token));
+        body.put("csrfToken", Value::String(csrf_token(token)));
     }
     Ok(Json(body).into_response())
 }

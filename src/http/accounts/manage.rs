@@ -3,6 +3,7 @@
 //! and tenants, a tenant admin their tenant, an end-client admin their end client.
 //! Anything outside the caller's realm answers 404, as if it did not exist.
 
+use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -120,17 +121,17 @@ pub async fn account_json(state: &AppState, a: &Account) -> Result<Value, ApiErr
         "createdAt": crate::clock::format_ms(a.created_ms),
     });
     if let Some(r) = a.realm.reseller() {
-        v["reseller"] = json!(r);
+        v.put("reseller", json!(r));
     }
     if let Some(t) = a.realm.tenant() {
         let name = state.store.tenant_by_id(t).await?.map(|t| t.name.to_string());
-        v["tenant"] = json!(name);
+        v.put("tenant", json!(name));
     }
     if let Some(e) = a.realm.end_client() {
-        v["endClient"] = json!(e);
+        v.put("endClient", json!(e));
     }
     if let Some(until) = a.locked_until_ms.filter(|u| *u > crate::clock::now_ms()) {
-        v["lockedUntil"] = json!(crate::clock::format_ms(until));
+        v.put("lockedUntil", json!(crate::clock::format_ms(until)));
     }
     Ok(v)
 }
@@ -322,7 +323,7 @@ pub async fn create_token(
     let a = &caller.account;
     super::manage::audit_account(&state, a, a, &from, Action::ApiTokenCreated, json!({ "token": t.id })).await;
     let mut v = serde_json::to_value(&t).unwrap_or_default();
-    v["token"] = json!(token);
+    v.put("token", json!(token));
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 

@@ -1,6 +1,7 @@
 //! The tenant's audit log: `GET /api/v1/audit?since=…&after=…&limit=…` (oldest first,
 //! paged by sequence number), and `record`, which the admin handlers call after a change.
 
+use crate::json::Put;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -91,7 +92,7 @@ pub async fn list(
         }
         more.append_pair("after", &last.seq.to_string());
         more.append_pair("limit", &limit.to_string());
-        body["more"] = json!(format!("/api/v1/audit?{}", more.finish()));
+        body.put("more", json!(format!("/api/v1/audit?{}", more.finish())));
     }
     Ok(Json(body).into_response())
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/credentials`: the tenant's xAPI and admin-API credentials, for a tenant admin
 //! (not an end-client admin). The secret is in the creation answer only.
 
+use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -59,8 +60,8 @@ pub async fn create(
     )
     .await;
     let mut body = serde_json::to_value(&cred).unwrap_or_default();
-    body["secret"] = json!(issued.secret);
-    body["endpoint"] = json!(state.config.xapi_endpoint());
+    body.put("secret", json!(issued.secret));
+    body.put("endpoint", json!(state.config.xapi_endpoint()));
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 

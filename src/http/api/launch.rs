@@ -2,6 +2,7 @@
 //! launch that creates the learner and the registration on first use. Every link is a
 //! signed, expiring grant on the content origin for one learner and package version.
 
+use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -110,7 +111,7 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         "registration": t.registration,
     });
     if let Some(p) = player_url {
-        out["playerUrl"] = json!(p);
+        out.put("playerUrl", json!(p));
     }
     Ok(out)
 }

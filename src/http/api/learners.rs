@@ -1,5 +1,6 @@
 //! `/api/v1/learners` and `/api/v1/registrations`.
 
+use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -24,7 +25,7 @@ pub fn tenant_home(state: &AppState, p: &Admin) -> String {
 
 fn learner_json(state: &AppState, p: &Admin, l: &Learner) -> Value {
     let mut v = serde_json::to_value(l).unwrap_or_default();
-    v["agent"] = learner::agent(l, &tenant_home(state, p));
+    v.put("agent", learner::agent(l, &tenant_home(state, p)));
     v
 }
 

@@ -3,6 +3,7 @@
 use super::audit;
 use crate::audit::Action;
 use crate::http::client::ClientAddr;
+use crate::json::Put;
 use std::sync::Arc;
 
 use axum::Json;
@@ -24,7 +25,7 @@ use crate::store::PackageVersion;
 
 fn version_json(v: &PackageVersion, course: &Course) -> Value {
     let mut out = serde_json::to_value(v).unwrap_or_default();
-    out["launchables"] = launch_summary(course);
+    out.put("launchables", launch_summary(course));
     out
 }
 
@@ -113,8 +114,8 @@ pub async fn show(
     let p = admin(&state, &headers).await?;
     let (v, numbers, course) = find_version(&state, p.tenant.id, &id, q.version).await?;
     let mut out = version_json(&v, &course);
-    out["versions"] = json!(numbers);
-    out["course"] = serde_json::to_value(&course).unwrap_or_default();
+    out.put("versions", json!(numbers));
+    out.put("course", serde_json::to_value(&course).unwrap_or_default());
     Ok(Json(out).into_response())
 }
 

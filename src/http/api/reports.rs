@@ -2,6 +2,7 @@
 //! and every launchable item's newest attempt (state, completion, success, score). An
 //! end-client admin's report holds their end client only.
 
+use crate::json::Put;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -48,16 +49,19 @@ pub async fn registrations(
             let mut v = json!({ "item": id, "title": title });
             match attempt {
                 Some(a) => {
-                    v["attempt"] = json!(a.number);
-                    v["state"] = json!(a.state);
-                    v["updatedAt"] = json!(format_ms(a.updated_ms));
-                    v["progress"] = json!(progress(&a.data));
+                    v.put("attempt", json!(a.number));
+                    v.put("state", json!(a.state));
+                    v.put("updatedAt", json!(format_ms(a.updated_ms)));
+                    v.put("progress", json!(progress(&a.data)));
                 }
-                None => v["progress"] = json!(Progress::not_attempted()),
+                None => v.put("progress", json!(Progress::not_attempted())),
             }
             items.push(v);
         }
-        let completed = !items.is_empty() && items.iter().all(|i| i["progress"]["completion"] == "completed");
+        let completed = !items.is_empty()
+            && items
+                .iter()
+                .all(|i| i.get("progress").and_then(|p| p.get("completion")) == Some(&json!("completed")));
         rows.push(json!({
             "registration": r.id,
             "learner": r.learner,
@@ -71,7 +75,7 @@ pub async fn registrations(
     }
     let mut body: Value = json!({ "registrations": rows });
     if truncated {
-        body["truncated"] = json!(true);
+        body.put("truncated", json!(true));
     }
     Ok(Json(body).into_response())
 }

@@ -1,5 +1,6 @@
 //! The About, Activities and Agents resources.
 
+use crate::json::Put;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -53,7 +54,7 @@ pub async fn activities(ctx: Ctx) -> Result<Response, ApiError> {
     });
     let mut activity = json!({ "objectType": "Activity", "id": id });
     if let Some(d) = merge_definitions(definitions) {
-        activity["definition"] = d;
+        activity.put("definition", d);
     }
     Ok(json_response(&activity))
 }

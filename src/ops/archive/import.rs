@@ -261,8 +261,8 @@ async fn restore_packages(
                 if n == 0 {
                     break;
                 }
-                h.update(&buf[..n]);
-                std::io::Write::write_all(&mut out, &buf[..n])?;
+                h.update(buf.get(..n).unwrap_or_default());
+                std::io::Write::write_all(&mut out, buf.get(..n).unwrap_or_default())?;
             }
         }
         if hex(&h.finalize()) != sha {

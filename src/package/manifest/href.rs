@@ -172,8 +172,8 @@ fn percent_decode(text: &str) -> Result<String, HrefError> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%').then(|| bytes.get(i + 1..i + 3)).flatten();
+    while let Some(&b) = bytes.get(i) {
+        let escaped = (b == b'%').then(|| bytes.get(i + 1..i + 3)).flatten();
         match escaped.and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()) {
             Some(byte) => {
                 out.push(byte);
@@ -181,7 +181,7 @@ fn percent_decode(text: &str) -> Result<String, HrefError> {
             }
             // A lone '%' is kept as written: real packages have files named "100%.html".
             None => {
-                out.push(bytes[i]);
+                out.push(b);
                 i += 1;
             }
         }

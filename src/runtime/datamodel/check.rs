@@ -63,7 +63,7 @@ fn collection_levels(name: &str) -> Vec<(String, usize)> {
     segments
         .iter()
         .enumerate()
-        .filter_map(|(k, s)| Some((format!("{}.", segments[..k].join(".")), s.parse().ok()?)))
+        .filter_map(|(k, s)| Some((format!("{}.", segments.get(..k)?.join(".")), s.parse().ok()?)))
         .collect()
 }
 

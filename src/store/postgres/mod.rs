@@ -140,5 +140,5 @@ fn lock_key(parts: &[&[u8]]) -> i64 {
         h.update(p);
     }
     let d = h.finalize();
-    i64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
+    i64::from_le_bytes(d.get(..8).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]))
 }

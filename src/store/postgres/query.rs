@@ -97,8 +97,8 @@ fn page_sql(tenant: TenantId, q: &StatementQuery, lo: i64, hi: i64, n: u32) -> (
     let mut params: Vec<Param> = vec![Box::new(tenant.0), Box::new(lo), Box::new(hi), Box::new(i64::from(n))];
     // The condition on `alias.key`, and the number of the parameter holding the key(s).
     let mut key_match = |alias: &str, keys: Vec<i64>| {
-        if keys.len() == 1 {
-            params.push(Box::new(keys[0]));
+        if let [key] = keys.as_slice() {
+            params.push(Box::new(*key));
             (format!("{alias}.key = ${}", params.len()), params.len())
         } else {
             params.push(Box::new(keys));

@@ -20,7 +20,11 @@ pub(in crate::package::manifest) fn decode<'a>(
         });
     }
     let utf16 = |bytes: &[u8], unit: fn([u8; 2]) -> u16| {
-        let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+        // `chunks_exact(2)` yields pairs only; the other arm never runs.
+        let units = bytes.chunks_exact(2).map(|pair| match pair {
+            [a, b] => unit([*a, *b]),
+            _ => 0xFFFD,
+        });
         char::decode_utf16(units)
             .collect::<std::result::Result<String, _>>()
             .ok()
@@ -47,7 +51,7 @@ fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
         Ok(text) => Ok(Cow::Borrowed(text)),
         Err(err) => {
             // Valid up to here, so slicing there is on a character boundary.
-            let valid = String::from_utf8_lossy(&bytes[..err.valid_up_to()]);
+            let valid = String::from_utf8_lossy(bytes.get(..err.valid_up_to()).unwrap_or_default());
             Err(PackageError::XmlMalformed {
                 file: file.to_owned(),
                 pos: position(&valid, err.valid_up_to() as u64),
