@@ -96,6 +96,8 @@ impl From<RuntimeError> for ApiError {
             RuntimeError::BadRequest(m) => Self::Lrs(LrsError::BadRequest(m)),
             RuntimeError::Conflict(m) => Self::Lrs(LrsError::Conflict(m)),
             RuntimeError::Refused(r) => Self::SetRefused(r),
+            RuntimeError::NavRefused(r) => Self::NavRefused(r),
+            RuntimeError::NotFound(m) => Self::Lrs(LrsError::NotFound(m)),
             RuntimeError::Store(s) => s.into(),
             RuntimeError::Internal(m) => Self::Internal(m),
         }

@@ -11,28 +11,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::session::{course_of, decode_data, load_registration_state, registered_grant, save_registration_state};
+use super::session::{course_of, decode_data, load_registration_state, registered_grant};
 use crate::http::error::ApiError;
 use crate::lrs::LrsError;
-use crate::package::model::{Course, Item, LaunchHref, Organization, PackageKind, Structure, Vocabulary};
+use crate::package::model::{Course, Item, LaunchHref, Vocabulary};
 use crate::runtime::navigation::{Outcome, Request, Tree};
+use crate::runtime::usecase::navigate::{Navigated, navigate, organization};
 use crate::server::AppState;
-
-/// The organization the player shows, and whether it navigates freely (SCORM 1.2).
-fn organization(course: &Course) -> Result<(&Organization, bool), LrsError> {
-    let free = match course.kind {
-        PackageKind::Scorm12 => true,
-        PackageKind::Scorm2004 { .. } => false,
-        _ => return Err(LrsError::NotFound("the player runs SCORM packages only".into())),
-    };
-    let Structure::Scorm(scorm) = &course.structure else {
-        return Err(LrsError::NotFound("the player runs SCORM packages only".into()));
-    };
-    let org = scorm
-        .default_organization()
-        .ok_or_else(|| LrsError::NotFound("the course has no organization".into()))?;
-    Ok((org, free))
-}
 
 /// Which navigation requests are valid from `item`, as the bridge and the player use it.
 pub(super) fn validity_json(course: &Course, item: &str) -> Value {
@@ -131,23 +116,14 @@ pub(super) async fn nav(
         serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid navigation request: {e}")))?;
     let request = Request::parse(&call.request, call.target.as_deref()).map_err(LrsError::BadRequest)?;
     let (g, registration, _) = registered_grant(&state, &token).await?;
-    let tenant = g.tenant_id();
     let course = course_of(&state, &g).await?;
-    let (org, free) = organization(&course)?;
-    let tree = Tree::new(org, free);
-    let mut rs = load_registration_state(&state, tenant, &registration).await?;
-    let outcome = match tree.navigate(call.current.as_deref(), rs.suspended_item.as_deref(), &request) {
-        Ok(o) => o,
-        Err(r) => return Err(ApiError::NavRefused(r)),
+    let at = Navigated {
+        tenant: g.tenant_id(),
+        registration: &registration,
+        course: &course,
     };
-    let suspended = match &outcome {
-        Outcome::End { suspended: true } => call.current.clone(),
-        _ => None,
-    };
-    if rs.suspended_item != suspended {
-        rs.suspended_item = suspended;
-        save_registration_state(&state, tenant, &registration, &rs).await?;
-    }
+    let outcome = navigate(state.store.as_ref(), at, call.current.as_deref(), &request).await?;
+    let (org, _) = organization(&course)?;
     let body = match outcome {
         Outcome::Deliver(id) => {
             let item = org.items_in_order().into_iter().find(|i| i.identifier == id);

@@ -28,17 +28,6 @@ pub(super) async fn load_registration_state(
     }
 }
 
-pub(super) async fn save_registration_state(
-    state: &AppState,
-    tenant: TenantId,
-    registration: &str,
-    rs: &RegistrationState,
-) -> Result<(), ApiError> {
-    let json = serde_json::to_string(rs).map_err(|e| ApiError::Internal(format!("registration state: {e}")))?;
-    state.store.save_registration_state(tenant, registration, json).await?;
-    Ok(())
-}
-
 /// The grant, checked: valid, unexpired, and naming a registration (returned with it).
 /// The tenant must be active (checked in the store on every request), and the grant's
 /// learner and registration still stored (a forced deletion takes effect at once).

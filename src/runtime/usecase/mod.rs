@@ -6,6 +6,7 @@
 //! nothing. No HTTP here: the edge decodes, calls one of these and maps the result.
 
 pub mod commit;
+pub mod navigate;
 pub mod open;
 
 use serde_json::json;
@@ -81,6 +82,12 @@ pub enum RuntimeError {
     /// A SetValue the server's re-validation refused; nothing of the commit was stored.
     #[error("the server refused {}: {}", .0.element, .0.refusal.diagnostic)]
     Refused(CommitRefusal),
+    /// A navigation request the course's sequencing does not allow now.
+    #[error("{}", .0.message)]
+    NavRefused(crate::runtime::navigation::Refusal),
+    /// What the request names does not exist (or cannot run here).
+    #[error("{0}")]
+    NotFound(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Stored data that cannot be read, or a statement the run-time built that the LRS
@@ -116,7 +123,15 @@ async fn current(store: &dyn Store, s: &Sco) -> Result<Option<Current>, RuntimeE
 }
 
 async fn registration_state(store: &dyn Store, s: &Sco) -> Result<RegistrationState, RuntimeError> {
-    match store.registration_state(s.tenant, &s.registration).await? {
+    load_registration_state(store, s.tenant, &s.registration).await
+}
+
+async fn load_registration_state(
+    store: &dyn Store,
+    tenant: TenantId,
+    registration: &str,
+) -> Result<RegistrationState, RuntimeError> {
+    match store.registration_state(tenant, registration).await? {
         None => Ok(RegistrationState::default()),
         Some(json) => {
             serde_json::from_str(&json).map_err(|e| RuntimeError::Internal(format!("registration state: {e}")))
@@ -129,6 +144,30 @@ async fn registration_state(store: &dyn Store, s: &Sco) -> Result<RegistrationSt
 async fn apply(store: &dyn Store, s: &Sco, plan: Plan) -> Result<bool, RuntimeError> {
     let writes = writes(s, plan)?;
     Ok(store.apply_runtime(s.tenant, writes).await?)
+}
+
+/// Applies a plan about the registration as a whole (no SCO: no attempt, statement or
+/// document, which a plan of a SCO's step carries).
+async fn apply_writes(store: &dyn Store, tenant: TenantId, registration: &str, plan: Plan) -> Result<(), RuntimeError> {
+    if !(plan.attempts.is_empty() && plan.statements.is_empty() && plan.documents.is_empty()) {
+        return Err(RuntimeError::Internal(
+            "a registration's plan names a SCO's writes".into(),
+        ));
+    }
+    let registration_state = plan
+        .registration
+        .map(|rs| serde_json::to_string(&rs).map(|json| (registration.to_owned(), json)))
+        .transpose()
+        .map_err(|e| RuntimeError::Internal(format!("registration state: {e}")))?;
+    let writes = RuntimeWrites {
+        attempts: Vec::new(),
+        registration_state,
+        credential: RUNTIME_KEY.to_owned(),
+        statements: Vec::new(),
+        documents: Vec::new(),
+    };
+    store.apply_runtime(tenant, writes).await?;
+    Ok(())
 }
 
 fn writes(s: &Sco, plan: Plan) -> Result<RuntimeWrites, RuntimeError> {
