@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client;
 pub mod content;
 pub mod error;
+pub mod extract;
 pub mod gate;
 mod grant;
 mod operator;

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -19,6 +19,7 @@ use super::api::audit::append;
 use super::client::ClientAddr;
 use super::error::ApiError;
 use crate::audit::{Action, SERVICE_LOG};
+use crate::http::extract::Path;
 use crate::lrs::LrsError;
 use crate::operator::{self as op, TenantView};
 use crate::server::AppState;

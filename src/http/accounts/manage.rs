@@ -3,10 +3,11 @@
 //! and tenants, a tenant admin their tenant, an end-client admin their end client.
 //! Anything outside the caller's realm answers 404, as if it did not exist.
 
+use crate::http::extract::Path;
 use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

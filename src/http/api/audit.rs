@@ -1,9 +1,10 @@
 //! The tenant's audit log: `GET /api/v1/audit?since=…&after=…&limit=…` (oldest first,
 //! paged by sequence number), and `record`, which the admin handlers call after a change.
 
+use crate::http::extract::Query;
 use crate::json::Put;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

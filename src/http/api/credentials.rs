@@ -1,10 +1,11 @@
 //! `/api/v1/credentials`: the tenant's xAPI and admin-API credentials, for a tenant admin
 //! (not an end-client admin). The secret is in the creation answer only.
 
+use crate::http::extract::Path;
 use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

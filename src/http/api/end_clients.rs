@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use crate::account::{EndClient, check_end_client_id};
 use crate::audit::Action;
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
+use crate::http::extract::Path;
 use crate::lrs::LrsError;
 use crate::server::AppState;
 

@@ -2,10 +2,11 @@
 //! launch that creates the learner and the registration on first use. Every link is a
 //! signed, expiring grant on the content origin for one learner and package version.
 
+use crate::http::extract::Path;
 use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

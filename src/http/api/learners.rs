@@ -1,9 +1,10 @@
 //! `/api/v1/learners` and `/api/v1/registrations`.
 
+use crate::http::extract::{Path, Query};
 use crate::json::Put;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -174,5 +174,5 @@ pub(super) fn json_object<T: serde::de::DeserializeOwned>(body: &[u8], what: &st
     if first != Some(&b'{') {
         return Err(crate::lrs::LrsError::bad(format!("the {what} must be a JSON object")).into());
     }
-    serde_json::from_slice(body).map_err(|e| crate::lrs::LrsError::bad(format!("invalid {what}: {e}")).into())
+    crate::http::extract::json_body(body, what)
 }

@@ -3,12 +3,13 @@
 use super::audit;
 use crate::audit::Action;
 use crate::http::client::ClientAddr;
+use crate::http::extract::{Path, Query};
 use crate::json::Put;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -2,11 +2,12 @@
 //! and every launchable item's newest attempt (state, completion, success, score). An
 //! end-client admin's report holds their end client only.
 
+use crate::http::extract::Query;
 use crate::json::Put;
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};

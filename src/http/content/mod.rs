@@ -9,7 +9,7 @@ pub use cache::{BlobCache, LookupCache};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::Predicate;
 
 use crate::http::error::{ApiError, PageRefusal, html_page};
+use crate::http::extract::Path;
 use crate::server::AppState;
 use range::RangeAnswer;
 

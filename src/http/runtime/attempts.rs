@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,7 +14,7 @@ use super::presence;
 use super::session::session;
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
-use crate::lrs::LrsError;
+use crate::http::extract::{Path, Query, json_body};
 use crate::ops::metrics::Event;
 use crate::runtime::usecase::commit::{Commit, Committed};
 use crate::runtime::usecase::{commit as commit_case, open as open_case};
@@ -70,7 +70,7 @@ pub(super) async fn commit(
     Path((token, item)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let c: CommitBody = serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid commit: {e}")))?;
+    let c: CommitBody = json_body(&body, "commit")?;
     let s = session(&state, &token, &item).await?;
     presence::track(&state, &s, c.session.as_deref(), &from).await?;
     let request = Commit {

@@ -13,7 +13,7 @@ mod session;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
+use crate::http::extract::Path;
 use crate::lrs::LrsError;
 use crate::runtime::datamodel::{Version, table_json};
 use crate::server::AppState;

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::session::{course_of, decode_data, load_registration_state, registered_grant};
 use crate::http::error::ApiError;
+use crate::http::extract::Path;
 use crate::lrs::LrsError;
 use crate::package::model::{Course, Item, LaunchHref, Vocabulary};
 use crate::runtime::navigation::{Outcome, Request, Tree};
@@ -112,8 +113,7 @@ pub(super) async fn nav(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let call: NavCall =
-        serde_json::from_slice(&body).map_err(|e| LrsError::bad(format!("invalid navigation request: {e}")))?;
+    let call: NavCall = crate::http::extract::json_body(&body, "navigation request")?;
     let request = Request::parse(&call.request, call.target.as_deref()).map_err(LrsError::BadRequest)?;
     let (g, registration, _) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
