@@ -38,13 +38,18 @@ fn normalize(name: &str) -> Option<(String, Vec<usize>)> {
             if segment.len() > 1 && segment.starts_with('0') {
                 return None;
             }
-            indices.push(segment.parse().ok()?);
+            indices.push(index_of(segment));
             segments.push(RULES.index);
         } else {
             segments.push(segment);
         }
     }
     Some((segments.join("."), indices))
+}
+
+/// A collection index; one too large for `usize` is past any `_count` all the same.
+fn index_of(segment: &str) -> usize {
+    segment.parse().unwrap_or(usize::MAX)
 }
 
 /// The number of items stored under `prefix` (`cmi.interactions.`).
@@ -66,12 +71,7 @@ fn collection_levels(element: &Element, name: &str) -> Vec<(String, usize)> {
         .split('.')
         .enumerate()
         .filter(|(_, s)| *s == RULES.index)
-        .filter_map(|(k, _)| {
-            Some((
-                format!("{}.", segments.get(..k)?.join(".")),
-                segments.get(k)?.parse().ok()?,
-            ))
-        })
+        .filter_map(|(k, _)| Some((format!("{}.", segments.get(..k)?.join(".")), index_of(segments.get(k)?))))
         .collect()
 }
 

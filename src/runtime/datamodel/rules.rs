@@ -80,7 +80,7 @@ pub struct LanguageTag {
 pub struct Clock {
     /// How many digits the hours have.
     pub hours: Span,
-    pub max_hours: u32,
+    pub max_hours: u64,
     /// Digits of the fraction of a second.
     pub fraction: Span,
 }
@@ -89,13 +89,13 @@ pub struct Clock {
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Time {
     /// The first and last year (inclusive).
-    pub years: (u32, u32),
+    pub years: (u64, u64),
     /// The fields after the year, in order: separator, least and greatest value (two digits each).
-    pub fields: &'static [(&'static str, u32, u32)],
+    pub fields: &'static [(&'static str, u64, u64)],
     /// Digits of the fraction of a second (after all fields); a time zone may follow it only.
     pub fraction: Span,
     /// `Z`, or an offset `+hh[:mm]` / `-hh[:mm]` with hours up to this.
-    pub zone_max_hours: u32,
+    pub zone_max_hours: u64,
 }
 
 /// 2004 `timeinterval(second,10,2)`: `P[nY][nM][nD][T[nH][nM][n[.n[n]]S]]`.

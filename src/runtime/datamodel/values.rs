@@ -142,7 +142,8 @@ fn opens(value: &str, name: &str) -> bool {
 }
 
 /// Takes a run of `min..=max` ASCII digits from the front of `s`.
-fn digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
+/// The number is a `u64`: a run of up to ten digits (a time interval's) may pass `u32::MAX`.
+fn digits(s: &str, min: usize, max: usize) -> Option<(u64, &str)> {
     let n = s.bytes().take_while(u8::is_ascii_digit).count();
     if n < min || n > max {
         return None;
@@ -194,7 +195,7 @@ fn time(value: &str) -> Checked {
     ok_if(rest.is_empty())
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+fn days_in_month(year: u64, month: u64) -> u64 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
