@@ -9,22 +9,23 @@
  * fetched. Once both are there the bridge puts `window.API` (SCORM 1.2) or
  * `window.API_1484_11` (SCORM 2004) on the given window and resolves.
  *
- * Checks done here, in the browser, from the model the server hands out (the same Rust
- * tables the server enforces): the API state machine and its codes; element names
- * (undefined, `_children`, `_count`, `_version`, keywords), access (read-only,
- * write-only), collection indices against `_count`, set-before dependencies, maximum
- * lengths (SPM, with the lenient 1.2 `suspend_data` maximum), vocabularies and the
- * vocabulary values content may not set, decimals and their ranges, integers, 1.2
- * CMITime/CMITimespan, 2004 time and timeinterval, identifiers and long identifiers
- * (URNs), language tags, localized strings with `{lang=…}`, `adl.nav.request`, unique
- * objective ids, ids that never change, the number of correct-response patterns, and
- * interaction responses of types true-false, choice, sequencing, likert, numeric
- * (learner response) and other.
+ * Checks done here, in the browser, from the model the server hands out (`table_json`
+ * in src/runtime/datamodel/: the same Rust tables and rules the server enforces, so this
+ * file holds the logic and no constant of its own): the API state machine and its codes;
+ * element names (undefined, keywords), access (read-only, write-only), collection indices
+ * against `_count`, set-before dependencies, maximum lengths in characters (SPM, with the
+ * lenient 1.2 `suspend_data` maximum), vocabularies and the vocabulary values content may
+ * not set, decimals and their ranges, integers, 1.2 CMITime/CMITimespan, 2004 time and
+ * timeinterval, identifiers and long identifiers (URNs; the characters they may not hold
+ * are the server's list), language tags, localized strings with `{lang=…}`,
+ * `adl.nav.request`, unique item ids that never change, the number of correct-response
+ * patterns, and interaction responses in every format of the table's interaction types.
  *
  * Checked only on the server (at commit; a refused set is dropped from the pending sets
- * and reported through `bridge.serverErrors` and the console): responses and patterns of
- * fill-in, long-fill-in, matching, performance and numeric ranges; the exact Unicode
- * definition of white space in identifiers (the browser uses JavaScript's `\s`).
+ * and reported through `bridge.serverErrors` and the console): the response formats the
+ * table lists in `rules.responses.server_only` (today those of fill-in, long-fill-in,
+ * matching and performance, and numeric patterns); the bridge accepts such values as
+ * they come.
  *
  * Commit path: every SetValue that succeeds is appended to a log of sets the server has
  * not acknowledged. Initialize sends one commit at once, so that the server records
@@ -40,13 +41,16 @@
 (function (root) {
   "use strict";
 
-  var KEYWORDS = ["_children", "_count", "_version"];
-
-  // ---- value checks (a port of src/runtime/datamodel/values.rs) -------------------------
+  // ---- value checks (src/runtime/datamodel/values.rs and responses.rs) -------------------
+  //
+  // Every limit, delimiter and token list comes from the table's `rules` (`R` below, with a
+  // few regular expressions compiled from it by `compile`); nothing here is a copy of a Rust
+  // constant.
 
   var TYPE = "type";
   var RANGE = "range";
 
+  // Characters as the server counts them (code points; `value.length` counts UTF-16 units).
   function length(value) {
     var n = 0;
     for (var i = 0; i < value.length; i++) {
@@ -60,8 +64,56 @@
     return value.length <= spm || length(value) <= spm ? null : TYPE;
   }
 
+  function within(n, span) {
+    return n >= span[0] && n <= span[1];
+  }
+
   function allDigits(s) {
     return /^[0-9]*$/.test(s);
+  }
+
+  function asciiLower(s) {
+    return s.replace(/[A-Z]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) + 32);
+    });
+  }
+
+  function escapeRegExp(s) {
+    return s.replace(/[\\^$.*+?()[\]{}|\/-]/g, "\\$&");
+  }
+
+  function digitsRe(span) {
+    return "[0-9]{" + span[0] + "," + span[1] + "}";
+  }
+
+  // The table's rules plus the regular expressions built from them, once per table.
+  function compile(table) {
+    var R = table.rules;
+    var hex = function (c) {
+      return "\\u{" + c.toString(16) + "}";
+    };
+    var refused = table.refused_in_identifiers.map(function (r) {
+      return hex(r[0]) + "-" + hex(r[1]);
+    });
+    R.refusedRe = new RegExp("[" + refused.join("") + "]", "u");
+    var clockRe = function (c) {
+      return new RegExp("^(" + digitsRe(c.hours) + "):([0-9]{2}):([0-9]{2})(\\." + digitsRe(c.fraction) + ")?$");
+    };
+    R.clockRe = { cmi_time: clockRe(R.cmi_time), cmi_timespan: clockRe(R.cmi_timespan) };
+    var ti = R.time_interval;
+    var number = "(" + digitsRe(ti.digits) + ")";
+    var part = function (designator, i, list, clock) {
+      var n = clock && i === list.length - 1 ? "(" + digitsRe(ti.digits) + "(?:\\." + digitsRe(ti.fraction) + ")?)" : number;
+      return "(?:" + n + escapeRegExp(designator) + ")?";
+    };
+    var date = ti.date.map(function (d, i, list) {
+      return part(d, i, list, false);
+    });
+    var clock = ti.clock.map(function (d, i, list) {
+      return part(d, i, list, true);
+    });
+    R.intervalRe = new RegExp("^P" + date.join("") + "(T" + clock.join("") + ")?$");
+    return R;
   }
 
   function real(value, min, max) {
@@ -82,39 +134,45 @@
     return n < min || n > max ? RANGE : null;
   }
 
-  function noSpace(value) {
-    return value !== "" && !/[\s\u0000-\u001f\u007f-\u009f]/.test(value);
+  function noSpace(R, value) {
+    return value !== "" && !R.refusedRe.test(value);
   }
 
-  function identifier(value, spm) {
-    return noSpace(value) ? maxLen(value, spm) : TYPE;
+  function identifier(R, value, spm) {
+    return noSpace(R, value) ? maxLen(value, spm) : TYPE;
   }
 
-  function longIdentifier(value, spm) {
-    if (!noSpace(value)) return TYPE;
+  function longIdentifier(R, value, spm) {
+    if (!noSpace(R, value)) return TYPE;
     if (maxLen(value, spm)) return TYPE;
-    if (value.length >= 4 && value.slice(0, 4).toLowerCase() === "urn:") {
-      var rest = value.slice(4);
+    var id = R.identifier;
+    var prefix = id.urn_prefix;
+    if (asciiLower(value.slice(0, prefix.length)) === asciiLower(prefix)) {
+      var rest = value.slice(prefix.length);
       var colon = rest.indexOf(":");
       if (colon < 0) return TYPE;
       var nid = rest.slice(0, colon);
       var nss = rest.slice(colon + 1);
-      var ok = nid !== "" && nid.length <= 32 && /^[A-Za-z0-9-]+$/.test(nid) && nid[0] !== "-" && nss !== "";
+      var ok = nid !== "" && nid.length <= id.urn_nid_max && /^[A-Za-z0-9-]+$/.test(nid) && nid[0] !== "-" && nss !== "";
       return ok ? null : TYPE;
     }
     return null;
   }
 
-  function shortIdentifier(value) {
-    if (value.indexOf("[") >= 0 || value.indexOf("]") >= 0) return TYPE;
-    return longIdentifier(value, 250);
+  function shortIdentifier(R, value) {
+    var id = R.identifier;
+    for (var i = 0; i < id.short_refused.length; i++) {
+      if (value.indexOf(id.short_refused[i]) >= 0) return TYPE;
+    }
+    return longIdentifier(R, value, id.short_spm);
   }
 
-  function languageTag(tag) {
-    var parts = tag.split("-");
-    if (!/^[A-Za-z]{1,3}$/.test(parts[0])) return false;
+  function languageTag(R, tag) {
+    var lt = R.language_tag;
+    var parts = tag.split(lt.separator);
+    if (!within(parts[0].length, lt.primary) || !/^[A-Za-z]*$/.test(parts[0])) return false;
     for (var i = 1; i < parts.length; i++) {
-      if (!/^[A-Za-z0-9]{1,8}$/.test(parts[i])) return false;
+      if (!within(parts[i].length, lt.subtag) || !/^[A-Za-z0-9]*$/.test(parts[i])) return false;
     }
     return true;
   }
@@ -128,19 +186,19 @@
     return close < 0 ? null : [rest.slice(0, close), rest.slice(close + 1)];
   }
 
-  function localized(value, spm) {
-    var d = delimiter(value, "lang");
-    if (d) return languageTag(d[0]) ? maxLen(d[1], spm) : TYPE;
-    if (value.slice(0, 6) === "{lang=") return TYPE;
+  function localized(R, value, spm) {
+    var name = R.language_tag.delimiter;
+    var d = delimiter(value, name);
+    if (d) return languageTag(R, d[0]) ? maxLen(d[1], spm) : TYPE;
+    if (value.slice(0, name.length + 2) === "{" + name + "=") return TYPE;
     return maxLen(value, spm);
   }
 
   // 1.2 CMITime / CMITimespan: H…:MM:SS[.S[S]].
-  function clock(value, hmin, hmax, hoursMax) {
-    var re = new RegExp("^([0-9]{" + hmin + "," + hmax + "}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,2})?$");
-    var m = re.exec(value);
+  function clock(R, kind, value) {
+    var m = R.clockRe[kind].exec(value);
     if (!m) return TYPE;
-    return Number(m[1]) <= hoursMax && Number(m[2]) <= 59 && Number(m[3]) <= 59 ? null : TYPE;
+    return Number(m[1]) <= R[kind].max_hours && Number(m[2]) <= 59 && Number(m[3]) <= 59 ? null : TYPE;
   }
 
   function daysInMonth(year, month) {
@@ -148,62 +206,68 @@
     return [4, 6, 9, 11].indexOf(month) >= 0 ? 30 : 31;
   }
 
-  // 2004 time(second,10,2): YYYY[-MM[-DD[Thh[:mm[:ss[.s[TZD]]]]]]], years 1970-2038, a
-  // day that exists in its month, and a time zone only after fractional seconds.
-  function time(value) {
+  // 2004 time(second,10,2): YYYY[-MM[-DD[Thh[:mm[:ss[.s[TZD]]]]]]], a day that exists in its
+  // month, and a time zone only after fractional seconds.
+  function time(R, value) {
+    var t = R.time;
     var m = /^([0-9]{4})/.exec(value);
-    if (!m) return TYPE;
+    if (!m || /^[0-9]{5}/.test(value)) return TYPE;
     var year = Number(m[1]);
-    if (year < 1970 || year > 2038) return TYPE;
+    if (year < t.years[0] || year > t.years[1]) return TYPE;
     var rest = value.slice(4);
-    var fields = [["-", 1, 12], ["-", 1, 31], ["T", 0, 23], [":", 0, 59], [":", 0, 59]];
+    var fields = t.fields;
     var parts = [];
     for (var i = 0; i < fields.length; i++) {
       var f = fields[i];
-      if (rest.slice(0, 1) !== f[0]) break;
-      var d = /^([0-9]{2})/.exec(rest.slice(1));
-      if (!d || /^[0-9]{3}/.test(rest.slice(1))) return TYPE;
+      if (rest.slice(0, f[0].length) !== f[0]) break;
+      rest = rest.slice(f[0].length);
+      var d = /^([0-9]{2})/.exec(rest);
+      if (!d || /^[0-9]{3}/.test(rest)) return TYPE;
       var n = Number(d[1]);
       if (n < f[1] || n > f[2]) return TYPE;
       parts.push(n);
-      rest = rest.slice(3);
+      rest = rest.slice(2);
     }
     if (parts.length >= 2 && parts[1] > daysInMonth(year, parts[0])) return TYPE;
     if (parts.length === fields.length && rest[0] === ".") {
-      var frac = /^\.([0-9]{1,2})(?![0-9])/.exec(rest);
+      var frac = new RegExp("^\\.(" + digitsRe(t.fraction) + ")(?![0-9])").exec(rest);
       if (!frac) return TYPE;
-      return timeZone(rest.slice(frac[0].length));
+      return timeZone(R, rest.slice(frac[0].length));
     }
     return rest === "" ? null : TYPE;
   }
 
-  function timeZone(rest) {
+  function timeZone(R, rest) {
     if (rest === "" || rest === "Z") return null;
     var tz = /^[+-]([0-9]{2})(:([0-9]{2}))?$/.exec(rest);
     if (!tz) return TYPE;
-    return Number(tz[1]) <= 23 && (tz[3] === undefined || Number(tz[3]) <= 59) ? null : TYPE;
+    return Number(tz[1]) <= R.time.zone_max_hours && (tz[3] === undefined || Number(tz[3]) <= 59) ? null : TYPE;
   }
 
   // 2004 timeinterval(second,10,2): P[nY][nM][nD][T[nH][nM][n[.n[n]]S]].
-  function timeInterval(value) {
-    var m = /^P(?:([0-9]{1,10})Y)?(?:([0-9]{1,10})M)?(?:([0-9]{1,10})D)?(T(?:([0-9]{1,10})H)?(?:([0-9]{1,10})M)?(?:([0-9]{1,10}(?:\.[0-9]{1,2})?)S)?)?$/.exec(value);
+  function timeInterval(R, value) {
+    var m = R.intervalRe.exec(value);
     if (!m) return TYPE;
-    var date = m[1] !== undefined || m[2] !== undefined || m[3] !== undefined;
-    var clockParts = m[5] !== undefined || m[6] !== undefined || m[7] !== undefined;
-    if (m[4] !== undefined && !clockParts) return TYPE;
+    var nd = R.time_interval.date.length;
+    var some = function (from, to) {
+      for (var i = from; i < to; i++) if (m[i] !== undefined) return true;
+      return false;
+    };
+    var date = some(1, nd + 1);
+    var clockParts = some(nd + 2, m.length);
+    if (m[nd + 1] !== undefined && !clockParts) return TYPE;
     return date || clockParts ? null : TYPE;
   }
 
-  function navRequest(value, navRequests) {
-    if (navRequests.indexOf(value) >= 0) return null;
-    var d = delimiter(value, "target");
-    if (d && (d[1] === "choice" || d[1] === "jump")) return longIdentifier(d[0], 4000);
+  function navRequest(R, value) {
+    var nav = R.nav;
+    if (nav.requests.indexOf(value) >= 0) return null;
+    var d = delimiter(value, nav.target);
+    if (d && nav.targets.indexOf(d[1]) >= 0) return longIdentifier(R, d[0], nav.target_spm);
     return TYPE;
   }
 
-  var NAV_REQUESTS = ["continue", "previous", "exit", "exitAll", "abandon", "abandonAll", "suspendAll", "_none_"];
-
-  function checkType(ty, value, spm) {
+  function checkType(R, ty, value, spm) {
     switch (ty.type) {
       case "keyword":
         return TYPE;
@@ -211,13 +275,13 @@
       case "cmi_feedback":
         return maxLen(value, spm);
       case "localized_string":
-        return localized(value, spm);
+        return localized(R, value, spm);
       case "long_identifier":
-        return longIdentifier(value, spm);
+        return longIdentifier(R, value, spm);
       case "identifier":
-        return identifier(value, spm);
+        return identifier(R, value, spm);
       case "language":
-        return value === "" || languageTag(value) ? maxLen(value, spm) : TYPE;
+        return value === "" || languageTag(R, value) ? maxLen(value, spm) : TYPE;
       case "real":
         return ty.blank && value === "" ? null : real(value, ty.min, ty.max);
       case "integer":
@@ -227,58 +291,56 @@
       case "vocabulary_or_real":
         return ty.values.indexOf(value) >= 0 ? null : real(value, null, null);
       case "cmi_time":
-        return clock(value, 2, 2, 23);
       case "cmi_timespan":
-        return clock(value, 2, 4, 9999);
+        return clock(R, ty.type, value);
       case "time":
-        return time(value);
+        return time(R, value);
       case "time_interval":
-        return timeInterval(value);
+        return timeInterval(R, value);
       case "nav_request":
-        return navRequest(value, NAV_REQUESTS);
+        return navRequest(R, value);
       default:
         return null; // unknown to this bridge: the server decides at commit
     }
   }
 
-  // Interaction responses (a part of responses.rs); the other types are left to the server.
-  function checkResponse(kind, value, pattern) {
-    var ids, i;
-    switch (kind) {
-      case "true-false":
-        return value === "true" || value === "false" ? null : TYPE;
-      case "choice":
-      case "sequencing":
-        if (value === "") return kind === "choice" ? null : TYPE;
-        ids = value.split("[,]");
-        for (i = 0; i < ids.length; i++) {
-          if (shortIdentifier(ids[i])) return TYPE;
-          if (kind === "choice" && ids.indexOf(ids[i]) < i) return TYPE;
+  // An interaction response in one of the table's formats (responses.rs); the formats the
+  // table lists as `server_only` are accepted here and checked by the server at commit.
+  function checkFormat(R, format, value) {
+    var list = R.responses.list;
+    if (R.responses.server_only.indexOf(format.format) >= 0) return null;
+    switch (format.format) {
+      case "vocabulary":
+        return format.values.indexOf(value) >= 0 ? null : TYPE;
+      case "identifiers":
+        if (value === "") return format.empty ? null : TYPE;
+        var ids = value.split(list);
+        for (var i = 0; i < ids.length; i++) {
+          if (shortIdentifier(R, ids[i])) return TYPE;
+          if (format.unique && ids.indexOf(ids[i]) < i) return TYPE;
         }
         return null;
-      case "likert":
-        return shortIdentifier(value);
-      case "numeric":
-        return pattern ? null : real(value, null, null);
-      case "other":
-        return maxLen(value, 4000);
-      case "fill-in":
-      case "long-fill-in":
-      case "matching":
-      case "performance":
-        return null; // checked by the server at commit
+      case "identifier":
+        return shortIdentifier(R, value);
+      case "real":
+        return real(value, null, null);
+      case "chars":
+        return maxLen(value, format.spm);
       default:
-        return TYPE;
+        return null; // a format this bridge does not know: the server decides at commit
     }
   }
 
-  // ---- the data model (a port of src/runtime/datamodel/check.rs) -------------------------
+  // ---- the data model (src/runtime/datamodel/check.rs) ------------------------------------
 
   function Model(table) {
     this.version = table.version;
     this.codes = table.codes;
+    this.stateCodes = table.state_codes;
     this.errors = table.errors;
+    this.rules = compile(table);
     this.interactionTypes = table.interaction_types || [];
+    this.uniqueIds = table.unique_ids || [];
     this.notSettable = table.not_settable || [];
     this.byName = {};
     this.prefixes = {};
@@ -299,13 +361,14 @@
 
   // [pattern, indices] or null.
   Model.prototype.normalize = function (name) {
-    var kinds = ["choice", "jump"];
-    for (var k = 0; k < kinds.length; k++) {
-      var prefix = "adl.nav.request_valid." + kinds[k] + ".";
+    var R = this.rules;
+    var nav = R.nav;
+    for (var k = 0; k < nav.targets.length; k++) {
+      var prefix = nav.valid_prefix + nav.targets[k] + ".";
       if (name.slice(0, prefix.length) === prefix) {
-        var d = delimiter(name.slice(prefix.length), "target");
-        var ok = d && d[1] === "" && !longIdentifier(d[0], 4000);
-        return ok ? [prefix + "{target=}", []] : null;
+        var d = delimiter(name.slice(prefix.length), nav.target);
+        var ok = d && d[1] === "" && !longIdentifier(R, d[0], nav.target_spm);
+        return ok ? [prefix + "{" + nav.target + "=}", []] : null;
       }
     }
     var indices = [];
@@ -315,7 +378,7 @@
       if (s !== "" && allDigits(s)) {
         if (s.length > 1 && s[0] === "0") return null;
         indices.push(Number(s));
-        segments[i] = "n";
+        segments[i] = R.index;
       }
     }
     return [segments.join("."), indices];
@@ -339,6 +402,7 @@
     return max;
   }
 
+  // Every numeric segment of a stored name with the prefix it counts under.
   function collectionLevels(name) {
     var segments = name.split(".");
     var out = [];
@@ -348,15 +412,28 @@
     return out;
   }
 
-  function concrete(pattern, indices) {
+  // The collection indices of `name`, an instance of the table name `pattern`: only the
+  // pattern's index segments (digits inside a `{target=…}` are no index).
+  Model.prototype.levels = function (pattern, name) {
+    var p = pattern.split(".");
+    var segments = name.split(".");
+    var out = [];
+    for (var k = 0; k < p.length && k < segments.length; k++) {
+      if (p[k] === this.rules.index) out.push([segments.slice(0, k).join(".") + ".", Number(segments[k])]);
+    }
+    return out;
+  };
+
+  Model.prototype.concrete = function (pattern, indices) {
     var i = 0;
+    var index = this.rules.index;
     return pattern
       .split(".")
       .map(function (s) {
-        return s === "n" && i < indices.length ? String(indices[i++]) : s;
+        return s === index && i < indices.length ? String(indices[i++]) : s;
       })
       .join(".");
-  }
+  };
 
   // Collection sizes and item ids of a bridge's data, kept up to date as values are set,
   // so that a call does not scan every element (count() and the unique-id rule do).
@@ -404,17 +481,29 @@
     var known = !!p && Object.prototype.hasOwnProperty.call(this.prefixes, p[0]) && p[0] !== "";
     var ours = Object.prototype.hasOwnProperty.call(this.models, name.split(".")[0]);
     var code = c.undefined;
+    var k = this.rules.keywords;
     if (!ours) code = c.other_model;
-    else if (known && (last === "_children" || last === "_count") && setting) code = c.keyword_set;
-    else if (known && last === "_children") code = c.no_children;
-    else if (known && last === "_count") code = c.no_count;
-    else if (known && last === "_version" && !setting) code = c.no_version;
+    else if (known && (last === k.children || last === k.count) && setting) code = c.keyword_set;
+    else if (known && last === k.children) code = c.no_children;
+    else if (known && last === k.count) code = c.no_count;
+    else if (known && last === k.version && !setting) code = c.no_version;
     return new Refusal(code, name + ": not a data model element");
   };
 
   Model.prototype.spm = function (e, strict) {
     var base = e.data_type.spm !== undefined ? e.data_type.spm : Infinity;
     return e.lenient_spm !== undefined && !strict ? e.lenient_spm : base;
+  };
+
+  Model.prototype.interactionType = function (data, indices) {
+    return data[this.concrete(this.rules.responses.type_element, indices)] || "";
+  };
+
+  // The first `diagnostic_chars` characters of a value, for a diagnostic.
+  Model.prototype.shown = function (value) {
+    return Array.from(value.slice(0, 2 * this.rules.diagnostic_chars))
+      .slice(0, this.rules.diagnostic_chars)
+      .join("");
   };
 
   // null when the value may be stored, else a Refusal.
@@ -426,9 +515,11 @@
     var e = found[0];
     var indices = found[1];
     var last = name.slice(name.lastIndexOf(".") + 1);
-    if (e.data_type.type === "keyword" || KEYWORDS.indexOf(last) >= 0) return new Refusal(c.keyword_set, name + " is a keyword");
+    var k = this.rules.keywords;
+    var keyword = last === k.children || last === k.count || last === k.version;
+    if (e.data_type.type === "keyword" || keyword) return new Refusal(c.keyword_set, name + " is a keyword");
     if (e.access === "read_only") return new Refusal(c.read_only, name + " is read only");
-    var levels = collectionLevels(name);
+    var levels = this.levels(e.name, name);
     for (var i = 0; i < levels.length; i++) {
       if (levels[i][1] > sizeOf(data, index, levels[i][0])) {
         return new Refusal(c.set_failure, name + ": index " + levels[i][1] + " is past " + levels[i][0] + "_count");
@@ -436,24 +527,14 @@
     }
     var requires = e.requires || [];
     for (i = 0; i < requires.length; i++) {
-      var key = concrete(requires[i], indices);
+      var key = this.concrete(requires[i], indices);
       if (key !== name && !Object.prototype.hasOwnProperty.call(data, key)) {
         return new Refusal(c.dependency, key + " must be set before " + name);
       }
     }
-    var fault;
-    if (e.data_type.type === "response") {
-      var kind = data[concrete("cmi.interactions.n.type", indices)] || "";
-      fault = checkResponse(kind, value, e.data_type.pattern);
-    } else {
-      fault = null;
-      for (i = 0; i < this.notSettable.length; i++) {
-        if (this.notSettable[i][0] === e.name && this.notSettable[i][1] === value) fault = RANGE;
-      }
-      fault = fault || checkType(e.data_type, value, this.spm(e, strict));
-    }
+    var fault = this.checkValue(data, e, indices, value, strict);
     if (fault) {
-      var shown = value.slice(0, 40);
+      var shown = this.shown(value);
       return fault === TYPE
         ? new Refusal(c.type_mismatch, name + ": '" + shown + "' is not of the element's type")
         : new Refusal(c.out_of_range, name + ": '" + shown + "' is out of range");
@@ -461,32 +542,49 @@
     return this.modelRules(data, e, indices, name, value, index);
   };
 
+  Model.prototype.checkValue = function (data, e, indices, value, strict) {
+    if (e.data_type.type === "response") {
+      var kind = this.interactionType(data, indices);
+      var row = null;
+      for (var i = 0; i < this.interactionTypes.length; i++) {
+        if (this.interactionTypes[i].type === kind) row = this.interactionTypes[i];
+      }
+      if (!row) return TYPE;
+      return checkFormat(this.rules, e.data_type.pattern ? row.pattern : row.response, value);
+    }
+    for (var k = 0; k < this.notSettable.length; k++) {
+      if (this.notSettable[k][0] === e.name && this.notSettable[k][1] === value) return RANGE;
+    }
+    return checkType(this.rules, e.data_type, value, this.spm(e, strict));
+  };
+
   Model.prototype.modelRules = function (data, e, indices, name, value, index) {
-    if (this.version !== "2004") return null;
-    if (e.name === "cmi.objectives.n.id" || e.name === "cmi.interactions.n.objectives.n.id") {
+    var failure = this.codes.set_failure;
+    if (this.uniqueIds.indexOf(e.name) >= 0) {
       if (Object.prototype.hasOwnProperty.call(data, name) && data[name] !== value) {
-        return new Refusal(351, name + " is already set and cannot change");
+        return new Refusal(failure, name + " is already set and cannot change");
       }
       var collection = name.split(".").slice(0, -2).join(".");
       var prefix = collection + ".";
       if (index) {
-        if (index.idTaken(prefix, name, value)) return new Refusal(351, value + " is already the id of another item in " + collection);
+        if (index.idTaken(prefix, name, value)) return new Refusal(failure, value + " is already the id of another item in " + collection);
       } else for (var key in data) {
         if (key !== name && data[key] === value && key.slice(0, prefix.length) === prefix && /\.id$/.test(key)) {
           var middle = key.slice(prefix.length, key.length - 3);
           if (middle !== "" && allDigits(middle)) {
-            return new Refusal(351, value + " is already the id of another item in " + collection);
+            return new Refusal(failure, value + " is already the id of another item in " + collection);
           }
         }
       }
-    } else if (e.name === "cmi.interactions.n.correct_responses.n.pattern") {
-      var kind = data[concrete("cmi.interactions.n.type", indices)] || "";
+    }
+    if (e.data_type.type === "response" && e.data_type.pattern) {
+      var kind = this.interactionType(data, indices);
       var max = 0;
       for (var i = 0; i < this.interactionTypes.length; i++) {
         if (this.interactionTypes[i].type === kind) max = this.interactionTypes[i].max_correct_responses;
       }
       if (indices.length > 1 && indices[1] >= max) {
-        return new Refusal(351, "a " + kind + " interaction has at most " + max + " correct response patterns");
+        return new Refusal(failure, "a " + kind + " interaction has at most " + max + " correct response patterns");
       }
     }
     return null;
@@ -500,7 +598,7 @@
     if (!found) return this.unknown(name, false);
     var e = found[0];
     if (e.access === "write_only") return new Refusal(c.write_only, name + " is write only");
-    var levels = collectionLevels(name);
+    var levels = this.levels(e.name, name);
     for (var i = 0; i < levels.length; i++) {
       if (levels[i][1] >= sizeOf(data, index, levels[i][0])) {
         return new Refusal(c.get_failure, name + ": no item " + levels[i][1] + " in " + levels[i][0] + "_count");
@@ -511,7 +609,7 @@
       case "fixed":
         return [e.initial.value];
       case "computed":
-        return [String(sizeOf(data, index, name.slice(0, name.length - "_count".length)))];
+        return [String(sizeOf(data, index, name.slice(0, name.length - this.rules.keywords.count.length)))];
       default:
         if (c.not_initialized !== 0) return new Refusal(c.not_initialized, name + " has no value yet");
         return [""];
@@ -575,19 +673,20 @@
 
   // The state machine's refusal for a call, or 0. `kind`: init, term, get, set, commit.
   Bridge.prototype.stateCode = function (kind) {
-    var v12 = this.version === "1.2";
-    if (this.state === "running") return kind === "init" ? (v12 ? 101 : 103) : 0;
-    if (this.state === "not_initialized") {
-      if (kind === "init") return 0;
-      if (v12) return 301;
-      return { term: 112, get: 122, set: 132, commit: 142 }[kind];
-    }
-    if (v12) return kind === "init" ? 101 : 301;
-    return { init: 104, term: 113, get: 123, set: 133, commit: 143 }[kind];
+    var s = this.model.stateCodes;
+    var call = { term: s.terminate, get: s.get, set: s.set, commit: s.commit }[kind];
+    if (this.state === "running") return kind === "init" ? s.already_initialized : 0;
+    if (this.state === "not_initialized") return kind === "init" ? 0 : call.before;
+    return kind === "init" ? s.initialize_after_terminate : call.after;
+  };
+
+  // The refusal of a call whose parameter must be the empty string, or null.
+  Bridge.prototype.argument = function (arg) {
+    return str(arg) === "" ? null : this.fail(this.model.stateCodes.argument, "the parameter must be the empty string", "false");
   };
 
   Bridge.prototype.initialize = function (arg) {
-    if (str(arg) !== "") return this.fail(201, "the parameter must be the empty string", "false");
+    if (str(arg) !== "") return this.argument(arg);
     var code = this.stateCode("init");
     if (code) return this.fail(code, "", "false");
     this.state = "running";
@@ -599,7 +698,7 @@
   };
 
   Bridge.prototype.terminate = function (arg) {
-    if (str(arg) !== "") return this.fail(201, "the parameter must be the empty string", "false");
+    if (str(arg) !== "") return this.argument(arg);
     var code = this.stateCode("term");
     if (code) return this.fail(code, "", "false");
     this.state = "terminated";
@@ -621,15 +720,18 @@
   };
 
   // `adl.nav.request_valid.*` from what the server said, or null to keep "unknown".
+  // (`request` for `…request_valid.request`, a list of targets for `…request.{target=ID}`).
   Bridge.prototype.navValid = function (name) {
-    var prefix = "adl.nav.request_valid.";
+    var nav = this.model.rules.nav;
+    var prefix = nav.valid_prefix;
     if (!this.nav || name.slice(0, prefix.length) !== prefix) return null;
     var rest = name.slice(prefix.length);
-    if (rest === "continue" || rest === "previous") return String(!!this.nav[rest]);
-    var m = /^(choice|jump)\.\{target=([^}]*)\}$/.exec(rest);
-    var list = m && this.nav[m[1]];
-    if (!list) return null;
-    return String(list.indexOf(m[2]) >= 0);
+    var dot = rest.indexOf(".");
+    if (dot < 0) return String(!!this.nav[rest]);
+    var d = delimiter(rest.slice(dot + 1), nav.target);
+    var list = d && d[1] === "" && this.nav[rest.slice(0, dot)];
+    if (!Array.isArray(list)) return null;
+    return String(list.indexOf(d[0]) >= 0);
   };
 
   // A commit the server refused (a set it re-validated differently, an expired link, an
@@ -642,7 +744,7 @@
     var text = e.element
       ? "the server refused " + e.element + " (" + e.code + "): " + e.diagnostic
       : "the server refused the commit (" + e.status + ")" + (e.body && e.body.error ? ": " + (e.body.error.message || JSON.stringify(e.body.error)) : "");
-    return new Refusal(this.version === "1.2" ? 101 : 391, text);
+    return new Refusal(this.model.stateCodes.commit_failure, text);
   };
 
   Bridge.prototype.setValue = function (name, value) {
@@ -659,7 +761,7 @@
   };
 
   Bridge.prototype.commit = function (arg) {
-    if (str(arg) !== "") return this.fail(201, "the parameter must be the empty string", "false");
+    if (str(arg) !== "") return this.argument(arg);
     var code = this.stateCode("commit");
     if (code) return this.fail(code, "", "false");
     this.flush();

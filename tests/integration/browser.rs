@@ -645,9 +645,6 @@ fn data_for(version: Version) -> Data {
     data
 }
 
-/// Interaction types whose responses only the server checks (see bridge.js).
-const SERVER_ONLY_RESPONSES: &[&str] = &["fill-in", "long-fill-in", "matching", "performance"];
-
 #[tokio::test]
 async fn the_bridge_applies_the_same_rules_as_the_server() {
     assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
@@ -715,12 +712,8 @@ async fn the_bridge_applies_the_same_rules_as_the_server() {
                 .and_then(|rest| rest.split('.').next());
             let kind = interaction.and_then(|i| data.get(&format!("cmi.interactions.{i}.type")));
             let response = name.ends_with(".learner_response") || name.ends_with(".pattern");
-            if browser == 0
-                && response
-                && kind.is_some_and(|k| {
-                    SERVER_ONLY_RESPONSES.contains(&k.as_str()) || (k == "numeric" && name.ends_with(".pattern"))
-                })
-            {
+            let pattern = name.ends_with(".pattern");
+            if browser == 0 && response && kind.is_some_and(|k| crate::parity::left_to_server(version, k, pattern)) {
                 continue;
             }
             differences.push(format!(

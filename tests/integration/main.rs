@@ -34,6 +34,8 @@ mod one_person_browser;
 mod opener;
 mod ops;
 mod packages;
+mod parity;
+mod parity_values;
 mod player;
 mod process;
 mod properties;

@@ -5,15 +5,14 @@ use std::collections::BTreeMap;
 
 use super::errors::Refusal;
 use super::responses::check_response;
+use super::rules::RULES;
 use super::scorm2004::INTERACTION_TYPES;
 use super::types::{Access, DataType, Element, Initial};
 use super::values::{self, Fault, delimiter, long_identifier};
-use super::{Options, Version, scorm12};
+use super::{Options, Version};
 
 /// The values set so far (by the LMS at launch and by the SCO), keyed by full element name.
 pub type Data = BTreeMap<String, String>;
-
-const KEYWORDS: &[&str] = &["_children", "_count", "_version"];
 
 /// Finds the table row for a concrete element name and the collection indices in it.
 pub fn lookup(version: Version, name: &str) -> Option<(&'static Element, Vec<usize>)> {
@@ -23,12 +22,13 @@ pub fn lookup(version: Version, name: &str) -> Option<(&'static Element, Vec<usi
 
 /// Replaces every numeric segment with `n`; `{target=…}` elements map to `{target=}`.
 fn normalize(name: &str) -> Option<(String, Vec<usize>)> {
-    for kind in ["choice", "jump"] {
-        let prefix = format!("adl.nav.request_valid.{kind}.");
+    let nav = RULES.nav;
+    for kind in nav.targets {
+        let prefix = format!("{}{kind}.", nav.valid_prefix);
         if let Some(rest) = name.strip_prefix(&prefix) {
-            let (target, tail) = delimiter(rest, "target")?;
-            let ok = tail.is_empty() && long_identifier(target, 4000).is_ok();
-            return ok.then(|| (format!("{prefix}{{target=}}"), Vec::new()));
+            let (target, tail) = delimiter(rest, nav.target)?;
+            let ok = tail.is_empty() && long_identifier(target, nav.target_spm).is_ok();
+            return ok.then(|| (format!("{prefix}{{{}=}}", nav.target), Vec::new()));
         }
     }
     let mut indices = Vec::new();
@@ -38,13 +38,18 @@ fn normalize(name: &str) -> Option<(String, Vec<usize>)> {
             if segment.len() > 1 && segment.starts_with('0') {
                 return None;
             }
-            indices.push(segment.parse().ok()?);
-            segments.push("n");
+            indices.push(index_of(segment));
+            segments.push(RULES.index);
         } else {
             segments.push(segment);
         }
     }
     Some((segments.join("."), indices))
+}
+
+/// A collection index; one too large for `usize` is past any `_count` all the same.
+fn index_of(segment: &str) -> usize {
+    segment.parse().unwrap_or(usize::MAX)
 }
 
 /// The number of items stored under `prefix` (`cmi.interactions.`).
@@ -57,13 +62,16 @@ fn count(data: &Data, prefix: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Each collection index in `name` with the prefix it counts under.
-fn collection_levels(name: &str) -> Vec<(String, usize)> {
+/// Each collection index in `name` (an instance of `element`) with the prefix it counts
+/// under. Only the table's `n` segments are indices: digits inside a `{target=…}` are not.
+fn collection_levels(element: &Element, name: &str) -> Vec<(String, usize)> {
     let segments: Vec<&str> = name.split('.').collect();
-    segments
-        .iter()
+    element
+        .name
+        .split('.')
         .enumerate()
-        .filter_map(|(k, s)| Some((format!("{}.", segments.get(..k)?.join(".")), s.parse().ok()?)))
+        .filter(|(_, s)| *s == RULES.index)
+        .filter_map(|(k, _)| Some((format!("{}.", segments.get(..k)?.join(".")), index_of(segments.get(k)?))))
         .collect()
 }
 
@@ -73,7 +81,7 @@ fn concrete(pattern: &str, indices: &[usize]) -> String {
     let filled: Vec<String> = pattern
         .split('.')
         .map(|s| {
-            if s == "n" {
+            if s == RULES.index {
                 next.next().map_or_else(|| s.to_string(), usize::to_string)
             } else {
                 s.to_string()
@@ -97,12 +105,13 @@ fn unknown(version: Version, name: &str, setting: bool) -> Refusal {
     });
     let model = name.split('.').next();
     let ours = version.table().iter().any(|e| e.name.split('.').next() == model);
+    let k = RULES.keywords;
     let code = match (known, last) {
         _ if !ours => codes.other_model,
-        (true, "_children" | "_count") if setting => codes.keyword_set,
-        (true, "_children") => codes.no_children,
-        (true, "_count") => codes.no_count,
-        (true, "_version") if !setting => codes.no_version,
+        (true, l) if setting && (l == k.children || l == k.count) => codes.keyword_set,
+        (true, l) if l == k.children => codes.no_children,
+        (true, l) if l == k.count => codes.no_count,
+        (true, l) if !setting && l == k.version => codes.no_version,
         _ => codes.undefined,
     };
     Refusal::new(code, format!("{name}: not a data model element"))
@@ -118,13 +127,13 @@ pub fn check_set(version: Version, options: Options, data: &Data, name: &str, va
         return Err(unknown(version, name, true));
     };
     let last = name.rsplit('.').next().unwrap_or(name);
-    if element.ty == DataType::Keyword || KEYWORDS.contains(&last) {
+    if element.ty == DataType::Keyword || RULES.keywords.contains(last) {
         return Err(Refusal::new(codes.keyword_set, format!("{name} is a keyword")));
     }
     if element.access == Access::ReadOnly {
         return Err(Refusal::new(codes.read_only, format!("{name} is read only")));
     }
-    for (prefix, index) in collection_levels(name) {
+    for (prefix, index) in collection_levels(element, name) {
         if index > count(data, &prefix) {
             return Err(Refusal::new(
                 codes.set_failure,
@@ -148,7 +157,7 @@ pub fn check_set(version: Version, options: Options, data: &Data, name: &str, va
 
 fn refusal_for(version: Version, fault: Fault, name: &str, value: &str) -> Refusal {
     let codes = version.codes();
-    let shown: String = value.chars().take(40).collect();
+    let shown: String = value.chars().take(RULES.diagnostic_chars).collect();
     match fault {
         Fault::Type => Refusal::new(
             codes.type_mismatch,
@@ -167,12 +176,9 @@ fn check_value(
     value: &str,
 ) -> Result<(), Fault> {
     if let DataType::Response { pattern } = element.ty {
-        let kind = data
-            .get(&concrete("cmi.interactions.n.type", indices))
-            .map_or("", String::as_str);
-        return check_response(kind, value, pattern);
+        return check_response(interaction_type(data, indices), value, pattern);
     }
-    if version == Version::Scorm12 && scorm12::NOT_SETTABLE.contains(&(element.name, value)) {
+    if version.not_settable().contains(&(element.name, value)) {
         return Err(Fault::Range);
     }
     values::check(element.ty, value, spm(element, options))
@@ -195,8 +201,14 @@ fn spm(element: &Element, options: Options) -> usize {
     }
 }
 
-/// SCORM 2004 rules across elements: unique objective ids, ids that never change,
-/// and the number of correct response patterns per interaction type.
+/// The type of the interaction at `indices` ("" if not set).
+fn interaction_type<'a>(data: &'a Data, indices: &[usize]) -> &'a str {
+    data.get(&concrete(RULES.responses.type_element, indices))
+        .map_or("", String::as_str)
+}
+
+/// Rules across elements: unique item ids that never change, and the number of correct
+/// response patterns per interaction type.
 fn model_rules(
     version: Version,
     data: &Data,
@@ -205,47 +217,38 @@ fn model_rules(
     name: &str,
     value: &str,
 ) -> Result<(), Refusal> {
-    if version != Version::Scorm2004 {
-        return Ok(());
-    }
-    let failure = |why: String| Err(Refusal::new(351, why));
-    match element.name {
-        "cmi.objectives.n.id" | "cmi.interactions.n.objectives.n.id" => {
-            if data.get(name).is_some_and(|old| old != value) {
-                return failure(format!("{name} is already set and cannot change"));
-            }
-            let collection = name.rsplitn(3, '.').nth(2).unwrap_or("");
-            let prefix = format!("{collection}.");
-            let clash = data.iter().any(|(key, v)| {
-                key != name
-                    && v == value
-                    && key
-                        .strip_prefix(&prefix)
-                        .and_then(|k| k.strip_suffix(".id"))
-                        .is_some_and(|middle| !middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit()))
-            });
-            if clash {
-                return failure(format!("{value} is already the id of another item in {collection}"));
-            }
-            Ok(())
+    let failure = |why: String| Err(Refusal::new(version.codes().set_failure, why));
+    if version.unique_ids().contains(&element.name) {
+        if data.get(name).is_some_and(|old| old != value) {
+            return failure(format!("{name} is already set and cannot change"));
         }
-        "cmi.interactions.n.correct_responses.n.pattern" => {
-            let kind = data
-                .get(&concrete("cmi.interactions.n.type", indices))
-                .map_or("", String::as_str);
-            let max = INTERACTION_TYPES
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map_or(0, |(_, m)| *m);
-            if indices.get(1).is_some_and(|m| *m >= max) {
-                return failure(format!(
-                    "a {kind} interaction has at most {max} correct response patterns"
-                ));
-            }
-            Ok(())
+        let collection = name.rsplitn(3, '.').nth(2).unwrap_or("");
+        let prefix = format!("{collection}.");
+        let clash = data.iter().any(|(key, v)| {
+            key != name
+                && v == value
+                && key
+                    .strip_prefix(&prefix)
+                    .and_then(|k| k.strip_suffix(".id"))
+                    .is_some_and(|middle| !middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if clash {
+            return failure(format!("{value} is already the id of another item in {collection}"));
         }
-        _ => Ok(()),
     }
+    if element.ty == (DataType::Response { pattern: true }) {
+        let kind = interaction_type(data, indices);
+        let max = INTERACTION_TYPES
+            .iter()
+            .find(|t| t.name == kind)
+            .map_or(0, |t| t.max_correct_responses);
+        if indices.get(1).is_some_and(|m| *m >= max) {
+            return failure(format!(
+                "a {kind} interaction has at most {max} correct response patterns"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Decides a `GetValue(name)` and returns the value to answer.
@@ -260,7 +263,7 @@ pub fn check_get(version: Version, data: &Data, name: &str) -> Result<String, Re
     if element.access == Access::WriteOnly {
         return Err(Refusal::new(codes.write_only, format!("{name} is write only")));
     }
-    for (prefix, index) in collection_levels(name) {
+    for (prefix, index) in collection_levels(element, name) {
         if index >= count(data, &prefix) {
             return Err(Refusal::new(
                 codes.get_failure,
@@ -273,7 +276,7 @@ pub fn check_get(version: Version, data: &Data, name: &str) -> Result<String, Re
     }
     match element.initial {
         Initial::Fixed(value) => Ok(value.to_string()),
-        Initial::Computed => Ok(count(data, name.trim_end_matches("_count")).to_string()),
+        Initial::Computed => Ok(count(data, name.trim_end_matches(RULES.keywords.count)).to_string()),
         Initial::Unset | Initial::FromLms if codes.not_initialized != 0 => {
             Err(Refusal::new(codes.not_initialized, format!("{name} has no value yet")))
         }

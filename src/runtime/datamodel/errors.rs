@@ -127,6 +127,59 @@ pub const SCORM2004_CODES: Codes = Codes {
     not_initialized: 403,
 };
 
+/// The codes of the API's state machine (RTE 3.1.7 and 1.2 RTE 3.3): the bridge runs it, the
+/// server never sees those calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StateCodes {
+    /// A call whose parameter must be the empty string and is not.
+    pub argument: u16,
+    /// `Initialize` on a running session.
+    pub already_initialized: u16,
+    /// `Initialize` after `Terminate`.
+    pub initialize_after_terminate: u16,
+    /// Each other call before `Initialize` and after `Terminate`.
+    pub terminate: CallCodes,
+    pub get: CallCodes,
+    pub set: CallCodes,
+    pub commit: CallCodes,
+    /// `Commit` or `Terminate` when the server refused what an earlier commit sent.
+    pub commit_failure: u16,
+}
+
+/// A call's codes before `Initialize` and after `Terminate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CallCodes {
+    pub before: u16,
+    pub after: u16,
+}
+
+const fn both(before: u16, after: u16) -> CallCodes {
+    CallCodes { before, after }
+}
+
+/// 1.2 has no codes of its own for these: 301 "Not initialized", 101 "General exception".
+pub const SCORM12_STATE: StateCodes = StateCodes {
+    argument: 201,
+    already_initialized: 101,
+    initialize_after_terminate: 101,
+    terminate: both(301, 301),
+    get: both(301, 301),
+    set: both(301, 301),
+    commit: both(301, 301),
+    commit_failure: 101,
+};
+
+pub const SCORM2004_STATE: StateCodes = StateCodes {
+    argument: 201,
+    already_initialized: 103,
+    initialize_after_terminate: 104,
+    terminate: both(112, 113),
+    get: both(122, 123),
+    set: both(132, 133),
+    commit: both(142, 143),
+    commit_failure: 391,
+};
+
 /// A refused `SetValue`/`GetValue`: the code to report and a diagnostic for `GetDiagnostic`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {

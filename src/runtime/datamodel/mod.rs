@@ -6,6 +6,7 @@
 mod check;
 pub mod errors;
 mod responses;
+pub mod rules;
 pub mod scorm12;
 pub mod scorm2004;
 pub mod types;
@@ -17,8 +18,10 @@ mod tests;
 use serde::Serialize;
 
 pub use check::{Data, check_get, check_set, lookup};
-pub use errors::{Codes, Refusal, error_string};
-pub use responses::check_response;
+pub use errors::{Codes, Refusal, StateCodes, error_string};
+pub use responses::{Format, check_format, check_response};
+pub use rules::{RULES, Rules};
+pub use scorm2004::{INTERACTION_TYPES, InteractionType};
 pub use types::{Access, DataType, Element, Initial};
 
 /// The run-time API version a SCO talks to.
@@ -47,6 +50,39 @@ impl Version {
         }
     }
 
+    /// The codes of the version's API state machine.
+    pub fn state_codes(self) -> StateCodes {
+        match self {
+            Version::Scorm12 => errors::SCORM12_STATE,
+            Version::Scorm2004 => errors::SCORM2004_STATE,
+        }
+    }
+
+    /// The interaction types whose responses the version checks (1.2 has none: its
+    /// responses are `CMIFeedback`).
+    pub fn interaction_types(self) -> &'static [InteractionType] {
+        match self {
+            Version::Scorm12 => &[],
+            Version::Scorm2004 => INTERACTION_TYPES,
+        }
+    }
+
+    /// The elements whose values are item ids, unique in their collection and never changed.
+    pub fn unique_ids(self) -> &'static [&'static str] {
+        match self {
+            Version::Scorm12 => &[],
+            Version::Scorm2004 => scorm2004::UNIQUE_IDS,
+        }
+    }
+
+    /// (element, value) pairs of vocabulary values `SetValue` may not write.
+    pub fn not_settable(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Version::Scorm12 => scorm12::NOT_SETTABLE,
+            Version::Scorm2004 => &[],
+        }
+    }
+
     /// The version's `GetErrorString` list.
     pub fn error_strings(self) -> &'static [(u16, &'static str)] {
         match self {
@@ -63,23 +99,26 @@ pub struct Options {
     pub strict_scorm12_suspend_data: bool,
 }
 
-/// The whole data model of `version` as JSON, for the browser bridge.
+/// The whole data model of `version` as JSON, for the browser bridge: the element table,
+/// the error codes and strings, the state machine's codes, the interaction types with their
+/// response formats, and the lexical `rules` with the characters identifiers refuse. The
+/// bridge keeps no rule of its own: everything it checks comes from here.
 pub fn table_json(version: Version) -> serde_json::Value {
     let errors: serde_json::Map<String, serde_json::Value> = version
         .error_strings()
         .iter()
         .map(|(code, text)| (code.to_string(), (*text).into()))
         .collect();
-    let interaction_types: Vec<serde_json::Value> = scorm2004::INTERACTION_TYPES
-        .iter()
-        .map(|(kind, max)| serde_json::json!({ "type": kind, "max_correct_responses": max }))
-        .collect();
     serde_json::json!({
         "version": version,
         "elements": version.table(),
         "codes": version.codes(),
+        "state_codes": version.state_codes(),
         "errors": errors,
-        "interaction_types": if version == Version::Scorm2004 { interaction_types } else { Vec::new() },
-        "not_settable": if version == Version::Scorm12 { scorm12::NOT_SETTABLE } else { &[] },
+        "interaction_types": version.interaction_types(),
+        "unique_ids": version.unique_ids(),
+        "not_settable": version.not_settable(),
+        "rules": RULES,
+        "refused_in_identifiers": rules::refused_ranges(),
     })
 }

@@ -1,34 +1,114 @@
-//! SCORM 2004 interaction response formats (RTE 4.2.9): `learner_response` and
-//! `correct_responses.n.pattern` per interaction type.
+//! SCORM 2004 interaction response formats (RTE 4.2.9): how `learner_response` and
+//! `correct_responses.n.pattern` are written, per interaction type. The formats are data
+//! (`scorm2004::INTERACTION_TYPES` names each type's two), sent to the bridge in the table.
 
+use serde::Serialize;
+
+use super::rules::RULES;
+use super::scorm2004::INTERACTION_TYPES;
 use super::values::{Checked, Fault, delimiter, localized, max_len, ok_if, real, short_identifier};
+
+/// How a response is written. The bridge checks the formats that are not listed in
+/// `RULES.responses.server_only`; it leaves those to the server's check at commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
+pub enum Format {
+    /// One of `values` (true-false).
+    Vocabulary { values: &'static [&'static str] },
+    /// Short identifiers joined by the list delimiter; `unique` refuses repeats (choice),
+    /// `empty` lets the empty string stand for the empty set.
+    Identifiers { unique: bool, empty: bool },
+    /// One short identifier (likert).
+    Identifier,
+    /// After the leading `{flag=true|false}` delimiters named in `flags` (any order), at most
+    /// `items` localized strings of at most `spm` characters joined by the list delimiter
+    /// (fill-in).
+    LocalizedList {
+        flags: &'static [&'static str],
+        items: usize,
+        spm: usize,
+    },
+    /// After the `flags`, one localized string of at most `spm` characters (long-fill-in).
+    Localized { flags: &'static [&'static str], spm: usize },
+    /// `source[.]target` pairs of short identifiers joined by the list delimiter (matching).
+    Pairs,
+    /// After the `flags`, `step[.]answer` pairs joined by the list delimiter: the step a short
+    /// identifier or empty, the answer at most `spm` characters, not both empty; with
+    /// `ranges`, an answer holding the range delimiter is a numeric range (performance).
+    Steps {
+        flags: &'static [&'static str],
+        spm: usize,
+        ranges: bool,
+    },
+    /// A decimal number (numeric learner response).
+    Real,
+    /// `min[:]max`, either bound optional, `min <= max` (numeric pattern).
+    Range,
+    /// At most `spm` characters (other).
+    Chars { spm: usize },
+}
 
 /// Checks a response (`pattern: true` for a correct response pattern) of interaction type `kind`.
 pub fn check_response(kind: &str, value: &str, pattern: bool) -> Checked {
-    match kind {
-        "true-false" => ok_if(value == "true" || value == "false"),
-        "choice" => id_set(value, true),
-        "sequencing" => id_set(value, false),
-        "likert" => short_identifier(value),
-        "fill-in" => fill_in(value, pattern),
-        "long-fill-in" => long_fill_in(value, pattern),
-        "matching" => pairs(value, matching_pair),
-        "performance" => performance(value, pattern),
-        "numeric" if pattern => numeric_range(value),
-        "numeric" => real(value, None, None),
-        "other" => max_len(value, 4000),
-        _ => Err(Fault::Type),
+    let row = INTERACTION_TYPES.iter().find(|t| t.name == kind).ok_or(Fault::Type)?;
+    check_format(if pattern { row.pattern } else { row.response }, value)
+}
+
+/// Checks `value` against `format`.
+pub fn check_format(format: Format, value: &str) -> Checked {
+    match format {
+        Format::Vocabulary { values } => ok_if(values.contains(&value)),
+        Format::Identifiers { unique, empty } => id_set(value, unique, empty),
+        Format::Identifier => short_identifier(value),
+        Format::LocalizedList {
+            flags: names,
+            items: most,
+            spm,
+        } => {
+            let mut count = 0;
+            for item in items(flags(value, names)?) {
+                localized(item, spm)?;
+                count += 1;
+            }
+            ok_if(count <= most)
+        }
+        Format::Localized { flags: names, spm } => localized(flags(value, names)?, spm),
+        Format::Pairs => pairs(value, |source, target| {
+            short_identifier(source).and(short_identifier(target))
+        }),
+        Format::Steps {
+            flags: names,
+            spm,
+            ranges,
+        } => pairs(flags(value, names)?, |step, answer| {
+            if ranges && answer.contains(RULES.responses.range) {
+                return optional_identifier(step).and(numeric_range(answer));
+            }
+            ok_if(!(step.is_empty() && answer.is_empty()))?;
+            optional_identifier(step).and(max_len(answer, spm))
+        }),
+        Format::Real => real(value, None, None),
+        Format::Range => numeric_range(value),
+        Format::Chars { spm } => max_len(value, spm),
     }
 }
 
 fn items(value: &str) -> std::str::Split<'_, &'static str> {
-    value.split("[,]")
+    value.split(RULES.responses.list)
 }
 
-/// `id[,]id…`; `unique` refuses repeats (choice); the empty string is the empty set.
-fn id_set(value: &str, unique: bool) -> Checked {
+fn optional_identifier(value: &str) -> Checked {
     if value.is_empty() {
-        return ok_if(unique);
+        Ok(())
+    } else {
+        short_identifier(value)
+    }
+}
+
+/// `id[,]id…`; `unique` refuses repeats; `empty` lets the empty string be the empty set.
+fn id_set(value: &str, unique: bool, empty: bool) -> Checked {
+    if value.is_empty() {
+        return ok_if(empty);
     }
     let mut seen = std::collections::HashSet::new();
     for id in items(value) {
@@ -45,7 +125,7 @@ fn flags<'a>(mut value: &'a str, names: &[&str]) -> Result<&'a str, Fault> {
     'outer: loop {
         for name in names {
             if let Some((flag, rest)) = delimiter(value, name) {
-                ok_if(flag == "true" || flag == "false")?;
+                ok_if(RULES.responses.flag_values.contains(&flag))?;
                 value = rest;
                 continue 'outer;
             }
@@ -54,79 +134,20 @@ fn flags<'a>(mut value: &'a str, names: &[&str]) -> Result<&'a str, Fault> {
     }
 }
 
-fn fill_in(value: &str, pattern: bool) -> Checked {
-    let value = if pattern {
-        flags(value, &["case_matters", "order_matters"])?
-    } else {
-        value
-    };
-    let mut count = 0;
+/// Pairs joined by the list delimiter, each checked by `pair`; a pair has one pair delimiter.
+fn pairs(value: &str, pair: impl Fn(&str, &str) -> Checked) -> Checked {
+    let separator = RULES.responses.pair;
     for item in items(value) {
-        localized(item, 250)?;
-        count += 1;
-    }
-    ok_if(count <= 10)
-}
-
-fn long_fill_in(value: &str, pattern: bool) -> Checked {
-    let value = if pattern {
-        flags(value, &["case_matters"])?
-    } else {
-        value
-    };
-    localized(value, 4000)
-}
-
-fn pairs(value: &str, pair: fn(&str, &str) -> Checked) -> Checked {
-    for item in items(value) {
-        let (left, right) = item.split_once("[.]").ok_or(Fault::Type)?;
-        ok_if(!right.contains("[.]"))?;
+        let (left, right) = item.split_once(separator).ok_or(Fault::Type)?;
+        ok_if(!right.contains(separator))?;
         pair(left, right)?;
     }
     Ok(())
 }
 
-fn matching_pair(source: &str, target: &str) -> Checked {
-    short_identifier(source).and(short_identifier(target))
-}
-
-fn performance(value: &str, pattern: bool) -> Checked {
-    let value = if pattern {
-        flags(value, &["order_matters"])?
-    } else {
-        value
-    };
-    pairs(
-        value,
-        if pattern {
-            performance_pattern_step
-        } else {
-            performance_step
-        },
-    )
-}
-
-fn performance_step(name: &str, answer: &str) -> Checked {
-    ok_if(!(name.is_empty() && answer.is_empty()))?;
-    if !name.is_empty() {
-        short_identifier(name)?;
-    }
-    max_len(answer, 250)
-}
-
-fn performance_pattern_step(name: &str, answer: &str) -> Checked {
-    if answer.contains("[:]") {
-        if !name.is_empty() {
-            short_identifier(name)?;
-        }
-        return numeric_range(answer);
-    }
-    performance_step(name, answer)
-}
-
 /// `min[:]max`, either side optional, `min <= max` (RTE 4.2.9: the separator is required).
 fn numeric_range(value: &str) -> Checked {
-    let (min, max) = value.split_once("[:]").ok_or(Fault::Type)?;
+    let (min, max) = value.split_once(RULES.responses.range).ok_or(Fault::Type)?;
     let bound = |s: &str| -> Result<Option<f64>, Fault> {
         if s.is_empty() {
             return Ok(None);

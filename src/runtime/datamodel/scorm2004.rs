@@ -1,6 +1,9 @@
 //! The SCORM 2004 4th Edition data model (RTE chapter 4) and the ADL extensions
 //! (`adl.nav.*`, `adl.data.*`).
 
+use serde::Serialize;
+
+use super::responses::Format;
 use super::types::{DataType, Element, chars, children, count, real, ro, rw, vocab, wo};
 
 const COMPLETION: &[&str] = &["completed", "incomplete", "not attempted", "unknown"];
@@ -19,18 +22,90 @@ const TIME_LIMIT_ACTION: &[&str] = &[
 const REQUEST_VALID: &[&str] = &["true", "false", "unknown"];
 const RESULT: &[&str] = &["correct", "incorrect", "unanticipated", "neutral"];
 
-/// The interaction types and how many correct response patterns each may have.
-pub const INTERACTION_TYPES: &[(&str, usize)] = &[
-    ("true-false", 1),
-    ("choice", 10),
-    ("fill-in", 5),
-    ("long-fill-in", 5),
-    ("likert", 1),
-    ("matching", 5),
-    ("performance", 5),
-    ("sequencing", 5),
-    ("numeric", 1),
-    ("other", 1),
+/// One interaction type: how many correct response patterns it may have (RTE 4.2.9) and
+/// how its learner response and its patterns are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InteractionType {
+    #[serde(rename = "type")]
+    pub name: &'static str,
+    pub max_correct_responses: usize,
+    pub response: Format,
+    pub pattern: Format,
+}
+
+const fn kind(name: &'static str, max_correct_responses: usize, response: Format, pattern: Format) -> InteractionType {
+    InteractionType {
+        name,
+        max_correct_responses,
+        response,
+        pattern,
+    }
+}
+
+const IDS: Format = Format::Identifiers {
+    unique: true,
+    empty: true,
+};
+const ORDERED_IDS: Format = Format::Identifiers {
+    unique: false,
+    empty: false,
+};
+
+/// The interaction types (the vocabulary of `cmi.interactions.n.type`).
+pub const INTERACTION_TYPES: &[InteractionType] = &[
+    kind(
+        "true-false",
+        1,
+        Format::Vocabulary {
+            values: &["true", "false"],
+        },
+        Format::Vocabulary {
+            values: &["true", "false"],
+        },
+    ),
+    kind("choice", 10, IDS, IDS),
+    kind(
+        "fill-in",
+        5,
+        Format::LocalizedList {
+            flags: &[],
+            items: 10,
+            spm: 250,
+        },
+        Format::LocalizedList {
+            flags: &["case_matters", "order_matters"],
+            items: 10,
+            spm: 250,
+        },
+    ),
+    kind(
+        "long-fill-in",
+        5,
+        Format::Localized { flags: &[], spm: 4000 },
+        Format::Localized {
+            flags: &["case_matters"],
+            spm: 4000,
+        },
+    ),
+    kind("likert", 1, Format::Identifier, Format::Identifier),
+    kind("matching", 5, Format::Pairs, Format::Pairs),
+    kind(
+        "performance",
+        5,
+        Format::Steps {
+            flags: &[],
+            spm: 250,
+            ranges: false,
+        },
+        Format::Steps {
+            flags: &["order_matters"],
+            spm: 250,
+            ranges: true,
+        },
+    ),
+    kind("sequencing", 5, ORDERED_IDS, ORDERED_IDS),
+    kind("numeric", 1, Format::Real, Format::Range),
+    kind("other", 1, Format::Chars { spm: 4000 }, Format::Chars { spm: 4000 }),
 ];
 const INTERACTION_TYPE: &[&str] = &[
     "true-false",
@@ -45,17 +120,9 @@ const INTERACTION_TYPE: &[&str] = &[
     "other",
 ];
 
-/// The navigation requests `adl.nav.request` accepts without a target.
-pub const NAV_REQUESTS: &[&str] = &[
-    "continue",
-    "previous",
-    "exit",
-    "exitAll",
-    "abandon",
-    "abandonAll",
-    "suspendAll",
-    "_none_",
-];
+/// The elements whose values are item ids: unique within their collection, never changed
+/// once set.
+pub const UNIQUE_IDS: &[&str] = &["cmi.objectives.n.id", "cmi.interactions.n.objectives.n.id"];
 
 const ID: DataType = DataType::LongIdentifier { spm: 4000 };
 const SCALED: DataType = real(Some(-1.0), Some(1.0));

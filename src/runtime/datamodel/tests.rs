@@ -504,3 +504,33 @@ fn error_strings_and_json() {
     );
     assert_eq!(json["version"], "2004");
 }
+
+#[test]
+fn the_table_carries_every_rule_the_bridge_reads() {
+    let json = table_json(Version::Scorm2004);
+    assert_eq!(json["rules"]["nav"]["requests"][0], "continue");
+    assert_eq!(json["rules"]["responses"]["list"], "[,]");
+    assert_eq!(json["state_codes"]["set"]["after"], 133);
+    assert_eq!(json["unique_ids"][0], "cmi.objectives.n.id");
+    let types = json["interaction_types"].as_array().map_or(0, Vec::len);
+    assert_eq!(types, INTERACTION_TYPES.len());
+    assert_eq!(json["interaction_types"][8]["pattern"]["format"], "range");
+    // U+0085 (a control character and white space) is refused, U+FEFF (neither) is not.
+    let ranges = rules::refused_ranges();
+    let refused = |c: u32| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c));
+    assert!(refused(0x85) && refused(0x3000) && refused(0x20) && !refused(0xfeff) && !refused(0x200b));
+    // Every interaction type of the vocabulary has its formats, and nothing else does.
+    let element = Version::Scorm2004
+        .table()
+        .iter()
+        .find(|e| e.name == "cmi.interactions.n.type");
+    let Some(DataType::Vocabulary { values }) = element.map(|e| e.ty) else {
+        panic!("cmi.interactions.n.type is a vocabulary");
+    };
+    let names: Vec<&str> = INTERACTION_TYPES.iter().map(|t| t.name).collect();
+    assert_eq!(values, names.as_slice());
+    for version in [Version::Scorm12, Version::Scorm2004] {
+        assert_eq!(table_json(version)["state_codes"]["argument"], 201);
+    }
+    assert_eq!(table_json(Version::Scorm12)["state_codes"]["commit_failure"], 101);
+}

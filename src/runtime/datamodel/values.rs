@@ -1,5 +1,6 @@
 //! Pure lexical checks of `SetValue` values, one per data type.
 
+use super::rules::{Clock, RULES, Span, refused_in_identifiers};
 use super::types::DataType;
 
 /// Why a value was refused; the version decides the code.
@@ -27,8 +28,8 @@ pub fn check(ty: DataType, value: &str, spm: usize) -> Checked {
         DataType::Integer { min, max } => integer(value, min, max),
         DataType::Vocabulary { values } => ok_if(values.contains(&value)),
         DataType::VocabularyOrReal { values } => ok_if(values.contains(&value)).or_else(|_| real(value, None, None)),
-        DataType::CmiTime => clock(value, 2, 2, 23),
-        DataType::CmiTimespan => clock(value, 2, 4, 9999),
+        DataType::CmiTime => clock(value, RULES.cmi_time),
+        DataType::CmiTimespan => clock(value, RULES.cmi_timespan),
         DataType::Time => time(value),
         DataType::TimeInterval => time_interval(value),
         DataType::Response { .. } => Err(Fault::Type),
@@ -70,7 +71,7 @@ fn integer(value: &str, min: i64, max: i64) -> Checked {
 }
 
 fn no_space(value: &str) -> bool {
-    !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+    !value.is_empty() && !value.chars().any(refused_in_identifiers)
 }
 
 /// 1.2 `CMIIdentifier`.
@@ -78,25 +79,29 @@ fn identifier(value: &str, spm: usize) -> Checked {
     ok_if(no_space(value)).and(max_len(value, spm))
 }
 
-/// 2004 `short_identifier_type` (interaction responses): at most 250 characters.
+/// 2004 `short_identifier_type` (interaction responses), at most `short_spm` characters.
 /// Brackets are refused so that a response delimiter (`[,]`, `[.]`, `[:]`) is never an identifier.
 pub(crate) fn short_identifier(value: &str) -> Checked {
-    ok_if(!value.contains(['[', ']']))?;
-    long_identifier(value, 250)
+    let rules = RULES.identifier;
+    ok_if(!rules.short_refused.iter().any(|s| value.contains(s)))?;
+    long_identifier(value, rules.short_spm)
 }
 
 /// 2004 `long_identifier_type`: a URI; a URN needs a namespace id and a specific string.
 pub(crate) fn long_identifier(value: &str, spm: usize) -> Checked {
     ok_if(no_space(value))?;
     max_len(value, spm)?;
-    // `get` and not a slice: the first four bytes may end inside a multi-byte character.
+    let urn = RULES.identifier.urn_prefix;
+    // `get` and not a slice: the prefix may end inside a multi-byte character.
     if let Some(rest) = value
-        .get(..4)
-        .filter(|p| p.eq_ignore_ascii_case("urn:"))
-        .and(value.get(4..))
+        .get(..urn.len())
+        .filter(|p| p.eq_ignore_ascii_case(urn))
+        .and(value.get(urn.len()..))
     {
         let (nid, nss) = rest.split_once(':').ok_or(Fault::Type)?;
-        let nid_ok = !nid.is_empty() && nid.len() <= 32 && nid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let nid_ok = !nid.is_empty()
+            && nid.len() <= RULES.identifier.urn_nid_max
+            && nid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         return ok_if(nid_ok && !nid.starts_with('-') && !nss.is_empty());
     }
     Ok(())
@@ -104,10 +109,12 @@ pub(crate) fn long_identifier(value: &str, spm: usize) -> Checked {
 
 /// An RFC 3066-style language tag: a primary tag of 1–3 letters (or `i`/`x`), subtags of 1–8.
 pub(crate) fn language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
+    let rules = RULES.language_tag;
+    let within = |s: &str, (min, max): Span| (min..=max).contains(&s.len());
+    let mut parts = tag.split(rules.separator);
     let primary = parts.next().unwrap_or("");
-    let primary_ok = (1..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
-    primary_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    let primary_ok = within(primary, rules.primary) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    primary_ok && parts.all(|p| within(p, rules.subtag) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Splits a leading `{name=value}` delimiter off `value`, if it starts with one.
@@ -118,15 +125,25 @@ pub(crate) fn delimiter<'a>(value: &'a str, name: &str) -> Option<(&'a str, &'a 
 
 /// 2004 `localized_string_type`: `{lang=tag}` then at most `spm` characters.
 pub(crate) fn localized(value: &str, spm: usize) -> Checked {
-    match delimiter(value, "lang") {
+    let name = RULES.language_tag.delimiter;
+    match delimiter(value, name) {
         Some((tag, text)) => ok_if(language_tag(tag)).and(max_len(text, spm)),
-        None if value.starts_with("{lang=") => Err(Fault::Type),
+        None if opens(value, name) => Err(Fault::Type),
         None => max_len(value, spm),
     }
 }
 
+/// Whether `value` starts with `{name=`.
+fn opens(value: &str, name: &str) -> bool {
+    value
+        .strip_prefix('{')
+        .and_then(|v| v.strip_prefix(name))
+        .is_some_and(|v| v.starts_with('='))
+}
+
 /// Takes a run of `min..=max` ASCII digits from the front of `s`.
-fn digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
+/// The number is a `u64`: a run of up to ten digits (a time interval's) may pass `u32::MAX`.
+fn digits(s: &str, min: usize, max: usize) -> Option<(u64, &str)> {
     let n = s.bytes().take_while(u8::is_ascii_digit).count();
     if n < min || n > max {
         return None;
@@ -136,17 +153,17 @@ fn digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
     Some((number.parse().ok()?, rest))
 }
 
-/// 1.2 `CMITime`/`CMITimespan`: `H…:MM:SS[.S[S]]`, hours of `hmin..=hmax` digits.
-fn clock(value: &str, hmin: usize, hmax: usize, hours_max: u32) -> Checked {
+/// 1.2 `CMITime`/`CMITimespan`: `H…:MM:SS[.S[S]]`.
+fn clock(value: &str, rules: Clock) -> Checked {
     let parse = || -> Option<()> {
-        let (h, rest) = digits(value, hmin, hmax)?;
+        let (h, rest) = digits(value, rules.hours.0, rules.hours.1)?;
         let (m, rest) = digits(rest.strip_prefix(':')?, 2, 2)?;
         let (s, rest) = digits(rest.strip_prefix(':')?, 2, 2)?;
         let fraction_ok = match rest.strip_prefix('.') {
-            Some(f) => digits(f, 1, 2)?.1.is_empty(),
+            Some(f) => digits(f, rules.fraction.0, rules.fraction.1)?.1.is_empty(),
             None => rest.is_empty(),
         };
-        (fraction_ok && h <= hours_max && m <= 59 && s <= 59).then_some(())
+        (fraction_ok && h <= rules.max_hours && m <= 59 && s <= 59).then_some(())
     };
     parse().ok_or(Fault::Type)
 }
@@ -155,11 +172,12 @@ fn clock(value: &str, hmin: usize, hmax: usize, hours_max: u32) -> Checked {
 /// that exists in its month, and a time zone only after a fraction of seconds (the nesting of
 /// RTE 4.1.1's format, as ADL's sample run-time enforces it).
 fn time(value: &str) -> Checked {
+    let rules = RULES.time;
     let (year, mut rest) = digits(value, 4, 4).ok_or(Fault::Type)?;
-    ok_if((1970..=2038).contains(&year))?;
-    let fields: [(&str, u32, u32); 5] = [("-", 1, 12), ("-", 1, 31), ("T", 0, 23), (":", 0, 59), (":", 0, 59)];
+    ok_if((rules.years.0..=rules.years.1).contains(&year))?;
+    let fields = rules.fields;
     let mut parts = Vec::with_capacity(fields.len());
-    for (sep, lo, hi) in fields {
+    for &(sep, lo, hi) in fields {
         let Some(after) = rest.strip_prefix(sep) else { break };
         let (n, after) = digits(after, 2, 2).ok_or(Fault::Type)?;
         ok_if((lo..=hi).contains(&n))?;
@@ -172,12 +190,12 @@ fn time(value: &str) -> Checked {
     if parts.len() == fields.len()
         && let Some(f) = rest.strip_prefix('.')
     {
-        return time_zone(digits(f, 1, 2).ok_or(Fault::Type)?.1);
+        return time_zone(digits(f, rules.fraction.0, rules.fraction.1).ok_or(Fault::Type)?.1);
     }
     ok_if(rest.is_empty())
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+fn days_in_month(year: u64, month: u64) -> u64 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
@@ -199,7 +217,7 @@ fn time_zone(rest: &str) -> Checked {
         Some(m) => digits(m, 2, 2).is_some_and(|(m, r)| m <= 59 && r.is_empty()),
         None => after.is_empty(),
     };
-    ok_if(h <= 23 && tail_ok)
+    ok_if(h <= RULES.time.zone_max_hours && tail_ok)
 }
 
 /// 2004 `timeinterval(second,10,2)`: `P[nY][nM][nD][T[nH][nM][n[.n[n]]S]]`, at least one part.
@@ -209,9 +227,10 @@ fn time_interval(value: &str) -> Checked {
         Some((d, t)) => (d, Some(t)),
         None => (body, None),
     };
-    let date_parts = designators(date, &['Y', 'M', 'D'], false)?;
+    let rules = RULES.time_interval;
+    let date_parts = designators(date, rules.date, false)?;
     let clock_parts = match clock {
-        Some(t) => match designators(t, &['H', 'M', 'S'], true)? {
+        Some(t) => match designators(t, rules.clock, true)? {
             0 => return Err(Fault::Type),
             n => n,
         },
@@ -220,13 +239,19 @@ fn time_interval(value: &str) -> Checked {
     ok_if(date_parts + clock_parts > 0)
 }
 
-/// Counts `n<D>` groups in designator order; only seconds may have a fraction.
-fn designators(mut s: &str, order: &[char], seconds_fraction: bool) -> Result<usize, Fault> {
+/// Counts `n<D>` groups in designator order; only the last designator of the clock part
+/// (seconds) may have a fraction.
+fn designators(mut s: &str, order: &[&str], clock: bool) -> Result<usize, Fault> {
+    let rules = RULES.time_interval;
     let mut found = 0;
-    for designator in order {
-        let Some((_, after)) = digits(s, 1, 10) else { continue };
+    for (i, designator) in order.iter().enumerate() {
+        let Some((_, after)) = digits(s, rules.digits.0, rules.digits.1) else {
+            continue;
+        };
         let after = match after.strip_prefix('.') {
-            Some(f) if seconds_fraction && *designator == 'S' => digits(f, 1, 2).ok_or(Fault::Type)?.1,
+            Some(f) if clock && i + 1 == order.len() => {
+                digits(f, rules.fraction.0, rules.fraction.1).ok_or(Fault::Type)?.1
+            }
             Some(_) => continue,
             None => after,
         };
@@ -243,15 +268,12 @@ fn designators(mut s: &str, order: &[char], seconds_fraction: bool) -> Result<us
 
 /// `adl.nav.request`: a token, or `{target=ID}choice` / `{target=ID}jump`.
 fn nav_request(value: &str) -> Checked {
-    if super::scorm2004::NAV_REQUESTS.contains(&value) {
+    let nav = RULES.nav;
+    if nav.requests.contains(&value) {
         return Ok(());
     }
-    match delimiter(value, "target") {
-        Some((target, "choice" | "jump")) => short_or_long_id(target),
+    match delimiter(value, nav.target) {
+        Some((target, request)) if nav.targets.contains(&request) => long_identifier(target, nav.target_spm),
         _ => Err(Fault::Type),
     }
-}
-
-fn short_or_long_id(target: &str) -> Checked {
-    long_identifier(target, 4000)
 }
