@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::lrs::LrsError;
+
 /// Longest learner id and name accepted.
 pub const MAX_LEN: usize = 255;
 
@@ -110,6 +112,32 @@ pub struct Registration {
     /// The end client of its learner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_client: Option<String>,
+}
+
+impl Registration {
+    /// A new registration (a fresh id) of `learner`, whose end client it shares.
+    pub fn new(learner: &Learner, package_id: &str, version: u32, now_ms: i64) -> Self {
+        Self {
+            id: crate::id::new_uuid(),
+            learner: learner.id.clone(),
+            package_id: package_id.to_owned(),
+            version,
+            created_ms: now_ms,
+            end_client: learner.end_client.clone(),
+        }
+    }
+}
+
+/// Deleting `what` (a learner or a package) that `registrations` registrations use:
+/// refused (409) unless `force`, which deletes the registrations too, with what the
+/// run-time kept for them.
+pub fn check_release(what: &str, registrations: u64, force: bool) -> Result<(), LrsError> {
+    if registrations > 0 && !force {
+        return Err(LrsError::Conflict(format!(
+            "{what} has {registrations} registration(s); delete with force=true to remove them too"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod archive;
 pub mod postgres;
 pub mod sqlite;
+pub mod tables;
 
 use async_trait::async_trait;
 

@@ -10,8 +10,9 @@ use tokio_postgres::Row;
 
 use super::{PgStore, col, pg};
 use crate::clock;
-use crate::learner::{Learner, LearnerFields, Registration};
+use crate::learner::{self, Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
+use crate::store::tables::{self, Backend};
 use crate::store::{LearnerStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -67,8 +68,8 @@ async fn lock_end_client(tx: &Transaction<'_>, tenant: TenantId, end_client: Opt
     }
 }
 
-/// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
-/// deletes them with what the run-time kept for them.
+/// Deletes the registrations that reference `value` in `column` (`learner`, `package`)
+/// with what the run-time kept for them, as `learner::check_release` allows.
 pub(super) async fn release_registrations(
     tx: &Transaction<'_>,
     tenant: TenantId,
@@ -79,21 +80,10 @@ pub(super) async fn release_registrations(
 ) -> StoreResult<()> {
     let sql = format!("SELECT count(*) FROM registrations WHERE tenant = $1 AND {column} = $2");
     let n: i64 = col(&tx.query_one(&sql, &[&tenant.0, &value]).await.map_err(pg)?, 0)?;
-    if n > 0 && !force {
-        return Err(LrsError::Conflict(format!(
-            "{what} has {n} registration(s); delete with force=true to remove them too"
-        ))
-        .into());
-    }
-    for table in ["attempts", "registration_state"] {
-        let sql = format!(
-            "DELETE FROM {table} WHERE tenant = $1 AND registration IN \
-             (SELECT id FROM registrations WHERE tenant = $1 AND {column} = $2)"
-        );
+    learner::check_release(what, super::unsigned(n), force)?;
+    for sql in tables::release_registrations(Backend::Postgres, column) {
         tx.execute(&sql, &[&tenant.0, &value]).await.map_err(pg)?;
     }
-    let sql = format!("DELETE FROM registrations WHERE tenant = $1 AND {column} = $2");
-    tx.execute(&sql, &[&tenant.0, &value]).await.map_err(pg)?;
     Ok(())
 }
 
@@ -138,14 +128,7 @@ async fn register(
     if found.is_none() {
         return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
     }
-    let r = Registration {
-        id: crate::id::new_uuid(),
-        learner: learner.to_owned(),
-        package_id: package.to_owned(),
-        version,
-        created_ms: clock::now_ms(),
-        end_client: l.end_client,
-    };
+    let r = Registration::new(&l, package, version, clock::now_ms());
     tx.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES ($1, $2, $3, $4, $5, $6)",
         &[

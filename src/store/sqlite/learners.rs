@@ -4,9 +4,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::pool::backend;
 use crate::clock;
-use crate::learner::{Learner, LearnerFields, Registration};
+use crate::learner::{self, Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::store::StoreResult;
+use crate::store::tables::{self, Backend};
 use crate::tenant::TenantId;
 
 fn learner_row(r: &Row) -> rusqlite::Result<Learner> {
@@ -83,14 +84,8 @@ pub fn list(conn: &Connection, tenant: TenantId, end_client: Option<&str>) -> St
     rows.collect::<Result<_, _>>().map_err(backend)
 }
 
-fn count_registrations(conn: &Connection, tenant: TenantId, column: &str, value: &str) -> StoreResult<u64> {
-    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = ?1 AND {column} = ?2");
-    conn.query_row(&sql, params![tenant.0, value], |r| r.get(0))
-        .map_err(backend)
-}
-
-/// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
-/// deletes them.
+/// Deletes the registrations that reference `value` in `column` (`learner`, `package`)
+/// with what the run-time kept for them, as `learner::check_release` allows.
 pub fn release_registrations(
     conn: &Connection,
     tenant: TenantId,
@@ -99,29 +94,14 @@ pub fn release_registrations(
     force: bool,
     what: &str,
 ) -> StoreResult<()> {
-    let n = count_registrations(conn, tenant, column, value)?;
-    if n > 0 && !force {
-        return Err(LrsError::Conflict(format!(
-            "{what} has {n} registration(s); delete with force=true to remove them too"
-        ))
-        .into());
-    }
-    // What the run-time kept for those registrations goes with them.
-    for table in ["attempts", "registration_state"] {
-        conn.execute(
-            &format!(
-                "DELETE FROM {table} WHERE tenant = ?1 AND registration IN \
-                 (SELECT id FROM registrations WHERE tenant = ?1 AND {column} = ?2)"
-            ),
-            params![tenant.0, value],
-        )
+    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = ?1 AND {column} = ?2");
+    let n: u64 = conn
+        .query_row(&sql, params![tenant.0, value], |r| r.get(0))
         .map_err(backend)?;
+    learner::check_release(what, n, force)?;
+    for sql in tables::release_registrations(Backend::Sqlite, column) {
+        conn.execute(&sql, params![tenant.0, value]).map_err(backend)?;
     }
-    conn.execute(
-        &format!("DELETE FROM registrations WHERE tenant = ?1 AND {column} = ?2"),
-        params![tenant.0, value],
-    )
-    .map_err(backend)?;
     Ok(())
 }
 
@@ -145,9 +125,9 @@ pub fn register(
     package: &str,
     version: u32,
 ) -> StoreResult<Registration> {
-    if get(conn, tenant, learner)?.is_none() {
+    let Some(l) = get(conn, tenant, learner)? else {
         return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
-    }
+    };
     let exists: Option<i64> = conn
         .query_row(
             "SELECT 1 FROM package_versions WHERE tenant = ?1 AND package = ?2 AND version = ?3",
@@ -159,15 +139,7 @@ pub fn register(
     if exists.is_none() {
         return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
     }
-    let end_client = get(conn, tenant, learner)?.and_then(|l| l.end_client);
-    let r = Registration {
-        id: crate::id::new_uuid(),
-        learner: learner.to_owned(),
-        package_id: package.to_owned(),
-        version,
-        created_ms: clock::now_ms(),
-        end_client,
-    };
+    let r = Registration::new(&l, package, version, clock::now_ms());
     conn.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![r.id, tenant.0, r.learner, r.package_id, r.version, r.created_ms],
