@@ -114,18 +114,31 @@ pub struct Registration {
     pub end_client: Option<String>,
 }
 
-impl Registration {
-    /// A new registration (a fresh id) of `learner`, whose end client it shares.
-    pub fn new(learner: &Learner, package_id: &str, version: u32, now_ms: i64) -> Self {
-        Self {
-            id: crate::id::new_uuid(),
-            learner: learner.id.clone(),
-            package_id: package_id.to_owned(),
-            version,
-            created_ms: now_ms,
-            end_client: learner.end_client.clone(),
-        }
+/// A new registration (a fresh id) of the learner asked for as `learner_id` on a package
+/// version, sharing the learner's end client; 404 unless the learner (`learner`, as the
+/// store found it) and the package version (`version_found`) exist.
+pub fn register(
+    learner_id: &str,
+    learner: Option<&Learner>,
+    package_id: &str,
+    version: u32,
+    version_found: bool,
+    now_ms: i64,
+) -> Result<Registration, LrsError> {
+    let Some(learner) = learner else {
+        return Err(LrsError::NotFound(format!("no learner {learner_id:?}")));
+    };
+    if !version_found {
+        return Err(LrsError::NotFound(format!("no package {package_id} version {version}")));
     }
+    Ok(Registration {
+        id: crate::id::new_uuid(),
+        learner: learner.id.clone(),
+        package_id: package_id.to_owned(),
+        version,
+        created_ms: now_ms,
+        end_client: learner.end_client.clone(),
+    })
 }
 
 /// Deleting `what` (a learner or a package) that `registrations` registrations use:

@@ -157,18 +157,58 @@ impl TenantTable {
     }
 }
 
-/// The statements releasing the registrations whose `column` (`learner` or `package`) is
-/// `{value}`: what the run-time kept for them, then the registrations.
-pub fn release_registrations(backend: Backend, column: &str) -> Vec<String> {
-    let regs = format!("SELECT id FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}");
-    let kept = REGISTRATION_DATA
-        .iter()
-        .map(|table| format!("DELETE FROM {table} WHERE tenant = {{tenant}} AND registration IN ({regs})"));
-    kept.chain([format!(
-        "DELETE FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}"
-    )])
-    .map(|sql| backend.sql(&sql))
-    .collect()
+/// Whose registrations a deletion releases: a learner's or a package's.
+#[derive(Debug, Clone, Copy)]
+pub enum RegistrationsOf<'a> {
+    Learner(&'a str),
+    Package(&'a str),
+}
+
+impl RegistrationsOf<'_> {
+    /// The learner's or package's id, the statements' `{value}`.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Learner(id) | Self::Package(id) => id,
+        }
+    }
+
+    /// How a refusal names it.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Learner(id) => format!("learner {id:?}"),
+            Self::Package(id) => format!("package {id}"),
+        }
+    }
+
+    fn column(&self) -> &'static str {
+        match self {
+            Self::Learner(_) => "learner",
+            Self::Package(_) => "package",
+        }
+    }
+
+    /// The statement counting the registrations, for `backend`.
+    pub fn count(&self, backend: Backend) -> String {
+        let column = self.column();
+        backend.sql(&format!(
+            "SELECT count(*) FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}"
+        ))
+    }
+
+    /// The statements deleting the registrations, for `backend`: what the run-time kept
+    /// for them, then the registrations.
+    pub fn release(&self, backend: Backend) -> Vec<String> {
+        let column = self.column();
+        let regs = format!("SELECT id FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}");
+        let kept = REGISTRATION_DATA
+            .iter()
+            .map(|table| format!("DELETE FROM {table} WHERE tenant = {{tenant}} AND registration IN ({regs})"));
+        kept.chain([format!(
+            "DELETE FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}"
+        )])
+        .map(|sql| backend.sql(&sql))
+        .collect()
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +227,6 @@ mod tests {
         );
         assert!(tenant_tables(Backend::Sqlite).all(|t| t.name != "statement_clock"));
         assert!(tenant_tables(Backend::Postgres).any(|t| t.name == "statement_clock"));
-        assert_eq!(release_registrations(Backend::Sqlite, "learner").len(), 3);
+        assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 3);
     }
 }

@@ -7,7 +7,7 @@ use crate::clock;
 use crate::learner::{self, Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::store::StoreResult;
-use crate::store::tables::{self, Backend};
+use crate::store::tables::{Backend, RegistrationsOf};
 use crate::tenant::TenantId;
 
 fn learner_row(r: &Row) -> rusqlite::Result<Learner> {
@@ -84,23 +84,15 @@ pub fn list(conn: &Connection, tenant: TenantId, end_client: Option<&str>) -> St
     rows.collect::<Result<_, _>>().map_err(backend)
 }
 
-/// Deletes the registrations that reference `value` in `column` (`learner`, `package`)
-/// with what the run-time kept for them, as `learner::check_release` allows.
-pub fn release_registrations(
-    conn: &Connection,
-    tenant: TenantId,
-    column: &str,
-    value: &str,
-    force: bool,
-    what: &str,
-) -> StoreResult<()> {
-    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = ?1 AND {column} = ?2");
+/// Deletes the registrations of a learner or package with what the run-time kept for
+/// them, as `learner::check_release` allows.
+pub fn release_registrations(conn: &Connection, tenant: TenantId, of: RegistrationsOf, force: bool) -> StoreResult<()> {
     let n: u64 = conn
-        .query_row(&sql, params![tenant.0, value], |r| r.get(0))
+        .query_row(&of.count(Backend::Sqlite), params![tenant.0, of.id()], |r| r.get(0))
         .map_err(backend)?;
-    learner::check_release(what, n, force)?;
-    for sql in tables::release_registrations(Backend::Sqlite, column) {
-        conn.execute(&sql, params![tenant.0, value]).map_err(backend)?;
+    learner::check_release(&of.describe(), n, force)?;
+    for sql in of.release(Backend::Sqlite) {
+        conn.execute(&sql, params![tenant.0, of.id()]).map_err(backend)?;
     }
     Ok(())
 }
@@ -109,7 +101,7 @@ pub fn delete(conn: &Connection, tenant: TenantId, id: &str, force: bool) -> Sto
     if get(conn, tenant, id)?.is_none() {
         return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
     }
-    release_registrations(conn, tenant, "learner", id, force, &format!("learner {id:?}"))?;
+    release_registrations(conn, tenant, RegistrationsOf::Learner(id), force)?;
     conn.execute(
         "DELETE FROM learners WHERE tenant = ?1 AND id = ?2",
         params![tenant.0, id],
@@ -125,10 +117,8 @@ pub fn register(
     package: &str,
     version: u32,
 ) -> StoreResult<Registration> {
-    let Some(l) = get(conn, tenant, learner)? else {
-        return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
-    };
-    let exists: Option<i64> = conn
+    let l = get(conn, tenant, learner)?;
+    let found: Option<i64> = conn
         .query_row(
             "SELECT 1 FROM package_versions WHERE tenant = ?1 AND package = ?2 AND version = ?3",
             params![tenant.0, package, version],
@@ -136,10 +126,7 @@ pub fn register(
         )
         .optional()
         .map_err(backend)?;
-    if exists.is_none() {
-        return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
-    }
-    let r = Registration::new(&l, package, version, clock::now_ms());
+    let r = learner::register(learner, l.as_ref(), package, version, found.is_some(), clock::now_ms())?;
     conn.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![r.id, tenant.0, r.learner, r.package_id, r.version, r.created_ms],

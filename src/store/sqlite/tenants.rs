@@ -65,19 +65,7 @@ pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenan
         params![new.name.as_str(), new.xapi_version.as_str(), now, new.reseller],
     )
     .map_err(backend)?;
-    let id = conn.last_insert_rowid();
-    Ok(Tenant {
-        id: TenantId(id),
-        name: new.name.clone(),
-        status: TenantStatus::Active,
-        xapi_version: new.xapi_version,
-        created_ms: now,
-        settings: TenantSettings::default(),
-        plan: None,
-        quotas: Quotas::default(),
-        status_reason: None,
-        reseller: new.reseller.clone(),
-    })
+    Ok(new.clone().created(TenantId(conn.last_insert_rowid()), now))
 }
 
 pub fn update_settings(conn: &Connection, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>> {
