@@ -11,7 +11,8 @@ pub mod throttle;
 
 use serde::Serialize;
 
-use crate::tenant::TenantId;
+use crate::lrs::LrsError;
+use crate::tenant::{TenantId, TenantStatus};
 
 /// Where an account has power.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +116,34 @@ impl Realm {
     }
 }
 
+/// What the store found of the rows a realm names, read for `Realm::check_rows`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RealmRows {
+    /// A reseller's realm: the reseller exists.
+    pub reseller: bool,
+    /// A tenant's or end client's realm: the tenant's status, `None` without a row.
+    pub tenant_status: Option<TenantStatus>,
+    /// An end client's realm: the end client exists in the tenant.
+    pub end_client: bool,
+}
+
+impl Realm {
+    /// 404 unless the rows the realm names exist: its reseller, its tenant (not
+    /// terminated: a terminated tenant is only a reserved name) and its end client.
+    pub fn check_rows(&self, rows: &RealmRows) -> Result<(), LrsError> {
+        let missing = match self {
+            Self::Service => None,
+            Self::Reseller(r) => (!rows.reseller).then(|| format!("no reseller named {r:?}")),
+            Self::Tenant(_) | Self::EndClient(..) => match (rows.tenant_status, self.end_client()) {
+                (None | Some(TenantStatus::Terminated), _) => Some("no such tenant".to_owned()),
+                (_, Some(e)) if !rows.end_client => Some(format!("no end client {e:?} in this tenant")),
+                _ => None,
+            },
+        };
+        missing.map_or(Ok(()), |m| Err(LrsError::NotFound(m)))
+    }
+}
+
 /// A stored admin account (the password hash stays in the store).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -197,6 +226,31 @@ pub fn check_end_client_id(id: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_realm_needs_its_rows() {
+        let live = |end_client| RealmRows {
+            tenant_status: Some(TenantStatus::Suspended),
+            end_client,
+            ..RealmRows::default()
+        };
+        let ec = Realm::EndClient(TenantId(1), "north".into());
+        assert!(Realm::Service.check_rows(&RealmRows::default()).is_ok());
+        assert!(
+            Realm::Reseller("acme".into())
+                .check_rows(&RealmRows::default())
+                .is_err()
+        );
+        assert!(Realm::Tenant(TenantId(1)).check_rows(&live(false)).is_ok());
+        assert!(ec.check_rows(&live(true)).is_ok());
+        assert!(matches!(ec.check_rows(&live(false)), Err(LrsError::NotFound(m)) if m.contains("north")));
+        let gone = RealmRows {
+            tenant_status: Some(TenantStatus::Terminated),
+            end_client: true,
+            ..RealmRows::default()
+        };
+        assert!(matches!(ec.check_rows(&gone), Err(LrsError::NotFound(m)) if m == "no such tenant"));
+    }
 
     #[test]
     fn realms_govern_what_lies_within() {

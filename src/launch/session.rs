@@ -84,6 +84,13 @@ pub struct SessionCall {
     pub policy: ConcurrentLaunches,
 }
 
+impl SessionCall {
+    /// The learner's sessions last seen before this are forgotten on this call.
+    pub fn forget_before_ms(&self) -> i64 {
+        self.now_ms - KEEP_MS
+    }
+}
+
 /// What happened to the learner's other sessions, for the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConcurrentCase {
@@ -112,6 +119,18 @@ pub struct Decision {
     pub write: bool,
     pub end_others: bool,
     pub case: Option<ConcurrentCase>,
+}
+
+impl Decision {
+    /// The answer to the call, given the learner's other active sessions: they are named
+    /// only when the policy decided something about them.
+    pub fn verdict(self, others: Vec<String>) -> SessionVerdict {
+        SessionVerdict {
+            state: self.state,
+            case: self.case,
+            others: if self.case.is_some() { others } else { Vec::new() },
+        }
+    }
 }
 
 /// The policy. `this` is the session as stored (state, last seen); `others_active` whether

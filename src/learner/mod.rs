@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::lrs::LrsError;
+
 /// Longest learner id and name accepted.
 pub const MAX_LEN: usize = 255;
 
@@ -110,6 +112,45 @@ pub struct Registration {
     /// The end client of its learner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_client: Option<String>,
+}
+
+/// A new registration (a fresh id) of the learner asked for as `learner_id` on a package
+/// version, sharing the learner's end client; 404 unless the learner (`learner`, as the
+/// store found it) and the package version (`version_found`) exist.
+pub fn register(
+    learner_id: &str,
+    learner: Option<&Learner>,
+    package_id: &str,
+    version: u32,
+    version_found: bool,
+    now_ms: i64,
+) -> Result<Registration, LrsError> {
+    let Some(learner) = learner else {
+        return Err(LrsError::NotFound(format!("no learner {learner_id:?}")));
+    };
+    if !version_found {
+        return Err(LrsError::NotFound(format!("no package {package_id} version {version}")));
+    }
+    Ok(Registration {
+        id: crate::id::new_uuid(),
+        learner: learner.id.clone(),
+        package_id: package_id.to_owned(),
+        version,
+        created_ms: now_ms,
+        end_client: learner.end_client.clone(),
+    })
+}
+
+/// Deleting `what` (a learner or a package) that `registrations` registrations use:
+/// refused (409) unless `force`, which deletes the registrations too, with what the
+/// run-time kept for them.
+pub fn check_release(what: &str, registrations: u64, force: bool) -> Result<(), LrsError> {
+    if registrations > 0 && !force {
+        return Err(LrsError::Conflict(format!(
+            "{what} has {registrations} registration(s); delete with force=true to remove them too"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -129,7 +129,27 @@ pub fn check_preconditions(existing: Option<&Document>, w: &DocWrite) -> Result<
     }
 }
 
-/// Computes the document to store from what exists and the write request.
+/// Checks a DELETE's If-Match / If-None-Match against what is stored; `Ok` means the
+/// document (if any) may be deleted.
+pub fn check_delete(
+    existing: Option<&Document>,
+    if_match: Option<String>,
+    if_none_match: Option<String>,
+) -> Result<(), LrsError> {
+    let pre = DocWrite {
+        mode: WriteMode::Replace,
+        content_type: String::new(),
+        content: Vec::new(),
+        if_match,
+        if_none_match,
+        unconditional: Unconditional::Allowed,
+    };
+    check_preconditions(existing, &pre)
+}
+
+/// Computes the document to store from what exists and the write request. Its updated
+/// time is `now_ms`, or the stored one if later (clocks of servers differ): one document's
+/// updated times never go backwards, so `since` queries stay exact.
 pub fn apply_write(existing: Option<&Document>, w: &DocWrite, now_ms: i64) -> Result<Document, LrsError> {
     check_preconditions(existing, w)?;
     let (content_type, content) = match (w.mode, existing) {
@@ -150,7 +170,7 @@ pub fn apply_write(existing: Option<&Document>, w: &DocWrite, now_ms: i64) -> Re
         etag: etag_of(&content),
         content_type,
         content,
-        updated_ms: now_ms,
+        updated_ms: now_ms.max(existing.map_or(0, |d| d.updated_ms)),
     })
 }
 

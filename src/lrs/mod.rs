@@ -9,6 +9,7 @@ pub mod jws;
 pub mod output;
 pub mod query;
 pub mod statement;
+pub mod stored;
 pub mod validate;
 mod version;
 mod x509;

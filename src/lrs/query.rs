@@ -79,6 +79,22 @@ impl StatementQuery {
         groups
     }
 
+    /// The sequence numbers a page reads: above `lo`, up to `hi`. `upto` is the newest
+    /// sequence number when the first page was served (later pages never shift);
+    /// `since_seq` and `until_seq` are the last sequence numbers stored at or before
+    /// `since` and `until` (within a tenant `stored` grows with the sequence number); a
+    /// later page continues after (ascending) or before (descending) `after_seq`.
+    pub fn seq_range(&self, upto: i64, since_seq: Option<i64>, until_seq: Option<i64>) -> (i64, i64) {
+        let mut lo = since_seq.unwrap_or(0);
+        let mut hi = until_seq.map_or(upto, |u| upto.min(u));
+        match (self.after_seq, self.ascending) {
+            (Some(a), true) => lo = lo.max(a),
+            (Some(a), false) => hi = hi.min(a.saturating_sub(1)),
+            (None, _) => {}
+        }
+        (lo, hi)
+    }
+
     pub fn effective_limit(&self) -> u32 {
         if self.limit == 0 || self.limit > MAX_LIMIT {
             MAX_LIMIT

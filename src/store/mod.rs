@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod archive;
 pub mod postgres;
 pub mod sqlite;
+pub mod tables;
 
 use async_trait::async_trait;
 
@@ -56,6 +57,16 @@ pub(crate) fn term_key(tenant: TenantId, term: &IndexTerm) -> i64 {
     i64::from_le_bytes(d.get(..8).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]))
 }
 
+/// The index key of statements whose object (or target's object) is `activity`: where
+/// the Activities resource finds an activity's definitions.
+pub(crate) fn activity_key(tenant: TenantId, activity: &str) -> i64 {
+    let term = IndexTerm {
+        kind: crate::lrs::statement::TermKind::Activity,
+        value: activity.to_owned(),
+    };
+    term_key(tenant, &term)
+}
+
 /// A statement as stored: the full JSON text served by `format=exact`.
 #[derive(Debug, Clone)]
 pub struct StoredStatement {
@@ -73,6 +84,24 @@ pub struct QueryPage {
     pub more_after: Option<i64>,
     /// The bound used for this page, carried into the next.
     pub upto_seq: i64,
+}
+
+impl QueryPage {
+    /// A page from the rows read for it: up to `limit` plus one, the extra row read only
+    /// to tell that more match (the `more` link continues after the page's last).
+    pub(crate) fn from_rows(mut statements: Vec<StoredStatement>, limit: u32, upto_seq: i64) -> Self {
+        let more_after = if statements.len() > limit as usize {
+            statements.truncate(limit as usize);
+            statements.last().map(|s| s.seq)
+        } else {
+            None
+        };
+        Self {
+            statements,
+            more_after,
+            upto_seq,
+        }
+    }
 }
 
 /// Attachment content, addressed by its SHA-2 hash within a tenant.
@@ -196,6 +225,28 @@ pub struct NewPackageVersion {
     /// The course model as JSON.
     pub course: String,
     pub files: Vec<PackageFile>,
+}
+
+impl NewPackageVersion {
+    /// Unpacked bytes of its files.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// The version as stored: `version` of package `package_id`, created at `created_ms`.
+    pub fn stored(&self, package_id: String, version: u32, created_ms: i64) -> PackageVersion {
+        PackageVersion {
+            package_id,
+            version,
+            identifier: self.identifier.clone(),
+            kind: self.kind.clone(),
+            edition: self.edition.clone(),
+            title: self.title.clone(),
+            total_bytes: self.total_bytes(),
+            file_count: self.files.len() as u64,
+            created_ms,
+        }
+    }
 }
 
 /// One stored package version.

@@ -157,3 +157,21 @@ pub struct NewTenant {
     /// The reseller it belongs to (which must exist).
     pub reseller: Option<String>,
 }
+
+impl NewTenant {
+    /// The tenant as created with `id`: active, default settings, no plan.
+    pub fn created(self, id: TenantId, now_ms: i64) -> Tenant {
+        Tenant {
+            id,
+            name: self.name,
+            status: TenantStatus::Active,
+            xapi_version: self.xapi_version,
+            created_ms: now_ms,
+            settings: TenantSettings::default(),
+            plan: None,
+            quotas: Quotas::default(),
+            status_reason: None,
+            reseller: self.reseller,
+        }
+    }
+}

@@ -39,6 +39,20 @@ pub struct Quotas {
     pub requests_per_minute: Option<u32>,
 }
 
+impl Quotas {
+    /// Quotas from their stored columns, in the order of the fields (`None`: unlimited).
+    /// A negative count reads as 0; requests per minute beyond `u32` as `u32::MAX`.
+    pub fn from_columns(columns: [Option<i64>; 4]) -> Self {
+        let [storage, learners, statements, requests] = columns.map(|c| c.map(|v| u64::try_from(v).unwrap_or(0)));
+        Self {
+            storage_bytes: storage,
+            learners,
+            statements_per_month: statements,
+            requests_per_minute: requests.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+        }
+    }
+}
+
 /// A stored plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -155,6 +169,16 @@ mod tests {
 
     #[test]
     fn quotas() {
+        let q = Quotas::from_columns([Some(-1), None, Some(5), Some(i64::MAX)]);
+        assert_eq!(
+            (
+                q.storage_bytes,
+                q.learners,
+                q.statements_per_month,
+                q.requests_per_minute
+            ),
+            (Some(0), None, Some(5), Some(u32::MAX))
+        );
         assert!(check_quota(QuotaKind::Learners, None, u64::MAX).is_ok());
         assert!(check_quota(QuotaKind::Learners, Some(2), 2).is_ok());
         let e = check_quota(QuotaKind::Learners, Some(2), 3).unwrap_err();

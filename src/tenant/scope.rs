@@ -116,6 +116,13 @@ impl ScopeSet {
         self.contains(Scope::All) || self.contains(Scope::Define)
     }
 
+    /// `may_define` for the scopes a credential row stores (space-separated text). A key
+    /// without a credential row (never the case through the HTTP API) is not restricted;
+    /// unreadable scopes grant nothing.
+    pub fn stored_may_define(scopes: Option<&str>) -> bool {
+        scopes.is_none_or(|s| Self::from_text(s).is_ok_and(|s| s.may_define()))
+    }
+
     /// True when statement reads must be limited to the credential's own statements.
     pub fn only_mine(&self) -> bool {
         use Scope::*;

@@ -8,12 +8,12 @@ use tokio_postgres::Row;
 
 use super::{PgStore, col, pg};
 use crate::account::login::{after_failure, session_use};
-use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
+use crate::account::{Account, EndClient, NewAccount, Realm, RealmRows, Reseller};
 use crate::clock;
 use crate::lrs::LrsError;
 use crate::store::accounts::{realm_columns, realm_from};
 use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreError, StoreResult};
-use crate::tenant::TenantId;
+use crate::tenant::{TenantId, TenantStatus};
 
 const ACCOUNT_COLS: &str = "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until";
 
@@ -57,45 +57,27 @@ async fn account_where(c: &impl GenericClient, cond: &str, value: &str) -> Store
     }
 }
 
-/// 404 unless the realm's reseller, tenant and end client exist; holds the rows shared.
+/// Reads the rows the realm names, holding them shared until commit, and checks them
+/// (`Realm::check_rows`).
 async fn check_realm(c: &impl GenericClient, realm: &Realm) -> StoreResult<()> {
-    let missing = match realm {
-        Realm::Service => None,
-        Realm::Reseller(r) => {
-            let found = c
-                .query_opt("SELECT 1 FROM resellers WHERE name = $1", &[r])
-                .await
-                .map_err(pg)?;
-            found.is_none().then(|| format!("no reseller named {r:?}"))
-        }
-        Realm::Tenant(t) | Realm::EndClient(t, _) => {
-            let status = c
-                .query_opt("SELECT status FROM tenants WHERE id = $1 FOR SHARE", &[&t.0])
-                .await
-                .map_err(pg)?;
-            let status: Option<String> = status.map(|r| col(&r, 0)).transpose()?;
-            let end_client_found = match realm.end_client() {
-                Some(e) => c
-                    .query_opt(
-                        "SELECT 1 FROM end_clients WHERE tenant = $1 AND id = $2 FOR SHARE",
-                        &[&t.0, &e],
-                    )
-                    .await
-                    .map_err(pg)?
-                    .is_some(),
-                None => true,
-            };
-            match (status.as_deref(), realm.end_client()) {
-                (None | Some("terminated"), _) => Some("no such tenant".to_owned()),
-                (_, Some(e)) if !end_client_found => Some(format!("no end client {e:?} in this tenant")),
-                _ => None,
-            }
-        }
-    };
-    match missing {
-        Some(m) => Err(LrsError::NotFound(m).into()),
-        None => Ok(()),
+    let mut rows = RealmRows::default();
+    if let Some(r) = realm.reseller() {
+        let sql = "SELECT 1 FROM resellers WHERE name = $1";
+        rows.reseller = c.query_opt(sql, &[&r]).await.map_err(pg)?.is_some();
     }
+    if let Some(t) = realm.tenant() {
+        let status = c
+            .query_opt("SELECT status FROM tenants WHERE id = $1 FOR SHARE", &[&t.0])
+            .await
+            .map_err(pg)?;
+        let status: Option<String> = status.map(|r| col(&r, 0)).transpose()?;
+        rows.tenant_status = status.as_deref().and_then(TenantStatus::parse);
+        if let Some(e) = realm.end_client() {
+            let sql = "SELECT 1 FROM end_clients WHERE tenant = $1 AND id = $2 FOR SHARE";
+            rows.end_client = c.query_opt(sql, &[&t.0, &e]).await.map_err(pg)?.is_some();
+        }
+    }
+    Ok(realm.check_rows(&rows)?)
 }
 
 #[async_trait]

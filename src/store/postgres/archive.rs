@@ -4,13 +4,14 @@
 
 use async_trait::async_trait;
 
-use super::erase::{TABLES, erase_learner};
+use super::erase::erase_learner;
 use super::restore::restore;
 use super::{PgStore, col, pg, unsigned};
 use crate::store::archive::{
     ArchiveStore, ArchivedDocument, ArchivedStatement, Erased, LearnerErasure, RegistrationStateRow, Restore,
     TableCounts, hex,
 };
+use crate::store::tables::{self, Backend};
 use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
 use crate::tenant::TenantId;
 
@@ -174,12 +175,12 @@ impl ArchiveStore for PgStore {
     async fn tenant_rows(&self, tenant: TenantId) -> StoreResult<TableCounts> {
         let c = self.client().await?;
         let mut out = TableCounts::new();
-        for (table, cond) in TABLES {
+        for table in tables::tenant_tables(Backend::Postgres) {
             let r = c
-                .query_one(&format!("SELECT count(*) FROM {table} WHERE {cond}"), &[&tenant.0])
+                .query_one(&table.count(Backend::Postgres), &[&tenant.0])
                 .await
                 .map_err(pg)?;
-            out.insert((*table).to_owned(), unsigned(col(&r, 0)?));
+            out.insert(table.name.to_owned(), unsigned(col(&r, 0)?));
         }
         Ok(out)
     }
@@ -205,12 +206,12 @@ impl ArchiveStore for PgStore {
             .map(|r| col(r, 0))
             .collect::<StoreResult<Vec<String>>>()?;
         let mut rows = TableCounts::new();
-        for (table, cond) in TABLES {
+        for table in tables::tenant_tables(Backend::Postgres) {
             let n = tx
-                .execute(&format!("DELETE FROM {table} WHERE {cond}"), &[&tenant.0])
+                .execute(&table.delete(Backend::Postgres), &[&tenant.0])
                 .await
                 .map_err(pg)?;
-            rows.insert((*table).to_owned(), n);
+            rows.insert(table.name.to_owned(), n);
         }
         let sql = if tombstone {
             "UPDATE tenants SET status = 'terminated', settings = '{}' WHERE id = $1"

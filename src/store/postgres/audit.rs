@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use super::{PgStore, col, lock_key, pg};
 use crate::audit::{Actor, AuditEntry, AuditQuery, NewAuditEntry};
-use crate::launch::session::{KEEP_MS, SessionCall, SessionState, SessionVerdict, decide};
+use crate::launch::session::{SessionCall, SessionState, SessionVerdict, decide};
 use crate::store::{AuditStore, LaunchSessionStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -86,7 +86,7 @@ impl LaunchSessionStore for PgStore {
             .map_err(pg)?;
         tx.execute(
             "DELETE FROM launch_sessions WHERE tenant = $1 AND learner = $2 AND last_seen < $3",
-            &[&tenant.0, &call.learner, &(call.now_ms - KEEP_MS)],
+            &[&tenant.0, &call.learner, &call.forget_before_ms()],
         )
         .await
         .map_err(pg)?;
@@ -137,11 +137,6 @@ impl LaunchSessionStore for PgStore {
             .map_err(pg)?;
         }
         tx.commit().await.map_err(pg)?;
-        let others = if d.case.is_some() { others } else { Vec::new() };
-        Ok(SessionVerdict {
-            state: d.state,
-            case: d.case,
-            others,
-        })
+        Ok(d.verdict(others))
     }
 }

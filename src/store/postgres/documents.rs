@@ -9,10 +9,8 @@ use deadpool_postgres::{GenericClient, Transaction};
 
 use super::{PgStore, col, lock_key, pg};
 use crate::clock;
-use crate::lrs::document::{
-    DocKey, DocScope, DocWrite, Document, Unconditional, WriteMode, apply_write, check_preconditions,
-};
-use crate::store::{DocumentStore, StoreError, StoreResult};
+use crate::lrs::document::{DocKey, DocScope, DocWrite, Document, apply_write, check_delete};
+use crate::store::{DocumentStore, StoreResult};
 use crate::tenant::TenantId;
 
 const WHERE_SCOPE: &str = "tenant = $1 AND kind = $2 AND activity = $3 AND agent = $4 AND registration = $5";
@@ -113,15 +111,7 @@ impl DocumentStore for PgStore {
         let tx = c.transaction().await.map_err(pg)?;
         lock(&tx, tenant, &key).await?;
         let old = get(&tx, tenant, &key).await?;
-        let pre = DocWrite {
-            mode: WriteMode::Replace,
-            content_type: String::new(),
-            content: Vec::new(),
-            if_match,
-            if_none_match,
-            unconditional: Unconditional::Allowed,
-        };
-        check_preconditions(old.as_ref(), &pre).map_err(StoreError::from)?;
+        check_delete(old.as_ref(), if_match, if_none_match)?;
         let s = &key.scope;
         let sql = format!("DELETE FROM documents WHERE {WHERE_SCOPE} AND doc_id = $6");
         tx.execute(
@@ -163,9 +153,7 @@ pub(super) async fn write_in(
 ) -> StoreResult<Document> {
     lock(tx, tenant, key).await?;
     let old = get(tx, tenant, key).await?;
-    // Updated times never go backwards for one document, so `since` queries stay exact.
-    let now = clock::now_ms().max(old.as_ref().map_or(0, |d| d.updated_ms));
-    let doc = apply_write(old.as_ref(), write, now)?;
+    let doc = apply_write(old.as_ref(), write, clock::now_ms())?;
     let s = &key.scope;
     let st = tx
             .prepare_cached(

@@ -1,39 +1,13 @@
-//! The tables holding tenant rows, and learner erasure, in PostgreSQL.
+//! Learner erasure in PostgreSQL (the tables of tenant data are `store::tables`).
 
 use deadpool_postgres::Transaction;
 
 use super::{col, pg};
 use crate::lrs::LrsError;
 use crate::store::archive::{LearnerErasure, TableCounts};
+use crate::store::tables::{Backend, LEARNER_DATA};
 use crate::store::{StoreResult, term_key};
 use crate::tenant::TenantId;
-
-/// Every table holding tenant rows, with the condition selecting one tenant's (`$1`).
-pub(super) const TABLES: &[(&str, &str)] = &[
-    ("terms", "seq IN (SELECT seq FROM statements WHERE tenant = $1)"),
-    ("statements", "tenant = $1"),
-    ("statement_clock", "tenant = $1"),
-    ("attachments", "tenant = $1"),
-    ("documents", "tenant = $1"),
-    ("credentials", "tenant = $1"),
-    ("attempts", "tenant = $1"),
-    ("registration_state", "tenant = $1"),
-    ("registrations", "tenant = $1"),
-    ("learners", "tenant = $1"),
-    (
-        "package_files",
-        "version_pk IN (SELECT pk FROM package_versions WHERE tenant = $1)",
-    ),
-    ("package_versions", "tenant = $1"),
-    ("packages", "tenant = $1"),
-    ("audit_log", "tenant = $1"),
-    ("launch_sessions", "tenant = $1"),
-    ("api_tokens", "tenant = $1"),
-    ("account_sessions", "tenant = $1"),
-    ("accounts", "tenant = $1"),
-    ("end_clients", "tenant = $1"),
-    ("rate_windows", "tenant = $1"),
-];
 
 pub(super) async fn erase_learner(
     tx: &Transaction<'_>,
@@ -105,23 +79,13 @@ pub(super) async fn erase_learner(
     .await
     .map_err(pg)?;
     out.insert("statements_anonymised".into(), anonymised);
-    let regs = "registration IN (SELECT id FROM registrations WHERE tenant = $1 AND learner = $2)";
-    for (table, cond) in [
-        ("documents", "agent = $2 AND kind IN ('state', 'agent_profile')"),
-        ("attempts", regs),
-        ("registration_state", regs),
-        ("registrations", "learner = $2"),
-        ("learners", "id = $2"),
-    ] {
-        let arg = if table == "documents" { &e.agent_key } else { &e.learner };
+    for table in LEARNER_DATA {
+        let arg = if table.by_agent { &e.agent_key } else { &e.learner };
         let n = tx
-            .execute(
-                &format!("DELETE FROM {table} WHERE tenant = $1 AND {cond}"),
-                &[&tenant.0, arg],
-            )
+            .execute(&table.delete(Backend::Postgres), &[&tenant.0, arg])
             .await
             .map_err(pg)?;
-        out.insert(table.to_owned(), n);
+        out.insert(table.name.to_owned(), n);
     }
     Ok(out)
 }

@@ -10,8 +10,9 @@ use tokio_postgres::Row;
 
 use super::{PgStore, col, pg};
 use crate::clock;
-use crate::learner::{Learner, LearnerFields, Registration};
+use crate::learner::{self, Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
+use crate::store::tables::{Backend, RegistrationsOf};
 use crate::store::{LearnerStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -67,33 +68,20 @@ async fn lock_end_client(tx: &Transaction<'_>, tenant: TenantId, end_client: Opt
     }
 }
 
-/// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
-/// deletes them with what the run-time kept for them.
+/// Deletes the registrations of a learner or package with what the run-time kept for
+/// them, as `learner::check_release` allows.
 pub(super) async fn release_registrations(
     tx: &Transaction<'_>,
     tenant: TenantId,
-    column: &str,
-    value: &str,
+    of: RegistrationsOf<'_>,
     force: bool,
-    what: &str,
 ) -> StoreResult<()> {
-    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = $1 AND {column} = $2");
-    let n: i64 = col(&tx.query_one(&sql, &[&tenant.0, &value]).await.map_err(pg)?, 0)?;
-    if n > 0 && !force {
-        return Err(LrsError::Conflict(format!(
-            "{what} has {n} registration(s); delete with force=true to remove them too"
-        ))
-        .into());
+    let (count, id) = (of.count(Backend::Postgres), of.id());
+    let n: i64 = col(&tx.query_one(&count, &[&tenant.0, &id]).await.map_err(pg)?, 0)?;
+    learner::check_release(&of.describe(), super::unsigned(n), force)?;
+    for sql in of.release(Backend::Postgres) {
+        tx.execute(&sql, &[&tenant.0, &id]).await.map_err(pg)?;
     }
-    for table in ["attempts", "registration_state"] {
-        let sql = format!(
-            "DELETE FROM {table} WHERE tenant = $1 AND registration IN \
-             (SELECT id FROM registrations WHERE tenant = $1 AND {column} = $2)"
-        );
-        tx.execute(&sql, &[&tenant.0, &value]).await.map_err(pg)?;
-    }
-    let sql = format!("DELETE FROM registrations WHERE tenant = $1 AND {column} = $2");
-    tx.execute(&sql, &[&tenant.0, &value]).await.map_err(pg)?;
     Ok(())
 }
 
@@ -124,9 +112,7 @@ async fn register(
     package: &str,
     version: u32,
 ) -> StoreResult<Registration> {
-    let Some(l) = get(tx, tenant, learner, "FOR SHARE").await? else {
-        return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
-    };
+    let l = get(tx, tenant, learner, "FOR SHARE").await?;
     let found = tx
         .query_opt(
             "SELECT 1 FROM packages p JOIN package_versions v ON v.package = p.id \
@@ -135,17 +121,7 @@ async fn register(
         )
         .await
         .map_err(pg)?;
-    if found.is_none() {
-        return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
-    }
-    let r = Registration {
-        id: crate::id::new_uuid(),
-        learner: learner.to_owned(),
-        package_id: package.to_owned(),
-        version,
-        created_ms: clock::now_ms(),
-        end_client: l.end_client,
-    };
+    let r = learner::register(learner, l.as_ref(), package, version, found.is_some(), clock::now_ms())?;
     tx.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES ($1, $2, $3, $4, $5, $6)",
         &[
@@ -227,7 +203,7 @@ impl LearnerStore for PgStore {
         if get(&tx, tenant, id, "FOR UPDATE").await?.is_none() {
             return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
         }
-        release_registrations(&tx, tenant, "learner", id, force, &format!("learner {id:?}")).await?;
+        release_registrations(&tx, tenant, RegistrationsOf::Learner(id), force).await?;
         tx.execute("DELETE FROM learners WHERE tenant = $1 AND id = $2", &[&tenant.0, &id])
             .await
             .map_err(pg)?;

@@ -11,6 +11,7 @@ use tokio_postgres::Row;
 use super::{PgStore, big, col, pg, unsigned};
 use crate::clock;
 use crate::lrs::LrsError;
+use crate::store::tables::RegistrationsOf;
 use crate::store::{NewPackageVersion, PackageFile, PackageStore, PackageVersion, SecretStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -57,7 +58,7 @@ async fn insert_version(
 ) -> StoreResult<PackageVersion> {
     let now = clock::now_ms();
     let package_id = lock_package(tx, tenant, &new.identifier, now).await?;
-    let total: u64 = new.files.iter().map(|f| f.size).sum();
+    let total = new.total_bytes();
     let count = new.files.len() as u64;
     let r = tx
         .query_one(
@@ -79,17 +80,7 @@ async fn insert_version(
     )
     .await
     .map_err(pg)?;
-    Ok(PackageVersion {
-        package_id,
-        version: u32::try_from(version).unwrap_or(0),
-        identifier: new.identifier.clone(),
-        kind: new.kind.clone(),
-        edition: new.edition.clone(),
-        title: new.title.clone(),
-        total_bytes: total,
-        file_count: count,
-        created_ms: now,
-    })
+    Ok(new.stored(package_id, u32::try_from(version).unwrap_or(0), now))
 }
 
 /// Deletes the package row, its versions and files; returns the content hashes no
@@ -110,8 +101,7 @@ async fn remove_package(
     if found.is_none() {
         return Err(LrsError::NotFound(format!("no package {package}")).into());
     }
-    super::learners::release_registrations(tx, tenant, "package", package, force, &format!("package {package}"))
-        .await?;
+    super::learners::release_registrations(tx, tenant, RegistrationsOf::Package(package), force).await?;
     let rows = tx
         .query(
             "DELETE FROM package_files WHERE version_pk IN (SELECT pk FROM package_versions WHERE package = $1) \

@@ -17,13 +17,8 @@ const PLAN_COLS: &str = "name, storage_bytes, learners, statements_per_month, re
 
 /// The four quota columns starting at `at`.
 pub(super) fn quotas_at(r: &Row, at: usize) -> StoreResult<Quotas> {
-    let n = |i: usize| -> StoreResult<Option<u64>> { Ok(col::<Option<i64>>(r, at + i)?.map(unsigned)) };
-    Ok(Quotas {
-        storage_bytes: n(0)?,
-        learners: n(1)?,
-        statements_per_month: n(2)?,
-        requests_per_minute: n(3)?.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
-    })
+    let n = |i: usize| col::<Option<i64>>(r, at + i);
+    Ok(Quotas::from_columns([n(0)?, n(1)?, n(2)?, n(3)?]))
 }
 
 fn plan_row(r: &Row) -> StoreResult<Plan> {

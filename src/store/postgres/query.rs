@@ -8,8 +8,8 @@ use tokio_postgres::types::ToSql;
 
 use super::{col, pg};
 use crate::lrs::query::StatementQuery;
-use crate::lrs::statement::{IndexTerm, TermKind};
-use crate::store::{QueryPage, StoreResult, StoredStatement, term_key};
+use crate::lrs::statement::TermKind;
+use crate::store::{QueryPage, StoreResult, StoredStatement, activity_key, term_key};
 use crate::tenant::TenantId;
 
 type Param = Box<dyn ToSql + Sync + Send>;
@@ -50,32 +50,18 @@ pub async fn query(c: &ClientWrapper, tenant: TenantId, q: &StatementQuery) -> S
             col(&r, 0)?
         }
     };
-    let mut lo = match q.since {
-        Some(ms) => seq_at(c, tenant, ms).await?,
-        None => 0,
+    let since = match q.since {
+        Some(ms) => Some(seq_at(c, tenant, ms).await?),
+        None => None,
     };
-    let mut hi = upto;
-    if let Some(ms) = q.until {
-        hi = hi.min(seq_at(c, tenant, ms).await?);
-    }
-    match (q.after_seq, q.ascending) {
-        (Some(a), true) => lo = lo.max(a),
-        (Some(a), false) => hi = hi.min(a.saturating_sub(1)),
-        (None, _) => {}
-    }
+    let until = match q.until {
+        Some(ms) => Some(seq_at(c, tenant, ms).await?),
+        None => None,
+    };
+    let (lo, hi) = q.seq_range(upto, since, until);
     let limit = q.effective_limit();
-    let mut statements = fetch(c, tenant, q, lo, hi, limit + 1).await?;
-    let more_after = if statements.len() > limit as usize {
-        statements.truncate(limit as usize);
-        statements.last().map(|s| s.seq)
-    } else {
-        None
-    };
-    Ok(QueryPage {
-        statements,
-        more_after,
-        upto_seq: upto,
-    })
+    let rows = fetch(c, tenant, q, lo, hi, limit + 1).await?;
+    Ok(QueryPage::from_rows(rows, limit, upto))
 }
 
 /// The SQL of a filtered page and its parameters: `$1` tenant, `$2`/`$3` the sequence
@@ -169,13 +155,7 @@ pub async fn activity_statements(
     activity: &str,
     limit: u32,
 ) -> StoreResult<Vec<StoredStatement>> {
-    let key = term_key(
-        tenant,
-        &IndexTerm {
-            kind: TermKind::Activity,
-            value: activity.to_owned(),
-        },
-    );
+    let key = activity_key(tenant, activity);
     // `json`, not `jsonb`: only the extracted value must be representable as text.
     let st = c
         .prepare_cached(

@@ -14,9 +14,9 @@ use deadpool_postgres::Transaction;
 use super::rates::NOW_US;
 use super::{PgStore, col, pg};
 use crate::clock;
-use crate::lrs::LrsError;
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::{IndexTerm, PreparedStatement, TermKind};
+use crate::lrs::stored;
 use crate::store::{Attachment, QueryPage, StatementStore, StoreResult, StoredStatement, term_key};
 use crate::tenant::{ScopeSet, TenantId};
 
@@ -86,8 +86,7 @@ async fn stamp(tx: &Transaction<'_>, tenant: TenantId, credential: &str) -> Stor
         .map_err(pg)?
         .map(|r| col::<String>(&r, 0))
         .transpose()?;
-    // A key without a credential row (never the case through the HTTP API) is not restricted.
-    let defines = scopes.is_none_or(|s| ScopeSet::from_text(&s).is_ok_and(|s| s.may_define()));
+    let defines = ScopeSet::stored_may_define(scopes.as_deref());
     Ok(Stamp {
         tenant,
         stored,
@@ -102,15 +101,7 @@ async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> 
         Some(t) => existing(tx, at.tenant, t).await?,
         None => None,
     };
-    if let (Some(_), Some(t)) = (&s.voids, &target)
-        && t.voiding
-    {
-        return Err(LrsError::bad(format!(
-            "statement {} is a voiding statement and cannot be voided",
-            s.voids.as_deref().unwrap_or("")
-        ))
-        .into());
-    }
+    stored::check_target(s, target.as_ref().map(|t| t.voiding))?;
     // A statement pointing at another matches the filters its target matches.
     let mut keys: Vec<i64> = s.terms.iter().map(|t| term_key(at.tenant, t)).collect();
     keys.extend(target.iter().flat_map(|t| t.keys.iter().copied()));
@@ -128,7 +119,7 @@ async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> 
                 &s.voids.is_some(),
                 &at.credential,
                 &s.digest.as_slice(),
-                &body(s, &at.text),
+                &stored::stored_body(s, &at.text),
                 &at.defines,
                 &voided_seq,
                 &keys,
@@ -144,10 +135,7 @@ async fn insert_one(tx: &Transaction<'_>, s: &PreparedStatement, at: &Stamp) -> 
     let old = existing(tx, at.tenant, &s.id)
         .await?
         .ok_or_else(|| super::backend("statement vanished during insert"))?;
-    if old.digest == s.digest {
-        return Ok(());
-    }
-    Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into())
+    Ok(stored::check_resend(s, &old.digest)?)
 }
 
 /// The verb key a statement's term rows carry, so queries check a verb filter on the row
@@ -197,20 +185,6 @@ pub(super) async fn insert_batch(
 async fn insert_run(tx: &Transaction<'_>, run: &[&PreparedStatement], at: &Stamp) -> StoreResult<()> {
     futures_util::future::try_join_all(run.iter().map(|s| insert_one(tx, s, at))).await?;
     Ok(())
-}
-
-/// The stored JSON: the prepared body closed with `stored` (and `timestamp` if absent).
-fn body(s: &PreparedStatement, stored: &str) -> String {
-    let mut body = String::with_capacity(s.body_open.len() + 80);
-    body.push_str(&s.body_open);
-    body.push_str(",\"stored\":\"");
-    body.push_str(stored);
-    if s.needs_timestamp {
-        body.push_str("\",\"timestamp\":\"");
-        body.push_str(stored);
-    }
-    body.push_str("\"}");
-    body
 }
 
 async fn insert_attachments(tx: &Transaction<'_>, tenant: TenantId, attachments: &[Attachment]) -> StoreResult<()> {
@@ -263,7 +237,7 @@ impl StatementStore for PgStore {
             return Ok(None);
         };
         let (is_voided, cred): (bool, String) = (col(&r, 2)?, col(&r, 3)?);
-        if is_voided != voided || mine.is_some_and(|m| m != cred) {
+        if !stored::served(is_voided, &cred, voided, mine) {
             return Ok(None);
         }
         Ok(Some(StoredStatement {

@@ -8,8 +8,7 @@ use crate::clock;
 use crate::lrs::{LrsError, XapiVersion};
 use crate::store::{CredentialStore, StoreResult, TenantStore};
 use crate::tenant::{
-    Credential, NewCredential, NewTenant, Quotas, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus,
-    Usage,
+    Credential, NewCredential, NewTenant, ScopeSet, Tenant, TenantId, TenantName, TenantSettings, TenantStatus, Usage,
 };
 
 /// A tenant with its plan's quotas: select `TENANT_COLS` `FROM TENANT_FROM`.
@@ -78,18 +77,7 @@ impl TenantStore for PgStore {
         let Some(row) = row else {
             return Err(LrsError::Conflict(format!("a tenant named {} exists already", new.name)).into());
         };
-        Ok(Tenant {
-            id: TenantId(col(&row, 0)?),
-            name: new.name,
-            status: TenantStatus::Active,
-            xapi_version: new.xapi_version,
-            created_ms: now,
-            settings: TenantSettings::default(),
-            plan: None,
-            quotas: Quotas::default(),
-            status_reason: None,
-            reseller: new.reseller,
-        })
+        Ok(new.created(TenantId(col(&row, 0)?), now))
     }
 
     async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {

@@ -7,12 +7,12 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::SqliteStore;
 use super::pool::backend;
 use crate::account::login::{after_failure, session_use};
-use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
+use crate::account::{Account, EndClient, NewAccount, Realm, RealmRows, Reseller};
 use crate::clock;
 use crate::lrs::LrsError;
 use crate::store::accounts::{realm_columns, realm_from};
 use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreResult};
-use crate::tenant::TenantId;
+use crate::tenant::{TenantId, TenantStatus};
 
 const ACCOUNT_COLS: &str = "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until";
 
@@ -70,29 +70,23 @@ fn account(conn: &Connection, cond: &str, value: &str) -> StoreResult<Option<(Ac
     .map_err(backend)
 }
 
-/// 404 unless the realm's reseller, tenant and end client exist.
+/// Reads the rows the realm names and checks them (`Realm::check_rows`).
 fn check_realm(conn: &Connection, realm: &Realm) -> StoreResult<()> {
-    let missing = match realm {
-        Realm::Service => None,
-        Realm::Reseller(r) => reseller(conn, r)?.is_none().then(|| format!("no reseller named {r:?}")),
-        Realm::Tenant(t) | Realm::EndClient(t, _) => {
-            let live: Option<String> = conn
-                .query_row("SELECT status FROM tenants WHERE id = ?1", [t.0], |r| r.get(0))
-                .optional()
-                .map_err(backend)?;
-            match (live.as_deref(), realm.end_client()) {
-                (None | Some("terminated"), _) => Some("no such tenant".to_owned()),
-                (_, Some(e)) if end_client(conn, *t, e)?.is_none() => {
-                    Some(format!("no end client {e:?} in this tenant"))
-                }
-                _ => None,
-            }
-        }
-    };
-    match missing {
-        Some(m) => Err(LrsError::NotFound(m).into()),
-        None => Ok(()),
+    let mut rows = RealmRows::default();
+    if let Some(r) = realm.reseller() {
+        rows.reseller = reseller(conn, r)?.is_some();
     }
+    if let Some(t) = realm.tenant() {
+        let status: Option<String> = conn
+            .query_row("SELECT status FROM tenants WHERE id = ?1", [t.0], |r| r.get(0))
+            .optional()
+            .map_err(backend)?;
+        rows.tenant_status = status.as_deref().and_then(TenantStatus::parse);
+        if let Some(e) = realm.end_client() {
+            rows.end_client = end_client(conn, t, e)?.is_some();
+        }
+    }
+    Ok(realm.check_rows(&rows)?)
 }
 
 fn create_account(conn: &Connection, new: &NewAccount) -> StoreResult<Account> {

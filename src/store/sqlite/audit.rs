@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::SqliteStore;
 use super::pool::backend;
 use crate::audit::{Actor, AuditEntry, AuditQuery, NewAuditEntry};
-use crate::launch::session::{KEEP_MS, SessionCall, SessionState, SessionVerdict, decide};
+use crate::launch::session::{SessionCall, SessionState, SessionVerdict, decide};
 use crate::store::{AuditStore, LaunchSessionStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -87,7 +87,7 @@ impl LaunchSessionStore for SqliteStore {
 fn launch_session(c: &Connection, tenant: TenantId, call: &SessionCall) -> StoreResult<SessionVerdict> {
     c.prepare_cached("DELETE FROM launch_sessions WHERE tenant = ?1 AND learner = ?2 AND last_seen < ?3")
         .map_err(backend)?
-        .execute(params![tenant.0, call.learner, call.now_ms - KEEP_MS])
+        .execute(params![tenant.0, call.learner, call.forget_before_ms()])
         .map_err(backend)?;
     let this: Option<(String, i64)> = c
         .prepare_cached("SELECT state, last_seen FROM launch_sessions WHERE tenant = ?1 AND id = ?2")
@@ -137,10 +137,5 @@ fn launch_session(c: &Connection, tenant: TenantId, call: &SessionCall) -> Store
         ])
         .map_err(backend)?;
     }
-    let others = if d.case.is_some() { others } else { Vec::new() };
-    Ok(SessionVerdict {
-        state: d.state,
-        case: d.case,
-        others,
-    })
+    Ok(d.verdict(others))
 }

@@ -4,9 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::pool::backend;
 use crate::clock;
-use crate::lrs::document::{
-    DocKey, DocScope, DocWrite, Document, Unconditional, WriteMode, apply_write, check_preconditions,
-};
+use crate::lrs::document::{DocKey, DocScope, DocWrite, Document, apply_write, check_delete};
 use crate::store::StoreResult;
 use crate::tenant::TenantId;
 
@@ -53,9 +51,7 @@ pub fn ids(conn: &Connection, tenant: TenantId, s: &DocScope, since: Option<i64>
 
 pub fn write(conn: &Connection, tenant: TenantId, key: &DocKey, w: &DocWrite) -> StoreResult<Document> {
     let old = get(conn, tenant, key)?;
-    // Updated times never go backwards for one document, so `since` queries stay exact.
-    let now = clock::now_ms().max(old.as_ref().map_or(0, |d| d.updated_ms));
-    let doc = apply_write(old.as_ref(), w, now)?;
+    let doc = apply_write(old.as_ref(), w, clock::now_ms())?;
     let s = &key.scope;
     conn.prepare_cached(
         "INSERT INTO documents (tenant, kind, activity, agent, registration, doc_id, content_type, content, etag, updated) \
@@ -77,15 +73,7 @@ pub fn delete(
     if_none_match: Option<String>,
 ) -> StoreResult<()> {
     let old = get(conn, tenant, key)?;
-    let pre = DocWrite {
-        mode: WriteMode::Replace,
-        content_type: String::new(),
-        content: Vec::new(),
-        if_match,
-        if_none_match,
-        unconditional: Unconditional::Allowed,
-    };
-    check_preconditions(old.as_ref(), &pre).map_err(crate::store::StoreError::from)?;
+    check_delete(old.as_ref(), if_match, if_none_match)?;
     let s = &key.scope;
     let sql = format!("DELETE FROM documents WHERE {WHERE_SCOPE} AND doc_id = ?6");
     conn.execute(

@@ -6,44 +6,17 @@ use rusqlite::{Connection, params};
 use super::pool::backend;
 use crate::lrs::LrsError;
 use crate::store::archive::{Erased, LearnerErasure, TableCounts};
+use crate::store::tables::{self, Backend, LEARNER_DATA};
 use crate::store::{StoreResult, term_key};
 use crate::tenant::TenantId;
 
-/// Every table holding tenant rows, with the condition selecting one tenant's (`?1`).
-const TABLES: &[(&str, &str)] = &[
-    ("terms", "seq IN (SELECT seq FROM statements WHERE tenant = ?1)"),
-    ("statements", "tenant = ?1"),
-    ("attachments", "tenant = ?1"),
-    ("documents", "tenant = ?1"),
-    ("credentials", "tenant = ?1"),
-    ("attempts", "tenant = ?1"),
-    ("registration_state", "tenant = ?1"),
-    ("registrations", "tenant = ?1"),
-    ("learners", "tenant = ?1"),
-    (
-        "package_files",
-        "version_pk IN (SELECT pk FROM package_versions WHERE tenant = ?1)",
-    ),
-    ("package_versions", "tenant = ?1"),
-    ("packages", "tenant = ?1"),
-    ("audit_log", "tenant = ?1"),
-    ("launch_sessions", "tenant = ?1"),
-    ("api_tokens", "tenant = ?1"),
-    ("account_sessions", "tenant = ?1"),
-    ("accounts", "tenant = ?1"),
-    ("end_clients", "tenant = ?1"),
-    ("rate_windows", "tenant = ?1"),
-];
-
 pub fn tenant_rows(conn: &Connection, tenant: TenantId) -> StoreResult<TableCounts> {
     let mut out = TableCounts::new();
-    for (table, cond) in TABLES {
-        let n: i64 = conn
-            .query_row(&format!("SELECT count(*) FROM {table} WHERE {cond}"), [tenant.0], |r| {
-                r.get(0)
-            })
+    for table in tables::tenant_tables(Backend::Sqlite) {
+        let n: u64 = conn
+            .query_row(&table.count(Backend::Sqlite), [tenant.0], |r| r.get(0))
             .map_err(backend)?;
-        out.insert((*table).to_owned(), u64::try_from(n).unwrap_or(0));
+        out.insert(table.name.to_owned(), n);
     }
     Ok(out)
 }
@@ -63,11 +36,11 @@ pub fn erase_tenant(conn: &Connection, tenant: TenantId, tombstone: bool) -> Sto
         .collect::<Result<Vec<String>, _>>()
         .map_err(backend)?;
     let mut rows = TableCounts::new();
-    for (table, cond) in TABLES {
+    for table in tables::tenant_tables(Backend::Sqlite) {
         let n = conn
-            .execute(&format!("DELETE FROM {table} WHERE {cond}"), [tenant.0])
+            .execute(&table.delete(Backend::Sqlite), [tenant.0])
             .map_err(backend)?;
-        rows.insert((*table).to_owned(), n as u64);
+        rows.insert(table.name.to_owned(), n as u64);
     }
     let tenant_sql = if tombstone {
         "UPDATE tenants SET status = 'terminated', settings = '{}' WHERE id = ?1"
@@ -141,22 +114,12 @@ pub fn erase_learner(conn: &Connection, tenant: TenantId, e: &LearnerErasure) ->
         .map_err(backend)?;
     }
     out.insert("statements_anonymised".into(), anonymised);
-    let regs = "registration IN (SELECT id FROM registrations WHERE tenant = ?1 AND learner = ?2)";
-    for (table, cond) in [
-        ("documents", "agent = ?2 AND kind IN ('state', 'agent_profile')"),
-        ("attempts", regs),
-        ("registration_state", regs),
-        ("registrations", "learner = ?2"),
-        ("learners", "id = ?2"),
-    ] {
-        let arg = if table == "documents" { &e.agent_key } else { &e.learner };
+    for table in LEARNER_DATA {
+        let arg = if table.by_agent { &e.agent_key } else { &e.learner };
         let n = conn
-            .execute(
-                &format!("DELETE FROM {table} WHERE tenant = ?1 AND {cond}"),
-                params![tenant.0, arg],
-            )
+            .execute(&table.delete(Backend::Sqlite), params![tenant.0, arg])
             .map_err(backend)?;
-        out.insert(table.to_owned(), n as u64);
+        out.insert(table.name.to_owned(), n as u64);
     }
     Ok(out)
 }

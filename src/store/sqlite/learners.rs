@@ -4,9 +4,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::pool::backend;
 use crate::clock;
-use crate::learner::{Learner, LearnerFields, Registration};
+use crate::learner::{self, Learner, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::store::StoreResult;
+use crate::store::tables::{Backend, RegistrationsOf};
 use crate::tenant::TenantId;
 
 fn learner_row(r: &Row) -> rusqlite::Result<Learner> {
@@ -83,45 +84,16 @@ pub fn list(conn: &Connection, tenant: TenantId, end_client: Option<&str>) -> St
     rows.collect::<Result<_, _>>().map_err(backend)
 }
 
-fn count_registrations(conn: &Connection, tenant: TenantId, column: &str, value: &str) -> StoreResult<u64> {
-    let sql = format!("SELECT count(*) FROM registrations WHERE tenant = ?1 AND {column} = ?2");
-    conn.query_row(&sql, params![tenant.0, value], |r| r.get(0))
-        .map_err(backend)
-}
-
-/// Refuses (409) while registrations reference `value` in `column`, unless `force`, which
-/// deletes them.
-pub fn release_registrations(
-    conn: &Connection,
-    tenant: TenantId,
-    column: &str,
-    value: &str,
-    force: bool,
-    what: &str,
-) -> StoreResult<()> {
-    let n = count_registrations(conn, tenant, column, value)?;
-    if n > 0 && !force {
-        return Err(LrsError::Conflict(format!(
-            "{what} has {n} registration(s); delete with force=true to remove them too"
-        ))
-        .into());
-    }
-    // What the run-time kept for those registrations goes with them.
-    for table in ["attempts", "registration_state"] {
-        conn.execute(
-            &format!(
-                "DELETE FROM {table} WHERE tenant = ?1 AND registration IN \
-                 (SELECT id FROM registrations WHERE tenant = ?1 AND {column} = ?2)"
-            ),
-            params![tenant.0, value],
-        )
+/// Deletes the registrations of a learner or package with what the run-time kept for
+/// them, as `learner::check_release` allows.
+pub fn release_registrations(conn: &Connection, tenant: TenantId, of: RegistrationsOf, force: bool) -> StoreResult<()> {
+    let n: u64 = conn
+        .query_row(&of.count(Backend::Sqlite), params![tenant.0, of.id()], |r| r.get(0))
         .map_err(backend)?;
+    learner::check_release(&of.describe(), n, force)?;
+    for sql in of.release(Backend::Sqlite) {
+        conn.execute(&sql, params![tenant.0, of.id()]).map_err(backend)?;
     }
-    conn.execute(
-        &format!("DELETE FROM registrations WHERE tenant = ?1 AND {column} = ?2"),
-        params![tenant.0, value],
-    )
-    .map_err(backend)?;
     Ok(())
 }
 
@@ -129,7 +101,7 @@ pub fn delete(conn: &Connection, tenant: TenantId, id: &str, force: bool) -> Sto
     if get(conn, tenant, id)?.is_none() {
         return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
     }
-    release_registrations(conn, tenant, "learner", id, force, &format!("learner {id:?}"))?;
+    release_registrations(conn, tenant, RegistrationsOf::Learner(id), force)?;
     conn.execute(
         "DELETE FROM learners WHERE tenant = ?1 AND id = ?2",
         params![tenant.0, id],
@@ -145,10 +117,8 @@ pub fn register(
     package: &str,
     version: u32,
 ) -> StoreResult<Registration> {
-    if get(conn, tenant, learner)?.is_none() {
-        return Err(LrsError::NotFound(format!("no learner {learner:?}")).into());
-    }
-    let exists: Option<i64> = conn
+    let l = get(conn, tenant, learner)?;
+    let found: Option<i64> = conn
         .query_row(
             "SELECT 1 FROM package_versions WHERE tenant = ?1 AND package = ?2 AND version = ?3",
             params![tenant.0, package, version],
@@ -156,18 +126,7 @@ pub fn register(
         )
         .optional()
         .map_err(backend)?;
-    if exists.is_none() {
-        return Err(LrsError::NotFound(format!("no package {package} version {version}")).into());
-    }
-    let end_client = get(conn, tenant, learner)?.and_then(|l| l.end_client);
-    let r = Registration {
-        id: crate::id::new_uuid(),
-        learner: learner.to_owned(),
-        package_id: package.to_owned(),
-        version,
-        created_ms: clock::now_ms(),
-        end_client,
-    };
+    let r = learner::register(learner, l.as_ref(), package, version, found.is_some(), clock::now_ms())?;
     conn.execute(
         "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![r.id, tenant.0, r.learner, r.package_id, r.version, r.created_ms],

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::pool::backend;
 use crate::clock;
 use crate::lrs::LrsError;
+use crate::store::tables::RegistrationsOf;
 use crate::store::{NewPackageVersion, PackageFile, PackageVersion, StoreResult};
 use crate::tenant::TenantId;
 
@@ -54,7 +55,7 @@ pub fn create_version(conn: &Connection, tenant: TenantId, new: &NewPackageVersi
             |r| r.get(0),
         )
         .map_err(backend)?;
-    let total: u64 = new.files.iter().map(|f| f.size).sum();
+    let total = new.total_bytes();
     conn.execute(
         "INSERT INTO package_versions (package, tenant, version, kind, edition, title, course, total_bytes, file_count, created) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -69,17 +70,7 @@ pub fn create_version(conn: &Connection, tenant: TenantId, new: &NewPackageVersi
         ins.execute(params![pk, f.path, f.sha256, f.size]).map_err(backend)?;
     }
     super::plans::check_storage(conn, tenant)?;
-    Ok(PackageVersion {
-        package_id,
-        version,
-        identifier: new.identifier.clone(),
-        kind: new.kind.clone(),
-        edition: new.edition.clone(),
-        title: new.title.clone(),
-        total_bytes: total,
-        file_count: new.files.len() as u64,
-        created_ms: now,
-    })
+    Ok(new.stored(package_id, version, now))
 }
 
 pub fn list(conn: &Connection, tenant: TenantId) -> StoreResult<Vec<PackageVersion>> {
@@ -148,7 +139,7 @@ pub fn delete(conn: &Connection, tenant: TenantId, package: &str, force: bool) -
     if found.is_none() {
         return Err(LrsError::NotFound(format!("no package {package}")).into());
     }
-    super::learners::release_registrations(conn, tenant, "package", package, force, &format!("package {package}"))?;
+    super::learners::release_registrations(conn, tenant, RegistrationsOf::Package(package), force)?;
     let mut st = conn
         .prepare_cached(
             "SELECT DISTINCT f.sha256 FROM package_files f JOIN package_versions v ON v.pk = f.version_pk WHERE v.package = ?1",

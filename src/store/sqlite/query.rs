@@ -5,8 +5,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::pool::backend;
 use crate::lrs::query::StatementQuery;
-use crate::lrs::statement::{IndexTerm, TermKind};
-use crate::store::{QueryPage, StoreResult, StoredStatement, term_key};
+use crate::store::{QueryPage, StoreResult, StoredStatement, activity_key, term_key};
 use crate::tenant::TenantId;
 
 /// The last sequence number of the tenant's statements stored at or before `ms`.
@@ -30,33 +29,12 @@ pub fn query(conn: &Connection, tenant: TenantId, q: &StatementQuery) -> StoreRe
             )
             .map_err(backend)?,
     };
-    let mut lo = match q.since {
-        Some(ms) => seq_at(conn, tenant, ms)?,
-        None => 0,
-    };
-    let mut hi = upto;
-    if let Some(ms) = q.until {
-        hi = hi.min(seq_at(conn, tenant, ms)?);
-    }
-    match (q.after_seq, q.ascending) {
-        (Some(a), true) => lo = lo.max(a),
-        (Some(a), false) => hi = hi.min(a.saturating_sub(1)),
-        (None, _) => {}
-    }
+    let since = q.since.map(|ms| seq_at(conn, tenant, ms)).transpose()?;
+    let until = q.until.map(|ms| seq_at(conn, tenant, ms)).transpose()?;
+    let (lo, hi) = q.seq_range(upto, since, until);
     let limit = q.effective_limit();
     let rows = fetch(conn, tenant, q, lo, hi, limit + 1)?;
-    let mut statements = rows;
-    let more_after = if statements.len() > limit as usize {
-        statements.truncate(limit as usize);
-        statements.last().map(|s| s.seq)
-    } else {
-        None
-    };
-    Ok(QueryPage {
-        statements,
-        more_after,
-        upto_seq: upto,
-    })
+    Ok(QueryPage::from_rows(rows, limit, upto))
 }
 
 fn fetch(
@@ -144,13 +122,7 @@ pub fn activity_statements(
     activity: &str,
     limit: u32,
 ) -> StoreResult<Vec<StoredStatement>> {
-    let key = term_key(
-        tenant,
-        &IndexTerm {
-            kind: TermKind::Activity,
-            value: activity.to_owned(),
-        },
-    );
+    let key = activity_key(tenant, activity);
     let mut st = conn
         .prepare_cached(
             "SELECT s.seq, s.body, s.stored FROM terms t CROSS JOIN statements s ON s.seq = t.seq \

@@ -4,8 +4,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::pool::backend;
 use crate::clock;
-use crate::lrs::LrsError;
 use crate::lrs::statement::PreparedStatement;
+use crate::lrs::stored;
 use crate::store::{Attachment, StoreResult, StoredStatement, term_key};
 use crate::tenant::{ScopeSet, TenantId};
 
@@ -53,8 +53,7 @@ pub fn insert_batch(
         .query_row([credential], |r| r.get(0))
         .optional()
         .map_err(backend)?;
-    // A key without a credential row (never the case through the HTTP API) is not restricted.
-    let defines = scopes.is_none_or(|s| ScopeSet::from_text(&s).is_ok_and(|s| s.may_define()));
+    let defines = ScopeSet::stored_may_define(scopes.as_deref());
     let at = Stamp {
         stored,
         text: &stored_text,
@@ -94,24 +93,8 @@ fn insert_one(
         Some(t) => existing(conn, tenant, t)?,
         None => None,
     };
-    if let (Some(_), Some(t)) = (&s.voids, &target)
-        && t.voiding
-    {
-        return Err(LrsError::bad(format!(
-            "statement {} is a voiding statement and cannot be voided",
-            s.voids.as_deref().unwrap_or("")
-        ))
-        .into());
-    }
-    let mut body = String::with_capacity(s.body_open.len() + 80);
-    body.push_str(&s.body_open);
-    body.push_str(",\"stored\":\"");
-    body.push_str(at.text);
-    if s.needs_timestamp {
-        body.push_str("\",\"timestamp\":\"");
-        body.push_str(at.text);
-    }
-    body.push_str("\"}");
+    stored::check_target(s, target.as_ref().map(|t| t.voiding))?;
+    let body = stored::stored_body(s, at.text);
     let mut st = conn
         .prepare_cached(
             "INSERT INTO statements (tenant, id, stored, voiding, credential, digest, body, defines) \
@@ -133,10 +116,7 @@ fn insert_one(
     if inserted == 0 {
         // The id is taken: the same content is an idempotent resend, anything else a conflict.
         let old = existing(conn, tenant, &s.id)?.ok_or_else(|| backend("statement vanished during insert"))?;
-        if old.digest == s.digest {
-            return Ok(());
-        }
-        return Err(LrsError::Conflict(format!("statement {} exists with different content", s.id)).into());
+        return Ok(stored::check_resend(s, &old.digest)?);
     }
     let seq = conn.last_insert_rowid();
     let mut ins = conn
@@ -185,7 +165,7 @@ pub fn statement(
         })
         .optional()
         .map_err(backend)?;
-    Ok(row.and_then(|(s, is_voided, cred)| (is_voided == voided && mine.is_none_or(|m| m == cred)).then_some(s)))
+    Ok(row.and_then(|(s, is_voided, cred)| stored::served(is_voided, &cred, voided, mine).then_some(s)))
 }
 
 pub fn attachments(conn: &Connection, tenant: TenantId, hashes: &[String]) -> StoreResult<Vec<Attachment>> {

@@ -34,14 +34,8 @@ fn tenant_row(r: &Row) -> rusqlite::Result<Tenant> {
 
 /// The four quota columns starting at `at`.
 pub(super) fn quotas_at(r: &Row, at: usize) -> rusqlite::Result<Quotas> {
-    let n =
-        |i: usize| -> rusqlite::Result<Option<u64>> { Ok(r.get::<_, Option<i64>>(at + i)?.map(|v| v.max(0) as u64)) };
-    Ok(Quotas {
-        storage_bytes: n(0)?,
-        learners: n(1)?,
-        statements_per_month: n(2)?,
-        requests_per_minute: n(3)?.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
-    })
+    let n = |i: usize| r.get::<_, Option<i64>>(at + i);
+    Ok(Quotas::from_columns([n(0)?, n(1)?, n(2)?, n(3)?]))
 }
 
 pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenant> {
@@ -65,19 +59,7 @@ pub fn create(conn: &Connection, new: &NewTenant, now: i64) -> StoreResult<Tenan
         params![new.name.as_str(), new.xapi_version.as_str(), now, new.reseller],
     )
     .map_err(backend)?;
-    let id = conn.last_insert_rowid();
-    Ok(Tenant {
-        id: TenantId(id),
-        name: new.name.clone(),
-        status: TenantStatus::Active,
-        xapi_version: new.xapi_version,
-        created_ms: now,
-        settings: TenantSettings::default(),
-        plan: None,
-        quotas: Quotas::default(),
-        status_reason: None,
-        reseller: new.reseller.clone(),
-    })
+    Ok(new.clone().created(TenantId(conn.last_insert_rowid()), now))
 }
 
 pub fn update_settings(conn: &Connection, id: TenantId, settings: TenantSettings) -> StoreResult<Option<Tenant>> {

@@ -38,6 +38,7 @@ mod plans;
 mod queries;
 mod rates;
 mod statements;
+mod tables;
 mod tenants;
 
 /// A store under test and whatever must outlive it.
@@ -82,10 +83,12 @@ impl<G: Any + Send> From<(Arc<dyn Store>, Arc<dyn Store>, G)> for Pair {
 }
 
 /// Generates the suite for one backend:
-/// `store_suite!(name, async_factory_expression, async_pair_factory_expression)`.
+/// `store_suite!(name, async_factory_expression, async_pair_factory_expression,
+/// async_schema_expression)`, the last giving the backend (`store::tables::Backend`) and
+/// the tables that have a `tenant` column in a freshly migrated database.
 macro_rules! store_suite {
-    ($backend:ident, $factory:expr, $pair:expr) => {
-        store_suite!(@cases $backend, $factory, $pair;
+    ($backend:ident, $factory:expr, $pair:expr, $schema:expr) => {
+        store_suite!(@cases $backend, $factory, $pair, $schema;
             [rates::rate_counts_are_shared_by_two_handles];
             rates::rate_counts_add_up_and_old_minutes_go,
             tenants::tenant_create_list_and_find,
@@ -174,11 +177,18 @@ macro_rules! store_suite {
             accounts::erase_tenant_takes_accounts_sessions_tokens_and_end_clients,
         );
     };
-    (@cases $backend:ident, $factory:expr, $pair:expr; [$($pgroup:ident :: $pcase:ident),* $(,)?];
+    (@cases $backend:ident, $factory:expr, $pair:expr, $schema:expr;
+        [$($pgroup:ident :: $pcase:ident),* $(,)?];
         $($(#[$meta:meta])* $group:ident :: $case:ident),+ $(,)?) => {
         mod $backend {
             #[allow(unused_imports)]
             use super::*;
+
+            #[tokio::test]
+            async fn every_tenant_table_is_listed() {
+                let (backend, with_tenant_column) = ($schema).await;
+                crate::store::tables::every_tenant_table_is_listed(backend, with_tenant_column);
+            }
 
             $(
                 #[tokio::test]

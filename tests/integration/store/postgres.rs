@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use kiroku::store::Store;
+use kiroku::store::tables::Backend;
 
 use crate::scratch_db::ScratchDb;
 
@@ -21,7 +22,29 @@ async fn open_postgres_twice() -> (Arc<dyn Store>, Arc<dyn Store>, ScratchDb) {
     (Arc::new(a), Arc::new(b), db)
 }
 
-store_suite!(postgres, open_postgres(), open_postgres_twice());
+/// The tables with a `tenant` column in a freshly migrated database.
+async fn postgres_tenant_tables() -> (Backend, Vec<String>) {
+    let (store, db) = open_postgres().await;
+    drop(store);
+    let (client, conn) = db.config().connect(tokio_postgres::NoTls).await.expect("connect");
+    tokio::spawn(conn);
+    let rows = client
+        .query(
+            "SELECT table_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND column_name = 'tenant' ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("read the schema");
+    (Backend::Postgres, rows.iter().map(|r| r.get(0)).collect())
+}
+
+store_suite!(
+    postgres,
+    open_postgres(),
+    open_postgres_twice(),
+    postgres_tenant_tables()
+);
 
 /// What only the PostgreSQL backend has: migrations shared by servers.
 mod migrations {

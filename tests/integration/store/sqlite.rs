@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use kiroku::store::Store;
 use kiroku::store::sqlite::SqliteStore;
+use kiroku::store::tables::Backend;
 use tempfile::TempDir;
 
 /// A fresh store, and the folder holding it: removed when the test drops it.
@@ -22,4 +23,23 @@ async fn open_sqlite_twice() -> (Arc<dyn Store>, Arc<dyn Store>, TempDir) {
     (Arc::new(a), Arc::new(b), dir)
 }
 
-store_suite!(sqlite, open_sqlite(), open_sqlite_twice());
+/// The tables with a `tenant` column in a freshly migrated database.
+async fn sqlite_tenant_tables() -> (Backend, Vec<String>) {
+    let (store, dir) = open_sqlite().await;
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("kiroku.db")).expect("open the database");
+    let mut st = conn
+        .prepare(
+            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name = 'tenant' ORDER BY m.name",
+        )
+        .expect("prepare the schema query");
+    let names = st
+        .query_map([], |r| r.get(0))
+        .expect("read the schema")
+        .collect::<Result<_, _>>()
+        .expect("table names");
+    (Backend::Sqlite, names)
+}
+
+store_suite!(sqlite, open_sqlite(), open_sqlite_twice(), sqlite_tenant_tables());

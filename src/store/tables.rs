@@ -1,0 +1,232 @@
+//! The one list of tables that hold tenant data, for both backends: what a tenant's
+//! termination erases and counts, what a registration's deletion takes with it, and what a
+//! learner's erasure deletes. A table added for tenant data joins `TENANT_TABLES`; the
+//! store suite (`tests/integration/store/tables.rs`) asks each database for every table
+//! with a `tenant` column and fails on one that is in neither list.
+//!
+//! Conditions are SQL written once with `{tenant}` (the tenant's id) and `{value}` (a
+//! second parameter) and given each backend's placeholders by `Backend::sql`.
+
+/// The database a condition is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `cond` with `{tenant}` and `{value}` as this backend's first and second parameters.
+    pub fn sql(self, cond: &str) -> String {
+        let (tenant, value) = match self {
+            Self::Sqlite => ("?1", "?2"),
+            Self::Postgres => ("$1", "$2"),
+        };
+        cond.replace("{tenant}", tenant).replace("{value}", value)
+    }
+}
+
+/// A table holding tenant rows and how one tenant's rows are found.
+#[derive(Debug, Clone, Copy)]
+pub struct TenantTable {
+    pub name: &'static str,
+    /// Selects one tenant's rows (`{tenant}`); tables without a tenant column reach it
+    /// through the row they belong to.
+    pub rows: &'static str,
+    /// Only PostgreSQL has the table (SQLite keeps no statement clock: its one writer
+    /// orders the batches).
+    pub postgres_only: bool,
+}
+
+const fn own(name: &'static str) -> TenantTable {
+    TenantTable {
+        name,
+        rows: "tenant = {tenant}",
+        postgres_only: false,
+    }
+}
+
+/// Every table holding tenant rows, in an order that erases rows before those they point
+/// at (index terms before their statements, files before their package versions).
+pub const TENANT_TABLES: &[TenantTable] = &[
+    TenantTable {
+        name: "terms",
+        rows: "seq IN (SELECT seq FROM statements WHERE tenant = {tenant})",
+        postgres_only: false,
+    },
+    own("statements"),
+    TenantTable {
+        postgres_only: true,
+        ..own("statement_clock")
+    },
+    own("attachments"),
+    own("documents"),
+    own("credentials"),
+    own("attempts"),
+    own("registration_state"),
+    own("registrations"),
+    own("learners"),
+    TenantTable {
+        name: "package_files",
+        rows: "version_pk IN (SELECT pk FROM package_versions WHERE tenant = {tenant})",
+        postgres_only: false,
+    },
+    own("package_versions"),
+    own("packages"),
+    own("audit_log"),
+    own("launch_sessions"),
+    own("api_tokens"),
+    own("account_sessions"),
+    own("accounts"),
+    own("end_clients"),
+    own("rate_windows"),
+];
+
+/// Tables with a `tenant` column that are deliberately not tenant data, each with why.
+/// Empty today: every such table is in `TENANT_TABLES`.
+pub const NOT_TENANT_DATA: &[(&str, &str)] = &[];
+
+/// The tenant tables of one backend.
+pub fn tenant_tables(backend: Backend) -> impl Iterator<Item = &'static TenantTable> {
+    TENANT_TABLES
+        .iter()
+        .filter(move |t| backend == Backend::Postgres || !t.postgres_only)
+}
+
+/// What the run-time keeps per registration: deleted with the registration (a learner or
+/// package deleted with `force`), before the registration rows themselves.
+pub const REGISTRATION_DATA: &[&str] = &["attempts", "registration_state"];
+
+/// What a learner's erasure deletes, in order, each with the rows of the learner
+/// (`{value}`: the learner's id, or its agent key for documents).
+pub const LEARNER_DATA: &[LearnerTable] = &[
+    LearnerTable {
+        name: "documents",
+        rows: "agent = {value} AND kind IN ('state', 'agent_profile')",
+        by_agent: true,
+    },
+    LearnerTable::registrations("attempts"),
+    LearnerTable::registrations("registration_state"),
+    LearnerTable {
+        name: "registrations",
+        rows: "learner = {value}",
+        by_agent: false,
+    },
+    LearnerTable {
+        name: "learners",
+        rows: "id = {value}",
+        by_agent: false,
+    },
+];
+
+/// A table holding a learner's rows.
+#[derive(Debug, Clone, Copy)]
+pub struct LearnerTable {
+    pub name: &'static str,
+    rows: &'static str,
+    /// `{value}` is the learner's agent key (documents are kept by agent), not its id.
+    pub by_agent: bool,
+}
+
+impl LearnerTable {
+    const fn registrations(name: &'static str) -> Self {
+        Self {
+            name,
+            rows: "registration IN (SELECT id FROM registrations WHERE tenant = {tenant} AND learner = {value})",
+            by_agent: false,
+        }
+    }
+
+    /// The statement deleting the learner's rows, for `backend`.
+    pub fn delete(&self, backend: Backend) -> String {
+        backend.sql(&format!(
+            "DELETE FROM {} WHERE tenant = {{tenant}} AND {}",
+            self.name, self.rows
+        ))
+    }
+}
+
+impl TenantTable {
+    /// The statement counting one tenant's rows, for `backend`.
+    pub fn count(&self, backend: Backend) -> String {
+        backend.sql(&format!("SELECT count(*) FROM {} WHERE {}", self.name, self.rows))
+    }
+
+    /// The statement deleting one tenant's rows, for `backend`.
+    pub fn delete(&self, backend: Backend) -> String {
+        backend.sql(&format!("DELETE FROM {} WHERE {}", self.name, self.rows))
+    }
+}
+
+/// Whose registrations a deletion releases: a learner's or a package's.
+#[derive(Debug, Clone, Copy)]
+pub enum RegistrationsOf<'a> {
+    Learner(&'a str),
+    Package(&'a str),
+}
+
+impl RegistrationsOf<'_> {
+    /// The learner's or package's id, the statements' `{value}`.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Learner(id) | Self::Package(id) => id,
+        }
+    }
+
+    /// How a refusal names it.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Learner(id) => format!("learner {id:?}"),
+            Self::Package(id) => format!("package {id}"),
+        }
+    }
+
+    fn column(&self) -> &'static str {
+        match self {
+            Self::Learner(_) => "learner",
+            Self::Package(_) => "package",
+        }
+    }
+
+    /// The statement counting the registrations, for `backend`.
+    pub fn count(&self, backend: Backend) -> String {
+        let column = self.column();
+        backend.sql(&format!(
+            "SELECT count(*) FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}"
+        ))
+    }
+
+    /// The statements deleting the registrations, for `backend`: what the run-time kept
+    /// for them, then the registrations.
+    pub fn release(&self, backend: Backend) -> Vec<String> {
+        let column = self.column();
+        let regs = format!("SELECT id FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}");
+        let kept = REGISTRATION_DATA
+            .iter()
+            .map(|table| format!("DELETE FROM {table} WHERE tenant = {{tenant}} AND registration IN ({regs})"));
+        kept.chain([format!(
+            "DELETE FROM registrations WHERE tenant = {{tenant}} AND {column} = {{value}}"
+        )])
+        .map(|sql| backend.sql(&sql))
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_per_backend() {
+        assert_eq!(
+            TENANT_TABLES[0].count(Backend::Postgres),
+            "SELECT count(*) FROM terms WHERE seq IN (SELECT seq FROM statements WHERE tenant = $1)"
+        );
+        assert_eq!(
+            LEARNER_DATA[4].delete(Backend::Sqlite),
+            "DELETE FROM learners WHERE tenant = ?1 AND id = ?2"
+        );
+        assert!(tenant_tables(Backend::Sqlite).all(|t| t.name != "statement_clock"));
+        assert!(tenant_tables(Backend::Postgres).any(|t| t.name == "statement_clock"));
+        assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 3);
+    }
+}
