@@ -24,7 +24,9 @@
  * Checked only on the server (at commit; a refused set is dropped from the pending sets
  * and reported through `bridge.serverErrors` and the console): responses and patterns of
  * fill-in, long-fill-in, matching, performance and numeric ranges; the exact Unicode
- * definition of white space in identifiers (the browser uses JavaScript's `\s`).
+ * definition of white space in identifiers (the browser uses JavaScript's `\s`); the
+ * number of SCORM 2004 objectives (`MAX_OBJECTIVES` in datamodel/check.rs: 1000, and 100
+ * per interaction).
  *
  * Commit path: every SetValue that succeeds is appended to a log of sets the server has
  * not acknowledged. Initialize sends one commit at once, so that the server records
