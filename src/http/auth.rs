@@ -105,6 +105,10 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Prin
     if key == LAUNCH_USER {
         return launch_principal(state, secret).await;
     }
+    // No issued key holds U+0000, and PostgreSQL text cannot take it in a lookup.
+    if key.contains('\0') {
+        return Err(unauthorized());
+    }
     let Some((tenant, credential)) = state.store.credential_by_key(key).await? else {
         return Err(unauthorized());
     };

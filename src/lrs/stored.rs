@@ -51,6 +51,23 @@ pub fn served(is_voided: bool, stored_by: &str, want_voided: bool, mine: Option<
     is_voided == want_voided && mine.is_none_or(|m| m == stored_by)
 }
 
+/// Whether a stored statement's own object is `activity`. The Activities resource takes
+/// definitions only from such statements; a candidate row may also be one that shares the
+/// activity's index key through a StatementRef. Read from the stored JSON here, not in
+/// SQL: PostgreSQL's JSON operators refuse bodies holding U+0000, which xAPI allows.
+pub fn object_is(body: &str, activity: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("object")?.get("id")?.as_str().map(|id| id == activity))
+        .unwrap_or(false)
+}
+
+/// How many candidate rows a store reads per page while looking for `limit` statements
+/// whose object is an activity, and how many pages at most: the Activities resource
+/// merges recent definitions, so a bounded look back is enough.
+pub const CANDIDATE_PAGE: u32 = 200;
+pub const CANDIDATE_PAGES: usize = 10;
+
 #[cfg(test)]
 mod tests {
     use super::*;

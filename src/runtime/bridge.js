@@ -25,7 +25,8 @@
  * and reported through `bridge.serverErrors` and the console): the response formats the
  * table lists in `rules.responses.server_only` (today those of fill-in, long-fill-in,
  * matching and performance, and numeric patterns); the bridge accepts such values as
- * they come.
+ * they come; and the bound on SCORM 2004 objectives (`MAX_OBJECTIVES` in
+ * datamodel/check.rs: 1000 in an attempt, 100 per interaction).
  *
  * Commit path: every SetValue that succeeds is appended to a log of sets the server has
  * not acknowledged. Initialize sends one commit at once, so that the server records

@@ -22,6 +22,7 @@ mod datamodel_cases;
 mod documents;
 mod durability;
 mod forced_deletion;
+mod hostile_sweep;
 mod isolation;
 mod launch;
 mod learners;

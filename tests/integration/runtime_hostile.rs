@@ -293,3 +293,136 @@ async fn timestamps_utc_cannot_store_are_refused() {
         assert_eq!(r.status.as_u16(), status, "{ts}");
     }
 }
+
+#[tokio::test]
+async fn a_commit_of_thousands_of_items_costs_time_linear_in_its_length() {
+    // Found by the hostile sweep: every SetValue counted its collection and compared a new
+    // objective id with the whole attempt, so 10,000 objective ids took over 15 s.
+    let (env, base, item, _) = registered("scorm2004-2nd-edition").await;
+    let seq = open(&env, &base, &item).await["seq"].as_u64().expect("seq");
+    let ids: Vec<Value> = (0..10_000)
+        .map(|i| json!([format!("cmi.objectives.{i}.id"), format!("urn:o:{i}")]))
+        .collect();
+    let started = Instant::now();
+    let (status, body) = send(&env, &base, &item, seq + 1, json!(ids), false).await;
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(
+        (status, body["error"]["index"].as_u64(), body["error"]["code"].as_u64()),
+        (422, Some(1000), Some(351)),
+        "{body}"
+    );
+    // The first thousand, each set twice, are stored.
+    let mut sets: Vec<Value> = ids.iter().take(1000).cloned().collect();
+    sets.extend(ids.iter().take(1000).cloned());
+    let started = Instant::now();
+    let (status, body) = send(&env, &base, &item, seq + 1, json!(sets), false).await;
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!((status, body["status"].as_str()), (200, Some("stored")), "{body}");
+    // SCORM 1.2 interactions: no bound, and 20,000 of them are stored as quickly.
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
+    let seq = open(&env, &base, &item).await["seq"].as_u64().expect("seq");
+    let sets: Vec<Value> = (0..20_000)
+        .map(|i| json!([format!("cmi.interactions.{i}.id"), format!("q{i}")]))
+        .collect();
+    let started = Instant::now();
+    let (status, body) = send(&env, &base, &item, seq + 1, json!(sets), false).await;
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_nul_character_in_a_document_id_a_content_path_or_a_key_is_a_4xx_on_every_store() {
+    // Found by the hostile sweep on PostgreSQL, whose text cannot hold U+0000: both were 500.
+    let (env, base, _, _) = registered("scorm12-single-sco").await;
+    let writer = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let agent = r#"%7B%22mbox%22%3A%22mailto%3Adoc%40example.com%22%7D"#;
+    for method in [Method::GET, Method::PUT, Method::POST, Method::DELETE] {
+        let url = format!("/xapi/agents/profile?agent={agent}&profileId=a%00b");
+        let r = env
+            .app
+            .req(method.clone(), &url)
+            .auth(&writer)
+            .json(&json!({"k": 1}))
+            .send()
+            .await;
+        assert_eq!(r.status.as_u16(), 400, "{method}: {}", r.text());
+    }
+    for key in [
+        format!("{}\0", writer.key),
+        "\0".into(),
+        "a".repeat(100_000),
+        "é".repeat(300),
+    ] {
+        let r = env
+            .app
+            .get("/xapi/statements")
+            .header("authorization", &crate::support::basic(&key, &writer.secret))
+            .send()
+            .await;
+        assert_eq!(r.status.as_u16(), 401, "a key of {} bytes: {}", key.len(), r.text());
+    }
+    let content = base.replacen("/runtime/", "/content/", 1);
+    for path in ["index.html%00", "%00", "a%00/b.html"] {
+        let r = env.app.request(Method::GET, &format!("{content}/{path}")).send().await;
+        assert_eq!(r.status.as_u16(), 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn document_keys_too_long_for_an_index_are_a_400_on_every_store() {
+    // Found by the hostile sweep: a 64,001-character profileId was a 500 on PostgreSQL
+    // (a btree index entry holds about 2,700 bytes).
+    let env = Env::start().await;
+    let writer = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let agent = r#"%7B%22mbox%22%3A%22mailto%3Adoc%40example.com%22%7D"#;
+    let long = "%C3%A9".repeat(501);
+    for (id, status) in [("x".repeat(1000), 204), ("x".repeat(1001), 400), (long, 400)] {
+        let url = format!("/xapi/agents/profile?agent={agent}&profileId={id}");
+        let r = env.app.post(&url).auth(&writer).json(&json!({"k": 1})).send().await;
+        assert_eq!(r.status.as_u16(), status, "{} bytes: {}", id.len(), r.text());
+    }
+    let activity = format!("http://example.com/{}", "a".repeat(1000));
+    let url = format!("/xapi/activities/profile?activityId={activity}&profileId=p");
+    let r = env.app.put(&url).auth(&writer).json(&json!({"k": 1})).send().await;
+    assert_eq!(r.status.as_u16(), 400, "{}", r.text());
+}
+
+/// U+0000 is legal in xAPI strings; PostgreSQL's JSON operators refuse it, which made the
+/// Activities resource answer 500 for an activity whose statements held one.
+#[tokio::test]
+async fn activities_are_served_when_statements_hold_u0000() {
+    let env = Env::start().await;
+    let writer = env.app.credential(&env.tenant, &[kiroku::tenant::Scope::All]).await;
+    let activity = "http://example.com/activities/nul";
+    let statements = json!([
+        {
+            "actor": {"mbox": "mailto:a@example.com", "name": "a\u{0}b"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": activity, "definition": {"name": {"en-US": "Null\u{0}name"}, "description": {"en-US": "\u{0}"}}},
+        },
+        {
+            "actor": {"mbox": "mailto:a@example.com"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"objectType": "SubStatement", "actor": {"mbox": "mailto:b@example.com", "name": "\u{0}"},
+                       "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": activity}},
+        },
+    ]);
+    env.app
+        .post("/xapi/statements")
+        .auth(&writer)
+        .header("X-Experience-API-Version", "1.0.3")
+        .json(&statements)
+        .send()
+        .await
+        .expect(200);
+    let found = env
+        .app
+        .get(&format!("/xapi/activities?activityId={activity}"))
+        .auth(&writer)
+        .header("X-Experience-API-Version", "1.0.3")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(found["definition"]["name"]["en-US"], "Null\u{0}name", "{found}");
+}

@@ -91,6 +91,10 @@ async fn serve_file(
             other => other.into_response(),
         };
     }
+    // No package path holds U+0000 (and PostgreSQL text cannot take it in a lookup).
+    if path.contains('\0') {
+        return refuse(PageRefusal::NotInCourse);
+    }
     let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
     let file = match state.caches.lookups.get(&key) {
         Some(f) => f,

@@ -71,6 +71,31 @@ fn scope(ctx: &Ctx, shape: &Shape) -> Result<DocScope, ApiError> {
     Ok(s)
 }
 
+/// The longest activity id, agent key and document id a document is kept under, in bytes:
+/// together they are one PostgreSQL index entry, which must stay under about 2,700 bytes.
+const MAX_ACTIVITY_BYTES: usize = 1000;
+const MAX_AGENT_BYTES: usize = 500;
+const MAX_ID_BYTES: usize = 1000;
+
+/// A document's key must fit every store: bounded lengths, and no U+0000 (PostgreSQL text
+/// cannot hold it).
+fn check_key(scope: &DocScope, id: Option<&str>, id_param: &str) -> Result<(), ApiError> {
+    let too_long = [
+        ("activityId", scope.activity.as_str(), MAX_ACTIVITY_BYTES),
+        ("agent", scope.agent.as_str(), MAX_AGENT_BYTES),
+        (id_param, id.unwrap_or(""), MAX_ID_BYTES),
+    ]
+    .into_iter()
+    .find(|(_, v, max)| v.len() > *max);
+    if let Some((name, _, max)) = too_long {
+        return Err(LrsError::bad(format!("{name} is longer than {max} bytes")).into());
+    }
+    if id.is_some_and(|i| i.contains('\0')) {
+        return Err(LrsError::bad(format!("{id_param} must not contain U+0000")).into());
+    }
+    Ok(())
+}
+
 pub async fn handle(ctx: Ctx) -> Result<Response, ApiError> {
     let shape = shape(ctx.req.resource);
     check_params(&ctx.req, shape.params)?;
@@ -81,6 +106,7 @@ pub async fn handle(ctx: Ctx) -> Result<Response, ApiError> {
     };
     let scope = scope(&ctx, &shape)?;
     let id = ctx.req.param(shape.id_param).map(str::to_owned);
+    check_key(&scope, id.as_deref(), shape.id_param)?;
     if ctx.req.param("since").is_some() && (id.is_some() || !matches!(ctx.req.method, Method::GET | Method::HEAD)) {
         return Err(LrsError::bad(format!(
             "since is only allowed when getting several documents (without {})",

@@ -62,6 +62,17 @@ fn count(data: &Data, prefix: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// Whether item `index` of the collection under `prefix` holds a value. Items are added
+/// in order (an index past `_count` is refused), so `_count` is past `index` exactly when
+/// item `index` exists: one lookup, where counting walks the whole collection on every
+/// SetValue and makes a commit of many items quadratic.
+fn has_item(data: &Data, prefix: &str, index: usize) -> bool {
+    let item = format!("{prefix}{index}.");
+    data.range(item.clone()..)
+        .next()
+        .is_some_and(|(key, _)| key.starts_with(&item))
+}
+
 /// Each collection index in `name` (an instance of `element`) with the prefix it counts
 /// under. Only the table's `n` segments are indices: digits inside a `{target=…}` are not.
 fn collection_levels(element: &Element, name: &str) -> Vec<(String, usize)> {
@@ -134,7 +145,7 @@ pub fn check_set(version: Version, options: Options, data: &Data, name: &str, va
         return Err(Refusal::new(codes.read_only, format!("{name} is read only")));
     }
     for (prefix, index) in collection_levels(element, name) {
-        if index > count(data, &prefix) {
+        if index > 0 && !has_item(data, &prefix, index - 1) {
             return Err(Refusal::new(
                 codes.set_failure,
                 format!("{name}: index {index} is past {prefix}_count"),
@@ -207,8 +218,19 @@ fn interaction_type<'a>(data: &'a Data, indices: &[usize]) -> &'a str {
         .map_or("", String::as_str)
 }
 
-/// Rules across elements: unique item ids that never change, and the number of correct
-/// response patterns per interaction type.
+/// The most objectives a SCORM 2004 attempt keeps in `cmi.objectives`: ten times the
+/// standard's smallest permitted maximum (100). An objective id must be unique in its
+/// collection, so each new one is compared with the collection's; the bound keeps a
+/// commit's cost linear in its length, however many ids it sets.
+pub const MAX_OBJECTIVES: usize = 1000;
+
+/// The most objectives of one interaction (`cmi.interactions.n.objectives`): ten times
+/// the smallest permitted maximum (10).
+pub const MAX_INTERACTION_OBJECTIVES: usize = 100;
+
+/// Rules across elements: unique item ids that never change (bounded collections, so a
+/// commit's cost stays linear), and the number of correct response patterns per
+/// interaction type.
 fn model_rules(
     version: Version,
     data: &Data,
@@ -219,19 +241,34 @@ fn model_rules(
 ) -> Result<(), Refusal> {
     let failure = |why: String| Err(Refusal::new(version.codes().set_failure, why));
     if version.unique_ids().contains(&element.name) {
-        if data.get(name).is_some_and(|old| old != value) {
-            return failure(format!("{name} is already set and cannot change"));
+        match data.get(name) {
+            Some(old) if old != value => return failure(format!("{name} is already set and cannot change")),
+            // Set again to the same id: it was found unique when it was first set.
+            Some(_) => return Ok(()),
+            None => {}
         }
         let collection = name.rsplitn(3, '.').nth(2).unwrap_or("");
+        let most = if indices.len() > 1 {
+            MAX_INTERACTION_OBJECTIVES
+        } else {
+            MAX_OBJECTIVES
+        };
+        if indices.last().is_some_and(|item| *item >= most) {
+            return failure(format!("{collection} holds at most {most} items"));
+        }
+        // Only this collection's keys are compared (a range of the sorted data).
         let prefix = format!("{collection}.");
-        let clash = data.iter().any(|(key, v)| {
-            key != name
-                && v == value
-                && key
-                    .strip_prefix(&prefix)
-                    .and_then(|k| k.strip_suffix(".id"))
-                    .is_some_and(|middle| !middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit()))
-        });
+        let clash = data
+            .range(prefix.clone()..)
+            .take_while(|(key, _)| key.starts_with(&prefix))
+            .any(|(key, v)| {
+                key != name
+                    && v == value
+                    && key
+                        .strip_prefix(&prefix)
+                        .and_then(|k| k.strip_suffix(".id"))
+                        .is_some_and(|middle| !middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit()))
+            });
         if clash {
             return failure(format!("{value} is already the id of another item in {collection}"));
         }

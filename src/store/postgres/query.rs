@@ -9,6 +9,7 @@ use tokio_postgres::types::ToSql;
 use super::{col, pg};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::TermKind;
+use crate::lrs::stored;
 use crate::store::{QueryPage, StoreResult, StoredStatement, activity_key, term_key};
 use crate::tenant::TenantId;
 
@@ -156,18 +157,34 @@ pub async fn activity_statements(
     limit: u32,
 ) -> StoreResult<Vec<StoredStatement>> {
     let key = activity_key(tenant, activity);
-    // `json`, not `jsonb`: only the extracted value must be representable as text.
     let st = c
         .prepare_cached(
             "SELECT s.seq, s.body, s.stored FROM terms t JOIN statements s ON s.seq = t.seq \
-             WHERE t.key = $1 AND s.tenant = $2 AND NOT s.voided AND s.defines \
-             AND (s.body::json -> 'object' ->> 'id') = $3 ORDER BY t.seq DESC LIMIT $4",
+             WHERE t.key = $1 AND s.tenant = $2 AND NOT s.voided AND s.defines AND t.seq < $3 \
+             ORDER BY t.seq DESC LIMIT $4",
         )
         .await
         .map_err(pg)?;
-    let rows = c
-        .query(&st, &[&key, &tenant.0, &activity, &i64::from(limit)])
-        .await
-        .map_err(pg)?;
-    rows.iter().map(stored_row).collect()
+    let (mut out, mut before) = (Vec::new(), i64::MAX);
+    for _ in 0..stored::CANDIDATE_PAGES {
+        let rows = c
+            .query(&st, &[&key, &tenant.0, &before, &i64::from(stored::CANDIDATE_PAGE)])
+            .await
+            .map_err(pg)?;
+        let full = rows.len() == stored::CANDIDATE_PAGE as usize;
+        for row in &rows {
+            let s = stored_row(row)?;
+            before = s.seq;
+            if stored::object_is(&s.body, activity) {
+                out.push(s);
+                if out.len() == limit as usize {
+                    return Ok(out);
+                }
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(out)
 }

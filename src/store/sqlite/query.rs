@@ -5,6 +5,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::pool::backend;
 use crate::lrs::query::StatementQuery;
+use crate::lrs::stored;
 use crate::store::{QueryPage, StoreResult, StoredStatement, activity_key, term_key};
 use crate::tenant::TenantId;
 
@@ -126,18 +127,36 @@ pub fn activity_statements(
     let mut st = conn
         .prepare_cached(
             "SELECT s.seq, s.body, s.stored FROM terms t CROSS JOIN statements s ON s.seq = t.seq \
-             WHERE t.key = ?1 AND s.tenant = ?2 AND s.voided = 0 AND s.defines = 1 AND json_extract(s.body, '$.object.id') = ?3 \
+             WHERE t.key = ?1 AND s.tenant = ?2 AND s.voided = 0 AND s.defines = 1 AND t.seq < ?3 \
              ORDER BY t.seq DESC LIMIT ?4",
         )
         .map_err(backend)?;
-    let rows = st
-        .query_map(params![key, tenant.0, activity, limit], |r| {
-            Ok(StoredStatement {
-                seq: r.get(0)?,
-                body: r.get(1)?,
-                stored_ms: r.get(2)?,
+    let (mut out, mut before) = (Vec::new(), i64::MAX);
+    for _ in 0..stored::CANDIDATE_PAGES {
+        let rows = st
+            .query_map(params![key, tenant.0, before, stored::CANDIDATE_PAGE], |r| {
+                Ok(StoredStatement {
+                    seq: r.get(0)?,
+                    body: r.get(1)?,
+                    stored_ms: r.get(2)?,
+                })
             })
-        })
-        .map_err(backend)?;
-    rows.collect::<Result<_, _>>().map_err(backend)
+            .map_err(backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)?;
+        let full = rows.len() == stored::CANDIDATE_PAGE as usize;
+        for s in rows {
+            before = s.seq;
+            if stored::object_is(&s.body, activity) {
+                out.push(s);
+                if out.len() == limit as usize {
+                    return Ok(out);
+                }
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(out)
 }

@@ -9,7 +9,7 @@ pub(crate) mod fixture;
 mod grants;
 mod gunzip;
 #[path = "../../../fixtures/hostile/mod.rs"]
-mod hostile;
+pub(crate) mod hostile;
 mod import;
 mod quirks;
 mod refusals;
