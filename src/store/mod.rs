@@ -67,6 +67,55 @@ pub(crate) fn activity_key(tenant: TenantId, activity: &str) -> i64 {
     term_key(tenant, &term)
 }
 
+/// The look-up behind the Activities resource, page by page of candidate rows (newest
+/// first, those holding the activity's index key): keeps the statements whose own object
+/// is the activity (`lrs::stored::object_is`) until it has `limit` of them or has read
+/// `CANDIDATE_PAGES` pages. The backends only fetch the pages.
+#[derive(Debug)]
+pub struct ActivityScan<'a> {
+    activity: &'a str,
+    limit: usize,
+    before: i64,
+    pages: usize,
+    done: bool,
+    found: Vec<StoredStatement>,
+}
+
+impl<'a> ActivityScan<'a> {
+    pub fn new(activity: &'a str, limit: u32) -> Self {
+        Self {
+            activity,
+            limit: limit as usize,
+            before: i64::MAX,
+            pages: 0,
+            done: limit == 0,
+            found: Vec::new(),
+        }
+    }
+
+    /// The sequence number the next page of candidates lies below, while one is needed.
+    pub fn next_page(&self) -> Option<i64> {
+        (!self.done && self.pages < crate::lrs::stored::CANDIDATE_PAGES).then_some(self.before)
+    }
+
+    /// Takes one page of candidates (at most `CANDIDATE_PAGE` rows, newest first).
+    pub fn take(&mut self, rows: Vec<StoredStatement>) {
+        self.pages += 1;
+        self.done = rows.len() < crate::lrs::stored::CANDIDATE_PAGE as usize;
+        for s in rows {
+            self.before = s.seq;
+            if self.found.len() < self.limit && crate::lrs::stored::object_is(&s.body, self.activity) {
+                self.found.push(s);
+            }
+        }
+        self.done |= self.found.len() >= self.limit;
+    }
+
+    pub fn found(self) -> Vec<StoredStatement> {
+        self.found
+    }
+}
+
 /// A statement as stored: the full JSON text served by `format=exact`.
 #[derive(Debug, Clone)]
 pub struct StoredStatement {

@@ -10,7 +10,7 @@ use super::{col, pg};
 use crate::lrs::query::StatementQuery;
 use crate::lrs::statement::TermKind;
 use crate::lrs::stored;
-use crate::store::{QueryPage, StoreResult, StoredStatement, activity_key, term_key};
+use crate::store::{ActivityScan, QueryPage, StoreResult, StoredStatement, activity_key, term_key};
 use crate::tenant::TenantId;
 
 type Param = Box<dyn ToSql + Sync + Send>;
@@ -165,26 +165,13 @@ pub async fn activity_statements(
         )
         .await
         .map_err(pg)?;
-    let (mut out, mut before) = (Vec::new(), i64::MAX);
-    for _ in 0..stored::CANDIDATE_PAGES {
+    let mut scan = ActivityScan::new(activity, limit);
+    while let Some(before) = scan.next_page() {
         let rows = c
             .query(&st, &[&key, &tenant.0, &before, &i64::from(stored::CANDIDATE_PAGE)])
             .await
             .map_err(pg)?;
-        let full = rows.len() == stored::CANDIDATE_PAGE as usize;
-        for row in &rows {
-            let s = stored_row(row)?;
-            before = s.seq;
-            if stored::object_is(&s.body, activity) {
-                out.push(s);
-                if out.len() == limit as usize {
-                    return Ok(out);
-                }
-            }
-        }
-        if !full {
-            break;
-        }
+        scan.take(rows.iter().map(stored_row).collect::<StoreResult<_>>()?);
     }
-    Ok(out)
+    Ok(scan.found())
 }

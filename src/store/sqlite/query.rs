@@ -6,7 +6,7 @@ use rusqlite::{Connection, params, params_from_iter};
 use super::pool::backend;
 use crate::lrs::query::StatementQuery;
 use crate::lrs::stored;
-use crate::store::{QueryPage, StoreResult, StoredStatement, activity_key, term_key};
+use crate::store::{ActivityScan, QueryPage, StoreResult, StoredStatement, activity_key, term_key};
 use crate::tenant::TenantId;
 
 /// The last sequence number of the tenant's statements stored at or before `ms`.
@@ -131,8 +131,8 @@ pub fn activity_statements(
              ORDER BY t.seq DESC LIMIT ?4",
         )
         .map_err(backend)?;
-    let (mut out, mut before) = (Vec::new(), i64::MAX);
-    for _ in 0..stored::CANDIDATE_PAGES {
+    let mut scan = ActivityScan::new(activity, limit);
+    while let Some(before) = scan.next_page() {
         let rows = st
             .query_map(params![key, tenant.0, before, stored::CANDIDATE_PAGE], |r| {
                 Ok(StoredStatement {
@@ -144,19 +144,7 @@ pub fn activity_statements(
             .map_err(backend)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(backend)?;
-        let full = rows.len() == stored::CANDIDATE_PAGE as usize;
-        for s in rows {
-            before = s.seq;
-            if stored::object_is(&s.body, activity) {
-                out.push(s);
-                if out.len() == limit as usize {
-                    return Ok(out);
-                }
-            }
-        }
-        if !full {
-            break;
-        }
+        scan.take(rows);
     }
-    Ok(out)
+    Ok(scan.found())
 }
