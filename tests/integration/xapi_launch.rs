@@ -18,22 +18,36 @@ struct Launched {
     url: String,
 }
 
-async fn launch() -> Launched {
-    let env = Env::start().await;
-    let pkg = env.import_fixture("tincan-two-activities").await;
-    let package_id = pkg["packageId"].as_str().expect("package id");
+/// An LMS launch of `package_id` for learner ann named `name`: the answer and the launch
+/// URL's query parameters.
+async fn lms_launch(env: &Env, package_id: &str, name: &str) -> (Value, HashMap<String, String>) {
     let l = env
         .app
         .post("/api/v1/launch")
         .auth(&env.admin)
-        .json(&json!({"learner": {"id": "ann", "name": "Ann Lee"}, "packageId": package_id}))
+        .json(&json!({"learner": {"id": "ann", "name": name}, "packageId": package_id}))
         .send()
         .await
         .expect(200)
         .json();
+    let query = l["url"]
+        .as_str()
+        .expect("url")
+        .split_once('?')
+        .expect("a query")
+        .1
+        .to_owned();
+    let params = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    (l, params)
+}
+
+async fn launch() -> Launched {
+    let env = Env::start().await;
+    let pkg = env.import_fixture("tincan-two-activities").await;
+    let package_id = pkg["packageId"].as_str().expect("package id");
+    let (l, params) = lms_launch(&env, package_id, "Ann Lee").await;
     let url = l["url"].as_str().expect("url").to_owned();
     let query = url.split_once('?').expect("a query").1;
-    let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     assert!(
         !query.contains('+'),
         "spaces are %20, as decodeURIComponent expects: {query}"
@@ -260,18 +274,8 @@ async fn a_lectora_style_package_reads_the_array_shaped_actor_and_records() {
     let env = Env::start().await;
     let pkg = env.import_fixture("tincan-lectora").await;
     let package_id = pkg["packageId"].as_str().expect("package id");
-    let l = env
-        .app
-        .post("/api/v1/launch")
-        .auth(&env.admin)
-        .json(&json!({"learner": {"id": "ann", "name": "山田 花子"}, "packageId": package_id}))
-        .send()
-        .await
-        .expect(200)
-        .json();
+    let (l, params) = lms_launch(&env, package_id, "山田 花子").await;
     let url = l["url"].as_str().expect("url").to_owned();
-    let query = url.split_once('?').expect("a query").1;
-    let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     assert!(params["actor"].is_ascii(), "{}", params["actor"]);
     let actor: Value = serde_json::from_str(&params["actor"]).expect("actor JSON");
     assert_eq!(actor["name"], json!(["山田 花子"]));
@@ -285,23 +289,7 @@ async fn a_lectora_style_package_reads_the_array_shaped_actor_and_records() {
     assert_eq!(s["actor"]["name"], "山田 花子");
     // Packages from other tools keep the xAPI 1.0 shape.
     let other = env.import_fixture("tincan-two-activities").await;
-    let l = env
-        .app
-        .post("/api/v1/launch")
-        .auth(&env.admin)
-        .json(&json!({"learner": {"id": "ann", "name": "山田 花子"}, "packageId": other["packageId"]}))
-        .send()
-        .await
-        .expect(200)
-        .json();
-    let query = l["url"]
-        .as_str()
-        .expect("url")
-        .split_once('?')
-        .expect("a query")
-        .1
-        .to_owned();
-    let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let (_, params) = lms_launch(&env, other["packageId"].as_str().expect("package id"), "山田 花子").await;
     let actor: Value = serde_json::from_str(&params["actor"]).expect("actor JSON");
     assert_eq!(actor["name"], "山田 花子");
 }
