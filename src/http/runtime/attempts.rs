@@ -10,8 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::nav::validity_json;
-use super::presence;
-use super::session::session;
+use super::session::tracked;
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
 use crate::http::extract::{Path, Query, json_body};
@@ -35,9 +34,9 @@ pub(super) async fn open(
     Path((token, item)): Path<(String, String)>,
     Query(q): Query<OpenParams>,
 ) -> Result<Response, ApiError> {
-    let s = session(&state, &token, &item).await?;
-    presence::track(&state, &s, q.session.as_deref(), &from).await?;
+    let s = tracked(&state, &token, &item, q.session.as_deref(), &from).await?;
     let opened = open_case::open(state.store.as_ref(), &s).await?;
+    state.metrics.count(Event::StatementsStored, opened.statements as u64);
     Ok(Json(json!({
         "version": s.version,
         "attempt": opened.number,
@@ -71,8 +70,7 @@ pub(super) async fn commit(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let c: CommitBody = json_body(&body, "commit")?;
-    let s = session(&state, &token, &item).await?;
-    presence::track(&state, &s, c.session.as_deref(), &from).await?;
+    let s = tracked(&state, &token, &item, c.session.as_deref(), &from).await?;
     let request = Commit {
         attempt: c.attempt,
         seq: c.seq,
@@ -80,8 +78,13 @@ pub(super) async fn commit(
         terminate: c.terminate,
     };
     let answer = match commit_case::commit(state.store.as_ref(), &s, &request).await? {
-        Committed::Stored { seq, state: st } => {
+        Committed::Stored {
+            seq,
+            state: st,
+            statements,
+        } => {
             state.metrics.count(Event::RuntimeCommits, 1);
+            state.metrics.count(Event::StatementsStored, statements as u64);
             json!({ "status": "stored", "seq": seq, "state": st })
         }
         Committed::Duplicate { seq } => json!({ "status": "duplicate", "seq": seq }),

@@ -101,3 +101,17 @@ pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result
 pub(super) fn decode_data(a: &AttemptRecord) -> Result<Data, ApiError> {
     serde_json::from_str(&a.data).map_err(|e| ApiError::Internal(format!("attempt data: {e}")))
 }
+
+/// The session of a run-time request, with the launch session the page names put to the
+/// tenant's one-ID-one-person policy (`presence::track`).
+pub(super) async fn tracked(
+    state: &AppState,
+    token: &str,
+    item: &str,
+    launch_session: Option<&str>,
+    from: &crate::http::client::ClientAddr,
+) -> Result<Session, ApiError> {
+    let s = session(state, token, item).await?;
+    super::presence::track(state, &s, launch_session, from).await?;
+    Ok(s)
+}

@@ -32,8 +32,12 @@ pub struct Commit {
 /// What happened to a commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Committed {
-    /// Stored, with the attempt's new state.
-    Stored { seq: u64, state: AttemptState },
+    /// Stored, with the attempt's new state and the number of statements recorded.
+    Stored {
+        seq: u64,
+        state: AttemptState,
+        statements: usize,
+    },
     /// Already stored before (a resend): nothing changed.
     Duplicate { seq: u64 },
 }
@@ -54,8 +58,13 @@ pub async fn commit(store: &dyn Store, s: &Sco, c: &Commit) -> Result<Committed,
             None => None,
         };
         let (plan, state) = decide(s, &a, rs, c)?;
+        let statements = plan.statements.len();
         if apply(store, s, plan).await? {
-            return Ok(Committed::Stored { seq: c.seq, state });
+            return Ok(Committed::Stored {
+                seq: c.seq,
+                state,
+                statements,
+            });
         }
     }
     Err(StoreError::Stale.into())

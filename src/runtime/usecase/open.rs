@@ -19,6 +19,8 @@ pub struct Opened {
     /// The sequence number of this open; the bridge's commits go above it.
     pub seq: u64,
     pub data: Data,
+    /// Statements recorded (a session the platform ended for the SCO).
+    pub statements: usize,
 }
 
 /// Opens (starts, resumes or re-opens) the SCO's attempt.
@@ -60,7 +62,16 @@ pub fn decide(s: &Sco, latest: Option<Current>, rs: Option<&RegistrationState>) 
         data: data.clone(),
         seq,
     });
-    (plan, Opened { number, seq, data })
+    let statements = plan.statements.len();
+    (
+        plan,
+        Opened {
+            number,
+            seq,
+            data,
+            statements,
+        },
+    )
 }
 
 /// The sequence number after `seq`.
