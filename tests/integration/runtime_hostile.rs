@@ -423,3 +423,40 @@ async fn activities_are_served_when_statements_hold_u0000() {
         .json();
     assert_eq!(found["definition"]["name"]["en-US"], "Null\u{0}name", "{found}");
 }
+
+/// Client numbers out of their range are a 400 that names the field, from the one error
+/// table (a JSON body), whether they come in a body, a path or a query.
+#[tokio::test]
+async fn numbers_out_of_range_are_named() {
+    let (env, base, item, _) = registered("scorm12-single-sco").await;
+    open(&env, &base, &item).await;
+    for (body, field) in [
+        (r#"{"attempt":-1,"seq":1,"sets":[]}"#, "attempt"),
+        (r#"{"attempt":4294967296,"seq":1,"sets":[]}"#, "attempt"),
+        (r#"{"attempt":1,"seq":1.5,"sets":[]}"#, "seq"),
+        (r#"{"attempt":1,"seq":1,"sets":[["a"]]}"#, "sets"),
+    ] {
+        let r = env
+            .app
+            .request(Method::POST, &format!("{base}/{item}/commit"))
+            .body("application/json", body)
+            .send()
+            .await;
+        assert_eq!(r.status.as_u16(), 400, "{body}");
+        let message = r.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+        assert!(message.contains(field), "{body}: {message}");
+    }
+    let r = env
+        .app
+        .get("/api/v1/audit?limit=99999999999999999999")
+        .auth(&env.admin)
+        .send()
+        .await;
+    assert_eq!(r.status.as_u16(), 400);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("limit")),
+        "a query number out of range names its parameter"
+    );
+}
