@@ -12,5 +12,6 @@ pub mod record;
 pub mod registration;
 pub mod report;
 pub mod score;
+pub mod sequencing;
 pub mod timespan;
 pub mod usecase;

@@ -1,0 +1,155 @@
+//! Sequencing rules and limit conditions: the Sequencing Rules Check Process [UP.2],
+//! the Sequencing Rule Check Subprocess [UP.2.1] and the Limit Conditions Check Process
+//! [UP.1]. Conditions evaluate to true, false or unknown (`None`), as the 4th edition
+//! has them; `not` leaves unknown unknown, and `and`/`or` follow three-valued logic.
+
+use crate::package::model::sequencing::{
+    Condition, ConditionCombination, ConditionOperator, RuleAction, RuleCondition, SequencingRule,
+};
+
+use super::state::TreeState;
+use super::tree::{ActivityId, ActivityTree};
+
+/// Three-valued truth: `None` is unknown.
+pub type Truth = Option<bool>;
+
+/// Which rule list of an activity a check reads, by the actions it looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Pre,
+    Exit,
+    Post,
+}
+
+/// Evaluates one condition against activity `a`'s tracking state, objective `k` for
+/// the objective conditions (the table of UP.2.1 step 2.1 and RB.1.4.1 step 1.1).
+///
+/// `timeLimitExceeded` and `outsideAvailableTimeRange` are unknown: durations and
+/// availability times are not tracked yet.
+pub fn evaluate(
+    tree: &ActivityTree,
+    state: &TreeState,
+    a: ActivityId,
+    k: usize,
+    condition: Condition,
+    threshold: f64,
+) -> Truth {
+    let activity = state.activity(a);
+    let objective = || state.objective(tree, a, k);
+    let measure = |cmp: fn(f64, f64) -> bool| {
+        let o = objective();
+        o.measure_status.then(|| cmp(o.normalized_measure, threshold))
+    };
+    match condition {
+        Condition::Satisfied => {
+            let o = objective();
+            o.progress_status.then_some(o.satisfied_status)
+        }
+        Condition::ObjectiveStatusKnown => Some(objective().progress_status),
+        Condition::ObjectiveMeasureKnown => Some(objective().measure_status),
+        Condition::ObjectiveMeasureGreaterThan => measure(|m, t| m > t),
+        Condition::ObjectiveMeasureLessThan => measure(|m, t| m < t),
+        Condition::Completed => activity
+            .attempt_progress_status
+            .then_some(activity.attempt_completion_status),
+        Condition::ActivityProgressKnown => Some(activity.activity_progress_status && activity.attempt_progress_status),
+        Condition::Attempted => Some(activity.activity_progress_status && activity.attempt_count > 0),
+        Condition::AttemptLimitExceeded => Some(attempt_limit_reached(tree, state, a)),
+        Condition::TimeLimitExceeded | Condition::OutsideAvailableTimeRange => None,
+        Condition::Always => Some(true),
+    }
+}
+
+/// `not` on a three-valued truth: unknown stays unknown (UP.2.1 step 2.2).
+pub fn negate(value: Truth, operator: ConditionOperator) -> Truth {
+    match operator {
+        ConditionOperator::NoOp => value,
+        ConditionOperator::Not => value.map(|v| !v),
+    }
+}
+
+/// Combines a condition bag (UP.2.1 step 4, RB.1.4.1 step 3): `all` is a three-valued
+/// AND, `any` a three-valued OR; an empty bag is unknown (UP.2.1 step 3).
+pub fn combine(bag: &[Truth], combination: ConditionCombination) -> Truth {
+    if bag.is_empty() {
+        return None;
+    }
+    let (decisive, rest) = match combination {
+        ConditionCombination::All => (false, true),
+        ConditionCombination::Any => (true, false),
+    };
+    if bag.contains(&Some(decisive)) {
+        Some(decisive)
+    } else if bag.contains(&None) {
+        None
+    } else {
+        Some(rest)
+    }
+}
+
+fn rule_condition(tree: &ActivityTree, state: &TreeState, a: ActivityId, c: &RuleCondition) -> Truth {
+    let k = tree.definition(a).objective_index(c.referenced_objective.as_deref());
+    let value = evaluate(tree, state, a, k, c.condition, c.measure_threshold.unwrap_or(0.0));
+    negate(value, c.operator)
+}
+
+/// Sequencing Rule Check Subprocess [UP.2.1]: evaluates every condition of the rule
+/// (step 2, `not` applied in step 2.2) and combines the bag (steps 3–4).
+pub fn rule_check(tree: &ActivityTree, state: &TreeState, a: ActivityId, rule: &SequencingRule) -> Truth {
+    let bag: Vec<Truth> = rule
+        .conditions
+        .iter()
+        .map(|c| rule_condition(tree, state, a, c))
+        .collect();
+    combine(&bag, rule.condition_combination)
+}
+
+/// Sequencing Rules Check Process [UP.2]: the action of the first rule of `kind`
+/// whose action is one of `actions` and whose conditions evaluate to true (step 1.2),
+/// in document order; `None` when no rule applies (step 2).
+pub fn rules_check(
+    tree: &ActivityTree,
+    state: &TreeState,
+    a: ActivityId,
+    kind: RuleKind,
+    actions: &[RuleAction],
+) -> Option<RuleAction> {
+    let rules = &tree.definition(a).rules;
+    let list = match kind {
+        RuleKind::Pre => &rules.pre_condition,
+        RuleKind::Exit => &rules.exit_condition,
+        RuleKind::Post => &rules.post_condition,
+    };
+    list.iter()
+        .filter(|r| actions.contains(&r.action))
+        .find(|r| rule_check(tree, state, a, r) == Some(true))
+        .map(|r| r.action)
+}
+
+/// Whether the attempt limit is reached: limit control on (an `attemptLimit` above 0;
+/// 0 is the model's "no limit"), activity progress known and the attempt count at or
+/// past the limit (UP.1 step 3).
+fn attempt_limit_reached(tree: &ActivityTree, state: &TreeState, a: ActivityId) -> bool {
+    let activity = state.activity(a);
+    tree.definition(a)
+        .limits
+        .attempt_limit
+        .filter(|&limit| limit > 0)
+        .is_some_and(|limit| activity.activity_progress_status && activity.attempt_count >= limit)
+}
+
+/// Limit Conditions Check Process [UP.1]: whether activity `a` violates its limit
+/// conditions. Untracked activities never do (step 1), nor an active or suspended one
+/// (step 2); the attempt limit is checked (step 3). The duration limits (steps 4–7)
+/// and the begin/end time limits (steps 8–9) are optional in the 4th edition and not
+/// checked: no duration is tracked yet.
+pub fn limit_conditions_violated(tree: &ActivityTree, state: &TreeState, a: ActivityId) -> bool {
+    if !tree.definition(a).delivery.tracked {
+        return false;
+    }
+    let activity = state.activity(a);
+    if activity.active || activity.suspended {
+        return false;
+    }
+    attempt_limit_reached(tree, state, a)
+}

@@ -1,0 +1,141 @@
+//! The tracking model of the SN book: activity state and objective state (local, and
+//! global through an objective's maps), serializable so a registration can keep it.
+
+// `activities[a]` and `objectives[k]` take positions of the tree the state was built
+// for: `TreeState::new` makes one entry per activity and objective, and `fits` checks a
+// restored state before any process reads it.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "positions come from the tree the state was built for (see `fits`)"
+)]
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::tree::{ActivityId, ActivityTree};
+
+/// Objective progress information (SN book, "Objective Progress Information").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectiveState {
+    /// Objective Progress Status: whether the satisfied status is known.
+    pub progress_status: bool,
+    pub satisfied_status: bool,
+    /// Objective Measure Status: whether the normalized measure is known.
+    pub measure_status: bool,
+    /// -1.0 to 1.0.
+    pub normalized_measure: f64,
+}
+
+/// Activity and attempt progress information of one activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityState {
+    /// The activity's identifier, so a stored state names what it tracks.
+    pub identifier: String,
+    /// Activity Progress Status: whether the activity has progress information.
+    pub activity_progress_status: bool,
+    /// Activity Attempt Count (attempts begun, including the current one).
+    pub attempt_count: u32,
+    /// Attempt Progress Status: whether the completion status is known.
+    pub attempt_progress_status: bool,
+    pub attempt_completion_status: bool,
+    /// Activity is Active.
+    pub active: bool,
+    /// Activity is Suspended.
+    pub suspended: bool,
+    /// One per objective of the definition, the rolled-up objective first.
+    pub objectives: Vec<ObjectiveState>,
+}
+
+/// The tracking state of one tree for one registration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TreeState {
+    /// One per activity, in the tree's order.
+    pub activities: Vec<ActivityState>,
+    /// Global (shared) objectives by target objective ID.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub globals: BTreeMap<String, ObjectiveState>,
+}
+
+impl TreeState {
+    /// The state before any attempt: nothing known.
+    pub fn new(tree: &ActivityTree) -> Self {
+        let activities = tree
+            .iter()
+            .map(|(_, a)| ActivityState {
+                identifier: a.identifier.clone(),
+                objectives: vec![ObjectiveState::default(); a.definition.objectives.len()],
+                ..ActivityState::default()
+            })
+            .collect();
+        Self {
+            activities,
+            globals: BTreeMap::new(),
+        }
+    }
+
+    /// Whether a (restored) state has the shape of `tree`: one entry per activity with
+    /// the same identifier and one per objective. Processes only run on states that fit.
+    pub fn fits(&self, tree: &ActivityTree) -> bool {
+        self.activities.len() == tree.len()
+            && self
+                .activities
+                .iter()
+                .zip(tree.iter())
+                .all(|(s, (_, a))| s.identifier == a.identifier && s.objectives.len() == a.definition.objectives.len())
+    }
+
+    pub fn activity(&self, a: ActivityId) -> &ActivityState {
+        &self.activities[a]
+    }
+
+    pub fn activity_mut(&mut self, a: ActivityId) -> &mut ActivityState {
+        &mut self.activities[a]
+    }
+
+    /// Objective `k` of activity `a` as the processes read it: the local status, with
+    /// what the objective's maps read from global objectives (`readSatisfiedStatus`,
+    /// `readNormalizedMeasure`) taking precedence where the global one is known.
+    pub fn objective(&self, tree: &ActivityTree, a: ActivityId, k: usize) -> ObjectiveState {
+        let mut view = self.activities[a].objectives[k].clone();
+        let Some(def) = tree.definition(a).objectives.get(k) else {
+            return view;
+        };
+        for map in &def.maps {
+            let Some(global) = self.globals.get(&map.target_objective_id) else {
+                continue;
+            };
+            if map.read_satisfied_status && global.progress_status {
+                view.progress_status = true;
+                view.satisfied_status = global.satisfied_status;
+            }
+            if map.read_normalized_measure && global.measure_status {
+                view.measure_status = true;
+                view.normalized_measure = global.normalized_measure;
+            }
+        }
+        view
+    }
+
+    /// Sets objective `k` of activity `a` and writes it through the objective's maps
+    /// (`writeSatisfiedStatus`, `writeNormalizedMeasure`) to the global objectives.
+    pub fn set_objective(&mut self, tree: &ActivityTree, a: ActivityId, k: usize, value: ObjectiveState) {
+        if let Some(def) = tree.definition(a).objectives.get(k) {
+            for map in &def.maps {
+                let global = self.globals.entry(map.target_objective_id.clone()).or_default();
+                if map.write_satisfied_status {
+                    global.progress_status = value.progress_status;
+                    global.satisfied_status = value.satisfied_status;
+                }
+                if map.write_normalized_measure {
+                    global.measure_status = value.measure_status;
+                    global.normalized_measure = value.normalized_measure;
+                }
+            }
+        }
+        self.activities[a].objectives[k] = value;
+    }
+}

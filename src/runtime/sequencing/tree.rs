@@ -1,0 +1,223 @@
+//! The activity tree of one organization (SN book, "Activity Tree"), with every
+//! sequencing definition element at the value the IMS SS / SCORM 2004 4th edition
+//! defaults give it when the manifest leaves it out.
+
+// `activities[n]` takes positions the tree handed out itself (`ActivityTree::new`
+// numbers every item, and parents and children hold only those numbers).
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indices are positions in `activities` given out by the tree itself"
+)]
+
+use crate::package::model::sequencing::{
+    ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo, Objective,
+    RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
+};
+use crate::package::model::{Item, Organization, Sequencing};
+
+/// The position of an activity in its tree; the root (the organization) is 0.
+pub type ActivityId = usize;
+
+/// One objective of an activity, defaults applied. The rolled-up (primary) objective
+/// is always the first of [`Definition::objectives`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveDef {
+    /// `objectiveID`; the primary objective may have none.
+    pub id: Option<String>,
+    pub satisfied_by_measure: bool,
+    pub min_normalized_measure: f64,
+    pub maps: Vec<MapInfo>,
+}
+
+impl ObjectiveDef {
+    /// The rolled-up objective an activity has when its manifest defines no primary
+    /// objective (SN book, "Objective Description": satisfied by measure false,
+    /// minimum normalized measure 1.0, no maps).
+    fn implicit() -> Self {
+        Self {
+            id: None,
+            satisfied_by_measure: false,
+            min_normalized_measure: 1.0,
+            maps: Vec::new(),
+        }
+    }
+
+    fn from_model(objective: &Objective) -> Self {
+        Self {
+            id: objective.objective_id.clone(),
+            satisfied_by_measure: objective.satisfied_by_measure,
+            min_normalized_measure: objective.min_normalized_measure,
+            maps: objective.map_info.clone(),
+        }
+    }
+}
+
+/// An activity's sequencing definition with every default applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    pub control_mode: ControlMode,
+    pub rules: SequencingRules,
+    pub limits: LimitConditions,
+    pub rollup: RollupRules,
+    pub considerations: RollupConsiderations,
+    pub delivery: DeliveryControls,
+    pub constrained_choice: ConstrainedChoiceConsiderations,
+    pub randomization: RandomizationControls,
+    /// The rolled-up objective first, then the others in document order.
+    pub objectives: Vec<ObjectiveDef>,
+}
+
+/// `adlseq:rollupConsiderations` when absent: every child always counts, and a measure
+/// satisfies while the activity is active.
+pub fn default_considerations() -> RollupConsiderations {
+    RollupConsiderations {
+        required_for_satisfied: RollupRequirement::Always,
+        required_for_not_satisfied: RollupRequirement::Always,
+        required_for_completed: RollupRequirement::Always,
+        required_for_incomplete: RollupRequirement::Always,
+        measure_satisfaction_if_active: true,
+    }
+}
+
+impl Definition {
+    /// Applies the defaults to a manifest's (possibly absent) definition.
+    pub fn from_model(seq: Option<&Sequencing>) -> Self {
+        let seq = seq.cloned().unwrap_or_default();
+        let objectives = seq.objectives.unwrap_or_default();
+        let primary = objectives
+            .primary
+            .as_ref()
+            .map_or_else(ObjectiveDef::implicit, ObjectiveDef::from_model);
+        let mut all = vec![primary];
+        all.extend(objectives.others.iter().map(ObjectiveDef::from_model));
+        Self {
+            control_mode: seq.control_mode.unwrap_or_default(),
+            rules: seq.sequencing_rules.unwrap_or_default(),
+            limits: seq.limit_conditions.unwrap_or_default(),
+            rollup: seq.rollup_rules.unwrap_or_default(),
+            considerations: seq.rollup_considerations.unwrap_or_else(default_considerations),
+            delivery: seq.delivery_controls.unwrap_or(DeliveryControls {
+                tracked: true,
+                completion_set_by_content: false,
+                objective_set_by_content: false,
+            }),
+            constrained_choice: seq
+                .constrained_choice_considerations
+                .unwrap_or(ConstrainedChoiceConsiderations {
+                    prevent_activation: false,
+                    constrain_choice: false,
+                }),
+            randomization: seq.randomization_controls.unwrap_or(RandomizationControls {
+                randomization_timing: Timing::Never,
+                select_count: None,
+                reorder_children: false,
+                selection_timing: Timing::Never,
+            }),
+            objectives: all,
+        }
+    }
+
+    /// The position of the objective a rule condition references: the one whose
+    /// `objectiveID` matches, else the rolled-up objective (0).
+    pub fn objective_index(&self, referenced: Option<&str>) -> usize {
+        referenced
+            .and_then(|id| self.objectives.iter().position(|o| o.id.as_deref() == Some(id)))
+            .unwrap_or(0)
+    }
+}
+
+/// One activity: an item, or the organization at the root.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub identifier: String,
+    pub parent: Option<ActivityId>,
+    /// In document order (selection and randomization are not applied here).
+    pub children: Vec<ActivityId>,
+    /// A leaf with something to launch.
+    pub launchable: bool,
+    pub definition: Definition,
+}
+
+/// The activity tree of one organization, flattened in document (preorder) order, so
+/// that a higher position is later in flow order among leaves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityTree {
+    activities: Vec<Activity>,
+}
+
+impl ActivityTree {
+    pub const ROOT: ActivityId = 0;
+
+    pub fn new(org: &Organization) -> Self {
+        let root = Activity {
+            identifier: org.identifier.clone(),
+            parent: None,
+            children: Vec::new(),
+            launchable: false,
+            definition: Definition::from_model(org.sequencing.as_deref()),
+        };
+        let mut tree = Self { activities: vec![root] };
+        for item in &org.items {
+            tree.add(item, Self::ROOT);
+        }
+        tree
+    }
+
+    fn add(&mut self, item: &Item, parent: ActivityId) {
+        let index = self.activities.len();
+        self.activities.push(Activity {
+            identifier: item.identifier.clone(),
+            parent: Some(parent),
+            children: Vec::new(),
+            launchable: item.launch.is_some(),
+            definition: Definition::from_model(item.sequencing.as_deref()),
+        });
+        self.activities[parent].children.push(index);
+        for child in &item.items {
+            self.add(child, index);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.activities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.activities.is_empty()
+    }
+
+    /// Every activity with its position, in preorder.
+    pub fn iter(&self) -> impl Iterator<Item = (ActivityId, &Activity)> {
+        self.activities.iter().enumerate()
+    }
+
+    /// The activity at a position the tree gave out.
+    pub fn get(&self, a: ActivityId) -> &Activity {
+        &self.activities[a]
+    }
+
+    pub fn find(&self, identifier: &str) -> Option<ActivityId> {
+        self.activities.iter().position(|a| a.identifier == identifier)
+    }
+
+    pub fn is_leaf(&self, a: ActivityId) -> bool {
+        self.activities[a].children.is_empty()
+    }
+
+    pub fn parent(&self, a: ActivityId) -> Option<ActivityId> {
+        self.activities[a].parent
+    }
+
+    pub fn children(&self, a: ActivityId) -> &[ActivityId] {
+        &self.activities[a].children
+    }
+
+    pub fn definition(&self, a: ActivityId) -> &Definition {
+        &self.activities[a].definition
+    }
+
+    /// `a` and its ancestors up to the root, `a` first.
+    pub fn path_to_root(&self, a: ActivityId) -> Vec<ActivityId> {
+        std::iter::successors(Some(a), |&n| self.parent(n)).collect()
+    }
+}
