@@ -142,24 +142,9 @@ pub fn restore_registrations(conn: &Connection, tenant: TenantId, rows: &[Regist
 }
 
 pub fn restore_attempts(conn: &Connection, tenant: TenantId, rows: &[AttemptRecord]) -> StoreResult<()> {
-    let mut st = conn
-        .prepare_cached(
-            "INSERT INTO attempts (tenant, registration, item, number, state, data, commit_seq, updated) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .map_err(backend)?;
+    // The tenant being restored is new: every row inserts.
     for a in rows {
-        st.execute(params![
-            tenant.0,
-            a.registration,
-            a.item,
-            a.number,
-            a.state.as_str(),
-            a.data,
-            a.commit_seq,
-            a.updated_ms
-        ])
-        .map_err(backend)?;
+        super::attempts::save(conn, tenant, a)?;
     }
     Ok(())
 }
