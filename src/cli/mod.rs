@@ -168,7 +168,7 @@ pub struct RestoreArgs {
 pub struct ImportArgs {
     /// Tenant name.
     pub tenant: String,
-    /// The package: a zip file.
+    /// The package: a zip file, or a cmi5 course structure (`cmi5.xml`) whose AUs all have absolute urls.
     pub file: PathBuf,
     #[command(flatten)]
     pub limits: LimitArgs,

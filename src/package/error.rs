@@ -62,6 +62,13 @@ pub enum PackageError {
         item: String,
         identifierref: String,
     },
+    #[error("{file}:{}:{}: {message}", pos.line, pos.column)]
+    Cmi5 {
+        file: String,
+        pos: XmlPos,
+        rule: Cmi5Rule,
+        message: String,
+    },
     #[error("{file}: launch file {href:?} is not in the package")]
     MissingLaunchFile { file: String, href: String },
     #[error("the package has nothing to launch")]
@@ -106,6 +113,7 @@ impl PackageError {
             UnknownSchemaVersion { .. } => "unknown_schema_version",
             InvalidManifest { .. } => "invalid_manifest",
             DanglingReference { .. } => "dangling_reference",
+            Cmi5 { rule, .. } => rule.name(),
             MissingLaunchFile { .. } => "missing_launch_file",
             NothingToLaunch => "nothing_to_launch",
         }
@@ -152,6 +160,7 @@ impl PackageError {
             | UnknownSchemaVersion { file, .. }
             | InvalidManifest { file, .. }
             | DanglingReference { file, .. }
+            | Cmi5 { file, .. }
             | MissingLaunchFile { file, .. } => Some(file),
             _ => None,
         }
@@ -166,8 +175,73 @@ impl PackageError {
             | XmlTooDeep { pos, .. }
             | XmlTooManyElements { pos, .. }
             | InvalidManifest { pos, .. }
-            | DanglingReference { pos, .. } => Some(*pos),
+            | DanglingReference { pos, .. }
+            | Cmi5 { pos, .. } => Some(*pos),
             _ => None,
+        }
+    }
+}
+
+/// The course-structure rules of the cmi5 specification (sections 13 and 14, and the
+/// launch parameters of 8.1), one each, with the stable name `rule()` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmi5Rule {
+    /// `<courseStructure>` has exactly one `<course>` (13.2).
+    Course,
+    /// The course has at least one AU or block (13.2).
+    EmptyCourse,
+    /// A block has at least one AU or block (13.1.2).
+    EmptyBlock,
+    /// Course, block, AU and objective ids are required (13.1).
+    MissingId,
+    /// Ids are fully qualified IRIs (3.0, 13.1).
+    IdNotIri,
+    /// Ids are unique across the course, its objectives, blocks and AUs (13.1).
+    DuplicateId,
+    /// Course, block, AU and objective have a `<title>` with a langstring (13.1).
+    MissingTitle,
+    /// Course, block, AU and objective have a `<description>` with a langstring (13.1).
+    MissingDescription,
+    /// `masteryScore` is an `xs:decimal` from 0 to 1 (13.1.4).
+    MasteryScore,
+    /// `moveOn` is one of its five values (13.1.4).
+    MoveOn,
+    /// `launchMethod` is `AnyWindow` or `OwnWindow` (13.1.4).
+    LaunchMethod,
+    /// `activityType` is an IRI (13.1.4).
+    ActivityType,
+    /// An AU has a non-empty `<url>` (13.1.4).
+    MissingUrl,
+    /// The url is usable (inside the package, valid escapes) (13.1.4, 14.1).
+    BadUrl,
+    /// A course structure without a zip has only fully qualified urls (14.2).
+    RelativeUrlWithoutPackage,
+    /// A url's query does not use a cmi5 launch parameter name (8.1).
+    ReservedParameter,
+    /// An objective reference names an objective of the course (13.2).
+    UnknownObjective,
+}
+
+impl Cmi5Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Course => "cmi5_course",
+            Self::EmptyCourse => "cmi5_empty_course",
+            Self::EmptyBlock => "cmi5_empty_block",
+            Self::MissingId => "cmi5_missing_id",
+            Self::IdNotIri => "cmi5_id_not_iri",
+            Self::DuplicateId => "cmi5_duplicate_id",
+            Self::MissingTitle => "cmi5_missing_title",
+            Self::MissingDescription => "cmi5_missing_description",
+            Self::MasteryScore => "cmi5_mastery_score",
+            Self::MoveOn => "cmi5_move_on",
+            Self::LaunchMethod => "cmi5_launch_method",
+            Self::ActivityType => "cmi5_activity_type",
+            Self::MissingUrl => "cmi5_missing_url",
+            Self::BadUrl => "cmi5_bad_url",
+            Self::RelativeUrlWithoutPackage => "cmi5_relative_url_without_package",
+            Self::ReservedParameter => "cmi5_reserved_parameter",
+            Self::UnknownObjective => "cmi5_unknown_objective",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The one audited place where an uploaded zip is read: every entry's name, type and size
 //! is checked against the limits before anything is unpacked, the manifest is found and
 //! parsed, launch files are checked, and only then are files unpacked into a staging
-//! folder, hashed on the way. Nothing here touches the tenant's storage.
+//! folder, hashed on the way. A cmi5 course structure may also come as a bare
+//! `cmi5.xml` (an upload that starts with '<'): parsed alone, no files. Nothing here
+//! touches the tenant's storage.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -62,6 +64,9 @@ pub fn intake(
             limit: limits.max_upload_bytes,
         });
     }
+    if is_xml(zip_path)? {
+        return bare_cmi5(zip_path, size, limits);
+    }
     let file = File::open(zip_path).map_err(|e| PackageError::NotAZip(e.to_string()))?;
     let mut zip = ZipArchive::new(file).map_err(|e| PackageError::NotAZip(e.to_string()))?;
     if zip.len() as u64 > limits.max_entries {
@@ -93,6 +98,48 @@ pub fn intake(
         manifest_path,
         files,
         total_bytes,
+    })
+}
+
+/// Whether the upload is XML rather than a zip: past a byte-order mark and whitespace it
+/// opens with `<?xml`, a comment or an element other than `<html>` (a zip starts with
+/// "PK"; an HTML page, `<!DOCTYPE html>…`, is answered `not_a_zip` as before).
+fn is_xml(path: &Path) -> Result<bool, PackageError> {
+    let mut head = Vec::with_capacity(64);
+    File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .map_err(|e| PackageError::NotAZip(e.to_string()))?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let head = head.get(start..).unwrap_or_default().to_ascii_lowercase();
+    let element = head.get(1).is_some_and(u8::is_ascii_alphabetic) && !head.starts_with(b"<html");
+    Ok(head.starts_with(b"<?xml") || head.starts_with(b"<!--") || (head.first() == Some(&b'<') && element))
+}
+
+/// A `cmi5.xml` uploaded on its own (cmi5 14.2): a course without files, whose AUs all
+/// have absolute urls.
+fn bare_cmi5(path: &Path, size: u64, limits: &PackageLimits) -> Result<Intake, PackageError> {
+    let manifest_path = ManifestFile::Cmi5.file_name().to_owned();
+    let too_large = || PackageError::XmlTooLarge {
+        file: manifest_path.clone(),
+        limit: limits.max_xml_bytes,
+    };
+    if size > limits.max_xml_bytes {
+        return Err(too_large());
+    }
+    let mut xml = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    File::open(path)
+        .and_then(|f| f.take(limits.max_xml_bytes + 1).read_to_end(&mut xml))
+        .map_err(|e| damaged(&manifest_path, e))?;
+    if xml.len() as u64 > limits.max_xml_bytes {
+        return Err(too_large());
+    }
+    let course = manifest::parse_bare_cmi5(&xml, limits)?;
+    Ok(Intake {
+        course,
+        manifest_path,
+        files: Vec::new(),
+        total_bytes: 0,
     })
 }
 

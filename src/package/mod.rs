@@ -12,5 +12,5 @@ pub mod model;
 pub mod path;
 mod zipdir;
 
-pub use error::{ErrorClass, PackageError, XmlPos};
+pub use error::{Cmi5Rule, ErrorClass, PackageError, XmlPos};
 pub use limits::PackageLimits;

@@ -51,7 +51,7 @@ mod scorm;
 pub mod sequencing;
 mod xapi;
 
-pub use cmi5::{Cmi5Au, Cmi5Block, Cmi5Node, Cmi5Objective, Cmi5Structure, LaunchMethod, MoveOn};
+pub use cmi5::{Cmi5Au, Cmi5Block, Cmi5Node, Cmi5Objective, Cmi5Structure, LangMap, LaunchMethod, MoveOn};
 pub use scorm::{
     CompletionThreshold, DataMap, HideLmsUi, Item, ItemLaunch, Organization, Resource, ScormStructure, ScormType,
     TimeLimitAction,

@@ -1,4 +1,4 @@
-//! Streaming an upload to a spool file: a raw zip body, or the first file field of a
+//! Streaming an upload to a spool file: a raw zip (or cmi5.xml) body, or the first file field of a
 //! multipart/form-data body. Never holds the upload in memory, and stops at the limit.
 
 use std::path::Path;
@@ -34,12 +34,18 @@ pub async fn spool(headers: &HeaderMap, body: Body, dir: &Path, limit: u64) -> R
                 .map_err(|_| LrsError::bad("multipart/form-data without a boundary"))?;
             spool_multipart(body, &boundary, file, limit).await?;
         }
-        "application/zip" | "application/x-zip-compressed" | "application/octet-stream" | "" => {
+        // XML: a cmi5 course structure without a zip (cmi5 14.2).
+        "application/zip"
+        | "application/x-zip-compressed"
+        | "application/octet-stream"
+        | "application/xml"
+        | "text/xml"
+        | "" => {
             write_stream(body.into_data_stream(), file, limit).await?;
         }
         other => {
             return Err(LrsError::bad(format!(
-                "unsupported Content-Type {other:?}: send the zip as application/zip or multipart/form-data"
+                "unsupported Content-Type {other:?}: send the zip as application/zip, a cmi5.xml as application/xml, or either as multipart/form-data"
             ))
             .into());
         }

@@ -7,6 +7,7 @@
 //! and, for XML, the line and column.
 
 mod cmi5;
+mod cmi5_values;
 mod href;
 mod scorm;
 mod sequencing;
@@ -14,6 +15,8 @@ mod tincan;
 mod values;
 mod xml;
 
+#[cfg(test)]
+mod cmi5_tests;
 #[cfg(test)]
 mod tests;
 
@@ -70,11 +73,21 @@ pub fn parse(file: ManifestFile, path: &str, xml: &[u8], limits: &PackageLimits)
     let folder = href::folder_of(path);
     let course = match file {
         ManifestFile::Scorm => scorm::parse(&mut reader, root, &folder)?,
-        ManifestFile::Cmi5 => cmi5::parse(&mut reader, root, &folder)?,
+        ManifestFile::Cmi5 => cmi5::parse(&mut reader, root, &folder, false)?,
         ManifestFile::Tincan => tincan::parse(&mut reader, root, &folder)?,
     };
     if course.launchables().is_empty() {
         return Err(PackageError::NothingToLaunch);
     }
     Ok(course)
+}
+
+/// Parses a course structure uploaded without a zip (cmi5 14.2): named `cmi5.xml` in
+/// errors, and every AU url must be fully qualified since there are no files.
+pub fn parse_bare_cmi5(xml: &[u8], limits: &PackageLimits) -> Result<Course, PackageError> {
+    let path = ManifestFile::Cmi5.file_name();
+    let text = xml::decode(path, xml, limits)?;
+    let mut reader = xml::Xml::new(path, &text, limits);
+    let root = reader.root()?;
+    cmi5::parse(&mut reader, root, "", true)
 }

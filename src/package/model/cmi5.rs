@@ -1,5 +1,7 @@
 //! cmi5 course structures: blocks nest blocks and AUs; AUs are what a learner launches.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{LaunchHref, Launchable};
@@ -8,6 +10,11 @@ use super::{LaunchHref, Launchable};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cmi5Structure {
+    /// The course title in every language of the `cmi5.xml` (`Course::title` holds one).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: LangMap,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: LangMap,
     /// Objectives declared at course level; blocks and AUs refer to them by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<Cmi5Objective>,
@@ -60,7 +67,16 @@ pub struct Cmi5Objective {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `title` and `description` in every language; `title` is the English one (or the first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: LangMap,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: LangMap,
 }
+
+/// Language tag → text, every `<langstring>` of a title or description ("und" when one
+/// names no language; the first of two in one language wins).
+pub type LangMap = BTreeMap<String, String>;
 
 /// A block or an AU. Serializes as `{"block": {…}}` or `{"au": {…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,6 +93,11 @@ pub struct Cmi5Block {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `title` and `description` in every language; `title` is the English one (or the first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: LangMap,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: LangMap,
     /// Ids of course-level objectives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<String>,
@@ -91,6 +112,11 @@ pub struct Cmi5Au {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `title` and `description` in every language; `title` is the English one (or the first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: LangMap,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: LangMap,
     /// The launch URL: a package file, or anywhere.
     pub url: LaunchHref,
     pub launch_method: LaunchMethod,

@@ -2,6 +2,7 @@
 //! deletion and shared content, every hostile upload refused with storage untouched,
 //! delivery on the content origin, and launch grant enforcement.
 
+mod bare_cmi5;
 mod cli;
 mod delivery;
 mod expect;
