@@ -304,7 +304,15 @@ fn package_error_body(status: StatusCode, p: &PackageError) -> serde_json::Value
 /// The sentence a learner reads on a refused content request.
 fn page_message(p: &PageRefusal) -> String {
     match p {
-        PageRefusal::LinkInvalid(why) => format!("{why}. Open the course again from your learning platform."),
+        PageRefusal::LinkInvalid(why) => {
+            // The grant's reason is a sentence fragment ("the launch link has expired").
+            let mut chars = why.chars();
+            let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+            format!(
+                "{first}{}. Open the course again from your learning platform.",
+                chars.as_str()
+            )
+        }
         PageRefusal::NotInCourse => "This file is not part of the course.".to_owned(),
         PageRefusal::Unavailable(_) => "The course could not be loaded. Try again shortly.".to_owned(),
         PageRefusal::Unsatisfiable { .. } => "The requested range is not in this file.".to_owned(),
