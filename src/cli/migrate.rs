@@ -145,9 +145,14 @@ pub async fn run(
             target.tenant_rows(copy.id).await.map_err(err)?,
         );
         // Bookkeeping one backend has and the other not (PostgreSQL's statement clock)
-        // is not data, and live launch sessions and request counts are transient:
+        // is not data, and live launch sessions, used cmi5 fetch URLs and request counts are transient:
         // compare the other tables.
-        let skip = |table: &String| !matches!(table.as_str(), "launch_sessions" | "rate_windows" | "account_sessions");
+        let skip = |table: &String| {
+            !matches!(
+                table.as_str(),
+                "launch_sessions" | "cmi5_fetches" | "rate_windows" | "account_sessions"
+            )
+        };
         before.retain(|table, _| after.contains_key(table) && skip(table));
         after.retain(|table, _| before.contains_key(table) && skip(table));
         if before != after {

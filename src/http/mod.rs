@@ -6,6 +6,7 @@ mod admin;
 mod api;
 pub mod auth;
 pub mod client;
+mod cmi5;
 pub mod content;
 pub mod error;
 pub mod extract;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::routes())
         .route("/metrics", get(ops::metrics))
         .merge(api::routes())
+        .merge(cmi5::routes())
         .merge(operator::routes())
         .merge(accounts::routes())
         .merge(admin::routes())

@@ -35,6 +35,10 @@ pub struct LaunchGrant {
     /// learner id): such a grant stops working once the learner is deleted.
     #[serde(rename = "k", default, skip_serializing_if = "std::ops::Not::not")]
     pub learner_stored: bool,
+    /// Set on a cmi5 fetch URL's token (with `xapi_activity`, the AU): the session id.
+    /// Such a token is good for one POST to the fetch URL only, never for LRS calls.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub fetch_session: Option<String>,
 }
 
 impl LaunchGrant {
@@ -96,7 +100,16 @@ impl GrantKey {
     /// Checks the temporary xAPI credential of an xAPI launch.
     pub fn verify_xapi(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
         let g = self.verify_any(token, now_ms)?;
-        if g.xapi_activity.is_none() {
+        if g.xapi_activity.is_none() || g.fetch_session.is_some() {
+            return Err(GrantError::WrongPurpose);
+        }
+        Ok(g)
+    }
+
+    /// Checks a cmi5 fetch URL's token.
+    pub fn verify_fetch(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
+        let g = self.verify_any(token, now_ms)?;
+        if g.xapi_activity.is_none() || g.fetch_session.is_none() {
             return Err(GrantError::WrongPurpose);
         }
         Ok(g)
@@ -131,6 +144,7 @@ mod tests {
             expires_ms: 1000,
             xapi_activity: None,
             learner_stored: false,
+            fetch_session: None,
         }
     }
 
@@ -141,9 +155,16 @@ mod tests {
         let mut x = grant();
         x.xapi_activity = Some("https://example.com/a".into());
         let xapi = key.sign(&x);
-        assert_eq!(key.verify_xapi(&xapi, 0), Ok(x));
+        assert_eq!(key.verify_xapi(&xapi, 0), Ok(x.clone()));
         assert_eq!(key.verify(&xapi, 0), Err(GrantError::WrongPurpose));
         assert_eq!(key.verify_xapi(&content, 0), Err(GrantError::WrongPurpose));
+        let mut f = x.clone();
+        f.fetch_session = Some("s".into());
+        let fetch = key.sign(&f);
+        assert_eq!(key.verify_fetch(&fetch, 0), Ok(f));
+        assert_eq!(key.verify_xapi(&fetch, 0), Err(GrantError::WrongPurpose));
+        assert_eq!(key.verify(&fetch, 0), Err(GrantError::WrongPurpose));
+        assert_eq!(key.verify_fetch(&xapi, 0), Err(GrantError::WrongPurpose));
     }
 
     #[test]

@@ -453,6 +453,15 @@ pub trait LaunchSessionStore: Send + Sync {
     /// (this session's state and last-seen time; the others ended under `end-first`), and
     /// forgets the learner's sessions unseen for `launch::session::KEEP_MS`.
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict>;
+    /// Records the one use of a cmi5 session's fetch URL: true the first time, false on
+    /// every later call (the spec's "one-time use" URL).
+    async fn claim_cmi5_fetch(
+        &self,
+        tenant: TenantId,
+        session: &str,
+        registration: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
 }
 
 /// Tenants' request counts per minute, shared by every server on the store, so a plan's

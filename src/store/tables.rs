@@ -74,6 +74,7 @@ pub const TENANT_TABLES: &[TenantTable] = &[
     own("packages"),
     own("audit_log"),
     own("launch_sessions"),
+    own("cmi5_fetches"),
     own("api_tokens"),
     own("account_sessions"),
     own("accounts"),

@@ -16,6 +16,7 @@ mod browser;
 mod browser_runtime;
 mod cli;
 mod clicks;
+mod cmi5_launch;
 mod cors;
 mod data;
 mod datamodel_cases;

@@ -41,6 +41,7 @@ fn grant(learner: String, registration: Option<String>, expires_ms: i64) -> Laun
         expires_ms,
         xapi_activity: None,
         learner_stored: true,
+        fetch_session: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Launch links: by package (for an admin trying content), by registration, and the LMS
 //! launch that creates the learner and the registration on first use. Every link is a
-//! signed, expiring grant on the content origin for one learner and package version.
+//! signed, expiring grant on the content origin for one learner and package version; a
+//! cmi5 AU's launch also starts its session (`cmi5.rs`).
 
 use crate::http::extract::Path;
 use crate::json::Put;
@@ -38,6 +39,8 @@ struct Target<'a> {
     learner: String,
     registration: Option<String>,
     item: Option<&'a str>,
+    /// Where an OwnWindow cmi5 AU returns (`returnURL` of `LMS.LaunchData`).
+    return_url: Option<&'a str>,
 }
 
 async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
@@ -65,6 +68,7 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         expires_ms,
         xapi_activity: None,
         learner_stored,
+        fetch_session: None,
     };
     let token = state.grants.sign(&grant);
     state.metrics.count(Event::Launches, 1);
@@ -77,6 +81,14 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
                 _ => ActorFormat::default(),
             };
             Some(xapi_launch_params(state, t.tenant, &grant, &item.id, format).await?)
+        }
+        PackageKind::Cmi5 => {
+            let au = super::cmi5::AuLaunch {
+                course: &course,
+                au_id: &item.id,
+                return_url: t.return_url,
+            };
+            Some(super::cmi5::launch(state, &grant, au).await?)
         }
         _ => None,
     };
@@ -156,10 +168,12 @@ async fn xapi_launch_params(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PackageLaunch {
     learner: String,
     version: Option<u32>,
     item: Option<String>,
+    return_url: Option<String>,
 }
 
 /// `POST /api/v1/packages/{id}/launch`: a link for a learner id, without a registration.
@@ -183,6 +197,7 @@ pub async fn by_package(
         learner: req.learner,
         registration: None,
         item: req.item.as_deref(),
+        return_url: req.return_url.as_deref(),
     };
     let out = link(&state, target).await?;
     launch_audit(&state, &p, &from, &out).await;
@@ -203,12 +218,18 @@ async fn launch_audit(state: &AppState, p: &Admin, from: &ClientAddr, out: &Valu
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RegistrationLaunch {
     item: Option<String>,
+    return_url: Option<String>,
 }
 
-fn registration_target<'a>(tenant: TenantId, r: &'a Registration, item: Option<&'a str>) -> Target<'a> {
+fn registration_target<'a>(
+    tenant: TenantId,
+    r: &'a Registration,
+    item: Option<&'a str>,
+    return_url: Option<&'a str>,
+) -> Target<'a> {
     Target {
         tenant,
         package_id: &r.package_id,
@@ -216,6 +237,7 @@ fn registration_target<'a>(tenant: TenantId, r: &'a Registration, item: Option<&
         learner: r.learner.clone(),
         registration: Some(r.id.clone()),
         item,
+        return_url,
     }
 }
 
@@ -235,7 +257,11 @@ pub async fn by_registration(
         json_object(&body, "launch request")?
     };
     let r = p.registration(&state, &id).await?;
-    let out = link(&state, registration_target(p.tenant.id, &r, req.item.as_deref())).await?;
+    let out = link(
+        &state,
+        registration_target(p.tenant.id, &r, req.item.as_deref(), req.return_url.as_deref()),
+    )
+    .await?;
     launch_audit(&state, &p, &from, &out).await;
     Ok(Json(out).into_response())
 }
@@ -258,6 +284,7 @@ pub struct LmsLaunch {
     learner: LmsLearner,
     package_id: String,
     item: Option<String>,
+    return_url: Option<String>,
 }
 
 /// `POST /api/v1/launch`: an LMS launches with its own learner id and name. The learner
@@ -319,7 +346,11 @@ pub async fn lms(
             r
         }
     };
-    let out = link(&state, registration_target(tenant, &registration, req.item.as_deref())).await?;
+    let out = link(
+        &state,
+        registration_target(tenant, &registration, req.item.as_deref(), req.return_url.as_deref()),
+    )
+    .await?;
     launch_audit(&state, &p, &from, &out).await;
     Ok(Json(out).into_response())
 }

@@ -77,6 +77,25 @@ impl AuditStore for PgStore {
 
 #[async_trait]
 impl LaunchSessionStore for PgStore {
+    async fn claim_cmi5_fetch(
+        &self,
+        tenant: TenantId,
+        session: &str,
+        registration: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "INSERT INTO cmi5_fetches (tenant, session, registration, used) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+                &[&tenant.0, &session, &registration, &now_ms],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(n == 1)
+    }
+
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;

@@ -271,6 +271,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX api_tokens_account ON api_tokens(account);
     "#,
+    // The used fetch URLs of cmi5 sessions (one POST each).
+    r#"
+    CREATE TABLE cmi5_fetches (
+        tenant BIGINT NOT NULL,
+        session TEXT NOT NULL,
+        registration TEXT NOT NULL,
+        used BIGINT NOT NULL,
+        PRIMARY KEY (tenant, session)
+    );
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

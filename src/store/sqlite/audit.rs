@@ -82,6 +82,28 @@ impl LaunchSessionStore for SqliteStore {
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict> {
         self.writer.run(move |c| launch_session(c, tenant, &call)).await
     }
+
+    async fn claim_cmi5_fetch(
+        &self,
+        tenant: TenantId,
+        session: &str,
+        registration: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let (session, registration) = (session.to_owned(), registration.to_owned());
+        self.writer
+            .run(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO cmi5_fetches (tenant, session, registration, used) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(backend)?
+                .execute(params![tenant.0, session, registration, now_ms])
+                .map(|n| n == 1)
+                .map_err(backend)
+            })
+            .await
+    }
 }
 
 fn launch_session(c: &Connection, tenant: TenantId, call: &SessionCall) -> StoreResult<SessionVerdict> {

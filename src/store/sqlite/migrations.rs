@@ -265,6 +265,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX api_tokens_account ON api_tokens(account);
     ",
+    // The used fetch URLs of cmi5 sessions (one POST each).
+    "
+    CREATE TABLE cmi5_fetches (
+        tenant INTEGER NOT NULL,
+        session TEXT NOT NULL,
+        registration TEXT NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (tenant, session)
+    );
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
