@@ -95,7 +95,7 @@ pub fn tenant_tables(backend: Backend) -> impl Iterator<Item = &'static TenantTa
 
 /// What the run-time keeps per registration: deleted with the registration (a learner or
 /// package deleted with `force`), before the registration rows themselves.
-pub const REGISTRATION_DATA: &[&str] = &["attempts", "registration_state"];
+pub const REGISTRATION_DATA: &[&str] = &["attempts", "registration_state", "cmi5_fetches"];
 
 /// What a learner's erasure deletes, in order, each with the rows of the learner
 /// (`{value}`: the learner's id, or its agent key for documents).
@@ -107,6 +107,7 @@ pub const LEARNER_DATA: &[LearnerTable] = &[
     },
     LearnerTable::registrations("attempts"),
     LearnerTable::registrations("registration_state"),
+    LearnerTable::registrations("cmi5_fetches"),
     LearnerTable {
         name: "registrations",
         rows: "learner = {value}",
@@ -223,11 +224,11 @@ mod tests {
             "SELECT count(*) FROM terms WHERE seq IN (SELECT seq FROM statements WHERE tenant = $1)"
         );
         assert_eq!(
-            LEARNER_DATA[4].delete(Backend::Sqlite),
+            LEARNER_DATA[5].delete(Backend::Sqlite),
             "DELETE FROM learners WHERE tenant = ?1 AND id = ?2"
         );
         assert!(tenant_tables(Backend::Sqlite).all(|t| t.name != "statement_clock"));
         assert!(tenant_tables(Backend::Postgres).any(|t| t.name == "statement_clock"));
-        assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 3);
+        assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 4);
     }
 }
