@@ -410,17 +410,28 @@ pub trait AttemptStore: Send + Sync {
     async fn save_registration_state(&self, tenant: TenantId, registration: &str, data: String) -> StoreResult<()>;
     /// Applies a run-time step's writes in one transaction: the attempt rows, the
     /// registration's state, the statements (as one batch under `credential`) and the
-    /// documents. Each attempt row applies only above its stored `commit_seq`; when one
-    /// does not, nothing is written and the answer is `false` (a resend, or a race lost).
+    /// documents. Each attempt row applies only above its stored `commit_seq`, and the
+    /// registration's state only over the state it was decided from; when one does not,
+    /// nothing is written and the answer is `false` (a resend, or a race lost).
     async fn apply_runtime(&self, tenant: TenantId, writes: RuntimeWrites) -> StoreResult<bool>;
+}
+
+/// A registration's new shared state (JSON), written only if the stored state is still
+/// the one the step was decided from (`read`: its JSON text, `None` when there was none):
+/// two SCOs of one registration committing at once never overwrite each other's changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationWrite {
+    pub registration: String,
+    pub data: String,
+    pub read: Option<String>,
 }
 
 /// What a run-time plan (`runtime::plan::Plan`) writes, in store terms.
 #[derive(Debug, Clone)]
 pub struct RuntimeWrites {
     pub attempts: Vec<AttemptRecord>,
-    /// The registration and its new state (JSON), when the step changed it.
-    pub registration_state: Option<(String, String)>,
+    /// The registration's new state, when the step changed it.
+    pub registration_state: Option<RegistrationWrite>,
     /// The credential key the statements are stored under.
     pub credential: String,
     pub statements: Vec<PreparedStatement>,

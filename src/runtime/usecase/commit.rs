@@ -53,13 +53,14 @@ pub async fn commit(store: &dyn Store, s: &Sco, c: &Commit) -> Result<Committed,
         if c.seq <= a.seq {
             return Ok(Committed::Duplicate { seq: a.seq });
         }
-        let rs = match s.shares() {
+        let shared = match s.shares() {
             Some(_) => Some(registration_state(store, s).await?),
             None => None,
         };
+        let (rs, read) = shared.map_or((None, None), |sh| (Some(sh.state), sh.read));
         let (plan, state) = decide(s, &a, rs, c)?;
         let statements = plan.statements.len();
-        if apply(store, s, plan).await? {
+        if apply(store, s, plan, read).await? {
             return Ok(Committed::Stored {
                 seq: c.seq,
                 state,

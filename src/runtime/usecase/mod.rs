@@ -23,7 +23,7 @@ use crate::lrs::XapiVersion;
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Unconditional, WriteMode};
 use crate::lrs::statement::{Storer, prepare};
 use crate::package::model::{Course, Item};
-use crate::store::{AttemptRecord, RuntimeWrites, Store, StoreError};
+use crate::store::{AttemptRecord, RegistrationWrite, RuntimeWrites, Store, StoreError};
 use crate::tenant::TenantId;
 
 /// The credential key the run-time's statements are stored under.
@@ -122,7 +122,15 @@ async fn current(store: &dyn Store, s: &Sco) -> Result<Option<Current>, RuntimeE
     }))
 }
 
-async fn registration_state(store: &dyn Store, s: &Sco) -> Result<RegistrationState, RuntimeError> {
+/// What a registration shares across its SCOs, as read: the state and the stored text a
+/// write must find unchanged.
+#[derive(Debug, Clone, Default)]
+struct Shared {
+    state: RegistrationState,
+    read: Option<String>,
+}
+
+async fn registration_state(store: &dyn Store, s: &Sco) -> Result<Shared, RuntimeError> {
     load_registration_state(store, s.tenant, &s.registration).await
 }
 
@@ -130,47 +138,65 @@ async fn load_registration_state(
     store: &dyn Store,
     tenant: TenantId,
     registration: &str,
-) -> Result<RegistrationState, RuntimeError> {
-    match store.registration_state(tenant, registration).await? {
-        None => Ok(RegistrationState::default()),
+) -> Result<Shared, RuntimeError> {
+    let read = store.registration_state(tenant, registration).await?;
+    let state = match &read {
+        None => RegistrationState::default(),
         Some(json) => {
-            serde_json::from_str(&json).map_err(|e| RuntimeError::Internal(format!("registration state: {e}")))
+            serde_json::from_str(json).map_err(|e| RuntimeError::Internal(format!("registration state: {e}")))?
         }
-    }
+    };
+    Ok(Shared { state, read })
 }
 
-/// Turns a plan into the store's writes and applies them; false when an attempt row had
-/// moved on meanwhile (nothing written).
-async fn apply(store: &dyn Store, s: &Sco, plan: Plan) -> Result<bool, RuntimeError> {
-    let writes = writes(s, plan)?;
+/// The store's write of a plan's registration state over the state read as `read`.
+fn registration_write(
+    registration: &str,
+    state: Option<RegistrationState>,
+    read: Option<String>,
+) -> Result<Option<RegistrationWrite>, RuntimeError> {
+    let Some(state) = state else { return Ok(None) };
+    let data = serde_json::to_string(&state).map_err(|e| RuntimeError::Internal(format!("registration state: {e}")))?;
+    Ok(Some(RegistrationWrite {
+        registration: registration.to_owned(),
+        data,
+        read,
+    }))
+}
+
+/// Turns a plan into the store's writes and applies them; false when an attempt row or
+/// the registration's state had moved on meanwhile (nothing written).
+async fn apply(store: &dyn Store, s: &Sco, plan: Plan, read: Option<String>) -> Result<bool, RuntimeError> {
+    let writes = writes(s, plan, read)?;
     Ok(store.apply_runtime(s.tenant, writes).await?)
 }
 
 /// Applies a plan about the registration as a whole (no SCO: no attempt, statement or
-/// document, which a plan of a SCO's step carries).
-async fn apply_writes(store: &dyn Store, tenant: TenantId, registration: &str, plan: Plan) -> Result<(), RuntimeError> {
+/// document, which a plan of a SCO's step carries); false when the registration's state
+/// changed since `read`.
+async fn apply_writes(
+    store: &dyn Store,
+    tenant: TenantId,
+    registration: &str,
+    plan: Plan,
+    read: Option<String>,
+) -> Result<bool, RuntimeError> {
     if !(plan.attempts.is_empty() && plan.statements.is_empty() && plan.documents.is_empty()) {
         return Err(RuntimeError::Internal(
             "a registration's plan names a SCO's writes".into(),
         ));
     }
-    let registration_state = plan
-        .registration
-        .map(|rs| serde_json::to_string(&rs).map(|json| (registration.to_owned(), json)))
-        .transpose()
-        .map_err(|e| RuntimeError::Internal(format!("registration state: {e}")))?;
     let writes = RuntimeWrites {
         attempts: Vec::new(),
-        registration_state,
+        registration_state: registration_write(registration, plan.registration, read)?,
         credential: RUNTIME_KEY.to_owned(),
         statements: Vec::new(),
         documents: Vec::new(),
     };
-    store.apply_runtime(tenant, writes).await?;
-    Ok(())
+    Ok(store.apply_runtime(tenant, writes).await?)
 }
 
-fn writes(s: &Sco, plan: Plan) -> Result<RuntimeWrites, RuntimeError> {
+fn writes(s: &Sco, plan: Plan, read: Option<String>) -> Result<RuntimeWrites, RuntimeError> {
     let internal = |what: &str, e: &dyn std::fmt::Display| RuntimeError::Internal(format!("{what}: {e}"));
     let now = clock::now_ms();
     let attempts = plan
@@ -188,11 +214,7 @@ fn writes(s: &Sco, plan: Plan) -> Result<RuntimeWrites, RuntimeError> {
             })
         })
         .collect::<Result<Vec<_>, RuntimeError>>()?;
-    let registration_state = plan
-        .registration
-        .map(|rs| serde_json::to_string(&rs).map(|json| (s.registration.clone(), json)))
-        .transpose()
-        .map_err(|e| internal("registration state", &e))?;
+    let registration_state = registration_write(&s.registration, plan.registration, read)?;
     let storer = Storer {
         authority: json!({ "objectType": "Agent", "name": "kiroku runtime", "account": { "homePage": s.public_url, "name": RUNTIME_KEY } }),
         version: XapiVersion::V103,

@@ -3,11 +3,11 @@
 //! item a suspended session left off at), applied as a plan like every run-time step.
 //! The sequencing engine's decisions (rollup, objective state) join this plan.
 
-use super::{RuntimeError, apply_writes, load_registration_state};
+use super::{ATTEMPTS, RuntimeError, apply_writes, load_registration_state};
 use crate::package::model::{Course, Organization, PackageKind, Structure};
 use crate::runtime::navigation::{Outcome, Request, Tree};
 use crate::runtime::plan::Plan;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::tenant::TenantId;
 
 /// The registration a navigation request is about.
@@ -45,21 +45,27 @@ pub async fn navigate(
 ) -> Result<Outcome, RuntimeError> {
     let (org, free) = organization(at.course)?;
     let tree = Tree::new(org, free);
-    let mut rs = load_registration_state(store, at.tenant, at.registration).await?;
-    let outcome = tree
-        .navigate(current, rs.suspended_item.as_deref(), request)
-        .map_err(RuntimeError::NavRefused)?;
-    let suspended = match &outcome {
-        Outcome::End { suspended: true } => current.map(str::to_owned),
-        _ => None,
-    };
-    if rs.suspended_item != suspended {
+    for _ in 0..ATTEMPTS {
+        let shared = load_registration_state(store, at.tenant, at.registration).await?;
+        let mut rs = shared.state;
+        let outcome = tree
+            .navigate(current, rs.suspended_item.as_deref(), request)
+            .map_err(RuntimeError::NavRefused)?;
+        let suspended = match &outcome {
+            Outcome::End { suspended: true } => current.map(str::to_owned),
+            _ => None,
+        };
+        if rs.suspended_item == suspended {
+            return Ok(outcome);
+        }
         rs.suspended_item = suspended;
         let plan = Plan {
             registration: Some(rs),
             ..Plan::default()
         };
-        apply_writes(store, at.tenant, at.registration, plan).await?;
+        if apply_writes(store, at.tenant, at.registration, plan, shared.read).await? {
+            return Ok(outcome);
+        }
     }
-    Ok(outcome)
+    Err(StoreError::Stale.into())
 }

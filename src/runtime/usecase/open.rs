@@ -28,11 +28,12 @@ pub async fn open(store: &dyn Store, s: &Sco) -> Result<Opened, RuntimeError> {
     for _ in 0..ATTEMPTS {
         let latest = current(store, s).await?;
         let rs = match s.shares() {
-            Some(_) => Some(registration_state(store, s).await?),
+            Some(_) => Some(registration_state(store, s).await?.state),
             None => None,
         };
+        // An open only reads what the registration shares (it seeds the SCO's data).
         let (plan, opened) = decide(s, latest, rs.as_ref());
-        if apply(store, s, plan).await? {
+        if apply(store, s, plan, None).await? {
             return Ok(opened);
         }
     }

@@ -6,7 +6,7 @@ use deadpool_postgres::GenericClient;
 
 use super::{PgStore, big, col, documents, pg, statements, unsigned};
 use crate::runtime::plan::AttemptState;
-use crate::store::{AttemptRecord, AttemptStore, RuntimeWrites, StoreResult};
+use crate::store::{AttemptRecord, AttemptStore, RegistrationWrite, RuntimeWrites, StoreResult};
 use crate::tenant::TenantId;
 
 /// The attempt state stored as `text`; anything else is a damaged row.
@@ -45,6 +45,36 @@ async fn save(c: &impl GenericClient, tenant: TenantId, a: &AttemptRecord) -> St
         .await
         .map_err(pg)?;
     Ok(n > 0)
+}
+
+/// Writes a registration's state over the state it was read as; false if it changed
+/// meanwhile (the row is locked by the update, so the check and the write are one).
+async fn replace_state(c: &impl GenericClient, tenant: TenantId, w: &RegistrationWrite) -> StoreResult<bool> {
+    let now = crate::clock::now_ms();
+    let n = match &w.read {
+        None => {
+            let st = c
+                .prepare_cached(
+                    "INSERT INTO registration_state (tenant, registration, data, updated) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (tenant, registration) DO NOTHING",
+                )
+                .await
+                .map_err(pg)?;
+            c.execute(&st, &[&tenant.0, &w.registration, &w.data, &now]).await
+        }
+        Some(read) => {
+            let st = c
+                .prepare_cached(
+                    "UPDATE registration_state SET data = $3, updated = $4 \
+                     WHERE tenant = $1 AND registration = $2 AND data = $5",
+                )
+                .await
+                .map_err(pg)?;
+            c.execute(&st, &[&tenant.0, &w.registration, &w.data, &now, read]).await
+        }
+    }
+    .map_err(pg)?;
+    Ok(n == 1)
 }
 
 async fn save_state(c: &impl GenericClient, tenant: TenantId, registration: &str, data: &str) -> StoreResult<()> {
@@ -118,8 +148,10 @@ impl AttemptStore for PgStore {
                 return Ok(false);
             }
         }
-        if let Some((registration, data)) = &w.registration_state {
-            save_state(&tx, tenant, registration, data).await?;
+        if let Some(r) = &w.registration_state
+            && !replace_state(&tx, tenant, r).await?
+        {
+            return Ok(false);
         }
         statements::insert_batch(&tx, tenant, &w.credential, &w.statements, &[]).await?;
         for (key, write) in &w.documents {

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::pool::backend;
 use super::{documents, statements};
 use crate::runtime::plan::AttemptState;
-use crate::store::{AttemptRecord, RuntimeWrites, StoreError, StoreResult};
+use crate::store::{AttemptRecord, RegistrationWrite, RuntimeWrites, StoreError, StoreResult};
 use crate::tenant::TenantId;
 
 /// The attempt state stored as `text`; anything else is a damaged row.
@@ -102,12 +102,37 @@ pub fn apply(conn: &Connection, tenant: TenantId, w: &RuntimeWrites) -> StoreRes
             return Err(StoreError::Stale);
         }
     }
-    if let Some((registration, data)) = &w.registration_state {
-        save_registration_state(conn, tenant, registration, data)?;
+    if let Some(r) = &w.registration_state
+        && !replace_registration_state(conn, tenant, r)?
+    {
+        return Err(StoreError::Stale);
     }
     statements::insert_batch(conn, tenant, &w.credential, &w.statements, &[])?;
     for (key, write) in &w.documents {
         documents::write(conn, tenant, key, write)?;
     }
     Ok(true)
+}
+
+/// Writes a registration's state over the state it was read as; false if it changed.
+fn replace_registration_state(conn: &Connection, tenant: TenantId, w: &RegistrationWrite) -> StoreResult<bool> {
+    let now = crate::clock::now_ms();
+    let n = match &w.read {
+        None => conn
+            .prepare_cached(
+                "INSERT INTO registration_state (tenant, registration, data, updated) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (tenant, registration) DO NOTHING",
+            )
+            .map_err(backend)?
+            .execute(params![tenant.0, w.registration, w.data, now]),
+        Some(read) => conn
+            .prepare_cached(
+                "UPDATE registration_state SET data = ?3, updated = ?4 \
+                 WHERE tenant = ?1 AND registration = ?2 AND data = ?5",
+            )
+            .map_err(backend)?
+            .execute(params![tenant.0, w.registration, w.data, now, read]),
+    }
+    .map_err(backend)?;
+    Ok(n == 1)
 }

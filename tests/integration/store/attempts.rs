@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kiroku::store::{AttemptRecord, Store};
+use kiroku::store::{AttemptRecord, RegistrationWrite, RuntimeWrites, Store};
 
 use super::new_tenant;
 
@@ -103,4 +103,73 @@ pub async fn isolation_attempts(store: Arc<dyn Store>) {
         (r#"{"x":"a"}"#, 5),
         "B's save left A's attempt alone"
     );
+}
+
+fn writes(attempts: Vec<AttemptRecord>, state: Option<(&str, Option<&str>)>) -> RuntimeWrites {
+    RuntimeWrites {
+        attempts,
+        registration_state: state.map(|(data, read)| RegistrationWrite {
+            registration: "reg-1".into(),
+            data: data.into(),
+            read: read.map(str::to_owned),
+        }),
+        credential: "kiroku-runtime".into(),
+        statements: Vec::new(),
+        documents: Vec::new(),
+    }
+}
+
+/// A run-time step's writes apply together or not at all: an attempt row at or below its
+/// stored sequence number, or a registration state changed since it was read, leaves
+/// everything as it was.
+pub async fn runtime_writes_apply_whole_or_not_at_all(store: Arc<dyn Store>) {
+    let t = new_tenant(store.as_ref(), "acme").await;
+    let first = writes(vec![attempt(1, "active", "{}", 1)], Some((r#"{"v":1}"#, None)));
+    assert!(store.apply_runtime(t, first).await.expect("store call"));
+    // Another SCO's step, decided from the same (now old) state: refused whole.
+    let stale = writes(
+        vec![attempt(1, "active", r#"{"a":"x"}"#, 2)],
+        Some((r#"{"v":2}"#, None)),
+    );
+    assert!(!store.apply_runtime(t, stale).await.expect("store call"));
+    let stale = writes(
+        vec![attempt(1, "active", r#"{"a":"x"}"#, 2)],
+        Some((r#"{"v":2}"#, Some(r#"{"v":0}"#))),
+    );
+    assert!(!store.apply_runtime(t, stale).await.expect("store call"));
+    let got = store
+        .latest_attempt(t, "reg-1", "sco-1")
+        .await
+        .expect("store call")
+        .expect("attempt");
+    assert_eq!(
+        (got.commit_seq, got.data.as_str()),
+        (1, "{}"),
+        "the attempt row was rolled back too"
+    );
+    assert_eq!(
+        store
+            .registration_state(t, "reg-1")
+            .await
+            .expect("store call")
+            .as_deref(),
+        Some(r#"{"v":1}"#)
+    );
+    // Decided from the state as stored: applied.
+    let fresh = writes(
+        vec![attempt(1, "active", r#"{"a":"x"}"#, 2)],
+        Some((r#"{"v":2}"#, Some(r#"{"v":1}"#))),
+    );
+    assert!(store.apply_runtime(t, fresh).await.expect("store call"));
+    assert_eq!(
+        store
+            .registration_state(t, "reg-1")
+            .await
+            .expect("store call")
+            .as_deref(),
+        Some(r#"{"v":2}"#)
+    );
+    // A resent step (same sequence number) changes nothing.
+    let resent = writes(vec![attempt(1, "active", r#"{"a":"y"}"#, 2)], None);
+    assert!(!store.apply_runtime(t, resent).await.expect("store call"));
 }

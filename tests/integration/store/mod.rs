@@ -156,6 +156,7 @@ macro_rules! store_suite {
             learners::isolation_learner_ids_repeat_across_tenants,
             attempts::attempt_latest_and_sequence_rule,
             attempts::isolation_attempts,
+            attempts::runtime_writes_apply_whole_or_not_at_all,
             concurrency::concurrent_batches_never_commit_behind_a_read,
             concurrency::concurrent_if_none_match_creates_once,
             concurrency::concurrent_versions_are_numbered_once,
