@@ -11,13 +11,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::session::{course_of, decode_data, load_registration_state, registered_grant};
+use super::session::{course_of, decode_data, registered_grant};
 use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::lrs::LrsError;
 use crate::package::model::{Course, Item, LaunchHref, Vocabulary};
 use crate::runtime::navigation::{Outcome, Request, Tree};
 use crate::runtime::usecase::navigate::{Navigated, navigate, organization};
+use crate::runtime::usecase::shared_state;
 use crate::server::AppState;
 
 /// Which navigation requests are valid from `item`, as the bridge and the player use it.
@@ -66,7 +67,7 @@ pub(super) async fn course(State(state): State<AppState>, Path(token): Path<Stri
             statuses.insert(l.id, json!(status.unwrap_or_else(|| "not attempted".into())));
         }
     }
-    let rs = load_registration_state(&state, g.tenant_id(), &registration).await?;
+    let rs = shared_state(state.store.as_ref(), g.tenant_id(), &registration).await?;
     let items: Vec<Value> = org.items.iter().map(|i| item_json(i, &base, &statuses)).collect();
     let body = json!({
         "title": course.title,

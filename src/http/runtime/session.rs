@@ -9,24 +9,12 @@ use crate::package::model::Course;
 use crate::runtime::datamodel::{Data, Options};
 use crate::runtime::launch::sco_context;
 use crate::runtime::record::Subject;
-use crate::runtime::registration::RegistrationState;
 use crate::server::AppState;
 use crate::store::AttemptRecord;
-use crate::tenant::{Tenant, TenantId};
+use crate::tenant::Tenant;
 
 /// One SCO of one registration: the run-time's use cases take it.
 pub(super) use crate::runtime::usecase::Sco as Session;
-
-pub(super) async fn load_registration_state(
-    state: &AppState,
-    tenant: TenantId,
-    registration: &str,
-) -> Result<RegistrationState, ApiError> {
-    match state.store.registration_state(tenant, registration).await? {
-        None => Ok(RegistrationState::default()),
-        Some(json) => serde_json::from_str(&json).map_err(|e| ApiError::Internal(format!("registration state: {e}"))),
-    }
-}
 
 /// The grant, checked: valid, unexpired, and naming a registration (returned with it).
 /// The tenant must be active (checked in the store on every request), and the grant's

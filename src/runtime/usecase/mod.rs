@@ -134,6 +134,15 @@ async fn registration_state(store: &dyn Store, s: &Sco) -> Result<Shared, Runtim
     load_registration_state(store, s.tenant, &s.registration).await
 }
 
+/// What a registration shares across its SCOs (the player's course view reads it).
+pub async fn shared_state(
+    store: &dyn Store,
+    tenant: TenantId,
+    registration: &str,
+) -> Result<RegistrationState, RuntimeError> {
+    Ok(load_registration_state(store, tenant, registration).await?.state)
+}
+
 async fn load_registration_state(
     store: &dyn Store,
     tenant: TenantId,
