@@ -15,6 +15,7 @@ pub mod audit;
 pub mod blob;
 pub mod cli;
 pub mod clock;
+pub mod cmi5;
 pub mod http;
 pub mod id;
 pub mod json;

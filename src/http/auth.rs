@@ -6,6 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::error::ApiError;
+use crate::cmi5::usecase::open_session;
 use crate::launch::LaunchGrant;
 use crate::lrs::LrsError;
 use crate::lrs::agent::ifi_key;
@@ -34,6 +35,16 @@ pub struct LearnerBound {
     pub registration: Option<String>,
     /// The activity launched: activity profiles may be written under it only.
     pub activity: String,
+    /// Set for the credential of a cmi5 session (what its fetch URL returned): the session
+    /// and the course version, whose rules its statements and documents follow.
+    pub cmi5: Option<Cmi5Bound>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cmi5Bound {
+    pub session: String,
+    pub package: String,
+    pub version: u32,
 }
 
 impl LearnerBound {
@@ -141,6 +152,18 @@ async fn launch_principal(state: &AppState, token: &str) -> Result<Principal, Ap
         .await?
         .ok_or_else(|| ApiError::Unauthorized("the learner of this launch no longer exists".into()))?;
     let agent = learner_agent(&state.config.public_url, &tenant, &learner.id, &learner.name);
+    let cmi5 = match &g.cmi5_session {
+        Some(session) => {
+            let registration = g.registration.as_deref().unwrap_or_default();
+            open_session(state.store.as_ref(), tenant.id, registration, session).await?;
+            Some(Cmi5Bound {
+                session: session.clone(),
+                package: g.package.clone(),
+                version: g.version,
+            })
+        }
+        None => None,
+    };
     let credential = Credential {
         key: format!("launch:{}", g.registration.as_deref().unwrap_or(&g.learner)),
         tenant: tenant.id,
@@ -162,6 +185,7 @@ async fn launch_principal(state: &AppState, token: &str) -> Result<Principal, Ap
             agent,
             registration: g.registration,
             activity: g.xapi_activity.unwrap_or_default(),
+            cmi5,
         }),
     })
 }

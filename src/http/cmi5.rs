@@ -1,7 +1,7 @@
 //! The fetch URL of a cmi5 session (cmi5 specification, section 8.2), on the app origin:
 //! the first POST answers `{"auth-token": …}`, a Basic credential for the xAPI endpoint
-//! limited to the session's learner, registration and AU (the launch credential of
-//! `auth.rs`); every later call, and a token that is not valid, answers the error JSON
+//! limited to the session's learner, registration and AU while the session is open (the
+//! launch credential of `auth.rs`); every later call, and a token that is not valid, answers the error JSON
 //! the specification prescribes, with status 200 as it requires.
 
 use axum::Json;
@@ -16,8 +16,9 @@ use serde_json::json;
 use super::auth::LAUNCH_USER;
 use super::error::ApiError;
 use super::extract::Path;
+use crate::cmi5::statements::fetch_error;
+use crate::cmi5::usecase::{Cmi5Error, open_session};
 use crate::launch::GrantError;
-use crate::launch::cmi5::fetch_error;
 use crate::server::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -33,6 +34,11 @@ async fn fetch(State(state): State<AppState>, Path(token): Path<String>) -> Resu
     };
     let session = g.fetch_session.clone().unwrap_or_default();
     let registration = g.registration.clone().unwrap_or_default();
+    match open_session(state.store.as_ref(), g.tenant_id(), &registration, &session).await {
+        Ok(_) => {}
+        Err(Cmi5Error::Closed) => return Ok(answer(fetch_error(1, "the AU session has ended"))),
+        Err(e) => return Err(e.into()),
+    }
     if !state
         .store
         .claim_cmi5_fetch(g.tenant_id(), &session, &registration, now)
@@ -45,6 +51,7 @@ async fn fetch(State(state): State<AppState>, Path(token): Path<String>) -> Resu
     }
     let mut credential = g;
     credential.fetch_session = None;
+    credential.cmi5_session = Some(session);
     let secret = state.grants.sign(&credential);
     let token = STANDARD.encode(format!("{LAUNCH_USER}:{secret}"));
     Ok(answer(json!({ "auth-token": token })))

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::cmi5::usecase::Cmi5Error;
 use crate::launch::LaunchRefusal;
 use crate::lrs::LrsError;
 use crate::package::import::ImportError;
@@ -100,6 +101,20 @@ impl From<RuntimeError> for ApiError {
             RuntimeError::NotFound(m) => Self::Lrs(LrsError::NotFound(m)),
             RuntimeError::Store(s) => s.into(),
             RuntimeError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<Cmi5Error> for ApiError {
+    fn from(e: Cmi5Error) -> Self {
+        match e {
+            Cmi5Error::Refused(r) => Self::Lrs(LrsError::Forbidden(r.to_string())),
+            Cmi5Error::Closed => Self::Unauthorized(Cmi5Error::Closed.to_string()),
+            Cmi5Error::NotFound(m) => Self::Lrs(LrsError::NotFound(m)),
+            Cmi5Error::Conflict(m) => Self::Lrs(LrsError::Conflict(m)),
+            Cmi5Error::Lrs(l) => Self::Lrs(l),
+            Cmi5Error::Store(s) => s.into(),
+            Cmi5Error::Internal(m) => Self::Internal(m),
         }
     }
 }

@@ -39,6 +39,10 @@ pub struct LaunchGrant {
     /// Such a token is good for one POST to the fetch URL only, never for LRS calls.
     #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     pub fetch_session: Option<String>,
+    /// Set on the xAPI credential a cmi5 fetch URL returns: the session it is good for,
+    /// while that session is open (cmi5 8.2.1.0-6).
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    pub cmi5_session: Option<String>,
 }
 
 impl LaunchGrant {
@@ -145,6 +149,7 @@ mod tests {
             xapi_activity: None,
             learner_stored: false,
             fetch_session: None,
+            cmi5_session: None,
         }
     }
 

@@ -31,6 +31,9 @@ pub struct RegistrationState {
     /// The item the learner suspended the course at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_item: Option<String>,
+    /// A cmi5 registration's AU progress and open sessions (`cmi5::state`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cmi5: Option<crate::cmi5::state::Cmi5State>,
 }
 
 /// An objective's tracking status, with the SCORM 2004 run-time's values as strings.

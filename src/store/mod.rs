@@ -435,6 +435,8 @@ pub struct RuntimeWrites {
     /// The credential key the statements are stored under.
     pub credential: String,
     pub statements: Vec<PreparedStatement>,
+    /// The statements' attachments (a cmi5 session's statements may carry them).
+    pub attachments: Vec<Attachment>,
     pub documents: Vec<(DocKey, DocWrite)>,
 }
 
@@ -464,6 +466,11 @@ pub trait LaunchSessionStore: Send + Sync {
     /// (this session's state and last-seen time; the others ended under `end-first`), and
     /// forgets the learner's sessions unseen for `launch::session::KEEP_MS`.
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict>;
+    /// Records a cmi5 session at its launch (its fetch URL not used yet), so the session
+    /// can be found by its id alone.
+    async fn record_cmi5_session(&self, tenant: TenantId, session: &str, registration: &str) -> StoreResult<()>;
+    /// The registration of a cmi5 session.
+    async fn cmi5_session_registration(&self, tenant: TenantId, session: &str) -> StoreResult<Option<String>>;
     /// Records the one use of a cmi5 session's fetch URL: true the first time, false on
     /// every later call (the spec's "one-time use" URL).
     async fn claim_cmi5_fetch(

@@ -1,7 +1,8 @@
 //! cmi5 AUs launch as the cmi5 specification prescribes (sections 8 to 10): the launch URL
 //! carries `endpoint`, `fetch`, `actor`, `registration` and `activityId` (no credential);
 //! the fetch URL answers one credential for that session, then the spec's error; the
-//! launch writes `LMS.LaunchData` and the LMS's `launched` statement in the tenant's LRS.
+//! launch writes `LMS.LaunchData` and the LMS's `launched` statement in the tenant's LRS;
+//! a session's statements follow the specification's rules (`cmi5_session.rs`).
 
 use std::collections::HashMap;
 
@@ -90,13 +91,8 @@ impl Launched {
         r.json()
     }
 
-    fn statement(&self, actor: &Value) -> Value {
-        json!({
-            "actor": actor,
-            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-            "object": {"id": AU},
-            "context": {"registration": self.params["registration"]},
-        })
+    fn auth(token: &str) -> String {
+        format!("Basic {token}")
     }
 }
 
@@ -108,7 +104,11 @@ async fn the_launch_url_carries_the_cmi5_parameters_and_no_credential() {
     assert_eq!(p["endpoint"], format!("http://{}/xapi/", l.env.app.addr));
     assert!(p["fetch"].starts_with(&format!("http://{}/cmi5/fetch/", l.env.app.addr)));
     assert_eq!(p["registration"], str_of(&l.answer, "registration"));
-    assert_eq!(p["activityId"], AU);
+    assert!(p["activityId"].starts_with(&format!("http://{}/cmi5/", l.env.app.addr)));
+    assert_ne!(
+        p["activityId"], AU,
+        "the LMS's activity id, not the publisher's (8.1.5.0-3)"
+    );
     assert!(!p.contains_key("auth") && !p.contains_key("activity_id"), "{p:?}");
     assert_eq!(l.actor["objectType"], "Agent");
     assert_eq!(l.actor["name"], "Ann Lee");
@@ -121,22 +121,28 @@ async fn the_fetch_url_answers_one_credential_for_that_learner_then_the_spec_err
     let l = launch().await;
     let first = l.fetch().await;
     let token = str_of(&first, "auth-token").to_owned();
-    let auth = format!("Basic {token}");
-    let own = l.statement(&l.actor);
+    // The credential reads the session's launch data, and nobody else's documents.
+    let auth = Launched::auth(&token);
+    let q = |agent: &Value| -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("activityId", &l.params["activityId"])
+            .append_pair("agent", &agent.to_string())
+            .append_pair("stateId", "LMS.LaunchData")
+            .append_pair("registration", &l.params["registration"])
+            .finish()
+    };
     l.env
         .app
-        .post("/xapi/statements")
+        .get(&format!("/xapi/activities/state?{}", q(&l.actor)))
         .header("authorization", &auth)
-        .json(&own)
         .send()
         .await
         .expect(200);
     let mallory = json!({"objectType": "Agent", "mbox": "mailto:mallory@example.com"});
     l.env
         .app
-        .post("/xapi/statements")
+        .get(&format!("/xapi/activities/state?{}", q(&mallory)))
         .header("authorization", &auth)
-        .json(&l.statement(&mallory))
         .send()
         .await
         .expect(403);
@@ -159,9 +165,9 @@ async fn the_fetch_url_answers_one_credential_for_that_learner_then_the_spec_err
 async fn the_launch_writes_launch_data_and_the_launched_statement() {
     let l = launch().await;
     let token = str_of(&l.fetch().await, "auth-token").to_owned();
-    let auth = format!("Basic {token}");
+    let auth = Launched::auth(&token);
     let q: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("activityId", AU)
+        .append_pair("activityId", &l.params["activityId"])
         .append_pair("agent", &l.actor.to_string())
         .append_pair("stateId", "LMS.LaunchData")
         .append_pair("registration", &l.params["registration"])
@@ -182,7 +188,10 @@ async fn the_launch_writes_launch_data_and_the_launched_statement() {
     assert_eq!(data["returnURL"], "https://lms.example/back");
     assert_eq!(data["entitlementKey"]["courseStructure"], "volcano-1");
     let template = &data["contextTemplate"];
-    assert_eq!(template["contextActivities"]["grouping"][0]["id"], COURSE);
+    assert_eq!(
+        template["contextActivities"]["grouping"][0]["id"], AU,
+        "the AU's publisher id"
+    );
     let session = template["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/sessionid"]
         .as_str()
         .expect("a session id")
@@ -202,13 +211,31 @@ async fn the_launch_writes_launch_data_and_the_launched_statement() {
     assert_eq!(statements.len(), 1, "{got}");
     let s = &statements[0];
     assert_eq!(s["actor"]["account"]["name"], "ann");
-    assert_eq!(s["object"]["id"], AU);
+    assert_eq!(s["object"]["id"], l.params["activityId"].as_str());
     assert_eq!(s["context"]["registration"], l.params["registration"].as_str());
     assert_eq!(
         s["context"]["contextActivities"]["category"][0]["id"],
         "https://w3id.org/xapi/cmi5/context/categories/cmi5"
     );
-    assert_eq!(s["context"]["contextActivities"]["grouping"][0]["id"], COURSE);
+    assert_eq!(s["context"]["contextActivities"]["grouping"][0]["id"], AU);
+    let ext = &s["context"]["extensions"];
+    assert_eq!(
+        ext["https://w3id.org/xapi/cmi5/context/extensions/launchmode"],
+        "Normal"
+    );
+    assert_eq!(ext["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"], 0.75);
+    assert_eq!(
+        ext["https://w3id.org/xapi/cmi5/context/extensions/moveon"],
+        "CompletedAndPassed"
+    );
+    assert_eq!(
+        ext["https://w3id.org/xapi/cmi5/context/extensions/launchparameters"],
+        "level=2"
+    );
+    assert_eq!(
+        ext["https://w3id.org/xapi/cmi5/context/extensions/launchurl"],
+        "https://content.example.org/volcano/index.html?lang=en"
+    );
     assert_eq!(
         s["context"]["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/sessionid"],
         session.as_str()

@@ -17,6 +17,7 @@ mod browser_runtime;
 mod cli;
 mod clicks;
 mod cmi5_launch;
+mod cmi5_session;
 mod cors;
 mod data;
 mod datamodel_cases;

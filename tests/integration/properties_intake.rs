@@ -42,6 +42,7 @@ fn grant(learner: String, registration: Option<String>, expires_ms: i64) -> Laun
         xapi_activity: None,
         learner_stored: true,
         fetch_session: None,
+        cmi5_session: None,
     }
 }
 

@@ -14,10 +14,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Admin;
+use super::cmi5::{launch_mode, learner_preferences};
 use super::packages::find_version;
 use super::{admin, audit, json_object};
 use crate::audit::Action;
 use crate::clock;
+use crate::cmi5::state::LaunchMode;
 use crate::http::auth::{LAUNCH_USER, learner_agent};
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
@@ -41,6 +43,9 @@ struct Target<'a> {
     item: Option<&'a str>,
     /// Where an OwnWindow cmi5 AU returns (`returnURL` of `LMS.LaunchData`).
     return_url: Option<&'a str>,
+    /// A cmi5 AU's launch mode, and the learner's preferences to write for it.
+    mode: LaunchMode,
+    preferences: Option<Value>,
 }
 
 async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
@@ -69,11 +74,13 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         xapi_activity: None,
         learner_stored,
         fetch_session: None,
+        cmi5_session: None,
     };
     let token = state.grants.sign(&grant);
     state.metrics.count(Event::Launches, 1);
     let base = format!("{}/content/{token}/", state.config.content_url);
     // xAPI (tincan) content talks to the LRS itself, with a temporary credential.
+    let plain_url = item_url(&item.href, &base, None);
     let lrs_params = match course.kind {
         PackageKind::Xapi => {
             let format = match &course.structure {
@@ -87,27 +94,15 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
                 course: &course,
                 au_id: &item.id,
                 return_url: t.return_url,
+                mode: t.mode,
+                launch_url: &plain_url,
+                preferences: t.preferences,
             };
             Some(super::cmi5::launch(state, &grant, au).await?)
         }
         _ => None,
     };
-    let url = match &item.href {
-        LaunchHref::Package { path, query, fragment } => {
-            let q = [query.clone(), lrs_params.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("&");
-            let q = if q.is_empty() { q } else { format!("?{q}") };
-            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
-            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
-        }
-        LaunchHref::Absolute(u) => match &lrs_params {
-            Some(p) => format!("{u}{}{p}", if u.contains('?') { '&' } else { '?' }),
-            None => u.clone(),
-        },
-    };
+    let url = item_url(&item.href, &base, lrs_params.as_deref());
     // The player records what happens, so it needs a registration.
     let player_url = t
         .registration
@@ -127,6 +122,27 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         out.put("playerUrl", json!(p));
     }
     Ok(out)
+}
+
+/// An item's URL: a package file under the content base, or an absolute URL, with the
+/// launch's parameters (if any) after the item's own.
+fn item_url(href: &LaunchHref, base: &str, lrs_params: Option<&str>) -> String {
+    match href {
+        LaunchHref::Package { path, query, fragment } => {
+            let q = [query.as_deref(), lrs_params]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("&");
+            let q = if q.is_empty() { q } else { format!("?{q}") };
+            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
+            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
+        }
+        LaunchHref::Absolute(u) => match lrs_params {
+            Some(p) => format!("{u}{}{p}", if u.contains('?') { '&' } else { '?' }),
+            None => u.clone(),
+        },
+    }
 }
 
 /// The launch parameters of the xAPI "Launching Activities" convention (`endpoint`,
@@ -174,6 +190,8 @@ pub struct PackageLaunch {
     version: Option<u32>,
     item: Option<String>,
     return_url: Option<String>,
+    launch_mode: Option<String>,
+    learner_preferences: Option<Value>,
 }
 
 /// `POST /api/v1/packages/{id}/launch`: a link for a learner id, without a registration.
@@ -198,6 +216,8 @@ pub async fn by_package(
         registration: None,
         item: req.item.as_deref(),
         return_url: req.return_url.as_deref(),
+        mode: launch_mode(req.launch_mode.as_deref())?,
+        preferences: learner_preferences(req.learner_preferences)?,
     };
     let out = link(&state, target).await?;
     launch_audit(&state, &p, &from, &out).await;
@@ -222,23 +242,34 @@ async fn launch_audit(state: &AppState, p: &Admin, from: &ClientAddr, out: &Valu
 pub struct RegistrationLaunch {
     item: Option<String>,
     return_url: Option<String>,
+    launch_mode: Option<String>,
+    learner_preferences: Option<Value>,
+}
+
+/// What a launch request asks of a cmi5 AU, besides the item.
+struct AuOptions<'a> {
+    return_url: Option<&'a str>,
+    mode: Option<&'a str>,
+    preferences: Option<Value>,
 }
 
 fn registration_target<'a>(
     tenant: TenantId,
     r: &'a Registration,
     item: Option<&'a str>,
-    return_url: Option<&'a str>,
-) -> Target<'a> {
-    Target {
+    o: AuOptions<'a>,
+) -> Result<Target<'a>, ApiError> {
+    Ok(Target {
         tenant,
         package_id: &r.package_id,
         version: Some(r.version),
         learner: r.learner.clone(),
         registration: Some(r.id.clone()),
         item,
-        return_url,
-    }
+        return_url: o.return_url,
+        mode: launch_mode(o.mode)?,
+        preferences: learner_preferences(o.preferences)?,
+    })
 }
 
 /// `POST /api/v1/registrations/{id}/launch`: the registration's learner, on the package
@@ -257,11 +288,12 @@ pub async fn by_registration(
         json_object(&body, "launch request")?
     };
     let r = p.registration(&state, &id).await?;
-    let out = link(
-        &state,
-        registration_target(p.tenant.id, &r, req.item.as_deref(), req.return_url.as_deref()),
-    )
-    .await?;
+    let o = AuOptions {
+        return_url: req.return_url.as_deref(),
+        mode: req.launch_mode.as_deref(),
+        preferences: req.learner_preferences,
+    };
+    let out = link(&state, registration_target(p.tenant.id, &r, req.item.as_deref(), o)?).await?;
     launch_audit(&state, &p, &from, &out).await;
     Ok(Json(out).into_response())
 }
@@ -285,6 +317,8 @@ pub struct LmsLaunch {
     package_id: String,
     item: Option<String>,
     return_url: Option<String>,
+    launch_mode: Option<String>,
+    learner_preferences: Option<Value>,
 }
 
 /// `POST /api/v1/launch`: an LMS launches with its own learner id and name. The learner
@@ -346,9 +380,14 @@ pub async fn lms(
             r
         }
     };
+    let o = AuOptions {
+        return_url: req.return_url.as_deref(),
+        mode: req.launch_mode.as_deref(),
+        preferences: req.learner_preferences,
+    };
     let out = link(
         &state,
-        registration_target(tenant, &registration, req.item.as_deref(), req.return_url.as_deref()),
+        registration_target(tenant, &registration, req.item.as_deref(), o)?,
     )
     .await?;
     launch_audit(&state, &p, &from, &out).await;

@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/registrations/{id}", get(learners::registration))
         .route("/api/v1/registrations/{id}/launch", post(launch::by_registration))
+        .route("/api/v1/registrations/{id}/waive", post(cmi5::waive))
+        .route("/api/v1/cmi5/sessions/{id}/abandon", post(cmi5::abandon))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/reports/registrations", get(reports::registrations))
         .route("/api/v1/end-clients", post(end_clients::create).get(end_clients::list))

@@ -117,6 +117,9 @@ pub async fn handle(ctx: Ctx) -> Result<Response, ApiError> {
     if let Some(bound) = &ctx.principal.learner {
         let writes = !matches!(ctx.req.method, Method::GET | Method::HEAD);
         bound.check_document(&scope.agent, &scope.registration, &scope.activity, writes)?;
+        if let Some(session) = &bound.cmi5 {
+            super::cmi5::document(&ctx, session, shape.kind, id.as_deref()).await?;
+        }
     }
     match (ctx.req.method.clone(), id) {
         (Method::GET | Method::HEAD, Some(id)) => {

@@ -3,6 +3,7 @@
 //! dispatches to the resource.
 
 mod attachments;
+mod cmi5;
 mod documents;
 mod meta;
 mod multipart;

@@ -40,6 +40,13 @@ fn storer(ctx: &Ctx) -> Storer {
 
 async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Result<Vec<String>, ApiError> {
     if let Some(bound) = &ctx.principal.learner {
+        if let Some(session) = &bound.cmi5 {
+            let p = &ctx.principal;
+            crate::http::gate::check_statements(&ctx.state, &p.tenant, incoming.statements.len()).await?;
+            let ids = super::cmi5::record(ctx, session, incoming, put_id, &storer(ctx)).await?;
+            ctx.state.metrics.count(Event::StatementsStored, ids.len() as u64);
+            return Ok(ids);
+        }
         incoming.statements.iter().try_for_each(|s| bound.check_statement(s))?;
     }
     let storer = storer(ctx);

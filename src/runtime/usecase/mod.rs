@@ -125,9 +125,9 @@ async fn current(store: &dyn Store, s: &Sco) -> Result<Option<Current>, RuntimeE
 /// What a registration shares across its SCOs, as read: the state and the stored text a
 /// write must find unchanged.
 #[derive(Debug, Clone, Default)]
-struct Shared {
-    state: RegistrationState,
-    read: Option<String>,
+pub(crate) struct Shared {
+    pub(crate) state: RegistrationState,
+    pub(crate) read: Option<String>,
 }
 
 async fn registration_state(store: &dyn Store, s: &Sco) -> Result<Shared, RuntimeError> {
@@ -143,7 +143,7 @@ pub async fn shared_state(
     Ok(load_registration_state(store, tenant, registration).await?.state)
 }
 
-async fn load_registration_state(
+pub(crate) async fn load_registration_state(
     store: &dyn Store,
     tenant: TenantId,
     registration: &str,
@@ -159,7 +159,7 @@ async fn load_registration_state(
 }
 
 /// The store's write of a plan's registration state over the state read as `read`.
-fn registration_write(
+pub(crate) fn registration_write(
     registration: &str,
     state: Option<RegistrationState>,
     read: Option<String>,
@@ -200,6 +200,7 @@ async fn apply_writes(
         registration_state: registration_write(registration, plan.registration, read)?,
         credential: RUNTIME_KEY.to_owned(),
         statements: Vec::new(),
+        attachments: Vec::new(),
         documents: Vec::new(),
     };
     Ok(store.apply_runtime(tenant, writes).await?)
@@ -239,6 +240,7 @@ fn writes(s: &Sco, plan: Plan, read: Option<String>) -> Result<RuntimeWrites, Ru
         registration_state,
         credential: RUNTIME_KEY.to_owned(),
         statements,
+        attachments: Vec::new(),
         documents,
     })
 }

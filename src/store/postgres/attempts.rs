@@ -153,7 +153,7 @@ impl AttemptStore for PgStore {
         {
             return Ok(false);
         }
-        statements::insert_batch(&tx, tenant, &w.credential, &w.statements, &[]).await?;
+        statements::insert_batch(&tx, tenant, &w.credential, &w.statements, &w.attachments).await?;
         for (key, write) in &w.documents {
             documents::write_in(&tx, tenant, key, write).await?;
         }

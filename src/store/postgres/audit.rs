@@ -88,12 +88,36 @@ impl LaunchSessionStore for PgStore {
         let n = c
             .execute(
                 "INSERT INTO cmi5_fetches (tenant, session, registration, used) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT DO NOTHING",
-                &[&tenant.0, &session, &registration, &now_ms],
+                 ON CONFLICT (tenant, session) DO UPDATE SET used = excluded.used WHERE cmi5_fetches.used = 0",
+                &[&tenant.0, &session, &registration, &now_ms.max(1)],
             )
             .await
             .map_err(pg)?;
         Ok(n == 1)
+    }
+
+    async fn record_cmi5_session(&self, tenant: TenantId, session: &str, registration: &str) -> StoreResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO cmi5_fetches (tenant, session, registration, used) VALUES ($1, $2, $3, 0) \
+             ON CONFLICT DO NOTHING",
+            &[&tenant.0, &session, &registration],
+        )
+        .await
+        .map_err(pg)?;
+        Ok(())
+    }
+
+    async fn cmi5_session_registration(&self, tenant: TenantId, session: &str) -> StoreResult<Option<String>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT registration FROM cmi5_fetches WHERE tenant = $1 AND session = $2",
+                &[&tenant.0, &session],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     async fn launch_session(&self, tenant: TenantId, call: SessionCall) -> StoreResult<SessionVerdict> {

@@ -107,7 +107,7 @@ pub fn apply(conn: &Connection, tenant: TenantId, w: &RuntimeWrites) -> StoreRes
     {
         return Err(StoreError::Stale);
     }
-    statements::insert_batch(conn, tenant, &w.credential, &w.statements, &[])?;
+    statements::insert_batch(conn, tenant, &w.credential, &w.statements, &w.attachments)?;
     for (key, write) in &w.documents {
         documents::write(conn, tenant, key, write)?;
     }

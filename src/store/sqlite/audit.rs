@@ -95,12 +95,41 @@ impl LaunchSessionStore for SqliteStore {
             .run(move |c| {
                 c.prepare_cached(
                     "INSERT INTO cmi5_fetches (tenant, session, registration, used) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (tenant, session) DO UPDATE SET used = excluded.used WHERE cmi5_fetches.used = 0",
+                )
+                .map_err(backend)?
+                .execute(params![tenant.0, session, registration, now_ms.max(1)])
+                .map(|n| n == 1)
+                .map_err(backend)
+            })
+            .await
+    }
+
+    async fn record_cmi5_session(&self, tenant: TenantId, session: &str, registration: &str) -> StoreResult<()> {
+        let (session, registration) = (session.to_owned(), registration.to_owned());
+        self.writer
+            .run(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO cmi5_fetches (tenant, session, registration, used) VALUES (?1, ?2, ?3, 0) \
                      ON CONFLICT DO NOTHING",
                 )
                 .map_err(backend)?
-                .execute(params![tenant.0, session, registration, now_ms])
-                .map(|n| n == 1)
+                .execute(params![tenant.0, session, registration])
+                .map(|_| ())
                 .map_err(backend)
+            })
+            .await
+    }
+
+    async fn cmi5_session_registration(&self, tenant: TenantId, session: &str) -> StoreResult<Option<String>> {
+        let session = session.to_owned();
+        self.readers
+            .run(move |c| {
+                c.prepare_cached("SELECT registration FROM cmi5_fetches WHERE tenant = ?1 AND session = ?2")
+                    .map_err(backend)?
+                    .query_row(params![tenant.0, session], |r| r.get(0))
+                    .optional()
+                    .map_err(backend)
             })
             .await
     }

@@ -115,6 +115,7 @@ fn writes(attempts: Vec<AttemptRecord>, state: Option<(&str, Option<&str>)>) -> 
         }),
         credential: "kiroku-runtime".into(),
         statements: Vec::new(),
+        attachments: Vec::new(),
         documents: Vec::new(),
     }
 }
