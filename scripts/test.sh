@@ -5,6 +5,7 @@
 #
 #   scripts/test.sh                      # everything that needs no outside checkout
 #   LRS_SUITE=/path/to/lrs-conformance-test-suite scripts/test.sh
+#   CATAPULT_LTS=/path/to/CATAPULT/lts scripts/test.sh   # + ADL's cmi5 LMS test suite
 #
 # Installs what the tests need on a fresh machine (Debian packages via apt-get, npm
 # packages for the conformance suite). The tests run beside a throw-away PostgreSQL
@@ -60,4 +61,13 @@ if [ -n "${LRS_SUITE:-}" ]; then
   conformance/run.sh 2.0.0 1.0.3
   echo "== xAPI conformance on PostgreSQL"
   conformance/run.sh --postgres 2.0.0 1.0.3
+fi
+
+if [ -n "${CATAPULT_LTS:-}" ]; then
+  echo "== cmi5: ADL's CATAPULT LMS test suite (${CATAPULT_LTS})"
+  cargo build --locked --release
+  echo "== cmi5 conformance on SQLite"
+  conformance/cmi5/run.sh
+  echo "== cmi5 conformance on PostgreSQL"
+  conformance/cmi5/run.sh --postgres
 fi

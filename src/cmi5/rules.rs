@@ -282,19 +282,20 @@ fn failed(st: &Value, result: &Value, s: &SessionView<'_>) -> Result<(), Refusal
     Ok(())
 }
 
-/// Passed and failed against the session's mastery score (9.3.4.0-2, 9.3.5.0-2, 9.6.3.2-2).
+/// Passed and failed against the session's mastery score (9.3.4.0-2, 9.3.5.0-2): a
+/// judgement based on a score carries the launch's mastery score (9.6.3.2-2); one that
+/// carries the extension at all carries the launch's value.
 fn mastery(st: &Value, result: &Value, s: &SessionView<'_>, pass: bool) -> Result<(), Refusal> {
     let Some(m) = s.session.mastery_score else {
         return Ok(());
     };
-    let given = st
-        .pointer("/context/extensions")
-        .and_then(|e| e.get(MASTERY_SCORE))
-        .and_then(Value::as_f64);
-    if !given.is_some_and(|g| (g - m).abs() < 1e-9) {
+    let given = st.pointer("/context/extensions").and_then(|e| e.get(MASTERY_SCORE));
+    let scored = result.get("score").is_some();
+    let right = given.and_then(Value::as_f64).is_some_and(|g| (g - m).abs() < 1e-9);
+    if (scored || given.is_some()) && !right {
         return Err(refuse(
             "9.6.3.2-2",
-            format!("the context must carry the launch's masteryScore {m}"),
+            format!("a judgement by score carries the launch's masteryScore {m}"),
         ));
     }
     let Some(scaled) = result.pointer("/score/scaled").and_then(Value::as_f64) else {
