@@ -314,6 +314,10 @@ pub enum TenantCommand {
         /// refuse the second launch, or end the first (default: allow).
         #[arg(long, value_parser = ["allow", "refuse", "end-first"])]
         concurrent_launches: Option<String>,
+        /// Minutes a cmi5 session may pass without a statement before it is abandoned
+        /// (0: never; a new launch of the AU always abandons its open session).
+        #[arg(long)]
+        cmi5_session_timeout_minutes: Option<u32>,
     },
     /// Write the tenant's export archive (docs/tenant-archive.md).
     Export {

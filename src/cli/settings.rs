@@ -14,6 +14,8 @@ pub struct Changes {
     pub concurrent_launches: Option<String>,
     /// Days statements are kept (0: forever).
     pub statement_retention_days: Option<u32>,
+    /// Minutes before an idle cmi5 session is abandoned (0: never).
+    pub cmi5_session_timeout_minutes: Option<u32>,
 }
 
 pub async fn run(store: &dyn Store, mut t: Tenant, changes: Changes, json_out: bool) -> Result<(), String> {
@@ -23,6 +25,9 @@ pub async fn run(store: &dyn Store, mut t: Tenant, changes: Changes, json_out: b
     }
     if let Some(days) = changes.statement_retention_days {
         settings.statement_retention_days = (days > 0).then_some(days);
+    }
+    if let Some(m) = changes.cmi5_session_timeout_minutes {
+        settings.cmi5_session_timeout_minutes = (m > 0).then_some(m);
     }
     if let Some(policy) = &changes.concurrent_launches {
         settings.concurrent_launches = ConcurrentLaunches::parse(policy)?;
@@ -56,5 +61,7 @@ fn print(s: &TenantSettings, json_out: bool) {
         println!("concurrent-launches\t{}", s.concurrent_launches.as_str());
         let days = s.statement_retention_days.map_or("none".into(), |d| d.to_string());
         println!("statement-retention-days\t{days}");
+        let minutes = s.cmi5_session_timeout_minutes.map_or("none".into(), |m| m.to_string());
+        println!("cmi5-session-timeout-minutes\t{minutes}");
     }
 }

@@ -104,12 +104,14 @@ pub async fn tenant(store: &dyn Store, cmd: TenantCommand, json: bool) -> CmdRes
             strict_scorm12_suspend_data,
             statement_retention_days,
             concurrent_launches,
+            cmi5_session_timeout_minutes,
         } => {
             let t = op::find_tenant(store, &name).await.map_err(e)?;
             let changes = super::settings::Changes {
                 strict_scorm12_suspend_data,
                 concurrent_launches,
                 statement_retention_days,
+                cmi5_session_timeout_minutes,
             };
             super::settings::run(store, t, changes, json).await?;
         }

@@ -12,6 +12,7 @@
 pub mod ids;
 pub mod moveon;
 pub mod preferences;
+pub mod report;
 pub mod rules;
 pub mod state;
 pub mod statements;

@@ -122,7 +122,7 @@ pub fn duration(ms: i64) -> String {
     }
     if frac > 0 {
         out.push_str(&format!("{s}.{frac:03}S"));
-    } else {
+    } else if s > 0 || out == "PT" {
         out.push_str(&format!("{s}S"));
     }
     out
@@ -138,6 +138,7 @@ mod tests {
         assert_eq!(duration(-5), "PT0S");
         assert_eq!(duration(1_500), "PT1.500S");
         assert_eq!(duration(3_723_000), "PT1H2M3S");
+        assert_eq!(duration(1_740_000), "PT29M");
         assert_eq!(LaunchMode::parse("Browse"), Some(LaunchMode::Browse));
         assert_eq!(LaunchMode::parse("browse"), None);
         let s: Cmi5State = serde_json::from_str("{}").unwrap();

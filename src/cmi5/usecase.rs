@@ -64,6 +64,8 @@ pub struct Registration<'a> {
     /// The learner's agent.
     pub actor: &'a Value,
     pub now_ms: i64,
+    /// The tenant's idle limit of a session (`TenantSettings::cmi5_session_timeout_ms`).
+    pub session_timeout_ms: Option<i64>,
 }
 
 impl Registration<'_> {
@@ -239,7 +241,7 @@ pub async fn launch(r: &Registration<'_>, req: &LaunchRequest<'_>) -> Result<Lau
             let done = moveon::evaluate(r.structure()?, &r.course.identifier, &mut cmi5);
             statements.extend(r.satisfied(&done, &session)?);
         }
-        for open in cmi5.open_sessions_of(&au.id) {
+        for open in ended_by_launch(&cmi5, &au.id, r.session_timeout_ms, r.now_ms) {
             statements.extend(r.abandon(&mut cmi5, &open)?);
         }
         let p = cmi5.au(&au.id);
@@ -318,17 +320,39 @@ fn preferences(r: &Registration<'_>, p: &Value) -> (DocKey, DocWrite) {
     (key, json_write(p))
 }
 
-/// The session a credential names, while it is open.
+/// Whether a session passed the tenant's idle limit.
+fn idle(s: &Session, timeout_ms: Option<i64>, now_ms: i64) -> bool {
+    timeout_ms.is_some_and(|t| now_ms.saturating_sub(s.last_ms) > t)
+}
+
+/// The open sessions a launch of `au` abandons: the AU's own, and any idle too long.
+fn ended_by_launch(state: &Cmi5State, au: &str, timeout_ms: Option<i64>, now_ms: i64) -> Vec<String> {
+    let mut ended = state.open_sessions_of(au);
+    let idle_elsewhere: Vec<String> = state
+        .sessions
+        .iter()
+        .filter(|(_, s)| s.au != au && idle(s, timeout_ms, now_ms))
+        .map(|(id, _)| id.clone())
+        .collect();
+    ended.extend(idle_elsewhere);
+    ended
+}
+
+/// The session a credential names, while it is open and not idle beyond the tenant's
+/// limit (an idle session's `abandoned` is recorded at the registration's next launch).
 pub async fn open_session(
     store: &dyn Store,
     tenant: TenantId,
     registration: &str,
     session: &str,
+    timeout_ms: Option<i64>,
+    now_ms: i64,
 ) -> Result<Session, Cmi5Error> {
     let state = load_registration_state(store, tenant, registration).await?.state;
     state
         .cmi5
         .and_then(|mut c| c.sessions.remove(session))
+        .filter(|s| !idle(s, timeout_ms, now_ms))
         .ok_or(Cmi5Error::Closed)
 }
 
@@ -372,7 +396,11 @@ fn decide_recording(
     cmi5: &mut Cmi5State,
     rec: &Recording<'_>,
 ) -> Result<(Vec<PreparedStatement>, Vec<String>), Cmi5Error> {
-    let mut session = cmi5.sessions.remove(rec.session).ok_or(Cmi5Error::Closed)?;
+    let mut session = cmi5
+        .sessions
+        .remove(rec.session)
+        .filter(|s| !idle(s, r.session_timeout_ms, r.now_ms))
+        .ok_or(Cmi5Error::Closed)?;
     let activity = r.lms().id(Node::Au, &session.au);
     let mut progress = cmi5.aus.get(&session.au).cloned().unwrap_or_default();
     let (mut prepared, mut ids, mut ended) = (Vec::new(), Vec::new(), false);

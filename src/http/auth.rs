@@ -155,7 +155,9 @@ async fn launch_principal(state: &AppState, token: &str) -> Result<Principal, Ap
     let cmi5 = match &g.cmi5_session {
         Some(session) => {
             let registration = g.registration.as_deref().unwrap_or_default();
-            open_session(state.store.as_ref(), tenant.id, registration, session).await?;
+            let timeout = tenant.settings.cmi5_session_timeout_ms();
+            let now = state.config.wall.now_ms();
+            open_session(state.store.as_ref(), tenant.id, registration, session, timeout, now).await?;
             Some(Cmi5Bound {
                 session: session.clone(),
                 package: g.package.clone(),

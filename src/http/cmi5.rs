@@ -34,7 +34,20 @@ async fn fetch(State(state): State<AppState>, Path(token): Path<String>) -> Resu
     };
     let session = g.fetch_session.clone().unwrap_or_default();
     let registration = g.registration.clone().unwrap_or_default();
-    match open_session(state.store.as_ref(), g.tenant_id(), &registration, &session).await {
+    let timeout = match state.store.tenant_by_id(g.tenant_id()).await? {
+        Some(t) => t.settings.cmi5_session_timeout_ms(),
+        None => return Ok(answer(fetch_error(2, "the fetch URL is not valid"))),
+    };
+    match open_session(
+        state.store.as_ref(),
+        g.tenant_id(),
+        &registration,
+        &session,
+        timeout,
+        now,
+    )
+    .await
+    {
         Ok(_) => {}
         Err(Cmi5Error::Closed) => return Ok(answer(fetch_error(1, "the AU session has ended"))),
         Err(e) => return Err(e.into()),

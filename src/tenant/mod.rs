@@ -138,11 +138,19 @@ pub struct TenantSettings {
     pub statement_retention_days: Option<u32>,
     /// What a second browser launching with a learner ID already in use gets.
     pub concurrent_launches: crate::launch::ConcurrentLaunches,
+    /// Minutes a cmi5 session may stay without a statement before it is abandoned;
+    /// `None` leaves it open until a new launch of its AU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cmi5_session_timeout_minutes: Option<u32>,
 }
 
 impl TenantSettings {
     /// The stored time before which statements are deleted, if the tenant has a
     /// retention period.
+    pub fn cmi5_session_timeout_ms(&self) -> Option<i64> {
+        self.cmi5_session_timeout_minutes.map(|m| i64::from(m) * 60_000)
+    }
+
     pub fn retention_cutoff_ms(&self, now_ms: i64) -> Option<i64> {
         self.statement_retention_days
             .map(|d| now_ms - i64::from(d) * 86_400_000)

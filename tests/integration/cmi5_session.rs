@@ -327,6 +327,34 @@ async fn a_session_satisfies_its_block_and_the_course_and_its_credential_ends_wi
         .unwrap();
     assert_eq!(course["context"]["contextActivities"]["grouping"][0]["id"], C);
     assert_eq!(course["object"]["definition"]["name"]["ja"], "火山");
+
+    let report = c
+        .env
+        .app
+        .get("/api/v1/reports/registrations")
+        .auth(&c.env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let row = &report["registrations"][0];
+    assert_eq!(row["completed"], true, "{row}");
+    let cmi5 = &row["cmi5"];
+    assert_eq!(cmi5["satisfied"], true);
+    assert_eq!(cmi5["blocks"][0]["id"], MODULE);
+    assert_eq!(cmi5["blocks"][0]["satisfied"], true);
+    let quiz_row = &cmi5["aus"][0];
+    assert_eq!(quiz_row["id"], QUIZ);
+    assert_eq!(
+        (quiz_row["passed"].clone(), quiz_row["completed"].clone()),
+        (json!(true), json!(true))
+    );
+    assert_eq!(
+        quiz_row["sessions"],
+        json!({ "launched": 1, "terminated": 1, "abandoned": 0, "open": 0 })
+    );
+    assert_eq!(cmi5["aus"][1]["satisfied"], true, "NotApplicable");
+    assert_eq!(row["items"][0]["progress"]["success"], "passed");
 }
 
 #[tokio::test]
@@ -509,4 +537,42 @@ async fn a_registration_of_not_applicable_aus_is_satisfied_before_its_first_laun
         env,
     };
     assert_eq!(c.verbs().await, ["satisfied:block", "satisfied:course", "launched"]);
+}
+
+#[tokio::test]
+async fn a_session_idle_beyond_the_tenants_limit_ends_and_is_abandoned_at_the_next_launch() {
+    let c = enrol("Completed").await;
+    let settings = kiroku::tenant::TenantSettings {
+        cmi5_session_timeout_minutes: Some(30),
+        ..Default::default()
+    };
+    c.env
+        .app
+        .store
+        .update_tenant_settings(c.env.tenant.id, settings)
+        .await
+        .expect("settings");
+    let intro = c.launch(INTRO, None).await;
+    intro.start().await;
+    c.env.app.clock.advance(29 * 60_000);
+    assert_eq!(
+        intro.send(&intro.statement("experienced", None, false)).await,
+        200,
+        "not idle yet"
+    );
+    c.env.app.clock.advance(31 * 60_000);
+    assert_eq!(
+        intro.send(&intro.statement("experienced", None, false)).await,
+        401,
+        "idle too long"
+    );
+    // A launch of another AU records the idle session's end.
+    let _quiz = c.launch(QUIZ, None).await;
+    let all = c.statements().await;
+    let abandoned = all
+        .iter()
+        .find(|s| s["verb"]["id"].as_str().is_some_and(|v| v.ends_with("/abandoned")))
+        .expect("abandoned");
+    assert_eq!(abandoned["context"]["extensions"][SID], intro.session().as_str());
+    assert_eq!(abandoned["result"]["duration"], "PT29M", "launch to its last statement");
 }

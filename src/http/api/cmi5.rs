@@ -91,6 +91,7 @@ pub async fn launch(state: &AppState, grant: &LaunchGrant, l: AuLaunch<'_>) -> R
         registration: &registration,
         actor: &actor,
         now_ms: state.config.wall.now_ms(),
+        session_timeout_ms: tenant.settings.cmi5_session_timeout_ms(),
     };
     let req = LaunchRequest {
         au: l.au_id,
@@ -149,6 +150,7 @@ pub async fn waive(
         registration: &reg.id,
         actor: &actor,
         now_ms: state.config.wall.now_ms(),
+        session_timeout_ms: p.tenant.settings.cmi5_session_timeout_ms(),
     };
     usecase::waive(&r, &req.au, reason).await?;
     Ok(Json(json!({ "registration": reg.id, "au": req.au, "waived": true })).into_response())
@@ -179,6 +181,7 @@ pub async fn abandon(
         registration: &reg.id,
         actor: &actor,
         now_ms: state.config.wall.now_ms(),
+        session_timeout_ms: p.tenant.settings.cmi5_session_timeout_ms(),
     };
     usecase::abandon(&r, &session).await?;
     Ok(Json(json!({ "session": session, "abandoned": true })).into_response())

@@ -1,6 +1,7 @@
 //! `GET /api/v1/reports/registrations`: each registration with its learner's end client
-//! and every launchable item's newest attempt (state, completion, success, score). An
-//! end-client admin's report holds their end client only.
+//! and every launchable item's newest attempt (state, completion, success, score), or for
+//! a cmi5 course each AU's and block's progress (`cmi5::report`). An end-client admin's
+//! report holds their end client only.
 
 use crate::http::extract::Query;
 use crate::json::Put;
@@ -15,8 +16,10 @@ use serde_json::{Value, json};
 use super::admin;
 use super::learners::RegistrationFilter;
 use crate::clock::format_ms;
+use crate::cmi5::report as cmi5_report;
 use crate::http::error::ApiError;
-use crate::package::model::Course;
+use crate::learner::Registration;
+use crate::package::model::{Course, Structure};
 use crate::runtime::report::{Progress, progress};
 use crate::server::AppState;
 
@@ -32,20 +35,41 @@ pub async fn registrations(
     let t = p.tenant.id;
     let regs = f.list(&state, &p).await?;
     let truncated = regs.len() > MAX_ROWS;
-    let mut items_of: HashMap<(String, u32), Vec<(String, String)>> = HashMap::new();
+    let mut courses: HashMap<(String, u32), Option<Course>> = HashMap::new();
     let mut rows = Vec::new();
     for r in regs.into_iter().take(MAX_ROWS) {
         let key = (r.package_id.clone(), r.version);
-        if !items_of.contains_key(&key) {
+        if !courses.contains_key(&key) {
             let course = state.store.package_course(t, &r.package_id, r.version).await?;
-            let items = course
-                .and_then(|c| serde_json::from_str::<Course>(&c).ok())
-                .map(|c| c.launchables().into_iter().map(|l| (l.id, l.title)).collect())
-                .unwrap_or_default();
-            items_of.insert(key.clone(), items);
+            courses.insert(
+                key.clone(),
+                course.and_then(|c| serde_json::from_str::<Course>(&c).ok()),
+            );
         }
+        let course = courses.get(&key).and_then(Option::as_ref);
+        if let Some((c, Structure::Cmi5(s))) = course.map(|c| (c, &c.structure)) {
+            let shared = crate::runtime::usecase::shared_state(state.store.as_ref(), t, &r.id).await?;
+            let cmi5 = shared.cmi5.as_ref();
+            let items: Vec<Value> = s
+                .aus()
+                .into_iter()
+                .map(|au| {
+                    let p = cmi5.and_then(|x| x.aus.get(&au.id)).cloned().unwrap_or_default();
+                    json!({ "item": au.id, "title": au.title, "progress": cmi5_report::progress(&p) })
+                })
+                .collect();
+            let report = cmi5_report::report(s, &c.identifier, cmi5);
+            let satisfied = report.get("satisfied") == Some(&json!(true));
+            let mut row = row_of(&r, satisfied, items);
+            row.put("cmi5", report);
+            rows.push(row);
+            continue;
+        }
+        let items_list: Vec<(String, String)> = course
+            .map(|c| c.launchables().into_iter().map(|l| (l.id, l.title)).collect())
+            .unwrap_or_default();
         let mut items = Vec::new();
-        for (id, title) in items_of.get(&key).into_iter().flatten() {
+        for (id, title) in &items_list {
             let attempt = state.store.latest_attempt(t, &r.id, id).await?;
             let mut v = json!({ "item": id, "title": title });
             match attempt {
@@ -63,20 +87,26 @@ pub async fn registrations(
             && items
                 .iter()
                 .all(|i| i.get("progress").and_then(|p| p.get("completion")) == Some(&json!("completed")));
-        rows.push(json!({
-            "registration": r.id,
-            "learner": r.learner,
-            "endClient": r.end_client,
-            "packageId": r.package_id,
-            "version": r.version,
-            "createdAt": format_ms(r.created_ms),
-            "completed": completed,
-            "items": items,
-        }));
+        rows.push(row_of(&r, completed, items));
     }
     let mut body: Value = json!({ "registrations": rows });
     if truncated {
         body.put("truncated", json!(true));
     }
     Ok(Json(body).into_response())
+}
+
+/// A registration's report row; a cmi5 registration is completed when its course is
+/// satisfied.
+fn row_of(r: &Registration, completed: bool, items: Vec<Value>) -> Value {
+    json!({
+        "registration": r.id,
+        "learner": r.learner,
+        "endClient": r.end_client,
+        "packageId": r.package_id,
+        "version": r.version,
+        "createdAt": format_ms(r.created_ms),
+        "completed": completed,
+        "items": items,
+    })
 }

@@ -36,6 +36,7 @@ fn registration<'a>(ctx: &'a Ctx, b: &'a Cmi5Bound, course: &'a Course) -> Regis
         registration: bound.and_then(|l| l.registration.as_deref()).unwrap_or_default(),
         actor: bound.map_or(&serde_json::Value::Null, |l| &l.agent),
         now_ms: ctx.state.config.wall.now_ms(),
+        session_timeout_ms: ctx.principal.tenant.settings.cmi5_session_timeout_ms(),
     }
 }
 
