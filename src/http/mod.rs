@@ -3,7 +3,7 @@
 
 pub mod accounts;
 mod admin;
-mod api;
+pub(crate) mod api;
 pub mod auth;
 pub mod client;
 mod cmi5;

@@ -43,6 +43,24 @@ pub struct LaunchGrant {
     /// while that session is open (cmi5 8.2.1.0-6).
     #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
     pub cmi5_session: Option<String>,
+    /// Set on a cmi5 AU's launch link: opening it starts the AU's session and redirects
+    /// to the AU (so a link handed out but never opened starts nothing).
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub cmi5_launch: Option<Cmi5LaunchClaims>,
+}
+
+/// What a cmi5 launch link starts: the AU (publisher id), the launch mode, where the AU
+/// returns, and the learner preferences to write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cmi5LaunchClaims {
+    #[serde(rename = "a")]
+    pub au: String,
+    #[serde(rename = "m", default)]
+    pub mode: crate::cmi5::state::LaunchMode,
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub preferences: Option<serde_json::Value>,
 }
 
 impl LaunchGrant {
@@ -95,7 +113,16 @@ impl GrantKey {
     /// Checks a content grant: signature (in constant time), expiry and purpose.
     pub fn verify(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
         let g = self.verify_any(token, now_ms)?;
-        if g.xapi_activity.is_some() {
+        if g.xapi_activity.is_some() || g.cmi5_launch.is_some() {
+            return Err(GrantError::WrongPurpose);
+        }
+        Ok(g)
+    }
+
+    /// Checks a cmi5 AU's launch link.
+    pub fn verify_cmi5_launch(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
+        let g = self.verify_any(token, now_ms)?;
+        if g.xapi_activity.is_some() || g.cmi5_launch.is_none() {
             return Err(GrantError::WrongPurpose);
         }
         Ok(g)
@@ -104,7 +131,7 @@ impl GrantKey {
     /// Checks the temporary xAPI credential of an xAPI launch.
     pub fn verify_xapi(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
         let g = self.verify_any(token, now_ms)?;
-        if g.xapi_activity.is_none() || g.fetch_session.is_some() {
+        if g.xapi_activity.is_none() || g.fetch_session.is_some() || g.cmi5_launch.is_some() {
             return Err(GrantError::WrongPurpose);
         }
         Ok(g)
@@ -113,7 +140,7 @@ impl GrantKey {
     /// Checks a cmi5 fetch URL's token.
     pub fn verify_fetch(&self, token: &str, now_ms: i64) -> Result<LaunchGrant, GrantError> {
         let g = self.verify_any(token, now_ms)?;
-        if g.xapi_activity.is_none() || g.fetch_session.is_none() {
+        if g.xapi_activity.is_none() || g.fetch_session.is_none() || g.cmi5_launch.is_some() {
             return Err(GrantError::WrongPurpose);
         }
         Ok(g)
@@ -150,6 +177,7 @@ mod tests {
             learner_stored: false,
             fetch_session: None,
             cmi5_session: None,
+            cmi5_launch: None,
         }
     }
 

@@ -9,6 +9,6 @@ mod grant;
 mod refusal;
 pub mod session;
 
-pub use grant::{GrantError, GrantKey, LaunchGrant};
+pub use grant::{Cmi5LaunchClaims, GrantError, GrantKey, LaunchGrant};
 pub use refusal::LaunchRefusal;
 pub use session::ConcurrentLaunches;

@@ -35,6 +35,18 @@ fn course() -> String {
     )
 }
 
+/// Opens a cmi5 launch link (what the launch APIs answer as `url`) as a browser would:
+/// the session starts and the link redirects to the AU's URL, which this answers.
+pub(crate) async fn open_link(env: &Env, url: &str) -> String {
+    assert!(
+        url.starts_with(&format!("http://{}/cmi5/launch/", env.app.content_addr)),
+        "{url}"
+    );
+    let r = env.app.request(axum::http::Method::GET, url).send().await.expect(303);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    r.header("location").expect("a redirect").to_owned()
+}
+
 struct Launched {
     env: Env,
     answer: Value,
@@ -66,7 +78,7 @@ async fn launch() -> Launched {
         .await
         .expect(200)
         .json();
-    let url = str_of(&answer, "url").to_owned();
+    let url = open_link(&env, str_of(&answer, "url")).await;
     let (base, query) = url.split_once('?').expect("a query");
     assert_eq!(base, "https://content.example.org/volcano/index.html");
     let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();

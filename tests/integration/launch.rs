@@ -499,9 +499,10 @@ async fn a_cmi5_au_hosted_elsewhere_is_launched_at_its_absolute_url() {
         json!({"learner": {"id": "ann", "name": "Ann"}, "packageId": pkg, "item": observatory}),
     )
     .await;
+    let au = crate::cmi5_launch::open_link(&env, str_of(&l, "url")).await;
     assert!(
-        str_of(&l, "url").starts_with("https://observatory.example.org/live?course=volcanoes&endpoint="),
-        "the AU's url as written, then the cmi5 launch parameters: {l}"
+        au.starts_with("https://observatory.example.org/live?course=volcanoes&endpoint="),
+        "the AU's url as written, then the cmi5 launch parameters: {au}"
     );
     assert_eq!(l["item"], json!(observatory));
     assert!(
@@ -518,9 +519,10 @@ async fn a_cmi5_au_hosted_elsewhere_is_launched_at_its_absolute_url() {
     .await
     .expect(200)
     .json();
+    let au = crate::cmi5_launch::open_link(&env, str_of(&by_reg, "url")).await;
     assert!(
-        str_of(&by_reg, "url").starts_with("https://observatory.example.org/live?course=volcanoes&endpoint="),
-        "the AU's url as written, then the cmi5 launch parameters: {by_reg}"
+        au.starts_with("https://observatory.example.org/live?course=volcanoes&endpoint="),
+        "the AU's url as written, then the cmi5 launch parameters: {au}"
     );
     // A relative AU is on the content origin, query kept.
     let lab = registration_launch(&env, reg_id).await;
@@ -535,8 +537,9 @@ async fn a_cmi5_au_hosted_elsewhere_is_launched_at_its_absolute_url() {
     .expect(200)
     .json();
     let lab_url = format!("{}lab/index.html?mode=guided&endpoint=", str_of(&by_reg, "contentBase"));
-    assert!(str_of(&by_reg, "url").starts_with(&lab_url), "{by_reg}");
-    env.fetch(str_of(&by_reg, "url")).await.expect(200);
+    let au = crate::cmi5_launch::open_link(&env, str_of(&by_reg, "url")).await;
+    assert!(au.starts_with(&lab_url), "{au}");
+    env.fetch(&au).await.expect(200);
 }
 
 #[tokio::test]

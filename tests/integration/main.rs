@@ -16,6 +16,7 @@ mod browser;
 mod browser_runtime;
 mod cli;
 mod clicks;
+mod cmi5_browser;
 mod cmi5_launch;
 mod cmi5_session;
 mod cors;

@@ -43,6 +43,7 @@ fn grant(learner: String, registration: Option<String>, expires_ms: i64) -> Laun
         learner_stored: true,
         fetch_session: None,
         cmi5_session: None,
+        cmi5_launch: None,
     }
 }
 

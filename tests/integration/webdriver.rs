@@ -301,6 +301,21 @@ impl Browser {
         self.send(Method::DELETE, &self.at("/actions"), None).await;
     }
 
+    /// Saves a PNG of the window as `name`.png in the folder `KIROKU_SCREENSHOTS` names,
+    /// when it is set (to look at what a test saw); does nothing otherwise.
+    pub async fn screenshot(&self, name: &str) {
+        let Ok(dir) = std::env::var("KIROKU_SCREENSHOTS") else {
+            return;
+        };
+        let v = self.send(Method::GET, &self.at("/screenshot"), None).await;
+        let png = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            v.as_str().unwrap_or_default(),
+        )
+        .expect("a base64 PNG");
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write the screenshot");
+    }
+
     /// Runs a script body (`return …`) in the current browsing context.
     pub async fn execute(&self, script: &str, args: Value) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": args }))

@@ -23,11 +23,11 @@ use crate::cmi5::state::LaunchMode;
 use crate::http::auth::{LAUNCH_USER, learner_agent};
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
-use crate::launch::LaunchGrant;
+use crate::launch::{Cmi5LaunchClaims, LaunchGrant};
 use crate::learner::{self, LearnerFields, Registration};
 use crate::lrs::LrsError;
 use crate::ops::metrics::Event;
-use crate::package::model::{ActorFormat, LaunchHref, PackageKind, Structure};
+use crate::package::model::{ActorFormat, PackageKind, Structure};
 use crate::server::AppState;
 use crate::tenant::TenantId;
 use base64::Engine as _;
@@ -75,12 +75,12 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         learner_stored,
         fetch_session: None,
         cmi5_session: None,
+        cmi5_launch: None,
     };
     let token = state.grants.sign(&grant);
     state.metrics.count(Event::Launches, 1);
     let base = format!("{}/content/{token}/", state.config.content_url);
     // xAPI (tincan) content talks to the LRS itself, with a temporary credential.
-    let plain_url = item_url(&item.href, &base, None);
     let lrs_params = match course.kind {
         PackageKind::Xapi => {
             let format = match &course.structure {
@@ -89,20 +89,22 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
             };
             Some(xapi_launch_params(state, t.tenant, &grant, &item.id, format).await?)
         }
-        PackageKind::Cmi5 => {
-            let au = super::cmi5::AuLaunch {
-                course: &course,
-                au_id: &item.id,
-                return_url: t.return_url,
-                mode: t.mode,
-                launch_url: &plain_url,
-                preferences: t.preferences,
-            };
-            Some(super::cmi5::launch(state, &grant, au).await?)
-        }
         _ => None,
     };
-    let url = item_url(&item.href, &base, lrs_params.as_deref());
+    let url = match course.kind {
+        // Opening a cmi5 AU's link starts its session (`http::runtime::cmi5`).
+        PackageKind::Cmi5 => {
+            let mut l = grant.clone();
+            l.cmi5_launch = Some(Cmi5LaunchClaims {
+                au: item.id.clone(),
+                mode: t.mode,
+                return_url: t.return_url.map(str::to_owned),
+                preferences: t.preferences,
+            });
+            format!("{}/cmi5/launch/{}", state.config.content_url, state.grants.sign(&l))
+        }
+        _ => crate::http::content::launch_url(&item.href, &base, lrs_params.as_deref()),
+    };
     // The player records what happens, so it needs a registration.
     let player_url = t
         .registration
@@ -122,27 +124,6 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
         out.put("playerUrl", json!(p));
     }
     Ok(out)
-}
-
-/// An item's URL: a package file under the content base, or an absolute URL, with the
-/// launch's parameters (if any) after the item's own.
-fn item_url(href: &LaunchHref, base: &str, lrs_params: Option<&str>) -> String {
-    match href {
-        LaunchHref::Package { path, query, fragment } => {
-            let q = [query.as_deref(), lrs_params]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("&");
-            let q = if q.is_empty() { q } else { format!("?{q}") };
-            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
-            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
-        }
-        LaunchHref::Absolute(u) => match lrs_params {
-            Some(p) => format!("{u}{}{p}", if u.contains('?') { '&' } else { '?' }),
-            None => u.clone(),
-        },
-    }
 }
 
 /// The launch parameters of the xAPI "Launching Activities" convention (`endpoint`,

@@ -6,7 +6,7 @@
 //! reseller admin naming a tenant they reach in `X-Kiroku-Tenant`.
 
 pub(crate) mod audit;
-mod cmi5;
+pub(crate) mod cmi5;
 mod credentials;
 mod end_clients;
 mod launch;

@@ -63,7 +63,29 @@ impl Predicate for TextOnly {
     }
 }
 
+use crate::package::model::LaunchHref;
 pub use crate::package::path::encode_for_url as encode_path;
+
+/// An item's URL: a package file under the content base, or an absolute URL, with the
+/// launch's parameters (if any) after the item's own.
+pub fn launch_url(href: &LaunchHref, base: &str, lrs_params: Option<&str>) -> String {
+    match href {
+        LaunchHref::Package { path, query, fragment } => {
+            let q = [query.as_deref(), lrs_params]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("&");
+            let q = if q.is_empty() { q } else { format!("?{q}") };
+            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
+            format!("{base}{}{q}{h}", encode_path(path))
+        }
+        LaunchHref::Absolute(u) => match lrs_params {
+            Some(p) => format!("{u}{}{p}", if u.contains('?') { '&' } else { '?' }),
+            None => u.clone(),
+        },
+    }
+}
 
 /// A refused content request: the status and page come from `http::error`.
 fn refuse(p: PageRefusal) -> Response {

@@ -7,6 +7,7 @@
 //! course structure it shows; it is served same-origin only.
 
 mod attempts;
+mod cmi5;
 mod nav;
 mod presence;
 mod session;
@@ -41,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         // `-` cannot begin a SCORM identifier (an XML NCName), so no item collides with it.
         .route("/runtime/{token}/-/course", get(nav::course))
         .route("/runtime/{token}/-/nav", post(nav::nav))
+        .route("/runtime/{token}/-/cmi5", post(cmi5::launch))
+        .route("/cmi5/launch/{token}", get(cmi5::link))
         .route("/runtime/{token}/{item}", get(attempts::open))
         .route("/runtime/{token}/{item}/commit", post(attempts::commit))
         .layer(cors())

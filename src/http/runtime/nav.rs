@@ -15,7 +15,7 @@ use super::session::{course_of, decode_data, registered_grant};
 use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::lrs::LrsError;
-use crate::package::model::{Course, Item, LaunchHref, Vocabulary};
+use crate::package::model::{Course, Item, Structure, Vocabulary};
 use crate::runtime::navigation::{Outcome, Request, Tree};
 use crate::runtime::usecase::navigate::{Navigated, navigate, organization};
 use crate::runtime::usecase::shared_state;
@@ -31,14 +31,9 @@ pub(super) fn validity_json(course: &Course, item: &str) -> Value {
 }
 
 fn item_url(item: &Item, base: &str) -> Option<String> {
-    item.launch.as_ref().map(|l| match &l.href {
-        LaunchHref::Package { path, query, fragment } => {
-            let q = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
-            let h = fragment.as_ref().map(|h| format!("#{h}")).unwrap_or_default();
-            format!("{base}{}{q}{h}", crate::http::content::encode_path(path))
-        }
-        LaunchHref::Absolute(u) => u.clone(),
-    })
+    item.launch
+        .as_ref()
+        .map(|l| crate::http::content::launch_url(&l.href, base, None))
 }
 
 /// `GET /runtime/{grant}/-/course`: what the player shows. The default organization's tree
@@ -48,6 +43,10 @@ fn item_url(item: &Item, base: &str) -> Option<String> {
 pub(super) async fn course(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let (g, registration, _) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
+    if let Structure::Cmi5(s) = &course.structure {
+        let body = super::cmi5::course_view(&state, &g, &registration, &course, s).await?;
+        return Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response());
+    }
     let (org, free) = organization(&course)?;
     let version = if free { "1.2" } else { "2004" };
     let base = format!("/content/{token}/");

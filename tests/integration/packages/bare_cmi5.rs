@@ -77,7 +77,8 @@ async fn check_imported(env: &Env, v: &Value) {
             json!({"learner": "ann", "item": "https://kiroku.example/bare/au/1"}),
         )
         .await;
-    assert!(str_of(&l, "url").starts_with(HOSTED), "{l}");
+    let au = crate::cmi5_launch::open_link(env, str_of(&l, "url")).await;
+    assert!(au.starts_with(HOSTED), "{au}");
 }
 
 #[tokio::test]

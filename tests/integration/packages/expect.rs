@@ -27,6 +27,7 @@ pub fn all() -> Vec<Expected> {
         scorm2004_4th(),
         quirks(),
         cmi5(),
+        cmi5_runnable(),
         tincan(),
         lectora(),
     ]
@@ -304,6 +305,43 @@ fn quirks() -> Expected {
                 .collect();
             assert_eq!(files[1], json!(["export/Module 1/Leçon un.html"]));
             assert_eq!(files[2], json!(["export/content/unit 2/index.htm"]));
+        },
+    }
+}
+
+fn cmi5_runnable() -> Expected {
+    const AU: &str = "https://kiroku.example/runnable/au/";
+    Expected {
+        fixture: "cmi5-runnable",
+        kind: "cmi5",
+        edition: None,
+        identifier: "https://kiroku.example/runnable",
+        title: "Runnable volcanoes",
+        launchables: &[
+            ("https://kiroku.example/runnable/au/passed", "au.html?do=pass"),
+            (
+                "https://kiroku.example/runnable/au/completed-or-passed",
+                "au.html?do=fail,complete",
+            ),
+            ("https://kiroku.example/runnable/au/completed", "au.html?do=complete"),
+            (
+                "https://kiroku.example/runnable/au/completed-and-passed",
+                "au.html?do=pass,complete",
+            ),
+            ("https://kiroku.example/runnable/au/own-window", "au.html?do=complete"),
+            ("https://kiroku.example/runnable/au/not-applicable", "au.html?do=none"),
+            (
+                "https://kiroku.example/runnable/au/abandoned",
+                "au.html?do=complete&first=stay",
+            ),
+        ],
+        structure: |c| {
+            let s = &c["structure"]["cmi5"];
+            let outer = &s["children"][0]["block"];
+            let inner = &outer["children"][0]["block"];
+            assert_eq!(inner["children"][0]["au"]["id"], format!("{AU}passed"));
+            assert_eq!(s["children"][3]["au"]["launchMethod"], "OwnWindow");
+            assert_eq!(s["children"].as_array().map(Vec::len), Some(6));
         },
     }
 }

@@ -13,7 +13,7 @@ use zip::{CompressionMethod, ZipWriter};
 use super::hostile::pseudo_random;
 
 /// Every fixture package (a folder of `fixtures/packages/`).
-pub const ALL: [&str; 11] = [
+pub const ALL: [&str; 12] = [
     "scorm12-single-sco",
     "scorm12-multi-sco",
     "scorm12-media",
@@ -23,6 +23,7 @@ pub const ALL: [&str; 11] = [
     "scorm2004-4th-shared-data",
     "scorm2004-quirks",
     "cmi5-multi-au",
+    "cmi5-runnable",
     "tincan-two-activities",
     "tincan-lectora",
 ];

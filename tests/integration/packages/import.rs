@@ -149,7 +149,13 @@ async fn every_launchable_item_launches_and_serves_its_own_file() {
                 (&l["item"], &l["version"], &l["packageId"]),
                 (&json!(item), &json!(1), &json!(id))
             );
-            let url = str_of(&l, "url");
+            let link = str_of(&l, "url");
+            // A cmi5 AU's link starts its session when opened and redirects to the AU.
+            let followed = match e.kind {
+                "cmi5" => Some(crate::cmi5_launch::open_link(&env, link).await),
+                _ => None,
+            };
+            let url = followed.as_deref().unwrap_or(link);
             let Some(path) = package_path(href) else {
                 // An absolute AU url is launched as written, with the cmi5 launch parameters.
                 let sep = if href.contains('?') { '&' } else { '?' };

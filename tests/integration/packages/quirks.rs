@@ -253,7 +253,8 @@ async fn a_cmi5_course_of_1200_aus_in_a_zip64_archive_imports() {
             json!({"learner": "ann", "item": "https://kiroku.example/big/au1199"}),
         )
         .await;
-    let page = env.fetch(str_of(&l, "url")).await.expect(200);
+    let au = crate::cmi5_launch::open_link(&env, str_of(&l, "url")).await;
+    let page = env.fetch(&au).await.expect(200);
     assert!(page.text().contains("<p>1199</p>"));
 }
 

@@ -243,7 +243,8 @@ async fn delete_keeps_blobs_another_tenant_uses_and_cannot_reach_another_tenants
             json!({"learner": "eve", "item": "https://kiroku.example/courses/volcanoes/au/quiz"}),
         )
         .await;
-    let url = l.expect(200).json()["url"].as_str().expect("url").to_owned();
+    let link = l.expect(200).json()["url"].as_str().expect("url").to_owned();
+    let url = crate::cmi5_launch::open_link(&env, &link).await;
     assert_eq!(
         env.fetch(&url).await.expect(200).body.as_ref(),
         fixture::file("cmi5-multi-au", "quiz/index.html").as_slice()
