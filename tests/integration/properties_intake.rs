@@ -17,7 +17,7 @@ use kiroku::runtime::timespan;
 
 use crate::packages::fixture;
 
-fn text() -> impl Strategy<Value = String> {
+pub(crate) fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 <>/=\"':.{}\\[\\],&;#%+\\-_é日本語😀\u{301}\u{3000}]{0,32}"
 }
 
@@ -59,7 +59,7 @@ fn a_statement() -> Value {
 }
 
 /// A JSON value of any shape, with multi-byte strings and edge numbers.
-fn json_value() -> impl Strategy<Value = Value> {
+pub(crate) fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
@@ -76,7 +76,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// Replaces the value at the `pick`-th path of `v` (depth first) with `new`.
-fn replace_at(v: &mut Value, pick: &mut usize, new: &Value) -> bool {
+pub(crate) fn replace_at(v: &mut Value, pick: &mut usize, new: &Value) -> bool {
     if *pick == 0 {
         *v = new.clone();
         return true;

@@ -207,6 +207,20 @@ pub fn routes() -> Vec<Route> {
             N,
             [404; 3],
         ),
+        r(
+            M::POST,
+            "/api/v1/registrations/{id}/waive",
+            "/api/v1/registrations/{reg}/waive",
+            json(r#"{"au":"https://example.com/au","reason":"walk"}"#),
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/cmi5/sessions/{id}/abandon",
+            "/api/v1/cmi5/sessions/walk-{n}/abandon",
+            N,
+            [404; 3],
+        ),
         r(M::GET, "/api/v1/audit", "/api/v1/audit", N, [404, 200, 403]),
         // End clients and credentials: tenant-wide, but reading one's own end client.
         r(
