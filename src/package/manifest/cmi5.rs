@@ -7,9 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::cmi5_values::{Texts, as_rule, iri_id, is_iri, mastery_score, refuse, reserved_parameter, texts};
+use super::cmi5_values::{
+    Texts, activity_type, has_unsafe, iri_id, is_iri, mastery_score, refuse, reserved_parameter, texts, vocabulary,
+};
 use super::href;
-use super::values::{optional, token};
 use super::xml::{Element, Ns, Xml};
 use crate::package::model::{
     Cmi5Au, Cmi5Block, Cmi5Node, Cmi5Objective, Cmi5Structure, Course, LaunchHref, LaunchMethod, MoveOn, PackageKind,
@@ -252,6 +253,16 @@ fn url(x: &mut Xml<'_>, el: &Element, r: &Reader) -> Result<LaunchHref> {
     let text = x
         .text_trimmed(el)?
         .ok_or_else(|| refuse(x, el.offset, Cmi5Rule::MissingUrl, "<url> is empty"))?;
+    if has_unsafe(&text) {
+        return Err(refuse(
+            x,
+            el.offset,
+            Cmi5Rule::BadUrl,
+            format!(
+                "url {text:?} is not a URL: spaces and characters such as <>\"{{}}|\\^` are escaped (13.1.4, RFC 1738)"
+            ),
+        ));
+    }
     if r.bare && !is_iri(&text) {
         return Err(refuse(
             x,
@@ -293,31 +304,18 @@ fn au(x: &mut Xml<'_>, el: &Element, r: &mut Reader) -> Result<Cmi5Au> {
     let url = c
         .url
         .ok_or_else(|| refuse(x, el.offset, Cmi5Rule::MissingUrl, format!("AU {id:?} has no <url>")))?;
-    let activity_type = optional(el.attr("activityType"));
-    if let Some(t) = activity_type.as_deref().filter(|t| !is_iri(t)) {
-        return Err(refuse(
-            x,
-            el.offset,
-            Cmi5Rule::ActivityType,
-            format!("<au> activityType {t:?} is not an IRI"),
-        ));
-    }
     Ok(Cmi5Au {
         url,
         title: title.shown.unwrap_or_else(|| id.clone()),
         description: description.shown,
         titles: title.all,
         descriptions: description.all,
-        launch_method: token(x, el, "launchMethod", el.attr("launchMethod"))
-            .map_err(as_rule(Cmi5Rule::LaunchMethod))?
-            .unwrap_or(LaunchMethod::AnyWindow),
-        move_on: token(x, el, "moveOn", el.attr("moveOn"))
-            .map_err(as_rule(Cmi5Rule::MoveOn))?
-            .unwrap_or(MoveOn::NotApplicable),
+        launch_method: vocabulary(x, el, "launchMethod", Cmi5Rule::LaunchMethod)?.unwrap_or(LaunchMethod::AnyWindow),
+        move_on: vocabulary(x, el, "moveOn", Cmi5Rule::MoveOn)?.unwrap_or(MoveOn::NotApplicable),
         mastery_score: mastery_score(x, el)?,
         launch_parameters: c.launch_parameters,
         entitlement_key: c.entitlement_key,
-        activity_type,
+        activity_type: activity_type(x, el)?,
         objectives: c.objectives,
         id,
     })
