@@ -187,12 +187,29 @@ impl PackageError {
 /// name `rule()` answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmi5Rule {
+    /// The root is `<courseStructure>` in the namespace
+    /// `https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd` (14.0, XSD).
+    Root,
+    /// An element the XSD does not allow where it stands: a name the cmi5 namespace does
+    /// not have there (names are case-sensitive), an element in no namespace, or an
+    /// extension element where the XSD has no `xs:any` (14.0, 13.1.5).
+    UnknownElement,
+    /// Children in the XSD's order; extension elements only after the others (14.0).
+    ElementOrder,
+    /// An element the XSD allows once, repeated (14.0).
+    RepeatedElement,
+    /// Text where the XSD allows only elements, or none at all (14.0).
+    UnexpectedText,
+    /// An unprefixed attribute the XSD does not declare on the element (14.0).
+    UnknownAttribute,
+    /// `<objectives>` holds at least one `<objective>` (XSD `minOccurs`).
+    EmptyObjectives,
     /// A langstring's `lang` is a language tag (`xs:language`; RFC 5646).
     Language,
     /// One title or description has one langstring per language (kiroku turns each into
     /// an xAPI language map, which has one string per language).
     DuplicateLanguage,
-    /// `<courseStructure>` has exactly one `<course>` (13.1.1, XSD).
+    /// `<courseStructure>` has exactly one `<course>`, first (13.1.1, XSD).
     Course,
     /// The course has at least one AU or block (XSD `minOccurs`).
     EmptyCourse,
@@ -232,6 +249,13 @@ pub enum Cmi5Rule {
 impl Cmi5Rule {
     pub fn name(self) -> &'static str {
         match self {
+            Self::Root => "cmi5_root",
+            Self::UnknownElement => "cmi5_unknown_element",
+            Self::ElementOrder => "cmi5_element_order",
+            Self::RepeatedElement => "cmi5_repeated_element",
+            Self::UnexpectedText => "cmi5_unexpected_text",
+            Self::UnknownAttribute => "cmi5_unknown_attribute",
+            Self::EmptyObjectives => "cmi5_empty_objectives",
             Self::Language => "cmi5_language",
             Self::DuplicateLanguage => "cmi5_duplicate_language",
             Self::Course => "cmi5_course",

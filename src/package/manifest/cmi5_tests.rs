@@ -1,9 +1,11 @@
 //! Every course-structure rule of the cmi5 specification as a table: a valid course with
 //! one change → the rule refused and the line it names; and what a valid course keeps.
 //! The tables: `rules` the specification's own rules, `values` attribute values and
-//! languages.
+//! languages, `structure` the XSD's content models, `extensions` what the XSD allows.
 
+mod extensions;
 mod rules;
+mod structure;
 mod values;
 
 use super::{ManifestFile, parse, parse_bare_cmi5};

@@ -8,8 +8,8 @@
 //! `masteryScore` and `lang` are trimmed. `moveOn` and `launchMethod` are enumerations of
 //! `xs:string`, which keeps whitespace: `" Passed"` is not one of their values.
 
-use super::values::{Translation, collapse, langstrings, pick_language};
-use super::xml::{Element, Xml};
+use super::values::{Translation, collapse, pick_language};
+use super::xml::{Element, Ns, Xml};
 use crate::lrs::formats::is_language_tag;
 use crate::package::model::{LangMap, LaunchHref, Vocabulary};
 use crate::package::{Cmi5Rule, PackageError};
@@ -151,18 +151,23 @@ pub(super) fn activity_type(x: &Xml<'_>, el: &Element) -> Result<Option<String>>
     Ok(Some(v.to_owned()))
 }
 
-/// A langstring's language must be a language tag (`xs:language`; RFC 5646, as xAPI's
-/// language maps need).
-fn language(x: &Xml<'_>, t: &Translation) -> Result<()> {
-    match t.lang.as_deref() {
-        Some(tag) if !is_language_tag(xml_trim(tag)) => Err(refuse(
+/// A langstring's language: `lang` (`xs:language`), or else `xml:lang`; either must be a
+/// language tag (RFC 5646, as xAPI's language maps need) when present.
+pub(super) fn language(x: &Xml<'_>, el: &Element) -> Result<Option<String>> {
+    let xml_lang = || el.attr_ns(Ns::Xml, "lang").filter(|v| !v.trim().is_empty());
+    let Some(raw) = el.attr("lang").or_else(xml_lang) else {
+        return Ok(None);
+    };
+    let tag = xml_trim(raw);
+    if !is_language_tag(tag) {
+        return Err(refuse(
             x,
-            t.offset,
+            el.offset,
             Cmi5Rule::Language,
-            format!("<langstring> lang {tag:?} is not a language tag (RFC 5646)"),
-        )),
-        _ => Ok(()),
+            format!("<langstring> lang {raw:?} is not a language tag (RFC 5646)"),
+        ));
     }
+    Ok(Some(tag.to_owned()))
 }
 
 /// The names the LMS adds to every launch URL (8.1), which an AU's own query may not use.
@@ -190,15 +195,13 @@ pub(super) struct Texts {
 /// none (`<description><langstring lang="en"/></description>` is valid: the XSD asks for
 /// the langstring, not for text in it), and with [`Cmi5Rule::DuplicateLanguage`] when
 /// two are in one language (tags compared without case; no `lang` counts as `und`).
-pub(super) fn texts(x: &mut Xml<'_>, el: &Element, rule: Cmi5Rule) -> Result<Texts> {
-    let strings = langstrings(x, el)?;
+pub(super) fn texts(x: &Xml<'_>, el: &Element, strings: &[Translation], rule: Cmi5Rule) -> Result<Texts> {
     if strings.is_empty() {
         return Err(refuse(x, el.offset, rule, format!("<{}> has no <langstring>", el.name)));
     }
     let mut all = LangMap::new();
     let mut seen: Vec<String> = Vec::new();
-    for t in &strings {
-        language(x, t)?;
+    for t in strings {
         let lang = t.lang.clone().unwrap_or_else(|| "und".to_owned());
         let key = lang.to_ascii_lowercase();
         if seen.contains(&key) {
@@ -213,7 +216,7 @@ pub(super) fn texts(x: &mut Xml<'_>, el: &Element, rule: Cmi5Rule) -> Result<Tex
         all.insert(lang, collapse(&t.text));
     }
     Ok(Texts {
-        shown: pick_language(&strings),
+        shown: pick_language(strings),
         all,
     })
 }

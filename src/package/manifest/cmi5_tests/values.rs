@@ -155,6 +155,13 @@ const CASES: &[Case] = &[
         13,
     ),
     (
+        "lang empty",
+        r#"<langstring lang="ja">単元"#,
+        r#"<langstring lang="">単元"#,
+        "cmi5_language",
+        13,
+    ),
+    (
         "lang subtag too long",
         r#"<langstring lang="ja">単元"#,
         r#"<langstring lang="ja-abcdefghi">単元"#,
