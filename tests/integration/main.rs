@@ -42,6 +42,7 @@ mod parity_values;
 mod player;
 mod process;
 mod properties;
+mod properties_cmi5;
 mod properties_intake;
 mod queries;
 mod quotas;
