@@ -183,14 +183,37 @@ impl PackageError {
 }
 
 /// The course-structure rules of the cmi5 specification (sections 13 and 14, and the
-/// launch parameters of 8.1), one each, with the stable name `rule()` answers.
+/// launch parameters of 8.1) and of its `CourseStructure.xsd`, one each, with the stable
+/// name `rule()` answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmi5Rule {
-    /// `<courseStructure>` has exactly one `<course>` (13.2).
+    /// The root is `<courseStructure>` in the namespace
+    /// `https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd` (14.0, XSD).
+    Root,
+    /// An element the XSD does not allow where it stands: a name the cmi5 namespace does
+    /// not have there (names are case-sensitive), an element in no namespace, or an
+    /// extension element where the XSD has no `xs:any` (14.0, 13.1.5).
+    UnknownElement,
+    /// Children in the XSD's order; extension elements only after the others (14.0).
+    ElementOrder,
+    /// An element the XSD allows once, repeated (14.0).
+    RepeatedElement,
+    /// Text where the XSD allows only elements, or none at all (14.0).
+    UnexpectedText,
+    /// An unprefixed attribute the XSD does not declare on the element (14.0).
+    UnknownAttribute,
+    /// `<objectives>` holds at least one `<objective>` (XSD `minOccurs`).
+    EmptyObjectives,
+    /// A langstring's `lang` is a language tag (`xs:language`; RFC 5646).
+    Language,
+    /// One title or description has one langstring per language (kiroku turns each into
+    /// an xAPI language map, which has one string per language).
+    DuplicateLanguage,
+    /// `<courseStructure>` has exactly one `<course>`, first (13.1.1, XSD).
     Course,
-    /// The course has at least one AU or block (13.2).
+    /// The course has at least one AU or block (XSD `minOccurs`).
     EmptyCourse,
-    /// A block has at least one AU or block (13.1.2).
+    /// A block has at least one AU or block (13.1.2, XSD `minOccurs`).
     EmptyBlock,
     /// Course, block, AU and objective ids are required (13.1).
     MissingId,
@@ -202,29 +225,39 @@ pub enum Cmi5Rule {
     MissingTitle,
     /// Course, block, AU and objective have a `<description>` with a langstring (13.1).
     MissingDescription,
-    /// `masteryScore` is an `xs:decimal` from 0 to 1 (13.1.4).
+    /// `masteryScore` is an `xs:decimal` from 0 to 1 with at most 4 decimal places (13.1.4).
     MasteryScore,
-    /// `moveOn` is one of its five values (13.1.4).
+    /// `moveOn` is one of its five values, exactly as written there (13.1.4, XSD).
     MoveOn,
-    /// `launchMethod` is `AnyWindow` or `OwnWindow` (13.1.4).
+    /// `launchMethod` is `AnyWindow` or `OwnWindow`, exactly (13.1.4, XSD).
     LaunchMethod,
     /// `activityType` is an IRI (13.1.4).
     ActivityType,
     /// An AU has a non-empty `<url>` (13.1.4).
     MissingUrl,
-    /// The url is usable (inside the package, valid escapes) (13.1.4, 14.1).
+    /// The url is a URL (no spaces or other unsafe characters, RFC 1738) that is usable
+    /// (inside the package, valid escapes) (13.1.4, 14.1).
     BadUrl,
     /// A course structure without a zip has only fully qualified urls (14.2).
     RelativeUrlWithoutPackage,
     /// A url's query does not use a cmi5 launch parameter name (8.1).
     ReservedParameter,
-    /// An objective reference names an objective of the course (13.2).
+    /// An objective reference names an objective of the course (13.1.2, 13.1.4).
     UnknownObjective,
 }
 
 impl Cmi5Rule {
     pub fn name(self) -> &'static str {
         match self {
+            Self::Root => "cmi5_root",
+            Self::UnknownElement => "cmi5_unknown_element",
+            Self::ElementOrder => "cmi5_element_order",
+            Self::RepeatedElement => "cmi5_repeated_element",
+            Self::UnexpectedText => "cmi5_unexpected_text",
+            Self::UnknownAttribute => "cmi5_unknown_attribute",
+            Self::EmptyObjectives => "cmi5_empty_objectives",
+            Self::Language => "cmi5_language",
+            Self::DuplicateLanguage => "cmi5_duplicate_language",
             Self::Course => "cmi5_course",
             Self::EmptyCourse => "cmi5_empty_course",
             Self::EmptyBlock => "cmi5_empty_block",

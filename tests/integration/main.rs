@@ -44,6 +44,7 @@ mod player;
 mod process;
 mod properties;
 mod properties_cmi5;
+mod properties_cmi5_manifest;
 mod properties_intake;
 mod queries;
 mod quotas;

@@ -1,11 +1,17 @@
 //! The value rules of a `cmi5.xml`, each refusal a [`Cmi5Rule`] at the element it is
 //! about: fully qualified IRIs, `masteryScore` as an `xs:decimal` from 0 to 1, the
-//! launch parameter names an AU's url may not use, and titles and descriptions in every
-//! language.
+//! vocabularies exactly as the XSD spells them, the launch parameter names an AU's url
+//! may not use, and titles and descriptions in every language, one string per language.
+//!
+//! Whitespace: the specification has the LMS trim every value on import (13.1), and the
+//! XSD's `xs:anyURI`, `xs:decimal` and `xs:language` collapse it, so ids, urls,
+//! `masteryScore` and `lang` are trimmed. `moveOn` and `launchMethod` are enumerations of
+//! `xs:string`, which keeps whitespace: `" Passed"` is not one of their values.
 
-use super::values::{Translation, collapse, langstrings, pick_language};
-use super::xml::{Element, Xml};
-use crate::package::model::{LangMap, LaunchHref};
+use super::values::{Translation, collapse, pick_language};
+use super::xml::{Element, Ns, Xml};
+use crate::lrs::formats::is_language_tag;
+use crate::package::model::{LangMap, LaunchHref, Vocabulary};
 use crate::package::{Cmi5Rule, PackageError};
 
 type Result<T> = std::result::Result<T, PackageError>;
@@ -20,19 +26,6 @@ pub(super) fn refuse(x: &Xml<'_>, offset: u64, rule: Cmi5Rule, message: impl Int
     }
 }
 
-/// Gives an `InvalidManifest` from the shared value readers the cmi5 rule it breaks.
-pub(super) fn as_rule(rule: Cmi5Rule) -> impl Fn(PackageError) -> PackageError {
-    move |err| match err {
-        PackageError::InvalidManifest { file, pos, message } => PackageError::Cmi5 {
-            file,
-            pos,
-            rule,
-            message,
-        },
-        other => other,
-    }
-}
-
 /// A fully qualified IRI (RFC 3987): a scheme, ':', then no spaces or characters IRIs
 /// never hold. Relative references (`//host/x`, `a/b`) are not.
 pub(super) fn is_iri(value: &str) -> bool {
@@ -42,11 +35,21 @@ pub(super) fn is_iri(value: &str) -> bool {
     let mut chars = scheme.chars();
     let scheme_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    scheme_ok
-        && !rest.is_empty()
-        && !rest.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
-        })
+    scheme_ok && !rest.is_empty() && !has_unsafe(rest)
+}
+
+/// Whether `value` holds a character no URL (RFC 1738, "unsafe") or IRI (RFC 3987) has
+/// unescaped: whitespace, controls, `<>"{}|\^` and the backquote.
+pub(super) fn has_unsafe(value: &str) -> bool {
+    value.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+    })
+}
+
+/// `value` without the XML whitespace around it, which the XSD's `xs:decimal` and
+/// `xs:language` collapse (an ideographic space is not XML whitespace).
+fn xml_trim(value: &str) -> &str {
+    value.trim_matches([' ', '\t', '\r', '\n'])
 }
 
 /// A required id attribute that is an IRI.
@@ -70,25 +73,101 @@ pub(super) fn iri_id(x: &Xml<'_>, el: &Element, name: &str) -> Result<String> {
     Ok(id.to_owned())
 }
 
-/// `masteryScore`: an `xs:decimal` (no exponent, no "NaN") from 0 to 1.
+/// `masteryScore`: an `xs:decimal` (no exponent, no "NaN") from 0 to 1 with at most 4
+/// decimal places ("a scaled, decimal value between 0 and 1 (inclusive) with up to 4
+/// decimal places of precision", 13.1.4; trailing zeros add none). Compared as written,
+/// not as a float: `1.00000000000000000001` is above 1.
 pub(super) fn mastery_score(x: &Xml<'_>, el: &Element) -> Result<Option<f64>> {
-    let Some(v) = el.attr("masteryScore").map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(raw) = el.attr("masteryScore") else {
         return Ok(None);
     };
-    let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let v = xml_trim(raw);
+    let (negative, digits) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v.strip_prefix('+').unwrap_or(v)),
+    };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let decimal = !(int.is_empty() && frac.is_empty())
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit());
-    match v.parse::<f64>() {
-        Ok(n) if decimal && (0.0..=1.0).contains(&n) => Ok(Some(n)),
-        _ => Err(refuse(
+    let (int, places) = (int.trim_start_matches('0'), frac.trim_end_matches('0'));
+    let zero = int.is_empty() && places.is_empty();
+    let in_range = if negative {
+        zero
+    } else {
+        int.is_empty() || (int == "1" && places.is_empty())
+    };
+    let refused = |why: &str| {
+        refuse(
             x,
             el.offset,
             Cmi5Rule::MasteryScore,
-            format!("<au> masteryScore: {v:?} is not a decimal from 0 to 1"),
+            format!("<au> masteryScore: {raw:?} is not {why}"),
+        )
+    };
+    if !decimal || !in_range {
+        return Err(refused("a decimal from 0 to 1"));
+    }
+    if places.len() > 4 {
+        return Err(refused("given to at most 4 decimal places"));
+    }
+    let score: f64 = format!("0.{places}").parse().map_err(|_| refused("a decimal"))?;
+    Ok(Some(if int.is_empty() { score } else { 1.0 }))
+}
+
+/// An attribute of a closed vocabulary, exactly as the XSD's enumeration writes it (no
+/// other case, no surrounding whitespace); `None` when absent.
+pub(super) fn vocabulary<T: Vocabulary>(x: &Xml<'_>, el: &Element, name: &str, rule: Cmi5Rule) -> Result<Option<T>> {
+    let Some(v) = el.attr(name) else { return Ok(None) };
+    match T::TOKENS.contains(&v).then(|| T::from_token(v)).flatten() {
+        Some(token) => Ok(Some(token)),
+        None => Err(refuse(
+            x,
+            el.offset,
+            rule,
+            format!(
+                "<{}> {name}: {v:?} is not one of {} (case and whitespace count)",
+                el.name,
+                T::TOKENS.join(", ")
+            ),
         )),
     }
+}
+
+/// `activityType`: when present, an IRI (13.1.4; the XSD has `xs:string`).
+pub(super) fn activity_type(x: &Xml<'_>, el: &Element) -> Result<Option<String>> {
+    let Some(raw) = el.attr("activityType") else {
+        return Ok(None);
+    };
+    let v = raw.trim();
+    if !is_iri(v) {
+        return Err(refuse(
+            x,
+            el.offset,
+            Cmi5Rule::ActivityType,
+            format!("<au> activityType {raw:?} is not an IRI"),
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// A langstring's language: `lang` (`xs:language`), or else `xml:lang`; either must be a
+/// language tag (RFC 5646, as xAPI's language maps need) when present.
+pub(super) fn language(x: &Xml<'_>, el: &Element) -> Result<Option<String>> {
+    let xml_lang = || el.attr_ns(Ns::Xml, "lang").filter(|v| !v.trim().is_empty());
+    let Some(raw) = el.attr("lang").or_else(xml_lang) else {
+        return Ok(None);
+    };
+    let tag = xml_trim(raw);
+    if !is_language_tag(tag) {
+        return Err(refuse(
+            x,
+            el.offset,
+            Cmi5Rule::Language,
+            format!("<langstring> lang {raw:?} is not a language tag (RFC 5646)"),
+        ));
+    }
+    Ok(Some(tag.to_owned()))
 }
 
 /// The names the LMS adds to every launch URL (8.1), which an AU's own query may not use.
@@ -112,25 +191,32 @@ pub(super) struct Texts {
     pub all: LangMap,
 }
 
-/// Reads a `<title>` or `<description>`; refused with `rule` when it has no text at all
-/// (`<description><langstring lang="en"/></description>` is valid: the XSD asks for the
-/// langstring, not for text in it).
-pub(super) fn texts(x: &mut Xml<'_>, el: &Element, rule: Cmi5Rule) -> Result<Texts> {
-    let strings = langstrings(x, el)?;
+/// A `<title>` or `<description>` from its langstrings; refused with `rule` when it has
+/// none (`<description><langstring lang="en"/></description>` is valid: the XSD asks for
+/// the langstring, not for text in it), and with [`Cmi5Rule::DuplicateLanguage`] when
+/// two are in one language (tags compared without case; no `lang` counts as `und`).
+pub(super) fn texts(x: &Xml<'_>, el: &Element, strings: &[Translation], rule: Cmi5Rule) -> Result<Texts> {
     if strings.is_empty() {
         return Err(refuse(x, el.offset, rule, format!("<{}> has no <langstring>", el.name)));
     }
-    Ok(Texts {
-        shown: pick_language(&strings),
-        all: lang_map(&strings),
-    })
-}
-
-fn lang_map(strings: &[Translation]) -> LangMap {
-    let mut out = LangMap::new();
+    let mut all = LangMap::new();
+    let mut seen: Vec<String> = Vec::new();
     for t in strings {
         let lang = t.lang.clone().unwrap_or_else(|| "und".to_owned());
-        out.entry(lang).or_insert_with(|| collapse(&t.text));
+        let key = lang.to_ascii_lowercase();
+        if seen.contains(&key) {
+            return Err(refuse(
+                x,
+                t.offset,
+                Cmi5Rule::DuplicateLanguage,
+                format!("<{}> has a second langstring in {lang:?}", el.name),
+            ));
+        }
+        seen.push(key);
+        all.insert(lang, collapse(&t.text));
     }
-    out
+    Ok(Texts {
+        shown: pick_language(strings),
+        all,
+    })
 }

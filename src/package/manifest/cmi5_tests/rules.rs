@@ -1,0 +1,190 @@
+//! The course structure's own rules (13.1, 14, 8.1): ids, titles and descriptions, urls,
+//! objectives, and a course and blocks that hold something.
+
+use super::{Case, refusals};
+
+const CASES: &[Case] = &[
+    ("no course", "  <course ", "", "cmi5_course", 2),
+    (
+        "two courses",
+        "  <objectives>",
+        "  <course id=\"https://example.com/c2\"/><objectives>",
+        "cmi5_course",
+        4,
+    ),
+    (
+        "course id missing",
+        r#"<course id="https://example.com/c">"#,
+        "<course>",
+        "cmi5_missing_id",
+        3,
+    ),
+    (
+        "course id relative",
+        r#"<course id="https://example.com/c">"#,
+        r#"<course id="c">"#,
+        "cmi5_id_not_iri",
+        3,
+    ),
+    (
+        "au id with a space",
+        r#"id="https://example.com/au""#,
+        r#"id="https://example.com/a u""#,
+        "cmi5_id_not_iri",
+        12,
+    ),
+    (
+        "au id = block id",
+        r#"id="https://example.com/au""#,
+        r#"id="https://example.com/b""#,
+        "cmi5_duplicate_id",
+        12,
+    ),
+    (
+        "block id = course id",
+        r#"<block id="https://example.com/b">"#,
+        r#"<block id="https://example.com/c">"#,
+        "cmi5_duplicate_id",
+        9,
+    ),
+    (
+        "objective id = au id",
+        r#"<objective id="https://example.com/o">"#,
+        r#"<objective id="https://example.com/c">"#,
+        "cmi5_duplicate_id",
+        6,
+    ),
+    (
+        "course without title",
+        "<title><langstring lang=\"ja-JP\">火山入門</langstring><langstring lang=\"en-US\">Volcanoes</langstring></title>",
+        "",
+        "cmi5_missing_title",
+        3,
+    ),
+    (
+        "title without langstring",
+        "<title><langstring lang=\"en\">B</langstring></title>",
+        "<title/>",
+        "cmi5_missing_title",
+        9,
+    ),
+    (
+        "course without description",
+        "<description><langstring lang=\"ja-JP\">説明</langstring></description>",
+        "",
+        "cmi5_missing_description",
+        3,
+    ),
+    (
+        "objective without description",
+        "<description><langstring lang=\"en\">O</langstring></description></objective>",
+        "</objective>",
+        "cmi5_missing_description",
+        6,
+    ),
+    (
+        "au without description",
+        "<description><langstring lang=\"en\">D</langstring></description>",
+        "",
+        "cmi5_missing_description",
+        12,
+    ),
+    (
+        "au without url",
+        "<url>https://cdn.example.com/au/index.html?lang=ja</url>",
+        "",
+        "cmi5_missing_url",
+        12,
+    ),
+    (
+        "empty url",
+        "<url>https://cdn.example.com/au/index.html?lang=ja</url>",
+        "<url> </url>",
+        "cmi5_missing_url",
+        14,
+    ),
+    (
+        "url out of the package",
+        "<url>https://cdn.example.com/au/index.html?lang=ja</url>",
+        "<url>../x.html</url>",
+        "cmi5_bad_url",
+        14,
+    ),
+    (
+        "url with endpoint",
+        "?lang=ja</url>",
+        "?lang=ja&amp;endpoint=x</url>",
+        "cmi5_reserved_parameter",
+        14,
+    ),
+    (
+        "relative url with activityId",
+        "<url>https://cdn.example.com/au/index.html?lang=ja</url>",
+        "<url>a.html?activityId=1</url>",
+        "cmi5_reserved_parameter",
+        14,
+    ),
+    (
+        "dangling objective",
+        r#"idref="https://example.com/o""#,
+        r#"idref="https://example.com/nope""#,
+        "cmi5_unknown_objective",
+        10,
+    ),
+    (
+        "idref not an IRI",
+        r#"idref="https://example.com/o""#,
+        r#"idref="o""#,
+        "cmi5_id_not_iri",
+        10,
+    ),
+    (
+        "empty block",
+        "  <block id=\"https://example.com/b\">",
+        "  <block id=\"https://example.com/e\"><title><langstring>E</langstring></title><description><langstring>E</langstring></description></block>\n  <block id=\"https://example.com/b\">",
+        "cmi5_empty_block",
+        9,
+    ),
+    ("no AU or block", "  <!-- block -->", "", "cmi5_empty_course", 2),
+    (
+        "objective id not an IRI",
+        r#"<objective id="https://example.com/o">"#,
+        r#"<objective id="o">"#,
+        "cmi5_id_not_iri",
+        6,
+    ),
+    (
+        "two objectives with one id",
+        "    <!-- objective -->",
+        r#"    <objective id="https://example.com/o"><title><langstring>O</langstring></title><description><langstring>O</langstring></description></objective>"#,
+        "cmi5_duplicate_id",
+        6,
+    ),
+    (
+        "absolute url with a space",
+        "https://cdn.example.com/au/index.html",
+        "https://cdn.example.com/au/my index.html",
+        "cmi5_bad_url",
+        14,
+    ),
+    (
+        "relative url with a space",
+        "<url>https://cdn.example.com/au/index.html?lang=ja</url>",
+        "<url>au/my index.html</url>",
+        "cmi5_bad_url",
+        14,
+    ),
+    (
+        "url with a quote",
+        "https://cdn.example.com/au/index.html",
+        r#"https://cdn.example.com/au/"index".html"#,
+        "cmi5_bad_url",
+        14,
+    ),
+];
+
+#[test]
+fn every_invalid_structure_is_refused_with_its_rule_and_line() {
+    let failures = refusals(CASES);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
