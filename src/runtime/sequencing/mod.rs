@@ -3,20 +3,26 @@
 //! activity tree and its tracking state: no I/O, no HTTP, no SQL.
 //!
 //! Not wired yet: `navigation.rs` still decides navigation requests from the control
-//! modes alone. This module holds the foundation the engine grows from: the activity
-//! tree with the book's defaults (`tree.rs`), the tracking state a registration will
-//! keep (`state.rs`), the sequencing rule and limit condition checks (`rules.rs`), the
-//! rollup processes (`rollup.rs`), flow traversal (`flow.rs`), choice (`choice.rs`),
-//! termination (`termination.rs`) and the navigation request process
-//! (`nav_request.rs`), over the requests of `request.rs`. Each function names the
+//! modes alone. The entry point is [`overall_sequencing`] (`overall.rs`, [OP.1]): a
+//! navigation request (`nav_request.rs`) becomes a termination request
+//! (`termination.rs`), a sequencing request (`sequencing_request.rs` over `flow.rs` and
+//! `choice.rs`) and a delivery (`delivery.rs`), applied to a [`Sequencer`]: the
+//! tracking state (`state.rs`) of the tree (`tree.rs`) and the session. Rules and
+//! limits are in `rules.rs`, rollup in `rollup.rs`, selection and randomization in
+//! `selection.rs`, what content reports in `report.rs`. Each function names the
 //! process of the book it implements and the steps it follows.
 
 pub mod choice;
+pub mod delivery;
 pub mod flow;
 pub mod nav_request;
+pub mod overall;
+pub mod report;
 pub mod request;
 pub mod rollup;
 pub mod rules;
+pub mod selection;
+pub mod sequencing_request;
 pub mod state;
 pub mod termination;
 pub mod tree;
@@ -24,17 +30,24 @@ pub mod tree;
 #[cfg(test)]
 mod choice_tests;
 #[cfg(test)]
+mod delivery_tests;
+#[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
 mod nav_request_tests;
+#[cfg(test)]
+mod overall_tests;
 #[cfg(test)]
 mod rollup_tests;
 #[cfg(test)]
 mod rules_tests;
 #[cfg(test)]
+mod selection_tests;
+#[cfg(test)]
 mod termination_tests;
 #[cfg(test)]
 mod tests;
 
+pub use overall::{Outcome, Sequencer, Step, overall_sequencing, request_valid};
 pub use state::{ActivityState, ObjectiveState, TreeState};
 pub use tree::{Activity, ActivityId, ActivityTree, Definition, ObjectiveDef};

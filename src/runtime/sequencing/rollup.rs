@@ -19,6 +19,16 @@ use super::tree::{ActivityId, ActivityTree};
 pub fn overall_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
     for n in tree.path_to_root(a) {
         if tree.is_leaf(n) {
+            // A leaf has nothing to roll up from children, but its measure still
+            // decides its rolled-up objective when it is satisfied by measure.
+            if tree
+                .definition(n)
+                .objectives
+                .first()
+                .is_some_and(|o| o.satisfied_by_measure)
+            {
+                objective_rollup_using_measure(tree, state, n);
+            }
             continue;
         }
         measure_rollup(tree, state, n);
@@ -35,7 +45,7 @@ pub fn measure_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId)
     let mut total = 0.0;
     let mut weights = 0.0;
     let mut valid = false;
-    for &child in tree.children(a) {
+    for &child in state.children(tree, a) {
         let def = tree.definition(child);
         if !def.delivery.tracked {
             continue;
@@ -111,9 +121,7 @@ pub fn activity_progress_rollup(tree: &ActivityTree, state: &mut TreeState, a: A
     let incomplete = rollup_rule_check(tree, state, a, RollupAction::Incomplete);
     let completed = rollup_rule_check(tree, state, a, RollupAction::Completed);
     if incomplete || completed {
-        let activity = state.activity_mut(a);
-        activity.attempt_progress_status = true;
-        activity.attempt_completion_status = completed;
+        state.set_completion(tree, a, Some(completed));
     }
 }
 
@@ -172,8 +180,8 @@ fn rules_for(tree: &ActivityTree, a: ActivityId, action: RollupAction) -> Vec<Ro
 /// [RB.1.4.1]); the child activity set decides from that bag (step 1.2.3).
 pub fn rollup_rule_check(tree: &ActivityTree, state: &TreeState, a: ActivityId, action: RollupAction) -> bool {
     rules_for(tree, a, action).iter().any(|rule| {
-        let bag: Vec<Truth> = tree
-            .children(a)
+        let bag: Vec<Truth> = state
+            .children(tree, a)
             .iter()
             .filter(|&&c| tree.definition(c).delivery.tracked && check_child_for_rollup(tree, state, c, action))
             .map(|&c| evaluate_rollup_conditions(tree, state, c, rule))

@@ -49,10 +49,10 @@ pub fn evaluate(
         Condition::ObjectiveMeasureKnown => Some(objective().measure_status),
         Condition::ObjectiveMeasureGreaterThan => measure(|m, t| m > t),
         Condition::ObjectiveMeasureLessThan => measure(|m, t| m < t),
-        Condition::Completed => activity
-            .attempt_progress_status
-            .then_some(activity.attempt_completion_status),
-        Condition::ActivityProgressKnown => Some(activity.activity_progress_status && activity.attempt_progress_status),
+        Condition::Completed => state.completion(tree, a),
+        Condition::ActivityProgressKnown => {
+            Some(activity.activity_progress_status && state.completion(tree, a).is_some())
+        }
         Condition::Attempted => Some(activity.activity_progress_status && activity.attempt_count > 0),
         Condition::AttemptLimitExceeded => Some(attempt_limit_reached(tree, state, a)),
         Condition::TimeLimitExceeded | Condition::OutsideAvailableTimeRange => None,

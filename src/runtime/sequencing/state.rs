@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::package::model::sequencing::AdlMapInfo;
+
 use super::tree::{ActivityId, ActivityTree};
 
 /// Objective progress information (SN book, "Objective Progress Information").
@@ -26,6 +28,19 @@ pub struct ObjectiveState {
     pub measure_status: bool,
     /// -1.0 to 1.0.
     pub normalized_measure: f64,
+    /// The 4th edition's extended objective information (`adlseq:objectives` maps and
+    /// `cmi.objectives.n`): unknown when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<f64>,
+    /// Completed (`true`) or incomplete (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_measure: Option<f64>,
 }
 
 /// Activity and attempt progress information of one activity.
@@ -45,8 +60,15 @@ pub struct ActivityState {
     pub active: bool,
     /// Activity is Suspended.
     pub suspended: bool,
+    /// Attempt Completion Amount (`cmi.progress_measure`), unknown when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_completion_amount: Option<f64>,
     /// One per objective of the definition, the rolled-up objective first.
     pub objectives: Vec<ObjectiveState>,
+    /// The children selection and randomization left, in their order [SR.1, SR.2];
+    /// `None` while they have not run: every child, in document order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_children: Option<Vec<ActivityId>>,
 }
 
 /// The tracking state of one tree for one registration.
@@ -117,6 +139,11 @@ impl TreeState {
                 view.normalized_measure = global.normalized_measure;
             }
         }
+        for map in &def.adl_maps {
+            if let Some(global) = self.globals.get(&map.target_objective_id) {
+                read_extended(&mut view, global, map);
+            }
+        }
         view
     }
 
@@ -135,7 +162,87 @@ impl TreeState {
                     global.normalized_measure = value.normalized_measure;
                 }
             }
+            for map in &def.adl_maps {
+                let global = self.globals.entry(map.target_objective_id.clone()).or_default();
+                write_extended(global, &value, map);
+            }
         }
         self.activities[a].objectives[k] = value;
+    }
+
+    /// The children of `a` that selection and randomization left, in their order.
+    pub fn children<'t>(&'t self, tree: &'t ActivityTree, a: ActivityId) -> &'t [ActivityId] {
+        self.activities[a]
+            .available_children
+            .as_deref()
+            .unwrap_or_else(|| tree.children(a))
+    }
+
+    /// The attempt's completion of `a` as the processes read it: completed (`true`),
+    /// incomplete (`false`) or unknown, read from a global objective where the rolled-up
+    /// objective's extended map says `readCompletionStatus` and the global one is known.
+    pub fn completion(&self, tree: &ActivityTree, a: ActivityId) -> Option<bool> {
+        let s = &self.activities[a];
+        let local = s.attempt_progress_status.then_some(s.attempt_completion_status);
+        let read = tree
+            .definition(a)
+            .objectives
+            .first()
+            .into_iter()
+            .flat_map(|o| &o.adl_maps);
+        read.filter(|m| m.read_completion_status)
+            .find_map(|m| self.globals.get(&m.target_objective_id).and_then(|g| g.completion))
+            .or(local)
+    }
+
+    /// Sets the attempt's completion of `a`, kept on its rolled-up objective too so the
+    /// extended maps (`writeCompletionStatus`) carry it to global objectives.
+    pub fn set_completion(&mut self, tree: &ActivityTree, a: ActivityId, completion: Option<bool>) {
+        let s = &mut self.activities[a];
+        s.attempt_progress_status = completion.is_some();
+        s.attempt_completion_status = completion.unwrap_or(false);
+        let mut primary = self.activities[a].objectives[0].clone();
+        primary.completion = completion;
+        self.set_objective(tree, a, 0, primary);
+    }
+}
+
+/// `adlseq:mapInfo` reads (4th edition): each known global value the map reads
+/// replaces the local one.
+fn read_extended(view: &mut ObjectiveState, global: &ObjectiveState, map: &AdlMapInfo) {
+    let pick = |read: bool, local: &mut Option<f64>, global: Option<f64>| {
+        if read && global.is_some() {
+            *local = global;
+        }
+    };
+    pick(map.read_raw_score, &mut view.raw_score, global.raw_score);
+    pick(map.read_min_score, &mut view.min_score, global.min_score);
+    pick(map.read_max_score, &mut view.max_score, global.max_score);
+    pick(
+        map.read_progress_measure,
+        &mut view.progress_measure,
+        global.progress_measure,
+    );
+    if map.read_completion_status && global.completion.is_some() {
+        view.completion = global.completion;
+    }
+}
+
+/// `adlseq:mapInfo` writes (4th edition).
+fn write_extended(global: &mut ObjectiveState, value: &ObjectiveState, map: &AdlMapInfo) {
+    if map.write_raw_score {
+        global.raw_score = value.raw_score;
+    }
+    if map.write_min_score {
+        global.min_score = value.min_score;
+    }
+    if map.write_max_score {
+        global.max_score = value.max_score;
+    }
+    if map.write_completion_status {
+        global.completion = value.completion;
+    }
+    if map.write_progress_measure {
+        global.progress_measure = value.progress_measure;
     }
 }

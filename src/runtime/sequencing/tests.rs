@@ -51,6 +51,7 @@ pub fn objective(satisfied: Option<bool>, measure: Option<f64>) -> ObjectiveStat
         satisfied_status: satisfied.unwrap_or(false),
         measure_status: measure.is_some(),
         normalized_measure: measure.unwrap_or(0.0),
+        ..ObjectiveState::default()
     }
 }
 

@@ -10,8 +10,8 @@
 )]
 
 use crate::package::model::sequencing::{
-    ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo, Objective,
-    RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
+    AdlMapInfo, AdlObjective, ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo,
+    Objective, RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
 };
 use crate::package::model::{Item, Organization, Sequencing};
 
@@ -27,6 +27,8 @@ pub struct ObjectiveDef {
     pub satisfied_by_measure: bool,
     pub min_normalized_measure: f64,
     pub maps: Vec<MapInfo>,
+    /// The 4th edition's extended maps (`adlseq:objectives`) of this objective.
+    pub adl_maps: Vec<AdlMapInfo>,
 }
 
 impl ObjectiveDef {
@@ -39,15 +41,23 @@ impl ObjectiveDef {
             satisfied_by_measure: false,
             min_normalized_measure: 1.0,
             maps: Vec::new(),
+            adl_maps: Vec::new(),
         }
     }
 
-    fn from_model(objective: &Objective) -> Self {
+    /// `extended`: the definition's `adlseq:objectives`, matched by objective ID.
+    fn from_model(objective: &Objective, extended: &[AdlObjective]) -> Self {
+        let adl_maps = extended
+            .iter()
+            .filter(|e| objective.objective_id.as_deref() == Some(e.objective_id.as_str()))
+            .flat_map(|e| e.map_info.iter().cloned())
+            .collect();
         Self {
             id: objective.objective_id.clone(),
             satisfied_by_measure: objective.satisfied_by_measure,
             min_normalized_measure: objective.min_normalized_measure,
             maps: objective.map_info.clone(),
+            adl_maps,
         }
     }
 }
@@ -84,12 +94,13 @@ impl Definition {
     pub fn from_model(seq: Option<&Sequencing>) -> Self {
         let seq = seq.cloned().unwrap_or_default();
         let objectives = seq.objectives.unwrap_or_default();
+        let extended = seq.adl_objectives.unwrap_or_default();
         let primary = objectives
             .primary
             .as_ref()
-            .map_or_else(ObjectiveDef::implicit, ObjectiveDef::from_model);
+            .map_or_else(ObjectiveDef::implicit, |o| ObjectiveDef::from_model(o, &extended));
         let mut all = vec![primary];
-        all.extend(objectives.others.iter().map(ObjectiveDef::from_model));
+        all.extend(objectives.others.iter().map(|o| ObjectiveDef::from_model(o, &extended)));
         Self {
             control_mode: seq.control_mode.unwrap_or_default(),
             rules: seq.sequencing_rules.unwrap_or_default(),

@@ -1,0 +1,76 @@
+//! What content reports about its attempt, applied to the tracking state: the SN
+//! book's mapping of the run-time data model to tracking information (completion and
+//! success status, scaled score, progress measure, the extended scores, `cmi.objectives`
+//! by identifier, `cmi.exit` suspend). The run-time has already evaluated
+//! `completion_threshold` and `scaled_passing_score`; values here are final.
+
+use super::state::{ObjectiveState, TreeState};
+use super::tree::{ActivityId, ActivityTree};
+
+/// One objective's run-time values (`cmi.*` for the primary objective, or
+/// `cmi.objectives.n.*`); `None` is unknown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectiveReport {
+    /// Passed (`true`) or failed (`false`).
+    pub success: Option<bool>,
+    pub scaled: Option<f64>,
+    pub raw: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Completed (`true`) or incomplete / not attempted (`false`).
+    pub completion: Option<bool>,
+    pub progress_measure: Option<f64>,
+}
+
+/// A SCO's run-time data at the end of its session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    /// The SCO's own status (`cmi.completion_status`, `cmi.success_status`, …).
+    pub primary: ObjectiveReport,
+    /// `cmi.objectives.n` by `id`, in the order the SCO set them.
+    pub objectives: Vec<(String, ObjectiveReport)>,
+    /// `cmi.exit` was `suspend`.
+    pub suspend: bool,
+}
+
+/// Applies `report` to activity `a`'s tracking state (untracked activities keep none).
+/// A `cmi.objectives` entry whose id is the primary objective's sets the primary.
+pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, report: &Report) {
+    let def = tree.definition(a);
+    if !def.delivery.tracked {
+        return;
+    }
+    set(tree, state, a, 0, &report.primary);
+    if report.primary.completion.is_some() {
+        state.set_completion(tree, a, report.primary.completion);
+    }
+    if report.primary.progress_measure.is_some() {
+        state.activity_mut(a).attempt_completion_amount = report.primary.progress_measure;
+    }
+    for (id, values) in &report.objectives {
+        if let Some(k) = def.objectives.iter().position(|o| o.id.as_deref() == Some(id.as_str())) {
+            set(tree, state, a, k, values);
+        }
+    }
+    state.activity_mut(a).suspended = report.suspend;
+}
+
+/// Sets what `values` knows of objective `k`, keeping what it does not.
+fn set(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, k: usize, values: &ObjectiveReport) {
+    let mut o: ObjectiveState = state.activity(a).objectives.get(k).cloned().unwrap_or_default();
+    if let Some(passed) = values.success {
+        o.progress_status = true;
+        o.satisfied_status = passed;
+    }
+    if let Some(scaled) = values.scaled {
+        o.measure_status = true;
+        o.normalized_measure = scaled;
+    }
+    let keep = |new: Option<f64>, old: Option<f64>| new.or(old);
+    o.raw_score = keep(values.raw, o.raw_score);
+    o.min_score = keep(values.min, o.min_score);
+    o.max_score = keep(values.max, o.max_score);
+    o.progress_measure = keep(values.progress_measure, o.progress_measure);
+    o.completion = values.completion.or(o.completion);
+    state.set_objective(tree, a, k, o);
+}
