@@ -28,6 +28,10 @@ pub mod termination;
 pub mod tree;
 
 #[cfg(test)]
+mod adl_replay_tests;
+#[cfg(test)]
+mod adl_sco;
+#[cfg(test)]
 mod choice_tests;
 #[cfg(test)]
 mod delivery_tests;
