@@ -32,6 +32,7 @@ pub fn overall_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId)
             continue;
         }
         measure_rollup(tree, state, n);
+        completion_measure_rollup(tree, state, n);
         objective_rollup(tree, state, n);
         activity_progress_rollup(tree, state, n);
     }
@@ -115,9 +116,40 @@ pub fn objective_rollup_using_rules(tree: &ActivityTree, state: &mut TreeState, 
     state.set_objective(tree, a, 0, target);
 }
 
-/// Activity Progress Rollup Process [RB.1.3]: incomplete when an `incomplete` rule
-/// applies (step 2), completed when a `completed` rule applies (step 3, so it wins).
+/// Completion Measure Rollup Process [RB.1.1 b] (4th edition): the attempt completion
+/// amount is the average of the tracked children's amounts weighted by their
+/// `progressWeight`, unknown when no child's amount is known or the weights sum to 0.
+pub fn completion_measure_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
+    let mut total = 0.0;
+    let mut weights = 0.0;
+    let mut valid = false;
+    for &child in state.children(tree, a) {
+        let def = tree.definition(child);
+        if !def.delivery.tracked {
+            continue;
+        }
+        let weight = def.completion_threshold.progress_weight;
+        weights += weight;
+        if let Some(amount) = state.activity(child).attempt_completion_amount {
+            total += amount * weight;
+            valid = true;
+        }
+    }
+    state.activity_mut(a).attempt_completion_amount = (valid && weights > 0.0).then(|| total / weights);
+}
+
+/// Activity Progress Rollup Process [RB.1.3]: by measure when the activity is
+/// completed by measure [RB.1.3 a], else by rules [RB.1.3 b]: incomplete when an
+/// `incomplete` rule applies (step 2), completed when a `completed` rule applies (step
+/// 3, so it wins).
 pub fn activity_progress_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
+    let threshold = &tree.definition(a).completion_threshold;
+    if threshold.completed_by_measure {
+        let amount = state.activity(a).attempt_completion_amount;
+        let completed = amount.map(|m| m >= threshold.min_progress_measure);
+        state.set_completion(tree, a, completed);
+        return;
+    }
     let incomplete = rollup_rule_check(tree, state, a, RollupAction::Incomplete);
     let completed = rollup_rule_check(tree, state, a, RollupAction::Completed);
     if incomplete || completed {

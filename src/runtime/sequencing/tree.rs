@@ -13,7 +13,7 @@ use crate::package::model::sequencing::{
     AdlMapInfo, AdlObjective, ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo,
     Objective, RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
 };
-use crate::package::model::{Item, Organization, Sequencing};
+use crate::package::model::{CompletionThreshold, Item, Organization, Sequencing};
 
 /// The position of an activity in its tree; the root (the organization) is 0.
 pub type ActivityId = usize;
@@ -75,6 +75,9 @@ pub struct Definition {
     pub randomization: RandomizationControls,
     /// The rolled-up objective first, then the others in document order.
     pub objectives: Vec<ObjectiveDef>,
+    /// `adlcp:completionThreshold` (4th edition): a cluster that is completed by
+    /// measure rolls its progress up from its children's progress measures.
+    pub completion_threshold: CompletionThreshold,
 }
 
 /// `adlseq:rollupConsiderations` when absent: every child always counts, and a measure
@@ -125,6 +128,7 @@ impl Definition {
                 selection_timing: Timing::Never,
             }),
             objectives: all,
+            completion_threshold: CompletionThreshold::default(),
         }
     }
 
@@ -181,7 +185,10 @@ impl ActivityTree {
             parent: Some(parent),
             children: Vec::new(),
             launchable: item.launch.is_some(),
-            definition: Definition::from_model(item.sequencing.as_deref()),
+            definition: Definition {
+                completion_threshold: item.completion_threshold.clone().unwrap_or_default(),
+                ..Definition::from_model(item.sequencing.as_deref())
+            },
         });
         self.activities[parent].children.push(index);
         for child in &item.items {
