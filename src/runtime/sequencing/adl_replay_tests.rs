@@ -161,6 +161,15 @@ impl Replay {
             .map(|s| (s.suspended, s.attempt_count))
             .collect();
         let step = overall_sequencing(&self.tree, std::mem::take(&mut self.seq), request, 2004);
+        if std::env::var_os("KIROKU_ADL_TRACE").is_some() {
+            println!(
+                "    {request:?} → {:?}",
+                step.outcome.map(|o| match o {
+                    Outcome::Delivered(a) => self.tree.get(a).identifier.clone(),
+                    other => format!("{other:?}"),
+                })
+            );
+        }
         self.seq = step.sequencer;
         self.delivered = None;
         match step.outcome {
@@ -304,7 +313,11 @@ fn replay(manifest: &[u8], fixture: &Fixture) -> Result<(), String> {
 
 #[test]
 fn adl_test_suite_replays() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sequencing");
+    // KIROKU_ADL_DIR replays another folder (one case, while tracing it).
+    let dir = std::env::var_os("KIROKU_ADL_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sequencing"),
+        std::path::PathBuf::from,
+    );
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("fixtures/sequencing")
         .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".json").map(str::to_owned))

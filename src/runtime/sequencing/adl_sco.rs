@@ -180,6 +180,8 @@ impl Sco {
             primary,
             objectives,
             suspend: self.value("cmi.exit") == Some("suspend"),
+            completion_reported: self.set.contains_key("cmi.completion_status"),
+            success_reported: self.set.contains_key("cmi.success_status"),
         }
     }
 }

@@ -81,6 +81,8 @@ fn begin_or_resume(tree: &ActivityTree, state: &mut TreeState, n: ActivityId) {
             s.attempt_progress_status = false;
             s.attempt_completion_status = false;
             s.attempt_completion_amount = None;
+            s.completion_reported = false;
+            s.success_reported = false;
             s.objectives = vec![ObjectiveState::default(); objectives];
         }
     }

@@ -165,6 +165,7 @@ fn report_through_extended_global_maps() {
         },
         objectives: vec![],
         suspend: false,
+        ..Report::default()
     };
     apply_report(&t, &mut s, a, &report);
     let seen = s.objective(&t, b, 0);
@@ -211,6 +212,7 @@ fn report_objectives_by_id_and_suspend() {
             ),
         ],
         suspend: true,
+        ..Report::default()
     };
     apply_report(&t, &mut s, a, &report);
     assert_eq!(s.activity(a).objectives[0], objective(Some(false), None));

@@ -31,6 +31,10 @@ pub struct Report {
     pub objectives: Vec<(String, ObjectiveReport)>,
     /// `cmi.exit` was `suspend`.
     pub suspend: bool,
+    /// The SCO set `cmi.completion_status` / `cmi.success_status` at all, `unknown`
+    /// included: the end of the attempt then applies no default.
+    pub completion_reported: bool,
+    pub success_reported: bool,
 }
 
 /// Applies `report` to activity `a`'s tracking state (untracked activities keep none).
@@ -52,7 +56,10 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
             set(tree, state, a, k, values);
         }
     }
-    state.activity_mut(a).suspended = report.suspend;
+    let s = state.activity_mut(a);
+    s.suspended = report.suspend;
+    s.completion_reported |= report.completion_reported;
+    s.success_reported |= report.success_reported;
 }
 
 /// Sets what `values` knows of objective `k`, keeping what it does not.

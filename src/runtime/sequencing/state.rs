@@ -63,6 +63,14 @@ pub struct ActivityState {
     /// Attempt Completion Amount (`cmi.progress_measure`), unknown when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt_completion_amount: Option<f64>,
+    /// The content reported a completion status this attempt (`unknown` included), so
+    /// the end of the attempt leaves it as reported (UP.4 step 1.1.1.1.1, as ADL's
+    /// test cases have it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub completion_reported: bool,
+    /// The same for the success status (UP.4 step 1.1.1.1.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub success_reported: bool,
     /// One per objective of the definition, the rolled-up objective first.
     pub objectives: Vec<ObjectiveState>,
     /// The children selection and randomization left, in their order [SR.1, SR.2];
