@@ -10,7 +10,7 @@ use crate::package::model::{CompletionThreshold, Item};
 
 use super::overall::Sequencer;
 use super::report::{ObjectiveReport, Report};
-use super::tree::{ActivityId, ActivityTree};
+use super::tree::{ActivityId, ActivityTree, same_id};
 
 /// One launch of a SCO.
 pub struct Sco {
@@ -66,7 +66,9 @@ impl Sco {
         );
         sco.init("cmi.completion_status", completion(seq.state.completion(tree, a)));
         for (k, o) in def.objectives.iter().enumerate() {
-            let Some(id) = o.id.clone() else { continue };
+            let Some(id) = o.id.as_deref().map(same_id) else {
+                continue;
+            };
             let view = seq.state.objective(tree, a, k);
             let key = |name: &str| format!("cmi.objectives.{id}.{name}");
             sco.init(

@@ -5,7 +5,7 @@
 //! `completion_threshold` and `scaled_passing_score`; values here are final.
 
 use super::state::{ObjectiveState, TreeState};
-use super::tree::{ActivityId, ActivityTree};
+use super::tree::{ActivityId, ActivityTree, same_id};
 
 /// One objective's run-time values (`cmi.*` for the primary objective, or
 /// `cmi.objectives.n.*`); `None` is unknown.
@@ -51,15 +51,34 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
     if report.primary.progress_measure.is_some() {
         state.activity_mut(a).attempt_completion_amount = report.primary.progress_measure;
     }
+    let mut completion_reported = report.completion_reported;
+    let mut success_reported = report.success_reported;
     for (id, values) in &report.objectives {
-        if let Some(k) = def.objectives.iter().position(|o| o.id.as_deref() == Some(id.as_str())) {
-            set(tree, state, a, k, values);
+        let id = same_id(id);
+        let Some(k) = def
+            .objectives
+            .iter()
+            .position(|o| o.id.as_deref().map(same_id) == Some(id.clone()))
+        else {
+            continue;
+        };
+        set(tree, state, a, k, values);
+        // The rolled-up objective's entry speaks for the activity (ADL's CO-02b).
+        if k == 0 {
+            if values.completion.is_some() {
+                state.set_completion(tree, a, values.completion);
+                completion_reported = true;
+            }
+            if values.progress_measure.is_some() {
+                state.activity_mut(a).attempt_completion_amount = values.progress_measure;
+            }
+            success_reported |= values.success.is_some();
         }
     }
     let s = state.activity_mut(a);
     s.suspended = report.suspend;
-    s.completion_reported |= report.completion_reported;
-    s.success_reported |= report.success_reported;
+    s.completion_reported |= completion_reported;
+    s.success_reported |= success_reported;
 }
 
 /// Sets what `values` knows of objective `k`, keeping what it does not.

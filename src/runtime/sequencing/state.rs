@@ -195,19 +195,27 @@ impl TreeState {
     }
 
     /// The attempt's completion of `a` as the processes read it: completed (`true`),
-    /// incomplete (`false`) or unknown, read from a global objective where the rolled-up
-    /// objective's extended map says `readCompletionStatus` and the global one is known.
+    /// incomplete (`false`) or unknown. The rolled-up objective's extended maps may read
+    /// it (`readCompletionStatus`) and the progress measure (`readProgressMeasure`) from
+    /// global objectives; an activity completed by measure is judged by the measure it
+    /// reads (ADL's CO-02a), like an objective satisfied by measure.
     pub fn completion(&self, tree: &ActivityTree, a: ActivityId) -> Option<bool> {
         let s = &self.activities[a];
+        let def = tree.definition(a);
+        let maps = || def.objectives.first().into_iter().flat_map(|o| &o.adl_maps);
+        let global = |m: &AdlMapInfo| self.globals.get(&m.target_objective_id);
+        let amount = maps()
+            .filter(|m| m.read_progress_measure)
+            .find_map(|m| global(m).and_then(|g| g.progress_measure))
+            .or(s.attempt_completion_amount);
+        let threshold = &def.completion_threshold;
+        if let Some(amount) = amount.filter(|_| threshold.completed_by_measure) {
+            return Some(amount >= threshold.min_progress_measure);
+        }
         let local = s.attempt_progress_status.then_some(s.attempt_completion_status);
-        let read = tree
-            .definition(a)
-            .objectives
-            .first()
-            .into_iter()
-            .flat_map(|o| &o.adl_maps);
-        read.filter(|m| m.read_completion_status)
-            .find_map(|m| self.globals.get(&m.target_objective_id).and_then(|g| g.completion))
+        maps()
+            .filter(|m| m.read_completion_status)
+            .find_map(|m| global(m).and_then(|g| g.completion))
             .or(local)
     }
 

@@ -135,10 +135,40 @@ impl Definition {
     /// The position of the objective a rule condition references: the one whose
     /// `objectiveID` matches, else the rolled-up objective (0).
     pub fn objective_index(&self, referenced: Option<&str>) -> usize {
-        referenced
-            .and_then(|id| self.objectives.iter().position(|o| o.id.as_deref() == Some(id)))
+        let wanted = referenced.map(same_id);
+        wanted
+            .and_then(|id| {
+                self.objectives
+                    .iter()
+                    .position(|o| o.id.as_deref().map(same_id) == Some(id.clone()))
+            })
             .unwrap_or(0)
     }
+}
+
+/// An objective ID as ADL's test cases compare them (OB-02a): percent-decoded, with
+/// whitespace collapsed as for `xs:anyURI`, so `obj%201` is ` %20obj%20%201 `.
+pub fn same_id(id: &str) -> String {
+    let bytes = id.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(v) if b == b'%' => {
+                decoded.push(v);
+                i += 3;
+            }
+            _ => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One activity: an item, or the organization at the root.
