@@ -162,25 +162,23 @@ fn condition(c: Condition, operator: ConditionOperator) -> RollupCondition {
 }
 
 /// The rules that apply when an activity defines none with `action` (RB.1.2.c, and
-/// RB.1.3 step 1, as ADL's reference implementation has them): satisfied (completed)
-/// when all children are; not satisfied (incomplete) when all children are attempted
-/// or not satisfied (not completed).
+/// RB.1.3 step 1, as ADL's test cases have them): satisfied (completed) when all
+/// children are; not satisfied (incomplete) when any child is known not satisfied (not
+/// completed). ADL's RU-18b, RU-19a and RU-19b tell these apart from "all children
+/// attempted or not satisfied", which the secondary sources gave.
 pub fn default_rule(action: RollupAction) -> RollupRule {
     use ConditionOperator::{NoOp, Not};
     let conditions = match action {
         RollupAction::Satisfied => vec![condition(Condition::Satisfied, NoOp)],
-        RollupAction::NotSatisfied => vec![
-            condition(Condition::Satisfied, Not),
-            condition(Condition::Attempted, NoOp),
-        ],
+        RollupAction::NotSatisfied => vec![condition(Condition::Satisfied, Not)],
         RollupAction::Completed => vec![condition(Condition::Completed, NoOp)],
-        RollupAction::Incomplete => vec![
-            condition(Condition::Completed, Not),
-            condition(Condition::Attempted, NoOp),
-        ],
+        RollupAction::Incomplete => vec![condition(Condition::Completed, Not)],
     };
     RollupRule {
-        child_activity_set: ChildActivitySet::All,
+        child_activity_set: match action {
+            RollupAction::NotSatisfied | RollupAction::Incomplete => ChildActivitySet::Any,
+            _ => ChildActivitySet::All,
+        },
         minimum_count: 0,
         minimum_percent: 0.0,
         condition_combination: ConditionCombination::Any,

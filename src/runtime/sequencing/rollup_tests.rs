@@ -154,6 +154,10 @@ fn objective_rollup_default_rules() {
     check([pass, pass, pass], Some(true));
     check([pass, fail, attempted], Some(false));
     check([pass, pass, |_| {}], None);
+    // ADL RU-19a: attempted with an unknown status is not "not satisfied".
+    check([pass, pass, attempted], None);
+    // ADL RU-18b: one child known not satisfied is enough.
+    check([pass, fail, pass], Some(false));
     check(
         [pass, pass, |s| s.objectives[0] = objective(Some(true), None)],
         Some(true),
@@ -162,7 +166,7 @@ fn objective_rollup_default_rules() {
 }
 
 /// Activity Progress Rollup [RB.1.3] with the default rules: all completed → completed;
-/// all attempted or not completed → incomplete.
+/// any child known not completed → incomplete.
 #[test]
 fn activity_progress_rollup_default_rules() {
     let check = |setups: [Setup; 3], expect: Option<bool>| {
@@ -189,6 +193,15 @@ fn activity_progress_rollup_default_rules() {
         Some(false),
     );
     check([|s| progress(s, 1, Some(true)), |_| {}, |_| {}], None);
+    // Attempted with completion unknown is not incomplete (ADL RU-19b).
+    check(
+        [
+            |s| progress(s, 1, Some(true)),
+            |s| progress(s, 1, None),
+            |s| progress(s, 1, Some(true)),
+        ],
+        None,
+    );
 }
 
 fn rollup_rule(set: ChildActivitySet, count: u32, percent: f64, action: RollupAction) -> RollupRule {
