@@ -219,3 +219,21 @@ fn report_objectives_by_id_and_suspend() {
     assert_eq!(s.globals.get("g").map(|g| g.satisfied_status), Some(false));
     assert!(s.activity(a).suspended);
 }
+
+/// RB.1.5 over global objectives: what `a` writes reaches the cluster `m` above `b`,
+/// which reads it, though `m` is not on `a`'s path to the root (ADL's OB-04).
+#[test]
+fn rollup_reaches_the_readers_parents() {
+    let t = tree(
+        flow_on(),
+        vec![
+            item("a", mapped("g", false, true), vec![]),
+            item("m", flow_on(), vec![item("b", mapped("g", true, false), vec![])]),
+        ],
+    );
+    let (a, m) = (id(&t, "a"), id(&t, "m"));
+    let mut s = TreeState::new(&t);
+    s.set_objective(&t, a, 0, objective(Some(true), None));
+    super::rollup::overall_rollup(&t, &mut s, a);
+    assert_eq!(s.objective(&t, m, 0), objective(Some(true), None));
+}
