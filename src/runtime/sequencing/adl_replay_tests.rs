@@ -219,8 +219,11 @@ impl Replay {
                 Step::Get { get, expect } => self.check(&sco, get, expect).map_err(|e| format!("{}: {e}", v.visit))?,
             }
         }
-        // Terminate: the SCO's data reaches tracking, then its navigation request runs.
-        apply_report(&self.tree, &mut self.seq.state, a, &sco.report());
+        // Terminate: the SCO's data reaches tracking (unless it abandons its attempt),
+        // then its navigation request runs.
+        if !matches!(sco.value("adl.nav.request"), Some("abandon" | "abandonAll")) {
+            apply_report(&self.tree, &mut self.seq.state, a, &sco.report());
+        }
         let timed_out = matches!(sco.value("cmi.exit"), Some("time-out" | "logout"));
         let waits = v.sco.as_deref().is_some_and(|k| k.starts_with("waits"));
         let request = match sco.value("adl.nav.request") {

@@ -257,13 +257,13 @@ pub fn rollup_rule_check(tree: &ActivityTree, state: &TreeState, a: ActivityId, 
     })
 }
 
-/// Step 1.2.3 of [RB.1.4]: `all` needs a non-empty bag of trues only; `any` one true;
+/// Step 1.2.3 of [RB.1.4]: `all` needs trues only (an empty bag holds, as ADL's RU-11 has it); `any` one true;
 /// `none` no true and no unknown (a non-empty bag of falses); `atLeastCount` and
 /// `atLeastPercent` count the trues against `minimumCount` / `minimumPercent` of the bag.
 pub fn child_activity_set_applies(rule: &RollupRule, bag: &[Truth]) -> bool {
     let trues = bag.iter().filter(|v| **v == Some(true)).count();
     match rule.child_activity_set {
-        ChildActivitySet::All => !bag.is_empty() && trues == bag.len(),
+        ChildActivitySet::All => trues == bag.len(),
         ChildActivitySet::Any => trues > 0,
         ChildActivitySet::None => !bag.is_empty() && bag.iter().all(|v| *v == Some(false)),
         ChildActivitySet::AtLeastCount => u32::try_from(trues).unwrap_or(u32::MAX) >= rule.minimum_count,

@@ -227,7 +227,8 @@ fn child_activity_sets() {
     let cases: &[(ChildActivitySet, u32, f64, &[Truth], bool)] = &[
         (All, 0, 0.0, &[t, t, t], true),
         (All, 0, 0.0, &[t, u, t], false),
-        (All, 0, 0.0, &[], false),
+        // ADL RU-11: with no contributing child, `all` holds.
+        (All, 0, 0.0, &[], true),
         (Any, 0, 0.0, &[f, u, t], true),
         (Any, 0, 0.0, &[f, u], false),
         (NoneSet, 0, 0.0, &[f, f], true),
