@@ -171,6 +171,21 @@ impl Replay {
             );
         }
         self.seq = step.sequencer;
+        if std::env::var_os("KIROKU_ADL_TRACE").is_some_and(|v| v == "2") {
+            for (a, x) in self.tree.iter() {
+                let o = self.seq.state.objective(&self.tree, a, 0);
+                let s = self.seq.state.activity(a);
+                println!(
+                    "      {} count {} active {} suspended {} completion {:?} satisfied {:?}",
+                    x.identifier,
+                    s.attempt_count,
+                    s.active,
+                    s.suspended,
+                    self.seq.state.completion(&self.tree, a),
+                    o.progress_status.then_some(o.satisfied_status)
+                );
+            }
+        }
         self.delivered = None;
         match step.outcome {
             Ok(Outcome::Delivered(a)) => {

@@ -298,15 +298,13 @@ pub fn evaluate_rollup_conditions(
 
 /// Check Child for Rollup Subprocess [RB.1.4.2]: whether `child` counts when its parent
 /// rolls up `action`. It must take part in that rollup (`rollupObjectiveSatisfied`,
-/// step 2.1; `rollupProgressCompletion`, step 3.1), then meet its parent-defined
-/// requirement (`adlseq:rollupConsiderations`, steps 2.1.1–2.1.3 and 3.1.1–3.1.3).
+/// step 2.1; `rollupProgressCompletion`, step 3.1), then meet its own requirement
+/// (`adlseq:rollupConsiderations`, steps 2.1.1–2.1.3 and 3.1.1–3.1.3).
 pub fn check_child_for_rollup(tree: &ActivityTree, state: &TreeState, child: ActivityId, action: RollupAction) -> bool {
     let def = tree.definition(child);
-    let considerations = tree
-        .parent(child)
-        .map_or_else(super::tree::default_considerations, |p| {
-            tree.definition(p).considerations.clone()
-        });
+    // The child's own `adlseq:rollupConsiderations` say when it counts in its
+    // parent's rollup (ADL's RU-15b sets them on the child).
+    let considerations = &def.considerations;
     let (takes_part, requirement) = match action {
         RollupAction::Satisfied => (
             def.rollup.rollup_objective_satisfied,

@@ -248,14 +248,17 @@ fn child_activity_sets() {
 
 /// [RB.1.4] with a defined rule (the defaults do not apply then), and
 /// Check Child for Rollup [RB.1.4.2]: `rollupObjectiveSatisfied` false and the
-/// parent's `requiredForSatisfied` leave children out of the bag.
+/// child's own `requiredForSatisfied` leave children out of the bag (ADL RU-15b).
 #[test]
 fn rollup_rule_check_with_considerations() {
-    let parent = |requirement: RollupRequirement| Sequencing {
+    let parent = |_: RollupRequirement| Sequencing {
         rollup_rules: Some(RollupRules {
             rules: vec![rollup_rule(ChildActivitySet::All, 0, 0.0, RollupAction::Satisfied)],
             ..Default::default()
         }),
+        ..Default::default()
+    };
+    let considered = |requirement: RollupRequirement| Sequencing {
         rollup_considerations: Some(RollupConsiderations {
             required_for_satisfied: requirement,
             required_for_not_satisfied: RollupRequirement::Always,
@@ -281,6 +284,16 @@ fn rollup_rule_check_with_considerations() {
         s.suspended = true;
     };
     let check = |requirement, leaves: [(Sequencing, Setup); 3], expect: bool| {
+        let leaves = leaves.map(|(seq, f)| {
+            let own = considered(requirement);
+            (
+                Sequencing {
+                    rollup_considerations: own.rollup_considerations,
+                    ..seq
+                },
+                f,
+            )
+        });
         let (t, s) = cluster(parent(requirement), leaves);
         assert_eq!(rollup_rule_check(&t, &s, id(&t, "c"), RollupAction::Satisfied), expect);
     };
