@@ -204,15 +204,21 @@ impl Replay {
     }
 
     /// A new session: resume all when an activity is suspended, else the learner's
-    /// choice or start.
-    fn launch(&mut self, choose: Option<&str>) -> Result<(), String> {
+    /// choice or start. When that delivers nothing (a root without flow), the learner
+    /// picks the activity the script visits next from the table of contents, as a
+    /// tester would.
+    fn launch(&mut self, choose: Option<&str>, next: Option<&str>) -> Result<(), String> {
         self.ended = false;
         let request = match (self.seq.session.suspended, choose) {
             (Some(_), _) => N::ResumeAll,
             (None, Some(c)) => N::Choice(c.to_owned()),
             (None, None) => N::Start,
         };
-        self.navigate(&request)
+        self.navigate(&request)?;
+        if let (None, Some(next)) = (self.delivered, next) {
+            self.navigate(&N::Choice(next.to_owned()))?;
+        }
+        Ok(())
     }
 
     fn visit(&mut self, v: &Visit) -> Result<(), String> {
@@ -280,7 +286,8 @@ impl Replay {
     }
 
     /// What follows a visit: the learner's navigation, the end of the session, a relaunch.
-    fn then(&mut self, action: &Action, last: bool) -> Result<bool, String> {
+    fn then(&mut self, action: &Action, next: Option<&Visit>) -> Result<bool, String> {
+        let last = next.is_none();
         if action.ended && !self.ended {
             return Err(format!(
                 "the session should have ended; {} is delivered",
@@ -302,7 +309,7 @@ impl Replay {
                 // The learner leaves the course: the player ends the session.
                 self.navigate(&N::ExitAll)?;
             }
-            self.launch(action.choose.as_deref())?;
+            self.launch(action.choose.as_deref(), next.map(|v| v.activity.as_str()))?;
         }
         if action.exit && !last {
             return Err("the script exits before its last visit".into());
@@ -313,15 +320,15 @@ impl Replay {
 
 fn replay(manifest: &[u8], fixture: &Fixture) -> Result<(), String> {
     let mut r = Replay::new(manifest)?;
+    let first = fixture.visits.first().map(|v| v.activity.as_str());
     match fixture.start.nav.as_deref() {
-        Some("choice") => r.launch(fixture.start.target.as_deref())?,
-        _ => r.launch(None)?,
+        Some("choice") => r.launch(fixture.start.target.as_deref(), first)?,
+        _ => r.launch(None, first)?,
     }
     for (i, v) in fixture.visits.iter().enumerate() {
         r.visit(v)?;
-        let last = i + 1 == fixture.visits.len();
         if let Some(action) = &v.then
-            && r.then(action, last)?
+            && r.then(action, fixture.visits.get(i + 1))?
         {
             return Ok(());
         }
