@@ -62,11 +62,12 @@ pub fn deliver(
     Ok(())
 }
 
-/// Step 5.1 of [DB.2] for one activity on the path.
+/// Step 5.1 of [DB.2] for one activity on the path (its parent already done).
 fn begin_or_resume(tree: &ActivityTree, state: &mut TreeState, n: ActivityId) {
     if state.activity(n).active {
         return;
     }
+    let parent_attempt = tree.parent(n).map_or(0, |p| state.activity(p).attempt_count);
     if tree.definition(n).delivery.tracked {
         let objectives = tree.definition(n).objectives.len();
         let s = state.activity_mut(n);
@@ -77,6 +78,7 @@ fn begin_or_resume(tree: &ActivityTree, state: &mut TreeState, n: ActivityId) {
             // Step 5.1.1.2: a new attempt, with nothing known of it yet. Global
             // objectives keep what they hold; only the local copies start over.
             s.attempt_count = s.attempt_count.saturating_add(1);
+            s.attempt_of_parent = parent_attempt;
             s.activity_progress_status = true;
             s.attempt_progress_status = false;
             s.attempt_completion_status = false;

@@ -9,7 +9,7 @@ use crate::package::model::sequencing::{
     RollupRequirement, RollupRule, RuleAction,
 };
 
-use super::rules::{RuleKind, Truth, combine, evaluate, negate, rules_check};
+use super::rules::{Facts, RuleKind, Truth, combine, evaluate_facts, negate, rules_check};
 use super::state::{ObjectiveState, TreeState};
 use super::tree::{ActivityId, ActivityTree};
 
@@ -90,7 +90,7 @@ pub fn measure_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId)
         }
         let weight = def.rollup.objective_measure_weight;
         weights += weight;
-        let o = state.objective(tree, child, 0);
+        let o = child_facts(tree, state, child).objective;
         if o.measure_status {
             total += o.normalized_measure * weight;
             valid = true;
@@ -167,7 +167,11 @@ pub fn completion_measure_rollup(tree: &ActivityTree, state: &mut TreeState, a: 
         }
         let weight = def.completion_threshold.progress_weight;
         weights += weight;
-        if let Some(amount) = state.activity(child).attempt_completion_amount {
+        let amount = state
+            .activity(child)
+            .attempt_completion_amount
+            .filter(|_| !stale(tree, state, child).1);
+        if let Some(amount) = amount {
             total += amount * weight;
             valid = true;
         }
@@ -288,12 +292,42 @@ pub fn evaluate_rollup_conditions(
     child: ActivityId,
     rule: &RollupRule,
 ) -> Truth {
+    let facts = child_facts(tree, state, child);
     let bag: Vec<Truth> = rule
         .conditions
         .iter()
-        .map(|c| negate(evaluate(tree, state, child, 0, c.condition, 0.0), c.operator))
+        .map(|c| negate(evaluate_facts(&facts, c.condition, 0.0), c.operator))
         .collect();
     combine(&bag, rule.condition_combination)
+}
+
+/// Whether `child`'s attempt began in its parent's current attempt: when not, and the
+/// parent uses only current attempt information (`useCurrentAttemptObjectiveInfo`,
+/// `useCurrentAttemptProgressInfo`, both true by default), rollup reads it as unknown.
+/// ADL's RU-09: after retryAll, last attempt's incomplete child no longer counts.
+fn stale(tree: &ActivityTree, state: &TreeState, child: ActivityId) -> (bool, bool) {
+    let Some(p) = tree.parent(child) else {
+        return (false, false);
+    };
+    let old = state.activity(child).attempt_of_parent != state.activity(p).attempt_count;
+    let mode = &tree.definition(p).control_mode;
+    (
+        old && mode.use_current_attempt_objective_info,
+        old && mode.use_current_attempt_progress_info,
+    )
+}
+
+/// What the rollup of `child`'s parent reads of it (its rolled-up objective).
+fn child_facts(tree: &ActivityTree, state: &TreeState, child: ActivityId) -> Facts {
+    let mut facts = Facts::of(tree, state, child, 0);
+    let (objective, progress) = stale(tree, state, child);
+    if objective {
+        facts.objective = state.objective_over(tree, child, 0, ObjectiveState::default());
+    }
+    if progress {
+        facts.completion = state.completion_over(tree, child, None, None);
+    }
+    facts
 }
 
 /// Check Child for Rollup Subprocess [RB.1.4.2]: whether `child` counts when its parent

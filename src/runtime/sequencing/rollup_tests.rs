@@ -344,3 +344,27 @@ fn overall_rollup_reaches_the_root() {
         );
     }
 }
+
+/// RB.1.4 with `useCurrentAttemptObjectiveInfo` / `useCurrentAttemptProgressInfo`
+/// (default true): a child attempted only in an earlier attempt of its parent reads as
+/// unknown, so it neither satisfies nor fails the parent (ADL RU-09).
+#[test]
+fn earlier_attempts_of_children_do_not_count() {
+    let done: Setup = |s| {
+        progress(s, 1, Some(true));
+        s.objectives[0] = objective(Some(true), None);
+    };
+    let (t, mut s) = cluster(Sequencing::default(), plain([done, done, done]));
+    let c = id(&t, "c");
+    s.activity_mut(c).attempt_count = 2;
+    s.activity_mut(id(&t, "x")).attempt_of_parent = 2;
+    s.activity_mut(id(&t, "y")).attempt_of_parent = 2;
+    s.activity_mut(id(&t, "z")).attempt_of_parent = 1;
+    objective_rollup(&t, &mut s, c);
+    activity_progress_rollup(&t, &mut s, c);
+    assert!(!rolled(&t, &s).progress_status);
+    assert!(!s.activity(c).attempt_progress_status);
+    s.activity_mut(id(&t, "z")).attempt_of_parent = 2;
+    objective_rollup(&t, &mut s, c);
+    assert_eq!(rolled(&t, &s), objective(Some(true), None));
+}

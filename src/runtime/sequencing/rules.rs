@@ -7,7 +7,7 @@ use crate::package::model::sequencing::{
     Condition, ConditionCombination, ConditionOperator, RuleAction, RuleCondition, SequencingRule,
 };
 
-use super::state::TreeState;
+use super::state::{ObjectiveState, TreeState};
 use super::tree::{ActivityId, ActivityTree};
 
 /// Three-valued truth: `None` is unknown.
@@ -34,27 +34,47 @@ pub fn evaluate(
     condition: Condition,
     threshold: f64,
 ) -> Truth {
-    let activity = state.activity(a);
-    let objective = || state.objective(tree, a, k);
-    let measure = |cmp: fn(f64, f64) -> bool| {
-        let o = objective();
-        o.measure_status.then(|| cmp(o.normalized_measure, threshold))
-    };
-    match condition {
-        Condition::Satisfied => {
-            let o = objective();
-            o.progress_status.then_some(o.satisfied_status)
+    evaluate_facts(&Facts::of(tree, state, a, k), condition, threshold)
+}
+
+/// What the conditions read of an activity: one objective as the processes see it,
+/// its completion, and its activity progress.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub objective: ObjectiveState,
+    pub completion: Option<bool>,
+    pub activity_progress: bool,
+    pub attempt_count: u32,
+    pub limit_reached: bool,
+}
+
+impl Facts {
+    pub fn of(tree: &ActivityTree, state: &TreeState, a: ActivityId, k: usize) -> Self {
+        let s = state.activity(a);
+        Self {
+            objective: state.objective(tree, a, k),
+            completion: state.completion(tree, a),
+            activity_progress: s.activity_progress_status,
+            attempt_count: s.attempt_count,
+            limit_reached: attempt_limit_reached(tree, state, a),
         }
-        Condition::ObjectiveStatusKnown => Some(objective().progress_status),
-        Condition::ObjectiveMeasureKnown => Some(objective().measure_status),
+    }
+}
+
+/// [`evaluate`] over facts gathered beforehand (rollup gathers them its own way).
+pub fn evaluate_facts(f: &Facts, condition: Condition, threshold: f64) -> Truth {
+    let o = &f.objective;
+    let measure = |cmp: fn(f64, f64) -> bool| o.measure_status.then(|| cmp(o.normalized_measure, threshold));
+    match condition {
+        Condition::Satisfied => o.progress_status.then_some(o.satisfied_status),
+        Condition::ObjectiveStatusKnown => Some(o.progress_status),
+        Condition::ObjectiveMeasureKnown => Some(o.measure_status),
         Condition::ObjectiveMeasureGreaterThan => measure(|m, t| m > t),
         Condition::ObjectiveMeasureLessThan => measure(|m, t| m < t),
-        Condition::Completed => state.completion(tree, a),
-        Condition::ActivityProgressKnown => {
-            Some(activity.activity_progress_status && state.completion(tree, a).is_some())
-        }
-        Condition::Attempted => Some(activity.activity_progress_status && activity.attempt_count > 0),
-        Condition::AttemptLimitExceeded => Some(attempt_limit_reached(tree, state, a)),
+        Condition::Completed => f.completion,
+        Condition::ActivityProgressKnown => Some(f.activity_progress && f.completion.is_some()),
+        Condition::Attempted => Some(f.activity_progress && f.attempt_count > 0),
+        Condition::AttemptLimitExceeded => Some(f.limit_reached),
         Condition::TimeLimitExceeded | Condition::OutsideAvailableTimeRange => None,
         Condition::Always => Some(true),
     }

@@ -60,6 +60,10 @@ pub struct ActivityState {
     pub active: bool,
     /// Activity is Suspended.
     pub suspended: bool,
+    /// The parent's attempt count when this activity's current attempt began: rollup
+    /// tells this attempt's children from those of an earlier attempt by it.
+    #[serde(default)]
+    pub attempt_of_parent: u32,
     /// Attempt Completion Amount (`cmi.progress_measure`), unknown when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt_completion_amount: Option<f64>,
@@ -131,7 +135,18 @@ impl TreeState {
     /// `readNormalizedMeasure`) in its place. A global objective nothing has written
     /// reads as unknown: ADL's test cases (CM-13) have a read map hide the local status.
     pub fn objective(&self, tree: &ActivityTree, a: ActivityId, k: usize) -> ObjectiveState {
-        let mut view = self.activities[a].objectives[k].clone();
+        self.objective_over(tree, a, k, self.activities[a].objectives[k].clone())
+    }
+
+    /// [`Self::objective`] over the given local status instead of the stored one.
+    pub fn objective_over(
+        &self,
+        tree: &ActivityTree,
+        a: ActivityId,
+        k: usize,
+        local: ObjectiveState,
+    ) -> ObjectiveState {
+        let mut view = local;
         let Some(def) = tree.definition(a).objectives.get(k) else {
             return view;
         };
@@ -201,18 +216,29 @@ impl TreeState {
     /// reads (ADL's CO-02a), like an objective satisfied by measure.
     pub fn completion(&self, tree: &ActivityTree, a: ActivityId) -> Option<bool> {
         let s = &self.activities[a];
+        let local = s.attempt_progress_status.then_some(s.attempt_completion_status);
+        self.completion_over(tree, a, local, s.attempt_completion_amount)
+    }
+
+    /// [`Self::completion`] over the given local completion and progress measure.
+    pub fn completion_over(
+        &self,
+        tree: &ActivityTree,
+        a: ActivityId,
+        local: Option<bool>,
+        local_amount: Option<f64>,
+    ) -> Option<bool> {
         let def = tree.definition(a);
         let maps = || def.objectives.first().into_iter().flat_map(|o| &o.adl_maps);
         let global = |m: &AdlMapInfo| self.globals.get(&m.target_objective_id);
         let amount = maps()
             .filter(|m| m.read_progress_measure)
             .find_map(|m| global(m).and_then(|g| g.progress_measure))
-            .or(s.attempt_completion_amount);
+            .or(local_amount);
         let threshold = &def.completion_threshold;
         if let Some(amount) = amount.filter(|_| threshold.completed_by_measure) {
             return Some(amount >= threshold.min_progress_measure);
         }
-        let local = s.attempt_progress_status.then_some(s.attempt_completion_status);
         maps()
             .filter(|m| m.read_completion_status)
             .find_map(|m| global(m).and_then(|g| g.completion))
