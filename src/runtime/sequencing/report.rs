@@ -44,13 +44,6 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
     if !def.delivery.tracked {
         return;
     }
-    set(tree, state, a, 0, &report.primary);
-    if report.primary.completion.is_some() {
-        state.set_completion(tree, a, report.primary.completion);
-    }
-    if report.primary.progress_measure.is_some() {
-        state.activity_mut(a).attempt_completion_amount = report.primary.progress_measure;
-    }
     let mut completion_reported = report.completion_reported;
     let mut success_reported = report.success_reported;
     for (id, values) in &report.objectives {
@@ -74,6 +67,20 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
             }
             success_reported |= values.success.is_some();
         }
+    }
+    // The SCO's own status comes last and wins, an explicit unknown included (ADL's
+    // CO-13a sets cmi.completion_status unknown beside a completed primary objective).
+    set(tree, state, a, 0, &report.primary);
+    if report.completion_reported || report.primary.completion.is_some() {
+        state.set_completion(tree, a, report.primary.completion);
+    }
+    if report.success_reported && report.primary.success.is_none() {
+        let mut primary = state.activity(a).objectives.first().cloned().unwrap_or_default();
+        primary.progress_status = false;
+        state.set_objective(tree, a, 0, primary);
+    }
+    if report.primary.progress_measure.is_some() {
+        state.activity_mut(a).attempt_completion_amount = report.primary.progress_measure;
     }
     let s = state.activity_mut(a);
     s.suspended = report.suspend;

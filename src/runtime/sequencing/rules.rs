@@ -109,7 +109,15 @@ pub fn combine(bag: &[Truth], combination: ConditionCombination) -> Truth {
 
 fn rule_condition(tree: &ActivityTree, state: &TreeState, a: ActivityId, c: &RuleCondition) -> Truth {
     let k = tree.definition(a).objective_index(c.referenced_objective.as_deref());
-    let value = evaluate(tree, state, a, k, c.condition, c.measure_threshold.unwrap_or(0.0));
+    let mut facts = Facts::of(tree, state, a, k);
+    // 4th edition: with a referenced objective, the progress conditions read that
+    // objective's completion (its extended information, global reads included), so an
+    // activity not attempted yet can know it (ADL's CO-06).
+    if c.referenced_objective.is_some() && facts.objective.completion.is_some() {
+        facts.completion = facts.objective.completion;
+        facts.activity_progress = true;
+    }
+    let value = evaluate_facts(&facts, c.condition, c.measure_threshold.unwrap_or(0.0));
     negate(value, c.operator)
 }
 

@@ -49,14 +49,27 @@ impl ObjectiveDef {
     fn from_model(objective: &Objective, extended: &[AdlObjective]) -> Self {
         let adl_maps = extended
             .iter()
-            .filter(|e| objective.objective_id.as_deref() == Some(e.objective_id.as_str()))
+            .filter(|e| objective.objective_id.as_deref().map(same_id) == Some(same_id(&e.objective_id)))
             .flat_map(|e| e.map_info.iter().cloned())
+            .map(|mut m| {
+                m.target_objective_id = same_id(&m.target_objective_id);
+                m
+            })
+            .collect();
+        let maps = objective
+            .map_info
+            .iter()
+            .cloned()
+            .map(|mut m| {
+                m.target_objective_id = same_id(&m.target_objective_id);
+                m
+            })
             .collect();
         Self {
             id: objective.objective_id.clone(),
             satisfied_by_measure: objective.satisfied_by_measure,
             min_normalized_measure: objective.min_normalized_measure,
-            maps: objective.map_info.clone(),
+            maps,
             adl_maps,
         }
     }
