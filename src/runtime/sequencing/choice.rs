@@ -191,8 +191,10 @@ fn siblings_between(
 
 /// Steps 8.1–8.3 and 10.6–10.9 of [SB.2.9]: the activities below the common ancestor
 /// down to the target, inclusive (empty is `SB.2.9-5`): traversal checked forward when
-/// `forward` (stopForwardTraversal) through the target's ancestors, and no inactive one may have `preventActivation`
-/// (`SB.2.9-6`), since choosing it would begin an attempt on a child.
+/// `forward` (stopForwardTraversal) through the target's ancestors, and no inactive
+/// ancestor may have `preventActivation` (`SB.2.9-6`), since choosing below it would
+/// begin an attempt on it. The target itself may be chosen (ADL's CM-17b starts on a
+/// cluster that prevents activation).
 fn down_to(
     tree: &ActivityTree,
     state: &TreeState,
@@ -209,7 +211,7 @@ fn down_to(
         if forward && a != target {
             choice_activity_traversal(tree, state, a, Direction::Forward)?;
         }
-        if !state.activity(a).active && tree.definition(a).constrained_choice.prevent_activation {
+        if a != target && !state.activity(a).active && tree.definition(a).constrained_choice.prevent_activation {
             return Err(Exception("SB.2.9-6"));
         }
     }
