@@ -242,10 +242,13 @@ fn up_then_down(
         return Err(Exception("SB.2.9-5"));
     }
     exits_allowed(tree, &path)?;
-    // Step 10.4.2: the first (deepest) activity on the way up with constrainChoice.
+    // Step 10.4.2: the first (deepest) cluster on the way up with constrainChoice; the
+    // current activity's own setting constrains nothing (ADL's CM-07d chooses past a
+    // leaf that has it).
     let constrained = path
         .iter()
         .copied()
+        .filter(|&a| a != current)
         .find(|&a| tree.definition(a).constrained_choice.constrain_choice);
     if let Some(constrained) = constrained {
         // Step 10.5: only the activity next to (or before) it in flow may be chosen.

@@ -114,23 +114,22 @@ fn end_session(tree: &ActivityTree, s: &mut Sequencer) {
 }
 
 /// Whether a navigation request would succeed now (`adl.nav.request_valid.*`): valid
-/// for [NB.2.1], and for continue, previous and choice an activity identified that the
-/// delivery request accepts. Read-only: the current activity is not exited first, so
-/// exit and post-condition rules of its attempt do not enter the answer. A continue
-/// that would end the session is valid.
+/// for [NB.2.1], and for previous and choice an activity identified that the delivery
+/// request accepts. Read-only: the current activity is not exited first, so exit and
+/// post-condition rules of its attempt do not enter the answer.
 pub fn request_valid(tree: &ActivityTree, sequencer: &Sequencer, request: &NavigationRequest) -> bool {
     let (state, session) = (&sequencer.state, &sequencer.session);
     let Ok(valid) = navigation_request(tree, state, session, request) else {
         return false;
     };
     let identified = match valid.sequencing {
-        SequencingRequest::Continue => continue_or_previous(tree, state, session.current, true),
+        // Continue is offered whenever the parent allows flow (ADL's CM-07d: valid
+        // though flow would stop in a cluster without flow); previous looks ahead, so
+        // it is not offered on the first activity (SX-02).
+        SequencingRequest::Continue => return true,
         SequencingRequest::Previous => continue_or_previous(tree, state, session.current, false),
         SequencingRequest::Choice(target) => choice(tree, state, session.current, Some(target)),
         _ => return true,
     };
-    match identified {
-        Ok(a) => delivery_request(tree, state, a).is_ok(),
-        Err(e) => e.ends_session() && valid.sequencing == SequencingRequest::Continue,
-    }
+    identified.is_ok_and(|a| delivery_request(tree, state, a).is_ok())
 }

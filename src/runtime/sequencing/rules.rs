@@ -51,9 +51,16 @@ pub struct Facts {
 impl Facts {
     pub fn of(tree: &ActivityTree, state: &TreeState, a: ActivityId, k: usize) -> Self {
         let s = state.activity(a);
+        // An untracked activity knows nothing of its objectives or completion, even what
+        // its maps would read (ADL's OB-06 does not skip an untracked cluster).
+        let tracked = tree.definition(a).delivery.tracked;
         Self {
-            objective: state.objective(tree, a, k),
-            completion: state.completion(tree, a),
+            objective: if tracked {
+                state.objective(tree, a, k)
+            } else {
+                ObjectiveState::default()
+            },
+            completion: state.completion(tree, a).filter(|_| tracked),
             activity_progress: s.activity_progress_status,
             attempt_count: s.attempt_count,
             limit_reached: attempt_limit_reached(tree, state, a),
