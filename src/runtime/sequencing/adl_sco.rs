@@ -181,7 +181,9 @@ impl Sco {
         Report {
             primary,
             objectives,
-            suspend: self.value("cmi.exit") == Some("suspend"),
+            // Exiting everything ends the attempt however the SCO exits (ADL's OB-03b
+            // sets cmi.exit suspend beside an exitAll request).
+            suspend: self.value("cmi.exit") == Some("suspend") && self.value("adl.nav.request") != Some("exitAll"),
             completion_reported: self.set.contains_key("cmi.completion_status"),
             success_reported: self.set.contains_key("cmi.success_status"),
         }

@@ -171,9 +171,10 @@ impl TreeState {
         // (ADL's SX-10b: a read satisfied status nobody writes does not hide it), but
         // not while the activity is active unless `measureSatisfactionIfActive` [RB.1.2 a].
         let considered = !self.activities[a].active || tree.definition(a).considerations.measure_satisfaction_if_active;
-        if def.satisfied_by_measure && view.measure_status && considered {
-            view.progress_status = true;
-            view.satisfied_status = view.normalized_measure >= def.min_normalized_measure;
+        // Without a measure it is unknown, whatever satisfied status it reads (OB-05b).
+        if def.satisfied_by_measure && considered {
+            view.progress_status = view.measure_status;
+            view.satisfied_status = view.measure_status && view.normalized_measure >= def.min_normalized_measure;
         }
         view
     }

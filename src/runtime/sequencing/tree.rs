@@ -201,6 +201,9 @@ pub struct Activity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityTree {
     activities: Vec<Activity>,
+    /// `adlseq:objectivesGlobalToSystem`: when false, global objectives last one
+    /// attempt on the course (DB.2 clears them when the root begins a new attempt).
+    pub objectives_global_to_system: bool,
 }
 
 impl ActivityTree {
@@ -214,7 +217,10 @@ impl ActivityTree {
             launchable: false,
             definition: Definition::from_model(org.sequencing.as_deref()),
         };
-        let mut tree = Self { activities: vec![root] };
+        let mut tree = Self {
+            activities: vec![root],
+            objectives_global_to_system: org.objectives_global_to_system,
+        };
         for item in &org.items {
             tree.add(item, Self::ROOT);
         }
