@@ -385,6 +385,9 @@ fn adl_test_suite_replays() {
             .take_while(|&(i, c)| c.is_ascii_uppercase() || c == '-' || (i > 2 && c.is_ascii_digit()))
             .map(|(_, c)| c)
             .collect();
+        if std::env::var_os("KIROKU_ADL_TRACE").is_some() {
+            println!("  case {name}");
+        }
         let result = replay(&manifest, &fixture, families.entry(family).or_default());
         let known = known_failing.contains(&name.as_str());
         match (&result, known) {

@@ -182,7 +182,15 @@ impl TreeState {
     /// Sets objective `k` of activity `a` and writes it through the objective's maps
     /// (`writeSatisfiedStatus`, `writeNormalizedMeasure`) to the global objectives.
     pub fn set_objective(&mut self, tree: &ActivityTree, a: ActivityId, k: usize, value: ObjectiveState) {
+        let mut value = value;
+        let considered = !self.activities[a].active || tree.definition(a).considerations.measure_satisfaction_if_active;
         if let Some(def) = tree.definition(a).objectives.get(k) {
+            // An objective satisfied by measure gets its status from a known measure
+            // before it is kept or written (ADL's OB-13c writes one that is not primary).
+            if def.satisfied_by_measure && value.measure_status && considered {
+                value.progress_status = true;
+                value.satisfied_status = value.normalized_measure >= def.min_normalized_measure;
+            }
             for map in &def.maps {
                 let global = self.globals.entry(map.target_objective_id.clone()).or_default();
                 if map.write_satisfied_status {
