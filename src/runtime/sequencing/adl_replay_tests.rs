@@ -172,6 +172,7 @@ impl Replay {
         }
         self.seq = step.sequencer;
         if std::env::var_os("KIROKU_ADL_TRACE").is_some_and(|v| v == "2") {
+            println!("      globals {:?}", self.seq.state.globals);
             for (a, x) in self.tree.iter() {
                 let o = self.seq.state.objective(&self.tree, a, 0);
                 let s = self.seq.state.activity(a);

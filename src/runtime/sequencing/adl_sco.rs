@@ -161,6 +161,7 @@ impl Sco {
                 _ => None,
             },
             progress_measure: self.number(&format!("{prefix}progress_measure")),
+            success_reported: status("success_status").is_some(),
         }
     }
 

@@ -162,6 +162,7 @@ fn report_through_extended_global_maps() {
             max: Some(10.0),
             completion: Some(true),
             progress_measure: Some(0.9),
+            success_reported: true,
         },
         objectives: vec![],
         suspend: false,

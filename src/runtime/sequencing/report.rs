@@ -4,7 +4,7 @@
 //! by identifier, `cmi.exit` suspend). The run-time has already evaluated
 //! `completion_threshold` and `scaled_passing_score`; values here are final.
 
-use super::state::{ObjectiveState, TreeState};
+use super::state::{ObjectiveState, TreeState, Writes};
 use super::tree::{ActivityId, ActivityTree, same_id};
 
 /// One objective's run-time values (`cmi.*` for the primary objective, or
@@ -20,6 +20,8 @@ pub struct ObjectiveReport {
     /// Completed (`true`) or incomplete / not attempted (`false`).
     pub completion: Option<bool>,
     pub progress_measure: Option<f64>,
+    /// The content set the success status, `unknown` included (which then clears it).
+    pub success_reported: bool,
 }
 
 /// A SCO's run-time data at the end of its session.
@@ -91,9 +93,9 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
 /// Sets what `values` knows of objective `k`, keeping what it does not.
 fn set(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, k: usize, values: &ObjectiveReport) {
     let mut o: ObjectiveState = state.activity(a).objectives.get(k).cloned().unwrap_or_default();
-    if let Some(passed) = values.success {
-        o.progress_status = true;
-        o.satisfied_status = passed;
+    if values.success_reported || values.success.is_some() {
+        o.progress_status = values.success.is_some();
+        o.satisfied_status = values.success.unwrap_or(false);
     }
     if let Some(scaled) = values.scaled {
         o.measure_status = true;
@@ -105,5 +107,13 @@ fn set(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, k: usize, valu
     o.max_score = keep(values.max, o.max_score);
     o.progress_measure = keep(values.progress_measure, o.progress_measure);
     o.completion = values.completion.or(o.completion);
-    state.set_objective(tree, a, k, o);
+    let writes = Writes {
+        status: values.success_reported || values.success.is_some(),
+        measure: values.scaled.is_some(),
+        extended: [values.raw, values.min, values.max, values.progress_measure]
+            .iter()
+            .any(Option::is_some)
+            || values.completion.is_some(),
+    };
+    state.set_objective_with(tree, a, k, o, writes);
 }

@@ -182,7 +182,22 @@ impl TreeState {
     /// Sets objective `k` of activity `a` and writes it through the objective's maps
     /// (`writeSatisfiedStatus`, `writeNormalizedMeasure`) to the global objectives.
     pub fn set_objective(&mut self, tree: &ActivityTree, a: ActivityId, k: usize, value: ObjectiveState) {
+        self.set_objective_with(tree, a, k, value, Writes::ALL);
+    }
+
+    /// [`Self::set_objective`] writing to global objectives only the parts in `writes`:
+    /// what content did not report keeps the global's value (ADL's OB-17a: a new
+    /// attempt's unknown local status must not clear what another activity wrote).
+    pub fn set_objective_with(
+        &mut self,
+        tree: &ActivityTree,
+        a: ActivityId,
+        k: usize,
+        value: ObjectiveState,
+        writes: Writes,
+    ) {
         let mut value = value;
+        let mut writes = writes;
         let considered = !self.activities[a].active || tree.definition(a).considerations.measure_satisfaction_if_active;
         if let Some(def) = tree.definition(a).objectives.get(k) {
             // An objective satisfied by measure gets its status from a known measure
@@ -190,19 +205,20 @@ impl TreeState {
             if def.satisfied_by_measure && value.measure_status && considered {
                 value.progress_status = true;
                 value.satisfied_status = value.normalized_measure >= def.min_normalized_measure;
+                writes.status |= writes.measure;
             }
             for map in &def.maps {
                 let global = self.globals.entry(map.target_objective_id.clone()).or_default();
-                if map.write_satisfied_status {
+                if map.write_satisfied_status && writes.status {
                     global.progress_status = value.progress_status;
                     global.satisfied_status = value.satisfied_status;
                 }
-                if map.write_normalized_measure {
+                if map.write_normalized_measure && writes.measure {
                     global.measure_status = value.measure_status;
                     global.normalized_measure = value.normalized_measure;
                 }
             }
-            for map in &def.adl_maps {
+            for map in def.adl_maps.iter().filter(|_| writes.extended) {
                 let global = self.globals.entry(map.target_objective_id.clone()).or_default();
                 write_extended(global, &value, map);
             }
@@ -262,8 +278,32 @@ impl TreeState {
         s.attempt_completion_status = completion.unwrap_or(false);
         let mut primary = self.activities[a].objectives[0].clone();
         primary.completion = completion;
-        self.set_objective(tree, a, 0, primary);
+        let writes = Writes {
+            status: false,
+            measure: false,
+            extended: true,
+        };
+        self.set_objective_with(tree, a, 0, primary, writes);
     }
+}
+
+/// Which parts of an objective a write carries to global objectives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Writes {
+    /// Satisfied status (`writeSatisfiedStatus`).
+    pub status: bool,
+    /// Normalized measure (`writeNormalizedMeasure`).
+    pub measure: bool,
+    /// Scores, completion, progress measure (`adlseq:mapInfo`).
+    pub extended: bool,
+}
+
+impl Writes {
+    pub const ALL: Self = Self {
+        status: true,
+        measure: true,
+        extended: true,
+    };
 }
 
 /// `adlseq:mapInfo` reads (4th edition): each known global value the map reads
