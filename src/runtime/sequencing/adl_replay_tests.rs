@@ -8,63 +8,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use crate::package::PackageLimits;
 use crate::package::manifest::{ManifestFile, parse};
 use crate::package::model::{Item, Structure};
 
+use super::adl_fixture::{Action, Fixture, Step, Visit, nav_request, sco_request};
 use super::adl_sco::Sco;
 use super::nav_request::NavigationRequest as N;
 use super::overall::{Outcome, Sequencer, overall_sequencing, request_valid};
 use super::report::apply_report;
 use super::tree::{ActivityId, ActivityTree};
-
-#[derive(Debug, Deserialize)]
-struct Fixture {
-    start: Action,
-    visits: Vec<Visit>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Visit {
-    visit: String,
-    activity: String,
-    /// How the SCO ends: `None` calls Terminate after its calls; "waits…" leaves it to
-    /// its unload, after the learner's navigation, which wins over its own request.
-    #[serde(default)]
-    sco: Option<String>,
-    steps: Vec<Step>,
-    #[serde(default)]
-    then: Option<Action>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Step {
-    Set { set: String, value: String },
-    Get { get: String, expect: String },
-}
-
-/// What the learner does (or the script expects) after a visit.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Action {
-    nav: Option<String>,
-    target: Option<String>,
-    /// The session has ended before the learner acts.
-    #[serde(default)]
-    ended: bool,
-    /// The session has ended after the learner's navigation.
-    #[serde(default)]
-    then_ended: bool,
-    #[serde(default)]
-    relaunch: bool,
-    /// After relaunching, the learner chooses this activity.
-    choose: Option<String>,
-    #[serde(default)]
-    exit: bool,
-}
 
 /// A case being replayed.
 struct Replay {
@@ -76,42 +29,6 @@ struct Replay {
     /// `cmi.entry` of the delivered activity: `resume` after a suspension,
     /// `ab-initio` on a new attempt, else empty.
     entry: &'static str,
-}
-
-fn nav_request(tree: &ActivityTree, nav: &str, target: Option<&str>) -> Result<N, String> {
-    let target = || {
-        let t = target.ok_or(format!("{nav} without a target"))?;
-        Ok::<_, String>(if t == "ROOT" {
-            tree.get(ActivityTree::ROOT).identifier.clone()
-        } else {
-            t.to_owned()
-        })
-    };
-    Ok(match nav {
-        "start" => N::Start,
-        "resumeAll" => N::ResumeAll,
-        "continue" => N::Continue,
-        "previous" => N::Previous,
-        "choice" => N::Choice(target()?),
-        "jump" => N::Jump(target()?),
-        "exit" => N::Exit,
-        "exitAll" => N::ExitAll,
-        "suspendAll" => N::SuspendAll,
-        "abandon" => N::Abandon,
-        "abandonAll" => N::AbandonAll,
-        other => return Err(format!("unknown navigation request {other}")),
-    })
-}
-
-/// `adl.nav.request` values: `continue`, `{target=x}choice`, `{target=x}jump`.
-fn sco_request(tree: &ActivityTree, value: &str) -> Result<Option<N>, String> {
-    if value == "_none_" {
-        return Ok(None);
-    }
-    match value.strip_prefix("{target=").and_then(|r| r.split_once('}')) {
-        Some((target, nav)) => nav_request(tree, nav, Some(target)).map(Some),
-        None => nav_request(tree, value, None).map(Some),
-    }
 }
 
 fn collect_items(items: &[Item], out: &mut BTreeMap<String, Item>) {

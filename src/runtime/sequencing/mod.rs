@@ -7,8 +7,9 @@
 //! navigation request (`nav_request.rs`) becomes a termination request
 //! (`termination.rs`), a sequencing request (`sequencing_request.rs` over `flow.rs` and
 //! `choice.rs`) and a delivery (`delivery.rs`), applied to a [`Sequencer`]: the
-//! tracking state (`state.rs`) of the tree (`tree.rs`) and the session. Rules and
-//! limits are in `rules.rs`, rollup in `rollup.rs`, selection and randomization in
+//! tracking state (`state.rs`, objectives through their maps in `objectives.rs`) of the
+//! tree (`tree.rs`) and the session. Rules and limits are in `rules.rs`, rollup in
+//! `rollup.rs` and `rollup_rules.rs`, selection and randomization in
 //! `selection.rs`, what content reports in `report.rs`. Each function names the
 //! process of the book it implements and the steps it follows.
 
@@ -16,10 +17,12 @@ pub mod choice;
 pub mod delivery;
 pub mod flow;
 pub mod nav_request;
+pub mod objectives;
 pub mod overall;
 pub mod report;
 pub mod request;
 pub mod rollup;
+pub mod rollup_rules;
 pub mod rules;
 pub mod selection;
 pub mod sequencing_request;
@@ -27,6 +30,8 @@ pub mod state;
 pub mod termination;
 pub mod tree;
 
+#[cfg(test)]
+mod adl_fixture;
 #[cfg(test)]
 mod adl_replay_tests;
 #[cfg(test)]
@@ -52,6 +57,7 @@ mod termination_tests;
 #[cfg(test)]
 mod tests;
 
+pub use objectives::Writes;
 pub use overall::{Outcome, Sequencer, Step, overall_sequencing, request_valid};
 pub use state::{ActivityState, ObjectiveState, TreeState};
 pub use tree::{Activity, ActivityId, ActivityTree, Definition, ObjectiveDef};

@@ -4,7 +4,8 @@
 //! by identifier, `cmi.exit` suspend). The run-time has already evaluated
 //! `completion_threshold` and `scaled_passing_score`; values here are final.
 
-use super::state::{ObjectiveState, TreeState, Writes};
+use super::objectives::Writes;
+use super::state::{ObjectiveState, TreeState};
 use super::tree::{ActivityId, ActivityTree, same_id};
 
 /// One objective's run-time values (`cmi.*` for the primary objective, or
