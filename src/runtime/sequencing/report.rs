@@ -68,7 +68,7 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
             if values.progress_measure.is_some() {
                 state.activity_mut(a).attempt_completion_amount = values.progress_measure;
             }
-            success_reported |= values.success.is_some();
+            success_reported |= values.success_reported || values.success.is_some();
         }
     }
     // The SCO's own status comes last and wins, an explicit unknown included (ADL's
