@@ -26,6 +26,8 @@ struct Replay {
     seq: Sequencer,
     ended: bool,
     delivered: Option<ActivityId>,
+    /// The run-time data of untracked activities, by activity.
+    untracked: BTreeMap<ActivityId, BTreeMap<String, String>>,
     /// `cmi.entry` of the delivered activity: `resume` after a suspension,
     /// `ab-initio` on a new attempt, else empty.
     entry: &'static str,
@@ -61,6 +63,7 @@ impl Replay {
             ended: false,
             delivered: None,
             entry: "",
+            untracked: BTreeMap::new(),
         })
     }
 
@@ -152,6 +155,10 @@ impl Replay {
         let a = expected.ok_or("unreachable")?;
         let item = self.items.get(&v.activity).ok_or("no item")?;
         let mut sco = Sco::launch(&self.tree, &self.seq, a, item, self.entry);
+        let tracked = self.tree.definition(a).delivery.tracked;
+        if let Some(kept) = self.untracked.get(&a).filter(|_| !tracked) {
+            sco.restore(kept);
+        }
         for step in &v.steps {
             match step {
                 Step::Set { set, value } => sco.set(set, value),
@@ -162,6 +169,9 @@ impl Replay {
         // then its navigation request runs.
         if !matches!(sco.value("adl.nav.request"), Some("abandon" | "abandonAll")) {
             apply_report(&self.tree, &mut self.seq.state, a, &sco.report());
+            if !tracked {
+                self.untracked.insert(a, sco.kept());
+            }
         }
         let timed_out = matches!(sco.value("cmi.exit"), Some("time-out" | "logout"));
         let waits = v.sco.as_deref().is_some_and(|k| k.starts_with("waits"));

@@ -95,6 +95,23 @@ impl Sco {
         self.initial.insert(key.to_owned(), value);
     }
 
+    /// What the SCO set, to be offered at its next launch: an untracked activity keeps
+    /// no tracking state, so its run-time data is all it has (ADL's OB-14b).
+    pub fn kept(&self) -> BTreeMap<String, String> {
+        self.set.clone()
+    }
+
+    /// Offers the data an earlier session of an untracked activity kept, where global
+    /// objectives give nothing.
+    pub fn restore(&mut self, kept: &BTreeMap<String, String>) {
+        for (key, value) in kept {
+            let known = self.initial.get(key).is_some_and(|v| !v.is_empty() && v != "unknown");
+            if !known {
+                self.initial.insert(key.clone(), value.clone());
+            }
+        }
+    }
+
     /// `cmi.objectives.3.x` or `cmi.objectives.{id=o}.x` → `cmi.objectives.o.x`; other
     /// elements as they are. `None` for an index with no id yet.
     fn key(&self, element: &str) -> Option<String> {
