@@ -85,6 +85,17 @@ pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, r
     if report.primary.progress_measure.is_some() {
         state.activity_mut(a).attempt_completion_amount = report.primary.progress_measure;
     }
+    // Completed by measure: the progress measure decides, whichever entry reported it
+    // (ADL's CO-10 reports it on the primary objective's cmi.objectives entry).
+    let threshold = &def.completion_threshold;
+    if let Some(amount) = state
+        .activity(a)
+        .attempt_completion_amount
+        .filter(|_| threshold.completed_by_measure)
+    {
+        state.set_completion(tree, a, Some(amount >= threshold.min_progress_measure));
+        completion_reported = true;
+    }
     let s = state.activity_mut(a);
     s.suspended = report.suspend;
     s.completion_reported |= completion_reported;
