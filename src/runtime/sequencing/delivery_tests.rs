@@ -3,17 +3,14 @@
 //! edition's extended global objective maps, on `org` over `m1` (`a`, `b`) and `c`.
 
 use crate::package::model::Sequencing;
-use crate::package::model::sequencing::{
-    AdlMapInfo, AdlObjective, Condition, ConditionCombination, MapInfo, Objective, Objectives, RuleAction,
-    SequencingRules,
-};
+use crate::package::model::sequencing::{Condition, ConditionCombination, RuleAction, SequencingRules};
 
 use super::delivery::{deliver, delivery_request};
 use super::flow::Exception;
 use super::report::{ObjectiveReport, Report, apply_report};
 use super::request::Session;
 use super::state::TreeState;
-use super::tests::{cond, flow_on, id, item, leaf, objective, rule, tree};
+use super::tests::{cond, flow_on, id, item, leaf, mapped, objective, rule, tree};
 use super::tree::ActivityTree;
 
 fn disabled() -> Sequencing {
@@ -98,46 +95,6 @@ fn suspension_cleared_or_resumed() {
     deliver(&t, &mut s, &mut session, a).unwrap();
     assert_eq!((s.activity(a).attempt_count, s.activity(a).suspended), (1, false));
     assert_eq!(session.suspended, None);
-}
-
-/// A sequencing definition whose primary objective maps to global `g`, reading or
-/// writing every status (`imsss:mapInfo`) and every extended value (`adlseq:mapInfo`).
-fn mapped(g: &str, read: bool, write: bool) -> Sequencing {
-    Sequencing {
-        objectives: Some(Objectives {
-            primary: Some(Objective {
-                objective_id: Some("p".into()),
-                satisfied_by_measure: false,
-                min_normalized_measure: 1.0,
-                map_info: vec![MapInfo {
-                    target_objective_id: g.into(),
-                    read_satisfied_status: read,
-                    read_normalized_measure: read,
-                    write_satisfied_status: write,
-                    write_normalized_measure: write,
-                }],
-            }),
-            others: vec![],
-        }),
-        adl_objectives: Some(vec![AdlObjective {
-            objective_id: "p".into(),
-            map_info: vec![AdlMapInfo {
-                target_objective_id: g.into(),
-                read_raw_score: read,
-                read_min_score: read,
-                read_max_score: read,
-                read_completion_status: read,
-                read_progress_measure: read,
-                write_raw_score: write,
-                write_min_score: write,
-                write_max_score: write,
-                write_completion_status: write,
-                write_progress_measure: write,
-                update_attempt_data: false,
-            }],
-        }]),
-        ..Default::default()
-    }
 }
 
 /// A content report on `a` reaches `b` through global `g`: satisfied status and
@@ -237,4 +194,28 @@ fn rollup_reaches_the_readers_parents() {
     s.set_objective(&t, a, 0, objective(Some(true), None));
     super::rollup::overall_rollup(&t, &mut s, a);
     assert_eq!(s.objective(&t, m, 0), objective(Some(true), None));
+}
+
+/// DB.2 step 5.1.1.2 with `adlseq:objectivesGlobalToSystem` false: global objectives
+/// last one attempt on the course, so the root's new attempt clears them (ADL OB-03b);
+/// with the default (true) they stay.
+#[test]
+fn course_attempt_scopes_global_objectives() {
+    for shared in [true, false] {
+        let org = crate::package::model::Organization {
+            identifier: "org".into(),
+            title: "org".into(),
+            implicit: false,
+            objectives_global_to_system: shared,
+            shared_data_global_to_system: true,
+            sequencing: Some(Box::new(flow_on())),
+            items: vec![leaf("a")],
+        };
+        let t = ActivityTree::new(&org);
+        let mut s = TreeState::new(&t);
+        s.globals.insert("g".into(), objective(Some(true), None));
+        let mut session = Session::default();
+        deliver(&t, &mut s, &mut session, id(&t, "a")).unwrap();
+        assert_eq!(s.globals.contains_key("g"), shared, "objectivesGlobalToSystem {shared}");
+    }
 }

@@ -45,6 +45,8 @@ mod flow_tests;
 #[cfg(test)]
 mod nav_request_tests;
 #[cfg(test)]
+mod objectives_tests;
+#[cfg(test)]
 mod overall_tests;
 #[cfg(test)]
 mod rollup_tests;

@@ -8,12 +8,12 @@ use crate::package::model::sequencing::{
 };
 
 use super::rollup::{
-    activity_progress_rollup, check_child_for_rollup, child_activity_set_applies, measure_rollup, objective_rollup,
-    overall_rollup, rollup_rule_check,
+    activity_progress_rollup, check_child_for_rollup, child_activity_set_applies, completion_measure_rollup,
+    measure_rollup, objective_rollup, overall_rollup, rollup_rule_check,
 };
 use super::rules::Truth;
 use super::state::{ActivityState, ObjectiveState, TreeState};
-use super::tests::{id, item, objective, progress, set, tree};
+use super::tests::{id, item, leaf, objective, progress, set, tree};
 use super::tree::ActivityTree;
 
 type Setup = fn(&mut ActivityState);
@@ -367,4 +367,41 @@ fn earlier_attempts_of_children_do_not_count() {
     s.activity_mut(id(&t, "z")).attempt_of_parent = 2;
     objective_rollup(&t, &mut s, c);
     assert_eq!(rolled(&t, &s), objective(Some(true), None));
+}
+
+/// Completion Measure Rollup [RB.1.1 b] and Activity Progress Rollup by measure
+/// [RB.1.3 a] (4th edition): a cluster completed by measure averages its children's
+/// progress measures by `progressWeight` and compares with `minProgressMeasure` (ADL
+/// CT-01..07).
+#[test]
+fn completion_measure_rollup_by_weight() {
+    use crate::package::model::CompletionThreshold;
+    let threshold = |by_measure: bool, min: f64, weight: f64| CompletionThreshold {
+        completed_by_measure: by_measure,
+        min_progress_measure: min,
+        progress_weight: weight,
+    };
+    let rows = [
+        // (1 + 0) / 3: every tracked child's weight counts, known or not.
+        ([Some(1.0), Some(0.0), None], [1.0, 1.0, 1.0], 0.3, Some(true)),
+        // (1 + 0) / 5.
+        ([Some(1.0), Some(0.0), None], [1.0, 3.0, 1.0], 0.3, Some(false)),
+        ([None, None, None], [1.0, 1.0, 1.0], 0.3, None),
+    ];
+    for (amounts, weights, min, expect) in rows {
+        let mut c = item("c", Sequencing::default(), vec![leaf("x"), leaf("y"), leaf("z")]);
+        c.completion_threshold = Some(threshold(true, min, 1.0));
+        for (child, w) in c.items.iter_mut().zip(weights) {
+            child.completion_threshold = Some(threshold(false, 1.0, w));
+        }
+        let t = tree(Sequencing::default(), vec![c]);
+        let mut s = TreeState::new(&t);
+        for (n, amount) in ["x", "y", "z"].iter().zip(amounts) {
+            s.activity_mut(id(&t, n)).attempt_completion_amount = amount;
+        }
+        let c = id(&t, "c");
+        completion_measure_rollup(&t, &mut s, c);
+        activity_progress_rollup(&t, &mut s, c);
+        assert_eq!(s.completion(&t, c), expect, "{amounts:?} {weights:?}");
+    }
 }
