@@ -179,6 +179,7 @@ impl Sco {
             },
             progress_measure: self.number(&format!("{prefix}progress_measure")),
             success_reported: status("success_status").is_some(),
+            completion_reported: status("completion_status").is_some(),
         }
     }
 
@@ -202,8 +203,6 @@ impl Sco {
             // Exiting everything ends the attempt however the SCO exits (ADL's OB-03b
             // sets cmi.exit suspend beside an exitAll request).
             suspend: self.value("cmi.exit") == Some("suspend") && self.value("adl.nav.request") != Some("exitAll"),
-            completion_reported: self.set.contains_key("cmi.completion_status"),
-            success_reported: self.set.contains_key("cmi.success_status"),
         }
     }
 }

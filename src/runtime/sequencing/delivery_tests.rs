@@ -120,10 +120,10 @@ fn report_through_extended_global_maps() {
             completion: Some(true),
             progress_measure: Some(0.9),
             success_reported: true,
+            completion_reported: true,
         },
         objectives: vec![],
         suspend: false,
-        ..Report::default()
     };
     apply_report(&t, &mut s, a, &report);
     let seen = s.objective(&t, b, 0);
@@ -170,7 +170,6 @@ fn report_objectives_by_id_and_suspend() {
             ),
         ],
         suspend: true,
-        ..Report::default()
     };
     apply_report(&t, &mut s, a, &report);
     assert_eq!(s.activity(a).objectives[0], objective(Some(false), None));

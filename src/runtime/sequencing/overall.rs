@@ -10,7 +10,7 @@ use super::choice::choice;
 use super::delivery::{deliver, delivery_request};
 use super::flow::{Exception, continue_or_previous};
 use super::nav_request::{NavigationRequest, navigation_request};
-use super::request::{SequencingRequest, Session};
+use super::request::{SequencingRequest, Session, TerminationRequest};
 use super::selection::{prepare, renew_ended};
 use super::sequencing_request::{Sequenced, sequencing_request};
 use super::state::TreeState;
@@ -78,7 +78,7 @@ fn run(tree: &ActivityTree, s: &mut Sequencer, request: &NavigationRequest, seed
 fn sequence(
     tree: &ActivityTree,
     s: &mut Sequencer,
-    termination: Option<super::request::TerminationRequest>,
+    termination: Option<TerminationRequest>,
     mut sequencing: SequencingRequest,
 ) -> Result<Outcome, Exception> {
     // Step 2: the termination request; what it asks for replaces the pending request.

@@ -21,8 +21,11 @@ pub struct ObjectiveReport {
     /// Completed (`true`) or incomplete / not attempted (`false`).
     pub completion: Option<bool>,
     pub progress_measure: Option<f64>,
-    /// The content set the success status, `unknown` included (which then clears it).
+    /// The content set the success status, `unknown` included (which then clears it,
+    /// and keeps End Attempt's default away).
     pub success_reported: bool,
+    /// The same for the completion status.
+    pub completion_reported: bool,
 }
 
 /// A SCO's run-time data at the end of its session.
@@ -34,72 +37,70 @@ pub struct Report {
     pub objectives: Vec<(String, ObjectiveReport)>,
     /// `cmi.exit` was `suspend`.
     pub suspend: bool,
-    /// The SCO set `cmi.completion_status` / `cmi.success_status` at all, `unknown`
-    /// included: the end of the attempt then applies no default.
-    pub completion_reported: bool,
-    pub success_reported: bool,
 }
 
 /// Applies `report` to activity `a`'s tracking state (untracked activities keep none).
-/// A `cmi.objectives` entry whose id is the primary objective's sets the primary.
+/// A `cmi.objectives` entry whose id is the rolled-up objective's speaks for the
+/// activity (ADL's CO-02b); the SCO's own status comes last and wins, an explicit
+/// unknown included (CO-13a sets `cmi.completion_status` unknown beside a completed
+/// rolled-up objective).
 pub fn apply_report(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, report: &Report) {
     let def = tree.definition(a);
     if !def.delivery.tracked {
         return;
     }
-    let mut completion_reported = report.completion_reported;
-    let mut success_reported = report.success_reported;
+    let mut reported = (false, false);
     for (id, values) in &report.objectives {
         let id = same_id(id);
-        let Some(k) = def
+        let position = def
             .objectives
             .iter()
-            .position(|o| o.id.as_deref().map(same_id) == Some(id.clone()))
-        else {
-            continue;
-        };
-        set(tree, state, a, k, values);
-        // The rolled-up objective's entry speaks for the activity (ADL's CO-02b).
-        if k == 0 {
-            if values.completion.is_some() {
-                state.set_completion(tree, a, values.completion);
-                completion_reported = true;
-            }
-            if values.progress_measure.is_some() {
-                state.activity_mut(a).attempt_completion_amount = values.progress_measure;
-            }
-            success_reported |= values.success_reported || values.success.is_some();
+            .position(|o| o.id.as_deref().map(same_id) == Some(id.clone()));
+        match position {
+            Some(0) => reported = or(reported, rolled_up(tree, state, a, values)),
+            Some(k) => set(tree, state, a, k, values),
+            None => {}
         }
     }
-    // The SCO's own status comes last and wins, an explicit unknown included (ADL's
-    // CO-13a sets cmi.completion_status unknown beside a completed primary objective).
-    set(tree, state, a, 0, &report.primary);
-    if report.completion_reported || report.primary.completion.is_some() {
-        state.set_completion(tree, a, report.primary.completion);
-    }
-    if report.success_reported && report.primary.success.is_none() {
-        let mut primary = state.activity(a).objectives.first().cloned().unwrap_or_default();
-        primary.progress_status = false;
-        state.set_objective(tree, a, 0, primary);
-    }
-    if report.primary.progress_measure.is_some() {
-        state.activity_mut(a).attempt_completion_amount = report.primary.progress_measure;
-    }
-    // Completed by measure: the progress measure decides, whichever entry reported it
-    // (ADL's CO-10 reports it on the primary objective's cmi.objectives entry).
-    let threshold = &def.completion_threshold;
-    if let Some(amount) = state
-        .activity(a)
-        .attempt_completion_amount
-        .filter(|_| threshold.completed_by_measure)
-    {
-        state.set_completion(tree, a, Some(amount >= threshold.min_progress_measure));
-        completion_reported = true;
-    }
+    reported = or(reported, rolled_up(tree, state, a, &report.primary));
+    reported.0 |= completed_by_measure(tree, state, a);
     let s = state.activity_mut(a);
     s.suspended = report.suspend;
-    s.completion_reported |= completion_reported;
-    s.success_reported |= success_reported;
+    s.completion_reported |= reported.0;
+    s.success_reported |= reported.1;
+}
+
+fn or(a: (bool, bool), b: (bool, bool)) -> (bool, bool) {
+    (a.0 || b.0, a.1 || b.1)
+}
+
+/// The rolled-up objective's values, which are the activity's: its completion and
+/// progress measure too. Whether completion and success were reported.
+fn rolled_up(tree: &ActivityTree, state: &mut TreeState, a: ActivityId, values: &ObjectiveReport) -> (bool, bool) {
+    set(tree, state, a, 0, values);
+    let completion = values.completion_reported || values.completion.is_some();
+    if completion {
+        state.set_completion(tree, a, values.completion);
+    }
+    if values.progress_measure.is_some() {
+        state.activity_mut(a).attempt_completion_amount = values.progress_measure;
+    }
+    (completion, values.success_reported || values.success.is_some())
+}
+
+/// An activity completed by measure takes its completion from the progress measure,
+/// whichever entry reported it (ADL's CO-10 reports it on the rolled-up objective's
+/// `cmi.objectives` entry). Whether it did.
+fn completed_by_measure(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) -> bool {
+    let threshold = &tree.definition(a).completion_threshold;
+    let amount = state.activity(a).attempt_completion_amount;
+    match amount.filter(|_| threshold.completed_by_measure) {
+        Some(amount) => {
+            state.set_completion(tree, a, Some(amount >= threshold.min_progress_measure));
+            true
+        }
+        None => false,
+    }
 }
 
 /// Sets what `values` knows of objective `k`, keeping what it does not.
