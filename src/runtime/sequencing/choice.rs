@@ -3,9 +3,9 @@
 //! Traversal Subprocess [SB.2.9.1], [SB.2.9.2] that constrained choice relies on.
 //!
 //! Read-only, like `flow.rs`: when the target is a cluster with nothing to deliver
-//! (step 13 of SB.2.9) the caller sees `SB.2.9-9` and applies the Terminate Descendent
-//! Attempts and End Attempt processes to [`common_ancestor`] and makes the target
-//! current. A target left out by selection is `SB.2.9-2`.
+//! (step 13 of SB.2.9) the sequencing request process sees `SB.2.9-9` and applies the
+//! Terminate Descendent Attempts and End Attempt processes to [`common_ancestor`] and
+//! makes the target current. A target left out by selection is `SB.2.9-2`.
 
 use crate::package::model::sequencing::RuleAction;
 

@@ -5,9 +5,9 @@
 //!
 //! Read-only: these decide which activity a request identifies. The Terminate
 //! Descendent Attempts Process that SB.2.1 step 3.1.1 applies at the end of the course
-//! is left to the caller (the overall sequencing process, not written yet), which sees
-//! the `SB.2.1-1` exception. Children are taken in document order: selection and
-//! randomization are not applied yet.
+//! is applied by the sequencing request process (`sequencing_request.rs`) when it sees
+//! the `SB.2.1-1` exception. Children are taken as selection and randomization left
+//! them (`TreeState::children`).
 
 use crate::package::model::sequencing::RuleAction;
 
