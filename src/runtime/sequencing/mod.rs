@@ -12,6 +12,19 @@
 //! `rollup.rs` and `rollup_rules.rs`, selection and randomization in
 //! `selection.rs`, what content reports in `report.rs`. Each function names the
 //! process of the book it implements and the steps it follows.
+//!
+//! Where the book's text (read through secondary sources) left a choice open, ADL's
+//! 4th edition LMS test cases decided it (`adl_replay_tests.rs`; the functions cite the
+//! case): the default rollup rules (not satisfied when any child is known not
+//! satisfied); rollup considerations belong to the child; `all` holds over no
+//! contributing child; a read map replaces the local status, unknown until written; an
+//! objective satisfied by measure, or an activity completed by measure, is judged by the
+//! measure it reads; a condition on a referenced objective reads its completion; an
+//! untracked activity knows no status; rollup also runs above the readers of a global
+//! objective; a status the content reported, `unknown` included, is not overwritten by
+//! End Attempt; objective IDs compare percent-decoded; `preventActivation` lets the
+//! cluster itself be chosen and `constrainChoice` on the current leaf constrains
+//! nothing; `adl.nav.request_valid.continue` is the navigation request's validity.
 
 pub mod choice;
 pub mod delivery;
