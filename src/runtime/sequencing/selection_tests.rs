@@ -99,3 +99,29 @@ fn flow_and_choice_read_available_children() {
     assert_eq!(choice(&t, &s, None, Some(id(&t, "a"))), Err(Exception("SB.2.9-2")));
     assert_eq!(choice(&t, &s, None, Some(id(&t, "c"))), Ok(id(&t, "c")));
 }
+
+/// `onEachNewAttempt`: the selection made when the session starts is drawn again when
+/// the attempt on the cluster ends, so the next attempt flows through a fresh one; what
+/// is delivered is always among the available children.
+#[test]
+fn each_new_attempt_draws_again() {
+    use super::nav_request::NavigationRequest as N;
+    use super::overall::{Outcome, Sequencer, overall_sequencing};
+    let t = course(Some(1), false, Timing::OnEachNewAttempt);
+    let mut changed = false;
+    for seed in 0..20 {
+        let mut s = Sequencer::new(&t);
+        let mut picks = Vec::new();
+        for request in [N::Start, N::ExitAll, N::Start] {
+            let step = overall_sequencing(&t, s, &request, seed);
+            s = step.sequencer;
+            if let Ok(Outcome::Delivered(a)) = step.outcome {
+                assert!(s.state.children(&t, ActivityTree::ROOT).contains(&a), "seed {seed}");
+                picks.push(a);
+            }
+        }
+        assert_eq!(picks.len(), 2, "seed {seed}");
+        changed |= picks.first() != picks.last();
+    }
+    assert!(changed, "some seed draws another child for the second attempt");
+}
