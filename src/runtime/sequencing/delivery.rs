@@ -86,10 +86,6 @@ fn begin_or_resume(tree: &ActivityTree, state: &mut TreeState, n: ActivityId) {
             s.completion_reported = false;
             s.success_reported = false;
             s.objectives = vec![ObjectiveState::default(); objectives];
-            if n == ActivityTree::ROOT && !tree.objectives_global_to_system {
-                // Global objectives scoped to the attempt on the course (ADL's OB-03b).
-                state.globals.clear();
-            }
         }
     }
     state.activity_mut(n).active = true;

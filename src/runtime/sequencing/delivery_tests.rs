@@ -194,27 +194,3 @@ fn rollup_reaches_the_readers_parents() {
     super::rollup::overall_rollup(&t, &mut s, a);
     assert_eq!(s.objective(&t, m, 0), objective(Some(true), None));
 }
-
-/// DB.2 step 5.1.1.2 with `adlseq:objectivesGlobalToSystem` false: global objectives
-/// last one attempt on the course, so the root's new attempt clears them (ADL OB-03b);
-/// with the default (true) they stay.
-#[test]
-fn course_attempt_scopes_global_objectives() {
-    for shared in [true, false] {
-        let org = crate::package::model::Organization {
-            identifier: "org".into(),
-            title: "org".into(),
-            implicit: false,
-            objectives_global_to_system: shared,
-            shared_data_global_to_system: true,
-            sequencing: Some(Box::new(flow_on())),
-            items: vec![leaf("a")],
-        };
-        let t = ActivityTree::new(&org);
-        let mut s = TreeState::new(&t);
-        s.globals.insert("g".into(), objective(Some(true), None));
-        let mut session = Session::default();
-        deliver(&t, &mut s, &mut session, id(&t, "a")).unwrap();
-        assert_eq!(s.globals.contains_key("g"), shared, "objectivesGlobalToSystem {shared}");
-    }
-}

@@ -24,7 +24,9 @@
 //! objective; a status the content reported, `unknown` included, is not overwritten by
 //! End Attempt; objective IDs compare percent-decoded; `preventActivation` lets the
 //! cluster itself be chosen and `constrainChoice` on the current leaf constrains
-//! nothing; `adl.nav.request_valid.continue` is the navigation request's validity.
+//! nothing; `adl.nav.request_valid.continue` is the navigation request's validity;
+//! objectives not global to the system start over as the next attempt on the course
+//! is sequenced.
 
 pub mod choice;
 pub mod delivery;

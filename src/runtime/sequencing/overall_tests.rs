@@ -175,3 +175,33 @@ fn request_validity() {
         assert_eq!(request_valid(t, &s, &request), expect, "{before:?} then {request:?}");
     }
 }
+
+/// `adlseq:objectivesGlobalToSystem` false: global objectives last one attempt on the
+/// course, so a request that begins the next attempt starts from none (ADL OB-03b,
+/// RU-13d); with the default (true) they stay.
+#[test]
+fn course_attempt_scopes_global_objectives() {
+    for shared in [true, false] {
+        let org = crate::package::model::Organization {
+            identifier: "org".into(),
+            title: "org".into(),
+            implicit: false,
+            objectives_global_to_system: shared,
+            shared_data_global_to_system: true,
+            sequencing: Some(Box::new(flow_on())),
+            items: vec![leaf("a")],
+        };
+        let t = ActivityTree::new(&org);
+        let mut s = Sequencer::new(&t);
+        s.state
+            .globals
+            .insert("g".into(), super::tests::objective(Some(true), None));
+        let step = overall_sequencing(&t, s, &N::Start, 7);
+        assert_eq!(step.outcome, Ok(Outcome::Delivered(id(&t, "a"))));
+        assert_eq!(
+            step.sequencer.state.globals.contains_key("g"),
+            shared,
+            "objectivesGlobalToSystem {shared}"
+        );
+    }
+}

@@ -31,6 +31,7 @@ pub fn sequencing_request(
     request: SequencingRequest,
 ) -> Result<Sequenced, Exception> {
     use SequencingRequest as S;
+    new_course_attempt(tree, state, request);
     let identified = match request {
         S::Start => start(tree, state, session.current),
         S::ResumeAll => resume_all(session),
@@ -58,6 +59,19 @@ pub fn sequencing_request(
             Err(e)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// With `adlseq:objectivesGlobalToSystem` false, global objectives last one attempt on
+/// the course: a request that may begin the next one, the root's attempt having ended,
+/// starts from none, before it looks at any (ADL's RU-13d retries the course and then
+/// skips what the cleared objectives no longer satisfy; OB-03b relaunches it). The
+/// root's post-condition rules, applied as its attempt ended, still read them.
+fn new_course_attempt(tree: &ActivityTree, state: &mut TreeState, request: SequencingRequest) {
+    let root = state.activity(ActivityTree::ROOT);
+    let ended = !root.active && !root.suspended;
+    if ended && !tree.objectives_global_to_system && request != SequencingRequest::Exit {
+        state.globals.clear();
     }
 }
 
