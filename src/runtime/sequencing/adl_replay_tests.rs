@@ -1,9 +1,11 @@
 //! ADL's SCORM 2004 4th edition LMS test cases, decoded into `fixtures/sequencing/` (by
 //! `fixtures/sequencing/decode.py`), replayed against the engine: every delivery must be
 //! the activity the script visits next, and every value the script expects from
-//! sequencing (`adl.nav.request_valid.*`, `cmi.entry`, objective values initialised from
-//! global objectives) must match. ADL's own evaluator accepts any of true / false /
-//! unknown for `request_valid`; this replay holds the engine to the value scripted.
+//! sequencing must match: `adl.nav.request_valid.*` (scripted, and from the tester's
+//! answers about the player's buttons and table of contents) and the status and scores
+//! a SCO's `cmi.objectives` start with, read from the tracking state and global
+//! objectives. ADL's own evaluator accepts any of true / false / unknown for
+//! `request_valid`; this replay holds the engine to the value scripted.
 
 use std::collections::BTreeMap;
 use std::path::Path;
