@@ -17,25 +17,21 @@ use super::tree::{ActivityId, ActivityTree};
 /// with children gets its measure (step 2.1.1), objective (2.1.3) and activity progress
 /// (2.1.4) rolled up from its children's state. Needs `state.fits(tree)`.
 ///
-/// Then the same from the parent of every activity that reads a global objective,
-/// until the global objectives settle: what one activity wrote changes the clusters
-/// above its readers too (ADL's OB-04 skips a cluster whose children read what others
-/// wrote). The readers themselves are not rolled up again: a cluster nobody attempted
-/// would overwrite what it reads with the nothing its children know (ADL's T-01a).
+/// Then the same for the clusters above every activity that reads a global objective
+/// (each once, deepest first), until the global objectives settle: what one activity
+/// wrote changes the clusters above its readers too (ADL's OB-04 skips a cluster whose
+/// children read what others wrote). The readers themselves are not rolled up again: a
+/// cluster nobody attempted would overwrite what it reads with the nothing its children
+/// know (ADL's T-01a).
 pub fn overall_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
-    rollup_path(tree, state, a);
-    let readers: Vec<ActivityId> = tree
-        .iter()
-        .filter(|(_, x)| x.definition.objectives.iter().any(reads_global))
-        .filter_map(|(_, x)| x.parent)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    for n in tree.path_to_root(a) {
+        rollup_one(tree, state, n);
+    }
     // Each round can only spread a change further up; the depth bounds the rounds.
     for _ in 0..tree.len() {
         let before = state.globals.clone();
-        for &r in &readers {
-            rollup_path(tree, state, r);
+        for &n in tree.above_readers() {
+            rollup_one(tree, state, n);
         }
         if state.globals == before {
             break;
@@ -43,36 +39,25 @@ pub fn overall_rollup(tree: &ActivityTree, state: &mut TreeState, a: ActivityId)
     }
 }
 
-fn reads_global(o: &super::tree::ObjectiveDef) -> bool {
-    o.maps
-        .iter()
-        .any(|m| m.read_satisfied_status || m.read_normalized_measure)
-        || o.adl_maps
-            .iter()
-            .any(|m| m.read_completion_status || m.read_progress_measure)
-}
-
-/// Steps 1–2 of [RB.1.5] from `a`.
-fn rollup_path(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
-    for n in tree.path_to_root(a) {
-        if tree.is_leaf(n) {
-            // A leaf has nothing to roll up from children, but its measure still
-            // decides its rolled-up objective when it is satisfied by measure.
-            if tree
-                .definition(n)
-                .objectives
-                .first()
-                .is_some_and(|o| o.satisfied_by_measure)
-            {
-                objective_rollup_using_measure(tree, state, n);
-            }
-            continue;
+/// Step 2 of [RB.1.5] for one activity.
+fn rollup_one(tree: &ActivityTree, state: &mut TreeState, n: ActivityId) {
+    if tree.is_leaf(n) {
+        // A leaf has nothing to roll up from children, but its measure still decides
+        // its rolled-up objective when it is satisfied by measure.
+        if tree
+            .definition(n)
+            .objectives
+            .first()
+            .is_some_and(|o| o.satisfied_by_measure)
+        {
+            objective_rollup_using_measure(tree, state, n);
         }
-        measure_rollup(tree, state, n);
-        completion_measure_rollup(tree, state, n);
-        objective_rollup(tree, state, n);
-        activity_progress_rollup(tree, state, n);
+        return;
     }
+    measure_rollup(tree, state, n);
+    completion_measure_rollup(tree, state, n);
+    objective_rollup(tree, state, n);
+    activity_progress_rollup(tree, state, n);
 }
 
 /// Measure Rollup Process [RB.1.1]: the rolled-up objective's measure is the average

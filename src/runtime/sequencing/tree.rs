@@ -45,6 +45,17 @@ impl ObjectiveDef {
         }
     }
 
+    /// Whether any of its maps reads a global objective.
+    pub fn reads_global(&self) -> bool {
+        self.maps
+            .iter()
+            .any(|m| m.read_satisfied_status || m.read_normalized_measure)
+            || self
+                .adl_maps
+                .iter()
+                .any(|m| m.read_completion_status || m.read_progress_measure)
+    }
+
     /// `extended`: the definition's `adlseq:objectives`, matched by objective ID.
     fn from_model(objective: &Objective, extended: &[AdlObjective]) -> Self {
         let adl_maps = extended
@@ -202,8 +213,11 @@ pub struct Activity {
 pub struct ActivityTree {
     activities: Vec<Activity>,
     /// `adlseq:objectivesGlobalToSystem`: when false, global objectives last one
-    /// attempt on the course (DB.2 clears them when the root begins a new attempt).
+    /// attempt on the course (cleared as the next attempt is sequenced).
     pub objectives_global_to_system: bool,
+    /// The clusters above an activity that reads a global objective, deepest first:
+    /// what rollup runs again when global objectives change (`rollup.rs`).
+    above_readers: Vec<ActivityId>,
 }
 
 impl ActivityTree {
@@ -220,11 +234,26 @@ impl ActivityTree {
         let mut tree = Self {
             activities: vec![root],
             objectives_global_to_system: org.objectives_global_to_system,
+            above_readers: Vec::new(),
         };
         for item in &org.items {
             tree.add(item, Self::ROOT);
         }
+        let above: std::collections::BTreeSet<ActivityId> = tree
+            .activities
+            .iter()
+            .filter(|a| a.definition.objectives.iter().any(ObjectiveDef::reads_global))
+            .filter_map(|a| a.parent)
+            .flat_map(|p| tree.path_to_root(p))
+            .collect();
+        // Positions are preorder, so a higher one is never an ancestor of a lower one.
+        tree.above_readers = above.into_iter().rev().collect();
         tree
+    }
+
+    /// The clusters above an activity that reads a global objective, deepest first.
+    pub fn above_readers(&self) -> &[ActivityId] {
+        &self.above_readers
     }
 
     fn add(&mut self, item: &Item, parent: ActivityId) {
