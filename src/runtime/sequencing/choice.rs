@@ -3,10 +3,9 @@
 //! Traversal Subprocess [SB.2.9.1], [SB.2.9.2] that constrained choice relies on.
 //!
 //! Read-only, like `flow.rs`: when the target is a cluster with nothing to deliver
-//! (step 13 of SB.2.9) the caller sees `SB.2.9-9` and applies the Terminate Descendent
-//! Attempts and End Attempt processes to [`common_ancestor`] and makes the target
-//! current. Every child is available: selection is not applied yet, so `SB.2.9-2`
-//! does not arise.
+//! (step 13 of SB.2.9) the sequencing request process sees `SB.2.9-9` and applies the
+//! Terminate Descendent Attempts and End Attempt processes to [`common_ancestor`] and
+//! makes the target current. A target left out by selection is `SB.2.9-2`.
 
 use crate::package::model::sequencing::RuleAction;
 
@@ -24,9 +23,19 @@ pub fn common_ancestor(tree: &ActivityTree, a: ActivityId, b: ActivityId) -> Act
         .unwrap_or(ActivityTree::ROOT)
 }
 
-/// Whether `b` comes after `a` in a preorder walk ("forward in the activity tree"):
-/// the tree numbers its activities in preorder.
-fn is_forward(a: ActivityId, b: ActivityId) -> bool {
+/// Whether `b` comes after `a` in a preorder walk of the tree as selection and
+/// randomization left it ("forward in the activity tree").
+fn is_forward(tree: &ActivityTree, state: &TreeState, a: ActivityId, b: ActivityId) -> bool {
+    let mut stack = vec![ActivityTree::ROOT];
+    while let Some(n) = stack.pop() {
+        if n == a {
+            return true;
+        }
+        if n == b {
+            return false;
+        }
+        stack.extend(state.children(tree, n).iter().rev());
+    }
     b > a
 }
 
@@ -56,9 +65,14 @@ pub fn choice_activity_traversal(
 /// Choice Flow Tree Traversal Subprocess [SB.2.9.2]: the next (previous) sibling of
 /// `a`, or of its nearest ancestor that has one, without descending; `None` past the
 /// ends or at the root (steps 1.1 and 2.1).
-fn choice_flow_tree_traversal(tree: &ActivityTree, a: ActivityId, direction: Direction) -> Option<ActivityId> {
+fn choice_flow_tree_traversal(
+    tree: &ActivityTree,
+    state: &TreeState,
+    a: ActivityId,
+    direction: Direction,
+) -> Option<ActivityId> {
     let parent = tree.parent(a)?;
-    let siblings = tree.children(parent);
+    let siblings = state.children(tree, parent);
     let pos = siblings.iter().position(|&s| s == a)?;
     let next = match direction {
         Direction::Forward => siblings.get(pos + 1),
@@ -66,13 +80,13 @@ fn choice_flow_tree_traversal(tree: &ActivityTree, a: ActivityId, direction: Dir
     };
     match next {
         Some(&n) => Some(n),
-        None => choice_flow_tree_traversal(tree, parent, direction),
+        None => choice_flow_tree_traversal(tree, state, parent, direction),
     }
 }
 
 /// Choice Flow Subprocess [SB.2.9.1]: what [SB.2.9.2] identifies, else `a` itself.
-pub fn choice_flow(tree: &ActivityTree, a: ActivityId, direction: Direction) -> ActivityId {
-    choice_flow_tree_traversal(tree, a, direction).unwrap_or(a)
+pub fn choice_flow(tree: &ActivityTree, state: &TreeState, a: ActivityId, direction: Direction) -> ActivityId {
+    choice_flow_tree_traversal(tree, state, a, direction).unwrap_or(a)
 }
 
 /// `from` and its ancestors up to `to`: `from` first, `to` excluded (all of
@@ -91,6 +105,15 @@ pub fn choice(
 ) -> Result<ActivityId, Exception> {
     // Step 1: the target must exist.
     let target = target.filter(|&t| t < tree.len()).ok_or(Exception("SB.2.9-1"))?;
+    // Step 2: the target and its ancestors must be available (not left out by
+    // selection).
+    for n in tree.path_to_root(target) {
+        if let Some(p) = tree.parent(n)
+            && !state.children(tree, p).contains(&n)
+        {
+            return Err(Exception("SB.2.9-2"));
+        }
+    }
     // Step 3: neither the target nor an ancestor hidden from choice.
     for n in tree.path_to_root(target) {
         if rules_check(tree, state, n, RuleKind::Pre, &[RuleAction::HiddenFromChoice]).is_some() {
@@ -143,7 +166,7 @@ fn siblings_between(
     current: ActivityId,
     target: ActivityId,
 ) -> Result<(), Exception> {
-    let siblings = tree.parent(current).map_or(&[][..], |p| tree.children(p));
+    let siblings = super::flow::siblings(tree, state, current);
     let pos = |a| siblings.iter().position(|&s| s == a);
     let (Some(from), Some(to)) = (pos(current), pos(target)) else {
         return Err(Exception("SB.2.9-5"));
@@ -168,8 +191,10 @@ fn siblings_between(
 
 /// Steps 8.1–8.3 and 10.6–10.9 of [SB.2.9]: the activities below the common ancestor
 /// down to the target, inclusive (empty is `SB.2.9-5`): traversal checked forward when
-/// `forward` (stopForwardTraversal) through the target's ancestors, and no inactive one may have `preventActivation`
-/// (`SB.2.9-6`), since choosing it would begin an attempt on a child.
+/// `forward` (stopForwardTraversal) through the target's ancestors, and no inactive
+/// ancestor may have `preventActivation` (`SB.2.9-6`), since choosing below it would
+/// begin an attempt on it. The target itself may be chosen (ADL's CM-17b starts on a
+/// cluster that prevents activation).
 fn down_to(
     tree: &ActivityTree,
     state: &TreeState,
@@ -186,7 +211,7 @@ fn down_to(
         if forward && a != target {
             choice_activity_traversal(tree, state, a, Direction::Forward)?;
         }
-        if !state.activity(a).active && tree.definition(a).constrained_choice.prevent_activation {
+        if a != target && !state.activity(a).active && tree.definition(a).constrained_choice.prevent_activation {
             return Err(Exception("SB.2.9-6"));
         }
     }
@@ -217,23 +242,26 @@ fn up_then_down(
         return Err(Exception("SB.2.9-5"));
     }
     exits_allowed(tree, &path)?;
-    // Step 10.4.2: the first (deepest) activity on the way up with constrainChoice.
+    // Step 10.4.2: the first (deepest) cluster on the way up with constrainChoice; the
+    // current activity's own setting constrains nothing (ADL's CM-07d chooses past a
+    // leaf that has it).
     let constrained = path
         .iter()
         .copied()
+        .filter(|&a| a != current)
         .find(|&a| tree.definition(a).constrained_choice.constrain_choice);
     if let Some(constrained) = constrained {
         // Step 10.5: only the activity next to (or before) it in flow may be chosen.
-        let direction = if is_forward(constrained, target) {
+        let direction = if is_forward(tree, state, constrained, target) {
             Direction::Forward
         } else {
             Direction::Backward
         };
-        let consider = choice_flow(tree, constrained, direction);
+        let consider = choice_flow(tree, state, constrained, direction);
         let within = tree.path_to_root(target).contains(&consider);
         if !within && target != constrained {
             return Err(Exception("SB.2.9-8"));
         }
     }
-    down_to(tree, state, ancestor, target, is_forward(current, target))
+    down_to(tree, state, ancestor, target, is_forward(tree, state, current, target))
 }

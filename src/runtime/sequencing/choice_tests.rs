@@ -150,6 +150,8 @@ fn choice_requests() {
         "c",
         Err("SB.2.9-6"),
     );
+    // The cluster itself may be chosen: flow, not choice, enters it (ADL CM-17b).
+    check(course(flow_on(), constrained(true, false), d()), None, "m2", Ok("c"));
     // Step 10.4.1: leaving a cluster that forbids choice exit.
     check(
         course(mode(|m| m.choice_exit = false), flow_on(), d()),
@@ -176,6 +178,13 @@ fn choice_requests() {
         Some("a"),
         "e",
         Err("SB.2.9-8"),
+    );
+    // constrainChoice on the current leaf itself constrains nothing (ADL CM-07d).
+    check(
+        course(flow_on(), flow_on(), constrained(false, true)),
+        Some("b"),
+        "e",
+        Ok("e"),
     );
     // Steps 12–13: a cluster with nothing deliverable.
     check(course(flow_on(), flow_on(), d()), None, "b", Ok("b"));

@@ -5,9 +5,9 @@
 //!
 //! Read-only: these decide which activity a request identifies. The Terminate
 //! Descendent Attempts Process that SB.2.1 step 3.1.1 applies at the end of the course
-//! is left to the caller (the overall sequencing process, not written yet), which sees
-//! the `SB.2.1-1` exception. Children are taken in document order: selection and
-//! randomization are not applied yet.
+//! is applied by the sequencing request process (`sequencing_request.rs`) when it sees
+//! the `SB.2.1-1` exception. Children are taken as selection and randomization left
+//! them (`TreeState::children`).
 
 use crate::package::model::sequencing::RuleAction;
 
@@ -39,20 +39,21 @@ pub fn check_activity(tree: &ActivityTree, state: &TreeState, a: ActivityId) -> 
         || limit_conditions_violated(tree, state, a)
 }
 
-fn last_in_preorder(tree: &ActivityTree) -> ActivityId {
+fn last_in_preorder(tree: &ActivityTree, state: &TreeState) -> ActivityId {
     let mut at = ActivityTree::ROOT;
-    while let Some(&last) = tree.children(at).last() {
+    while let Some(&last) = state.children(tree, at).last() {
         at = last;
     }
     at
 }
 
-fn siblings(tree: &ActivityTree, a: ActivityId) -> &[ActivityId] {
-    tree.parent(a).map_or(&[], |p| tree.children(p))
+/// `a` and its siblings, as selection and randomization left them.
+pub fn siblings<'t>(tree: &'t ActivityTree, state: &'t TreeState, a: ActivityId) -> &'t [ActivityId] {
+    tree.parent(a).map_or(&[], |p| state.children(tree, p))
 }
 
-fn sibling(tree: &ActivityTree, a: ActivityId, direction: Direction) -> Option<ActivityId> {
-    let list = siblings(tree, a);
+fn sibling(tree: &ActivityTree, state: &TreeState, a: ActivityId, direction: Direction) -> Option<ActivityId> {
+    let list = siblings(tree, state, a);
     let pos = list.iter().position(|&s| s == a)?;
     match direction {
         Direction::Forward => list.get(pos + 1).copied(),
@@ -64,6 +65,7 @@ fn sibling(tree: &ActivityTree, a: ActivityId, direction: Direction) -> Option<A
 /// order, and the direction traversal goes on in.
 pub fn flow_tree_traversal(
     tree: &ActivityTree,
+    state: &TreeState,
     a: ActivityId,
     mut direction: Direction,
     consider_children: bool,
@@ -73,8 +75,8 @@ pub fn flow_tree_traversal(
     let mut reversed = false;
     // Step 2: coming back from a forward-only cluster's last child, turn around.
     if previous == Some(Direction::Backward)
-        && sibling(tree, a, Direction::Forward).is_none()
-        && let Some(&first) = siblings(tree, a).first()
+        && sibling(tree, state, a, Direction::Forward).is_none()
+        && let Some(&first) = siblings(tree, state, a).first()
     {
         direction = Direction::Backward;
         a = first;
@@ -84,32 +86,34 @@ pub fn flow_tree_traversal(
     match direction {
         Direction::Forward => {
             // Step 3.1: past the end of the course.
-            if a == last_in_preorder(tree) || (a == ActivityTree::ROOT && !consider_children) {
+            if a == last_in_preorder(tree, state) || (a == ActivityTree::ROOT && !consider_children) {
                 return Err(Exception("SB.2.1-1"));
             }
             if leafward {
                 // Step 3.2.1 / 3.2.2: the next sibling, or on from the parent.
-                return match sibling(tree, a, Direction::Forward) {
+                return match sibling(tree, state, a, Direction::Forward) {
                     Some(next) => Ok((next, direction)),
                     None => match tree.parent(a) {
-                        Some(p) => flow_tree_traversal(tree, p, direction, false, None),
+                        Some(p) => flow_tree_traversal(tree, state, p, direction, false, None),
                         None => Err(Exception("SB.2.1-1")),
                     },
                 };
             }
             // Step 3.3: into the first child.
-            tree.children(a)
+            state
+                .children(tree, a)
                 .first()
                 .map(|&c| (c, direction))
                 .ok_or(Exception("SB.2.1-2"))
         }
-        Direction::Backward => backward(tree, a, leafward, reversed),
+        Direction::Backward => backward(tree, state, a, leafward, reversed),
     }
 }
 
 /// Step 4 of [SB.2.1].
 fn backward(
     tree: &ActivityTree,
+    state: &TreeState,
     a: ActivityId,
     leafward: bool,
     reversed: bool,
@@ -124,13 +128,13 @@ fn backward(
             return Err(Exception("SB.2.1-4"));
         }
         // Steps 4.2.2 / 4.2.3.
-        return match sibling(tree, a, Direction::Backward) {
+        return match sibling(tree, state, a, Direction::Backward) {
             Some(prev) => Ok((prev, Direction::Backward)),
-            None => flow_tree_traversal(tree, parent, Direction::Backward, false, None),
+            None => flow_tree_traversal(tree, state, parent, Direction::Backward, false, None),
         };
     }
     // Step 4.3: into a cluster from its end, or its start when it is forward-only.
-    let children = tree.children(a);
+    let children = state.children(tree, a);
     let entry = if tree.definition(a).control_mode.forward_only {
         children.first().map(|&c| (c, Direction::Forward))
     } else {
@@ -157,7 +161,7 @@ pub fn flow_activity_traversal(
     }
     // Step 3: skipped; traverse on, without considering its children.
     if rules_check(tree, state, a, RuleKind::Pre, &[RuleAction::Skip]).is_some() {
-        let (next, went) = flow_tree_traversal(tree, a, direction, false, previous)?;
+        let (next, went) = flow_tree_traversal(tree, state, a, direction, false, previous)?;
         let previous = if previous == Some(Direction::Backward) && went == Direction::Backward {
             None
         } else {
@@ -171,7 +175,7 @@ pub fn flow_activity_traversal(
     }
     // Step 5: a cluster; enter it.
     if !tree.is_leaf(a) {
-        let (next, went) = flow_tree_traversal(tree, a, direction, true, None)?;
+        let (next, went) = flow_tree_traversal(tree, state, a, direction, true, None)?;
         return if direction == Direction::Backward && went == Direction::Forward {
             flow_activity_traversal(tree, state, next, Direction::Forward, Some(Direction::Backward))
         } else {
@@ -190,7 +194,7 @@ pub fn flow(
     direction: Direction,
     consider_children: bool,
 ) -> Result<ActivityId, Exception> {
-    let (candidate, went) = flow_tree_traversal(tree, a, direction, consider_children, None)?;
+    let (candidate, went) = flow_tree_traversal(tree, state, a, direction, consider_children, None)?;
     flow_activity_traversal(tree, state, candidate, went, None)
 }
 

@@ -2,6 +2,8 @@
 //! [TB.2.3] and sequencing requests [SB.2.12], with their targets resolved to
 //! activities.
 
+use serde::{Deserialize, Serialize};
+
 use super::tree::ActivityId;
 
 /// A termination request (SN book, Termination Request Process [TB.2.3]).
@@ -29,7 +31,8 @@ pub enum SequencingRequest {
 
 /// The book's Current Activity and Suspended Activity: the sequencing session's
 /// position, beside the tracking state of the tree.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Session {
     pub current: Option<ActivityId>,
     pub suspended: Option<ActivityId>,

@@ -8,12 +8,12 @@ use crate::package::model::sequencing::{
 };
 
 use super::rollup::{
-    activity_progress_rollup, check_child_for_rollup, child_activity_set_applies, measure_rollup, objective_rollup,
-    overall_rollup, rollup_rule_check,
+    activity_progress_rollup, check_child_for_rollup, child_activity_set_applies, completion_measure_rollup,
+    measure_rollup, objective_rollup, overall_rollup, rollup_rule_check,
 };
 use super::rules::Truth;
 use super::state::{ActivityState, ObjectiveState, TreeState};
-use super::tests::{id, item, objective, progress, set, tree};
+use super::tests::{id, item, leaf, objective, progress, set, tree};
 use super::tree::ActivityTree;
 
 type Setup = fn(&mut ActivityState);
@@ -154,6 +154,10 @@ fn objective_rollup_default_rules() {
     check([pass, pass, pass], Some(true));
     check([pass, fail, attempted], Some(false));
     check([pass, pass, |_| {}], None);
+    // ADL RU-19a: attempted with an unknown status is not "not satisfied".
+    check([pass, pass, attempted], None);
+    // ADL RU-18b: one child known not satisfied is enough.
+    check([pass, fail, pass], Some(false));
     check(
         [pass, pass, |s| s.objectives[0] = objective(Some(true), None)],
         Some(true),
@@ -162,7 +166,7 @@ fn objective_rollup_default_rules() {
 }
 
 /// Activity Progress Rollup [RB.1.3] with the default rules: all completed → completed;
-/// all attempted or not completed → incomplete.
+/// any child known not completed → incomplete.
 #[test]
 fn activity_progress_rollup_default_rules() {
     let check = |setups: [Setup; 3], expect: Option<bool>| {
@@ -189,6 +193,15 @@ fn activity_progress_rollup_default_rules() {
         Some(false),
     );
     check([|s| progress(s, 1, Some(true)), |_| {}, |_| {}], None);
+    // Attempted with completion unknown is not incomplete (ADL RU-19b).
+    check(
+        [
+            |s| progress(s, 1, Some(true)),
+            |s| progress(s, 1, None),
+            |s| progress(s, 1, Some(true)),
+        ],
+        None,
+    );
 }
 
 fn rollup_rule(set: ChildActivitySet, count: u32, percent: f64, action: RollupAction) -> RollupRule {
@@ -214,7 +227,8 @@ fn child_activity_sets() {
     let cases: &[(ChildActivitySet, u32, f64, &[Truth], bool)] = &[
         (All, 0, 0.0, &[t, t, t], true),
         (All, 0, 0.0, &[t, u, t], false),
-        (All, 0, 0.0, &[], false),
+        // ADL RU-11: with no contributing child, `all` holds.
+        (All, 0, 0.0, &[], true),
         (Any, 0, 0.0, &[f, u, t], true),
         (Any, 0, 0.0, &[f, u], false),
         (NoneSet, 0, 0.0, &[f, f], true),
@@ -234,14 +248,17 @@ fn child_activity_sets() {
 
 /// [RB.1.4] with a defined rule (the defaults do not apply then), and
 /// Check Child for Rollup [RB.1.4.2]: `rollupObjectiveSatisfied` false and the
-/// parent's `requiredForSatisfied` leave children out of the bag.
+/// child's own `requiredForSatisfied` leave children out of the bag (ADL RU-15b).
 #[test]
 fn rollup_rule_check_with_considerations() {
-    let parent = |requirement: RollupRequirement| Sequencing {
+    let parent = |_: RollupRequirement| Sequencing {
         rollup_rules: Some(RollupRules {
             rules: vec![rollup_rule(ChildActivitySet::All, 0, 0.0, RollupAction::Satisfied)],
             ..Default::default()
         }),
+        ..Default::default()
+    };
+    let considered = |requirement: RollupRequirement| Sequencing {
         rollup_considerations: Some(RollupConsiderations {
             required_for_satisfied: requirement,
             required_for_not_satisfied: RollupRequirement::Always,
@@ -267,6 +284,16 @@ fn rollup_rule_check_with_considerations() {
         s.suspended = true;
     };
     let check = |requirement, leaves: [(Sequencing, Setup); 3], expect: bool| {
+        let leaves = leaves.map(|(seq, f)| {
+            let own = considered(requirement);
+            (
+                Sequencing {
+                    rollup_considerations: own.rollup_considerations,
+                    ..seq
+                },
+                f,
+            )
+        });
         let (t, s) = cluster(parent(requirement), leaves);
         assert_eq!(rollup_rule_check(&t, &s, id(&t, "c"), RollupAction::Satisfied), expect);
     };
@@ -315,5 +342,66 @@ fn overall_rollup_reaches_the_root() {
             s.activity(a).attempt_progress_status && s.activity(a).attempt_completion_status,
             "{n} completed"
         );
+    }
+}
+
+/// RB.1.4 with `useCurrentAttemptObjectiveInfo` / `useCurrentAttemptProgressInfo`
+/// (default true): a child attempted only in an earlier attempt of its parent reads as
+/// unknown, so it neither satisfies nor fails the parent (ADL RU-09).
+#[test]
+fn earlier_attempts_of_children_do_not_count() {
+    let done: Setup = |s| {
+        progress(s, 1, Some(true));
+        s.objectives[0] = objective(Some(true), None);
+    };
+    let (t, mut s) = cluster(Sequencing::default(), plain([done, done, done]));
+    let c = id(&t, "c");
+    s.activity_mut(c).attempt_count = 2;
+    s.activity_mut(id(&t, "x")).attempt_of_parent = 2;
+    s.activity_mut(id(&t, "y")).attempt_of_parent = 2;
+    s.activity_mut(id(&t, "z")).attempt_of_parent = 1;
+    objective_rollup(&t, &mut s, c);
+    activity_progress_rollup(&t, &mut s, c);
+    assert!(!rolled(&t, &s).progress_status);
+    assert!(!s.activity(c).attempt_progress_status);
+    s.activity_mut(id(&t, "z")).attempt_of_parent = 2;
+    objective_rollup(&t, &mut s, c);
+    assert_eq!(rolled(&t, &s), objective(Some(true), None));
+}
+
+/// Completion Measure Rollup [RB.1.1 b] and Activity Progress Rollup by measure
+/// [RB.1.3 a] (4th edition): a cluster completed by measure averages its children's
+/// progress measures by `progressWeight` and compares with `minProgressMeasure` (ADL
+/// CT-01..07).
+#[test]
+fn completion_measure_rollup_by_weight() {
+    use crate::package::model::CompletionThreshold;
+    let threshold = |by_measure: bool, min: f64, weight: f64| CompletionThreshold {
+        completed_by_measure: by_measure,
+        min_progress_measure: min,
+        progress_weight: weight,
+    };
+    let rows = [
+        // (1 + 0) / 3: every tracked child's weight counts, known or not.
+        ([Some(1.0), Some(0.0), None], [1.0, 1.0, 1.0], 0.3, Some(true)),
+        // (1 + 0) / 5.
+        ([Some(1.0), Some(0.0), None], [1.0, 3.0, 1.0], 0.3, Some(false)),
+        ([None, None, None], [1.0, 1.0, 1.0], 0.3, None),
+    ];
+    for (amounts, weights, min, expect) in rows {
+        let mut c = item("c", Sequencing::default(), vec![leaf("x"), leaf("y"), leaf("z")]);
+        c.completion_threshold = Some(threshold(true, min, 1.0));
+        for (child, w) in c.items.iter_mut().zip(weights) {
+            child.completion_threshold = Some(threshold(false, 1.0, w));
+        }
+        let t = tree(Sequencing::default(), vec![c]);
+        let mut s = TreeState::new(&t);
+        for (n, amount) in ["x", "y", "z"].iter().zip(amounts) {
+            s.activity_mut(id(&t, n)).attempt_completion_amount = amount;
+        }
+        let c = id(&t, "c");
+        completion_measure_rollup(&t, &mut s, c);
+        activity_progress_rollup(&t, &mut s, c);
+        assert_eq!(s.completion(&t, c), expect, "{amounts:?} {weights:?}");
     }
 }

@@ -7,7 +7,7 @@ use crate::package::model::sequencing::{
     Condition, ConditionCombination, ConditionOperator, RuleAction, RuleCondition, SequencingRule,
 };
 
-use super::state::TreeState;
+use super::state::{ObjectiveState, TreeState};
 use super::tree::{ActivityId, ActivityTree};
 
 /// Three-valued truth: `None` is unknown.
@@ -34,27 +34,54 @@ pub fn evaluate(
     condition: Condition,
     threshold: f64,
 ) -> Truth {
-    let activity = state.activity(a);
-    let objective = || state.objective(tree, a, k);
-    let measure = |cmp: fn(f64, f64) -> bool| {
-        let o = objective();
-        o.measure_status.then(|| cmp(o.normalized_measure, threshold))
-    };
-    match condition {
-        Condition::Satisfied => {
-            let o = objective();
-            o.progress_status.then_some(o.satisfied_status)
+    evaluate_facts(&Facts::of(tree, state, a, k), condition, threshold)
+}
+
+/// What the conditions read of an activity: one objective as the processes see it,
+/// its completion, and its activity progress.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub objective: ObjectiveState,
+    pub completion: Option<bool>,
+    pub activity_progress: bool,
+    pub attempt_count: u32,
+    pub limit_reached: bool,
+}
+
+impl Facts {
+    pub fn of(tree: &ActivityTree, state: &TreeState, a: ActivityId, k: usize) -> Self {
+        let s = state.activity(a);
+        // An untracked activity knows nothing of its objectives or completion, even what
+        // its maps would read (ADL's OB-06 does not skip an untracked cluster).
+        let tracked = tree.definition(a).delivery.tracked;
+        Self {
+            objective: if tracked {
+                state.objective(tree, a, k)
+            } else {
+                ObjectiveState::default()
+            },
+            completion: state.completion(tree, a).filter(|_| tracked),
+            activity_progress: s.activity_progress_status,
+            attempt_count: s.attempt_count,
+            limit_reached: attempt_limit_reached(tree, state, a),
         }
-        Condition::ObjectiveStatusKnown => Some(objective().progress_status),
-        Condition::ObjectiveMeasureKnown => Some(objective().measure_status),
+    }
+}
+
+/// [`evaluate`] over facts gathered beforehand (rollup gathers them its own way).
+pub fn evaluate_facts(f: &Facts, condition: Condition, threshold: f64) -> Truth {
+    let o = &f.objective;
+    let measure = |cmp: fn(f64, f64) -> bool| o.measure_status.then(|| cmp(o.normalized_measure, threshold));
+    match condition {
+        Condition::Satisfied => o.progress_status.then_some(o.satisfied_status),
+        Condition::ObjectiveStatusKnown => Some(o.progress_status),
+        Condition::ObjectiveMeasureKnown => Some(o.measure_status),
         Condition::ObjectiveMeasureGreaterThan => measure(|m, t| m > t),
         Condition::ObjectiveMeasureLessThan => measure(|m, t| m < t),
-        Condition::Completed => activity
-            .attempt_progress_status
-            .then_some(activity.attempt_completion_status),
-        Condition::ActivityProgressKnown => Some(activity.activity_progress_status && activity.attempt_progress_status),
-        Condition::Attempted => Some(activity.activity_progress_status && activity.attempt_count > 0),
-        Condition::AttemptLimitExceeded => Some(attempt_limit_reached(tree, state, a)),
+        Condition::Completed => f.completion,
+        Condition::ActivityProgressKnown => Some(f.activity_progress && f.completion.is_some()),
+        Condition::Attempted => Some(f.activity_progress && f.attempt_count > 0),
+        Condition::AttemptLimitExceeded => Some(f.limit_reached),
         Condition::TimeLimitExceeded | Condition::OutsideAvailableTimeRange => None,
         Condition::Always => Some(true),
     }
@@ -89,7 +116,15 @@ pub fn combine(bag: &[Truth], combination: ConditionCombination) -> Truth {
 
 fn rule_condition(tree: &ActivityTree, state: &TreeState, a: ActivityId, c: &RuleCondition) -> Truth {
     let k = tree.definition(a).objective_index(c.referenced_objective.as_deref());
-    let value = evaluate(tree, state, a, k, c.condition, c.measure_threshold.unwrap_or(0.0));
+    let mut facts = Facts::of(tree, state, a, k);
+    // 4th edition: with a referenced objective, the progress conditions read that
+    // objective's completion (its extended information, global reads included), so an
+    // activity not attempted yet can know it (ADL's CO-06).
+    if c.referenced_objective.is_some() && facts.objective.completion.is_some() {
+        facts.completion = facts.objective.completion;
+        facts.activity_progress = true;
+    }
+    let value = evaluate_facts(&facts, c.condition, c.measure_threshold.unwrap_or(0.0));
     negate(value, c.operator)
 }
 

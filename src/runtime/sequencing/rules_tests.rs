@@ -257,3 +257,44 @@ fn limit_conditions() {
         false,
     );
 }
+
+/// What conditions read, where ADL's cases settled it: an untracked activity knows no
+/// objective status or completion, even one its maps read (OB-06); a condition with a
+/// referenced objective reads that objective's completion, so an activity not
+/// attempted yet knows the progress a global objective holds (CO-06).
+#[test]
+fn untracked_and_referenced_objective_facts() {
+    use crate::package::model::sequencing::DeliveryControls;
+    let untracked = Sequencing {
+        delivery_controls: Some(DeliveryControls {
+            tracked: false,
+            completion_set_by_content: false,
+            objective_set_by_content: false,
+        }),
+        ..super::tests::mapped("g", true, false)
+    };
+    let (t, mut s) = one_leaf(untracked);
+    s.globals.insert("g".into(), objective(Some(true), Some(0.9)));
+    let a = id(&t, "a");
+    assert_eq!(
+        evaluate(&t, &s, a, 0, Condition::ObjectiveStatusKnown, 0.0),
+        Some(false)
+    );
+    assert_eq!(evaluate(&t, &s, a, 0, Condition::Satisfied, 0.0), None);
+
+    let (t, mut s) = one_leaf(super::tests::mapped("g", true, false));
+    let global = super::state::ObjectiveState {
+        completion: Some(false),
+        ..Default::default()
+    };
+    s.globals.insert("g".into(), global);
+    let a = id(&t, "a");
+    let known = |referenced: Option<&str>| {
+        let mut c = cond(Condition::ActivityProgressKnown, false);
+        c.referenced_objective = referenced.map(str::to_owned);
+        let r = rule(ConditionCombination::All, vec![c], RuleAction::Skip);
+        super::rules::rule_check(&t, &s, a, &r)
+    };
+    assert_eq!(known(None), Some(false), "the activity itself was never attempted");
+    assert_eq!(known(Some("p")), Some(true), "its objective p reads a known completion");
+}

@@ -1,5 +1,6 @@
 //! The tracking model of the SN book: activity state and objective state (local, and
-//! global through an objective's maps), serializable so a registration can keep it.
+//! global objectives by target ID), serializable so a registration can keep it. How
+//! objectives are read and written through their maps is in `objectives.rs`.
 
 // `activities[a]` and `objectives[k]` take positions of the tree the state was built
 // for: `TreeState::new` makes one entry per activity and objective, and `fits` checks a
@@ -26,6 +27,19 @@ pub struct ObjectiveState {
     pub measure_status: bool,
     /// -1.0 to 1.0.
     pub normalized_measure: f64,
+    /// The 4th edition's extended objective information (`adlseq:objectives` maps and
+    /// `cmi.objectives.n`): unknown when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<f64>,
+    /// Completed (`true`) or incomplete (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_measure: Option<f64>,
 }
 
 /// Activity and attempt progress information of one activity.
@@ -45,8 +59,27 @@ pub struct ActivityState {
     pub active: bool,
     /// Activity is Suspended.
     pub suspended: bool,
+    /// The parent's attempt count when this activity's current attempt began: rollup
+    /// tells this attempt's children from those of an earlier attempt by it.
+    #[serde(default)]
+    pub attempt_of_parent: u32,
+    /// Attempt Completion Amount (`cmi.progress_measure`), unknown when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_completion_amount: Option<f64>,
+    /// The content reported a completion status this attempt (`unknown` included), so
+    /// the end of the attempt leaves it as reported (UP.4 step 1.1.1.1.1, as ADL's
+    /// test cases have it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub completion_reported: bool,
+    /// The same for the success status (UP.4 step 1.1.1.1.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub success_reported: bool,
     /// One per objective of the definition, the rolled-up objective first.
     pub objectives: Vec<ObjectiveState>,
+    /// The children selection and randomization left, in their order [SR.1, SR.2];
+    /// `None` while they have not run: every child, in document order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_children: Option<Vec<ActivityId>>,
 }
 
 /// The tracking state of one tree for one registration.
@@ -96,46 +129,11 @@ impl TreeState {
         &mut self.activities[a]
     }
 
-    /// Objective `k` of activity `a` as the processes read it: the local status, with
-    /// what the objective's maps read from global objectives (`readSatisfiedStatus`,
-    /// `readNormalizedMeasure`) taking precedence where the global one is known.
-    pub fn objective(&self, tree: &ActivityTree, a: ActivityId, k: usize) -> ObjectiveState {
-        let mut view = self.activities[a].objectives[k].clone();
-        let Some(def) = tree.definition(a).objectives.get(k) else {
-            return view;
-        };
-        for map in &def.maps {
-            let Some(global) = self.globals.get(&map.target_objective_id) else {
-                continue;
-            };
-            if map.read_satisfied_status && global.progress_status {
-                view.progress_status = true;
-                view.satisfied_status = global.satisfied_status;
-            }
-            if map.read_normalized_measure && global.measure_status {
-                view.measure_status = true;
-                view.normalized_measure = global.normalized_measure;
-            }
-        }
-        view
-    }
-
-    /// Sets objective `k` of activity `a` and writes it through the objective's maps
-    /// (`writeSatisfiedStatus`, `writeNormalizedMeasure`) to the global objectives.
-    pub fn set_objective(&mut self, tree: &ActivityTree, a: ActivityId, k: usize, value: ObjectiveState) {
-        if let Some(def) = tree.definition(a).objectives.get(k) {
-            for map in &def.maps {
-                let global = self.globals.entry(map.target_objective_id.clone()).or_default();
-                if map.write_satisfied_status {
-                    global.progress_status = value.progress_status;
-                    global.satisfied_status = value.satisfied_status;
-                }
-                if map.write_normalized_measure {
-                    global.measure_status = value.measure_status;
-                    global.normalized_measure = value.normalized_measure;
-                }
-            }
-        }
-        self.activities[a].objectives[k] = value;
+    /// The children of `a` that selection and randomization left, in their order.
+    pub fn children<'t>(&'t self, tree: &'t ActivityTree, a: ActivityId) -> &'t [ActivityId] {
+        self.activities[a]
+            .available_children
+            .as_deref()
+            .unwrap_or_else(|| tree.children(a))
     }
 }

@@ -21,12 +21,11 @@ pub fn end_attempt(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
     let def = tree.definition(a);
     if tree.is_leaf(a) {
         if def.delivery.tracked && !state.activity(a).suspended {
-            if !def.delivery.completion_set_by_content && !state.activity(a).attempt_progress_status {
-                let s = state.activity_mut(a);
-                s.attempt_progress_status = true;
-                s.attempt_completion_status = true;
+            let s = state.activity(a);
+            if !def.delivery.completion_set_by_content && !s.completion_reported && !s.attempt_progress_status {
+                state.set_completion(tree, a, Some(true));
             }
-            if !def.delivery.objective_set_by_content {
+            if !def.delivery.objective_set_by_content && !state.activity(a).success_reported {
                 let mut primary = state.objective(tree, a, 0);
                 if !primary.progress_status {
                     primary.progress_status = true;
@@ -36,7 +35,7 @@ pub fn end_attempt(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
             }
         }
     } else {
-        let suspended = tree.children(a).iter().any(|&c| state.activity(c).suspended);
+        let suspended = state.children(tree, a).iter().any(|&c| state.activity(c).suspended);
         state.activity_mut(a).suspended = suspended;
     }
     state.activity_mut(a).active = false;

@@ -208,6 +208,7 @@ fn end_attempt_completes_and_rolls_up() {
     for n in t.path_to_root(id(&t, "a")) {
         s.activity_mut(n).active = true;
         s.activity_mut(n).attempt_count = 1;
+        s.activity_mut(n).attempt_of_parent = 1;
         s.activity_mut(n).activity_progress_status = true;
     }
     super::termination::end_attempt(&t, &mut s, id(&t, "a"));

@@ -1,7 +1,8 @@
 //! Builders the process tests share: small trees and tracking states written inline.
 
 use crate::package::model::sequencing::{
-    Condition, ConditionCombination, ConditionOperator, RuleAction, RuleCondition, SequencingRule,
+    AdlMapInfo, AdlObjective, Condition, ConditionCombination, ConditionOperator, MapInfo, Objective, Objectives,
+    RuleAction, RuleCondition, SequencingRule,
 };
 use crate::package::model::{Item, Organization, Sequencing};
 
@@ -51,6 +52,7 @@ pub fn objective(satisfied: Option<bool>, measure: Option<f64>) -> ObjectiveStat
         satisfied_status: satisfied.unwrap_or(false),
         measure_status: measure.is_some(),
         normalized_measure: measure.unwrap_or(0.0),
+        ..ObjectiveState::default()
     }
 }
 
@@ -90,6 +92,46 @@ pub fn flow_on() -> Sequencing {
             flow: true,
             ..Default::default()
         }),
+        ..Default::default()
+    }
+}
+
+/// A sequencing definition whose primary objective maps to global `g`, reading or
+/// writing every status (`imsss:mapInfo`) and every extended value (`adlseq:mapInfo`).
+pub fn mapped(g: &str, read: bool, write: bool) -> Sequencing {
+    Sequencing {
+        objectives: Some(Objectives {
+            primary: Some(Objective {
+                objective_id: Some("p".into()),
+                satisfied_by_measure: false,
+                min_normalized_measure: 1.0,
+                map_info: vec![MapInfo {
+                    target_objective_id: g.into(),
+                    read_satisfied_status: read,
+                    read_normalized_measure: read,
+                    write_satisfied_status: write,
+                    write_normalized_measure: write,
+                }],
+            }),
+            others: vec![],
+        }),
+        adl_objectives: Some(vec![AdlObjective {
+            objective_id: "p".into(),
+            map_info: vec![AdlMapInfo {
+                target_objective_id: g.into(),
+                read_raw_score: read,
+                read_min_score: read,
+                read_max_score: read,
+                read_completion_status: read,
+                read_progress_measure: read,
+                write_raw_score: write,
+                write_min_score: write,
+                write_max_score: write,
+                write_completion_status: write,
+                write_progress_measure: write,
+                update_attempt_data: false,
+            }],
+        }]),
         ..Default::default()
     }
 }

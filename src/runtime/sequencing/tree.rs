@@ -10,10 +10,10 @@
 )]
 
 use crate::package::model::sequencing::{
-    ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo, Objective,
-    RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
+    AdlMapInfo, AdlObjective, ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo,
+    Objective, RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
 };
-use crate::package::model::{Item, Organization, Sequencing};
+use crate::package::model::{CompletionThreshold, Item, Organization, Sequencing};
 
 /// The position of an activity in its tree; the root (the organization) is 0.
 pub type ActivityId = usize;
@@ -27,6 +27,8 @@ pub struct ObjectiveDef {
     pub satisfied_by_measure: bool,
     pub min_normalized_measure: f64,
     pub maps: Vec<MapInfo>,
+    /// The 4th edition's extended maps (`adlseq:objectives`) of this objective.
+    pub adl_maps: Vec<AdlMapInfo>,
 }
 
 impl ObjectiveDef {
@@ -39,15 +41,47 @@ impl ObjectiveDef {
             satisfied_by_measure: false,
             min_normalized_measure: 1.0,
             maps: Vec::new(),
+            adl_maps: Vec::new(),
         }
     }
 
-    fn from_model(objective: &Objective) -> Self {
+    /// Whether any of its maps reads a global objective.
+    pub fn reads_global(&self) -> bool {
+        self.maps
+            .iter()
+            .any(|m| m.read_satisfied_status || m.read_normalized_measure)
+            || self
+                .adl_maps
+                .iter()
+                .any(|m| m.read_completion_status || m.read_progress_measure)
+    }
+
+    /// `extended`: the definition's `adlseq:objectives`, matched by objective ID.
+    fn from_model(objective: &Objective, extended: &[AdlObjective]) -> Self {
+        let adl_maps = extended
+            .iter()
+            .filter(|e| objective.objective_id.as_deref().map(same_id) == Some(same_id(&e.objective_id)))
+            .flat_map(|e| e.map_info.iter().cloned())
+            .map(|mut m| {
+                m.target_objective_id = same_id(&m.target_objective_id);
+                m
+            })
+            .collect();
+        let maps = objective
+            .map_info
+            .iter()
+            .cloned()
+            .map(|mut m| {
+                m.target_objective_id = same_id(&m.target_objective_id);
+                m
+            })
+            .collect();
         Self {
             id: objective.objective_id.clone(),
             satisfied_by_measure: objective.satisfied_by_measure,
             min_normalized_measure: objective.min_normalized_measure,
-            maps: objective.map_info.clone(),
+            maps,
+            adl_maps,
         }
     }
 }
@@ -65,6 +99,9 @@ pub struct Definition {
     pub randomization: RandomizationControls,
     /// The rolled-up objective first, then the others in document order.
     pub objectives: Vec<ObjectiveDef>,
+    /// `adlcp:completionThreshold` (4th edition): a cluster that is completed by
+    /// measure rolls its progress up from its children's progress measures.
+    pub completion_threshold: CompletionThreshold,
 }
 
 /// `adlseq:rollupConsiderations` when absent: every child always counts, and a measure
@@ -84,12 +121,13 @@ impl Definition {
     pub fn from_model(seq: Option<&Sequencing>) -> Self {
         let seq = seq.cloned().unwrap_or_default();
         let objectives = seq.objectives.unwrap_or_default();
+        let extended = seq.adl_objectives.unwrap_or_default();
         let primary = objectives
             .primary
             .as_ref()
-            .map_or_else(ObjectiveDef::implicit, ObjectiveDef::from_model);
+            .map_or_else(ObjectiveDef::implicit, |o| ObjectiveDef::from_model(o, &extended));
         let mut all = vec![primary];
-        all.extend(objectives.others.iter().map(ObjectiveDef::from_model));
+        all.extend(objectives.others.iter().map(|o| ObjectiveDef::from_model(o, &extended)));
         Self {
             control_mode: seq.control_mode.unwrap_or_default(),
             rules: seq.sequencing_rules.unwrap_or_default(),
@@ -114,16 +152,47 @@ impl Definition {
                 selection_timing: Timing::Never,
             }),
             objectives: all,
+            completion_threshold: CompletionThreshold::default(),
         }
     }
 
     /// The position of the objective a rule condition references: the one whose
     /// `objectiveID` matches, else the rolled-up objective (0).
     pub fn objective_index(&self, referenced: Option<&str>) -> usize {
-        referenced
-            .and_then(|id| self.objectives.iter().position(|o| o.id.as_deref() == Some(id)))
+        let wanted = referenced.map(same_id);
+        wanted
+            .and_then(|id| {
+                self.objectives
+                    .iter()
+                    .position(|o| o.id.as_deref().map(same_id) == Some(id.clone()))
+            })
             .unwrap_or(0)
     }
+}
+
+/// An objective ID as ADL's test cases compare them (OB-02a): percent-decoded, with
+/// whitespace collapsed as for `xs:anyURI`, so `obj%201` is ` %20obj%20%201 `.
+pub fn same_id(id: &str) -> String {
+    let bytes = id.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(v) if b == b'%' => {
+                decoded.push(v);
+                i += 3;
+            }
+            _ => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One activity: an item, or the organization at the root.
@@ -143,6 +212,12 @@ pub struct Activity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityTree {
     activities: Vec<Activity>,
+    /// `adlseq:objectivesGlobalToSystem`: when false, global objectives last one
+    /// attempt on the course (cleared as the next attempt is sequenced).
+    pub objectives_global_to_system: bool,
+    /// The clusters above an activity that reads a global objective, deepest first:
+    /// what rollup runs again when global objectives change (`rollup.rs`).
+    above_readers: Vec<ActivityId>,
 }
 
 impl ActivityTree {
@@ -156,11 +231,29 @@ impl ActivityTree {
             launchable: false,
             definition: Definition::from_model(org.sequencing.as_deref()),
         };
-        let mut tree = Self { activities: vec![root] };
+        let mut tree = Self {
+            activities: vec![root],
+            objectives_global_to_system: org.objectives_global_to_system,
+            above_readers: Vec::new(),
+        };
         for item in &org.items {
             tree.add(item, Self::ROOT);
         }
+        let above: std::collections::BTreeSet<ActivityId> = tree
+            .activities
+            .iter()
+            .filter(|a| a.definition.objectives.iter().any(ObjectiveDef::reads_global))
+            .filter_map(|a| a.parent)
+            .flat_map(|p| tree.path_to_root(p))
+            .collect();
+        // Positions are preorder, so a higher one is never an ancestor of a lower one.
+        tree.above_readers = above.into_iter().rev().collect();
         tree
+    }
+
+    /// The clusters above an activity that reads a global objective, deepest first.
+    pub fn above_readers(&self) -> &[ActivityId] {
+        &self.above_readers
     }
 
     fn add(&mut self, item: &Item, parent: ActivityId) {
@@ -170,7 +263,10 @@ impl ActivityTree {
             parent: Some(parent),
             children: Vec::new(),
             launchable: item.launch.is_some(),
-            definition: Definition::from_model(item.sequencing.as_deref()),
+            definition: Definition {
+                completion_threshold: item.completion_threshold.clone().unwrap_or_default(),
+                ..Definition::from_model(item.sequencing.as_deref())
+            },
         });
         self.activities[parent].children.push(index);
         for child in &item.items {
