@@ -1,15 +1,7 @@
-//! Navigation requests over a course's activity tree: the one place the player (its
-//! buttons and table of contents) and SCOs (`adl.nav.request`) ask where to go next.
-//!
-//! SCORM 2004 follows the sequencing control modes of the tree (IMS SS `controlMode`:
-//! `choice`, `choiceExit`, `flow`, `forwardOnly`), with the standard's defaults when a
-//! manifest defines none (choice allowed, flow not). Rules, limit conditions and rollup
-//! are the sequencing engine's, which plugs in here later. SCORM 1.2 has no sequencing:
-//! every item may be chosen and flow moves freely.
-//!
-//! One deliberate departure: a `start` request when the root does not allow flow (most
-//! single-SCO 2004 packages define no sequencing at all) delivers the first item that
-//! choice allows, as if the learner had chosen it, instead of an empty page.
+//! Navigation requests for SCORM 1.2 courses, which have no sequencing: every item may
+//! be chosen and flow moves freely through the organization in document order. SCORM
+//! 2004 courses navigate through the sequencing engine (`usecase::sequenced`); the
+//! request vocabulary, outcomes, refusals and validity here are shared by both.
 
 // `nodes[n]` takes positions the tree handed out itself (`Tree::new` numbers every
 // item, and parents and children hold only those numbers): none can be out of range.
@@ -18,7 +10,6 @@
     reason = "indices are positions in `nodes` given out by the tree itself"
 )]
 
-use crate::package::model::sequencing::ControlMode;
 use crate::package::model::{Item, Organization};
 
 /// A navigation request (SCORM 2004 SN, with `adl.nav.request`'s spelling).
@@ -74,6 +65,8 @@ impl Request {
 pub enum Outcome {
     /// Deliver this item.
     Deliver(String),
+    /// Nothing to deliver: the learner chooses what comes next (SCORM 2004 sequencing).
+    Choose,
     /// The session ends; `suspended` when it can be resumed.
     End { suspended: bool },
 }
@@ -109,33 +102,22 @@ struct Node<'a> {
     parent: Option<usize>,
     children: Vec<usize>,
     launchable: bool,
-    mode: ControlMode,
 }
 
 /// The activity tree of one organization, flattened in document order.
 pub struct Tree<'a> {
     nodes: Vec<Node<'a>>,
-    /// SCORM 1.2: no sequencing, everything allowed.
-    free: bool,
-}
-
-fn mode_of(seq: Option<&crate::package::model::Sequencing>) -> ControlMode {
-    seq.and_then(|s| s.control_mode.clone()).unwrap_or_default()
 }
 
 impl<'a> Tree<'a> {
-    pub fn new(org: &'a Organization, free: bool) -> Self {
+    pub fn new(org: &'a Organization) -> Self {
         let root = Node {
             id: &org.identifier,
             parent: None,
             children: Vec::new(),
             launchable: false,
-            mode: mode_of(org.sequencing.as_deref()),
         };
-        let mut tree = Self {
-            nodes: vec![root],
-            free,
-        };
+        let mut tree = Self { nodes: vec![root] };
         for item in &org.items {
             tree.add(item, 0);
         }
@@ -149,7 +131,6 @@ impl<'a> Tree<'a> {
             parent: Some(parent),
             children: Vec::new(),
             launchable: item.launch.is_some(),
-            mode: mode_of(item.sequencing.as_deref()),
         });
         self.nodes[parent].children.push(index);
         for child in &item.items {
@@ -159,10 +140,6 @@ impl<'a> Tree<'a> {
 
     fn find(&self, id: &str) -> Option<usize> {
         self.nodes.iter().skip(1).position(|n| n.id == id).map(|i| i + 1)
-    }
-
-    fn flow(&self, n: usize) -> bool {
-        self.free || self.nodes[n].mode.flow
     }
 
     fn leaf(&self, n: usize) -> bool {
@@ -180,15 +157,6 @@ impl<'a> Tree<'a> {
                     format!("{} has nothing to open", self.nodes[n].id),
                 ))
             };
-        }
-        if !self.flow(n) {
-            return Err(refuse(
-                "flow_disabled",
-                format!(
-                    "{} is not entered by moving forward or back; choose an item",
-                    self.nodes[n].id
-                ),
-            ));
         }
         let children = &self.nodes[n].children;
         let mut last = None;
@@ -213,15 +181,6 @@ impl<'a> Tree<'a> {
             let Some(parent) = self.nodes[at].parent else {
                 return Ok(None); // past the end (or the start) of the course
             };
-            if !self.flow(parent) {
-                return Err(refuse(
-                    "flow_disabled",
-                    "this course does not allow moving forward or back here; choose an item",
-                ));
-            }
-            if !forward && !self.free && self.nodes[parent].mode.forward_only {
-                return Err(refuse("forward_only", "this part of the course only moves forward"));
-            }
             let siblings = &self.nodes[parent].children;
             let pos = siblings.iter().position(|&s| s == at).unwrap_or(0);
             let next = if forward {
@@ -236,52 +195,8 @@ impl<'a> Tree<'a> {
         }
     }
 
-    fn ancestors(&self, n: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut at = self.nodes[n].parent;
-        while let Some(p) = at {
-            out.push(p);
-            at = self.nodes[p].parent;
-        }
-        out
-    }
-
-    /// Whether `target` may be chosen while `current` is delivered.
-    fn choose(&self, current: Option<usize>, target: usize) -> Result<usize, Refusal> {
-        if !self.free {
-            // SB.2.9: the target's parent must allow choice among its children.
-            if self.nodes[target].parent.is_some_and(|p| !self.nodes[p].mode.choice) {
-                return Err(refuse(
-                    "choice_disabled",
-                    "this item cannot be chosen from the table of contents",
-                ));
-            }
-            let path = self.ancestors(target);
-            if let Some(c) = current {
-                // Leaving an active activity (the current one, or a cluster above it up to
-                // the common ancestor) that forbids choice exit.
-                let mut active = self.ancestors(c);
-                active.insert(0, c);
-                let leaving = active
-                    .iter()
-                    .take_while(|a| !path.contains(a) && **a != target)
-                    .any(|a| !self.nodes[*a].mode.choice_exit);
-                if leaving {
-                    return Err(refuse(
-                        "choice_exit_disabled",
-                        "finish this part of the course before choosing another",
-                    ));
-                }
-                // Going back among the siblings of a forward-only cluster.
-                if let (Some(pc), Some(pt)) = (self.nodes[c].parent, self.nodes[target].parent)
-                    && pc == pt
-                    && self.nodes[pc].mode.forward_only
-                    && target < c
-                {
-                    return Err(refuse("forward_only", "this part of the course only moves forward"));
-                }
-            }
-        }
+    /// Any item may be chosen: its first leaf is delivered.
+    fn choose(&self, target: usize) -> Result<usize, Refusal> {
         self.descend(target, true)
     }
 
@@ -302,10 +217,7 @@ impl<'a> Tree<'a> {
         let deliver = |n: usize| Outcome::Deliver(self.nodes[n].id.to_owned());
         let need_current = || current.ok_or_else(|| refuse("no_current_item", "no item is open"));
         match request {
-            Request::Start => match self.descend(0, true) {
-                Ok(n) => Ok(deliver(n)),
-                Err(_) => self.first_choosable().map(deliver),
-            },
+            Request::Start => self.descend(0, true).map(deliver),
             Request::ResumeAll => {
                 let id =
                     suspended.ok_or_else(|| refuse("nothing_suspended", "there is no suspended session to resume"))?;
@@ -319,7 +231,7 @@ impl<'a> Tree<'a> {
                 Some(n) => Ok(deliver(n)),
                 None => Err(refuse("start_of_course", "this is the first item")),
             },
-            Request::Choice(id) => self.choose(current, self.known(id)?).map(deliver),
+            Request::Choice(id) => self.choose(self.known(id)?).map(deliver),
             Request::Jump(id) => self.descend(self.known(id)?, true).map(deliver),
             Request::SuspendAll => {
                 need_current()?;
@@ -331,19 +243,12 @@ impl<'a> Tree<'a> {
         }
     }
 
-    fn first_choosable(&self) -> Result<usize, Refusal> {
-        (1..self.nodes.len())
-            .filter(|&n| self.leaf(n) && self.nodes[n].launchable)
-            .find_map(|n| self.choose(None, n).ok())
-            .ok_or_else(|| refuse("nothing_to_deliver", "this course has nothing that can be opened"))
-    }
-
     /// Which requests are valid while `current` is delivered.
     pub fn validity(&self, current: Option<&str>) -> Validity {
         let current = current.and_then(|c| self.find(c));
         let step_ok = |forward| current.is_some_and(|c| matches!(self.step(c, forward), Ok(Some(_))));
         let choice = (1..self.nodes.len())
-            .filter(|&n| self.choose(current, n).is_ok())
+            .filter(|&n| self.choose(n).is_ok())
             .map(|n| self.nodes[n].id.to_owned())
             .collect();
         let jump = (1..self.nodes.len())

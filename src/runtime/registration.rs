@@ -31,6 +31,10 @@ pub struct RegistrationState {
     /// The item the learner suspended the course at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_item: Option<String>,
+    /// A SCORM 2004 registration's sequencing state: tracking and the session's current
+    /// and suspended activity (`sequencing::overall::Sequencer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequencer: Option<crate::runtime::sequencing::overall::Sequencer>,
     /// A cmi5 registration's AU progress and open sessions (`cmi5::state`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmi5: Option<crate::cmi5::state::Cmi5State>,

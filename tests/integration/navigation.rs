@@ -94,12 +94,22 @@ async fn navigation_follows_the_sequencing_control_modes() {
     );
     // The root allows flow but not choice: the quiz (a child of the root) cannot be chosen.
     let to_quiz = json!({"request": "choice", "target": "SCO-QUIZ", "current": "SCO-RULES"});
-    assert_eq!(refused(&env, &base, to_quiz).await, (409, "choice_disabled".into()));
+    assert_eq!(refused(&env, &base, to_quiz).await, (409, "NB.2.1-10".into()));
     let back = json!({"request": "{target=SCO-RULES}choice", "current": "SCO-ETIQUETTE"});
     assert_eq!(delivers(&env, &base, back).await.0, "SCO-RULES");
+    // The book's exception codes name why: SB.2.1-3, nothing before the first activity.
     assert_eq!(
         refused(&env, &base, step("SCO-RULES", "previous")).await,
-        (409, "start_of_course".into())
+        (409, "SB.2.1-3".into())
+    );
+    // The engine keeps its own current activity: what a client claims is not trusted.
+    assert_eq!(
+        delivers(&env, &base, step("SCO-QUIZ", "continue")).await.0,
+        "SCO-ETIQUETTE"
+    );
+    assert_eq!(
+        delivers(&env, &base, step("SCO-ETIQUETTE", "continue")).await.0,
+        "SCO-QUIZ"
     );
     let (status, end) = nav(&env, &base, step("SCO-QUIZ", "continue")).await;
     assert_eq!((status, &end["end"]), (200, &json!("exited")), "past the last item");
@@ -108,10 +118,8 @@ async fn navigation_follows_the_sequencing_control_modes() {
     assert_eq!(nav(&env, &base, json!({"request": "sideways"})).await.0, 400);
     assert_eq!(nav(&env, &base, json!({"request": "choice"})).await.0, 400);
     assert_eq!(nav(&env, &base, json!({"request": "start", "extra": 1})).await.0, 400);
-    assert_eq!(
-        refused(&env, &base, step("NO-SUCH", "continue")).await,
-        (409, "no_such_item".into())
-    );
+    let nowhere = json!({"request": "choice", "target": "NO-SUCH"});
+    assert_eq!(refused(&env, &base, nowhere).await, (409, "NB.2.1-11".into()));
 }
 
 #[tokio::test]
@@ -161,6 +169,7 @@ async fn shared_data_stores_pass_between_scos_as_their_maps_allow() {
 #[tokio::test]
 async fn global_objectives_carry_status_to_the_scos_that_read_them() {
     let (env, base, _, _) = registered("scorm2004-3rd-sequenced").await;
+    assert_eq!(delivers(&env, &base, json!({"request": "start"})).await.0, "SCO-RULES");
     let rules = open(&env, &base, "SCO-RULES").await;
     assert_eq!(rules["data"]["cmi.objectives.0.id"], "rules-mastered");
     assert_eq!(rules["nav"]["continue"], true);

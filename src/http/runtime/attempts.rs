@@ -16,6 +16,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{Path, Query, json_body};
 use crate::ops::metrics::Event;
 use crate::runtime::usecase::commit::{Commit, Committed};
+use crate::runtime::usecase::navigate::{Navigated, validity};
 use crate::runtime::usecase::{commit as commit_case, open as open_case};
 use crate::server::AppState;
 
@@ -36,6 +37,12 @@ pub(super) async fn open(
 ) -> Result<Response, ApiError> {
     let s = tracked(&state, &token, &item, q.session.as_deref(), &from).await?;
     let opened = open_case::open(state.store.as_ref(), &s).await?;
+    let at = Navigated {
+        tenant: s.tenant,
+        registration: &s.registration,
+        course: &s.course,
+    };
+    let valid = validity(state.store.as_ref(), at, &item).await?;
     state.metrics.count(Event::StatementsStored, opened.statements as u64);
     Ok(Json(json!({
         "version": s.version,
@@ -43,7 +50,7 @@ pub(super) async fn open(
         "seq": opened.seq,
         "data": opened.data,
         "options": { "strictSuspendData": s.options.strict_scorm12_suspend_data },
-        "nav": validity_json(&s.course, &item),
+        "nav": validity_json(&valid),
     }))
     .into_response())
 }

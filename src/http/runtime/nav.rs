@@ -15,18 +15,14 @@ use super::session::{course_of, decode_data, registered_grant};
 use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::lrs::LrsError;
-use crate::package::model::{Course, Item, Structure, Vocabulary};
-use crate::runtime::navigation::{Outcome, Request, Tree};
+use crate::package::model::{Item, Structure, Vocabulary};
+use crate::runtime::navigation::{Outcome, Request, Validity};
 use crate::runtime::usecase::navigate::{Navigated, navigate, organization};
 use crate::runtime::usecase::shared_state;
 use crate::server::AppState;
 
-/// Which navigation requests are valid from `item`, as the bridge and the player use it.
-pub(super) fn validity_json(course: &Course, item: &str) -> Value {
-    let Ok((org, free)) = organization(course) else {
-        return Value::Null;
-    };
-    let v = Tree::new(org, free).validity(Some(item));
+/// Which navigation requests are valid, as the bridge and the player use them.
+pub(super) fn validity_json(v: &Validity) -> Value {
     json!({ "continue": v.continue_, "previous": v.previous, "choice": v.choice, "jump": v.jump })
 }
 
@@ -122,9 +118,10 @@ pub(super) async fn nav(
         registration: &registration,
         course: &course,
     };
-    let outcome = navigate(state.store.as_ref(), at, call.current.as_deref(), &request).await?;
+    let done = navigate(state.store.as_ref(), at, call.current.as_deref(), &request).await?;
     let (org, _) = organization(&course)?;
-    let body = match outcome {
+    let valid = validity_json(&done.valid);
+    let body = match done.outcome {
         Outcome::Deliver(id) => {
             let item = org.items_in_order().into_iter().find(|i| i.identifier == id);
             let base = format!("/content/{token}/");
@@ -134,9 +131,10 @@ pub(super) async fn nav(
                     "title": item.map(|i| i.title.clone()),
                     "url": item.and_then(|i| item_url(i, &base)),
                 },
-                "valid": validity_json(&course, &id),
+                "valid": valid,
             })
         }
+        Outcome::Choose => json!({ "choose": true, "valid": valid }),
         Outcome::End { suspended } => json!({ "end": if suspended { "suspended" } else { "exited" } }),
     };
     Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())

@@ -29,6 +29,7 @@
 //! is sequenced.
 
 pub mod choice;
+pub mod content;
 pub mod delivery;
 pub mod flow;
 pub mod nav_request;

@@ -8,6 +8,7 @@
 pub mod commit;
 pub mod navigate;
 pub mod open;
+pub mod sequenced;
 
 use serde_json::json;
 

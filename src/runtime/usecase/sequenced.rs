@@ -1,0 +1,148 @@
+//! Navigation of a SCORM 2004 course through the sequencing engine
+//! (`sequencing::overall`): the registration's `Sequencer` is read, the current SCO's
+//! data is reported to it, the request runs through the Overall Sequencing Process, and
+//! the new state is written over the state read, as every run-time step. What the
+//! player and `adl.nav.request_valid.*` may offer comes from the same state.
+
+use crate::package::model::Organization;
+use crate::runtime::navigation::{Outcome, Refusal, Request, Validity};
+use crate::runtime::registration::RegistrationState;
+use crate::runtime::sequencing::content::report_of;
+use crate::runtime::sequencing::nav_request::NavigationRequest;
+use crate::runtime::sequencing::overall::{self, Sequencer};
+use crate::runtime::sequencing::report::apply_report;
+use crate::runtime::sequencing::tree::ActivityTree;
+use crate::store::Store;
+use crate::tenant::TenantId;
+
+use super::RuntimeError;
+
+fn engine_request(r: &Request) -> NavigationRequest {
+    match r {
+        Request::Start => NavigationRequest::Start,
+        Request::ResumeAll => NavigationRequest::ResumeAll,
+        Request::Continue => NavigationRequest::Continue,
+        Request::Previous => NavigationRequest::Previous,
+        Request::Choice(t) => NavigationRequest::Choice(t.clone()),
+        Request::Jump(t) => NavigationRequest::Jump(t.clone()),
+        Request::Exit => NavigationRequest::Exit,
+        Request::ExitAll => NavigationRequest::ExitAll,
+        Request::SuspendAll => NavigationRequest::SuspendAll,
+        Request::Abandon => NavigationRequest::Abandon,
+        Request::AbandonAll => NavigationRequest::AbandonAll,
+    }
+}
+
+/// The registration's sequencing state for this tree (a fresh one before the first
+/// session, or when the course's tree no longer fits what was stored).
+pub fn sequencer_of(tree: &ActivityTree, rs: &RegistrationState) -> Sequencer {
+    rs.sequencer
+        .clone()
+        .filter(|s| s.state.fits(tree))
+        .unwrap_or_else(|| Sequencer::new(tree))
+}
+
+/// The seed of selection and randomization: stable for a registration, so a resumed
+/// course shows the questions it drew.
+fn seed(registration: &str) -> u64 {
+    registration.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The content's report of the current activity, applied before the request (the SCO
+/// has ended its session by now: the player unloads it first).
+async fn report_current(
+    store: &dyn Store,
+    tenant: TenantId,
+    registration: &str,
+    tree: &ActivityTree,
+    s: &mut Sequencer,
+) -> Result<(), RuntimeError> {
+    let Some(a) = s.session.current.filter(|a| s.state.activity(*a).active) else {
+        return Ok(());
+    };
+    let Some(att) = store
+        .latest_attempt(tenant, registration, &tree.get(a).identifier)
+        .await?
+    else {
+        return Ok(());
+    };
+    let data = serde_json::from_str(&att.data).map_err(|e| RuntimeError::Internal(format!("attempt data: {e}")))?;
+    apply_report(tree, &mut s.state, a, &report_of(&data));
+    Ok(())
+}
+
+/// What one request did: the outcome (or the refusal naming the book's exception code)
+/// and the state to keep either way.
+pub struct Sequenced {
+    pub outcome: Result<Outcome, Refusal>,
+    pub sequencer: Sequencer,
+}
+
+/// Runs `request` for the registration whose state is `rs`.
+pub async fn sequence(
+    store: &dyn Store,
+    tenant: TenantId,
+    registration: &str,
+    tree: &ActivityTree,
+    rs: &RegistrationState,
+    request: &Request,
+) -> Result<Sequenced, RuntimeError> {
+    let mut s = sequencer_of(tree, rs);
+    report_current(store, tenant, registration, tree, &mut s).await?;
+    let seed = seed(registration);
+    let mut step = overall::overall_sequencing(tree, s.clone(), &engine_request(request), seed);
+    // A course whose root does not flow (most single-SCO packages define no sequencing)
+    // starts at the first activity choice allows, as if the learner had chosen it.
+    if matches!(request, Request::Start) && step.outcome.is_err() {
+        let first = tree
+            .iter()
+            .filter(|(_, a)| a.launchable)
+            .map(|(_, a)| NavigationRequest::Choice(a.identifier.clone()))
+            .find(|c| overall::request_valid(tree, &s, c));
+        if let Some(choice) = first {
+            step = overall::overall_sequencing(tree, s, &choice, seed);
+        }
+    }
+    let outcome = match step.outcome {
+        Ok(overall::Outcome::Delivered(a)) => Ok(Outcome::Deliver(tree.get(a).identifier.clone())),
+        Ok(overall::Outcome::Nothing) => Ok(Outcome::Choose),
+        Ok(overall::Outcome::SessionEnded) => Ok(Outcome::End {
+            suspended: step.sequencer.session.suspended.is_some(),
+        }),
+        Err(e) => Err(Refusal {
+            rule: e.0,
+            message: format!("The course's sequencing does not allow this now ({}).", e.0),
+        }),
+    };
+    Ok(Sequenced {
+        outcome,
+        sequencer: step.sequencer,
+    })
+}
+
+/// What the player and `adl.nav.request_valid.*` may offer from the current state.
+pub fn validity(tree: &ActivityTree, s: &Sequencer) -> Validity {
+    let valid = |r: &NavigationRequest| overall::request_valid(tree, s, r);
+    let leaves: Vec<String> = tree
+        .iter()
+        .filter(|(_, a)| a.launchable)
+        .map(|(_, a)| a.identifier.clone())
+        .collect();
+    Validity {
+        continue_: valid(&NavigationRequest::Continue),
+        previous: valid(&NavigationRequest::Previous),
+        choice: leaves
+            .iter()
+            .filter(|id| valid(&NavigationRequest::Choice((*id).clone())))
+            .cloned()
+            .collect(),
+        jump: leaves,
+    }
+}
+
+/// The tree of an organization.
+pub fn tree_of(org: &Organization) -> ActivityTree {
+    ActivityTree::new(org)
+}
