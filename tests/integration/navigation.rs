@@ -120,6 +120,25 @@ async fn navigation_follows_the_sequencing_control_modes() {
     assert_eq!(nav(&env, &base, json!({"request": "start", "extra": 1})).await.0, 400);
     let nowhere = json!({"request": "choice", "target": "NO-SUCH"});
     assert_eq!(refused(&env, &base, nowhere).await, (409, "NB.2.1-11".into()));
+
+    // The registrations report shows the engine's state.
+    let report = env
+        .app
+        .get("/api/v1/reports/registrations")
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let seq = &report["registrations"][0]["sequencing"];
+    let rules = seq["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .find(|a| a["id"] == "SCO-RULES")
+        .expect("SCO-RULES");
+    assert_eq!(rules["attempts"], 2, "{seq}");
+    assert_eq!(seq["current"], Value::Null, "the session ended: {seq}");
 }
 
 #[tokio::test]

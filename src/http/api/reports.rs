@@ -87,7 +87,11 @@ pub async fn registrations(
             && items
                 .iter()
                 .all(|i| i.get("progress").and_then(|p| p.get("completion")) == Some(&json!("completed")));
-        rows.push(row_of(&r, completed, items));
+        let mut row = row_of(&r, completed, items);
+        if let Some(summary) = sequencing_summary(&state, t, &r.id, course).await? {
+            row.put("sequencing", summary);
+        }
+        rows.push(row);
     }
     let mut body: Value = json!({ "registrations": rows });
     if truncated {
@@ -109,4 +113,22 @@ fn row_of(r: &Registration, completed: bool, items: Vec<Value>) -> Value {
         "completed": completed,
         "items": items,
     })
+}
+
+/// A SCORM 2004 registration's sequencing state, once the engine has run for it.
+async fn sequencing_summary(
+    state: &AppState,
+    tenant: crate::tenant::TenantId,
+    registration: &str,
+    course: Option<&Course>,
+) -> Result<Option<Value>, ApiError> {
+    let Some(course) = course else { return Ok(None) };
+    let Ok((org, false)) = crate::runtime::usecase::navigate::organization(course) else {
+        return Ok(None);
+    };
+    let shared = crate::runtime::usecase::shared_state(state.store.as_ref(), tenant, registration).await?;
+    let Some(_) = shared.sequencer else { return Ok(None) };
+    let tree = crate::runtime::usecase::sequenced::tree_of(org);
+    let s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared);
+    Ok(Some(crate::runtime::sequencing::summary::summary(&tree, &s)))
 }

@@ -43,6 +43,7 @@ pub mod rules;
 pub mod selection;
 pub mod sequencing_request;
 pub mod state;
+pub mod summary;
 pub mod termination;
 pub mod tree;
 
