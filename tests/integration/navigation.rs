@@ -194,6 +194,9 @@ async fn global_objectives_carry_status_to_the_scos_that_read_them() {
     assert_eq!(rules["nav"]["continue"], true);
     let sets = json!([["cmi.success_status", "passed"], ["cmi.score.scaled", "0.9"]]);
     assert_eq!(commit(&env, &base, "SCO-RULES", &rules, sets).await.0, 200);
+    // Sequencing reads the SCO's data when the next request is decided.
+    let next = json!({"request": "continue", "current": "SCO-RULES"});
+    assert_eq!(delivers(&env, &base, next).await.0, "SCO-ETIQUETTE");
     let quiz = open(&env, &base, "SCO-QUIZ").await;
     let d = &quiz["data"];
     let n = (0..4)

@@ -55,6 +55,7 @@ pub fn decide(s: &Sco, latest: Option<Current>, rs: Option<&RegistrationState>) 
     };
     if let (Some(item), Some(rs)) = (s.shares(), rs) {
         registration::seed(&mut data, item, rs);
+        super::sequenced::seed(&mut data, &s.course, &s.item, rs);
     }
     plan.documents = documents::at_launch(&s.subject_of(number), &data);
     plan.attempts.push(AttemptWrite {

@@ -4,13 +4,15 @@
 //! the new state is written over the state read, as every run-time step. What the
 //! player and `adl.nav.request_valid.*` may offer comes from the same state.
 
-use crate::package::model::Organization;
+use crate::package::model::{Course, Organization};
+use crate::runtime::datamodel::Data;
 use crate::runtime::navigation::{Outcome, Refusal, Request, Validity};
 use crate::runtime::registration::RegistrationState;
 use crate::runtime::sequencing::content::report_of;
 use crate::runtime::sequencing::nav_request::NavigationRequest;
 use crate::runtime::sequencing::overall::{self, Sequencer};
 use crate::runtime::sequencing::report::apply_report;
+use crate::runtime::sequencing::state::ObjectiveState;
 use crate::runtime::sequencing::tree::ActivityTree;
 use crate::store::Store;
 use crate::tenant::TenantId;
@@ -44,7 +46,7 @@ pub fn sequencer_of(tree: &ActivityTree, rs: &RegistrationState) -> Sequencer {
 
 /// The seed of selection and randomization: stable for a registration, so a resumed
 /// course shows the questions it drew.
-fn seed(registration: &str) -> u64 {
+fn random_seed(registration: &str) -> u64 {
     registration.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -91,7 +93,7 @@ pub async fn sequence(
 ) -> Result<Sequenced, RuntimeError> {
     let mut s = sequencer_of(tree, rs);
     report_current(store, tenant, registration, tree, &mut s).await?;
-    let seed = seed(registration);
+    let seed = random_seed(registration);
     let mut step = overall::overall_sequencing(tree, s.clone(), &engine_request(request), seed);
     // A course whose root does not flow (most single-SCO packages define no sequencing)
     // starts at the first activity choice allows, as if the learner had chosen it.
@@ -145,4 +147,80 @@ pub fn validity(tree: &ActivityTree, s: &Sequencer) -> Validity {
 /// The tree of an organization.
 pub fn tree_of(org: &Organization) -> ActivityTree {
     ActivityTree::new(org)
+}
+
+fn count(data: &Data) -> usize {
+    (0..)
+        .take_while(|n| data.contains_key(&format!("cmi.objectives.{n}.id")))
+        .count()
+}
+
+/// The `cmi.objectives.n` of objective `id`, added at the end when the data has none.
+fn entry(data: &mut Data, id: &str) -> usize {
+    let n = count(data);
+    (0..n)
+        .find(|k| data.get(&format!("cmi.objectives.{k}.id")).is_some_and(|v| v == id))
+        .unwrap_or_else(|| {
+            data.insert(format!("cmi.objectives.{n}.id"), id.to_owned());
+            n
+        })
+}
+
+fn known_values(o: &ObjectiveState) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if o.progress_status {
+        out.push((
+            "success_status",
+            if o.satisfied_status { "passed" } else { "failed" }.to_owned(),
+        ));
+    }
+    if o.measure_status {
+        out.push(("score.scaled", o.normalized_measure.to_string()));
+    }
+    let numbers = [
+        ("score.raw", o.raw_score),
+        ("score.min", o.min_score),
+        ("score.max", o.max_score),
+        ("progress_measure", o.progress_measure),
+    ];
+    out.extend(numbers.into_iter().filter_map(|(k, v)| Some((k, v?.to_string()))));
+    if let Some(c) = o.completion {
+        out.push((
+            "completion_status",
+            if c { "completed" } else { "incomplete" }.to_owned(),
+        ));
+    }
+    out
+}
+
+/// Puts into a SCORM 2004 attempt's data the objectives its activity declares, with
+/// what the engine knows of them (local status, global objectives read through the
+/// maps), replacing what a resumed attempt held; and the SCO's own success and
+/// completion status from its primary objective where the data has none.
+pub fn seed(data: &mut Data, course: &Course, item: &str, rs: &RegistrationState) {
+    let Ok((org, false)) = super::navigate::organization(course) else {
+        return;
+    };
+    let tree = tree_of(org);
+    let Some(a) = tree.find(item) else { return };
+    let s = sequencer_of(&tree, rs);
+    for (k, def) in tree.definition(a).objectives.iter().enumerate() {
+        let view = s.state.objective(&tree, a, k);
+        if k == 0 {
+            let own = known_values(&view)
+                .into_iter()
+                .filter(|(f, _)| matches!(*f, "success_status" | "completion_status"));
+            for (field, value) in own {
+                let key = format!("cmi.{field}");
+                if data.get(&key).is_none_or(|v| v == "unknown") {
+                    data.insert(key, value);
+                }
+            }
+        }
+        let Some(id) = def.id.as_deref() else { continue };
+        let n = entry(data, id);
+        for (field, value) in known_values(&view) {
+            data.insert(format!("cmi.objectives.{n}.{field}"), value);
+        }
+    }
 }
