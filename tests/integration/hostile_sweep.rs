@@ -33,8 +33,11 @@ use text::Rng;
 
 /// Requests of a CI run.
 const DEFAULT_REQUESTS: usize = 3000;
-/// The longest any one request may take.
+/// The longest any one request may take, plus [`SLOW_PER_MB`] for each megabyte it
+/// carries (a batch of a megabyte and more is parsed, validated and stored whole; on a
+/// loaded two-core machine that alone nears a second).
 const SLOW: Duration = Duration::from_secs(1);
+const SLOW_PER_MB: Duration = Duration::from_millis(500);
 /// How long to wait before calling a request stalled (its answer is then a failure).
 const STALL: Duration = Duration::from_secs(10);
 /// How many failures are described in the test's message.
@@ -230,7 +233,7 @@ impl Sweep {
             let body: String = String::from_utf8_lossy(&answer.body).chars().take(300).collect();
             self.failures
                 .push(format!("{} {body:?}: {}", answer.status, shot.describe()));
-        } else if took >= SLOW {
+        } else if took >= SLOW + SLOW_PER_MB.mul_f64(shot.body.len() as f64 / 1e6) {
             self.failures.push(format!("took {took:?}: {}", shot.describe()));
         }
         Some(answer)
