@@ -13,7 +13,7 @@ pub fn format_number(_lang: Lang, n: i64) -> String {
     }
     let len = digits.len();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -86,8 +86,9 @@ pub trait AccountStore: Send + Sync {
     async fn has_operator(&self) -> StoreResult<bool>;
     /// Stores a setup link (its digest) until `expires_ms`, replacing any other.
     async fn put_setup_link(&self, digest: [u8; 32], expires_ms: i64) -> StoreResult<()>;
-    /// Whether the setup link is stored and unexpired at `now_ms`, and no operator exists.
-    async fn setup_link_live(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<bool>;
+    /// The expiry of the setup link when it is stored and unexpired at `now_ms` and no
+    /// operator exists; `None` otherwise.
+    async fn setup_link_expiry(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<i64>>;
     /// Redeems a setup link: reads the facts `account::setup::decide` needs and, when it
     /// allows, deletes the link and creates the operator account `new`, in one
     /// transaction. Once an operator exists every stored link is deleted.

@@ -144,7 +144,7 @@ async fn an_admin_signs_in_sees_learners_and_progress_changes_the_password_and_s
         b.wait_js("the learner and the report", &listed).await;
         assert_eq!(b.text(&b.find("#message").await).await, "", "no error");
         assert_eq!(b.text(&b.find("#who-login").await).await, login);
-        assert_eq!(b.text(&b.find("#who-role").await).await, "tenant-admin");
+        assert_eq!(b.text(&b.find("#who-role").await).await, "tenant admin");
         assert_eq!(b.text(&b.find("#who-tenant").await).await, "acme");
         assert!(b.text(&b.find("#learners tbody").await).await.contains(LEARNER));
         let report = b.text(&b.find("#report tbody").await).await;

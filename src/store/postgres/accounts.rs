@@ -155,17 +155,17 @@ impl AccountStore for PgStore {
         tx.commit().await.map_err(pg)
     }
 
-    async fn setup_link_live(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<bool> {
+    async fn setup_link_expiry(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<i64>> {
         let c = self.client().await?;
         let row = c
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM setup_links WHERE digest = $1 AND expires > $2) \
+            .query_opt(
+                "SELECT expires FROM setup_links WHERE digest = $1 AND expires > $2 \
                  AND NOT EXISTS (SELECT 1 FROM accounts WHERE role = 'operator')",
                 &[&digest.to_vec(), &now_ms],
             )
             .await
             .map_err(pg)?;
-        col(&row, 0)
+        row.map(|r| col(&r, 0)).transpose()
     }
 
     async fn redeem_setup_link(

@@ -349,12 +349,13 @@ fn has_operator(conn: &Connection) -> StoreResult<bool> {
     .map_err(backend)
 }
 
-fn setup_link_live(conn: &Connection, digest: [u8; 32], now: i64) -> StoreResult<bool> {
+fn setup_link_expiry(conn: &Connection, digest: [u8; 32], now: i64) -> StoreResult<Option<i64>> {
     conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM setup_links WHERE digest = ?1 AND expires > ?2)",
+        "SELECT expires FROM setup_links WHERE digest = ?1 AND expires > ?2",
         params![digest, now],
         |r| r.get(0),
     )
+    .optional()
     .map_err(backend)
 }
 
@@ -366,7 +367,7 @@ fn redeem_setup_link(
 ) -> StoreResult<Result<Account, SetupRefusal>> {
     let facts = SetupFacts {
         operator_exists: has_operator(conn)?,
-        link_live: setup_link_live(conn, digest, now)?,
+        link_live: setup_link_expiry(conn, digest, now)?.is_some(),
         login_taken: account(conn, "login", &new.login)?.is_some(),
     };
     match decide(facts) {
@@ -416,9 +417,14 @@ impl AccountStore for SqliteStore {
             .await
     }
 
-    async fn setup_link_live(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<bool> {
+    async fn setup_link_expiry(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<i64>> {
         self.readers
-            .run(move |c| Ok(!has_operator(c)? && setup_link_live(c, digest, now_ms)?))
+            .run(move |c| {
+                if has_operator(c)? {
+                    return Ok(None);
+                }
+                setup_link_expiry(c, digest, now_ms)
+            })
             .await
     }
 
