@@ -335,3 +335,49 @@ async fn the_admin_page_is_rendered_in_the_language_chosen() {
     let english = app.get("/admin/").send().await.expect(200).text();
     assert!(english.contains("New password (12 characters or more)"));
 }
+
+/// The real binary: a fresh `kiroku serve` prints a setup link that works in the browser
+/// (here: over HTTP), and a restart with an operator prints none.
+#[tokio::test]
+async fn a_fresh_serve_prints_a_setup_link_and_a_set_up_one_does_not() {
+    let kiroku = crate::process::Kiroku::new();
+    let server = kiroku.serve();
+    let line = server
+        .printed("/setup?token=")
+        .expect("the setup link on standard output");
+    let link = line.trim().to_owned();
+    assert!(link.starts_with(&server.url("/setup?token=")), "{link}");
+    let client = crate::support::http_client();
+    let page = crate::support::Req::new(&client, Method::GET, link.clone())
+        .send()
+        .await
+        .expect(200);
+    assert!(page.text().contains("id=\"setup-form\""));
+    let token = link.split_once("token=").expect("token").1;
+    let body = form(&[
+        ("token", token),
+        ("login", "root"),
+        ("password", PASSWORD),
+        ("password2", PASSWORD),
+    ]);
+    crate::support::Req::new(&client, Method::POST, server.url("/setup"))
+        .body(FORM, body)
+        .send()
+        .await
+        .expect(303);
+    let log = server.stop_and_read_log();
+    assert!(!log.contains(token), "the token never reaches the log: {log}");
+
+    let server = kiroku.serve();
+    let home = crate::support::Req::new(&client, Method::GET, server.url("/"))
+        .send()
+        .await
+        .expect(200)
+        .text();
+    assert!(!home.contains("setup-pending"), "{home}");
+    let printed = server.stop_and_read_printed();
+    assert!(
+        !printed.contains("/setup?token="),
+        "no link once an operator exists: {printed}"
+    );
+}
