@@ -7,6 +7,7 @@ lang-label = Language
 lang-switch = Switch
 lang-en = English
 lang-ja = 日本語
+skip-link = Skip to the content
 main-nav = Main
 nav-home = Home
 nav-admin = Admin

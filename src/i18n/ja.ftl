@@ -5,6 +5,7 @@ lang-label = 言語
 lang-switch = 切り替え
 lang-en = English
 lang-ja = 日本語
+skip-link = 本文へ移動
 main-nav = メイン
 nav-home = ホーム
 nav-admin = 管理

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::accounts::{PASSWORD, with_operator};
 use crate::clicks::within;
 use crate::packages::Env;
-use crate::webdriver::Browser;
+use crate::webdriver::{Browser, ENTER, TAB};
 use kiroku::i18n::{Lang, messages};
 
 const LEARNER: &str = "learner-7f3a";
@@ -115,6 +115,21 @@ async fn sign_in(b: &Browser, login: &str) {
     b.click_on("#signin-button").await;
 }
 
+/// Signs in with the keyboard alone: the login, Tab to the password, Enter submits.
+async fn sign_in_by_keyboard(b: &Browser, login: &str) {
+    b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
+        .await;
+    b.send_keys(&b.find("#login").await, login).await;
+    b.press(TAB).await;
+    b.wait_js(
+        "Tab to the password",
+        "document.activeElement && document.activeElement.id === 'password'",
+    )
+    .await;
+    b.send_keys(&b.find("#password").await, PASSWORD).await;
+    b.press(ENTER).await;
+}
+
 /// The operator opens the tenant and sees its learner and the report.
 async fn open_acme(b: &Browser) {
     b.wait_js(
@@ -182,7 +197,7 @@ async fn first_run_and_the_admin_page_in_japanese_leave_no_english() {
         assert!(said.contains("運用者アカウントを作成しました"), "{said}");
         no_english_left(&b, "admin sign-in").await;
         b.screenshot("admin-signin-ja").await;
-        sign_in(&b, OPERATOR).await;
+        sign_in_by_keyboard(&b, OPERATOR).await;
         open_acme(&b).await;
         assert_eq!(b.text(&b.find("#message").await).await, "", "no error");
         assert_eq!(b.text(&b.find("#who-role").await).await, "運用者");
@@ -226,6 +241,15 @@ async fn first_run_and_the_admin_page_in_japanese_leave_no_english() {
         b.wait_js("signed out", "document.body.dataset.state === 'signed-out'")
             .await;
         b.screenshot("admin-signin-en").await;
+        // Signed out, the page follows the cookie; signing in brings the account's
+        // language back.
+        switch_to(&b, "ja").await;
+        sign_in(&b, OPERATOR).await;
+        b.wait_js(
+            "the page in the account's language",
+            "document.documentElement.lang === 'en' && document.body.dataset.state === 'signed-in'",
+        )
+        .await;
         b.quit().await;
     })
     .await;

@@ -106,6 +106,16 @@
     if (field) field.value = token || '';
   }
 
+  // The account's language beats the browser's and the cookie's: show the page in it.
+  // At most once (`relang=1`): a page opened from another site's link comes without the
+  // SameSite=Strict session cookie, so the server chose by the browser's language.
+  function relang(a) {
+    var lang = a && a.language;
+    if (!lang || lang === I.lang || /[?&]relang=1(&|$)/.test(window.location.search)) return false;
+    window.location.replace('/admin/?relang=1');
+    return true;
+  }
+
   function showSignedOut() {
     setCsrf(null);
     tenant = null;
@@ -241,13 +251,7 @@
     var password = $('password').value;
     api('POST', '/api/auth/login', { login: login, password: password }).then(function (body) {
       $('password').value = '';
-      // The account's language beats the browser's and the cookie's: show the page in it.
-      var lang = body.account && body.account.language;
-      if (lang && lang !== I.lang) {
-        window.location.replace('/admin/');
-        return null;
-      }
-      return showSignedIn(body);
+      return relang(body.account) ? null : showSignedIn(body);
     }).catch(failed);
   });
 
@@ -271,7 +275,9 @@
   });
 
   // After a reload: the cookie may still hold a session.
-  api('GET', '/api/auth/session').then(showSignedIn, function (err) {
+  api('GET', '/api/auth/session').then(function (body) {
+    return relang(body.account) ? null : showSignedIn(body);
+  }, function (err) {
     showSignedOut();
     if (err.status !== 401) failed(err);
     else if (/[?&]setup=done(&|$)/.test(window.location.search)) say(t('js-setup-done'), 'info');

@@ -28,6 +28,9 @@ form button[type=submit]{font:inherit;margin-top:.9rem;padding:.4rem 1rem;cursor
 .notice.error{border-color:#b00020;background:#fdecee;color:#7a0016}\
 .notice.info{border-color:#2e7d32;background:#edf7ed;color:#1e4620}\
 code{overflow-wrap:anywhere}\
+.skip{position:absolute;left:-10000px;top:.4rem}\
+.skip:focus{left:.6rem;z-index:10;background:#fff;padding:.3rem .6rem}\
+form.lang label{margin:0}\
 form.lang select,form.lang button{font:inherit;padding:.2rem .4rem;margin:0}\
 @media (max-width:40rem){header.top nav{flex-basis:100%;order:3}main{padding:.8rem}}";
 
@@ -64,8 +67,9 @@ pub fn switcher(ctx: &PageCtx, back: &str) -> String {
 pub fn header(ctx: &PageCtx, back: &str) -> String {
     let l = ctx.lang;
     format!(
-        "<header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
+        "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a></nav>{switcher}</header>",
+        skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
         home = escape_html(&t(l, "nav-home")),
