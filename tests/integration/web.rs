@@ -147,6 +147,18 @@ async fn the_setup_link_creates_the_first_operator_once() {
         .send()
         .await
         .expect(400);
+    let cross = form(&[
+        ("token", &token),
+        ("login", "root"),
+        ("password", PASSWORD),
+        ("password2", PASSWORD),
+    ]);
+    app.post("/setup")
+        .header("sec-fetch-site", "cross-site")
+        .body(FORM, cross)
+        .send()
+        .await
+        .expect(403);
 
     let r = submit_setup(&app, &token, "Root@Ops.Test", PASSWORD, PASSWORD)
         .await
@@ -264,6 +276,15 @@ async fn the_account_setting_beats_the_cookie_which_beats_the_browser() {
         .send()
         .await
         .expect(400);
+    // Another site's form is refused (the browser says where a request comes from).
+    let r = app
+        .post("/language")
+        .header("sec-fetch-site", "cross-site")
+        .body(FORM, form(&[("lang", "en")]))
+        .send()
+        .await
+        .expect(403);
+    assert!(r.header("set-cookie").is_none());
 
     // Signed in: the account has no setting yet, so the cookie still decides.
     let s = sign_in(&app, "ann@acme.example").await;

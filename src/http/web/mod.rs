@@ -127,6 +127,15 @@ pub fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> 
     fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
+/// Whether the browser says the request comes from another site (`Sec-Fetch-Site`):
+/// the pages' forms are refused then, so no other site changes a reader's language or
+/// submits the setup form in their name.
+pub fn cross_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+}
+
 /// Where to go back after switching: a path of this origin, else the home page (never
 /// `//host` or `/\host`, which browsers read as another origin).
 fn local_path(back: Option<&str>) -> &str {
@@ -148,6 +157,10 @@ fn local_path(back: Option<&str>) -> &str {
 /// the language cookie and the signed-in account's setting, then goes back (303).
 async fn switch_language(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let ctx = page_ctx(&state, &headers).await;
+    if cross_site(&headers) {
+        let msg = i18n::escape_html(&i18n::t(ctx.lang, "error-csrf"));
+        return Err(refusal(&ctx, WebRefusal::Stale, "error-title", &msg));
+    }
     let fields = form_fields(&body);
     let Some(lang) = field(&fields, "lang").and_then(Lang::parse) else {
         let msg = i18n::escape_html(&i18n::t(ctx.lang, "error-form"));

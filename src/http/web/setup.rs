@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::{PageCtx, field, form_fields, html_ok, page, page_ctx, refusal};
+use super::{PageCtx, cross_site, field, form_fields, html_ok, page, page_ctx, refusal};
 use crate::account::setup::{SetupRefusal, setup_digest};
 use crate::account::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewAccount, Realm, check_login, check_password};
 use crate::audit::Action;
@@ -137,6 +137,10 @@ pub async fn create(
     let ctx = page_ctx(&state, &headers).await;
     if state.store.has_operator().await? {
         return Err(not_needed(&ctx));
+    }
+    if cross_site(&headers) {
+        let msg = escape_html(&t(ctx.lang, "error-csrf"));
+        return Err(refusal(&ctx, WebRefusal::Stale, "setup-title", &msg));
     }
     let fields = form_fields(&body);
     let (Some(token), Some(login), Some(password), Some(again)) = (
