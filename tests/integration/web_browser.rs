@@ -24,7 +24,7 @@ const OPERATOR: &str = "root@ops.test";
 
 /// Every text a person reads on the page: text nodes outside scripts and styles, the
 /// title, and the labels, placeholders and values of controls.
-const PAGE_TEXT: &str = r"
+pub const PAGE_TEXT: &str = r"
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -43,7 +43,7 @@ const PAGE_TEXT: &str = r"
 
 /// The English catalog's texts that differ from the Japanese ones, cut at their
 /// placeables into the fragments a page would show.
-fn english_fragments() -> Vec<String> {
+pub fn english_fragments() -> Vec<String> {
     let ja: std::collections::HashMap<String, String> = messages(Lang::Ja).into_iter().collect();
     let mut out = Vec::new();
     for (id, en) in messages(Lang::En) {
@@ -61,8 +61,9 @@ fn english_fragments() -> Vec<String> {
 }
 
 /// Fails on any text of the page that is, or holds, an English UI string: a text equal
-/// to a fragment, or containing one of two words or more.
-async fn no_english_left(b: &Browser, page: &str) {
+/// to a fragment, or containing one of two words or more. Every new page's browser test
+/// calls it on the page in Japanese.
+pub async fn no_english_left(b: &Browser, page: &str) {
     let texts = b.execute(PAGE_TEXT, json!([])).await;
     let texts: Vec<String> = texts
         .as_array()
