@@ -241,6 +241,10 @@ async fn a_reseller_admin_sees_its_tenants_suspends_one_and_opens_it() {
         b.wait_js("t1 suspended", suspended).await;
         let status = app.store.tenant_by_id(t1.id).await.expect("read").expect("t1").status;
         assert_eq!(status, kiroku::tenant::TenantStatus::Suspended);
+        // Opened while suspended: the page says so in its own words.
+        b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(1)")
+            .await;
+        message(&b, "This tenant is suspended").await;
         b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(2)")
             .await;
         let active = "document.querySelector('#tenants tr[data-tenant=\"t1\"]').textContent.includes('active')";

@@ -73,6 +73,9 @@
     if (path === '/api/auth/login' && status === 401) return t('js-wrong-login');
     if (e.reason === 'account_locked') return t('js-locked');
     if (e.reason === 'login_throttled') return t('js-throttled');
+    if (e.reason === 'tenant_suspended') return t('js-tenant-suspended');
+    if (e.reason === 'tenant_terminated') return t('js-tenant-terminated');
+    if (e.reason === 'rate_limited') return t('js-rate-limited');
     if (path === '/api/auth/password' && status === 403) return t('js-current-password-wrong');
     if (path === '/api/auth/password' && status === 400) return t('js-password-rule', { n: I.minPassword });
     if (status === 401) return t('js-session-ended');
