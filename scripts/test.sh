@@ -25,6 +25,8 @@ command -v openssl >/dev/null || need_apt+=(openssl)
 # click (clicks.rs, opener.rs) drive it through chromedriver (W3C WebDriver).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
+# The web app's screenshots (tests/integration/web_browser.rs) show Japanese text.
+[ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || need_apt+=(fonts-ipafont-gothic)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi

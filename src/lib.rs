@@ -17,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod cmi5;
 pub mod http;
+pub mod i18n;
 pub mod id;
 pub mod json;
 pub mod launch;

@@ -7,6 +7,7 @@
 
 pub mod login;
 pub mod password;
+pub mod setup;
 pub mod throttle;
 
 use serde::Serialize;
@@ -157,6 +158,8 @@ pub struct Account {
     pub failed_logins: u32,
     /// Sign-in refused until then (epoch ms), after too many failures.
     pub locked_until_ms: Option<i64>,
+    /// The language the account's pages are shown in; `None`: the browser's.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// What creating an account stores.

@@ -211,6 +211,14 @@ async fn serve(
     config.launch_session_window_ms = i64::from(args.launch_session_minutes) * 60_000;
     tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
     let state = AppState::new(store, blobs, config).await.map_err(|e| e.to_string())?;
+    let now = state.config.wall.now_ms();
+    if let Some(link) = super::setup::first_run_link(&*state.store, &state.config.public_url, now)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        tracing::info!("no operator account: a setup link was printed on standard output");
+        println!("{}", super::setup::first_run_message(&link));
+    }
     if let Some(at_minute) = backup_at {
         tokio::spawn(crate::ops::schedule::run(crate::ops::schedule::BackupSchedule {
             store: state.store.clone(),

@@ -10,7 +10,10 @@ mod import;
 mod lifecycle;
 mod migrate;
 mod settings;
+mod setup;
 mod tenants;
+
+pub use setup::first_run_link;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

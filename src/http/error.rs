@@ -52,6 +52,9 @@ pub enum ApiError {
     NavRefused(NavRefusal),
     /// What the content origin answers a learner's browser with: an HTML page.
     Page(PageRefusal),
+    /// A refusal of the web app's pages on the app origin: the page (HTML in the
+    /// reader's language, written by `http::web`) and why.
+    WebPage(WebRefusal, String),
     /// The store does not answer (readiness: 503).
     NotReady(String),
     /// A SetValue of a run-time commit that the server's re-validation refused (422): the
@@ -59,6 +62,19 @@ pub enum ApiError {
     SetRefused(CommitRefusal),
     /// Logged once here; the client sees a generic message.
     Internal(String),
+}
+
+/// Why a page of the web app refuses a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebRefusal {
+    /// A form arrived incomplete or invalid (400).
+    BadForm,
+    /// A signed-in form without its session's CSRF token: the page is stale (403).
+    Stale,
+    /// A setup link unknown, expired or used (404).
+    LinkInvalid,
+    /// Setup is over (an operator exists), or the login is taken (409).
+    Conflict,
 }
 
 /// Why the content origin refuses a learner's browser a file.
@@ -152,6 +168,10 @@ impl ApiError {
             Self::Page(PageRefusal::NotInCourse) => StatusCode::NOT_FOUND,
             Self::Page(PageRefusal::Unavailable(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Page(PageRefusal::Unsatisfiable { .. }) => StatusCode::RANGE_NOT_SATISFIABLE,
+            Self::WebPage(WebRefusal::BadForm, _) => StatusCode::BAD_REQUEST,
+            Self::WebPage(WebRefusal::Stale, _) => StatusCode::FORBIDDEN,
+            Self::WebPage(WebRefusal::LinkInvalid, _) => StatusCode::NOT_FOUND,
+            Self::WebPage(WebRefusal::Conflict, _) => StatusCode::CONFLICT,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -169,6 +189,9 @@ impl IntoResponse for ApiError {
         }
         if let Self::Page(p) = &self {
             return page_response(status, p);
+        }
+        if let Self::WebPage(_, html) = self {
+            return crate::http::web::html_response(status, html);
         }
         if let Self::NavRefused(r) = &self {
             let body = json!({ "error": { "rule": r.rule, "message": r.message } });
@@ -207,7 +230,7 @@ impl IntoResponse for ApiError {
             Self::Operator { message, .. } => message.clone(),
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).to_string(),
             Self::NavRefused(r) => r.message.clone(),
-            Self::Page(_) | Self::NotReady(_) => self.to_string(),
+            Self::Page(_) | Self::WebPage(..) | Self::NotReady(_) => self.to_string(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 "internal error; the server log has the details".to_owned()
@@ -251,6 +274,7 @@ impl std::fmt::Display for ApiError {
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).fmt(f),
             Self::NavRefused(r) => f.write_str(&r.message),
             Self::Page(p) => f.write_str(&page_message(p)),
+            Self::WebPage(why, _) => write!(f, "page refused: {why:?}"),
             Self::NotReady(_) => f.write_str("the store does not answer"),
             Self::Internal(_) => f.write_str("internal error"),
         }

@@ -15,6 +15,7 @@ mod grant;
 mod operator;
 mod ops;
 mod runtime;
+pub mod web;
 pub mod xapi;
 
 use axum::Router;
@@ -32,8 +33,8 @@ use crate::server::AppState;
 /// Where the xAPI endpoint is mounted on the app origin.
 pub const XAPI_PREFIX: &str = "/xapi";
 
-/// The app origin: xAPI endpoint, admin API, accounts, the admin page (`/admin/`) and
-/// health checks.
+/// The app origin: xAPI endpoint, admin API, accounts, the web app's pages (`/`,
+/// `/setup`, the admin page `/admin/`) and health checks.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/xapi", any(xapi::handle))
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .merge(operator::routes())
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(web::routes())
         .layer(middleware::from_fn(accounts::csrf_guard))
         .layer(cors())
         .layer(middleware::from_fn_with_state(state.clone(), ops::track_app))

@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 
 use super::StoreResult;
+use crate::account::setup::SetupRefusal;
 use crate::account::{Account, EndClient, NewAccount, Realm, Reseller};
+use crate::i18n::Lang;
 use crate::tenant::TenantId;
 
 /// A session or API token as the store keeps it: the digest, never the token.
@@ -78,6 +80,24 @@ pub trait AccountStore: Send + Sync {
     async fn revoke_api_token(&self, account: &str, id: &str) -> StoreResult<bool>;
     /// The account of an API token, recording its use.
     async fn token_account(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<Account>>;
+    /// Sets (or clears) the language the account's pages are shown in.
+    async fn set_account_language(&self, id: &str, language: Option<Lang>) -> StoreResult<()>;
+    /// Whether an operator account exists.
+    async fn has_operator(&self) -> StoreResult<bool>;
+    /// Stores a setup link (its digest) until `expires_ms`, replacing any other.
+    async fn put_setup_link(&self, digest: [u8; 32], expires_ms: i64) -> StoreResult<()>;
+    /// The expiry of the setup link when it is stored and unexpired at `now_ms` and no
+    /// operator exists; `None` otherwise.
+    async fn setup_link_expiry(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<i64>>;
+    /// Redeems a setup link: reads the facts `account::setup::decide` needs and, when it
+    /// allows, deletes the link and creates the operator account `new`, in one
+    /// transaction. Once an operator exists every stored link is deleted.
+    async fn redeem_setup_link(
+        &self,
+        digest: [u8; 32],
+        now_ms: i64,
+        new: NewAccount,
+    ) -> StoreResult<Result<Account, SetupRefusal>>;
 }
 
 #[async_trait]
@@ -99,6 +119,15 @@ pub(crate) fn realm_columns(realm: &Realm) -> (&'static str, Option<&str>, Optio
         realm.tenant().map(|t| t.0),
         realm.end_client(),
     )
+}
+
+/// An account's language as stored (a code), and back; an unknown code reads as none.
+pub(crate) fn language_column(language: Option<Lang>) -> Option<&'static str> {
+    language.map(Lang::code)
+}
+
+pub(crate) fn language_from(code: Option<String>) -> Option<Lang> {
+    code.as_deref().and_then(Lang::parse)
 }
 
 /// The realm of stored columns; `None` for a row no version of kiroku writes.

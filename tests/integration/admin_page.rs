@@ -144,7 +144,7 @@ async fn an_admin_signs_in_sees_learners_and_progress_changes_the_password_and_s
         b.wait_js("the learner and the report", &listed).await;
         assert_eq!(b.text(&b.find("#message").await).await, "", "no error");
         assert_eq!(b.text(&b.find("#who-login").await).await, login);
-        assert_eq!(b.text(&b.find("#who-role").await).await, "tenant-admin");
+        assert_eq!(b.text(&b.find("#who-role").await).await, "tenant admin");
         assert_eq!(b.text(&b.find("#who-tenant").await).await, "acme");
         assert!(b.text(&b.find("#learners tbody").await).await.contains(LEARNER));
         let report = b.text(&b.find("#report tbody").await).await;
@@ -241,6 +241,10 @@ async fn a_reseller_admin_sees_its_tenants_suspends_one_and_opens_it() {
         b.wait_js("t1 suspended", suspended).await;
         let status = app.store.tenant_by_id(t1.id).await.expect("read").expect("t1").status;
         assert_eq!(status, kiroku::tenant::TenantStatus::Suspended);
+        // Opened while suspended: the page says so in its own words.
+        b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(1)")
+            .await;
+        message(&b, "This tenant is suspended").await;
         b.click_on("#tenants tr[data-tenant=\"t1\"] button:nth-of-type(2)")
             .await;
         let active = "document.querySelector('#tenants tr[data-tenant=\"t1\"]').textContent.includes('active')";

@@ -117,11 +117,19 @@ impl Kiroku {
             .command(&args)
             .env("KIROKU_LOG", log)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn kiroku serve");
         let stderr = child.stderr.take().expect("stderr pipe");
+        let stdout = child.stdout.take().expect("stdout pipe");
+        let (out_tx, out) = mpsc::channel();
+        // Standard output (the first run's setup link) is drained the same way.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = out_tx.send(line);
+            }
+        });
         let (tx, rx) = mpsc::channel();
         // Keeps draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || {
@@ -139,6 +147,7 @@ impl Kiroku {
             addr,
             content_addr,
             log: rx,
+            out,
         }
     }
 }
@@ -208,6 +217,8 @@ pub struct Server {
     pub content_addr: SocketAddr,
     /// Log lines after the start-up line, as the server writes them.
     log: mpsc::Receiver<String>,
+    /// What the server prints on standard output, line by line.
+    out: mpsc::Receiver<String>,
 }
 
 impl Server {
@@ -220,6 +231,30 @@ impl Server {
             out.push('\n');
         }
         out
+    }
+
+    /// Stops the server and returns what it printed on standard output.
+    pub fn stop_and_read_printed(mut self) -> String {
+        self.stop();
+        let mut out = String::new();
+        while let Ok(line) = self.out.recv_timeout(Duration::from_secs(2)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first line it printed on standard output that holds `needle`, waiting for it
+    /// (bounded); `None` when none came.
+    pub fn printed(&self, needle: &str) -> Option<String> {
+        let deadline = Instant::now() + PROCESS_TIMEOUT;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let line = self.out.recv_timeout(left).ok()?;
+            if line.contains(needle) {
+                return Some(line);
+            }
+        }
+        None
     }
 
     pub fn url(&self, path: &str) -> String {

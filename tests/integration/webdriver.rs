@@ -301,6 +301,12 @@ impl Browser {
         self.send(Method::DELETE, &self.at("/actions"), None).await;
     }
 
+    /// Sets the window's size in CSS pixels (a phone: 390 × 844).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }))
+            .await;
+    }
+
     /// Saves a PNG of the window as `name`.png in the folder `KIROKU_SCREENSHOTS` names,
     /// when it is set (to look at what a test saw); does nothing otherwise.
     pub async fn screenshot(&self, name: &str) {

@@ -55,8 +55,8 @@ fn throttled(reason: &'static str, secs: u64, message: &str) -> ApiError {
     }
 }
 
-/// The session cookie: HttpOnly, SameSite=Strict, for the API paths only, Secure when
-/// the service is reached over https.
+/// The session cookie: HttpOnly, SameSite=Strict, for the whole app origin (the web
+/// app's pages read it too), Secure when the service is reached over https.
 fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
     let text = cookie_text(state.config.public_url.starts_with("https://"), value, max_age_secs);
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -64,7 +64,7 @@ fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
 
 fn cookie_text(secure: bool, value: &str, max_age_secs: i64) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
 /// `POST /api/auth/login` `{"login", "password"}`: opens a session (cookie) and answers
@@ -203,7 +203,7 @@ mod tests {
         let c = cookie_text(true, "tok", 60);
         assert_eq!(
             c,
-            "kiroku_session=tok; Path=/api; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
+            "kiroku_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
         );
         assert!(!cookie_text(false, "tok", 60).contains("Secure"));
     }

@@ -131,6 +131,9 @@ pub async fn account_json(state: &AppState, a: &Account) -> Result<Value, ApiErr
     if let Some(e) = a.realm.end_client() {
         v.put("endClient", json!(e));
     }
+    if let Some(lang) = a.language {
+        v.put("language", json!(lang.code()));
+    }
     if let Some(until) = a.locked_until_ms.filter(|u| *u > crate::clock::now_ms()) {
         v.put("lockedUntil", json!(crate::clock::format_ms(until)));
     }

@@ -3,13 +3,15 @@
 //! password, API tokens), `/api/accounts` (accounts a caller governs) and the operator's
 //! resellers.
 //!
-//! A session lives in the cookie `kiroku_session` (HttpOnly, SameSite=Strict, Path=/api,
-//! Secure when the public URL is https). Every changing request authenticated by that
-//! cookie must carry the session's CSRF token in `X-CSRF-Token`.
+//! A session lives in the cookie `kiroku_session` (HttpOnly, SameSite=Strict, Path=/ so
+//! that the web app's pages know who reads them, Secure when the public URL is https).
+//! Every changing API request authenticated by that cookie must carry the session's CSRF
+//! token in `X-CSRF-Token`; the pages' forms carry it in a `csrf` field.
 
 mod login;
 mod manage;
 
+pub(crate) use manage::audit_account;
 pub use manage::{Manager, manager};
 
 use axum::Router;
@@ -58,17 +60,22 @@ pub struct AccountCaller {
     pub session: Option<[u8; 32]>,
 }
 
-/// The session token in the request's cookies.
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+/// The value of the cookie `name` in the request's cookies (the first, when several).
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all("cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.trim())
         .filter(|v| !v.is_empty())
+}
+
+/// The session token in the request's cookies.
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
 }
 
 /// An API token presented as `Authorization: Bearer kiroku_at_…`.

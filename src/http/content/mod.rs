@@ -2,6 +2,7 @@
 //! ETags, long-lived caching, compression of text, and `nosniff`.
 
 mod cache;
+mod home;
 mod mime;
 mod range;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/content/{token}/{*path}", get(serve_file))
         .layer(CompressionLayer::new().gzip(true).compress_when(TextOnly))
         .layer(axum::middleware::map_response(weaken_encoded_etag))
+        .merge(home::routes())
 }
 
 /// A compressed body is not byte-for-byte the file, so its ETag must not be the file's

@@ -8,14 +8,18 @@ use tokio_postgres::Row;
 
 use super::{PgStore, col, pg};
 use crate::account::login::{after_failure, session_use};
+use crate::account::setup::{SetupFacts, SetupRefusal, decide};
 use crate::account::{Account, EndClient, NewAccount, Realm, RealmRows, Reseller};
 use crate::clock;
+use crate::i18n::Lang;
 use crate::lrs::LrsError;
-use crate::store::accounts::{realm_columns, realm_from};
+use crate::store::accounts::{language_column, language_from, realm_columns, realm_from};
 use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreError, StoreResult};
 use crate::tenant::{TenantId, TenantStatus};
 
-const ACCOUNT_COLS: &str = "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until";
+/// The password comes after these, at index 10.
+const ACCOUNT_COLS: &str =
+    "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until, language";
 
 fn account_row(r: &Row) -> StoreResult<Account> {
     let role: String = col(r, 2)?;
@@ -28,6 +32,7 @@ fn account_row(r: &Row) -> StoreResult<Account> {
         created_ms: col(r, 6)?,
         failed_logins: u32::try_from(col::<i32>(r, 7)?).unwrap_or(0),
         locked_until_ms: col(r, 8)?,
+        language: language_from(col(r, 9)?),
     })
 }
 
@@ -52,7 +57,7 @@ async fn account_where(c: &impl GenericClient, cond: &str, value: &str) -> Store
     let sql = format!("SELECT {ACCOUNT_COLS}, password FROM accounts WHERE {cond} = $1");
     let row = c.query_opt(&sql, &[&value]).await.map_err(pg)?;
     match row {
-        Some(r) => Ok(Some((account_row(&r)?, col(&r, 9)?))),
+        Some(r) => Ok(Some((account_row(&r)?, col(&r, 10)?))),
         None => Ok(None),
     }
 }
@@ -80,8 +85,127 @@ async fn check_realm(c: &impl GenericClient, realm: &Realm) -> StoreResult<()> {
     Ok(realm.check_rows(&rows)?)
 }
 
+/// Creates an account within the caller's transaction: 409 when the login is taken.
+async fn insert_account(tx: &impl GenericClient, new: &NewAccount) -> StoreResult<Account> {
+    check_realm(tx, &new.realm).await?;
+    let (role, reseller, tenant, end_client) = realm_columns(&new.realm);
+    let sql = format!(
+        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (login) DO NOTHING RETURNING {ACCOUNT_COLS}"
+    );
+    let id = crate::id::new_uuid();
+    let row = tx
+        .query_opt(
+            &sql,
+            &[
+                &id,
+                &new.login,
+                &role,
+                &reseller,
+                &tenant,
+                &end_client,
+                &new.password_hash,
+                &clock::now_ms(),
+            ],
+        )
+        .await
+        .map_err(pg)?;
+    let Some(row) = row else {
+        return Err(LrsError::Conflict(format!("the login {:?} is taken", new.login)).into());
+    };
+    account_row(&row)
+}
+
+async fn has_operator(c: &impl GenericClient) -> StoreResult<bool> {
+    let row = c
+        .query_one("SELECT EXISTS (SELECT 1 FROM accounts WHERE role = 'operator')", &[])
+        .await
+        .map_err(pg)?;
+    col(&row, 0)
+}
+
 #[async_trait]
 impl AccountStore for PgStore {
+    async fn set_account_language(&self, id: &str, language: Option<Lang>) -> StoreResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "UPDATE accounts SET language = $2 WHERE id = $1",
+            &[&id, &language_column(language)],
+        )
+        .await
+        .map_err(pg)?;
+        Ok(())
+    }
+
+    async fn has_operator(&self) -> StoreResult<bool> {
+        let c = self.client().await?;
+        has_operator(&c).await
+    }
+
+    async fn put_setup_link(&self, digest: [u8; 32], expires_ms: i64) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        tx.execute("DELETE FROM setup_links", &[]).await.map_err(pg)?;
+        tx.execute(
+            "INSERT INTO setup_links (digest, expires) VALUES ($1, $2)",
+            &[&digest.to_vec(), &expires_ms],
+        )
+        .await
+        .map_err(pg)?;
+        tx.commit().await.map_err(pg)
+    }
+
+    async fn setup_link_expiry(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<i64>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT expires FROM setup_links WHERE digest = $1 AND expires > $2 \
+                 AND NOT EXISTS (SELECT 1 FROM accounts WHERE role = 'operator')",
+                &[&digest.to_vec(), &now_ms],
+            )
+            .await
+            .map_err(pg)?;
+        row.map(|r| col(&r, 0)).transpose()
+    }
+
+    async fn redeem_setup_link(
+        &self,
+        digest: [u8; 32],
+        now_ms: i64,
+        new: NewAccount,
+    ) -> StoreResult<Result<Account, SetupRefusal>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        // The link's row stays locked until commit: two redemptions of one link run one
+        // after the other, and the second finds it gone.
+        let live = tx
+            .query_opt(
+                "SELECT 1 FROM setup_links WHERE digest = $1 AND expires > $2 FOR UPDATE",
+                &[&digest.to_vec(), &now_ms],
+            )
+            .await
+            .map_err(pg)?
+            .is_some();
+        let facts = SetupFacts {
+            operator_exists: has_operator(&tx).await?,
+            link_live: live,
+            login_taken: account_where(&tx, "login", &new.login).await?.is_some(),
+        };
+        let outcome = match decide(facts) {
+            Err(SetupRefusal::OperatorExists) => {
+                tx.execute("DELETE FROM setup_links", &[]).await.map_err(pg)?;
+                Err(SetupRefusal::OperatorExists)
+            }
+            Err(refusal) => Err(refusal),
+            Ok(()) => {
+                tx.execute("DELETE FROM setup_links", &[]).await.map_err(pg)?;
+                Ok(insert_account(&tx, &new).await?)
+            }
+        };
+        tx.commit().await.map_err(pg)?;
+        Ok(outcome)
+    }
+
     async fn account_records(&self) -> StoreResult<Vec<AccountRecord>> {
         let c = self.client().await?;
         let sql = format!("SELECT {ACCOUNT_COLS}, password FROM accounts ORDER BY login");
@@ -104,7 +228,7 @@ impl AccountStore for PgStore {
             }
             out.push(AccountRecord {
                 account,
-                password_hash: col(&r, 9)?,
+                password_hash: col(&r, 10)?,
                 tokens,
             });
         }
@@ -120,9 +244,9 @@ impl AccountStore for PgStore {
         let failed = i32::try_from(a.failed_logins).unwrap_or(i32::MAX);
         let n = tx
             .execute(
-                "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
-                &[&a.id, &a.login, &role, &reseller, &tenant, &end_client, &rec.password_hash, &a.created_ms, &failed, &a.locked_until_ms],
+                "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until, language) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                &[&a.id, &a.login, &role, &reseller, &tenant, &end_client, &rec.password_hash, &a.created_ms, &failed, &a.locked_until_ms, &language_column(a.language)],
             )
             .await
             .map_err(pg)?;
@@ -209,34 +333,9 @@ impl AccountStore for PgStore {
     async fn create_account(&self, new: NewAccount) -> StoreResult<Account> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
-        check_realm(&tx, &new.realm).await?;
-        let (role, reseller, tenant, end_client) = realm_columns(&new.realm);
-        let sql = format!(
-            "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (login) DO NOTHING RETURNING {ACCOUNT_COLS}"
-        );
-        let id = crate::id::new_uuid();
-        let row = tx
-            .query_opt(
-                &sql,
-                &[
-                    &id,
-                    &new.login,
-                    &role,
-                    &reseller,
-                    &tenant,
-                    &end_client,
-                    &new.password_hash,
-                    &clock::now_ms(),
-                ],
-            )
-            .await
-            .map_err(pg)?;
-        let Some(row) = row else {
-            return Err(LrsError::Conflict(format!("the login {:?} is taken", new.login)).into());
-        };
+        let account = insert_account(&tx, &new).await?;
         tx.commit().await.map_err(pg)?;
-        account_row(&row)
+        Ok(account)
     }
 
     async fn account(&self, id: &str) -> StoreResult<Option<Account>> {

@@ -281,6 +281,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant, session)
     );
     "#,
+    // The language an account's pages are shown in (a code; NULL: the browser's), and
+    // the first run's setup link (its SHA-256 digest; one at a time).
+    r#"
+    ALTER TABLE accounts ADD COLUMN language TEXT;
+    CREATE TABLE setup_links (
+        digest BYTEA PRIMARY KEY,
+        expires BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

@@ -7,14 +7,18 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::SqliteStore;
 use super::pool::backend;
 use crate::account::login::{after_failure, session_use};
+use crate::account::setup::{SetupFacts, SetupRefusal, decide};
 use crate::account::{Account, EndClient, NewAccount, Realm, RealmRows, Reseller};
 use crate::clock;
+use crate::i18n::Lang;
 use crate::lrs::LrsError;
-use crate::store::accounts::{realm_columns, realm_from};
+use crate::store::accounts::{language_column, language_from, realm_columns, realm_from};
 use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreResult};
 use crate::tenant::{TenantId, TenantStatus};
 
-const ACCOUNT_COLS: &str = "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until";
+/// The password comes after these, at index 10.
+const ACCOUNT_COLS: &str =
+    "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until, language";
 
 fn account_row(r: &Row) -> rusqlite::Result<Account> {
     let role: String = r.get(2)?;
@@ -28,6 +32,7 @@ fn account_row(r: &Row) -> rusqlite::Result<Account> {
         created_ms: r.get(6)?,
         failed_logins: r.get(7)?,
         locked_until_ms: r.get(8)?,
+        language: language_from(r.get(9)?),
     })
 }
 
@@ -64,7 +69,7 @@ fn account(conn: &Connection, cond: &str, value: &str) -> StoreResult<Option<(Ac
     conn.query_row(
         &format!("SELECT {ACCOUNT_COLS}, password FROM accounts WHERE {cond} = ?1"),
         [value],
-        |r| Ok((account_row(r)?, r.get(9)?)),
+        |r| Ok((account_row(r)?, r.get(10)?)),
     )
     .optional()
     .map_err(backend)
@@ -289,7 +294,7 @@ fn account_records(conn: &Connection) -> StoreResult<Vec<AccountRecord>> {
         .prepare(&format!("SELECT {ACCOUNT_COLS}, password FROM accounts ORDER BY login"))
         .map_err(backend)?;
     let accounts: Vec<(Account, String)> = st
-        .query_map([], |r| Ok((account_row(r)?, r.get(9)?)))
+        .query_map([], |r| Ok((account_row(r)?, r.get(10)?)))
         .map_err(backend)?
         .collect::<Result<_, _>>()
         .map_err(backend)?;
@@ -320,9 +325,9 @@ fn restore_account(conn: &Connection, rec: &AccountRecord) -> StoreResult<()> {
     }
     let (role, reseller, tenant, end_client) = realm_columns(&a.realm);
     conn.execute(
-        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![a.id, a.login, role, reseller, tenant, end_client, rec.password_hash, a.created_ms, a.failed_logins, a.locked_until_ms],
+        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until, language) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![a.id, a.login, role, reseller, tenant, end_client, rec.password_hash, a.created_ms, a.failed_logins, a.locked_until_ms, language_column(a.language)],
     )
     .map_err(backend)?;
     for (t, digest) in &rec.tokens {
@@ -335,8 +340,105 @@ fn restore_account(conn: &Connection, rec: &AccountRecord) -> StoreResult<()> {
     Ok(())
 }
 
+fn has_operator(conn: &Connection) -> StoreResult<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE role = 'operator')",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(backend)
+}
+
+fn setup_link_expiry(conn: &Connection, digest: [u8; 32], now: i64) -> StoreResult<Option<i64>> {
+    conn.query_row(
+        "SELECT expires FROM setup_links WHERE digest = ?1 AND expires > ?2",
+        params![digest, now],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(backend)
+}
+
+fn redeem_setup_link(
+    conn: &Connection,
+    digest: [u8; 32],
+    now: i64,
+    new: &NewAccount,
+) -> StoreResult<Result<Account, SetupRefusal>> {
+    let facts = SetupFacts {
+        operator_exists: has_operator(conn)?,
+        link_live: setup_link_expiry(conn, digest, now)?.is_some(),
+        login_taken: account(conn, "login", &new.login)?.is_some(),
+    };
+    match decide(facts) {
+        Err(SetupRefusal::OperatorExists) => {
+            conn.execute("DELETE FROM setup_links", []).map_err(backend)?;
+            Ok(Err(SetupRefusal::OperatorExists))
+        }
+        Err(refusal) => Ok(Err(refusal)),
+        Ok(()) => {
+            conn.execute("DELETE FROM setup_links", []).map_err(backend)?;
+            Ok(Ok(create_account(conn, new)?))
+        }
+    }
+}
+
 #[async_trait]
 impl AccountStore for SqliteStore {
+    async fn set_account_language(&self, id: &str, language: Option<Lang>) -> StoreResult<()> {
+        let id = id.to_owned();
+        self.writer
+            .run(move |c| {
+                c.execute(
+                    "UPDATE accounts SET language = ?2 WHERE id = ?1",
+                    params![id, language_column(language)],
+                )
+                .map_err(backend)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn has_operator(&self) -> StoreResult<bool> {
+        self.readers.run(has_operator).await
+    }
+
+    async fn put_setup_link(&self, digest: [u8; 32], expires_ms: i64) -> StoreResult<()> {
+        self.writer
+            .run(move |c| {
+                c.execute("DELETE FROM setup_links", []).map_err(backend)?;
+                c.execute(
+                    "INSERT INTO setup_links (digest, expires) VALUES (?1, ?2)",
+                    params![digest, expires_ms],
+                )
+                .map_err(backend)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn setup_link_expiry(&self, digest: [u8; 32], now_ms: i64) -> StoreResult<Option<i64>> {
+        self.readers
+            .run(move |c| {
+                if has_operator(c)? {
+                    return Ok(None);
+                }
+                setup_link_expiry(c, digest, now_ms)
+            })
+            .await
+    }
+
+    async fn redeem_setup_link(
+        &self,
+        digest: [u8; 32],
+        now_ms: i64,
+        new: NewAccount,
+    ) -> StoreResult<Result<Account, SetupRefusal>> {
+        self.writer
+            .run(move |c| redeem_setup_link(c, digest, now_ms, &new))
+            .await
+    }
+
     async fn account_records(&self) -> StoreResult<Vec<AccountRecord>> {
         self.readers.run(account_records).await
     }

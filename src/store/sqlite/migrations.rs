@@ -275,6 +275,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant, session)
     );
     ",
+    // 13: the language an account's pages are shown in (a code; NULL: the browser's),
+    // and the first run's setup link (its SHA-256 digest; one at a time).
+    "
+    ALTER TABLE accounts ADD COLUMN language TEXT;
+    CREATE TABLE setup_links (
+        digest BLOB PRIMARY KEY,
+        expires INTEGER NOT NULL
+    );
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -100,7 +100,7 @@ async fn a_session_cookie_is_http_only_same_site_and_changes_need_the_csrf_token
     );
     let r = try_sign_in(&app, "ANN@acme.example", PASSWORD).await.expect(200);
     let cookie = r.header("set-cookie").expect("Set-Cookie").to_owned();
-    for attr in ["kiroku_session=", "HttpOnly", "SameSite=Strict", "Path=/api"] {
+    for attr in ["kiroku_session=", "HttpOnly", "SameSite=Strict", "Path=/;"] {
         assert!(cookie.contains(attr), "{attr} in {cookie}");
     }
     assert!(!cookie.contains("Secure"), "plain http here: {cookie}");

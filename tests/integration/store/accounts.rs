@@ -389,3 +389,85 @@ pub async fn erase_tenant_takes_accounts_sessions_tokens_and_end_clients(store: 
     }
     assert!(store.list_end_clients(t).await.expect("end clients").is_empty());
 }
+
+pub async fn account_language_is_kept_and_cleared(store: Arc<dyn Store>) {
+    use kiroku::i18n::Lang;
+    let store = &*store;
+    let t = new_tenant(store, "acc-language").await;
+    let a = account(store, "ann", Realm::Tenant(t)).await;
+    assert_eq!(a.language, None, "the browser's until set");
+    store.set_account_language(&a.id, Some(Lang::Ja)).await.expect("set");
+    let read = store.account(&a.id).await.expect("read").expect("ann");
+    assert_eq!(read.language, Some(Lang::Ja));
+    let (by_login, _) = store.account_by_login("ann").await.expect("read").expect("ann");
+    assert_eq!(by_login.language, Some(Lang::Ja));
+    let records = store.account_records().await.expect("records");
+    let rec = records.iter().find(|r| r.account.id == a.id).expect("ann's record");
+    assert_eq!(rec.account.language, Some(Lang::Ja), "migrate-store copies it");
+    store.set_account_language(&a.id, None).await.expect("clear");
+    assert_eq!(store.account(&a.id).await.expect("read").expect("ann").language, None);
+}
+
+pub async fn setup_link_works_once_until_it_expires(store: Arc<dyn Store>) {
+    use kiroku::account::setup::SetupRefusal;
+    let store = &*store;
+    let op = |login: &str| new_account(login, Realm::Service);
+    assert!(!store.has_operator().await.expect("read"));
+    store.put_setup_link(digest(1), T0 + 1000).await.expect("put");
+    assert_eq!(
+        store.setup_link_expiry(digest(1), T0).await.expect("read"),
+        Some(T0 + 1000)
+    );
+    assert_eq!(
+        store.setup_link_expiry(digest(1), T0 + 1000).await.expect("read"),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store.setup_link_expiry(digest(2), T0).await.expect("read"),
+        None,
+        "unknown"
+    );
+    // A newer link replaces it.
+    store.put_setup_link(digest(2), T0 + 1000).await.expect("put");
+    assert_eq!(store.setup_link_expiry(digest(1), T0).await.expect("read"), None);
+    let refused = store
+        .redeem_setup_link(digest(1), T0, op("first"))
+        .await
+        .expect("redeem");
+    assert_eq!(refused.err(), Some(SetupRefusal::LinkInvalid));
+    let refused = store
+        .redeem_setup_link(digest(2), T0 + 1000, op("first"))
+        .await
+        .expect("redeem");
+    assert_eq!(refused.err(), Some(SetupRefusal::LinkInvalid), "expired");
+    // A taken login leaves the link usable.
+    let t = new_tenant(store, "acc-setup").await;
+    account(store, "taken", Realm::Tenant(t)).await;
+    let refused = store
+        .redeem_setup_link(digest(2), T0, op("taken"))
+        .await
+        .expect("redeem");
+    assert_eq!(refused.err(), Some(SetupRefusal::LoginTaken));
+    let created = store
+        .redeem_setup_link(digest(2), T0, op("first"))
+        .await
+        .expect("redeem")
+        .expect("created");
+    assert_eq!(created.realm, Realm::Service);
+    assert!(store.has_operator().await.expect("read"));
+    let again = store
+        .redeem_setup_link(digest(2), T0, op("second"))
+        .await
+        .expect("redeem");
+    assert_eq!(again.err(), Some(SetupRefusal::OperatorExists));
+    // Once an operator exists, no stored link is live.
+    store.put_setup_link(digest(3), T0 + 1000).await.expect("put");
+    assert_eq!(store.setup_link_expiry(digest(3), T0).await.expect("read"), None);
+    let again = store
+        .redeem_setup_link(digest(3), T0, op("third"))
+        .await
+        .expect("redeem");
+    assert_eq!(again.err(), Some(SetupRefusal::OperatorExists));
+    assert!(store.account_by_login("third").await.expect("read").is_none());
+}

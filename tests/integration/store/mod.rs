@@ -176,6 +176,8 @@ macro_rules! store_suite {
             accounts::end_client_delete_refused_while_used,
             accounts::learners_and_registrations_filtered_by_end_client,
             accounts::erase_tenant_takes_accounts_sessions_tokens_and_end_clients,
+            accounts::account_language_is_kept_and_cleared,
+            accounts::setup_link_works_once_until_it_expires,
         );
     };
     (@cases $backend:ident, $factory:expr, $pair:expr, $schema:expr;

@@ -73,6 +73,12 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/admin", "/admin", N, [308; 3]),
         r(M::GET, "/admin/", "/admin/", N, [200; 3]),
         r(M::GET, "/admin/admin.js", "/admin/admin.js", N, [200; 3]),
+        // The web app's pages: the home page, the language control (a form: no body is
+        // a 400), and first run's setup link (over once an operator exists: 409).
+        r(M::GET, "/", "/", N, [200; 3]),
+        r(M::POST, "/language", "/language", N, [400; 3]),
+        r(M::GET, "/setup", "/setup?token=made-up", N, [409; 3]),
+        r(M::POST, "/setup", "/setup", N, [409; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's

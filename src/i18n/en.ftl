@@ -1,0 +1,154 @@
+# kiroku's messages in English. Every id here exists in ja.ftl too (a test fails
+# otherwise). Ids starting with js- are handed to the pages' scripts; their
+# placeables are { $name } only, never selectors.
+
+app-name = kiroku
+lang-label = Language
+lang-switch = Switch
+lang-en = English
+lang-ja = 日本語
+skip-link = Skip to the content
+main-nav = Main
+nav-home = Home
+nav-admin = Admin
+
+## Formats (dates are UTC; the month and day names are the language's)
+date-time = { $day } { $month } { $year }, { $hour }:{ $minute } UTC
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+duration-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+duration-hours = { $n ->
+    [one] { $n } hour
+   *[other] { $n } hours
+}
+duration-minutes = { $n ->
+    [one] { $n } minute
+   *[other] { $n } minutes
+}
+duration-seconds = { $n ->
+    [one] { $n } second
+   *[other] { $n } seconds
+}
+duration-join = { $a } { $b }
+
+## The app origin's home page
+home-title = Welcome to kiroku
+home-lead = Courses, learners and their learning records in one place: SCORM, xAPI and cmi5 packages, a learning record store, and progress reports.
+home-signin = Sign in
+home-signin-lead = Administrators, content authors and operators sign in here.
+home-xapi = LMSs and reporting tools reach the learning record store at { $url }.
+home-setup-pending = This service has no operator account yet. Open the one-time setup link that kiroku serve printed when it started.
+
+## The content origin's root
+content-title = kiroku content address
+content-body = This address serves course content to learners' browsers, through the launch links kiroku gives out. There is nothing to see here: open kiroku at its app address.
+
+## First run: the setup link
+setup-title = Set up kiroku
+setup-lead = Create the first operator account. The operator runs the service: tenants, plans, resellers and their accounts.
+setup-expires = This link works once, until { $time } (for { $duration } more).
+setup-login = Login
+setup-login-hint = 3 to 128 characters: letters, digits, '.', '_', '-', '@' or '+'.
+setup-password = Password
+setup-password-hint = { $n } characters or more, not the login.
+setup-password-again = Password again
+setup-submit = Create the operator account
+setup-link-invalid = This setup link has expired or was used already. Restart kiroku serve to get a new one.
+setup-not-needed = This service has an operator account already, so setup links no longer work. Sign in instead.
+setup-mismatch = The two passwords differ.
+setup-login-invalid = A login is 3 to 128 characters of letters, digits, '.', '_', '-', '@' or '+'.
+setup-password-short = A password needs at least { $n } characters.
+setup-password-long = A password may have at most { $n } characters.
+setup-password-is-login = The password must not be the login.
+setup-login-taken = That login is taken.
+setup-done = The operator account { $login } exists. Sign in with it.
+error-title = kiroku
+error-back = Back to the home page
+error-form = The form was incomplete. Go back and try again.
+error-csrf = This page is out of date. Reload it and try again.
+
+## The admin page
+admin-title = kiroku admin
+signin-title = Sign in
+field-login = Login
+field-password = Password
+signin-button = Sign in
+account-title = Signed in
+who-role = Role
+who-tenant = Tenant
+who-end-client = End client
+signout = Sign out
+tenants-title = Tenants
+col-tenant = Tenant
+col-status = Status
+col-plan = Plan
+col-reseller = Reseller
+col-actions = Actions
+tenants-empty = No tenants yet.
+current-tenant = Tenant:
+learners-title = Learners
+col-id = Id
+col-name = Name
+col-end-client = End client
+learners-empty = No learners yet.
+report-title = Progress
+col-learner = Learner
+col-package = Package
+col-completed = Completed
+col-items = Items (completion / success)
+report-empty = No registrations yet.
+no-tenant = Open a tenant above to see its learners and progress.
+password-title = Change password
+current-password = Current password
+new-password = New password ({ $n } characters or more)
+password-button = Change password
+
+## The admin page's script
+js-open = Open
+js-suspend = Suspend
+js-resume = Resume
+js-yes = yes
+js-no = no
+js-none = —
+js-package-version = { $package } (version { $version })
+js-signed-out = Signed out.
+js-password-changed = Password changed. Other sessions of this account have ended.
+js-server-answered = the server answered { $status }
+js-retry-after = (try again in { $secs } seconds)
+js-wrong-login = wrong login or password
+js-locked = This account is locked after too many failed sign-ins; try again later.
+js-throttled = Too many failed sign-ins from this address; try again later.
+js-current-password-wrong = The current password is wrong.
+js-tenant-suspended = This tenant is suspended: its data is kept, but it cannot be used until it is resumed.
+js-tenant-terminated = This tenant's contract has ended.
+js-rate-limited = Too many requests for this tenant's plan; try again shortly.
+js-password-rule = The new password needs at least { $n } characters and must not be the login.
+js-session-ended = Your session has ended. Sign in again.
+js-setup-done = The operator account exists. Sign in with it.
+js-role-operator = operator
+js-role-reseller-admin = reseller admin
+js-role-tenant-admin = tenant admin
+js-role-end-client-admin = end-client admin
+js-status-active = active
+js-status-suspended = suspended
+js-status-terminated = terminated
+js-completion-completed = completed
+js-completion-incomplete = incomplete
+js-completion-not-attempted = not attempted
+js-completion-unknown = unknown
+js-success-passed = passed
+js-success-failed = failed
+js-success-unknown = unknown
