@@ -11,7 +11,7 @@
 //! global objective and rolled up by an `atLeastCount` rule; every cluster has an exit
 //! rule (completed and satisfied → exit) and one in three reorders its children on each
 //! new attempt; every SCO writes its objective to a global, one in five also reads the
-//! previous SCO's (so rollup runs again above 900 readers' clusters) and skips itself when
+//! previous SCO's (so rollup runs again above the clusters of 180 readers) and skips itself when
 //! that one is satisfied, and one in ten has an attempt limit of 3.
 //!
 //! Each request does what the server's navigation call will do: read the registration's
