@@ -24,19 +24,37 @@ pub fn common_ancestor(tree: &ActivityTree, a: ActivityId, b: ActivityId) -> Act
 }
 
 /// Whether `b` comes after `a` in a preorder walk of the tree as selection and
-/// randomization left it ("forward in the activity tree").
-fn is_forward(tree: &ActivityTree, state: &TreeState, a: ActivityId, b: ActivityId) -> bool {
-    let mut stack = vec![ActivityTree::ROOT];
-    while let Some(n) = stack.pop() {
-        if n == a {
-            return true;
-        }
-        if n == b {
-            return false;
-        }
-        stack.extend(state.children(tree, n).iter().rev());
+/// randomization left it ("forward in the activity tree"). Without walking: among
+/// activities the walk reaches (every ancestor available in its parent), an ancestor
+/// comes first, else the order of the two branches under the common ancestor decides;
+/// the one reached comes first when the other is not; `b > a` when neither is.
+pub(super) fn is_forward(tree: &ActivityTree, state: &TreeState, a: ActivityId, b: ActivityId) -> bool {
+    let (path_a, path_b) = (tree.path_to_root(a), tree.path_to_root(b));
+    let reached = |path: &[ActivityId]| {
+        path.iter()
+            .all(|&n| tree.parent(n).is_none_or(|p| state.children(tree, p).contains(&n)))
+    };
+    match (reached(&path_a), reached(&path_b)) {
+        (false, false) => return b > a,
+        (true, false) => return true,
+        (false, true) => return false,
+        (true, true) => {}
     }
-    b > a
+    if path_b.contains(&a) {
+        return true;
+    }
+    if path_a.contains(&b) {
+        return false;
+    }
+    // The children of the common ancestor the two paths go through.
+    let ancestor = common_ancestor(tree, a, b);
+    let branch = |path: &[ActivityId]| path.iter().copied().find(|&n| tree.parent(n) == Some(ancestor));
+    let children = state.children(tree, ancestor);
+    let position = |n: Option<ActivityId>| n.and_then(|n| children.iter().position(|&c| c == n));
+    match (position(branch(&path_a)), position(branch(&path_b))) {
+        (Some(i), Some(j)) => i < j,
+        _ => b > a,
+    }
 }
 
 /// Choice Activity Traversal Subprocess [SB.2.4]: forward, a `stopForwardTraversal`

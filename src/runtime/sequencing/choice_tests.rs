@@ -198,3 +198,60 @@ fn choice_requests() {
         Err("SB.2.9-9"),
     );
 }
+
+/// "Forward in the activity tree" (SB.2.9 steps 10.5 and 10.6) is the order of a preorder
+/// walk over the children selection and randomization left: `is_forward` answers it
+/// without walking, as the walk does, for every pair of activities of a tree whose
+/// clusters keep random subsets of their children in random orders.
+#[test]
+fn forward_in_the_tree_is_the_order_of_the_walk() {
+    fn walk(tree: &ActivityTree, state: &TreeState, a: usize, b: usize) -> bool {
+        let mut stack = vec![ActivityTree::ROOT];
+        while let Some(n) = stack.pop() {
+            if n == a {
+                return true;
+            }
+            if n == b {
+                return false;
+            }
+            stack.extend(state.children(tree, n).iter().rev());
+        }
+        b > a
+    }
+    let cluster = |name: String, children| item(&name, flow_on(), children);
+    let leaves = |p: &str| (0..3).map(|l| leaf(&format!("{p}{l}"))).collect();
+    let t = tree(
+        flow_on(),
+        (0..3)
+            .map(|m| {
+                cluster(
+                    format!("m{m}"),
+                    (0..3)
+                        .map(|c| cluster(format!("c{m}{c}"), leaves(&format!("l{m}{c}"))))
+                        .collect(),
+                )
+            })
+            .collect(),
+    );
+    for seed in 0..40 {
+        let mut s = TreeState::new(&t);
+        for (a, _) in t.iter().filter(|(a, _)| !t.is_leaf(*a)) {
+            let mut rng = super::selection::Rng::for_attempt(seed, a, 0);
+            let mut children = t.children(a).to_vec();
+            for i in (1..children.len()).rev() {
+                children.swap(i, rng.below(i + 1));
+            }
+            children.truncate(1 + rng.below(children.len()));
+            s.activity_mut(a).available_children = Some(children);
+        }
+        for (a, _) in t.iter() {
+            for (b, _) in t.iter() {
+                assert_eq!(
+                    super::choice::is_forward(&t, &s, a, b),
+                    walk(&t, &s, a, b),
+                    "seed {seed}: {a} → {b}"
+                );
+            }
+        }
+    }
+}

@@ -72,6 +72,8 @@ mod rules_tests;
 #[cfg(test)]
 mod selection_tests;
 #[cfg(test)]
+mod sequenced_course_tests;
+#[cfg(test)]
 mod termination_tests;
 #[cfg(test)]
 mod tests;

@@ -140,6 +140,29 @@ fn post_condition_requests() {
     assert_eq!(run(&t, &[N::Start, N::Exit]).0, ok(&["a", "b"]));
 }
 
+/// A cluster retried by its own post-condition rule [TB.2.2, SB.2.10 step 3] is both the
+/// current activity and the common ancestor of the leaf it delivers, so Terminate
+/// Descendent Attempts [UP.3, from DB.2 step 3] ends nothing above it: the course's
+/// attempt goes on (ending it would begin a new one and forget the course's rollup).
+#[test]
+fn a_retried_cluster_keeps_the_course_attempt() {
+    let always = |action| rule(ConditionCombination::All, vec![cond(Condition::Always, false)], action);
+    let m1 = Sequencing {
+        sequencing_rules: Some(SequencingRules {
+            exit_condition: vec![always(RuleAction::Exit)],
+            post_condition: vec![always(RuleAction::Retry)],
+            ..Default::default()
+        }),
+        ..flow_on()
+    };
+    let t = tree(flow_on(), vec![item("m1", m1, vec![leaf("a"), leaf("b")]), leaf("c")]);
+    let count = |s: &Sequencer, n: &str| s.state.activity(id(&t, n)).attempt_count;
+    let (out, s) = run(&t, &[N::Start, N::Continue]);
+    assert_eq!(out, ok(&["a", "a"]));
+    assert_eq!((count(&s, "org"), count(&s, "m1"), count(&s, "a")), (1, 2, 2));
+    assert!(s.state.activity(ActivityTree::ROOT).active);
+}
+
 /// `adl.nav.request_valid.*` from [NB.2.1] and the identified activity.
 #[test]
 fn request_validity() {

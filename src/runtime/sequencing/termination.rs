@@ -44,14 +44,15 @@ pub fn end_attempt(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
 
 /// Terminate Descendent Attempts Process [UP.3]: ends the attempts between the
 /// current activity and its common ancestor with `a`, both excluded (steps 1–3),
-/// deepest first.
+/// deepest first. When the current activity is that ancestor (a retried cluster
+/// delivering its first leaf) nothing ends: the path is empty.
 pub fn terminate_descendent_attempts(tree: &ActivityTree, state: &mut TreeState, current: ActivityId, a: ActivityId) {
     let ancestor = common_ancestor(tree, current, a);
     let path: Vec<ActivityId> = tree
         .path_to_root(current)
         .into_iter()
-        .skip(1)
         .take_while(|&n| n != ancestor)
+        .skip(1)
         .collect();
     for n in path {
         end_attempt(tree, state, n);

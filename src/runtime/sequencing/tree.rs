@@ -9,6 +9,8 @@
     reason = "indices are positions in `activities` given out by the tree itself"
 )]
 
+use std::collections::HashMap;
+
 use crate::package::model::sequencing::{
     AdlMapInfo, AdlObjective, ConstrainedChoiceConsiderations, ControlMode, DeliveryControls, LimitConditions, MapInfo,
     Objective, RandomizationControls, RollupConsiderations, RollupRequirement, RollupRules, SequencingRules, Timing,
@@ -218,6 +220,9 @@ pub struct ActivityTree {
     /// The clusters above an activity that reads a global objective, deepest first:
     /// what rollup runs again when global objectives change (`rollup.rs`).
     above_readers: Vec<ActivityId>,
+    /// Positions by identifier (the first, should a manifest repeat one): a choice
+    /// names its target, and the player asks about every activity on each request.
+    by_identifier: HashMap<String, ActivityId>,
 }
 
 impl ActivityTree {
@@ -235,9 +240,13 @@ impl ActivityTree {
             activities: vec![root],
             objectives_global_to_system: org.objectives_global_to_system,
             above_readers: Vec::new(),
+            by_identifier: HashMap::new(),
         };
         for item in &org.items {
             tree.add(item, Self::ROOT);
+        }
+        for (a, activity) in tree.activities.iter().enumerate() {
+            tree.by_identifier.entry(activity.identifier.clone()).or_insert(a);
         }
         let above: std::collections::BTreeSet<ActivityId> = tree
             .activities
@@ -293,7 +302,7 @@ impl ActivityTree {
     }
 
     pub fn find(&self, identifier: &str) -> Option<ActivityId> {
-        self.activities.iter().position(|a| a.identifier == identifier)
+        self.by_identifier.get(identifier).copied()
     }
 
     pub fn is_leaf(&self, a: ActivityId) -> bool {

@@ -25,6 +25,7 @@ pub fn all() -> Vec<Expected> {
         scorm2004_2nd(),
         scorm2004_3rd(),
         scorm2004_4th(),
+        scorm2004_4th_sequenced(),
         quirks(),
         cmi5(),
         cmi5_runnable(),
@@ -281,6 +282,72 @@ fn scorm2004_4th() -> Expected {
             assert_eq!(review["hideLmsUi"], json!(["suspendAll"]));
         },
     }
+}
+
+fn scorm2004_4th_sequenced() -> Expected {
+    Expected {
+        fixture: "scorm2004-4th-sequenced-course",
+        kind: "scorm2004",
+        edition: Some("4th"),
+        identifier: "com.kiroku.fixtures.2004.4th.sequenced",
+        title: "Ladder Safety",
+        launchables: &[
+            ("PRETEST", "sco/pretest.html"),
+            ("LESSON-1", "sco/lesson-1.html"),
+            ("LESSON-2", "sco/lesson-2.html"),
+            ("QUESTION-1", "sco/question-1.html"),
+            ("QUESTION-2", "sco/question-2.html"),
+            ("QUESTION-3", "sco/question-3.html"),
+            ("QUESTION-4", "sco/question-4.html"),
+        ],
+        structure: check_sequenced_course,
+    }
+}
+
+/// The sequencing the course's design rests on (its manifest says why; the engine's
+/// replay of it is `src/runtime/sequencing/sequenced_course_tests.rs`).
+fn check_sequenced_course(c: &Value) {
+    let questions = json!(["QUESTION-1", "QUESTION-2", "QUESTION-3", "QUESTION-4"]);
+    assert_eq!(
+        tree(&org(c)["items"]),
+        json!([
+            "PRETEST",
+            [
+                "TRAINING",
+                [["MODULE", ["LESSON-1", "LESSON-2"]], ["POSTTEST", questions]]
+            ]
+        ])
+    );
+    let root = &org(c)["sequencing"]["controlMode"];
+    assert_eq!((&root["choice"], &root["forwardOnly"]), (&json!(false), &json!(true)));
+    let pretest = &item(c, "PRETEST")["sequencing"];
+    assert_eq!(pretest["rollupRules"]["rollupObjectiveSatisfied"], false);
+    assert_eq!(pretest["sequencingRules"]["preCondition"][0]["action"], "skip");
+    let module = &item(c, "MODULE")["sequencing"];
+    assert_eq!(module["rollupRules"]["rollupObjectiveSatisfied"], false);
+    assert_eq!(module["constrainedChoiceConsiderations"]["preventActivation"], true);
+    let training = &item(c, "TRAINING")["sequencing"];
+    assert_eq!(training["sequencingRules"]["postCondition"][0]["action"], "retry");
+    let test = &item(c, "POSTTEST")["sequencing"];
+    assert_eq!(test["controlMode"]["choiceExit"], false);
+    assert_eq!(test["sequencingRules"]["exitCondition"][0]["action"], "exit");
+    assert_eq!(test["sequencingRules"]["postCondition"][0]["action"], "exitParent");
+    assert_eq!(test["rollupRules"]["rollupProgressCompletion"], false);
+    let random = &test["randomizationControls"];
+    assert_eq!(
+        (
+            &random["selectCount"],
+            &random["selectionTiming"],
+            &random["reorderChildren"]
+        ),
+        (&json!(2), &json!("onEachNewAttempt"), &json!(true)),
+        "{random}"
+    );
+    let question = &item(c, "QUESTION-3")["sequencing"];
+    assert_eq!(question["idRef"], "question");
+    assert_eq!(question["deliveryControls"]["objectiveSetByContent"], true);
+    let lesson = &item(c, "LESSON-2")["sequencing"];
+    assert_eq!(lesson["deliveryControls"]["completionSetByContent"], true);
 }
 
 fn quirks() -> Expected {

@@ -13,7 +13,7 @@ use zip::{CompressionMethod, ZipWriter};
 use super::hostile::pseudo_random;
 
 /// Every fixture package (a folder of `fixtures/packages/`).
-pub const ALL: [&str; 12] = [
+pub const ALL: [&str; 13] = [
     "scorm12-single-sco",
     "scorm12-multi-sco",
     "scorm12-media",
@@ -21,6 +21,7 @@ pub const ALL: [&str; 12] = [
     "scorm2004-2nd-edition",
     "scorm2004-3rd-sequenced",
     "scorm2004-4th-shared-data",
+    "scorm2004-4th-sequenced-course",
     "scorm2004-quirks",
     "cmi5-multi-au",
     "cmi5-runnable",
