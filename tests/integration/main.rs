@@ -52,6 +52,7 @@ mod quotas;
 mod runtime;
 mod runtime_hostile;
 mod scratch_db;
+mod sequencing_browser;
 mod statements;
 mod store;
 mod support;
