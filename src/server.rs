@@ -116,6 +116,8 @@ pub struct AppState {
 pub struct ContentCaches {
     pub blobs: BlobCache,
     pub lookups: LookupCache,
+    /// Parsed course models of package versions (the run-time reads one per request).
+    pub courses: crate::http::content::courses::CourseCache,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
         let caches = ContentCaches {
             blobs: BlobCache::new(config.content_cache_bytes, config.content_cache_item_bytes),
             lookups: LookupCache::default(),
+            courses: Default::default(),
         };
         Ok(Self {
             store,

@@ -139,6 +139,7 @@ pub async fn delete(
     delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, &id, q.force).await?;
     // This server stops serving it at once; other servers within LOOKUP_TTL.
     state.caches.lookups.forget_package(&id);
+    state.caches.courses.forget_package(&id);
     tracing::info!(tenant.id = %p.tenant.id, package.id = %id, "package deleted");
     let detail = json!({ "force": q.force });
     audit::record(

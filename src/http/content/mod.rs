@@ -2,6 +2,7 @@
 //! ETags, long-lived caching, compression of text, and `nosniff`.
 
 mod cache;
+pub mod courses;
 mod home;
 mod mime;
 mod range;

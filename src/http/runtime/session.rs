@@ -1,6 +1,8 @@
 //! What every run-time request starts from: the launch grant, checked, with the course,
 //! the learner and the SCO it is about.
 
+use std::sync::Arc;
+
 use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
 use crate::learner;
@@ -32,14 +34,21 @@ pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(L
     Ok((g, registration, tenant))
 }
 
-pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Course, ApiError> {
+pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Arc<Course>, ApiError> {
+    let cache = &state.caches.courses;
+    if let Some(c) = cache.get(g.tenant, &g.package, g.version) {
+        return Ok(c);
+    }
     let gone = || LrsError::NotFound("the package of this launch no longer exists".into());
     let course_json = state
         .store
         .package_course(g.tenant_id(), &g.package, g.version)
         .await?
         .ok_or_else(gone)?;
-    serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("course model: {e}")))
+    let course: Arc<Course> =
+        Arc::new(serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("course model: {e}")))?);
+    cache.insert(g.tenant, &g.package, g.version, Arc::clone(&course));
+    Ok(course)
 }
 
 pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {

@@ -2,6 +2,8 @@
 //! rules (`cmi5::usecase::record`), the launch data may only be read, and the learner
 //! preferences are checked before they are written (and noted when read).
 
+use std::sync::Arc;
+
 use axum::http::Method;
 
 use super::Ctx;
@@ -15,14 +17,21 @@ use crate::lrs::document::DocKind;
 use crate::lrs::statement::Storer;
 use crate::package::model::Course;
 
-async fn course(ctx: &Ctx, b: &Cmi5Bound) -> Result<Course, ApiError> {
+async fn course(ctx: &Ctx, b: &Cmi5Bound) -> Result<Arc<Course>, ApiError> {
+    let (cache, tenant) = (&ctx.state.caches.courses, ctx.principal.tenant.id);
+    if let Some(c) = cache.get(tenant.0, &b.package, b.version) {
+        return Ok(c);
+    }
     let json = ctx
         .state
         .store
-        .package_course(ctx.principal.tenant.id, &b.package, b.version)
+        .package_course(tenant, &b.package, b.version)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("the course of this session no longer exists".into()))?;
-    serde_json::from_str(&json).map_err(|e| ApiError::Internal(format!("course model: {e}")))
+    let course: Arc<Course> =
+        Arc::new(serde_json::from_str(&json).map_err(|e| ApiError::Internal(format!("course model: {e}")))?);
+    cache.insert(tenant.0, &b.package, b.version, Arc::clone(&course));
+    Ok(course)
 }
 
 fn registration<'a>(ctx: &'a Ctx, b: &'a Cmi5Bound, course: &'a Course) -> Registration<'a> {

@@ -39,7 +39,7 @@ pub struct Sco {
     pub version: Version,
     pub ctx: LaunchContext,
     pub subject: Subject,
-    pub course: Course,
+    pub course: std::sync::Arc<Course>,
     /// The data-model options of the tenant.
     pub options: Options,
     pub learner: String,
