@@ -17,23 +17,7 @@ const AU: &str = "https://kiroku.example/runnable/au/";
 
 async fn registration(env: &Env) -> String {
     let pkg = env.import_fixture("cmi5-runnable").await;
-    env.app
-        .post("/api/v1/learners")
-        .auth(&env.admin)
-        .json(&json!({ "id": "学習者😀", "name": "Ann" }))
-        .send()
-        .await
-        .expect(201);
-    let reg = env
-        .app
-        .post("/api/v1/registrations")
-        .auth(&env.admin)
-        .json(&json!({ "learner": "学習者😀", "packageId": str_of(&pkg, "packageId") }))
-        .send()
-        .await
-        .expect(201)
-        .json();
-    str_of(&reg, "id").to_owned()
+    env.register("学習者😀", str_of(&pkg, "packageId")).await
 }
 
 async fn statements(env: &Env, registration: &str) -> Vec<Value> {

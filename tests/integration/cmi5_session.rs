@@ -64,23 +64,7 @@ async fn enrol(intro_move_on: &str) -> Course {
         .await
         .expect(201)
         .json();
-    env.app
-        .post("/api/v1/learners")
-        .auth(&env.admin)
-        .json(&json!({ "id": "学習者-1", "name": "Ann" }))
-        .send()
-        .await
-        .expect(201);
-    let reg = env
-        .app
-        .post("/api/v1/registrations")
-        .auth(&env.admin)
-        .json(&json!({ "learner": "学習者-1", "packageId": str_of(&pkg, "packageId") }))
-        .send()
-        .await
-        .expect(201)
-        .json();
-    let registration = str_of(&reg, "id").to_owned();
+    let registration = env.register("学習者-1", str_of(&pkg, "packageId")).await;
     Course { env, registration }
 }
 

@@ -16,23 +16,7 @@ const FIXTURE: &str = "scorm2004-4th-sequenced-course";
 
 async fn registration(env: &Env) -> String {
     let pkg = env.import_fixture(FIXTURE).await;
-    env.app
-        .post("/api/v1/learners")
-        .auth(&env.admin)
-        .json(&json!({ "id": "学習者-2004", "name": "Ann" }))
-        .send()
-        .await
-        .expect(201);
-    let reg = env
-        .app
-        .post("/api/v1/registrations")
-        .auth(&env.admin)
-        .json(&json!({ "learner": "学習者-2004", "packageId": str_of(&pkg, "packageId") }))
-        .send()
-        .await
-        .expect(201)
-        .json();
-    str_of(&reg, "id").to_owned()
+    env.register("学習者-2004", str_of(&pkg, "packageId")).await
 }
 
 /// Waits until the player shows a running SCO; answers its identifier (and cmi.entry).

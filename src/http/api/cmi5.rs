@@ -21,6 +21,7 @@ use crate::http::auth::learner_agent;
 use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::launch::LaunchGrant;
+use crate::learner::Registration as LearnerRegistration;
 use crate::lrs::LrsError;
 use crate::package::model::{Course, Structure};
 use crate::server::AppState;
@@ -71,6 +72,40 @@ async fn tenant(state: &AppState, id: crate::tenant::TenantId) -> Result<Tenant,
         .ok_or_else(|| LrsError::NotFound("no such tenant".into()))?)
 }
 
+/// A registration as the cmi5 use cases take it, now.
+fn registration_of<'a>(
+    state: &'a AppState,
+    tenant: &Tenant,
+    package: &'a str,
+    course: &'a Course,
+    registration: &'a str,
+    actor: &'a Value,
+) -> Registration<'a> {
+    Registration {
+        store: state.store.as_ref(),
+        tenant: tenant.id,
+        public_url: &state.config.public_url,
+        package,
+        course,
+        registration,
+        actor,
+        now_ms: state.config.wall.now_ms(),
+        session_timeout_ms: tenant.settings.cmi5_session_timeout_ms(),
+    }
+}
+
+/// A registration the caller sees, with its course version and its learner's agent.
+async fn registered(
+    state: &AppState,
+    p: &super::Admin,
+    id: &str,
+) -> Result<(LearnerRegistration, Course, Value), ApiError> {
+    let reg = p.registration(state, id).await?;
+    let (_, _, course) = find_version(state, p.tenant.id, &reg.package_id, Some(reg.version)).await?;
+    let actor = learner_actor(state, &p.tenant, &reg.learner).await?;
+    Ok((reg, course, actor))
+}
+
 /// Starts a session of the AU and answers the launch URL's query (`endpoint`, `fetch`,
 /// `actor`, `registration`, `activityId`).
 pub async fn launch(state: &AppState, grant: &LaunchGrant, l: AuLaunch<'_>) -> Result<String, ApiError> {
@@ -82,17 +117,7 @@ pub async fn launch(state: &AppState, grant: &LaunchGrant, l: AuLaunch<'_>) -> R
     // cmi5 always names a registration: an admin's try-out without one gets a fresh one.
     let registration = grant.registration.clone().unwrap_or_else(crate::id::new_uuid);
     crate::http::gate::check_statements(state, &tenant, 2).await?;
-    let r = Registration {
-        store: state.store.as_ref(),
-        tenant: tenant.id,
-        public_url: &state.config.public_url,
-        package: &grant.package,
-        course: l.course,
-        registration: &registration,
-        actor: &actor,
-        now_ms: state.config.wall.now_ms(),
-        session_timeout_ms: tenant.settings.cmi5_session_timeout_ms(),
-    };
+    let r = registration_of(state, &tenant, &grant.package, l.course, &registration, &actor);
     let req = LaunchRequest {
         au: l.au_id,
         mode: l.mode,
@@ -137,21 +162,9 @@ pub async fn waive(
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(LrsError::bad("reason must be 1 to 1000 characters").into());
     }
-    let reg = p.registration(&state, &id).await?;
-    let (_, _, course) = find_version(&state, p.tenant.id, &reg.package_id, Some(reg.version)).await?;
-    let actor = learner_actor(&state, &p.tenant, &reg.learner).await?;
+    let (reg, course, actor) = registered(&state, &p, &id).await?;
     crate::http::gate::check_statements(&state, &p.tenant, 2).await?;
-    let r = Registration {
-        store: state.store.as_ref(),
-        tenant: p.tenant.id,
-        public_url: &state.config.public_url,
-        package: &reg.package_id,
-        course: &course,
-        registration: &reg.id,
-        actor: &actor,
-        now_ms: state.config.wall.now_ms(),
-        session_timeout_ms: p.tenant.settings.cmi5_session_timeout_ms(),
-    };
+    let r = registration_of(&state, &p.tenant, &reg.package_id, &course, &reg.id, &actor);
     usecase::waive(&r, &req.au, reason).await?;
     Ok(Json(json!({ "registration": reg.id, "au": req.au, "waived": true })).into_response())
 }
@@ -169,20 +182,8 @@ pub async fn abandon(
         .cmi5_session_registration(p.tenant.id, &session)
         .await?
         .ok_or_else(|| LrsError::NotFound(format!("no cmi5 session {session}")))?;
-    let reg = p.registration(&state, &id).await?;
-    let (_, _, course) = find_version(&state, p.tenant.id, &reg.package_id, Some(reg.version)).await?;
-    let actor = learner_actor(&state, &p.tenant, &reg.learner).await?;
-    let r = Registration {
-        store: state.store.as_ref(),
-        tenant: p.tenant.id,
-        public_url: &state.config.public_url,
-        package: &reg.package_id,
-        course: &course,
-        registration: &reg.id,
-        actor: &actor,
-        now_ms: state.config.wall.now_ms(),
-        session_timeout_ms: p.tenant.settings.cmi5_session_timeout_ms(),
-    };
+    let (reg, course, actor) = registered(&state, &p, &id).await?;
+    let r = registration_of(&state, &p.tenant, &reg.package_id, &course, &reg.id, &actor);
     usecase::abandon(&r, &session).await?;
     Ok(Json(json!({ "session": session, "abandoned": true })).into_response())
 }

@@ -59,6 +59,28 @@ impl<T> VersionCache<T> {
     }
 }
 
+/// A package version's course model, from the cache or read and parsed (then kept);
+/// `None` when the version is not stored.
+pub async fn course_model(
+    state: &crate::server::AppState,
+    tenant: crate::tenant::TenantId,
+    package: &str,
+    version: u32,
+) -> Result<Option<Arc<Course>>, crate::http::error::ApiError> {
+    let cache = &state.caches.courses;
+    if let Some(c) = cache.get(tenant.0, package, version) {
+        return Ok(Some(c));
+    }
+    let Some(json) = state.store.package_course(tenant, package, version).await? else {
+        return Ok(None);
+    };
+    let course: Course = serde_json::from_str(&json)
+        .map_err(|e| crate::http::error::ApiError::Internal(format!("course model of {package}: {e}")))?;
+    let course = Arc::new(course);
+    cache.insert(tenant.0, package, version, Arc::clone(&course));
+    Ok(Some(course))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,20 +35,9 @@ pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(L
 }
 
 pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Arc<Course>, ApiError> {
-    let cache = &state.caches.courses;
-    if let Some(c) = cache.get(g.tenant, &g.package, g.version) {
-        return Ok(c);
-    }
-    let gone = || LrsError::NotFound("the package of this launch no longer exists".into());
-    let course_json = state
-        .store
-        .package_course(g.tenant_id(), &g.package, g.version)
+    crate::http::content::courses::course_model(state, g.tenant_id(), &g.package, g.version)
         .await?
-        .ok_or_else(gone)?;
-    let course: Arc<Course> =
-        Arc::new(serde_json::from_str(&course_json).map_err(|e| ApiError::Internal(format!("course model: {e}")))?);
-    cache.insert(g.tenant, &g.package, g.version, Arc::clone(&course));
-    Ok(course)
+        .ok_or_else(|| LrsError::NotFound("the package of this launch no longer exists".into()).into())
 }
 
 pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result<Session, ApiError> {

@@ -18,20 +18,9 @@ use crate::lrs::statement::Storer;
 use crate::package::model::Course;
 
 async fn course(ctx: &Ctx, b: &Cmi5Bound) -> Result<Arc<Course>, ApiError> {
-    let (cache, tenant) = (&ctx.state.caches.courses, ctx.principal.tenant.id);
-    if let Some(c) = cache.get(tenant.0, &b.package, b.version) {
-        return Ok(c);
-    }
-    let json = ctx
-        .state
-        .store
-        .package_course(tenant, &b.package, b.version)
+    crate::http::content::courses::course_model(&ctx.state, ctx.principal.tenant.id, &b.package, b.version)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("the course of this session no longer exists".into()))?;
-    let course: Arc<Course> =
-        Arc::new(serde_json::from_str(&json).map_err(|e| ApiError::Internal(format!("course model: {e}")))?);
-    cache.insert(tenant.0, &b.package, b.version, Arc::clone(&course));
-    Ok(course)
+        .ok_or_else(|| ApiError::Unauthorized("the course of this session no longer exists".into()))
 }
 
 fn registration<'a>(ctx: &'a Ctx, b: &'a Cmi5Bound, course: &'a Course) -> Registration<'a> {

@@ -93,6 +93,29 @@ impl Env {
         self.app.get(path).auth(&self.admin).send().await
     }
 
+    /// Creates learner `learner` and registers them on the package's newest version;
+    /// answers the registration id.
+    pub async fn register(&self, learner: &str, package_id: &str) -> String {
+        let learner_body = serde_json::json!({ "id": learner, "name": "Ann" });
+        self.app
+            .post("/api/v1/learners")
+            .auth(&self.admin)
+            .json(&learner_body)
+            .send()
+            .await
+            .expect(201);
+        let reg = self
+            .app
+            .post("/api/v1/registrations")
+            .auth(&self.admin)
+            .json(&serde_json::json!({ "learner": learner, "packageId": package_id }))
+            .send()
+            .await
+            .expect(201)
+            .json();
+        str_of(&reg, "id").to_owned()
+    }
+
     /// `POST /api/v1/packages/{id}/launch`, which must succeed.
     pub async fn launch(&self, package_id: &str, body: Value) -> Value {
         self.launch_as(&self.admin, package_id, body).await.expect(200).json()
