@@ -25,6 +25,7 @@ mod datamodel_cases;
 mod documents;
 mod durability;
 mod forced_deletion;
+mod global_objectives;
 mod hostile_sweep;
 mod isolation;
 mod launch;

@@ -129,6 +129,6 @@ async fn sequencing_summary(
     let shared = crate::runtime::usecase::shared_state(state.store.as_ref(), tenant, registration).await?;
     let Some(_) = shared.sequencer else { return Ok(None) };
     let tree = crate::runtime::usecase::sequenced::tree_of(org);
-    let s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared);
+    let s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared, None);
     Ok(Some(crate::runtime::sequencing::summary::summary(&tree, &s)))
 }

@@ -37,10 +37,12 @@ pub(super) async fn open(
 ) -> Result<Response, ApiError> {
     let s = tracked(&state, &token, &item, q.session.as_deref(), &from).await?;
     let opened = open_case::open(state.store.as_ref(), &s).await?;
+    let agent = s.agent_key();
     let at = Navigated {
         tenant: s.tenant,
         registration: &s.registration,
         course: &s.course,
+        agent: &agent,
     };
     let valid = validity(state.store.as_ref(), at, &item).await?;
     state.metrics.count(Event::StatementsStored, opened.statements as u64);

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::session::{course_of, decode_data, registered_grant};
+use super::session::{course_of, decode_data, learner_agent_key, registered_grant};
 use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::lrs::LrsError;
@@ -111,12 +111,14 @@ pub(super) async fn nav(
 ) -> Result<Response, ApiError> {
     let call: NavCall = crate::http::extract::json_body(&body, "navigation request")?;
     let request = Request::parse(&call.request, call.target.as_deref()).map_err(LrsError::BadRequest)?;
-    let (g, registration, _) = registered_grant(&state, &token).await?;
+    let (g, registration, tenant) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
+    let agent = learner_agent_key(&state, &tenant, &g.learner);
     let at = Navigated {
         tenant: g.tenant_id(),
         registration: &registration,
         course: &course,
+        agent: &agent,
     };
     let done = navigate(state.store.as_ref(), at, call.current.as_deref(), &request).await?;
     let (org, _) = organization(&course)?;

@@ -34,6 +34,12 @@ pub(super) async fn registered_grant(state: &AppState, token: &str) -> Result<(L
     Ok((g, registration, tenant))
 }
 
+/// The agent key of a launch's learner (where the LRS keeps their documents).
+pub(super) fn learner_agent_key(state: &AppState, tenant: &Tenant, learner: &str) -> String {
+    let actor = crate::http::auth::learner_agent(&state.config.public_url, tenant, learner, "");
+    crate::lrs::agent::ifi_key(&actor).unwrap_or_default()
+}
+
 pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Arc<Course>, ApiError> {
     crate::http::content::courses::course_model(state, g.tenant_id(), &g.package, g.version)
         .await?

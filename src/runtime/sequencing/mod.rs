@@ -76,7 +76,7 @@ mod sequenced_course_tests;
 #[cfg(test)]
 mod termination_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use objectives::Writes;
 pub use overall::{Outcome, Sequencer, Step, overall_sequencing, request_valid};

@@ -260,6 +260,16 @@ impl ActivityTree {
         tree
     }
 
+    /// The global objectives the tree's maps name (normalized ids).
+    pub fn global_ids(&self) -> std::collections::BTreeSet<&str> {
+        let defs = self.activities.iter().flat_map(|a| &a.definition.objectives);
+        defs.flat_map(|o| {
+            let maps = o.maps.iter().map(|m| m.target_objective_id.as_str());
+            maps.chain(o.adl_maps.iter().map(|m| m.target_objective_id.as_str()))
+        })
+        .collect()
+    }
+
     /// The clusters above an activity that reads a global objective, deepest first.
     pub fn above_readers(&self) -> &[ActivityId] {
         &self.above_readers

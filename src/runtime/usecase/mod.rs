@@ -6,6 +6,7 @@
 //! nothing. No HTTP here: the edge decodes, calls one of these and maps the result.
 
 pub mod commit;
+pub mod globals;
 pub mod navigate;
 pub mod open;
 pub mod sequenced;
@@ -20,7 +21,7 @@ use super::record::Subject;
 use super::registration::RegistrationState;
 use crate::clock;
 use crate::launch::ConcurrentLaunches;
-use crate::lrs::XapiVersion;
+use crate::lrs::{self, XapiVersion};
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Unconditional, WriteMode};
 use crate::lrs::statement::{Storer, prepare};
 use crate::package::model::{Course, Item};
@@ -61,6 +62,11 @@ impl Sco {
             attempt: number,
             ..self.subject.clone()
         }
+    }
+
+    /// The learner's agent key (where their documents are kept).
+    pub fn agent_key(&self) -> String {
+        crate::lrs::agent::ifi_key(&self.subject.actor).unwrap_or_default()
     }
 
     /// Whether the registration's shared state takes part (SCORM 2004 items).
@@ -182,29 +188,35 @@ async fn apply(store: &dyn Store, s: &Sco, plan: Plan, read: Option<String>) -> 
 }
 
 /// Applies a plan about the registration as a whole (no SCO: no attempt, statement or
-/// document, which a plan of a SCO's step carries); false when the registration's state
-/// changed since `read`.
+/// SCO's document, which a plan of a SCO's step carries) and the learner's `documents`
+/// it changed; false when the registration's state, or a document, changed since read.
 async fn apply_writes(
     store: &dyn Store,
     tenant: TenantId,
     registration: &str,
     plan: Plan,
     read: Option<String>,
+    documents: Vec<(DocKey, DocWrite)>,
 ) -> Result<bool, RuntimeError> {
     if !(plan.attempts.is_empty() && plan.statements.is_empty() && plan.documents.is_empty()) {
         return Err(RuntimeError::Internal(
             "a registration's plan names a SCO's writes".into(),
         ));
     }
+    let conditional = !documents.is_empty();
     let writes = RuntimeWrites {
         attempts: Vec::new(),
         registration_state: registration_write(registration, plan.registration, read)?,
         credential: RUNTIME_KEY.to_owned(),
         statements: Vec::new(),
         attachments: Vec::new(),
-        documents: Vec::new(),
+        documents,
     };
-    Ok(store.apply_runtime(tenant, writes).await?)
+    match store.apply_runtime(tenant, writes).await {
+        // A learner's document written meanwhile (another course's step): decide again.
+        Err(StoreError::Rejected(lrs::LrsError::PreconditionFailed(_))) if conditional => Ok(false),
+        other => Ok(other?),
+    }
 }
 
 fn writes(s: &Sco, plan: Plan, read: Option<String>) -> Result<RuntimeWrites, RuntimeError> {

@@ -17,6 +17,9 @@ pub struct Navigated<'a> {
     pub tenant: TenantId,
     pub registration: &'a str,
     pub course: &'a Course,
+    /// The learner's agent key: where the global objectives it carries across courses
+    /// are kept.
+    pub agent: &'a str,
 }
 
 /// The organization the player shows, and whether it navigates freely (SCORM 1.2); a
@@ -78,7 +81,7 @@ pub async fn navigate(
             registration: Some(rs),
             ..Plan::default()
         };
-        if apply_writes(store, at.tenant, at.registration, plan, shared.read).await? {
+        if apply_writes(store, at.tenant, at.registration, plan, shared.read, Vec::new()).await? {
             return Ok(Navigation { outcome, valid });
         }
     }
@@ -97,7 +100,8 @@ async fn sequenced_navigate(
     for _ in 0..ATTEMPTS {
         let shared = load_registration_state(store, at.tenant, at.registration).await?;
         let mut rs = shared.state;
-        let done = sequenced::sequence(store, at.tenant, at.registration, &tree, &rs, request).await?;
+        let learner = sequenced::learner_globals(store, at.tenant, at.agent, &tree).await?;
+        let done = sequenced::sequence(store, at.tenant, at.registration, &tree, &rs, learner.as_ref(), request).await?;
         let valid = sequenced::validity(&tree, &done.sequencer);
         rs.suspended_item = done.sequencer.session.suspended.map(|a| tree.get(a).identifier.clone());
         rs.sequencer = Some(done.sequencer);
@@ -105,7 +109,8 @@ async fn sequenced_navigate(
             registration: Some(rs),
             ..Plan::default()
         };
-        if apply_writes(store, at.tenant, at.registration, plan, shared.read).await? {
+        let documents = done.learner_write.into_iter().collect();
+        if apply_writes(store, at.tenant, at.registration, plan, shared.read, documents).await? {
             return done
                 .outcome
                 .map(|outcome| Navigation { outcome, valid })
@@ -124,5 +129,6 @@ pub async fn validity(store: &dyn Store, at: Navigated<'_>, item: &str) -> Resul
     }
     let rs = load_registration_state(store, at.tenant, at.registration).await?.state;
     let tree = sequenced::tree_of(org);
-    Ok(sequenced::validity(&tree, &sequenced::sequencer_of(&tree, &rs)))
+    let learner = sequenced::learner_globals(store, at.tenant, at.agent, &tree).await?;
+    Ok(sequenced::validity(&tree, &sequenced::sequencer_of(&tree, &rs, learner.as_ref())))
 }

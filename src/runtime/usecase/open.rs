@@ -3,7 +3,8 @@
 //! statement saying so; otherwise a new attempt starts. Nothing is recorded as
 //! `initialized` here: that waits for the SCO's `Initialize` (its first commit).
 
-use super::{ATTEMPTS, Current, RuntimeError, Sco, apply, current, registration_state};
+use super::globals::LearnerGlobals;
+use super::{ATTEMPTS, Current, RuntimeError, Sco, apply, current, registration_state, sequenced};
 use crate::runtime::attempt::{Ending, end_session, start};
 use crate::runtime::datamodel::Data;
 use crate::runtime::documents;
@@ -27,12 +28,13 @@ pub struct Opened {
 pub async fn open(store: &dyn Store, s: &Sco) -> Result<Opened, RuntimeError> {
     for _ in 0..ATTEMPTS {
         let latest = current(store, s).await?;
-        let rs = match s.shares() {
-            Some(_) => Some(registration_state(store, s).await?.state),
-            None => None,
+        let (rs, learner) = match s.shares() {
+            Some(_) => (Some(registration_state(store, s).await?.state), learner_globals(store, s).await?),
+            None => (None, None),
         };
-        // An open only reads what the registration shares (it seeds the SCO's data).
-        let (plan, opened) = decide(s, latest, rs.as_ref());
+        // An open only reads what the registration and the learner share (it seeds the
+        // SCO's data).
+        let (plan, opened) = decide(s, latest, rs.as_ref(), learner.as_ref());
         if apply(store, s, plan, None).await? {
             return Ok(opened);
         }
@@ -40,8 +42,22 @@ pub async fn open(store: &dyn Store, s: &Sco) -> Result<Opened, RuntimeError> {
     Err(StoreError::Stale.into())
 }
 
+/// The learner's global objectives when the SCO's course shares them across courses.
+async fn learner_globals(store: &dyn Store, s: &Sco) -> Result<Option<LearnerGlobals>, RuntimeError> {
+    let Ok((org, false)) = super::navigate::organization(&s.course) else {
+        return Ok(None);
+    };
+    let tree = sequenced::tree_of(org);
+    sequenced::learner_globals(store, s.tenant, &s.agent_key(), &tree).await
+}
+
 /// The plan of an open, from the newest stored attempt (pure).
-pub fn decide(s: &Sco, latest: Option<Current>, rs: Option<&RegistrationState>) -> (Plan, Opened) {
+pub fn decide(
+    s: &Sco,
+    latest: Option<Current>,
+    rs: Option<&RegistrationState>,
+    learner: Option<&LearnerGlobals>,
+) -> (Plan, Opened) {
     let mut plan = Plan::default();
     let (number, seq, mut data) = match latest {
         None => (1, 1, start(s.version, &s.ctx, None)),
@@ -55,7 +71,7 @@ pub fn decide(s: &Sco, latest: Option<Current>, rs: Option<&RegistrationState>) 
     };
     if let (Some(item), Some(rs)) = (s.shares(), rs) {
         registration::seed(&mut data, item, rs);
-        super::sequenced::seed(&mut data, &s.course, &s.item, rs);
+        sequenced::seed(&mut data, &s.course, &s.item, rs, learner);
     }
     plan.documents = documents::at_launch(&s.subject_of(number), &data);
     plan.attempts.push(AttemptWrite {

@@ -18,6 +18,8 @@ use crate::store::Store;
 use crate::tenant::TenantId;
 
 use super::RuntimeError;
+use super::globals::{self, LearnerGlobals};
+use crate::lrs::document::{DocKey, DocWrite};
 
 fn engine_request(r: &Request) -> NavigationRequest {
     match r {
@@ -36,12 +38,34 @@ fn engine_request(r: &Request) -> NavigationRequest {
 }
 
 /// The registration's sequencing state for this tree (a fresh one before the first
-/// session, or when the course's tree no longer fits what was stored).
-pub fn sequencer_of(tree: &ActivityTree, rs: &RegistrationState) -> Sequencer {
-    rs.sequencer
+/// session, or when the course's tree no longer fits what was stored), with the
+/// learner's global objectives in place of the course's copies when the course shares
+/// them across the learner's courses (`learner`, read by [`learner_globals`]).
+pub fn sequencer_of(tree: &ActivityTree, rs: &RegistrationState, learner: Option<&LearnerGlobals>) -> Sequencer {
+    let mut s = rs
+        .sequencer
         .clone()
         .filter(|s| s.state.fits(tree))
-        .unwrap_or_else(|| Sequencer::new(tree))
+        .unwrap_or_else(|| Sequencer::new(tree));
+    if let Some(l) = learner.filter(|_| tree.objectives_global_to_system) {
+        l.overlay(tree, &mut s.state.globals);
+    }
+    s
+}
+
+/// The learner's global objectives, when `tree` shares its global objectives across the
+/// learner's courses (`adlseq:objectivesGlobalToSystem`, true unless the manifest says
+/// otherwise) and names any.
+pub async fn learner_globals(
+    store: &dyn Store,
+    tenant: TenantId,
+    agent: &str,
+    tree: &ActivityTree,
+) -> Result<Option<LearnerGlobals>, RuntimeError> {
+    if !tree.objectives_global_to_system || tree.global_ids().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(globals::load(store, tenant, agent).await?))
 }
 
 /// The seed of selection and randomization: stable for a registration, so a resumed
@@ -76,10 +100,11 @@ async fn report_current(
 }
 
 /// What one request did: the outcome (or the refusal naming the book's exception code)
-/// and the state to keep either way.
+/// and the state to keep either way, with the learner's global objectives it changed.
 pub struct Sequenced {
     pub outcome: Result<Outcome, Refusal>,
     pub sequencer: Sequencer,
+    pub learner_write: Option<(DocKey, DocWrite)>,
 }
 
 /// Runs `request` for the registration whose state is `rs`.
@@ -89,9 +114,11 @@ pub async fn sequence(
     registration: &str,
     tree: &ActivityTree,
     rs: &RegistrationState,
+    learner: Option<&LearnerGlobals>,
     request: &Request,
 ) -> Result<Sequenced, RuntimeError> {
-    let mut s = sequencer_of(tree, rs);
+    let mut s = sequencer_of(tree, rs, learner);
+    let before = s.state.globals.clone();
     report_current(store, tenant, registration, tree, &mut s).await?;
     let seed = random_seed(registration);
     let mut step = overall::overall_sequencing(tree, s.clone(), &engine_request(request), seed);
@@ -118,9 +145,14 @@ pub async fn sequence(
             message: format!("The course's sequencing does not allow this now ({}).", e.0),
         }),
     };
+    let learner_write = match learner {
+        Some(l) => l.write(&before, &step.sequencer.state.globals)?,
+        None => None,
+    };
     Ok(Sequenced {
         outcome,
         sequencer: step.sequencer,
+        learner_write,
     })
 }
 
@@ -197,13 +229,13 @@ fn known_values(o: &ObjectiveState) -> Vec<(&'static str, String)> {
 /// what the engine knows of them (local status, global objectives read through the
 /// maps), replacing what a resumed attempt held; and the SCO's own success and
 /// completion status from its primary objective where the data has none.
-pub fn seed(data: &mut Data, course: &Course, item: &str, rs: &RegistrationState) {
+pub fn seed(data: &mut Data, course: &Course, item: &str, rs: &RegistrationState, learner: Option<&LearnerGlobals>) {
     let Ok((org, false)) = super::navigate::organization(course) else {
         return;
     };
     let tree = tree_of(org);
     let Some(a) = tree.find(item) else { return };
-    let s = sequencer_of(&tree, rs);
+    let s = sequencer_of(&tree, rs, learner);
     for (k, def) in tree.definition(a).objectives.iter().enumerate() {
         let view = s.state.objective(&tree, a, k);
         if k == 0 {
