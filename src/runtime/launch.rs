@@ -37,7 +37,12 @@ pub fn sco_context(
             .filter(|c| c.completed_by_measure)
             .map(|c| c.min_progress_measure),
         scaled_passing_score,
-        max_time_allowed: it.max_time_allowed.clone(),
+        // SCORM 2004 takes it from the attempt's absolute duration limit (RTE book,
+        // cmi.max_time_allowed); SCORM 1.2 from adlcp:maxtimeallowed.
+        max_time_allowed: it.max_time_allowed.clone().or_else(|| {
+            let limits = it.sequencing.as_ref()?.limit_conditions.as_ref()?;
+            limits.attempt_absolute_duration_limit.clone()
+        }),
         time_limit_action: it.time_limit_action.map(|t| t.as_str().to_owned()),
     };
     Ok((version, ctx))

@@ -139,6 +139,13 @@ async fn navigation_follows_the_sequencing_control_modes() {
         .expect("SCO-RULES");
     assert_eq!(rules["attempts"], 2, "{seq}");
     assert_eq!(seq["current"], Value::Null, "the session ended: {seq}");
+    // Durations by the platform's clock, ISO 8601; nothing suspended, so experienced
+    // time is the clock time.
+    let d = &rules["durations"];
+    let absolute = d["attemptAbsolute"].as_str().unwrap_or_else(|| panic!("{rules}"));
+    assert!(absolute.starts_with("PT0H0M"), "{rules}");
+    assert_eq!(d["attemptExperienced"], d["attemptAbsolute"], "{rules}");
+    assert!(d["activityAbsolute"].as_str().is_some_and(|a| a.starts_with("PT")), "{rules}");
 }
 
 #[tokio::test]

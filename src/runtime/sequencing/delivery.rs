@@ -68,16 +68,19 @@ fn begin_or_resume(tree: &ActivityTree, state: &mut TreeState, n: ActivityId) {
         return;
     }
     let parent_attempt = tree.parent(n).map_or(0, |p| state.activity(p).attempt_count);
+    let now = state.now_ms;
     if tree.definition(n).delivery.tracked {
         let objectives = tree.definition(n).objectives.len();
         let s = state.activity_mut(n);
         if s.suspended {
             // Step 5.1.1.1: the suspended attempt goes on.
             s.suspended = false;
+            s.timing.resume(now);
         } else {
             // Step 5.1.1.2: a new attempt, with nothing known of it yet. Global
             // objectives keep what they hold; only the local copies start over.
             s.attempt_count = s.attempt_count.saturating_add(1);
+            s.timing.begin(now);
             s.attempt_of_parent = parent_attempt;
             s.activity_progress_status = true;
             s.attempt_progress_status = false;
@@ -106,7 +109,11 @@ pub fn clear_suspended_activity(tree: &ActivityTree, state: &mut TreeState, sess
     for n in path {
         let still = !tree.is_leaf(n) && state.children(tree, n).iter().any(|&c| state.activity(c).suspended);
         if !still {
-            state.activity_mut(n).suspended = false;
+            // Its suspended attempt is over: it ended when it was suspended.
+            let now = state.now_ms;
+            let s = state.activity_mut(n);
+            s.suspended = false;
+            s.timing.end(now);
         }
     }
     session.suspended = None;

@@ -45,6 +45,7 @@ pub mod sequencing_request;
 pub mod state;
 pub mod summary;
 pub mod termination;
+pub mod timing;
 pub mod tree;
 
 #[cfg(test)]
@@ -75,6 +76,8 @@ mod selection_tests;
 mod sequenced_course_tests;
 #[cfg(test)]
 mod termination_tests;
+#[cfg(test)]
+mod timing_tests;
 #[cfg(test)]
 pub(crate) mod tests;
 

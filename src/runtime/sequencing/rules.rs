@@ -8,6 +8,7 @@ use crate::package::model::sequencing::{
 };
 
 use super::state::{ObjectiveState, TreeState};
+use super::timing;
 use super::tree::{ActivityId, ActivityTree};
 
 /// Three-valued truth: `None` is unknown.
@@ -24,8 +25,8 @@ pub enum RuleKind {
 /// Evaluates one condition against activity `a`'s tracking state, objective `k` for
 /// the objective conditions (the table of UP.2.1 step 2.1 and RB.1.4.1 step 1.1).
 ///
-/// `timeLimitExceeded` and `outsideAvailableTimeRange` are unknown: durations and
-/// availability times are not tracked yet.
+/// `timeLimitExceeded` and `outsideAvailableTimeRange` read the durations and times of
+/// `timing.rs`, measured at the request's time.
 pub fn evaluate(
     tree: &ActivityTree,
     state: &TreeState,
@@ -46,6 +47,9 @@ pub struct Facts {
     pub activity_progress: bool,
     pub attempt_count: u32,
     pub limit_reached: bool,
+    /// `timeLimitExceeded` and `outsideAvailableTimeRange` (`timing.rs`).
+    pub time_limit_exceeded: Truth,
+    pub outside_time_range: Truth,
 }
 
 impl Facts {
@@ -64,6 +68,8 @@ impl Facts {
             activity_progress: s.activity_progress_status,
             attempt_count: s.attempt_count,
             limit_reached: attempt_limit_reached(tree, state, a),
+            time_limit_exceeded: timing::time_limit_exceeded(tree, state, a),
+            outside_time_range: timing::outside_available_time_range(tree, state, a),
         }
     }
 }
@@ -82,7 +88,8 @@ pub fn evaluate_facts(f: &Facts, condition: Condition, threshold: f64) -> Truth 
         Condition::ActivityProgressKnown => Some(f.activity_progress && f.completion.is_some()),
         Condition::Attempted => Some(f.activity_progress && f.attempt_count > 0),
         Condition::AttemptLimitExceeded => Some(f.limit_reached),
-        Condition::TimeLimitExceeded | Condition::OutsideAvailableTimeRange => None,
+        Condition::TimeLimitExceeded => f.time_limit_exceeded,
+        Condition::OutsideAvailableTimeRange => f.outside_time_range,
         Condition::Always => Some(true),
     }
 }
@@ -175,9 +182,8 @@ fn attempt_limit_reached(tree: &ActivityTree, state: &TreeState, a: ActivityId) 
 
 /// Limit Conditions Check Process [UP.1]: whether activity `a` violates its limit
 /// conditions. Untracked activities never do (step 1), nor an active or suspended one
-/// (step 2); the attempt limit is checked (step 3). The duration limits (steps 4–7)
-/// and the begin/end time limits (steps 8–9) are optional in the 4th edition and not
-/// checked: no duration is tracked yet.
+/// (step 2); then the attempt limit (step 3), the duration limits (steps 4–7) and the
+/// begin/end time limits (steps 8–9, `timing.rs`).
 pub fn limit_conditions_violated(tree: &ActivityTree, state: &TreeState, a: ActivityId) -> bool {
     if !tree.definition(a).delivery.tracked {
         return false;
@@ -186,5 +192,5 @@ pub fn limit_conditions_violated(tree: &ActivityTree, state: &TreeState, a: Acti
     if activity.active || activity.suspended {
         return false;
     }
-    attempt_limit_reached(tree, state, a)
+    attempt_limit_reached(tree, state, a) || timing::limits_violated(tree, state, a)
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::timing::Timing;
 use super::tree::{ActivityId, ActivityTree};
 
 /// Objective progress information (SN book, "Objective Progress Information").
@@ -76,6 +77,9 @@ pub struct ActivityState {
     pub success_reported: bool,
     /// One per objective of the definition, the rolled-up objective first.
     pub objectives: Vec<ObjectiveState>,
+    /// When its attempts began, ended and lay suspended (`timing.rs`).
+    #[serde(default, skip_serializing_if = "Timing::is_unset")]
+    pub timing: Timing,
     /// The children selection and randomization left, in their order [SR.1, SR.2];
     /// `None` while they have not run: every child, in document order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +95,10 @@ pub struct TreeState {
     /// Global (shared) objectives by target objective ID.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub globals: BTreeMap<String, ObjectiveState>,
+    /// The time of the request being sequenced (ms since the epoch), which durations
+    /// and time limits are measured at; not kept: each request sets its own.
+    #[serde(skip)]
+    pub now_ms: Option<i64>,
 }
 
 impl TreeState {
@@ -107,6 +115,7 @@ impl TreeState {
         Self {
             activities,
             globals: BTreeMap::new(),
+            now_ms: None,
         }
     }
 

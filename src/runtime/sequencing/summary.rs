@@ -1,12 +1,14 @@
 //! What the registrations report shows of a SCORM 2004 registration's sequencing state:
 //! each activity's attempts, completion, satisfaction and measure (global objectives read
 //! through its maps), the global objectives, and where the session is (current and
-//! suspended activity).
+//! suspended activity), and each activity's durations at the time of the report.
 
 use serde_json::{Value, json};
 
 use super::overall::Sequencer;
 use super::state::ObjectiveState;
+use super::timing::Timing;
+use crate::runtime::timespan;
 use super::tree::{ActivityId, ActivityTree};
 
 fn satisfied(o: &ObjectiveState) -> Value {
@@ -47,7 +49,22 @@ fn activity(tree: &ActivityTree, s: &Sequencer, a: ActivityId) -> Value {
         "measure": measure(&primary),
         "active": state.active,
         "suspended": state.suspended,
+        "durations": durations(&state.timing, s.state.now_ms),
         "objectives": objectives,
+    })
+}
+
+/// The activity's durations at `now` as ISO 8601 durations (`null` when unknown).
+fn durations(t: &Timing, now: Option<i64>) -> Value {
+    let iso = |f: fn(&Timing, i64) -> Option<i64>| {
+        let ms = now.and_then(|now| f(t, now))?;
+        Some(timespan::format_scorm2004(u64::try_from(ms / 10).ok()?))
+    };
+    json!({
+        "attemptAbsolute": iso(Timing::attempt_absolute),
+        "attemptExperienced": iso(Timing::attempt_experienced),
+        "activityAbsolute": iso(Timing::activity_absolute),
+        "activityExperienced": iso(Timing::activity_experienced),
     })
 }
 

@@ -38,6 +38,13 @@ pub fn end_attempt(tree: &ActivityTree, state: &mut TreeState, a: ActivityId) {
         let suspended = state.children(tree, a).iter().any(|&c| state.activity(c).suspended);
         state.activity_mut(a).suspended = suspended;
     }
+    let now = state.now_ms;
+    let s = state.activity_mut(a);
+    if s.suspended {
+        s.timing.suspend(now);
+    } else {
+        s.timing.end(now);
+    }
     state.activity_mut(a).active = false;
     overall_rollup(tree, state, a);
 }
@@ -214,10 +221,12 @@ fn suspend_all(
         tree.parent(current).ok_or(Exception("TB.2.3-3"))?
     };
     session.suspended = Some(suspended);
+    let now = state.now_ms;
     for a in tree.path_to_root(suspended) {
         let s = state.activity_mut(a);
         s.active = false;
         s.suspended = true;
+        s.timing.suspend(now);
     }
     session.current = Some(ActivityTree::ROOT);
     Ok(Some(SequencingRequest::Exit))

@@ -130,5 +130,7 @@ pub async fn validity(store: &dyn Store, at: Navigated<'_>, item: &str) -> Resul
     let rs = load_registration_state(store, at.tenant, at.registration).await?.state;
     let tree = sequenced::tree_of(org);
     let learner = sequenced::learner_globals(store, at.tenant, at.agent, &tree).await?;
-    Ok(sequenced::validity(&tree, &sequenced::sequencer_of(&tree, &rs, learner.as_ref())))
+    let mut s = sequenced::sequencer_of(&tree, &rs, learner.as_ref());
+    s.state.now_ms = Some(crate::clock::now_ms());
+    Ok(sequenced::validity(&tree, &s))
 }

@@ -118,6 +118,7 @@ pub async fn sequence(
     request: &Request,
 ) -> Result<Sequenced, RuntimeError> {
     let mut s = sequencer_of(tree, rs, learner);
+    s.state.now_ms = Some(crate::clock::now_ms());
     let before = s.state.globals.clone();
     report_current(store, tenant, registration, tree, &mut s).await?;
     let seed = random_seed(registration);
