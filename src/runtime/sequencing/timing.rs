@@ -130,8 +130,11 @@ fn time_ms(limit: Option<&String>) -> Option<i64> {
     Some(t.timestamp_millis())
 }
 
-/// Which duration of the activity each limit bounds.
-fn duration_limits(l: &LimitConditions) -> [(Option<i64>, fn(&Timing, i64) -> Option<i64>, bool); 4] {
+/// One of an activity's durations, measured at a time.
+type Measure = fn(&Timing, i64) -> Option<i64>;
+
+/// Each duration limit (ms), the duration it bounds, and whether that is the attempt's.
+fn duration_limits(l: &LimitConditions) -> [(Option<i64>, Measure, bool); 4] {
     [
         (limit_ms(l.attempt_absolute_duration_limit.as_ref()), Timing::attempt_absolute, true),
         (limit_ms(l.attempt_experienced_duration_limit.as_ref()), Timing::attempt_experienced, true),

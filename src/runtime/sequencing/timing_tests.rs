@@ -92,7 +92,8 @@ fn limit_conditions_check_the_duration_and_time_limits() {
         ..Default::default()
     };
     // (case, limits, attempt ended at, attempt progress known, now, violated)
-    let rows: Vec<(&str, LimitConditions, Option<i64>, bool, i64, bool)> = vec![
+    type Row = (&'static str, LimitConditions, Option<i64>, bool, i64, bool);
+    let rows: Vec<Row> = vec![
         // UP.1 step 4: the attempt took 2 minutes of a 1-minute limit.
         ("attempt absolute over", attempt_limit("PT1M"), Some(T0 + 2 * MIN), true, T0 + 9 * MIN, true),
         ("attempt absolute under", attempt_limit("PT5M"), Some(T0 + 2 * MIN), true, T0 + 9 * MIN, false),
