@@ -87,6 +87,21 @@ impl Http {
         how: Opts<'_>,
         body: Vec<u8>,
     ) -> Result<(Duration, Bytes), String> {
+        let (took, status, bytes) = self.exchange(method, url, how, body).await?;
+        if !status.is_success() {
+            return Err(format!("{method} {url}: {status}: {}", String::from_utf8_lossy(&bytes)));
+        }
+        Ok((took, bytes))
+    }
+
+    /// One request whatever its answer: the time to its last byte, the status, the body.
+    pub async fn exchange(
+        &self,
+        method: &str,
+        url: &str,
+        how: Opts<'_>,
+        body: Vec<u8>,
+    ) -> Result<(Duration, hyper::StatusCode, Bytes), String> {
         let mut req = hyper::Request::builder().method(method).uri(url);
         if how.auth {
             req = req.header("authorization", &self.auth);
@@ -106,11 +121,7 @@ impl Http {
             .map_err(|e| format!("{method} {url}: {e}"))?;
         let status = resp.status();
         let bytes = resp.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
-        let took = start.elapsed();
-        if !status.is_success() {
-            return Err(format!("{method} {url}: {status}: {}", String::from_utf8_lossy(&bytes)));
-        }
-        Ok((took, bytes))
+        Ok((start.elapsed(), status, bytes))
     }
 
     /// A JSON request with the Basic credential, answering JSON.

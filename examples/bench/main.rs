@@ -5,13 +5,18 @@
 //!     --key KEY --secret SECRET ingest --statements 200000 --batch 100 --clients 4
 //! cargo run --release --example bench -- ... query --requests 2000 --clients 4
 //! cargo run --release --example bench -- ... commits --learners 500 --interval 5 --duration 60
+//! cargo run --release --example bench -- ... nav --learners 3 --steps 300
 //! ```
 //! `ingest` and `query` are in `xapi.rs`; `commits` (SCORM learners committing on a
-//! schedule; the credential needs the `admin` scope) in `commits.rs`.
+//! schedule; the credential needs the `admin` scope) in `commits.rs`; `nav` (SCORM 2004
+//! navigation on a 1,000-activity course; `admin` scope) in `nav.rs`.
 
 mod commits;
 mod http;
+mod nav;
 mod package;
+#[path = "../common/sequenced_course.rs"]
+mod sequenced_course;
 mod xapi;
 
 use base64::Engine as _;
@@ -66,6 +71,8 @@ enum Mode {
     },
     /// SCORM learners, each committing its run-time data on a fixed interval.
     Commits(commits::CommitArgs),
+    /// SCORM 2004 navigation requests on a 1,000-activity sequenced course.
+    Nav(nav::NavArgs),
 }
 
 #[tokio::main]
@@ -76,6 +83,10 @@ async fn main() -> Result<(), String> {
         base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", args.key, args.secret))
     );
     let http = http::Http::new(auth);
+    if let Mode::Nav(n) = &args.mode {
+        let n = n.clone();
+        return nav::run(&args, n, http).await;
+    }
     if let Mode::Commits(c) = &args.mode {
         let c = c.clone();
         return commits::run(&args, c, http).await;

@@ -3,6 +3,7 @@
 //! an attempt's life on the server (start or resume, commits, end of session).
 
 pub mod attempt;
+pub mod course;
 pub mod datamodel;
 pub mod documents;
 pub mod launch;

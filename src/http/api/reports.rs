@@ -128,7 +128,7 @@ async fn sequencing_summary(
     };
     let shared = crate::runtime::usecase::shared_state(state.store.as_ref(), tenant, registration).await?;
     let Some(_) = shared.sequencer else { return Ok(None) };
-    let tree = crate::runtime::usecase::sequenced::tree_of(org);
+    let tree = crate::runtime::sequencing::ActivityTree::new(org);
     let mut s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared, None);
     s.state.now_ms = Some(crate::clock::now_ms());
     Ok(Some(crate::runtime::sequencing::summary::summary(&tree, &s)))

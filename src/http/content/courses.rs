@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::package::model::Course;
+use crate::runtime::course::LoadedCourse;
 
 pub const COURSE_TTL: Duration = Duration::from_secs(30);
 /// Course models kept at most (a large one is a few megabytes in memory).
@@ -22,7 +23,7 @@ pub struct VersionCache<T> {
     inner: Mutex<HashMap<Key, (Arc<T>, Instant)>>,
 }
 
-pub type CourseCache = VersionCache<Course>;
+pub type CourseCache = VersionCache<LoadedCourse>;
 
 impl<T> Default for VersionCache<T> {
     fn default() -> Self {
@@ -66,7 +67,7 @@ pub async fn course_model(
     tenant: crate::tenant::TenantId,
     package: &str,
     version: u32,
-) -> Result<Option<Arc<Course>>, crate::http::error::ApiError> {
+) -> Result<Option<Arc<LoadedCourse>>, crate::http::error::ApiError> {
     let cache = &state.caches.courses;
     if let Some(c) = cache.get(tenant.0, package, version) {
         return Ok(Some(c));
@@ -76,7 +77,7 @@ pub async fn course_model(
     };
     let course: Course = serde_json::from_str(&json)
         .map_err(|e| crate::http::error::ApiError::Internal(format!("course model of {package}: {e}")))?;
-    let course = Arc::new(course);
+    let course = Arc::new(LoadedCourse::new(course));
     cache.insert(tenant.0, package, version, Arc::clone(&course));
     Ok(Some(course))
 }

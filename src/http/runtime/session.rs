@@ -7,7 +7,7 @@ use crate::http::error::ApiError;
 use crate::launch::LaunchGrant;
 use crate::learner;
 use crate::lrs::LrsError;
-use crate::package::model::Course;
+use crate::runtime::course::LoadedCourse;
 use crate::runtime::datamodel::{Data, Options};
 use crate::runtime::launch::sco_context;
 use crate::runtime::record::Subject;
@@ -40,7 +40,7 @@ pub(super) fn learner_agent_key(state: &AppState, tenant: &Tenant, learner: &str
     crate::lrs::agent::ifi_key(&actor).unwrap_or_default()
 }
 
-pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Arc<Course>, ApiError> {
+pub(super) async fn course_of(state: &AppState, g: &LaunchGrant) -> Result<Arc<LoadedCourse>, ApiError> {
     crate::http::content::courses::course_model(state, g.tenant_id(), &g.package, g.version)
         .await?
         .ok_or_else(|| LrsError::NotFound("the package of this launch no longer exists".into()).into())

@@ -16,8 +16,9 @@ use crate::lrs::LrsError;
 use crate::lrs::document::DocKind;
 use crate::lrs::statement::Storer;
 use crate::package::model::Course;
+use crate::runtime::course::LoadedCourse;
 
-async fn course(ctx: &Ctx, b: &Cmi5Bound) -> Result<Arc<Course>, ApiError> {
+async fn course(ctx: &Ctx, b: &Cmi5Bound) -> Result<Arc<LoadedCourse>, ApiError> {
     crate::http::content::courses::course_model(&ctx.state, ctx.principal.tenant.id, &b.package, b.version)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("the course of this session no longer exists".into()))

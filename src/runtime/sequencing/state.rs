@@ -17,16 +17,26 @@ use serde::{Deserialize, Serialize};
 use super::timing::Timing;
 use super::tree::{ActivityId, ActivityTree};
 
+/// Whether a number is zero (its default: the stored state leaves defaults out, which
+/// keeps a 1,000-activity course's state small to read and write on every request).
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
+}
+
 /// Objective progress information (SN book, "Objective Progress Information").
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectiveState {
     /// Objective Progress Status: whether the satisfied status is known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub progress_status: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub satisfied_status: bool,
     /// Objective Measure Status: whether the normalized measure is known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub measure_status: bool,
     /// -1.0 to 1.0.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub normalized_measure: f64,
     /// The 4th edition's extended objective information (`adlseq:objectives` maps and
     /// `cmi.objectives.n`): unknown when `None`.
@@ -50,19 +60,25 @@ pub struct ActivityState {
     /// The activity's identifier, so a stored state names what it tracks.
     pub identifier: String,
     /// Activity Progress Status: whether the activity has progress information.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub activity_progress_status: bool,
     /// Activity Attempt Count (attempts begun, including the current one).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub attempt_count: u32,
     /// Attempt Progress Status: whether the completion status is known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub attempt_progress_status: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub attempt_completion_status: bool,
     /// Activity is Active.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub active: bool,
     /// Activity is Suspended.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub suspended: bool,
     /// The parent's attempt count when this activity's current attempt began: rollup
     /// tells this attempt's children from those of an earlier attempt by it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub attempt_of_parent: u32,
     /// Attempt Completion Amount (`cmi.progress_measure`), unknown when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

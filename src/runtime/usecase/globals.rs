@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::RuntimeError;
@@ -70,7 +71,7 @@ impl LearnerGlobals {
     pub fn overlay(&self, tree: &ActivityTree, globals: &mut BTreeMap<String, ObjectiveState>) {
         let named = tree.global_ids();
         for (id, v) in self.entries.iter().filter(|(id, _)| named.contains(id.as_str())) {
-            if let Ok(state) = serde_json::from_value::<ObjectiveState>(v.clone()) {
+            if let Ok(state) = ObjectiveState::deserialize(v) {
                 globals.insert(id.clone(), state);
             }
         }

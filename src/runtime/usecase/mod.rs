@@ -14,6 +14,7 @@ pub mod sequenced;
 use serde_json::json;
 
 use super::attempt::{CommitRefusal, LaunchContext};
+use super::course::LoadedCourse;
 use super::datamodel::{Data, Options, Version};
 use super::documents::ProfileDocument;
 use super::plan::{AttemptState, Plan};
@@ -24,7 +25,7 @@ use crate::launch::ConcurrentLaunches;
 use crate::lrs::{self, XapiVersion};
 use crate::lrs::document::{DocKey, DocScope, DocWrite, Unconditional, WriteMode};
 use crate::lrs::statement::{Storer, prepare};
-use crate::package::model::{Course, Item};
+use crate::package::model::Item;
 use crate::store::{AttemptRecord, RegistrationWrite, RuntimeWrites, Store, StoreError};
 use crate::tenant::TenantId;
 
@@ -40,7 +41,7 @@ pub struct Sco {
     pub version: Version,
     pub ctx: LaunchContext,
     pub subject: Subject,
-    pub course: std::sync::Arc<Course>,
+    pub course: std::sync::Arc<LoadedCourse>,
     /// The data-model options of the tenant.
     pub options: Options,
     pub learner: String,

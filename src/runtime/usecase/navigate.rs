@@ -6,6 +6,7 @@
 
 use super::{ATTEMPTS, RuntimeError, apply_writes, load_registration_state, sequenced};
 use crate::package::model::{Course, Organization, PackageKind, Structure};
+use crate::runtime::course::LoadedCourse;
 use crate::runtime::navigation::{Outcome, Request, Tree, Validity};
 use crate::runtime::plan::Plan;
 use crate::store::{Store, StoreError};
@@ -16,7 +17,7 @@ use crate::tenant::TenantId;
 pub struct Navigated<'a> {
     pub tenant: TenantId,
     pub registration: &'a str,
-    pub course: &'a Course,
+    pub course: &'a LoadedCourse,
     /// The learner's agent key: where the global objectives it carries across courses
     /// are kept.
     pub agent: &'a str,
@@ -56,7 +57,7 @@ pub async fn navigate(
 ) -> Result<Navigation, RuntimeError> {
     let (org, free) = organization(at.course)?;
     if !free {
-        return sequenced_navigate(store, at, org, request).await;
+        return sequenced_navigate(store, at, request).await;
     }
     let tree = Tree::new(org);
     for _ in 0..ATTEMPTS {
@@ -93,16 +94,15 @@ pub async fn navigate(
 async fn sequenced_navigate(
     store: &dyn Store,
     at: Navigated<'_>,
-    org: &Organization,
     request: &Request,
 ) -> Result<Navigation, RuntimeError> {
-    let tree = sequenced::tree_of(org);
+    let tree = sequenced::tree(at.course)?;
     for _ in 0..ATTEMPTS {
         let shared = load_registration_state(store, at.tenant, at.registration).await?;
         let mut rs = shared.state;
-        let learner = sequenced::learner_globals(store, at.tenant, at.agent, &tree).await?;
-        let done = sequenced::sequence(store, at.tenant, at.registration, &tree, &rs, learner.as_ref(), request).await?;
-        let valid = sequenced::validity(&tree, &done.sequencer);
+        let learner = sequenced::learner_globals(store, at.tenant, at.agent, tree).await?;
+        let done = sequenced::sequence(store, at.tenant, at.registration, tree, &rs, learner.as_ref(), request).await?;
+        let valid = sequenced::validity(tree, &done.sequencer);
         rs.suspended_item = done.sequencer.session.suspended.map(|a| tree.get(a).identifier.clone());
         rs.sequencer = Some(done.sequencer);
         let plan = Plan {
@@ -128,9 +128,9 @@ pub async fn validity(store: &dyn Store, at: Navigated<'_>, item: &str) -> Resul
         return Ok(Tree::new(org).validity(Some(item)));
     }
     let rs = load_registration_state(store, at.tenant, at.registration).await?.state;
-    let tree = sequenced::tree_of(org);
-    let learner = sequenced::learner_globals(store, at.tenant, at.agent, &tree).await?;
-    let mut s = sequenced::sequencer_of(&tree, &rs, learner.as_ref());
+    let tree = sequenced::tree(at.course)?;
+    let learner = sequenced::learner_globals(store, at.tenant, at.agent, tree).await?;
+    let mut s = sequenced::sequencer_of(tree, &rs, learner.as_ref());
     s.state.now_ms = Some(crate::clock::now_ms());
-    Ok(sequenced::validity(&tree, &s))
+    Ok(sequenced::validity(tree, &s))
 }

@@ -44,11 +44,10 @@ pub async fn open(store: &dyn Store, s: &Sco) -> Result<Opened, RuntimeError> {
 
 /// The learner's global objectives when the SCO's course shares them across courses.
 async fn learner_globals(store: &dyn Store, s: &Sco) -> Result<Option<LearnerGlobals>, RuntimeError> {
-    let Ok((org, false)) = super::navigate::organization(&s.course) else {
+    let Some(tree) = s.course.tree() else {
         return Ok(None);
     };
-    let tree = sequenced::tree_of(org);
-    sequenced::learner_globals(store, s.tenant, &s.agent_key(), &tree).await
+    sequenced::learner_globals(store, s.tenant, &s.agent_key(), tree).await
 }
 
 /// The plan of an open, from the newest stored attempt (pure).

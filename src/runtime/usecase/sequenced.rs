@@ -4,7 +4,7 @@
 //! the new state is written over the state read, as every run-time step. What the
 //! player and `adl.nav.request_valid.*` may offer comes from the same state.
 
-use crate::package::model::{Course, Organization};
+use crate::runtime::course::LoadedCourse;
 use crate::runtime::datamodel::Data;
 use crate::runtime::navigation::{Outcome, Refusal, Request, Validity};
 use crate::runtime::registration::RegistrationState;
@@ -177,9 +177,11 @@ pub fn validity(tree: &ActivityTree, s: &Sequencer) -> Validity {
     }
 }
 
-/// The tree of an organization.
-pub fn tree_of(org: &Organization) -> ActivityTree {
-    ActivityTree::new(org)
+/// The activity tree of a course that navigates through the sequencing engine.
+pub fn tree(course: &LoadedCourse) -> Result<&ActivityTree, RuntimeError> {
+    course
+        .tree()
+        .ok_or_else(|| RuntimeError::NotFound("the course has no sequenced organization".into()))
 }
 
 fn count(data: &Data) -> usize {
@@ -230,15 +232,18 @@ fn known_values(o: &ObjectiveState) -> Vec<(&'static str, String)> {
 /// what the engine knows of them (local status, global objectives read through the
 /// maps), replacing what a resumed attempt held; and the SCO's own success and
 /// completion status from its primary objective where the data has none.
-pub fn seed(data: &mut Data, course: &Course, item: &str, rs: &RegistrationState, learner: Option<&LearnerGlobals>) {
-    let Ok((org, false)) = super::navigate::organization(course) else {
-        return;
-    };
-    let tree = tree_of(org);
+pub fn seed(
+    data: &mut Data,
+    course: &LoadedCourse,
+    item: &str,
+    rs: &RegistrationState,
+    learner: Option<&LearnerGlobals>,
+) {
+    let Some(tree) = course.tree() else { return };
     let Some(a) = tree.find(item) else { return };
-    let s = sequencer_of(&tree, rs, learner);
+    let s = sequencer_of(tree, rs, learner);
     for (k, def) in tree.definition(a).objectives.iter().enumerate() {
-        let view = s.state.objective(&tree, a, k);
+        let view = s.state.objective(tree, a, k);
         if k == 0 {
             let own = known_values(&view)
                 .into_iter()
