@@ -58,11 +58,8 @@ pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result
     let home = learner::home_page(&state.config.public_url, tenant_row.name.as_str());
     let actor = crate::http::auth::learner_agent(&state.config.public_url, &tenant_row, &g.learner, &name);
     let course_iri = format!("{home}/packages/{}", g.package);
-    let sco_title = course
-        .all_launchables()
-        .into_iter()
-        .find(|l| l.id == item)
-        .map_or_else(|| item.to_owned(), |l| l.title);
+    let sco_title = crate::runtime::launch::find_item(&course, item)
+        .map_or_else(|| item.to_owned(), |i| i.title.clone());
     let subject = Subject {
         actor,
         registration: registration.clone(),

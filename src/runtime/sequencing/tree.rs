@@ -223,6 +223,8 @@ pub struct ActivityTree {
     /// Positions by identifier (the first, should a manifest repeat one): a choice
     /// names its target, and the player asks about every activity on each request.
     by_identifier: HashMap<String, ActivityId>,
+    /// The global objectives the tree's maps name (normalized ids).
+    global_ids: std::collections::BTreeSet<String>,
 }
 
 impl ActivityTree {
@@ -241,6 +243,7 @@ impl ActivityTree {
             objectives_global_to_system: org.objectives_global_to_system,
             above_readers: Vec::new(),
             by_identifier: HashMap::new(),
+            global_ids: std::collections::BTreeSet::new(),
         };
         for item in &org.items {
             tree.add(item, Self::ROOT);
@@ -257,17 +260,19 @@ impl ActivityTree {
             .collect();
         // Positions are preorder, so a higher one is never an ancestor of a lower one.
         tree.above_readers = above.into_iter().rev().collect();
+        let defs = tree.activities.iter().flat_map(|a| &a.definition.objectives);
+        tree.global_ids = defs
+            .flat_map(|o| {
+                let maps = o.maps.iter().map(|m| m.target_objective_id.clone());
+                maps.chain(o.adl_maps.iter().map(|m| m.target_objective_id.clone()))
+            })
+            .collect();
         tree
     }
 
     /// The global objectives the tree's maps name (normalized ids).
-    pub fn global_ids(&self) -> std::collections::BTreeSet<&str> {
-        let defs = self.activities.iter().flat_map(|a| &a.definition.objectives);
-        defs.flat_map(|o| {
-            let maps = o.maps.iter().map(|m| m.target_objective_id.as_str());
-            maps.chain(o.adl_maps.iter().map(|m| m.target_objective_id.as_str()))
-        })
-        .collect()
+    pub fn global_ids(&self) -> &std::collections::BTreeSet<String> {
+        &self.global_ids
     }
 
     /// The clusters above an activity that reads a global objective, deepest first.

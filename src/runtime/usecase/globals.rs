@@ -70,7 +70,7 @@ impl LearnerGlobals {
     /// course's own copies.
     pub fn overlay(&self, tree: &ActivityTree, globals: &mut BTreeMap<String, ObjectiveState>) {
         let named = tree.global_ids();
-        for (id, v) in self.entries.iter().filter(|(id, _)| named.contains(id.as_str())) {
+        for (id, v) in self.entries.iter().filter(|(id, _)| named.contains(*id)) {
             if let Ok(state) = ObjectiveState::deserialize(v) {
                 globals.insert(id.clone(), state);
             }
