@@ -184,12 +184,16 @@ pub async fn serve_all(
 ) -> std::io::Result<()> {
     let net = state.config.net.clone();
     let invalid = |e: crate::net::TlsError| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string());
-    let app = net.origin(crate::http::app(state.clone()), net.app_tls.as_ref()).map_err(invalid)?;
+    let app = net
+        .origin(crate::http::app(state.clone()), net.app_tls.as_ref())
+        .map_err(invalid)?;
     let content = net
         .origin(crate::http::content_app(state.clone()), net.content_tls.as_ref())
         .map_err(invalid)?;
     let redirect = crate::net::redirect::RedirectTargets::new(&state.config.public_url, &state.config.content_url);
-    let redirect = net.origin(crate::net::redirect::router(redirect), None).map_err(invalid)?;
+    let redirect = net
+        .origin(crate::net::redirect::router(redirect), None)
+        .map_err(invalid)?;
     let (tx, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(crate::net::tls::keep_fresh(net.certificates(), net.reload, rx.clone()));
     tokio::spawn(async move {

@@ -32,7 +32,10 @@ async fn a_new_connection_waits_for_its_head_only_so_long() {
     let watch = ConnWatch::new();
     let (why, took) = expiry(&watch, &timeouts(200, 5_000, 5_000)).await;
     assert_eq!(why, Expired::Header);
-    assert!(took >= Duration::from_millis(190) && took < Duration::from_secs(2), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(190) && took < Duration::from_secs(2),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]
@@ -45,7 +48,10 @@ async fn a_request_under_way_has_no_deadline_and_its_end_starts_the_idle_one() {
     drop(guard);
     let (why, took) = expiry(&watch, &t).await;
     assert_eq!(why, Expired::Idle);
-    assert!(took >= Duration::from_millis(390), "idle, not the header bound: {took:?}");
+    assert!(
+        took >= Duration::from_millis(390),
+        "idle, not the header bound: {took:?}"
+    );
 }
 
 #[tokio::test]
@@ -78,5 +84,8 @@ async fn a_response_nobody_reads_is_abandoned_after_the_write_bound() {
     });
     let (why, took) = expiry(&watch, &t).await;
     assert_eq!(why, Expired::Write);
-    assert!(took >= Duration::from_millis(290) && took < Duration::from_secs(2), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(290) && took < Duration::from_secs(2),
+        "{took:?}"
+    );
 }

@@ -111,7 +111,11 @@ pub struct Origin {
 /// Accepts connections on `listener` until `stop` turns true, then stops accepting and
 /// waits for the open connections to finish their requests (each still under its
 /// deadlines, so a hanging client cannot hold up the shutdown either).
-pub async fn serve_origin(listener: TcpListener, origin: Origin, mut stop: watch::Receiver<bool>) -> std::io::Result<()> {
+pub async fn serve_origin(
+    listener: TcpListener,
+    origin: Origin,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
     let origin = Arc::new(origin);
     // Each connection's task holds a receiver; the sender sees them all gone.
     let (open_tx, open_rx) = watch::channel(());

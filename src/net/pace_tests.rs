@@ -24,7 +24,11 @@ fn channel_body(pace: BodyPace) -> (mpsc::Sender<Bytes>, Paced, Arc<AtomicBool>)
         rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx))
     });
     let tripped = Arc::new(AtomicBool::new(false));
-    (tx, Paced::new(Body::from_stream(stream), pace, Arc::clone(&tripped)), tripped)
+    (
+        tx,
+        Paced::new(Body::from_stream(stream), pace, Arc::clone(&tripped)),
+        tripped,
+    )
 }
 
 /// Reads the body whole; `Err` with how long it took when it was cut off.

@@ -46,10 +46,7 @@ fn origin_of(url: &str) -> Option<(String, String)> {
     let uri = url.parse::<Uri>().ok()?;
     let scheme = uri.scheme_str()?;
     let authority = uri.authority()?;
-    Some((
-        authority.host().to_ascii_lowercase(),
-        format!("{scheme}://{authority}"),
-    ))
+    Some((authority.host().to_ascii_lowercase(), format!("{scheme}://{authority}")))
 }
 
 /// Every request, whatever its method and path, is redirected.
@@ -78,10 +75,22 @@ mod tests {
     fn requests_go_to_the_origin_their_host_names() {
         let t = RedirectTargets::new("https://lrs.example.com/base", "https://content.example.com:8443");
         let cases = [
-            (Some("lrs.example.com"), "/xapi/about?x=1", "https://lrs.example.com/xapi/about?x=1"),
+            (
+                Some("lrs.example.com"),
+                "/xapi/about?x=1",
+                "https://lrs.example.com/xapi/about?x=1",
+            ),
             (Some("LRS.example.com:80"), "/", "https://lrs.example.com/"),
-            (Some("content.example.com"), "/content/g/a.html", "https://content.example.com:8443/content/g/a.html"),
-            (Some("content.example.com:80"), "/p", "https://content.example.com:8443/p"),
+            (
+                Some("content.example.com"),
+                "/content/g/a.html",
+                "https://content.example.com:8443/content/g/a.html",
+            ),
+            (
+                Some("content.example.com:80"),
+                "/p",
+                "https://content.example.com:8443/p",
+            ),
             (Some("other.example"), "/p", "https://lrs.example.com/p"),
             (None, "/p", "https://lrs.example.com/p"),
             (Some("bad host"), "/p", "https://lrs.example.com/p"),

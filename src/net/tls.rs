@@ -122,7 +122,10 @@ impl ServerCertificate {
     /// The end-entity certificate now served.
     pub fn served(&self) -> CertificateDer<'static> {
         let key = self.current_key();
-        key.cert.first().cloned().unwrap_or_else(|| CertificateDer::from(Vec::new()))
+        key.cert
+            .first()
+            .cloned()
+            .unwrap_or_else(|| CertificateDer::from(Vec::new()))
     }
 
     fn current_key(&self) -> Arc<CertifiedKey> {

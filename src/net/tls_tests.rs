@@ -22,7 +22,10 @@ fn a_missing_file_is_named() {
     })
     .expect_err("refused")
     .to_string();
-    assert!(err.contains("TLS certificate file /nonexistent/cert.pem: cannot read it"), "{err}");
+    assert!(
+        err.contains("TLS certificate file /nonexistent/cert.pem: cannot read it"),
+        "{err}"
+    );
 }
 
 #[test]
