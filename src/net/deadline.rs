@@ -125,23 +125,31 @@ impl ConnWatch {
         }
     }
 
-    fn write_done(&self) {
-        self.with(|s| s.write_blocked = None);
+    /// A write or flush went through; `wrote` bytes of it. A response's last bytes are
+    /// written after its body is done, while the connection already counts as idle: bytes
+    /// the client takes restart that idle time, so a slow but steady download is never
+    /// cut by the idle bound. (Only bytes do: hyper flushes whenever it is polled, and the
+    /// watchdog's own wake-ups poll it.)
+    fn write_done(&self, wrote: usize) {
+        let unblocked = self.with(|s| {
+            if let (Phase::Idle(_), 1..) = (s.phase, wrote) {
+                s.phase = Phase::Idle(Instant::now());
+            }
+            s.write_blocked.take().is_some()
+        });
+        if unblocked {
+            self.changed.notify_one();
+        }
     }
 
-    /// The earliest deadline now, and what it is for.
+    /// The deadline now, and what it is for. While the server waits for the client to take
+    /// response bytes, only the write bound applies: the client is not idle, it is slow.
     fn deadline(&self, t: &Timeouts) -> Option<(Instant, Expired)> {
-        self.with(|s| {
-            let phase = match s.phase {
-                Phase::Head(since) => Some((since + t.header, Expired::Header)),
-                Phase::Idle(since) => Some((since + t.idle, Expired::Idle)),
-                Phase::Busy => None,
-            };
-            let write = s.write_blocked.map(|since| (since + t.write, Expired::Write));
-            match (phase, write) {
-                (Some(p), Some(w)) => Some(if w.0 < p.0 { w } else { p }),
-                (p, w) => p.or(w),
-            }
+        self.with(|s| match (s.write_blocked, s.phase) {
+            (Some(since), _) => Some((since + t.write, Expired::Write)),
+            (None, Phase::Head(since)) => Some((since + t.header, Expired::Header)),
+            (None, Phase::Idle(since)) => Some((since + t.idle, Expired::Idle)),
+            (None, Phase::Busy) => None,
         })
     }
 
@@ -187,10 +195,17 @@ impl<T> Watched<T> {
         Self { inner, watch }
     }
 
-    fn wrote<R>(&self, poll: &Poll<io::Result<R>>) {
+    fn wrote(&self, poll: &Poll<io::Result<usize>>) {
         match poll {
             Poll::Pending => self.watch.write_pending(),
-            Poll::Ready(_) => self.watch.write_done(),
+            Poll::Ready(r) => self.watch.write_done(*r.as_ref().unwrap_or(&0)),
+        }
+    }
+
+    fn flushed(&self, poll: &Poll<io::Result<()>>) {
+        match poll {
+            Poll::Pending => self.watch.write_pending(),
+            Poll::Ready(_) => self.watch.write_done(0),
         }
     }
 }
@@ -229,13 +244,13 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let poll = Pin::new(&mut self.inner).poll_flush(cx);
-        self.wrote(&poll);
+        self.flushed(&poll);
         poll
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let poll = Pin::new(&mut self.inner).poll_shutdown(cx);
-        self.wrote(&poll);
+        self.flushed(&poll);
         poll
     }
 }

@@ -89,3 +89,31 @@ async fn a_response_nobody_reads_is_abandoned_after_the_write_bound() {
         "{took:?}"
     );
 }
+
+#[tokio::test]
+async fn a_slow_but_steady_reader_of_a_long_last_write_is_cut_by_neither_bound() {
+    // The response's body is done (the connection counts as idle) but 64 KiB are still to
+    // go through a 1 KiB pipe, read a KiB every 20 ms: about 1.3 s, well past both bounds.
+    let watch = Arc::new(ConnWatch::new());
+    let t = timeouts(5_000, 300, 300);
+    drop(watch.request_started());
+    let (mut client, server) = tokio::io::duplex(1024);
+    let mut server = Watched::new(server, Arc::clone(&watch));
+    let writer = tokio::spawn(async move { server.write_all(&[b'x'; 64 * 1024]).await });
+    let reader = async {
+        let mut buf = [0u8; 1024];
+        let mut total = 0;
+        while total < 64 * 1024 {
+            total += client.read(&mut buf).await.expect("read");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        total
+    };
+    tokio::select! {
+        total = reader => assert_eq!(total, 64 * 1024),
+        why = watch.expired(&t) => panic!("cut off while the client was reading: {why}"),
+    }
+    writer.await.expect("writer").expect("all written");
+    let (why, _) = expiry(&watch, &t).await;
+    assert_eq!(why, Expired::Idle, "and once all is taken, the idle bound applies");
+}

@@ -297,3 +297,34 @@ async fn shutdown_is_not_held_up_by_a_hanging_client() {
     );
     drop(tcp);
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_a_response_is_cut_off_at_the_write_bound() {
+    let app = server(None).await;
+    let cred = app.tenant_cred("acme").await;
+    // A document far larger than what the two sockets' buffers hold.
+    let size = 3 << 20;
+    let url = crate::documents::STATE.url(Some("big"), &[]);
+    app.put(&url)
+        .auth(&cred)
+        .body("application/octet-stream", vec![b'x'; size])
+        .send()
+        .await
+        .expect(204);
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("small receive buffer");
+    let mut tcp = socket.connect(app.addr).await.expect("connect");
+    let head = format!(
+        "GET {url} HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\nX-Experience-API-Version: 2.0.0\r\n\r\n",
+        cred.basic()
+    );
+    tcp.write_all(head.as_bytes()).await.expect("write");
+    // Not a byte read for longer than the write bound; then all that is left is taken.
+    sleep(SHORT.write + Duration::from_secs(2)).await;
+    let (got, _) = until_closed(&mut tcp, Instant::now()).await;
+    assert!(
+        got.starts_with(b"HTTP/1.1 200") && got.len() < size,
+        "the response was abandoned part way: {} of {size} bytes",
+        got.len()
+    );
+}
