@@ -219,7 +219,10 @@ async fn serve(
         xapi = %config.xapi_endpoint(),
         app.tls = config.net.app_tls.is_some(),
         content.tls = config.net.content_tls.is_some(),
-        redirect = ?redirect.as_ref().and_then(|r| r.local_addr().ok()),
+        redirect = %redirect
+            .as_ref()
+            .and_then(|r| r.local_addr().ok())
+            .map_or_else(|| "off".to_owned(), |a| a.to_string()),
         "kiroku serving"
     );
     let state = AppState::new(store, blobs, config).await.map_err(|e| e.to_string())?;
