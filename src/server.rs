@@ -184,18 +184,29 @@ pub async fn serve_all(
 ) -> std::io::Result<()> {
     let net = state.config.net.clone();
     let invalid = |e: crate::net::TlsError| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string());
+    let metrics = Arc::clone(&state.metrics);
     let app = net
-        .origin(crate::http::app(state.clone()), net.app_tls.as_ref())
+        .origin(crate::http::app(state.clone()), net.app_tls.as_ref(), &metrics)
         .map_err(invalid)?;
     let content = net
-        .origin(crate::http::content_app(state.clone()), net.content_tls.as_ref())
+        .origin(
+            crate::http::content_app(state.clone()),
+            net.content_tls.as_ref(),
+            &metrics,
+        )
         .map_err(invalid)?;
     let redirect = crate::net::redirect::RedirectTargets::new(&state.config.public_url, &state.config.content_url);
     let redirect = net
-        .origin(crate::net::redirect::router(redirect), None)
+        .origin(crate::net::redirect::router(redirect), None, &metrics)
         .map_err(invalid)?;
     let (tx, rx) = tokio::sync::watch::channel(false);
-    tokio::spawn(crate::net::tls::keep_fresh(net.certificates(), net.reload, rx.clone()));
+    let certificates = net.certificates();
+    tokio::spawn(crate::net::tls::keep_fresh(
+        certificates,
+        net.reload,
+        metrics,
+        rx.clone(),
+    ));
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);

@@ -20,9 +20,10 @@ use tokio::sync::watch;
 use tower::ServiceExt;
 
 use super::Origin;
-use super::deadline::{ConnWatch, RequestGuard, Watched};
+use super::deadline::{ConnWatch, Expired, RequestGuard, Watched};
 use super::pace::Paced;
 use crate::http::error::ApiError;
+use crate::ops::metrics::Event;
 
 /// Serves one accepted connection until it closes, its deadline passes, or shutdown.
 pub(super) async fn serve(tcp: TcpStream, peer: SocketAddr, origin: Arc<Origin>, mut stop: watch::Receiver<bool>) {
@@ -48,6 +49,7 @@ pub(super) async fn serve(tcp: TcpStream, peer: SocketAddr, origin: Arc<Origin>,
             }
             Err(_) => {
                 tracing::debug!(client.address = %peer, "TLS handshake not over in time; connection closed");
+                origin.metrics.count(Event::HandshakeTimeouts, 1);
                 return;
             }
         },
@@ -77,6 +79,12 @@ where
             }
             why = expired.as_mut() => {
                 tracing::debug!(reason = %why, "connection closed by its deadline");
+                let event = match why {
+                    Expired::Header => Event::HeaderTimeouts,
+                    Expired::Idle => Event::IdleTimeouts,
+                    Expired::Write => Event::WriteTimeouts,
+                };
+                origin.metrics.count(event, 1);
                 return;
             }
             _ = stop.wait_for(|s| *s), if !stopping => {
@@ -109,11 +117,13 @@ impl hyper::service::Service<Request<Incoming>> for OriginService {
         req.extensions_mut().insert(ConnectInfo(self.peer));
         let router = self.origin.router.clone();
         let hsts = self.origin.hsts.clone();
+        let metrics = Arc::clone(&self.origin.metrics);
         Box::pin(async move {
             let Ok(mut resp) = router.oneshot(req).await;
             if tripped.load(Ordering::Relaxed) {
                 // Whatever the handler made of the broken body, the answer is that it
                 // came too slowly, and the connection goes.
+                metrics.count(Event::BodyTimeouts, 1);
                 resp = ApiError::TooSlow.into_response();
                 resp.headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -20,6 +20,8 @@ use axum::http::HeaderValue;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::ops::metrics::Metrics;
+
 pub use deadline::Expired;
 pub use pace::BodyPace;
 pub use tls::{ReloadPolicy, ServerCertificate, TlsError, TlsFiles};
@@ -81,8 +83,14 @@ impl NetConfig {
         out
     }
 
-    /// An origin serving `router`, over TLS with `cert` when given.
-    pub fn origin(&self, router: Router, cert: Option<&Arc<ServerCertificate>>) -> Result<Origin, TlsError> {
+    /// An origin serving `router`, over TLS with `cert` when given, counting its timeouts
+    /// in `metrics`.
+    pub fn origin(
+        &self,
+        router: Router,
+        cert: Option<&Arc<ServerCertificate>>,
+        metrics: &Arc<Metrics>,
+    ) -> Result<Origin, TlsError> {
         let tls = cert
             .map(|c| c.server_config().map(tokio_rustls::TlsAcceptor::from))
             .transpose()?;
@@ -95,6 +103,7 @@ impl NetConfig {
             tls,
             timeouts: self.timeouts,
             hsts,
+            metrics: Arc::clone(metrics),
         })
     }
 }
@@ -106,6 +115,7 @@ pub struct Origin {
     tls: Option<tokio_rustls::TlsAcceptor>,
     timeouts: Timeouts,
     hsts: Option<HeaderValue>,
+    metrics: Arc<Metrics>,
 }
 
 /// Accepts connections on `listener` until `stop` turns true, then stops accepting and

@@ -17,6 +17,8 @@ use rustls::sign::CertifiedKey;
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
+use crate::ops::metrics::{Event, Metrics};
+
 /// Where an origin's certificate and key are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsFiles {
@@ -277,8 +279,13 @@ impl Default for ReloadPolicy {
     }
 }
 
-/// Keeps `certs` fresh until `stop` turns true.
-pub async fn keep_fresh(certs: Vec<Arc<ServerCertificate>>, policy: ReloadPolicy, mut stop: watch::Receiver<bool>) {
+/// Keeps `certs` fresh until `stop` turns true, counting reloads in `metrics`.
+pub async fn keep_fresh(
+    certs: Vec<Arc<ServerCertificate>>,
+    policy: ReloadPolicy,
+    metrics: Arc<Metrics>,
+    mut stop: watch::Receiver<bool>,
+) {
     if certs.is_empty() {
         return;
     }
@@ -296,9 +303,15 @@ pub async fn keep_fresh(certs: Vec<Arc<ServerCertificate>>, policy: ReloadPolicy
         };
         for cert in &certs {
             match cert.reload(forced).await {
-                Ok(true) => tracing::info!(tls.cert = %cert.files.cert.display(), "TLS certificate reloaded"),
+                Ok(true) => {
+                    tracing::info!(tls.cert = %cert.files.cert.display(), "TLS certificate reloaded");
+                    metrics.count(Event::TlsReloaded, 1);
+                }
                 Ok(false) => {}
-                Err(e) => tracing::error!(error = %e, "TLS certificate not reloaded; the previous one is still served"),
+                Err(e) => {
+                    tracing::error!(error = %e, "TLS certificate not reloaded; the previous one is still served");
+                    metrics.count(Event::TlsReloadFailed, 1);
+                }
             }
         }
     }

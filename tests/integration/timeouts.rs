@@ -62,6 +62,15 @@ async fn until_closed(stream: &mut (impl AsyncRead + Unpin), since: Instant) -> 
     (got, since.elapsed())
 }
 
+/// `kiroku_connections_timed_out_total{bound=…}` from `/metrics` (0 when absent).
+async fn timed_out(app: &TestApp, bound: &str) -> u64 {
+    let text = app.get("/metrics").send().await.expect(200).text();
+    let name = format!("kiroku_connections_timed_out_total{{bound=\"{bound}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name.as_str()))
+        .map_or(0, |n| n.parse().expect("a count"))
+}
+
 #[track_caller]
 fn within(took: Duration, bound: Duration) {
     // Not before the bound (less a little for the clocks), and not long after it.
@@ -81,6 +90,7 @@ async fn a_client_that_sends_nothing_is_disconnected_at_the_header_bound_on_both
         assert!(got.is_empty(), "{}", String::from_utf8_lossy(&got));
         within(took, SHORT.header);
     }
+    assert_eq!(timed_out(&app, "header").await, 2, "counted in /metrics");
 }
 
 #[tokio::test]
@@ -168,6 +178,7 @@ async fn a_kept_alive_connection_lives_past_the_header_bound_and_closes_at_the_i
             .expect("connection task");
         within(closed_at - idle_from, SHORT.idle);
     }
+    assert_eq!(timed_out(&app, "idle").await, 2, "counted in /metrics");
 }
 
 /// A raw xAPI POST whose body of `len` bytes the caller sends.
@@ -213,6 +224,7 @@ async fn a_trickled_body_is_cut_off_with_408_and_the_connection_closed() {
     assert!(text.to_ascii_lowercase().contains("connection: close"), "{text}");
     assert!(text.contains("too slowly"), "{text}");
     within(took, SHORT.body.body);
+    assert_eq!(timed_out(&app, "body").await, 1, "counted in /metrics");
 }
 
 #[tokio::test]
@@ -327,4 +339,5 @@ async fn a_client_that_stops_reading_a_response_is_cut_off_at_the_write_bound() 
         "the response was abandoned part way: {} of {size} bytes",
         got.len()
     );
+    assert_eq!(timed_out(&app, "write").await, 1, "counted in /metrics");
 }
