@@ -73,9 +73,10 @@ async fn timed_out(app: &TestApp, bound: &str) -> u64 {
 
 #[track_caller]
 fn within(took: Duration, bound: Duration) {
-    // Not before the bound (less a little for the clocks), and not long after it.
+    // Not before the bound (less a little: the server's clock may start a moment before
+    // the test's), and not long after it.
     assert!(
-        took >= bound.saturating_sub(Duration::from_millis(100)) && took < bound + Duration::from_secs(3),
+        took >= bound.saturating_sub(Duration::from_millis(500)) && took < bound + Duration::from_secs(3),
         "closed after {took:?}, bound {bound:?}"
     );
 }
