@@ -19,7 +19,8 @@ export CARGO_TERM_COLOR=never
 need_apt=()
 command -v curl >/dev/null || need_apt+=(curl)
 command -v python3 >/dev/null || need_apt+=(python3)
-# scripts/with-s3.sh makes the certificates of its https test server with openssl.
+# scripts/with-s3.sh makes the certificates of its https test server with openssl, and the
+# TLS tests (tests/integration/tls.rs, timeouts.rs) their throw-away CAs.
 command -v openssl >/dev/null || need_apt+=(openssl)
 # The bridge tests (tests/integration/browser.rs) run headless Chromium; the tests that
 # click (clicks.rs, opener.rs) drive it through chromedriver (W3C WebDriver).

@@ -23,6 +23,7 @@ pub mod json;
 pub mod launch;
 pub mod learner;
 pub mod lrs;
+pub mod net;
 pub mod operator;
 pub mod ops;
 pub mod package;

@@ -1,12 +1,10 @@
-//! Shared state and the server loop: the app origin and the content origin, with
-//! graceful shutdown.
+//! Shared state and the server loop: the app origin and the content origin (plain HTTP
+//! or TLS, `net`), the optional HTTP→HTTPS redirect, with graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::blob::BlobStore;
@@ -50,6 +48,8 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// A launch session is active while it opened or committed within this long, ms.
     pub launch_session_window_ms: i64,
+    /// How the origins listen: TLS, HSTS and the bounds on slow clients.
+    pub net: crate::net::NetConfig,
 }
 
 /// A secret held in memory: `Debug` never shows it.
@@ -85,6 +85,7 @@ impl ServerConfig {
             operator_token: None,
             trusted_proxies: Vec::new(),
             launch_session_window_ms: 10 * 60 * 1000,
+            net: crate::net::NetConfig::default(),
         }
     }
 
@@ -156,26 +157,70 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
+    let listeners = Listeners {
+        app,
+        content,
+        redirect: None,
     };
-    // Node's keep-alive clients stall on delayed ACKs without TCP_NODELAY.
-    let app_listener = app.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let content_listener = content.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    // The peer address reaches handlers (the audit log's client address).
-    let app_service = crate::http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let content_service = crate::http::content_app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let app_server = axum::serve(app_listener, app_service).with_graceful_shutdown(wait(rx.clone()));
-    let content_server = axum::serve(content_listener, content_service).with_graceful_shutdown(wait(rx));
+    serve_all(listeners, state, shutdown).await
+}
+
+/// What `serve_all` listens on.
+#[derive(Debug)]
+pub struct Listeners {
+    pub app: TcpListener,
+    pub content: TcpListener,
+    /// Plain HTTP that redirects every request to the HTTPS origins.
+    pub redirect: Option<TcpListener>,
+}
+
+/// Serves both origins (over TLS where `state.config.net` has certificates, which it
+/// keeps fresh) and the redirect listener until `shutdown` resolves, then finishes
+/// in-flight requests.
+pub async fn serve_all(
+    listeners: Listeners,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let net = state.config.net.clone();
+    let invalid = |e: crate::net::TlsError| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string());
+    let metrics = Arc::clone(&state.metrics);
+    let app = net
+        .origin(crate::http::app(state.clone()), net.app_tls.as_ref(), &metrics)
+        .map_err(invalid)?;
+    let content = net
+        .origin(
+            crate::http::content_app(state.clone()),
+            net.content_tls.as_ref(),
+            &metrics,
+        )
+        .map_err(invalid)?;
+    let redirect = crate::net::redirect::RedirectTargets::new(&state.config.public_url, &state.config.content_url);
+    let redirect = net
+        .origin(crate::net::redirect::router(redirect), None, &metrics)
+        .map_err(invalid)?;
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let certificates = net.certificates();
+    tokio::spawn(crate::net::tls::keep_fresh(
+        certificates,
+        net.reload,
+        metrics,
+        rx.clone(),
+    ));
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);
     });
-    let (a, c) = tokio::join!(app_server.into_future(), content_server.into_future());
-    a.and(c)
+    let redirecting = async {
+        match listeners.redirect {
+            Some(l) => crate::net::serve_origin(l, redirect, rx.clone()).await,
+            None => Ok(()),
+        }
+    };
+    let (a, c, r) = tokio::join!(
+        crate::net::serve_origin(listeners.app, app, rx.clone()),
+        crate::net::serve_origin(listeners.content, content, rx.clone()),
+        redirecting,
+    );
+    a.and(c).and(r)
 }

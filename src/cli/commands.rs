@@ -69,7 +69,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
             let source = super::backup::source(cli.database_url.as_ref());
             let blobs = super::import::blobs(&cli.data_dir, &cli.s3)?;
             let files = super::import::content_files(&cli.data_dir, &cli.s3)?;
-            serve(store, blobs, &cli.data_dir, args, cli.public_url, (source, files)).await
+            serve(store, blobs, &cli.data_dir, *args, cli.public_url, (source, files)).await
         }
         Command::Import(args) => super::import::run(&*store, &cli.data_dir, &cli.s3, args, out.json).await,
         Command::Tenant(
@@ -180,22 +180,26 @@ async fn serve(
     public_url: Option<String>,
     (source, files): (crate::ops::backup::Source, crate::ops::backup::Files),
 ) -> CmdResult {
-    let app = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let content = tokio::net::TcpListener::bind(args.content_listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.content_listen))?;
+    // Certificates first: a bad file is named before anything listens.
+    let net = args.tls.net_config(args.timeouts.timeouts())?;
+    let app = bind(args.listen).await?;
+    let content = bind(args.content_listen).await?;
+    let redirect = match args.tls.redirect_listen {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let (app_addr, content_addr) = (
         app.local_addr().map_err(|e| e.to_string())?,
         content.local_addr().map_err(|e| e.to_string())?,
     );
-    let public = public_url.unwrap_or_else(|| format!("http://{app_addr}"));
+    let scheme = |tls: bool| if tls { "https" } else { "http" };
+    let public = public_url.unwrap_or_else(|| format!("{}://{app_addr}", scheme(net.app_tls.is_some())));
     let mut config = ServerConfig::new(&public, args.body_limit);
     config.content_url = args.content_public_url.map_or_else(
-        || format!("http://{content_addr}"),
+        || format!("{}://{content_addr}", scheme(net.content_tls.is_some())),
         |u| u.trim_end_matches('/').to_owned(),
     );
+    config.net = net;
     config.work_dir = super::import::work_dir(data_dir);
     config.package_limits = args.limits.limits();
     config.launch_ttl_secs = args.launch_ttl;
@@ -209,7 +213,18 @@ async fn serve(
     config.backup_dir = Some(args.backup.backup_dir.clone());
     config.trusted_proxies = args.trusted_proxies;
     config.launch_session_window_ms = i64::from(args.launch_session_minutes) * 60_000;
-    tracing::info!(app = %app_addr, content = %content_addr, xapi = %config.xapi_endpoint(), "kiroku serving");
+    tracing::info!(
+        app = %app_addr,
+        content = %content_addr,
+        xapi = %config.xapi_endpoint(),
+        app.tls = config.net.app_tls.is_some(),
+        content.tls = config.net.content_tls.is_some(),
+        redirect = %redirect
+            .as_ref()
+            .and_then(|r| r.local_addr().ok())
+            .map_or_else(|| "off".to_owned(), |a| a.to_string()),
+        "kiroku serving"
+    );
     let state = AppState::new(store, blobs, config).await.map_err(|e| e.to_string())?;
     let now = state.config.wall.now_ms();
     if let Some(link) = super::setup::first_run_link(&*state.store, &state.config.public_url, now)
@@ -231,9 +246,16 @@ async fn serve(
         }));
     }
     tokio::spawn(crate::ops::schedule::run_retention(state.store.clone()));
-    crate::server::serve(app, content, state, shutdown_signal())
+    let listeners = crate::server::Listeners { app, content, redirect };
+    crate::server::serve_all(listeners, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+async fn bind(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))
 }
 
 async fn shutdown_signal() {

@@ -9,6 +9,7 @@ mod database;
 mod import;
 mod lifecycle;
 mod migrate;
+mod net;
 mod settings;
 mod setup;
 mod tenants;
@@ -64,7 +65,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server: the app origin (xAPI, APIs) and the content origin.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage tenants: create, list, show, plan, suspend, resume, settings.
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -256,6 +257,10 @@ pub struct ServeArgs {
     pub backup: BackupArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub tls: net::TlsArgs,
+    #[command(flatten)]
+    pub timeouts: net::TimeoutArgs,
 }
 
 #[derive(Debug, Subcommand)]

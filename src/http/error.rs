@@ -57,6 +57,8 @@ pub enum ApiError {
     WebPage(WebRefusal, String),
     /// The store does not answer (readiness: 503).
     NotReady(String),
+    /// The request body arrived too slowly (`net::pace`): 408, and the connection closes.
+    TooSlow,
     /// A SetValue of a run-time commit that the server's re-validation refused (422): the
     /// body names the call's index, the element, the SCORM error code and the diagnostic.
     SetRefused(CommitRefusal),
@@ -173,6 +175,7 @@ impl ApiError {
             Self::WebPage(WebRefusal::LinkInvalid, _) => StatusCode::NOT_FOUND,
             Self::WebPage(WebRefusal::Conflict, _) => StatusCode::CONFLICT,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -230,7 +233,7 @@ impl IntoResponse for ApiError {
             Self::Operator { message, .. } => message.clone(),
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).to_string(),
             Self::NavRefused(r) => r.message.clone(),
-            Self::Page(_) | Self::WebPage(..) | Self::NotReady(_) => self.to_string(),
+            Self::Page(_) | Self::WebPage(..) | Self::NotReady(_) | Self::TooSlow => self.to_string(),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 "internal error; the server log has the details".to_owned()
@@ -276,6 +279,7 @@ impl std::fmt::Display for ApiError {
             Self::Page(p) => f.write_str(&page_message(p)),
             Self::WebPage(why, _) => write!(f, "page refused: {why:?}"),
             Self::NotReady(_) => f.write_str("the store does not answer"),
+            Self::TooSlow => f.write_str("the request body arrived too slowly; the connection is closed"),
             Self::Internal(_) => f.write_str("internal error"),
         }
     }

@@ -46,6 +46,14 @@ pub enum Event {
     ImportsRefused,
     Launches,
     RuntimeCommits,
+    /// Connections closed by a bound on slow clients (`net`), one variant per bound.
+    HeaderTimeouts,
+    IdleTimeouts,
+    BodyTimeouts,
+    WriteTimeouts,
+    HandshakeTimeouts,
+    TlsReloaded,
+    TlsReloadFailed,
 }
 
 impl Event {
@@ -56,9 +64,22 @@ impl Event {
             Self::ImportsRefused => ("kiroku_imports_total{result=\"refused\"}", "Package imports."),
             Self::Launches => ("kiroku_launches_total", "Launch links issued."),
             Self::RuntimeCommits => ("kiroku_runtime_commits_total", "SCORM commits stored."),
+            Self::HeaderTimeouts => (r#"kiroku_connections_timed_out_total{bound="header"}"#, TIMED_OUT),
+            Self::IdleTimeouts => (r#"kiroku_connections_timed_out_total{bound="idle"}"#, TIMED_OUT),
+            Self::BodyTimeouts => (r#"kiroku_connections_timed_out_total{bound="body"}"#, TIMED_OUT),
+            Self::WriteTimeouts => (r#"kiroku_connections_timed_out_total{bound="write"}"#, TIMED_OUT),
+            Self::HandshakeTimeouts => (
+                r#"kiroku_connections_timed_out_total{bound="tls_handshake"}"#,
+                TIMED_OUT,
+            ),
+            Self::TlsReloaded => (r#"kiroku_tls_reloads_total{result="loaded"}"#, TLS_RELOADS),
+            Self::TlsReloadFailed => (r#"kiroku_tls_reloads_total{result="failed"}"#, TLS_RELOADS),
         }
     }
 }
+
+const TIMED_OUT: &str = "Connections closed by a bound on slow or idle clients.";
+const TLS_RELOADS: &str = "Certificate reloads while serving.";
 
 #[derive(Debug, Default)]
 pub struct Metrics {

@@ -59,6 +59,8 @@ mod store;
 mod support;
 mod suspension;
 mod tenant_archive;
+mod timeouts;
+mod tls;
 mod walkthrough;
 mod web;
 mod web_browser;

@@ -111,8 +111,14 @@ impl Kiroku {
 
     /// `serve` with extra arguments (before `serve`: global flags) and a log filter.
     pub fn serve_with(&self, global: &[&str], log: &str) -> Server {
+        self.serve_with_args(global, &[], log)
+    }
+
+    /// `serve` with global flags, flags of `serve` itself, and a log filter.
+    pub fn serve_with_args(&self, global: &[&str], serve: &[&str], log: &str) -> Server {
         let mut args = global.to_vec();
         args.extend(["serve", "--listen", "127.0.0.1:0", "--content-listen", "127.0.0.1:0"]);
+        args.extend_from_slice(serve);
         let mut child = self
             .command(&args)
             .env("KIROKU_LOG", log)
@@ -259,6 +265,23 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// The server's process id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (bounded) for a log line holding `needle`; `None` when none came.
+    pub fn logged(&self, needle: &str) -> Option<String> {
+        let deadline = Instant::now() + PROCESS_TIMEOUT;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let line = self.log.recv_timeout(left).ok()?;
+            if line.contains(needle) {
+                return Some(line);
+            }
+        }
+        None
     }
 
     /// `kill -9`: no graceful shutdown, no chance to flush anything.

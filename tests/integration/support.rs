@@ -50,9 +50,23 @@ pub struct Builder {
     blob_store: Option<Arc<dyn kiroku::blob::BlobStore>>,
     operator_token: Option<String>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    net: Option<kiroku::net::NetConfig>,
+    redirect: bool,
 }
 
 impl Builder {
+    /// How the origins listen (TLS, timeouts) instead of the defaults.
+    pub fn net(mut self, net: kiroku::net::NetConfig) -> Self {
+        self.net = Some(net);
+        self
+    }
+
+    /// Also serve the HTTP→HTTPS redirect, on `TestApp::redirect_addr`.
+    pub fn redirect(mut self) -> Self {
+        self.redirect = true;
+        self
+    }
+
     pub fn package_limits(mut self, limits: PackageLimits) -> Self {
         self.package_limits = Some(limits);
         self
@@ -112,8 +126,11 @@ impl Builder {
         let content = TcpListener::bind("127.0.0.1:0").await.expect("bind the content port");
         let addr = app.local_addr().expect("app address");
         let content_addr = content.local_addr().expect("content address");
-        let mut config = ServerConfig::new(&format!("http://{addr}"), self.body_limit);
-        config.content_url = format!("http://{content_addr}");
+        let net = self.net.unwrap_or_default();
+        let scheme = |tls: bool| if tls { "https" } else { "http" };
+        let mut config = ServerConfig::new(&format!("{}://{addr}", scheme(net.app_tls.is_some())), self.body_limit);
+        config.content_url = format!("{}://{content_addr}", scheme(net.content_tls.is_some()));
+        config.net = net;
         config.work_dir = dir.path().join("work");
         if let Some(limits) = self.package_limits {
             config.package_limits = limits;
@@ -136,14 +153,21 @@ impl Builder {
         let state = AppState::new(Arc::clone(&store), served, config)
             .await
             .expect("application state");
+        let redirect = match self.redirect {
+            true => Some(TcpListener::bind("127.0.0.1:0").await.expect("bind the redirect port")),
+            false => None,
+        };
+        let redirect_addr = redirect.as_ref().map(|r| r.local_addr().expect("redirect address"));
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(kiroku::serve(app, content, state, async move {
+        let listeners = kiroku::server::Listeners { app, content, redirect };
+        tokio::spawn(kiroku::server::serve_all(listeners, state, async move {
             let _ = stopped.await;
         }));
         TestApp {
             clock,
             addr,
             content_addr,
+            redirect_addr,
             store,
             blobs,
             client: http_client(),
@@ -158,6 +182,8 @@ impl Builder {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub content_addr: SocketAddr,
+    /// The HTTP→HTTPS redirect's address, when the builder asked for one.
+    pub redirect_addr: Option<SocketAddr>,
     /// The same store the server uses, for setup and out-of-band changes.
     pub store: Arc<dyn Store>,
     /// The server's blob storage, to check what an import left behind.
@@ -206,6 +232,8 @@ impl TestApp {
             blob_store: None,
             operator_token: None,
             trusted_proxies: Vec::new(),
+            net: None,
+            redirect: false,
         }
     }
 
