@@ -148,6 +148,23 @@ async fn a_global_objective_written_by_one_course_is_read_by_the_learners_other_
     );
     let doc = env.app.get(&path).auth(&reader_cred).send().await.expect(200).json();
     assert_eq!(doc[SHARED]["satisfiedStatus"], true, "{doc}");
+
+    // The registrations report shows it with course A's registration.
+    let report = env
+        .app
+        .get("/api/v1/reports/registrations")
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let rows = report["registrations"].as_array().expect("rows");
+    let row = rows.iter().find(|r| r["registration"] == registration.as_str()).expect("course A's row");
+    let globals = row["sequencing"]["globalObjectives"].as_array().expect("globals");
+    assert!(
+        globals.iter().any(|g| g["id"] == SHARED && g["satisfied"] == true),
+        "{globals:?}"
+    );
 }
 
 fn urlencode(s: &str) -> String {

@@ -88,7 +88,9 @@ pub async fn registrations(
                 .iter()
                 .all(|i| i.get("progress").and_then(|p| p.get("completion")) == Some(&json!("completed")));
         let mut row = row_of(&r, completed, items);
-        if let Some(summary) = sequencing_summary(&state, t, &r.id, course).await? {
+        let agent = crate::http::auth::learner_agent(&state.config.public_url, &p.tenant, &r.learner, "");
+        let agent = crate::lrs::agent::ifi_key(&agent).unwrap_or_default();
+        if let Some(summary) = sequencing_summary(&state, t, (&r.id, &agent), course).await? {
             row.put("sequencing", summary);
         }
         rows.push(row);
@@ -119,7 +121,7 @@ fn row_of(r: &Registration, completed: bool, items: Vec<Value>) -> Value {
 async fn sequencing_summary(
     state: &AppState,
     tenant: crate::tenant::TenantId,
-    registration: &str,
+    (registration, agent): (&str, &str),
     course: Option<&Course>,
 ) -> Result<Option<Value>, ApiError> {
     let Some(course) = course else { return Ok(None) };
@@ -129,7 +131,8 @@ async fn sequencing_summary(
     let shared = crate::runtime::usecase::shared_state(state.store.as_ref(), tenant, registration).await?;
     let Some(_) = shared.sequencer else { return Ok(None) };
     let tree = crate::runtime::sequencing::ActivityTree::new(org);
-    let mut s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared, None);
+    let learner = crate::runtime::usecase::sequenced::learner_globals(state.store.as_ref(), tenant, agent, &tree).await?;
+    let mut s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared, learner.as_ref());
     s.state.now_ms = Some(crate::clock::now_ms());
     Ok(Some(crate::runtime::sequencing::summary::summary(&tree, &s)))
 }

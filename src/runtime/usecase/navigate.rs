@@ -104,7 +104,12 @@ async fn sequenced_navigate(
         let done = sequenced::sequence(store, at.tenant, at.registration, tree, &rs, learner.as_ref(), request).await?;
         let valid = sequenced::validity(tree, &done.sequencer);
         rs.suspended_item = done.sequencer.session.suspended.map(|a| tree.get(a).identifier.clone());
-        rs.sequencer = Some(done.sequencer);
+        let mut kept = done.sequencer;
+        if learner.is_some() {
+            // The learner's document keeps them: one copy, not one per registration.
+            kept.state.globals.clear();
+        }
+        rs.sequencer = Some(kept);
         let plan = Plan {
             registration: Some(rs),
             ..Plan::default()
