@@ -66,7 +66,10 @@ impl Seen {
     }
 
     fn print(&mut self) {
-        println!("{:<14} {:>7} {:>9} {:>9} {:>9} {:>9}", "request", "count", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        println!(
+            "{:<14} {:>7} {:>9} {:>9} {:>9} {:>9}",
+            "request", "count", "p50 ms", "p90 ms", "p99 ms", "max ms"
+        );
         for (kind, v) in &mut self.timings {
             v.sort_unstable();
             println!(
@@ -96,7 +99,10 @@ impl Learner<'_> {
             content_type: Some("application/json"),
             ..Opts::default()
         };
-        let (took, status, answer) = self.http.exchange("POST", &url, how, body.to_string().into_bytes()).await?;
+        let (took, status, answer) = self
+            .http
+            .exchange("POST", &url, how, body.to_string().into_bytes())
+            .await?;
         self.seen.add(kind, took);
         let a: Value = serde_json::from_slice(&answer).map_err(|e| format!("{url}: {e}"))?;
         if status.as_u16() == 409 {
@@ -150,7 +156,10 @@ impl Learner<'_> {
             } else if step.is_multiple_of(25) {
                 let m = (step as usize / 25) % modules;
                 let target = leaf_id(m, step as usize % CLUSTERS, step as usize % LEAVES);
-                ("choice", json!({"request": "choice", "target": target, "current": item}))
+                (
+                    "choice",
+                    json!({"request": "choice", "target": target, "current": item}),
+                )
             } else if step.is_multiple_of(10) {
                 ("previous", json!({"request": "previous", "current": item}))
             } else {
@@ -171,9 +180,16 @@ pub async fn run(args: &Args, n: NavArgs, http: Http) -> Result<(), String> {
     let api = args.endpoint.trim_end_matches('/');
     let api = api.strip_suffix("/xapi").ok_or("--endpoint must end with /xapi")?;
     let pkg = http
-        .json("POST", &format!("{api}/api/v1/packages"), course_zip(n.modules)?, "application/zip")
+        .json(
+            "POST",
+            &format!("{api}/api/v1/packages"),
+            course_zip(n.modules)?,
+            "application/zip",
+        )
         .await?;
-    let package = pkg["packageId"].as_str().ok_or_else(|| format!("no packageId in {pkg}"))?;
+    let package = pkg["packageId"]
+        .as_str()
+        .ok_or_else(|| format!("no packageId in {pkg}"))?;
     let activities = 1 + n.modules * (1 + CLUSTERS * (1 + LEAVES));
     println!("course: {activities} activities, package {package}");
     let mut seen = Seen::default();
@@ -181,10 +197,20 @@ pub async fn run(args: &Args, n: NavArgs, http: Http) -> Result<(), String> {
     for i in 0..n.learners {
         let body = json!({ "learner": { "id": format!("nav-{tag}-{i}"), "name": "学習者" }, "packageId": package });
         let l = http
-            .json("POST", &format!("{api}/api/v1/launch"), body.to_string().into_bytes(), "application/json")
+            .json(
+                "POST",
+                &format!("{api}/api/v1/launch"),
+                body.to_string().into_bytes(),
+                "application/json",
+            )
             .await?;
-        let base = l["contentBase"].as_str().ok_or_else(|| format!("no contentBase in {l}"))?;
-        let runtime = base.replacen("/content/", "/runtime/", 1).trim_end_matches('/').to_owned();
+        let base = l["contentBase"]
+            .as_str()
+            .ok_or_else(|| format!("no contentBase in {l}"))?;
+        let runtime = base
+            .replacen("/content/", "/runtime/", 1)
+            .trim_end_matches('/')
+            .to_owned();
         let mut learner = Learner {
             http: &http,
             runtime,

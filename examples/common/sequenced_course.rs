@@ -88,4 +88,3 @@ pub fn manifest(modules: usize) -> String {
     );
     out
 }
-

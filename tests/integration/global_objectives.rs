@@ -16,7 +16,9 @@ const SHARED: &str = "urn:kiroku:test:漢字-n5";
 /// A one-SCO course whose primary objective maps to [`SHARED`], writing or reading it.
 fn course(identifier: &str, write: bool, global_to_system: bool) -> Vec<u8> {
     let map = if write {
-        format!(r#"<imsss:mapInfo targetObjectiveID="{SHARED}" readSatisfiedStatus="false" writeSatisfiedStatus="true"/>"#)
+        format!(
+            r#"<imsss:mapInfo targetObjectiveID="{SHARED}" readSatisfiedStatus="false" writeSatisfiedStatus="true"/>"#
+        )
     } else {
         format!(r#"<imsss:mapInfo targetObjectiveID="{SHARED}" readSatisfiedStatus="true"/>"#)
     };
@@ -60,8 +62,19 @@ async fn launch(env: &Env, package: &str, learner: &str) -> String {
 /// Launches the package for `learner`; answers the run-time base URL and registration.
 async fn launch_registration(env: &Env, package: &str, learner: &str) -> (String, String) {
     let body = json!({"learner": {"id": learner, "name": "学習者"}, "packageId": package});
-    let l = env.app.post("/api/v1/launch").auth(&env.admin).json(&body).send().await.expect(200).json();
-    let base = l["contentBase"].as_str().expect("content base").replace("/content/", "/runtime/");
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&body)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let base = l["contentBase"]
+        .as_str()
+        .expect("content base")
+        .replace("/content/", "/runtime/");
     let registration = l["registration"].as_str().expect("registration").to_owned();
     (base.trim_end_matches('/').to_owned(), registration)
 }
@@ -78,7 +91,10 @@ async fn nav(env: &Env, base: &str, body: Value) -> Value {
 
 /// Starts the course and answers the SCO's opened attempt.
 async fn start(env: &Env, base: &str) -> Value {
-    assert_eq!(nav(env, base, json!({"request": "start"})).await["deliver"]["id"], "SCO");
+    assert_eq!(
+        nav(env, base, json!({"request": "start"})).await["deliver"]["id"],
+        "SCO"
+    );
     open(env, base, "SCO").await
 }
 
@@ -159,7 +175,10 @@ async fn a_global_objective_written_by_one_course_is_read_by_the_learners_other_
         .expect(200)
         .json();
     let rows = report["registrations"].as_array().expect("rows");
-    let row = rows.iter().find(|r| r["registration"] == registration.as_str()).expect("course A's row");
+    let row = rows
+        .iter()
+        .find(|r| r["registration"] == registration.as_str())
+        .expect("course A's row");
     let globals = row["sequencing"]["globalObjectives"].as_array().expect("globals");
     assert!(
         globals.iter().any(|g| g["id"] == SHARED && g["satisfied"] == true),

@@ -145,7 +145,10 @@ async fn navigation_follows_the_sequencing_control_modes() {
     let absolute = d["attemptAbsolute"].as_str().unwrap_or_else(|| panic!("{rules}"));
     assert!(absolute.starts_with("PT0H0M"), "{rules}");
     assert_eq!(d["attemptExperienced"], d["attemptAbsolute"], "{rules}");
-    assert!(d["activityAbsolute"].as_str().is_some_and(|a| a.starts_with("PT")), "{rules}");
+    assert!(
+        d["activityAbsolute"].as_str().is_some_and(|a| a.starts_with("PT")),
+        "{rules}"
+    );
 }
 
 #[tokio::test]

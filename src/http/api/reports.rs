@@ -131,7 +131,8 @@ async fn sequencing_summary(
     let shared = crate::runtime::usecase::shared_state(state.store.as_ref(), tenant, registration).await?;
     let Some(_) = shared.sequencer else { return Ok(None) };
     let tree = crate::runtime::sequencing::ActivityTree::new(org);
-    let learner = crate::runtime::usecase::sequenced::learner_globals(state.store.as_ref(), tenant, agent, &tree).await?;
+    let learner =
+        crate::runtime::usecase::sequenced::learner_globals(state.store.as_ref(), tenant, agent, &tree).await?;
     let mut s = crate::runtime::usecase::sequenced::sequencer_of(&tree, &shared, learner.as_ref());
     s.state.now_ms = Some(crate::clock::now_ms());
     Ok(Some(crate::runtime::sequencing::summary::summary(&tree, &s)))

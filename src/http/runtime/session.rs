@@ -58,8 +58,8 @@ pub(super) async fn session(state: &AppState, token: &str, item: &str) -> Result
     let home = learner::home_page(&state.config.public_url, tenant_row.name.as_str());
     let actor = crate::http::auth::learner_agent(&state.config.public_url, &tenant_row, &g.learner, &name);
     let course_iri = format!("{home}/packages/{}", g.package);
-    let sco_title = crate::runtime::launch::find_item(&course, item)
-        .map_or_else(|| item.to_owned(), |i| i.title.clone());
+    let sco_title =
+        crate::runtime::launch::find_item(&course, item).map_or_else(|| item.to_owned(), |i| i.title.clone());
     let subject = Subject {
         actor,
         registration: registration.clone(),

@@ -77,9 +77,9 @@ mod sequenced_course_tests;
 #[cfg(test)]
 mod termination_tests;
 #[cfg(test)]
-mod timing_tests;
-#[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod timing_tests;
 
 pub use objectives::Writes;
 pub use overall::{Outcome, Sequencer, Step, overall_sequencing, request_valid};

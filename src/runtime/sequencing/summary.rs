@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::overall::Sequencer;
 use super::state::ObjectiveState;
 use super::timing::Timing;
-use crate::runtime::timespan;
 use super::tree::{ActivityId, ActivityTree};
+use crate::runtime::timespan;
 
 fn satisfied(o: &ObjectiveState) -> Value {
     if o.progress_status {

@@ -113,7 +113,10 @@ impl Timing {
 
     /// Activity Experienced Duration at `now`: every attempt's experienced time.
     pub fn activity_experienced(&self, now: i64) -> Option<i64> {
-        Some(self.earlier_experienced_ms.saturating_add(self.attempt_experienced(now)?))
+        Some(
+            self.earlier_experienced_ms
+                .saturating_add(self.attempt_experienced(now)?),
+        )
     }
 }
 
@@ -136,10 +139,26 @@ type Measure = fn(&Timing, i64) -> Option<i64>;
 /// Each duration limit (ms), the duration it bounds, and whether that is the attempt's.
 fn duration_limits(l: &LimitConditions) -> [(Option<i64>, Measure, bool); 4] {
     [
-        (limit_ms(l.attempt_absolute_duration_limit.as_ref()), Timing::attempt_absolute, true),
-        (limit_ms(l.attempt_experienced_duration_limit.as_ref()), Timing::attempt_experienced, true),
-        (limit_ms(l.activity_absolute_duration_limit.as_ref()), Timing::activity_absolute, false),
-        (limit_ms(l.activity_experienced_duration_limit.as_ref()), Timing::activity_experienced, false),
+        (
+            limit_ms(l.attempt_absolute_duration_limit.as_ref()),
+            Timing::attempt_absolute,
+            true,
+        ),
+        (
+            limit_ms(l.attempt_experienced_duration_limit.as_ref()),
+            Timing::attempt_experienced,
+            true,
+        ),
+        (
+            limit_ms(l.activity_absolute_duration_limit.as_ref()),
+            Timing::activity_absolute,
+            false,
+        ),
+        (
+            limit_ms(l.activity_experienced_duration_limit.as_ref()),
+            Timing::activity_experienced,
+            false,
+        ),
     ]
 }
 
@@ -152,11 +171,13 @@ pub fn limits_violated(tree: &ActivityTree, state: &TreeState, a: ActivityId) ->
     let Some(now) = state.now_ms else { return false };
     let s = state.activity(a);
     let limits = &tree.definition(a).limits;
-    let over = duration_limits(limits).into_iter().any(|(limit, duration, of_attempt)| {
-        let known = s.activity_progress_status && (!of_attempt || s.attempt_progress_status);
-        let reached = limit.zip(duration(&s.timing, now)).is_some_and(|(l, d)| d >= l);
-        known && reached
-    });
+    let over = duration_limits(limits)
+        .into_iter()
+        .any(|(limit, duration, of_attempt)| {
+            let known = s.activity_progress_status && (!of_attempt || s.attempt_progress_status);
+            let reached = limit.zip(duration(&s.timing, now)).is_some_and(|(l, d)| d >= l);
+            known && reached
+        });
     over || outside(limits, now)
 }
 

@@ -39,10 +39,18 @@ fn durations_count_clock_time_and_experienced_time_leaves_out_suspensions() {
     let mut t = Timing::default();
     t.begin(Some(T0));
     t.suspend(Some(T0 + 10 * MIN));
-    assert_eq!(t.attempt_experienced(T0 + 30 * MIN), Some(10 * MIN), "a running suspension");
+    assert_eq!(
+        t.attempt_experienced(T0 + 30 * MIN),
+        Some(10 * MIN),
+        "a running suspension"
+    );
     t.resume(Some(T0 + 70 * MIN));
     t.end(Some(T0 + 100 * MIN));
-    assert_eq!(t.attempt_absolute(T0 + 500 * MIN), Some(100 * MIN), "ended: the clock stops");
+    assert_eq!(
+        t.attempt_absolute(T0 + 500 * MIN),
+        Some(100 * MIN),
+        "ended: the clock stops"
+    );
     assert_eq!(t.attempt_experienced(T0 + 500 * MIN), Some(40 * MIN));
     // A second attempt: the activity's durations span both.
     t.begin(Some(T0 + 200 * MIN));
@@ -95,24 +103,101 @@ fn limit_conditions_check_the_duration_and_time_limits() {
     type Row = (&'static str, LimitConditions, Option<i64>, bool, i64, bool);
     let rows: Vec<Row> = vec![
         // UP.1 step 4: the attempt took 2 minutes of a 1-minute limit.
-        ("attempt absolute over", attempt_limit("PT1M"), Some(T0 + 2 * MIN), true, T0 + 9 * MIN, true),
-        ("attempt absolute under", attempt_limit("PT5M"), Some(T0 + 2 * MIN), true, T0 + 9 * MIN, false),
-        ("at the limit", attempt_limit("PT2M"), Some(T0 + 2 * MIN), true, T0 + 9 * MIN, true),
+        (
+            "attempt absolute over",
+            attempt_limit("PT1M"),
+            Some(T0 + 2 * MIN),
+            true,
+            T0 + 9 * MIN,
+            true,
+        ),
+        (
+            "attempt absolute under",
+            attempt_limit("PT5M"),
+            Some(T0 + 2 * MIN),
+            true,
+            T0 + 9 * MIN,
+            false,
+        ),
+        (
+            "at the limit",
+            attempt_limit("PT2M"),
+            Some(T0 + 2 * MIN),
+            true,
+            T0 + 9 * MIN,
+            true,
+        ),
         // Step 4.1: only once the attempt's progress is known.
-        ("attempt progress unknown", attempt_limit("PT1M"), Some(T0 + 2 * MIN), false, T0 + 9 * MIN, false),
+        (
+            "attempt progress unknown",
+            attempt_limit("PT1M"),
+            Some(T0 + 2 * MIN),
+            false,
+            T0 + 9 * MIN,
+            false,
+        ),
         // Step 2: never while the attempt is active.
         ("active", attempt_limit("PT1M"), None, true, T0 + 9 * MIN, false),
         // Step 5.
-        ("attempt experienced over", experienced, Some(T0 + 31 * MIN), true, T0 + 40 * MIN, true),
+        (
+            "attempt experienced over",
+            experienced,
+            Some(T0 + 31 * MIN),
+            true,
+            T0 + 40 * MIN,
+            true,
+        ),
         // Step 6: the activity's duration, progress of the attempt not needed.
-        ("activity absolute over", activity.clone(), Some(T0 + 61 * MIN), false, T0 + 70 * MIN, true),
-        ("activity absolute under", activity, Some(T0 + 59 * MIN), false, T0 + 70 * MIN, false),
+        (
+            "activity absolute over",
+            activity.clone(),
+            Some(T0 + 61 * MIN),
+            false,
+            T0 + 70 * MIN,
+            true,
+        ),
+        (
+            "activity absolute under",
+            activity,
+            Some(T0 + 59 * MIN),
+            false,
+            T0 + 70 * MIN,
+            false,
+        ),
         // Steps 8–9: the request's time against the begin and end time limits.
-        ("before begin", both("2026-12-08T00:00:00Z", "2026-12-31T00:00:00Z"), Some(T0), true, T0, true),
-        ("within", both("2026-12-06T00:00:00", "2026-12-31T00:00:00Z"), Some(T0), true, T0, false),
-        ("after end", both("2026-01-01T00:00:00+09:00", "2026-12-06T23:59:59Z"), Some(T0), true, T0, true),
+        (
+            "before begin",
+            both("2026-12-08T00:00:00Z", "2026-12-31T00:00:00Z"),
+            Some(T0),
+            true,
+            T0,
+            true,
+        ),
+        (
+            "within",
+            both("2026-12-06T00:00:00", "2026-12-31T00:00:00Z"),
+            Some(T0),
+            true,
+            T0,
+            false,
+        ),
+        (
+            "after end",
+            both("2026-01-01T00:00:00+09:00", "2026-12-06T23:59:59Z"),
+            Some(T0),
+            true,
+            T0,
+            true,
+        ),
         // A zero duration is no limit, as a zero attempt limit.
-        ("zero limit", attempt_limit("PT0S"), Some(T0 + 2 * MIN), true, T0 + 9 * MIN, false),
+        (
+            "zero limit",
+            attempt_limit("PT0S"),
+            Some(T0 + 2 * MIN),
+            true,
+            T0 + 9 * MIN,
+            false,
+        ),
     ];
     for (case, limits, ended, known, now, violated) in rows {
         let (t, mut s) = leaf_state(limits, ended, known);
@@ -120,7 +205,10 @@ fn limit_conditions_check_the_duration_and_time_limits() {
         assert_eq!(limit_conditions_violated(&t, &s, id(&t, "a")), violated, "{case}");
         // Without the request's time no duration or time limit is violated.
         s.now_ms = None;
-        assert!(!limit_conditions_violated(&t, &s, id(&t, "a")), "{case} without a clock");
+        assert!(
+            !limit_conditions_violated(&t, &s, id(&t, "a")),
+            "{case} without a clock"
+        );
     }
 }
 
@@ -132,8 +220,20 @@ fn time_rule_conditions_read_the_running_attempt() {
     };
     // (case, limits, now, timeLimitExceeded, outsideAvailableTimeRange)
     let rows: Vec<(&str, LimitConditions, Option<i64>, Truth, Truth)> = vec![
-        ("over, attempt running", attempt_limit("PT1M"), Some(T0 + 2 * MIN), Some(true), Some(false)),
-        ("under", attempt_limit("PT1M"), Some(T0 + MIN / 2), Some(false), Some(false)),
+        (
+            "over, attempt running",
+            attempt_limit("PT1M"),
+            Some(T0 + 2 * MIN),
+            Some(true),
+            Some(false),
+        ),
+        (
+            "under",
+            attempt_limit("PT1M"),
+            Some(T0 + MIN / 2),
+            Some(false),
+            Some(false),
+        ),
         ("no clock", attempt_limit("PT1M"), None, None, Some(false)),
         ("no limits", LimitConditions::default(), None, Some(false), Some(false)),
         ("before the window", window.clone(), Some(T0), Some(false), Some(true)),
@@ -168,7 +268,10 @@ fn run(t: &ActivityTree, requests: &[N], step: i64) -> (Vec<Result<String, &'sta
 #[test]
 fn an_attempt_past_its_duration_limit_cannot_be_taken_again() {
     // `a` allows one minute per attempt; the learner spends two on it, then goes back.
-    let t = tree(flow_on(), vec![item("a", limited(attempt_limit("PT1M")), vec![]), leaf("b")]);
+    let t = tree(
+        flow_on(),
+        vec![item("a", limited(attempt_limit("PT1M")), vec![]), leaf("b")],
+    );
     let (slow, s) = run(&t, &[N::Start, N::Continue, N::Previous], 2 * MIN);
     assert_eq!(slow[..2], [Ok("a".to_owned()), Ok("b".to_owned())]);
     // SB.2.2 through UP.5: flow will not enter an activity whose limits are violated.

@@ -124,7 +124,9 @@ mod tests {
     }
 
     fn read(entries: Value, etag: Option<&str>) -> LearnerGlobals {
-        let Value::Object(entries) = entries else { panic!("object") };
+        let Value::Object(entries) = entries else {
+            panic!("object")
+        };
         LearnerGlobals {
             key: Some(key_of("account:[\"h\",\"名前\"]")),
             entries,
@@ -136,8 +138,14 @@ mod tests {
     fn overlay_takes_readable_entries_and_skips_the_rest() {
         let stored = serde_json::to_value(state(true)).expect("json");
         let other = serde_json::to_value(state(false)).expect("json");
-        let g = read(serde_json::json!({ "obj-合格": stored, "junk": 7, "another-course": other }), Some("e1"));
-        let course = tree(flow_on(), vec![item("sco", mapped("obj-合格", true, true), vec![]), leaf("junk")]);
+        let g = read(
+            serde_json::json!({ "obj-合格": stored, "junk": 7, "another-course": other }),
+            Some("e1"),
+        );
+        let course = tree(
+            flow_on(),
+            vec![item("sco", mapped("obj-合格", true, true), vec![]), leaf("junk")],
+        );
         let mut globals = BTreeMap::from([("obj-合格".to_owned(), state(false))]);
         g.overlay(&course, &mut globals);
         assert_eq!(globals.get("obj-合格"), Some(&state(true)));

@@ -29,7 +29,10 @@ pub async fn open(store: &dyn Store, s: &Sco) -> Result<Opened, RuntimeError> {
     for _ in 0..ATTEMPTS {
         let latest = current(store, s).await?;
         let (rs, learner) = match s.shares() {
-            Some(_) => (Some(registration_state(store, s).await?.state), learner_globals(store, s).await?),
+            Some(_) => (
+                Some(registration_state(store, s).await?.state),
+                learner_globals(store, s).await?,
+            ),
             None => (None, None),
         };
         // An open only reads what the registration and the learner share (it seeds the
