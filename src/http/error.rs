@@ -77,6 +77,12 @@ pub enum WebRefusal {
     LinkInvalid,
     /// Setup is over (an operator exists), or the login is taken (409).
     Conflict,
+    /// The page needs a signed-in account (401).
+    SignIn,
+    /// The account may not see the page (403).
+    Forbidden,
+    /// What the page shows does not exist, or not for this account (404).
+    NotFound,
 }
 
 /// Why the content origin refuses a learner's browser a file.
@@ -174,6 +180,9 @@ impl ApiError {
             Self::WebPage(WebRefusal::Stale, _) => StatusCode::FORBIDDEN,
             Self::WebPage(WebRefusal::LinkInvalid, _) => StatusCode::NOT_FOUND,
             Self::WebPage(WebRefusal::Conflict, _) => StatusCode::CONFLICT,
+            Self::WebPage(WebRefusal::SignIn, _) => StatusCode::UNAUTHORIZED,
+            Self::WebPage(WebRefusal::Forbidden, _) => StatusCode::FORBIDDEN,
+            Self::WebPage(WebRefusal::NotFound, _) => StatusCode::NOT_FOUND,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

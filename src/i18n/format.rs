@@ -65,6 +65,23 @@ pub fn format_duration(lang: Lang, ms: i64) -> String {
     }
 }
 
+/// A size in bytes in the largest unit that keeps a number of at least 1 (`980 B`,
+/// `1.2 MB`), units as both languages write them.
+pub fn format_bytes(lang: Lang, n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return format!("{} B", format_number(lang, i64::try_from(n).unwrap_or(i64::MAX)));
+    }
+    #[allow(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+    let mut v = n as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 1000.0 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS.get(unit).copied().unwrap_or("TB"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +117,15 @@ mod tests {
             assert_eq!(format_duration(Lang::En, ms), en);
             assert_eq!(format_duration(Lang::Ja, ms), ja);
         }
+    }
+
+    #[test]
+    fn sizes_take_the_largest_unit() {
+        use super::format_bytes;
+        assert_eq!(format_bytes(Lang::Ja, 0), "0 B");
+        assert_eq!(format_bytes(Lang::En, 999), "999 B");
+        assert_eq!(format_bytes(Lang::En, 1_234), "1.2 KB");
+        assert_eq!(format_bytes(Lang::Ja, 48_500_000), "48.5 MB");
+        assert_eq!(format_bytes(Lang::En, u64::MAX), "18446744.1 TB");
     }
 }

@@ -20,6 +20,8 @@ mod cmi5_browser;
 mod cmi5_launch;
 mod cmi5_session;
 mod cors;
+mod courses_browser;
+mod courses_pages;
 mod data;
 mod datamodel_cases;
 mod documents;

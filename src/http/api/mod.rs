@@ -121,7 +121,7 @@ impl Admin {
 }
 
 /// The caller: a credential with the `admin` scope (HTTP Basic), or an admin account.
-async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Admin, ApiError> {
+pub(crate) async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Admin, ApiError> {
     let header = headers.get("authorization").and_then(|v| v.to_str().ok());
     if header.is_some_and(|h| h.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("basic "))) {
         let p = authenticate(state, header).await?;

@@ -32,6 +32,16 @@ code{overflow-wrap:anywhere}\
 .skip:focus{left:.6rem;z-index:10;background:#fff;padding:.3rem .6rem}\
 form.lang label{margin:0}\
 form.lang select,form.lang button{font:inherit;padding:.2rem .4rem;margin:0}\
+.table-wrap{overflow-x:auto}\
+table{border-collapse:collapse;width:100%}\
+th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+thead th{background:#f0f0f0}\
+tr[aria-current] th,tr[aria-current] td{background:#fff8e1}\
+dl.facts dt{font-weight:bold;float:left;clear:left;width:10rem}\
+dl.facts dd{margin-left:10.5rem}\
+ul.tree,ul.tree ul{padding-left:1.2rem}\
+progress{width:22rem;max-width:100%;height:1.2rem;margin-top:.6rem}\
+input[type=file]{font:inherit;max-width:100%}\
 @media (max-width:40rem){header.top nav{flex-basis:100%;order:3}main{padding:.8rem}}";
 
 /// The language control: a plain form (it works without script), posted to
@@ -68,12 +78,14 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     let l = ctx.lang;
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
-         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a></nav>{switcher}</header>",
+         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a>\
+         <a href=\"/courses\">{courses}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
         home = escape_html(&t(l, "nav-home")),
         admin = escape_html(&t(l, "nav-admin")),
+        courses = escape_html(&t(l, "nav-courses")),
         switcher = switcher(ctx, back),
     )
 }

@@ -1,13 +1,15 @@
 //! The web app's pages on the app origin, server-rendered in the reader's language:
-//! the home page (`home.rs`), first run's setup page (`setup.rs`), the page frame with
-//! its language control (`frame.rs`), and `POST /language`, which that control submits.
+//! the home page (`home.rs`), first run's setup page (`setup.rs`), the course library
+//! with its upload (`courses.rs`, `courses.js`), the page frame with its language
+//! control (`frame.rs`), and `POST /language`, which that control submits.
 //!
 //! A page's language is the signed-in account's setting, else the `kiroku_lang` cookie,
 //! else the browser's `Accept-Language` (`i18n::choose`). Switching sets the cookie and,
 //! for a signed-in account, its setting (the form carries the session's CSRF token).
-//! Every page carries the admin page's strict Content-Security-Policy and no script of
-//! its own; none is ever served on the content origin.
+//! Every page carries the admin page's strict Content-Security-Policy (scripts only from
+//! this origin, as files); none is ever served on the content origin.
 
+mod courses;
 mod frame;
 mod home;
 mod setup;
@@ -41,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/language", post(switch_language))
         .route("/setup", get(setup::form).post(setup::create))
+        .route("/courses", get(courses::library))
+        .route("/courses/{id}", get(courses::course))
+        .route("/courses.js", get(courses::script))
 }
 
 /// Who reads a page and in which language.

@@ -79,6 +79,11 @@ pub fn routes() -> Vec<Route> {
         r(M::POST, "/language", "/language", N, [400; 3]),
         r(M::GET, "/setup", "/setup?token=made-up", N, [409; 3]),
         r(M::POST, "/setup", "/setup", N, [409; 3]),
+        // The course library: a reseller admin naming another reseller's tenant is not
+        // shown it; a tenant's admins see their own tenant's library whatever they name.
+        r(M::GET, "/courses", "/courses", N, [404, 200, 200]),
+        r(M::GET, "/courses/{id}", "/courses/{pkg}", N, [404, 404, 200]),
+        r(M::GET, "/courses.js", "/courses.js", N, [200; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's

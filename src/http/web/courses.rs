@@ -1,0 +1,351 @@
+//! The course library of a tenant, for its authors and admins: `GET /courses` lists the
+//! packages (newest version of each: title, kind and edition, size, upload time) with an
+//! upload form, and `GET /courses/{id}` shows one package: its versions with the
+//! registrations on each, and the course's structure. Server-rendered in the reader's
+//! language; the upload's progress bar and its refusal (rule, file, line) come from a
+//! small script (`courses.js`) that sends the file to `POST /api/v1/packages` with the
+//! session's CSRF token. An operator or reseller admin names the tenant with
+//! `?tenant=NAME` (as `X-Kiroku-Tenant` does for the API).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::{self, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{PageCtx, html_ok, page, page_ctx, secure_headers};
+use crate::http::api::{Admin, admin};
+use crate::http::error::{ApiError, WebRefusal};
+use crate::http::extract::Path;
+use crate::i18n::{self, Arg, escape_html, t, t_args};
+use crate::i18n::{format_bytes, format_date_time, format_number};
+use crate::package::model::{Course, Item, Structure};
+use crate::server::AppState;
+use crate::store::PackageVersion;
+
+const COURSES_JS: &str = include_str!("courses.js");
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// The tenant an operator or reseller admin looks at.
+    tenant: Option<String>,
+    /// The version shown (the newest when absent).
+    version: Option<u32>,
+}
+
+/// The caller as the API sees them, the page's `?tenant=` standing in for
+/// `X-Kiroku-Tenant` when the request has none.
+async fn caller(state: &AppState, headers: &HeaderMap, q: &PageQuery) -> Result<Admin, ApiError> {
+    let mut headers = headers.clone();
+    if let Some(name) = q.tenant.as_deref().filter(|_| !headers.contains_key("x-kiroku-tenant"))
+        && let Ok(v) = HeaderValue::from_str(name)
+    {
+        headers.insert("x-kiroku-tenant", v);
+    }
+    admin(state, &headers).await
+}
+
+/// The page shown instead when the caller cannot see the library: signed out (a link
+/// to sign in), or refused (the API's status, its reason in the reader's language).
+fn refused(ctx: &PageCtx, e: &ApiError) -> ApiError {
+    let l = ctx.lang;
+    let (why, text) = match e.status().as_u16() {
+        401 => (WebRefusal::SignIn, t(l, "courses-signin")),
+        403 => (WebRefusal::Forbidden, t(l, "courses-forbidden")),
+        _ => (WebRefusal::NotFound, t(l, "courses-not-found")),
+    };
+    let main = format!(
+        "<h1>{}</h1><p class=\"notice error\" role=\"alert\">{}</p><p><a href=\"/admin/\">{}</a></p>",
+        escape_html(&t(l, "courses-title")),
+        escape_html(&text),
+        escape_html(&t(l, "home-signin")),
+    );
+    ApiError::WebPage(why, page(ctx, "courses-title", "/courses", &main))
+}
+
+/// `SCORM 2004 (4th edition)`, `cmi5`… in the reader's language.
+fn kind_label(l: i18n::Lang, v: &PackageVersion) -> String {
+    let kind = t(l, &format!("kind-{}", v.kind));
+    match v.edition.as_deref() {
+        Some(e) => {
+            let edition = t(l, &format!("edition-{e}"));
+            t_args(
+                l,
+                "kind-with-edition",
+                &[("kind", Arg::from(kind)), ("edition", Arg::from(edition))],
+            )
+        }
+        None => kind,
+    }
+}
+
+fn tenant_query(q: &PageQuery) -> String {
+    q.tenant
+        .as_deref()
+        .map(|n| format!("?tenant={}", crate::http::content::encode_path(n)))
+        .unwrap_or_default()
+}
+
+/// `GET /courses`: the library and the upload form.
+pub async fn library(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let ctx = page_ctx(&state, &headers).await;
+    let who = caller(&state, &headers, &q).await.map_err(|e| refused(&ctx, &e))?;
+    let list = state.store.list_packages(who.tenant.id).await?;
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    let rows: String = list
+        .iter()
+        .map(|v| {
+            format!(
+                "<tr><th scope=\"row\"><a href=\"/courses/{id}{tq}\">{title}</a></th><td>{kind}</td><td>{version}</td>\
+                 <td>{size}</td><td>{files}</td><td>{at}</td></tr>",
+                id = crate::http::content::encode_path(&v.package_id),
+                tq = tenant_query(&q),
+                title = escape_html(&v.title),
+                kind = escape_html(&kind_label(l, v)),
+                version = v.version,
+                size = escape_html(&format_bytes(l, v.total_bytes)),
+                files = escape_html(&format_number(l, i64::try_from(v.file_count).unwrap_or(i64::MAX))),
+                at = escape_html(&format_date_time(l, v.created_ms)),
+            )
+        })
+        .collect();
+    let table = if list.is_empty() {
+        format!("<p id=\"courses-empty\" class=\"hint\">{}</p>", e("courses-empty"))
+    } else {
+        format!(
+            "<div class=\"table-wrap\"><table id=\"courses\" aria-labelledby=\"library-h\"><thead><tr>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            e("col-course"),
+            e("col-kind"),
+            e("col-latest-version"),
+            e("col-size"),
+            e("col-files"),
+            e("col-uploaded"),
+        )
+    };
+    let main = format!(
+        "<h1>{title}</h1>\n<p class=\"hint\">{tenant}</p>\n{upload}\n<h2 id=\"library-h\">{library}</h2>\n{table}\n\
+         <script type=\"application/json\" id=\"courses-i18n\">{messages}</script>\n<script src=\"/courses.js\"></script>",
+        title = e("courses-title"),
+        tenant = escape_html(&t_args(
+            l,
+            "courses-tenant",
+            &[("tenant", Arg::from(who.tenant.name.as_str()))]
+        )),
+        upload = upload_form(&ctx, &who, &tenant_query(&q)),
+        library = e("courses-library"),
+        messages = script_messages(l),
+    );
+    Ok(html_ok(page(&ctx, "courses-title", "/courses", &main)))
+}
+
+/// The upload form: the script sends it with progress; without script it says so.
+fn upload_form(ctx: &PageCtx, who: &Admin, tq: &str) -> String {
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    if who.end_client.is_some() {
+        return String::new();
+    }
+    format!(
+        "<section aria-labelledby=\"upload-h\"><h2 id=\"upload-h\">{title}</h2>\
+         <form id=\"upload-form\" method=\"post\" action=\"/api/v1/packages\" enctype=\"multipart/form-data\" \
+         data-csrf=\"{csrf}\" data-tenant=\"{tenant}\" data-query=\"{tq}\">\
+         <label for=\"package-file\">{field}</label>\
+         <input id=\"package-file\" name=\"package\" type=\"file\" accept=\".zip,application/zip\" required>\
+         <p class=\"hint\">{hint}</p><button type=\"submit\" id=\"upload-button\">{button}</button></form>\
+         <noscript><p class=\"notice error\">{noscript}</p></noscript>\
+         <progress id=\"upload-progress\" max=\"100\" value=\"0\" hidden aria-labelledby=\"upload-status\"></progress>\
+         <div id=\"upload-status\" role=\"status\" aria-live=\"polite\"></div></section>",
+        title = e("upload-title"),
+        csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default()),
+        tenant = escape_html(who.tenant.name.as_str()),
+        tq = escape_html(tq),
+        field = e("upload-field"),
+        hint = e("upload-hint"),
+        button = e("upload-button"),
+        noscript = e("upload-noscript"),
+    )
+}
+
+/// The messages `courses.js` shows (`js-upload-*`), as JSON safe inside a script block.
+fn script_messages(l: i18n::Lang) -> String {
+    let messages: serde_json::Map<String, serde_json::Value> = i18n::messages(l)
+        .into_iter()
+        .filter(|(id, _)| id.starts_with("js-upload-"))
+        .map(|(id, text)| (id, serde_json::Value::String(text)))
+        .collect();
+    serde_json::Value::Object(messages).to_string().replace('<', "\\u003c")
+}
+
+/// `GET /courses/{id}`: one package, its versions and its structure.
+pub async fn course(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let ctx = page_ctx(&state, &headers).await;
+    let who = caller(&state, &headers, &q).await.map_err(|e| refused(&ctx, &e))?;
+    let tenant = who.tenant.id;
+    let versions = state.store.package_versions(tenant, &id).await?;
+    let shown = match q.version {
+        Some(n) => versions.iter().find(|v| v.version == n),
+        None => versions.last(),
+    };
+    let Some(shown) = shown else {
+        return Err(refused(&ctx, &ApiError::from(crate::lrs::LrsError::NotFound(id))));
+    };
+    let course: Option<Course> = state
+        .store
+        .package_course(tenant, &id, shown.version)
+        .await?
+        .and_then(|json| serde_json::from_str(&json).ok());
+    let end_client = who.end_client.as_deref();
+    let registrations = state
+        .store
+        .list_registrations(tenant, None, Some(&id), end_client)
+        .await?;
+    let mut used: BTreeMap<u32, usize> = BTreeMap::new();
+    for r in &registrations {
+        *used.entry(r.version).or_default() += 1;
+    }
+    let main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &used);
+    let title_id = "courses-title";
+    Ok(html_ok(page(
+        &ctx,
+        title_id,
+        &format!("/courses/{}", crate::http::content::encode_path(&id)),
+        &main,
+    )))
+}
+
+fn detail_html(
+    ctx: &PageCtx,
+    q: &PageQuery,
+    (versions, shown): (&[PackageVersion], &PackageVersion),
+    course: Option<&Course>,
+    used: &BTreeMap<u32, usize>,
+) -> String {
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    let id = crate::http::content::encode_path(&shown.package_id);
+    let tq = tenant_query(q);
+    let amp = if tq.is_empty() { "?" } else { "&" };
+    let rows: String = versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let current = if v.version == shown.version { " aria-current=\"true\"" } else { "" };
+            format!(
+                "<tr{current}><th scope=\"row\"><a href=\"/courses/{id}{tq}{amp}version={n}\">{n}</a></th><td>{kind}</td>\
+                 <td>{size}</td><td>{files}</td><td>{at}</td><td>{uses}</td></tr>",
+                n = v.version,
+                kind = escape_html(&kind_label(l, v)),
+                size = escape_html(&format_bytes(l, v.total_bytes)),
+                files = escape_html(&format_number(l, i64::try_from(v.file_count).unwrap_or(i64::MAX))),
+                at = escape_html(&format_date_time(l, v.created_ms)),
+                uses = used.get(&v.version).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    let tree = course.map_or_else(String::new, |c| structure_html(l, c));
+    format!(
+        "<p><a href=\"/courses{tq}\">{back}</a></p><h1>{title}</h1>\
+         <dl class=\"facts\"><dt>{kind_h}</dt><dd>{kind}</dd><dt>{ident_h}</dt><dd><code>{ident}</code></dd>\
+         <dt>{pkg_h}</dt><dd><code>{pkg}</code></dd></dl>\
+         <h2 id=\"versions-h\">{versions_h}</h2><div class=\"table-wrap\"><table id=\"versions\" aria-labelledby=\"versions-h\">\
+         <thead><tr><th scope=\"col\">{c_version}</th><th scope=\"col\">{c_kind}</th><th scope=\"col\">{c_size}</th>\
+         <th scope=\"col\">{c_files}</th><th scope=\"col\">{c_uploaded}</th><th scope=\"col\">{c_regs}</th></tr></thead>\
+         <tbody>{rows}</tbody></table></div>\
+         <h2 id=\"structure-h\">{structure_h}</h2><p class=\"hint\">{structure_of}</p>{tree}",
+        back = e("courses-back"),
+        title = escape_html(&shown.title),
+        kind_h = e("col-kind"),
+        kind = escape_html(&kind_label(l, shown)),
+        ident_h = e("course-identifier"),
+        ident = escape_html(&shown.identifier),
+        pkg_h = e("course-package-id"),
+        pkg = escape_html(&shown.package_id),
+        versions_h = e("course-versions"),
+        c_version = e("col-version"),
+        c_kind = e("col-kind"),
+        c_size = e("col-size"),
+        c_files = e("col-files"),
+        c_uploaded = e("col-uploaded"),
+        c_regs = e("col-registrations"),
+        structure_h = e("course-structure"),
+        structure_of = escape_html(&t_args(
+            l,
+            "course-structure-of",
+            &[("version", Arg::Num(i64::from(shown.version)))]
+        )),
+    )
+}
+
+/// The course's structure as nested lists: a SCORM course's default organization, a
+/// cmi5 or xAPI course's launchable units.
+fn structure_html(l: i18n::Lang, c: &Course) -> String {
+    match &c.structure {
+        Structure::Scorm(s) => s.default_organization().map_or_else(String::new, |org| {
+            format!(
+                "<ul class=\"tree\" id=\"structure\"><li>{}{}</li></ul>",
+                escape_html(&org.title),
+                items_html(l, &org.items)
+            )
+        }),
+        _ => {
+            let items: String = c
+                .launchables()
+                .iter()
+                .map(|u| {
+                    format!(
+                        "<li>{} <span class=\"hint\">({})</span></li>",
+                        escape_html(&u.title),
+                        escape_html(&t(l, "course-unit"))
+                    )
+                })
+                .collect();
+            format!("<ul class=\"tree\" id=\"structure\">{items}</ul>")
+        }
+    }
+}
+
+fn items_html(l: i18n::Lang, items: &[Item]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let inner: String = items
+        .iter()
+        .map(|i| {
+            let sco = if i.launch.is_some() {
+                format!(
+                    " <span class=\"hint\">({})</span>",
+                    escape_html(&t(l, "course-launchable"))
+                )
+            } else {
+                String::new()
+            };
+            format!("<li>{}{sco}{}</li>", escape_html(&i.title), items_html(l, &i.items))
+        })
+        .collect();
+    format!("<ul>{inner}</ul>")
+}
+
+/// `GET /courses.js`: the library page's script.
+pub async fn script() -> Response {
+    let mut resp = COURSES_JS.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    secure_headers(&mut resp);
+    resp
+}

@@ -1,0 +1,152 @@
+//! The course library in headless Chromium: an author (tenant admin) signs in, opens
+//! the library, uploads a broken package and reads the refusal (rule, file, line), then
+//! uploads a real course, watches its progress and lands on the course's page (versions,
+//! structure); the same pages in Japanese leave no English. Screenshots as in
+//! `web_browser.rs` (`KIROKU_SCREENSHOTS=docs/screenshots`).
+
+use serde_json::{Value, json};
+
+use crate::accounts::{PASSWORD, account, with_operator};
+use crate::clicks::within;
+use crate::packages::Env;
+use crate::packages::fixture::{package, zip};
+use crate::web_browser::no_english_left;
+use crate::webdriver::Browser;
+
+const AUTHOR: &str = "author@acme.test";
+
+/// A package whose manifest breaks off on line 3.
+fn broken() -> Vec<u8> {
+    let manifest = "<?xml version=\"1.0\"?>\n<manifest identifier=\"broken\">\n  <organizations>\n</manifest>\n";
+    zip(&[("imsmanifest.xml".into(), manifest.as_bytes().to_vec())])
+}
+
+async fn fill(b: &Browser, css: &str, text: &str) {
+    let e = b.find(css).await;
+    b.send_keys(&e, text).await;
+}
+
+async fn sign_in(b: &Browser, url: &str) {
+    b.goto(url).await;
+    b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
+        .await;
+    fill(b, "#login", AUTHOR).await;
+    fill(b, "#password", PASSWORD).await;
+    b.click_on("#signin-button").await;
+    b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
+        .await;
+}
+
+/// Chooses the file and submits; what `#upload-status` said along the way is kept in
+/// `sessionStorage` (the page goes on to the course's page after an import).
+async fn upload(b: &Browser, path: &std::path::Path) {
+    b.execute(
+        "sessionStorage.setItem('said', '[]');
+         const status = document.getElementById('upload-status');
+         new MutationObserver(() => {
+           const said = JSON.parse(sessionStorage.getItem('said'));
+           said.push(status.textContent);
+           sessionStorage.setItem('said', JSON.stringify(said));
+         }).observe(status, { childList: true, subtree: true, characterData: true });",
+        json!([]),
+    )
+    .await;
+    let input = b.find("#package-file").await;
+    b.send_keys(&input, &path.display().to_string()).await;
+    b.click_on("#upload-button").await;
+}
+
+async fn said(b: &Browser) -> Vec<String> {
+    let v = b
+        .execute("return JSON.parse(sessionStorage.getItem('said') || '[]');", json!([]))
+        .await;
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+async fn switch_to(b: &Browser, lang: &str) {
+    b.execute(
+        "document.getElementById('lang-select').value = arguments[0];",
+        json!([lang]),
+    )
+    .await;
+    b.click_on("#lang-button").await;
+    b.wait_js(
+        &format!("the page in {lang}"),
+        &format!("document.documentElement.lang === '{lang}' && document.readyState === 'complete'"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_the_library() {
+    within(async {
+        let env = Env::with(with_operator()).await;
+        let app = &env.app;
+        account(app, AUTHOR, json!({"role": "tenant-admin", "tenant": "acme"})).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bad = dir.path().join("壊れた-course.zip");
+        std::fs::write(&bad, broken()).expect("write");
+        let good = dir.path().join("ladder-safety.zip");
+        std::fs::write(&good, package("scorm2004-4th-sequenced-course")).expect("write");
+
+        let b = Browser::start().await;
+        b.resize(1280, 1000).await;
+        sign_in(&b, &app.url("/admin/")).await;
+        b.goto(&app.url("/courses")).await;
+        b.wait_js("the library", "document.getElementById('upload-form') !== null")
+            .await;
+        assert!(b.try_find("#courses-empty").await.is_some(), "no course yet");
+
+        // A broken package: refused, with the rule, the file and the line.
+        upload(&b, &bad).await;
+        b.wait_js("the refusal", "document.getElementById('upload-refusal') !== null")
+            .await;
+        assert_eq!(b.text(&b.find("#refusal-file").await).await, "imsmanifest.xml");
+        assert!(!b.text(&b.find("#refusal-rule").await).await.is_empty());
+        let at = b.text(&b.find("#refusal-position").await).await;
+        assert!(at.starts_with("line 4") || at.starts_with("line 3"), "{at}");
+        b.screenshot("courses-refused-en").await;
+        let listed = app.store.list_packages(env.tenant.id).await.expect("list");
+        assert!(listed.is_empty(), "nothing stored: {listed:?}");
+
+        // A real course: the progress, then its page.
+        upload(&b, &good).await;
+        b.wait_js(
+            "the course's page",
+            "location.pathname.startsWith('/courses/') && document.getElementById('versions') !== null",
+        )
+        .await;
+        let seen = said(&b).await;
+        assert!(seen.iter().any(|s| s.starts_with("Uploading… ")), "{seen:?}");
+        assert!(seen.iter().any(|s| s.starts_with("Checking and importing")), "{seen:?}");
+        let versions = b.text(&b.find("#versions tbody").await).await;
+        assert!(versions.contains("SCORM 2004 (4th edition)"), "{versions}");
+        let structure = b.text(&b.find("#structure").await).await;
+        assert!(structure.contains("Ladder Safety"), "{structure}");
+        b.screenshot("course-en").await;
+
+        // In Japanese: the course's page and the library, nothing left in English.
+        switch_to(&b, "ja").await;
+        no_english_left(&b, "course page").await;
+        let versions = b.text(&b.find("#versions tbody").await).await;
+        assert!(versions.contains("SCORM 2004（第4版）"), "{versions}");
+        b.screenshot("course-ja").await;
+        b.click_on("p a[href^='/courses']").await;
+        b.wait_js("the library", "document.getElementById('courses') !== null")
+            .await;
+        no_english_left(&b, "library").await;
+        b.screenshot("courses-ja").await;
+        upload(&b, &bad).await;
+        b.wait_js("the refusal", "document.getElementById('upload-refusal') !== null")
+            .await;
+        let refusal = b.text(&b.find("#upload-refusal").await).await;
+        assert!(refusal.contains("規則") && refusal.contains("行"), "{refusal}");
+        b.screenshot("courses-refused-ja").await;
+        b.resize(390, 844).await;
+        b.screenshot("courses-phone-ja").await;
+        b.quit().await;
+    })
+    .await;
+}

@@ -1,0 +1,98 @@
+//! The course library's pages over HTTP: who sees them, what they list (newest version,
+//! kind and edition, size), a package's page (versions with the registrations on each,
+//! the course's structure), in English and Japanese, and an operator naming the tenant.
+
+use axum::http::Method;
+use serde_json::json;
+
+use crate::accounts::{account, sign_in, with_operator};
+use crate::packages::Env;
+
+async fn page(env: &Env, cookie: Option<&str>, path: &str, lang: &str) -> (u16, String) {
+    let mut r = env.app.req(Method::GET, path).header("accept-language", lang);
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    let resp = r.send().await;
+    (resp.status.as_u16(), resp.text())
+}
+
+#[tokio::test]
+async fn the_library_lists_a_tenants_courses_and_a_course_page_its_versions_and_structure() {
+    let env = Env::with(with_operator()).await;
+    let app = &env.app;
+    account(
+        app,
+        "author@acme.test",
+        json!({"role": "tenant-admin", "tenant": "acme"}),
+    )
+    .await;
+    let s = sign_in(app, "author@acme.test").await;
+
+    // Signed out: sign in first.
+    let (status, body) = page(&env, None, "/courses", "en").await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("Sign in to see your tenant"), "{body}");
+
+    let (status, body) = page(&env, Some(&s.cookie), "/courses", "en").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("id=\"courses-empty\""), "{body}");
+    assert!(
+        body.contains("id=\"upload-form\"") && body.contains(&s.csrf),
+        "the form carries the CSRF token"
+    );
+
+    let pkg = env.import_fixture("scorm2004-4th-sequenced-course").await;
+    let id = pkg["packageId"].as_str().expect("id").to_owned();
+    env.import_fixture("scorm2004-4th-sequenced-course").await;
+    env.register("ann", &id).await;
+    let (status, body) = page(&env, Some(&s.cookie), "/courses", "ja").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Ladder Safety") && body.contains("SCORM 2004（第4版）"),
+        "{body}"
+    );
+    assert!(body.contains("<td>2</td>"), "the newest version: {body}");
+    assert!(body.contains("コースライブラリ"));
+
+    let (status, body) = page(&env, Some(&s.cookie), &format!("/courses/{id}"), "en").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("id=\"versions\""));
+    // Version 2 is shown; the registration is on version 2 (registered on the newest).
+    assert!(
+        body.contains("aria-current=\"true\"><th scope=\"row\"><a href=\"/courses/"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<td>1</td></tr>"),
+        "one registration on a version: {body}"
+    );
+    assert!(
+        body.contains("Post-test") || body.contains("POSTTEST") || body.contains("(launchable)"),
+        "{body}"
+    );
+    let (status, body) = page(&env, Some(&s.cookie), &format!("/courses/{id}?version=1"), "en").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("As in version 1."), "{body}");
+    let (status, _) = page(&env, Some(&s.cookie), "/courses/no-such-package", "en").await;
+    assert_eq!(status, 404);
+    let (status, _) = page(&env, Some(&s.cookie), &format!("/courses/{id}?version=9"), "en").await;
+    assert_eq!(status, 404);
+
+    // A text that would break the page is escaped where it is shown.
+    let (status, body) = page(&env, Some(&s.cookie), "/courses/%3Cscript%3E", "en").await;
+    assert_eq!(status, 404);
+    assert!(!body.contains("<script>"), "{body}");
+
+    // An operator names the tenant; without it, the page says how.
+    account(app, "op@ops.test", json!({"role": "operator"})).await;
+    let op = sign_in(app, "op@ops.test").await;
+    let (status, body) = page(&env, Some(&op.cookie), "/courses", "en").await;
+    assert_ne!(status, 200, "{body}");
+    let (status, body) = page(&env, Some(&op.cookie), "/courses?tenant=acme", "en").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("Ladder Safety") && body.contains("?tenant=acme"),
+        "{body}"
+    );
+}
