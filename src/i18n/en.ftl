@@ -159,9 +159,9 @@ courses-title = Course library
 courses-tenant = Tenant: { $tenant }
 courses-library = Courses
 courses-empty = No course yet. Upload a package above.
-courses-signin = Sign in to see your tenant's courses.
-courses-forbidden = This account may not see this tenant's courses.
-courses-not-found = There is no such course or tenant for this account. An operator or reseller admin names the tenant with ?tenant=NAME.
+tenant-page-signin = Sign in to see your tenant's pages.
+tenant-page-forbidden = This account may not see this tenant's pages.
+tenant-page-not-found = This account sees no such page or tenant. An operator or reseller admin names the tenant with ?tenant=NAME.
 courses-back = All courses
 col-course = Course
 col-kind = Kind
@@ -200,3 +200,24 @@ js-upload-file = File
 js-upload-position = Position
 js-upload-line = line { $line }, column { $column }
 js-upload-failed = The upload did not reach the server. Check the connection and try again.
+
+## The learners page (/learners)
+nav-learners = Learners
+learners-list = All learners
+learners-count = Showing { $shown } of { $count } learners (the export holds them all).
+learners-export = Export as CSV
+learners-import = Import from CSV
+learners-import-hint = The first line names the columns: id, name, email, endClient (id and name are needed). A row with an id that exists updates that learner; a bad row is reported and nothing of it is stored.
+learners-file = CSV file (UTF-8)
+learners-import-button = Import
+learners-noscript = Importing from this page needs JavaScript. Without it, use the API: POST /api/v1/learners.csv.
+col-email = E-mail
+col-updated = Updated
+js-csv-sending = Importing…
+js-csv-done = { $created } created, { $updated } updated.
+js-csv-refused = { $n } rows were refused:
+js-csv-row = Row
+js-csv-id = Id
+js-csv-why = Why
+js-csv-file-refused = The file was refused (the server answered { $status }).
+js-csv-failed = The file did not reach the server. Check the connection and try again.

@@ -145,9 +145,9 @@ courses-title = コースライブラリ
 courses-tenant = テナント: { $tenant }
 courses-library = コース一覧
 courses-empty = コースはまだありません。上のフォームからパッケージをアップロードしてください。
-courses-signin = テナントのコースを見るにはサインインしてください。
-courses-forbidden = このアカウントではこのテナントのコースを見ることはできません。
-courses-not-found = このアカウントから見えるコースまたはテナントではありません。運用者と販売代理店管理者は ?tenant=テナント名 でテナントを指定します。
+tenant-page-signin = テナントのページを見るにはサインインしてください。
+tenant-page-forbidden = このアカウントではこのテナントのページを見ることはできません。
+tenant-page-not-found = このアカウントから見えるページまたはテナントではありません。運用者と販売代理店管理者は ?tenant=テナント名 でテナントを指定します。
 courses-back = コース一覧へ
 col-course = コース
 col-kind = 種類
@@ -186,3 +186,24 @@ js-upload-file = ファイル
 js-upload-position = 位置
 js-upload-line = { $line } 行 { $column } 列
 js-upload-failed = アップロードがサーバーに届きませんでした。接続を確認して、もう一度お試しください。
+
+## The learners page (/learners)
+nav-learners = 受講者
+learners-list = 受講者の一覧
+learners-count = { $count } 人中 { $shown } 人を表示しています（エクスポートには全員が含まれます）。
+learners-export = CSV でエクスポート
+learners-import = CSV からインポート
+learners-import-hint = 1 行目に列名を書きます: id, name, email, endClient（id と name は必須）。既にある id の行はその受講者を更新します。誤りのある行は報告され、その行の内容は保存されません。
+learners-file = CSV ファイル（UTF-8）
+learners-import-button = インポート
+learners-noscript = このページからのインポートには JavaScript が必要です。JavaScript なしでは API（POST /api/v1/learners.csv）をお使いください。
+col-email = メールアドレス
+col-updated = 更新日時
+js-csv-sending = インポートしています…
+js-csv-done = { $created } 人を作成し、{ $updated } 人を更新しました。
+js-csv-refused = { $n } 行を受け付けませんでした:
+js-csv-row = 行
+js-csv-id = ID
+js-csv-why = 理由
+js-csv-file-refused = ファイルは受け付けられませんでした（サーバーの応答: { $status }）。
+js-csv-failed = ファイルがサーバーに届きませんでした。接続を確認して、もう一度お試しください。

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 
 use crate::lrs::LrsError;
 
+pub mod csv;
+
 /// Longest learner id and name accepted.
 pub const MAX_LEN: usize = 255;
 

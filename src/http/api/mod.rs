@@ -11,6 +11,7 @@ mod credentials;
 mod end_clients;
 mod launch;
 mod learners;
+pub(crate) mod learners_csv;
 mod packages;
 mod reports;
 mod upload;
@@ -37,6 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/launch", post(launch::lms))
         .route("/api/v1/storage", get(packages::storage))
         .route("/api/v1/learners", post(learners::create).get(learners::list))
+        .route(
+            "/api/v1/learners.csv",
+            post(learners_csv::import).get(learners_csv::export),
+        )
         .route(
             "/api/v1/learners/{id}",
             get(learners::show).put(learners::put).delete(learners::delete),

@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::http::header::{self, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use super::{PageCtx, html_ok, page, page_ctx, secure_headers};
-use crate::http::api::{Admin, admin};
-use crate::http::error::{ApiError, WebRefusal};
+use super::tenant::{self, caller, refused, tenant_query};
+use super::{PageCtx, html_ok, page, page_ctx};
+use crate::http::api::Admin;
+use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::i18n::{self, Arg, escape_html, t, t_args};
 use crate::i18n::{format_bytes, format_date_time, format_number};
@@ -33,36 +33,6 @@ pub struct PageQuery {
     tenant: Option<String>,
     /// The version shown (the newest when absent).
     version: Option<u32>,
-}
-
-/// The caller as the API sees them, the page's `?tenant=` standing in for
-/// `X-Kiroku-Tenant` when the request has none.
-async fn caller(state: &AppState, headers: &HeaderMap, q: &PageQuery) -> Result<Admin, ApiError> {
-    let mut headers = headers.clone();
-    if let Some(name) = q.tenant.as_deref().filter(|_| !headers.contains_key("x-kiroku-tenant"))
-        && let Ok(v) = HeaderValue::from_str(name)
-    {
-        headers.insert("x-kiroku-tenant", v);
-    }
-    admin(state, &headers).await
-}
-
-/// The page shown instead when the caller cannot see the library: signed out (a link
-/// to sign in), or refused (the API's status, its reason in the reader's language).
-fn refused(ctx: &PageCtx, e: &ApiError) -> ApiError {
-    let l = ctx.lang;
-    let (why, text) = match e.status().as_u16() {
-        401 => (WebRefusal::SignIn, t(l, "courses-signin")),
-        403 => (WebRefusal::Forbidden, t(l, "courses-forbidden")),
-        _ => (WebRefusal::NotFound, t(l, "courses-not-found")),
-    };
-    let main = format!(
-        "<h1>{}</h1><p class=\"notice error\" role=\"alert\">{}</p><p><a href=\"/admin/\">{}</a></p>",
-        escape_html(&t(l, "courses-title")),
-        escape_html(&text),
-        escape_html(&t(l, "home-signin")),
-    );
-    ApiError::WebPage(why, page(ctx, "courses-title", "/courses", &main))
 }
 
 /// `SCORM 2004 (4th edition)`, `cmi5`… in the reader's language.
@@ -81,13 +51,6 @@ fn kind_label(l: i18n::Lang, v: &PackageVersion) -> String {
     }
 }
 
-fn tenant_query(q: &PageQuery) -> String {
-    q.tenant
-        .as_deref()
-        .map(|n| format!("?tenant={}", crate::http::content::encode_path(n)))
-        .unwrap_or_default()
-}
-
 /// `GET /courses`: the library and the upload form.
 pub async fn library(
     State(state): State<AppState>,
@@ -95,7 +58,9 @@ pub async fn library(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let ctx = page_ctx(&state, &headers).await;
-    let who = caller(&state, &headers, &q).await.map_err(|e| refused(&ctx, &e))?;
+    let who = caller(&state, &headers, q.tenant.as_deref())
+        .await
+        .map_err(|e| refused(&ctx, &e, "courses-title", "/courses"))?;
     let list = state.store.list_packages(who.tenant.id).await?;
     let l = ctx.lang;
     let e = |id: &str| escape_html(&t(l, id));
@@ -106,7 +71,7 @@ pub async fn library(
                 "<tr><th scope=\"row\"><a href=\"/courses/{id}{tq}\">{title}</a></th><td>{kind}</td><td>{version}</td>\
                  <td>{size}</td><td>{files}</td><td>{at}</td></tr>",
                 id = crate::http::content::encode_path(&v.package_id),
-                tq = tenant_query(&q),
+                tq = tenant_query(q.tenant.as_deref()),
                 title = escape_html(&v.title),
                 kind = escape_html(&kind_label(l, v)),
                 version = v.version,
@@ -140,9 +105,9 @@ pub async fn library(
             "courses-tenant",
             &[("tenant", Arg::from(who.tenant.name.as_str()))]
         )),
-        upload = upload_form(&ctx, &who, &tenant_query(&q)),
+        upload = upload_form(&ctx, &who, &tenant_query(q.tenant.as_deref())),
         library = e("courses-library"),
-        messages = script_messages(l),
+        messages = tenant::script_messages(l, "js-upload-"),
     );
     Ok(html_ok(page(&ctx, "courses-title", "/courses", &main)))
 }
@@ -175,16 +140,6 @@ fn upload_form(ctx: &PageCtx, who: &Admin, tq: &str) -> String {
     )
 }
 
-/// The messages `courses.js` shows (`js-upload-*`), as JSON safe inside a script block.
-fn script_messages(l: i18n::Lang) -> String {
-    let messages: serde_json::Map<String, serde_json::Value> = i18n::messages(l)
-        .into_iter()
-        .filter(|(id, _)| id.starts_with("js-upload-"))
-        .map(|(id, text)| (id, serde_json::Value::String(text)))
-        .collect();
-    serde_json::Value::Object(messages).to_string().replace('<', "\\u003c")
-}
-
 /// `GET /courses/{id}`: one package, its versions and its structure.
 pub async fn course(
     State(state): State<AppState>,
@@ -193,7 +148,9 @@ pub async fn course(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let ctx = page_ctx(&state, &headers).await;
-    let who = caller(&state, &headers, &q).await.map_err(|e| refused(&ctx, &e))?;
+    let who = caller(&state, &headers, q.tenant.as_deref())
+        .await
+        .map_err(|e| refused(&ctx, &e, "courses-title", "/courses"))?;
     let tenant = who.tenant.id;
     let versions = state.store.package_versions(tenant, &id).await?;
     let shown = match q.version {
@@ -201,7 +158,12 @@ pub async fn course(
         None => versions.last(),
     };
     let Some(shown) = shown else {
-        return Err(refused(&ctx, &ApiError::from(crate::lrs::LrsError::NotFound(id))));
+        return Err(refused(
+            &ctx,
+            &ApiError::from(crate::lrs::LrsError::NotFound(id)),
+            "courses-title",
+            "/courses",
+        ));
     };
     let course: Option<Course> = state
         .store
@@ -237,7 +199,7 @@ fn detail_html(
     let l = ctx.lang;
     let e = |id: &str| escape_html(&t(l, id));
     let id = crate::http::content::encode_path(&shown.package_id);
-    let tq = tenant_query(q);
+    let tq = tenant_query(q.tenant.as_deref());
     let amp = if tq.is_empty() { "?" } else { "&" };
     let rows: String = versions
         .iter()
@@ -341,11 +303,5 @@ fn items_html(l: i18n::Lang, items: &[Item]) -> String {
 
 /// `GET /courses.js`: the library page's script.
 pub async fn script() -> Response {
-    let mut resp = COURSES_JS.into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
-    );
-    secure_headers(&mut resp);
-    resp
+    tenant::script(COURSES_JS)
 }

@@ -79,13 +79,14 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a>\
-         <a href=\"/courses\">{courses}</a></nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
         home = escape_html(&t(l, "nav-home")),
         admin = escape_html(&t(l, "nav-admin")),
         courses = escape_html(&t(l, "nav-courses")),
+        learners = escape_html(&t(l, "nav-learners")),
         switcher = switcher(ctx, back),
     )
 }

@@ -12,7 +12,9 @@
 mod courses;
 mod frame;
 mod home;
+mod learners;
 mod setup;
+mod tenant;
 
 pub(crate) use frame::{header, page};
 
@@ -46,6 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/courses", get(courses::library))
         .route("/courses/{id}", get(courses::course))
         .route("/courses.js", get(courses::script))
+        .route("/learners", get(learners::learners))
+        .route("/learners.csv", get(learners::export))
+        .route("/learners.js", get(learners::script))
 }
 
 /// Who reads a page and in which language.

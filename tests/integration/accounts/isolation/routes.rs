@@ -84,6 +84,10 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/courses", "/courses", N, [404, 200, 200]),
         r(M::GET, "/courses/{id}", "/courses/{pkg}", N, [404, 404, 200]),
         r(M::GET, "/courses.js", "/courses.js", N, [200; 3]),
+        // The learners page and its CSV export (an end-client admin's holds their own).
+        r(M::GET, "/learners", "/learners", N, [404, 200, 200]),
+        r(M::GET, "/learners.csv", "/learners.csv", N, [404, 200, 200]),
+        r(M::GET, "/learners.js", "/learners.js", N, [200; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's
@@ -96,6 +100,21 @@ pub fn routes() -> Vec<Route> {
         // Packages and launches.
         r(M::POST, "/api/v1/packages", "/api/v1/packages", Zip, [404, 201, 403]),
         r(M::GET, "/api/v1/packages", "/api/v1/packages", N, [404, 200, 200]),
+        // Learners as CSV: an empty file is refused (400) once the tenant is reached.
+        r(
+            M::POST,
+            "/api/v1/learners.csv",
+            "/api/v1/learners.csv",
+            N,
+            [404, 400, 400],
+        ),
+        r(
+            M::GET,
+            "/api/v1/learners.csv",
+            "/api/v1/learners.csv",
+            N,
+            [404, 200, 200],
+        ),
         r(
             M::GET,
             "/api/v1/packages/{id}",

@@ -1,0 +1,73 @@
+//! What the tenant's admin pages share (`courses.rs`, `learners.rs`): the caller as the
+//! admin API sees them, `?tenant=NAME` standing in for `X-Kiroku-Tenant` (an operator or
+//! reseller admin names the tenant in the address), the refusal page when the caller may
+//! not see the page, and the pages' scripts and the messages handed to them.
+
+use axum::http::HeaderMap;
+use axum::http::header::{self, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use super::{PageCtx, page, secure_headers};
+use crate::http::api::{Admin, admin};
+use crate::http::error::{ApiError, WebRefusal};
+use crate::i18n::{self, escape_html, t};
+use crate::server::AppState;
+
+/// The caller as the API sees them, `tenant` standing in for `X-Kiroku-Tenant` when the
+/// request has none.
+pub async fn caller(state: &AppState, headers: &HeaderMap, tenant: Option<&str>) -> Result<Admin, ApiError> {
+    let mut headers = headers.clone();
+    if let Some(name) = tenant.filter(|_| !headers.contains_key("x-kiroku-tenant"))
+        && let Ok(v) = HeaderValue::from_str(name)
+    {
+        headers.insert("x-kiroku-tenant", v);
+    }
+    admin(state, &headers).await
+}
+
+/// The page shown instead when the caller cannot see page `title_id` (at `back`):
+/// signed out (a link to sign in), or refused (the API's status, the reason in the
+/// reader's language).
+pub fn refused(ctx: &PageCtx, e: &ApiError, title_id: &str, back: &str) -> ApiError {
+    let l = ctx.lang;
+    let (why, text) = match e.status().as_u16() {
+        401 => (WebRefusal::SignIn, t(l, "tenant-page-signin")),
+        403 => (WebRefusal::Forbidden, t(l, "tenant-page-forbidden")),
+        _ => (WebRefusal::NotFound, t(l, "tenant-page-not-found")),
+    };
+    let main = format!(
+        "<h1>{}</h1><p class=\"notice error\" role=\"alert\">{}</p><p><a href=\"/admin/\">{}</a></p>",
+        escape_html(&t(l, title_id)),
+        escape_html(&text),
+        escape_html(&t(l, "home-signin")),
+    );
+    ApiError::WebPage(why, page(ctx, title_id, back, &main))
+}
+
+/// `?tenant=NAME` for the links of a page an operator or reseller admin reads.
+pub fn tenant_query(tenant: Option<&str>) -> String {
+    tenant
+        .map(|n| format!("?tenant={}", crate::http::content::encode_path(n)))
+        .unwrap_or_default()
+}
+
+/// The messages whose id starts with `prefix`, as JSON safe inside a script block.
+pub fn script_messages(l: i18n::Lang, prefix: &str) -> String {
+    let messages: serde_json::Map<String, serde_json::Value> = i18n::messages(l)
+        .into_iter()
+        .filter(|(id, _)| id.starts_with(prefix))
+        .map(|(id, text)| (id, serde_json::Value::String(text)))
+        .collect();
+    serde_json::Value::Object(messages).to_string().replace('<', "\\u003c")
+}
+
+/// A page's script, with the pages' headers.
+pub fn script(source: &'static str) -> Response {
+    let mut resp = source.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    secure_headers(&mut resp);
+    resp
+}

@@ -1,0 +1,75 @@
+//! The learners page in headless Chromium: an admin imports a CSV file with one bad row,
+//! reads the per-row report, sees the new learners listed, and the page in Japanese
+//! leaves no English. Screenshots as in `web_browser.rs`.
+
+use serde_json::json;
+
+use crate::accounts::{PASSWORD, account, with_operator};
+use crate::clicks::within;
+use crate::packages::Env;
+use crate::web_browser::no_english_left;
+use crate::webdriver::Browser;
+
+const ADMIN: &str = "admin@acme.test";
+
+async fn import(b: &Browser, path: &std::path::Path) {
+    b.send_keys(&b.find("#csv-file").await, &path.display().to_string())
+        .await;
+    b.click_on("#import-button").await;
+    b.wait_js("the report", "document.getElementById('import-done') !== null")
+        .await;
+}
+
+#[tokio::test]
+async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
+    within(async {
+        let env = Env::with(with_operator()).await;
+        let app = &env.app;
+        account(app, ADMIN, json!({"role": "tenant-admin", "tenant": "acme"})).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let csv = dir.path().join("学習者.csv");
+        let text = "\u{feff}id,name,email\r\nhanako,山田 花子,hanako@example.jp\r\ntaro,佐藤 太郎,\r\nbob,Bob,not-an-address\r\n";
+        std::fs::write(&csv, text).expect("write");
+
+        let b = Browser::start().await;
+        b.resize(1280, 1000).await;
+        b.goto(&app.url("/admin/")).await;
+        b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
+            .await;
+        b.send_keys(&b.find("#login").await, ADMIN).await;
+        b.send_keys(&b.find("#password").await, PASSWORD).await;
+        b.click_on("#signin-button").await;
+        b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
+            .await;
+
+        b.goto(&app.url("/learners")).await;
+        b.wait_js("the learners page", "document.getElementById('import-form') !== null")
+            .await;
+        import(&b, &csv).await;
+        let done = b.text(&b.find("#import-done").await).await;
+        assert_eq!(done, "2 created, 0 updated.");
+        let errors = b.text(&b.find("#import-errors tbody").await).await;
+        assert!(errors.contains('4') && errors.contains("bob") && errors.contains("e-mail"), "{errors}");
+        b.screenshot("learners-import-en").await;
+        b.goto(&app.url("/learners")).await;
+        b.wait_js("the list", "document.querySelectorAll('#learners tbody tr').length === 2")
+            .await;
+        let list = b.text(&b.find("#learners tbody").await).await;
+        assert!(list.contains("山田 花子") && list.contains("佐藤 太郎"), "{list}");
+        b.screenshot("learners-en").await;
+
+        // In Japanese, importing the same file again updates the two learners.
+        b.execute("document.getElementById('lang-select').value = 'ja';", json!([])).await;
+        b.click_on("#lang-button").await;
+        b.wait_js("the page in Japanese", "document.documentElement.lang === 'ja' && document.readyState === 'complete'")
+            .await;
+        no_english_left(&b, "learners").await;
+        b.screenshot("learners-ja").await;
+        import(&b, &csv).await;
+        let done = b.text(&b.find("#import-done").await).await;
+        assert_eq!(done, "0 人を作成し、2 人を更新しました。");
+        b.screenshot("learners-import-ja").await;
+        b.quit().await;
+    })
+    .await;
+}
