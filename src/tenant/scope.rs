@@ -30,6 +30,11 @@ const NAMES: [(Scope, &str); 9] = [
 ];
 
 impl Scope {
+    /// Every scope, in the order pages offer them.
+    pub fn all() -> impl Iterator<Item = Scope> {
+        NAMES.iter().map(|(s, _)| *s)
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         NAMES.iter().find(|(_, n)| *n == s).map(|(sc, _)| *sc).ok_or_else(|| {
             let known: Vec<_> = NAMES.iter().map(|(_, n)| *n).collect();

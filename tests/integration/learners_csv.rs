@@ -22,14 +22,8 @@ async fn import(env: &Env, csv: &str) -> (u16, Value) {
 #[tokio::test]
 async fn an_import_creates_updates_and_reports_each_bad_row() {
     let env = Env::with(with_operator()).await;
-    env.register(
-        "kept",
-        &env.import_fixture("scorm12-single-sco").await["packageId"]
-            .as_str()
-            .expect("id")
-            .to_owned(),
-    )
-    .await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    env.register("kept", pkg["packageId"].as_str().expect("id")).await;
     let csv = "id,name,email\n\
                hanako,山田 花子,hanako@example.jp\n\
                kept,Kept Renamed,\n\

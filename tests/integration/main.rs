@@ -22,6 +22,7 @@ mod cmi5_session;
 mod cors;
 mod courses_browser;
 mod courses_pages;
+mod credentials_browser;
 mod data;
 mod datamodel_cases;
 mod documents;

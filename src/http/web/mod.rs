@@ -10,6 +10,7 @@
 //! this origin, as files); none is ever served on the content origin.
 
 mod courses;
+mod credentials;
 mod frame;
 mod home;
 mod learners;
@@ -51,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/learners", get(learners::learners))
         .route("/learners.csv", get(learners::export))
         .route("/learners.js", get(learners::script))
+        .route("/credentials", get(credentials::credentials))
+        .route("/credentials.js", get(credentials::script))
 }
 
 /// Who reads a page and in which language.

@@ -88,6 +88,9 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/learners", "/learners", N, [404, 200, 200]),
         r(M::GET, "/learners.csv", "/learners.csv", N, [404, 200, 200]),
         r(M::GET, "/learners.js", "/learners.js", N, [200; 3]),
+        // The credentials page: a tenant admin's only (an end-client admin: 403).
+        r(M::GET, "/credentials", "/credentials", N, [404, 200, 403]),
+        r(M::GET, "/credentials.js", "/credentials.js", N, [200; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's

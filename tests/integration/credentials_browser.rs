@@ -1,0 +1,80 @@
+//! The credentials page in headless Chromium: a tenant admin creates an LRS credential
+//! with two scopes, reads its secret (shown once), the credential stores a statement,
+//! then the admin revokes it and it no longer works; the page in Japanese leaves no
+//! English. Screenshots as in `web_browser.rs`.
+
+use serde_json::json;
+
+use crate::accounts::{PASSWORD, account, with_operator};
+use crate::clicks::within;
+use crate::packages::Env;
+use crate::support::Cred;
+use crate::web_browser::no_english_left;
+use crate::webdriver::Browser;
+
+const ADMIN: &str = "admin@acme.test";
+
+#[tokio::test]
+async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
+    within(async {
+        let env = Env::with(with_operator()).await;
+        let app = &env.app;
+        account(app, ADMIN, json!({"role": "tenant-admin", "tenant": "acme"})).await;
+        let b = Browser::start().await;
+        b.resize(1280, 1000).await;
+        b.goto(&app.url("/admin/")).await;
+        b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
+            .await;
+        b.send_keys(&b.find("#login").await, ADMIN).await;
+        b.send_keys(&b.find("#password").await, PASSWORD).await;
+        b.click_on("#signin-button").await;
+        b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
+            .await;
+
+        b.goto(&app.url("/credentials")).await;
+        b.wait_js("the page", "document.getElementById('create-form') !== null")
+            .await;
+        b.send_keys(&b.find("#cred-label").await, "社内 LMS").await;
+        b.click_on("#scope-all").await; // off: the two scopes below only
+        b.click_on("#scope-statements-write").await;
+        b.click_on("#scope-statements-read").await;
+        b.click_on("#create-button").await;
+        b.wait_js("the secret", "document.getElementById('created-secret') !== null")
+            .await;
+        let cred = Cred {
+            key: b.text(&b.find("#created-key").await).await,
+            secret: b.text(&b.find("#created-secret").await).await,
+        };
+        b.screenshot("credentials-created-en").await;
+        let statement = json!({"actor": {"mbox": "mailto:a@example.jp"}, "verb": {"id": "http://example.com/did"},
+                               "object": {"id": "http://example.com/a"}});
+        app.post("/xapi/statements").auth(&cred).json(&statement).send().await.expect(200);
+        let denied = app.req(axum::http::Method::GET, "/xapi/activities/state?activityId=http%3A%2F%2Fexample.com%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aa%40example.jp%22%7D&stateId=s")
+            .auth(&cred)
+            .send()
+            .await;
+        assert_eq!(denied.status.as_u16(), 403, "no state scope");
+
+        // Listed after a reload, then revoked (the confirmation accepted).
+        b.goto(&app.url("/credentials")).await;
+        let row = format!("document.querySelector('#credentials tr[data-key=\"{}\"]') !== null", cred.key);
+        b.wait_js("the new credential listed", &row).await;
+        let listed = b.text(&b.find("#credentials tbody").await).await;
+        assert!(listed.contains("社内 LMS") && listed.contains("statements/write statements/read"), "{listed}");
+        b.execute("window.confirm = () => true;", json!([])).await;
+        b.click_on(&format!("button.revoke[data-key=\"{}\"]", cred.key)).await;
+        let gone = format!("document.querySelector('#credentials tr[data-key=\"{}\"]') === null", cred.key);
+        b.wait_js("the row removed", &gone).await;
+        let r = app.post("/xapi/statements").auth(&cred).json(&statement).send().await;
+        assert_eq!(r.status.as_u16(), 401, "a revoked credential no longer works");
+
+        b.execute("document.getElementById('lang-select').value = 'ja';", json!([])).await;
+        b.click_on("#lang-button").await;
+        b.wait_js("the page in Japanese", "document.documentElement.lang === 'ja' && document.readyState === 'complete'")
+            .await;
+        no_english_left(&b, "credentials").await;
+        b.screenshot("credentials-ja").await;
+        b.quit().await;
+    })
+    .await;
+}
