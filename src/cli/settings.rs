@@ -4,34 +4,12 @@
 use serde_json::json;
 
 use crate::audit::Action;
-use crate::launch::ConcurrentLaunches;
 use crate::store::Store;
+pub use crate::tenant::settings::SettingsChange as Changes;
 use crate::tenant::{Tenant, TenantSettings};
 
-/// The changes asked for; `None` leaves a setting as it is.
-pub struct Changes {
-    pub strict_scorm12_suspend_data: Option<bool>,
-    pub concurrent_launches: Option<String>,
-    /// Days statements are kept (0: forever).
-    pub statement_retention_days: Option<u32>,
-    /// Minutes before an idle cmi5 session is abandoned (0: never).
-    pub cmi5_session_timeout_minutes: Option<u32>,
-}
-
 pub async fn run(store: &dyn Store, mut t: Tenant, changes: Changes, json_out: bool) -> Result<(), String> {
-    let mut settings = t.settings;
-    if let Some(strict) = changes.strict_scorm12_suspend_data {
-        settings.strict_scorm12_suspend_data = strict;
-    }
-    if let Some(days) = changes.statement_retention_days {
-        settings.statement_retention_days = (days > 0).then_some(days);
-    }
-    if let Some(m) = changes.cmi5_session_timeout_minutes {
-        settings.cmi5_session_timeout_minutes = (m > 0).then_some(m);
-    }
-    if let Some(policy) = &changes.concurrent_launches {
-        settings.concurrent_launches = ConcurrentLaunches::parse(policy)?;
-    }
+    let settings = crate::tenant::settings::apply(t.settings, &changes)?;
     if settings != t.settings {
         let before = t.settings;
         t = store

@@ -252,3 +252,22 @@ js-cred-secret = Secret
 js-cred-refused = The credential was not created (the server answered { $status }).
 js-cred-confirm = Revoke the credential { $key }? Whatever uses it stops working at once.
 js-cred-revoked = The credential { $key } is revoked.
+
+## The settings page (/settings)
+nav-settings = Settings
+settings-title = Tenant settings
+settings-saved = The settings are saved.
+settings-strict = Keep SCORM 1.2 suspend data to the standard's 4,096 characters
+settings-strict-hint = Off, SCORM 1.2 content may keep up to 64,000 characters, as much real content needs.
+settings-policy = A second browser launching with a learner ID already in use
+settings-policy-hint = One ID is one person: the terms of service let a learner ID be used by one person at a time.
+policy-allow = is allowed (both run)
+policy-refuse = is refused while the first is in use
+policy-end-first = ends the first one's session
+settings-retention = Days statements are kept (0: forever)
+settings-retention-hint = Older statements are deleted daily.
+settings-cmi5-timeout = Minutes a cmi5 session may stay idle before it is abandoned (0: never)
+settings-cmi5-timeout-hint = An abandoned session is recorded as such; its AU can be launched again.
+settings-xapi = xAPI version of the tenant's LRS: { $version } (set when the tenant was created).
+settings-save = Save
+settings-bad-number = The days and minutes are whole numbers (0 or more).

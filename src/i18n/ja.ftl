@@ -238,3 +238,22 @@ js-cred-secret = シークレット
 js-cred-refused = 認証情報を作成できませんでした（サーバーの応答: { $status }）。
 js-cred-confirm = 認証情報 { $key } を無効にしますか？ これを使っているシステムはすぐに接続できなくなります。
 js-cred-revoked = 認証情報 { $key } を無効にしました。
+
+## The settings page (/settings)
+nav-settings = 設定
+settings-title = テナントの設定
+settings-saved = 設定を保存しました。
+settings-strict = SCORM 1.2 の suspend_data を規格どおり 4,096 文字までにする
+settings-strict-hint = オフの場合、SCORM 1.2 教材は 64,000 文字まで保存できます（多くの実際の教材が必要とします）。
+settings-policy = 使用中の受講者 ID で 2 つ目のブラウザーが起動したとき
+settings-policy-hint = 1 ID = 1 人: 利用規約では、受講者 ID は同時に 1 人だけが使えます。
+policy-allow = 許可する（両方で受講）
+policy-refuse = 1 つ目の使用中は拒否する
+policy-end-first = 1 つ目のセッションを終了させる
+settings-retention = ステートメントの保存日数（0: 無期限）
+settings-retention-hint = これより古いステートメントは毎日削除されます。
+settings-cmi5-timeout = cmi5 セッションを放棄とみなすまでの無操作時間（分、0: しない）
+settings-cmi5-timeout-hint = 放棄されたセッションはその旨が記録され、その AU はもう一度起動できます。
+settings-xapi = このテナントの LRS の xAPI バージョン: { $version }（テナント作成時に決まります）。
+settings-save = 保存
+settings-bad-number = 日数と分数は 0 以上の整数で入力してください。

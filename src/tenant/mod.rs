@@ -3,6 +3,7 @@
 pub(crate) mod credential;
 pub mod plan;
 mod scope;
+pub mod settings;
 
 pub use credential::{
     Credential, IssuedCredential, NewCredential, check_label, constant_time_eq, digest_secret, issue,

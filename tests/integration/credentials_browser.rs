@@ -1,7 +1,8 @@
 //! The credentials page in headless Chromium: a tenant admin creates an LRS credential
 //! with two scopes, reads its secret (shown once), the credential stores a statement,
 //! then the admin revokes it and it no longer works; the page in Japanese leaves no
-//! English. Screenshots as in `web_browser.rs`.
+//! English; then the settings page changes the one-ID policy. Screenshots as in
+//! `web_browser.rs`.
 
 use serde_json::json;
 
@@ -74,6 +75,19 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
             .await;
         no_english_left(&b, "credentials").await;
         b.screenshot("credentials-ja").await;
+
+        // The settings page: a plain form, saved without script.
+        b.goto(&app.url("/settings")).await;
+        b.wait_js("the settings", "document.getElementById('settings-form') !== null")
+            .await;
+        no_english_left(&b, "settings").await;
+        b.execute("document.getElementById('policy').value = 'refuse';", json!([])).await;
+        b.click_on("#settings-save").await;
+        b.wait_js("saved", "document.getElementById('settings-saved') !== null")
+            .await;
+        let t = app.store.tenant_by_name("acme").await.expect("read").expect("acme");
+        assert_eq!(t.settings.concurrent_launches, kiroku::launch::ConcurrentLaunches::Refuse);
+        b.screenshot("settings-ja").await;
         b.quit().await;
     })
     .await;

@@ -60,6 +60,7 @@ mod runtime;
 mod runtime_hostile;
 mod scratch_db;
 mod sequencing_browser;
+mod settings_page;
 mod statements;
 mod store;
 mod support;

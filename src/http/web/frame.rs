@@ -43,6 +43,8 @@ ul.tree,ul.tree ul{padding-left:1.2rem}\
 ul.scopes{list-style:none;padding-left:0;margin:.3rem 0}\
 ul.scopes label{display:inline;margin:0}\
 fieldset{border:1px solid #ccc;margin-top:.8rem}\
+label.inline{display:inline}\
+select,input[type=number]{font:inherit;padding:.3rem .4rem}\
 progress{width:22rem;max-width:100%;height:1.2rem;margin-top:.6rem}\
 input[type=file]{font:inherit;max-width:100%}\
 @media (max-width:40rem){header.top nav{flex-basis:100%;order:3}main{padding:.8rem}}";
@@ -82,7 +84,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/credentials\">{credentials}</a></nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -91,6 +93,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         courses = escape_html(&t(l, "nav-courses")),
         learners = escape_html(&t(l, "nav-learners")),
         credentials = escape_html(&t(l, "nav-credentials")),
+        settings = escape_html(&t(l, "nav-settings")),
         switcher = switcher(ctx, back),
     )
 }

@@ -14,6 +14,7 @@ mod credentials;
 mod frame;
 mod home;
 mod learners;
+mod settings;
 mod setup;
 mod tenant;
 
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/learners.js", get(learners::script))
         .route("/credentials", get(credentials::credentials))
         .route("/credentials.js", get(credentials::script))
+        .route("/settings", get(settings::form).post(settings::save))
 }
 
 /// Who reads a page and in which language.

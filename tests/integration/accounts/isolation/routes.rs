@@ -91,6 +91,9 @@ pub fn routes() -> Vec<Route> {
         // The credentials page: a tenant admin's only (an end-client admin: 403).
         r(M::GET, "/credentials", "/credentials", N, [404, 200, 403]),
         r(M::GET, "/credentials.js", "/credentials.js", N, [200; 3]),
+        // The settings page: a tenant admin's; its form without the CSRF token is stale.
+        r(M::GET, "/settings", "/settings", N, [404, 200, 403]),
+        r(M::POST, "/settings", "/settings", N, [403; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's
