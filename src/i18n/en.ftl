@@ -271,3 +271,11 @@ settings-cmi5-timeout-hint = An abandoned session is recorded as such; its AU ca
 settings-xapi = xAPI version of the tenant's LRS: { $version } (set when the tenant was created).
 settings-save = Save
 settings-bad-number = The days and minutes are whole numbers (0 or more).
+
+## Launching a course from its page
+launch-title = Open in the player
+launch-hint = As an LMS launch does: the learner is created on first use and registered on the newest version; their progress counts in the reports.
+launch-learner = Learner ID
+launch-name = Learner's name
+launch-button = Open in the player
+js-upload-launch-refused = The course could not be opened:

@@ -257,3 +257,11 @@ settings-cmi5-timeout-hint = 放棄されたセッションはその旨が記録
 settings-xapi = このテナントの LRS の xAPI バージョン: { $version }（テナント作成時に決まります）。
 settings-save = 保存
 settings-bad-number = 日数と分数は 0 以上の整数で入力してください。
+
+## Launching a course from its page
+launch-title = プレーヤーで開く
+launch-hint = LMS からの起動と同じく、受講者は初回に作成され、最新版に受講登録されます。進捗はレポートに反映されます。
+launch-learner = 受講者 ID
+launch-name = 受講者の氏名
+launch-button = プレーヤーで開く
+js-upload-launch-refused = コースを開けませんでした:

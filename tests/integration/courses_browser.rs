@@ -118,6 +118,7 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
             "location.pathname.startsWith('/courses/') && document.getElementById('versions') !== null",
         )
         .await;
+        let course_url = b.url().await;
         let seen = said(&b).await;
         assert!(seen.iter().any(|s| s.starts_with("Uploading… ")), "{seen:?}");
         assert!(seen.iter().any(|s| s.starts_with("Checking and importing")), "{seen:?}");
@@ -126,6 +127,29 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
         let structure = b.text(&b.find("#structure").await).await;
         assert!(structure.contains("Ladder Safety"), "{structure}");
         b.screenshot("course-en").await;
+
+        // Opened in the player for a learner, from the course's page.
+        b.send_keys(&b.find("#launch-learner").await, "hanako").await;
+        b.send_keys(&b.find("#launch-name").await, "山田 花子").await;
+        b.click_on("#launch-button").await;
+        b.wait_js(
+            "the pretest running in the player",
+            "(function () { try { var d = document.getElementById('sco').contentDocument; \
+             return location.pathname.startsWith('/player/') && d && d.body && d.body.dataset.state === 'running'; } \
+             catch (e) { return false; } })()",
+        )
+        .await;
+        let learner = app
+            .store
+            .learner(env.tenant.id, "hanako")
+            .await
+            .expect("read")
+            .expect("created");
+        assert_eq!(learner.name, "山田 花子");
+        b.screenshot("course-launched-en").await;
+        b.goto(&course_url).await;
+        b.wait_js("the course's page", "document.getElementById('versions') !== null")
+            .await;
 
         // In Japanese: the course's page and the library, nothing left in English.
         switch_to(&b, "ja").await;

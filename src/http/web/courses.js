@@ -4,6 +4,33 @@
 // Messages come from the page (#courses-i18n), in the reader's language.
 (function () {
   'use strict';
+  var launch = document.getElementById('launch-form');
+  if (launch) {
+    // The course's page: open it in the player for a learner (an LMS launch).
+    var data0 = document.getElementById('courses-i18n');
+    var m0 = data0 ? JSON.parse(data0.textContent) : {};
+    launch.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var status0 = document.getElementById('launch-status');
+      var headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': launch.getAttribute('data-csrf') || '' };
+      var tenant0 = launch.getAttribute('data-tenant');
+      if (tenant0) headers['X-Kiroku-Tenant'] = tenant0;
+      var body = {
+        learner: { id: document.getElementById('launch-learner').value, name: document.getElementById('launch-name').value },
+        packageId: launch.getAttribute('data-package')
+      };
+      fetch('/api/v1/launch', { method: 'POST', headers: headers, body: JSON.stringify(body), credentials: 'same-origin' })
+        .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+        .then(function (a) {
+          if (a.status === 200 && a.body.playerUrl) {
+            window.location.assign(a.body.playerUrl);
+          } else {
+            status0.className = 'notice error';
+            status0.textContent = (m0['js-upload-launch-refused'] || '') + ' ' + ((a.body.error && a.body.error.message) || '');
+          }
+        });
+    });
+  }
   var form = document.getElementById('upload-form');
   if (!form) return;
   var data = document.getElementById('courses-i18n');

@@ -179,7 +179,8 @@ pub async fn course(
     for r in &registrations {
         *used.entry(r.version).or_default() += 1;
     }
-    let main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &used);
+    let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &used);
+    main.push_str(&launch_form(&ctx, who.tenant.name.as_str(), &shown.package_id));
     let title_id = "courses-title";
     Ok(html_ok(page(
         &ctx,
@@ -249,6 +250,31 @@ fn detail_html(
             "course-structure-of",
             &[("version", Arg::Num(i64::from(shown.version)))]
         )),
+    )
+}
+
+/// The form that opens the course in the player for a learner (created on first use,
+/// registered on the newest version), as an LMS launch does; `courses.js` sends it.
+fn launch_form(ctx: &PageCtx, tenant: &str, package: &str) -> String {
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    format!(
+        "<section aria-labelledby=\"launch-h\"><h2 id=\"launch-h\">{title}</h2><p class=\"hint\">{hint}</p>\
+         <form id=\"launch-form\" data-csrf=\"{csrf}\" data-tenant=\"{tenant}\" data-package=\"{package}\">\
+         <label for=\"launch-learner\">{id_l}</label><input id=\"launch-learner\" type=\"text\" required maxlength=\"255\">\
+         <label for=\"launch-name\">{name_l}</label><input id=\"launch-name\" type=\"text\" required maxlength=\"255\">\
+         <div><button type=\"submit\" id=\"launch-button\">{button}</button></div></form>\
+         <div id=\"launch-status\" role=\"status\" aria-live=\"polite\"></div></section>\
+         <script type=\"application/json\" id=\"courses-i18n\">{messages}</script><script src=\"/courses.js\"></script>",
+        title = e("launch-title"),
+        hint = e("launch-hint"),
+        csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default()),
+        tenant = escape_html(tenant),
+        package = escape_html(package),
+        id_l = e("launch-learner"),
+        name_l = e("launch-name"),
+        button = e("launch-button"),
+        messages = tenant::script_messages(l, "js-upload-"),
     )
 }
 
