@@ -279,3 +279,20 @@ launch-learner = Learner ID
 launch-name = Learner's name
 launch-button = Open in the player
 js-upload-launch-refused = The course could not be opened:
+
+## The audit log page (/audit)
+nav-audit = Audit log
+audit-title = Audit log
+audit-since = From (UTC)
+audit-action = Kind of action (its start, such as learner. or package.imported)
+audit-target = Target contains
+audit-filter = Show
+audit-limit = Newest first, at most { $n } entries; the admin API (GET /api/v1/audit) pages through all of them.
+audit-empty = No entry matches.
+audit-bad-date = The date is not a date (YYYY-MM-DD).
+col-when = When
+col-action = Action
+col-target = Target
+col-actor = By
+col-address = From address
+col-detail = Detail

@@ -265,3 +265,20 @@ launch-learner = 受講者 ID
 launch-name = 受講者の氏名
 launch-button = プレーヤーで開く
 js-upload-launch-refused = コースを開けませんでした:
+
+## The audit log page (/audit)
+nav-audit = 監査ログ
+audit-title = 監査ログ
+audit-since = 開始日（UTC）
+audit-action = 操作の種類（先頭部分。例: learner. や package.imported）
+audit-target = 対象に含まれる文字列
+audit-filter = 表示
+audit-limit = 新しい順に最大 { $n } 件を表示します。すべての記録は管理 API（GET /api/v1/audit）で順に取得できます。
+audit-empty = 該当する記録はありません。
+audit-bad-date = 日付の形式が正しくありません（YYYY-MM-DD）。
+col-when = 日時
+col-action = 操作
+col-target = 対象
+col-actor = 実行者
+col-address = 接続元アドレス
+col-detail = 詳細

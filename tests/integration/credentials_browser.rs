@@ -88,6 +88,15 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
         let t = app.store.tenant_by_name("acme").await.expect("read").expect("acme");
         assert_eq!(t.settings.concurrent_launches, kiroku::launch::ConcurrentLaunches::Refuse);
         b.screenshot("settings-ja").await;
+
+        // The audit log shows both: the credential and the settings.
+        b.goto(&app.url("/audit")).await;
+        b.wait_js("the audit log", "document.getElementById('audit') !== null")
+            .await;
+        let log = b.text(&b.find("#audit tbody").await).await;
+        assert!(log.contains("credential.created") && log.contains("tenant.settings_changed"), "{log}");
+        no_english_left(&b, "audit").await;
+        b.screenshot("audit-ja").await;
         b.quit().await;
     })
     .await;

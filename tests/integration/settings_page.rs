@@ -80,6 +80,24 @@ async fn a_tenant_admin_changes_the_settings_with_the_pages_form() {
     let t = app.store.tenant_by_name("acme").await.expect("read").expect("acme");
     assert_eq!(t.settings.statement_retention_days, Some(30), "unchanged");
 
+    // The change is in the audit log page, which filters by action and target.
+    let audit = |q: &str| {
+        let path = format!("/audit{q}");
+        let cookie = s.cookie.clone();
+        async move { app.req(Method::GET, &path).header("cookie", &cookie).send().await }
+    };
+    let page = audit("").await.expect(200).text();
+    assert!(
+        page.contains("tenant.settings_changed") && page.contains("tenant:acme"),
+        "{page}"
+    );
+    let page = audit("?action=learner.").await.expect(200).text();
+    assert!(page.contains("id=\"audit-empty\""), "{page}");
+    let page = audit("?since=yesterday").await.expect(200).text();
+    assert!(page.contains("id=\"audit-bad-date\""), "{page}");
+    let page = audit("?since=2099-01-01").await.expect(200).text();
+    assert!(page.contains("id=\"audit-empty\""), "{page}");
+
     // An end-client admin may not see or change them.
     env.app
         .post("/api/v1/end-clients")

@@ -23,13 +23,15 @@ const LEARNER: &str = "learner-7f3a";
 const OPERATOR: &str = "root@ops.test";
 
 /// Every text a person reads on the page: text nodes outside scripts and styles, the
-/// title, and the labels, placeholders and values of controls.
+/// title, and the labels, placeholders and values of controls. Data marked
+/// `translate="no"` (an audit entry's JSON, identifiers) is not UI text.
 pub const PAGE_TEXT: &str = r"
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const tag = n.parentElement ? n.parentElement.tagName : '';
     if (tag === 'SCRIPT' || tag === 'STYLE') continue;
+    if (n.parentElement && n.parentElement.closest('[translate=no]')) continue;
     const s = n.textContent.trim();
     if (s) out.push(s);
   }

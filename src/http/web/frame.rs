@@ -21,7 +21,7 @@ a{color:#0b4f9c}\
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f5a400;outline-offset:2px}\
 .button{display:inline-block;padding:.5rem 1.1rem;border-radius:4px;background:#0b4f9c;color:#fff;text-decoration:none;font-weight:bold}\
 label{display:block;margin:.7rem 0 .15rem}\
-input[type=text],input[type=password]{font:inherit;padding:.35rem .5rem;width:22rem;max-width:100%}\
+input[type=text],input[type=password],input[type=date]{font:inherit;padding:.35rem .5rem;width:22rem;max-width:100%}\
 form button[type=submit]{font:inherit;margin-top:.9rem;padding:.4rem 1rem;cursor:pointer}\
 .hint{color:#555;font-size:.9rem;margin:.1rem 0 0}\
 .notice{padding:.5rem .8rem;border:1px solid;border-radius:3px}\
@@ -84,7 +84,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a></nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/audit\">{audit}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -94,6 +94,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         learners = escape_html(&t(l, "nav-learners")),
         credentials = escape_html(&t(l, "nav-credentials")),
         settings = escape_html(&t(l, "nav-settings")),
+        audit = escape_html(&t(l, "nav-audit")),
         switcher = switcher(ctx, back),
     )
 }

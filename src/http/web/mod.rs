@@ -9,6 +9,7 @@
 //! Every page carries the admin page's strict Content-Security-Policy (scripts only from
 //! this origin, as files); none is ever served on the content origin.
 
+mod audit;
 mod courses;
 mod credentials;
 mod frame;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials", get(credentials::credentials))
         .route("/credentials.js", get(credentials::script))
         .route("/settings", get(settings::form).post(settings::save))
+        .route("/audit", get(audit::audit))
 }
 
 /// Who reads a page and in which language.
