@@ -296,3 +296,15 @@ col-target = Target
 col-actor = By
 col-address = From address
 col-detail = Detail
+
+## The end clients page (/end-clients)
+nav-end-clients = End clients
+end-clients-title = End clients
+end-clients-list = End clients
+end-clients-empty = No end client yet.
+end-clients-create = Add an end client
+end-clients-id = Id
+end-clients-id-hint = 1 to 64 letters, digits, ., _ or - (it names the end client in the API and in CSV files).
+end-clients-name = Name
+end-clients-create-button = Add
+end-clients-created = The end client { $id } is added.

@@ -282,3 +282,15 @@ col-target = 対象
 col-actor = 実行者
 col-address = 接続元アドレス
 col-detail = 詳細
+
+## The end clients page (/end-clients)
+nav-end-clients = エンドクライアント
+end-clients-title = エンドクライアント
+end-clients-list = エンドクライアントの一覧
+end-clients-empty = エンドクライアントはまだありません。
+end-clients-create = エンドクライアントの追加
+end-clients-id = ID
+end-clients-id-hint = 英数字・.・_・- の 1〜64 文字（API や CSV ファイルでエンドクライアントを指す名前です）。
+end-clients-name = 名称
+end-clients-create-button = 追加
+end-clients-created = エンドクライアント { $id } を追加しました。

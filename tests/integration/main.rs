@@ -27,6 +27,7 @@ mod data;
 mod datamodel_cases;
 mod documents;
 mod durability;
+mod end_clients_page;
 mod forced_deletion;
 mod global_objectives;
 mod hostile_sweep;

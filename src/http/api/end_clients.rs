@@ -32,28 +32,38 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    p.require_tenant_wide()?;
     let req: NewEndClient = json_object(&body, "end client")?;
-    let id = check_end_client_id(&req.id).map_err(LrsError::BadRequest)?;
-    let name = crate::learner::check_name(&req.name).map_err(LrsError::BadRequest)?;
-    let e = state.store.create_end_client(p.tenant.id, &id, &name).await?;
-    audit::record(
-        &state,
-        &p,
-        &from,
-        Action::EndClientCreated,
-        format!("end-client:{id}"),
-        json!({}),
-    )
-    .await;
+    let e = create_for(&state, &p, &from, &req.id, &req.name).await?;
     Ok((StatusCode::CREATED, Json(e)).into_response())
+}
+
+/// Creates end client `id` for a tenant-wide admin (the API and the web app's page).
+pub(crate) async fn create_for(
+    state: &AppState,
+    p: &Admin,
+    from: &ClientAddr,
+    id: &str,
+    name: &str,
+) -> Result<EndClient, ApiError> {
+    p.require_tenant_wide()?;
+    let id = check_end_client_id(id).map_err(LrsError::BadRequest)?;
+    let name = crate::learner::check_name(name).map_err(LrsError::BadRequest)?;
+    let e = state.store.create_end_client(p.tenant.id, &id, &name).await?;
+    let target = format!("end-client:{id}");
+    audit::record(state, p, from, Action::EndClientCreated, target, json!({})).await;
+    Ok(e)
 }
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let all = state.store.list_end_clients(p.tenant.id).await?;
-    let seen: Vec<EndClient> = all.into_iter().filter(|e| visible(&p, &e.id)).collect();
+    let seen = visible_to(&state, &p).await?;
     Ok(Json(json!({ "endClients": seen })).into_response())
+}
+
+/// The end clients `p` sees (an end-client admin: their own).
+pub(crate) async fn visible_to(state: &AppState, p: &Admin) -> Result<Vec<EndClient>, ApiError> {
+    let all = state.store.list_end_clients(p.tenant.id).await?;
+    Ok(all.into_iter().filter(|e| visible(p, &e.id)).collect())
 }
 
 fn visible(p: &Admin, id: &str) -> bool {

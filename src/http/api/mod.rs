@@ -8,7 +8,7 @@
 pub(crate) mod audit;
 pub(crate) mod cmi5;
 mod credentials;
-mod end_clients;
+pub(crate) mod end_clients;
 mod launch;
 mod learners;
 pub(crate) mod learners_csv;

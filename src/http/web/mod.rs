@@ -12,6 +12,7 @@
 mod audit;
 mod courses;
 mod credentials;
+mod end_clients;
 mod frame;
 mod home;
 mod learners;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials.js", get(credentials::script))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
+        .route("/end-clients", get(end_clients::list).post(end_clients::create))
 }
 
 /// Who reads a page and in which language.

@@ -95,6 +95,8 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/settings", "/settings", N, [404, 200, 403]),
         r(M::POST, "/settings", "/settings", N, [403; 3]),
         r(M::GET, "/audit", "/audit", N, [404, 200, 403]),
+        r(M::GET, "/end-clients", "/end-clients", N, [404, 200, 200]),
+        r(M::POST, "/end-clients", "/end-clients", N, [403; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's
