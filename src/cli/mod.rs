@@ -157,6 +157,18 @@ pub enum BackupAction {
         /// The backup's name.
         name: Option<String>,
     },
+    /// Restore one tenant as it was in a backup, the other tenants untouched: as a copy
+    /// under a new name (`--as`), for inspection.
+    RestoreTenant {
+        /// The tenant's name in the backup.
+        tenant: String,
+        /// The backup's name (default: the newest).
+        #[arg(long)]
+        backup: Option<String>,
+        /// Restore into a new tenant of this name, beside the tenant itself.
+        #[arg(long = "as", value_name = "NEW_NAME")]
+        as_name: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -267,6 +267,12 @@ async fn a_postgresql_store_is_backed_up_with_pg_dump_and_restored_into_a_new_da
     let made = backup(&k, &[]);
     assert_eq!(made["manifest"]["store"], "postgres");
     assert!(made["manifest"]["blobs"].as_array().is_some_and(|b| !b.is_empty()));
+    // Each tenant's rows, counted from the dump itself.
+    let t = &made["manifest"]["tenants"][0];
+    assert_eq!((&t["name"], &t["status"]), (&json!("t"), &json!("active")), "{t}");
+    assert_eq!(t["rows"]["statements"], 20, "{t}");
+    assert_eq!(t["rows"]["documents"], 1, "{t}");
+    assert!(t["rows"]["package_files"].as_u64().is_some_and(|n| n > 0), "{t}");
     let name = made["manifest"]["name"].as_str().expect("name").to_owned();
     assert_eq!(backup(&k, &["verify", &name])["ok"], true);
     drop(server);

@@ -1,0 +1,264 @@
+//! Restoring one tenant from a backup with the real binary beside a serving kiroku:
+//! `backup list` names each tenant with its rows; `backup restore-tenant --as` makes a
+//! copy whose data is, by content hash, the tenant's at the backup, while the tenant and
+//! its neighbour keep their later writes.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::data::{stmt, uuid, with_id};
+use crate::durability::send;
+use crate::packages::fixture;
+use crate::process::{Kiroku, Server};
+use crate::support::{Cred, HttpClient, http_client};
+
+/// Members whose bytes must be equal between the tenant at the backup and its restore.
+const SAME_BYTES: &[&str] = &[
+    "statements.jsonl",
+    "attachments.jsonl",
+    "documents.jsonl",
+    "end-clients.json",
+    "learners.json",
+    "attempts.jsonl",
+    "registration-states.jsonl",
+];
+
+/// A tenant's data by content hash, through `tenant export`: the SHA-256 of each member
+/// above and of every content file, plus registrations and package versions with the
+/// package ids (new in a copy) and versions' creation times (set by the import) left out.
+pub fn tenant_view(k: &Kiroku, tenant: &str) -> Value {
+    let out = k.dir.path().join(format!("view-{tenant}-{}.zip", uuid()));
+    k.ok(&["tenant", "export", tenant, "--out", out.to_str().expect("utf-8")]);
+    let manifest = kiroku::ops::archive::verify_file(&out).expect("a sound archive");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).expect("open")).expect("zip");
+    let mut read = |name: &str| -> Value {
+        let mut text = String::new();
+        zip.by_name(name)
+            .expect("member")
+            .read_to_string(&mut text)
+            .expect("read");
+        serde_json::from_str(&text).expect("json")
+    };
+    let strip = |mut v: Value, keys: &[&str]| {
+        for row in v.as_array_mut().expect("array") {
+            for k in keys {
+                row.as_object_mut().expect("object").remove(*k);
+            }
+        }
+        v
+    };
+    let registrations = strip(read("registrations.json"), &["packageId"]);
+    let packages = strip(read("packages.json"), &["packageId", "createdMs"]);
+    std::fs::remove_file(&out).expect("remove the export");
+    let hashes: BTreeMap<&String, &String> = manifest
+        .members
+        .iter()
+        .filter(|(m, _)| SAME_BYTES.contains(&m.as_str()) || m.starts_with("files/"))
+        .collect();
+    json!({ "members": hashes, "registrations": registrations, "packages": packages,
+            "counts": manifest.counts })
+}
+
+pub fn backup_dir(k: &Kiroku) -> PathBuf {
+    k.dir.path().with_extension("backups")
+}
+
+pub fn backup(k: &Kiroku, args: &[&str]) -> Value {
+    let dir = backup_dir(k);
+    let mut all = vec!["backup", "--backup-dir", dir.to_str().expect("utf-8")];
+    all.extend_from_slice(args);
+    k.json(&all)
+}
+
+/// Imports a fixture package into `tenant` with the CLI; its package id.
+fn import(k: &Kiroku, tenant: &str, fixture_name: &str) -> String {
+    let path = k.dir.path().join(format!("{fixture_name}.zip"));
+    std::fs::write(&path, fixture::package(fixture_name)).expect("write zip");
+    let v = k.json(&["import", tenant, path.to_str().expect("utf-8 path")]);
+    std::fs::remove_file(&path).expect("remove zip");
+    v["packageId"].as_str().expect("package id").to_owned()
+}
+
+/// A tenant with data of every kind the restore carries, written through a server.
+pub struct Tenant {
+    pub c: Cred,
+    pub admin: Cred,
+}
+
+pub async fn statements(client: &HttpClient, server: &Server, c: &Cred, n: usize, who: &str) {
+    let batch: Vec<Value> = (0..n)
+        .map(|i| with_id(stmt(&format!("{who}{i}"), "read", "x"), &uuid()))
+        .collect();
+    send(client, server, Method::POST, "/xapi/statements", c, Some(&json!(batch)))
+        .await
+        .expect(200);
+}
+
+pub const STATE: &str = "/xapi/activities/state?activityId=http%3A%2F%2Fexample.com%2Fa&agent=%7B%22mbox%22%3A%22mailto%3Aann%40example.com%22%7D&stateId=bookmark";
+
+/// Creates tenant `name` with a package, a learner and a registration (the CLI and the
+/// admin API), statements and a state document.
+pub async fn seeded(k: &Kiroku, client: &HttpClient, server: &Server, name: &str) -> Tenant {
+    k.ok(&["tenant", "create", name]);
+    let package = import(k, name, "scorm12-single-sco");
+    let c = k.credential(name);
+    let v = k.json(&["credential", "create", name, "--scope", "admin"]);
+    let admin = Cred {
+        key: v["key"].as_str().expect("key").to_owned(),
+        secret: v["secret"].as_str().expect("secret").to_owned(),
+    };
+    let learner = json!({"id": "ann", "name": "Ann"});
+    send(client, server, Method::POST, "/api/v1/learners", &admin, Some(&learner))
+        .await
+        .expect(201);
+    let reg = json!({"learner": "ann", "packageId": package});
+    send(
+        client,
+        server,
+        Method::POST,
+        "/api/v1/registrations",
+        &admin,
+        Some(&reg),
+    )
+    .await
+    .expect(201);
+    statements(client, server, &c, 12, name).await;
+    send(client, server, Method::PUT, STATE, &c, Some(&json!({"page": 3})))
+        .await
+        .expect(204);
+    Tenant { c, admin }
+}
+
+/// Scratch folders a restore left in the data folder's work folder.
+pub fn leftovers(k: &Kiroku) -> Vec<String> {
+    std::fs::read_dir(k.dir.path().join("tmp"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("tenant-restore-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn backup_list_names_each_tenant_with_its_rows() {
+    let k = Kiroku::on_sqlite();
+    let (client, server) = (http_client(), k.serve());
+    seeded(&k, &client, &server, "t").await;
+    k.ok(&["tenant", "create", "empty"]);
+    let name = backup(&k, &[])["manifest"]["name"].as_str().expect("name").to_owned();
+
+    let listed = backup(&k, &["list"]);
+    let tenants = listed[0]["tenants"].as_array().expect("tenants listed").clone();
+    let by_name = |n: &str| {
+        tenants
+            .iter()
+            .find(|t| t["name"] == n)
+            .expect("tenant in the list")
+            .clone()
+    };
+    let t = by_name("t");
+    assert_eq!(t["status"], "active");
+    for (table, n) in [
+        ("statements", 12),
+        ("documents", 1),
+        ("learners", 1),
+        ("registrations", 1),
+        ("packages", 1),
+    ] {
+        assert_eq!(t["rows"][table], n, "{table}: {t}");
+    }
+    assert!(t["rows"]["package_files"].as_u64().is_some_and(|n| n > 0), "{t}");
+    let empty = by_name("empty");
+    assert!(
+        empty["rows"].as_object().expect("rows").values().all(|n| n == 0),
+        "{empty}"
+    );
+
+    let dir = backup_dir(&k);
+    let text = k.ok(&["backup", "--backup-dir", dir.to_str().expect("utf-8"), "list"]);
+    assert!(text.contains(&name), "{text}");
+    assert!(text.contains("  t\tactive\t"), "{text}");
+    assert!(text.contains("statements 12"), "{text}");
+    assert!(text.contains("  empty\tactive\t0 rows"), "{text}");
+    drop(server);
+    std::fs::remove_dir_all(dir).expect("remove backups");
+}
+
+#[tokio::test]
+async fn a_tenant_restored_as_a_copy_holds_its_data_as_at_the_backup() {
+    let k = Kiroku::on_sqlite();
+    let (client, server) = (http_client(), k.serve());
+    let t = seeded(&k, &client, &server, "t").await;
+    let at_backup = tenant_view(&k, "t");
+    let name = backup(&k, &[])["manifest"]["name"].as_str().expect("name").to_owned();
+
+    // After the backup: more statements, and the registration and learner deleted.
+    statements(&client, &server, &t.c, 5, "later").await;
+    send(
+        &client,
+        &server,
+        Method::DELETE,
+        "/api/v1/learners/ann?force=true",
+        &t.admin,
+        None,
+    )
+    .await
+    .expect(204);
+    let now = tenant_view(&k, "t");
+    assert_ne!(now, at_backup);
+
+    let r = backup(&k, &["restore-tenant", "t", "--backup", &name, "--as", "t-copy"]);
+    assert_eq!(r["restoredAs"], "t-copy");
+    assert_eq!(r["mode"], "copy");
+    assert_eq!(
+        tenant_view(&k, "t-copy"),
+        at_backup,
+        "the copy is the tenant at the backup"
+    );
+    assert_eq!(tenant_view(&k, "t"), now, "the tenant itself is untouched");
+    // The copy answers over xAPI once it has a credential: the 12 statements of then.
+    let c = k.credential("t-copy");
+    let got = send(&client, &server, Method::GET, "/xapi/statements?limit=0", &c, None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(got["statements"].as_array().map(Vec::len), Some(12));
+    let audit = k.ok(&["--json", "audit", "t-copy"]);
+    assert!(audit.contains("tenant.restored") && audit.contains(&name), "{audit}");
+
+    // Refusals leave nothing behind.
+    let dir = backup_dir(&k);
+    let dir = dir.to_str().expect("utf-8");
+    for (args, why) in [
+        (vec!["restore-tenant", "t", "--as", "t-copy"], "exists already"),
+        (vec!["restore-tenant", "nobody", "--as", "n-copy"], "no tenant named"),
+        (
+            vec!["restore-tenant", "t", "--backup", "2001-01-01T00-00-00Z", "--as", "x"],
+            "no backup named",
+        ),
+    ] {
+        let mut all = vec!["backup", "--backup-dir", dir];
+        all.extend(args);
+        let out = k.run(&all);
+        assert!(!out.status.success(), "{all:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{all:?}: {err}");
+    }
+    let listed = k.json(&["tenant", "list"]);
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("tenants")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names, ["t", "t-copy"]);
+    assert_eq!(leftovers(&k), Vec::<String>::new(), "scratch folders removed");
+    drop(server);
+    std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
+}
