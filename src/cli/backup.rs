@@ -9,7 +9,7 @@ use super::database::DatabaseUrl;
 use super::{BackupAction, BackupCommandArgs, RestoreArgs, S3Args};
 use crate::clock;
 use crate::ops::backup::{self, Source};
-use crate::ops::restore::TenantRestored;
+use crate::ops::restore::{self, TenantRestored};
 use crate::store::sqlite::snapshot::CopiedTenant;
 
 /// The store a backup is taken of (or restored into).
@@ -73,21 +73,21 @@ pub async fn run(
             tenant,
             backup,
             as_name,
+            in_place: _,
+            export,
         }) => {
             let store = super::database::open(data_dir, url).await?;
             let blobs = super::import::blobs(data_dir, s3)?;
             let work = super::import::work_dir(data_dir);
-            let r = crate::ops::restore::restore_copy(
-                &*store,
-                blobs.as_ref(),
-                &dir,
-                backup.as_deref(),
-                &tenant,
-                &as_name,
-                &work,
-            )
-            .await?;
-            record_restore(&*store, &r).await?;
+            let (store, blobs, backup) = (&*store, blobs.as_ref(), backup.as_deref());
+            let r = match as_name {
+                Some(as_name) => restore::restore_copy(store, blobs, &dir, backup, &tenant, &as_name, &work).await?,
+                None => {
+                    let keep = export.unwrap_or_else(|| backup::kept_export_path(&dir, &tenant, clock::now_ms()));
+                    restore::restore_in_place(store, blobs, &dir, backup, &tenant, &keep, &work).await?
+                }
+            };
+            record_restore(store, &r).await?;
             if json_out {
                 println!("{}", serde_json::to_string(&r).unwrap_or_default());
             } else {
@@ -95,6 +95,9 @@ pub async fn run(
                     "tenant {} restored from backup {} as {} ({}): {:?}",
                     r.tenant, r.backup, r.restored_as, r.mode, r.counts
                 );
+                if let Some(kept) = &r.kept_export {
+                    println!("its data from before the restore: {}", kept.display());
+                }
             }
             Ok(())
         }
@@ -129,7 +132,8 @@ pub async fn run(
 /// The audit entry of a per-tenant restore, in the log of the tenant that received it.
 async fn record_restore(store: &dyn crate::store::Store, r: &TenantRestored) -> Result<(), String> {
     let t = super::commands::find_tenant(store, &r.restored_as).await?;
-    let detail = json!({ "backup": r.backup, "from": r.tenant, "mode": r.mode, "counts": r.counts });
+    let detail = json!({ "backup": r.backup, "from": r.tenant, "mode": r.mode, "counts": r.counts,
+                         "keptExport": r.kept_export });
     let target = format!("tenant:{}", r.restored_as);
     super::audit::record(store, t.id, crate::audit::Action::TenantRestored, target, detail).await
 }

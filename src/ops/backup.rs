@@ -153,6 +153,15 @@ fn name_at(ms: i64) -> String {
         + "Z"
 }
 
+/// The default file for the export an in-place tenant restore keeps of the tenant's data:
+/// `tenant-exports/TENANT-TIME.zip` in the backup folder (on another disk, like the
+/// backups; backup retention leaves the folder alone).
+pub fn kept_export_path(backups: &Path, tenant: &str, ms: i64) -> PathBuf {
+    backups
+        .join("tenant-exports")
+        .join(format!("{tenant}-{}.zip", name_at(ms)))
+}
+
 /// Where a content file lives in a backup's file store. Names that are not content
 /// addresses (never written by kiroku) stay flat, so a damaged list cannot make it panic.
 fn blob_path(root: &Path, sha: &str) -> PathBuf {

@@ -2,7 +2,8 @@
 //! database copy is opened as a store of its own in a scratch folder, the tenant's export
 //! archive is written from it (content files read from the backup's file store) and read
 //! back with the tenant importer. `restore_copy` imports it under a new name;
-//! `restore_in_place` stages it as a suspended tenant and swaps it in (see there).
+//! `restore_in_place` keeps an export of the tenant as it is, stages the backup's data as
+//! a suspended tenant and swaps it in, in one store transaction (see there).
 //! The scratch folder goes on success and failure alike.
 
 use std::collections::BTreeMap;
@@ -13,10 +14,12 @@ use serde::Serialize;
 use super::archive::{self, ArchiveReport};
 use super::backup::{self, Manifest};
 use crate::blob::{BlobStore, LocalBlobs};
+use crate::store::archive::{RestoreSwap, TableCounts};
 use crate::store::sqlite::SqliteStore;
 use crate::store::sqlite::snapshot::DATABASE_FILE;
+use crate::store::tables::KEPT_ACROSS_RESTORE;
 use crate::store::{Store, TenantStore};
-use crate::tenant::TenantStatus;
+use crate::tenant::{Tenant, TenantStatus};
 
 /// What a per-tenant restore did.
 #[derive(Debug, Clone, Serialize)]
@@ -142,4 +145,139 @@ pub async fn restore_copy(
         counts: report.counts,
         kept_export: None,
     })
+}
+
+/// Restores `tenant`'s data as it was in backup `name`, in place. The tenant is suspended
+/// for the while (its requests answer 403 `tenant_suspended`; other tenants go on), its
+/// data as it is now is exported to `keep_export` and verified, the backup's data is
+/// imported as a suspended staging tenant, and `ArchiveStore::swap_in_restored` puts the
+/// staging rows under the tenant's name in one transaction, keeping its credentials,
+/// accounts and audit log (`tables::KEPT_ACROSS_RESTORE`) and its status from before.
+/// On any failure the staging tenant is erased and the status put back; the tenant's
+/// data is then as it was.
+pub async fn restore_in_place(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    backups: &Path,
+    name: Option<&str>,
+    tenant: &str,
+    keep_export: &Path,
+    work: &Path,
+) -> Result<TenantRestored, String> {
+    let live = store
+        .tenant_by_name(tenant)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no tenant named {tenant:?}"))?;
+    if live.status == TenantStatus::Terminated {
+        return Err(format!(
+            "tenant {tenant:?} is terminated; restore it as a copy (--as NEW_NAME)"
+        ));
+    }
+    if keep_export.exists() {
+        return Err(format!(
+            "{} exists already; the export of the tenant's current data needs a new file",
+            keep_export.display()
+        ));
+    }
+    remove_stale_staging(store, blobs, &live).await?;
+    let dir = scratch(work)?;
+    // The backup is read first: when it cannot be, nothing has changed.
+    let (m, _, zip) = export_from_backup(backups, name, tenant, dir.path()).await?;
+    let (before, reason) = (live.status, live.status_reason.clone());
+    let why = format!("being restored from backup {}", m.name);
+    store
+        .set_tenant_status(live.id, TenantStatus::Suspended, Some(why))
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = swap_in(store, blobs, &live, &m, &zip, keep_export, work).await;
+    if result.is_err() {
+        let _ = store.set_tenant_status(live.id, before, reason).await;
+    }
+    result
+}
+
+async fn swap_in(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    live: &Tenant,
+    m: &Manifest,
+    zip: &Path,
+    keep_export: &Path,
+    work: &Path,
+) -> Result<TenantRestored, String> {
+    if let Some(parent) = keep_export.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
+    }
+    archive::export(store, blobs, live, keep_export)
+        .await
+        .map_err(|e| format!("exporting {}'s current data: {e}", live.name))?;
+    let kept = keep_export.to_owned();
+    blocking(move || archive::verify_file(&kept).map(|_| ()).map_err(|e| e.to_string())).await?;
+    let expect_rows: TableCounts = store
+        .tenant_rows(live.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|(table, _)| !KEPT_ACROSS_RESTORE.contains(&table.as_str()))
+        .collect();
+    let staging_name = format!("{}{}", staging_prefix(live), crate::clock::now_ms());
+    let (report, staging) = archive::import_as(store, blobs, zip, Some(&staging_name), work, false)
+        .await
+        .map_err(|e| format!("importing {} from backup {}: {e}", live.name, m.name))?;
+    let swap = RestoreSwap {
+        live: live.id,
+        staging: staging.id,
+        status: live.status,
+        status_reason: live.status_reason.clone(),
+        expect_rows,
+    };
+    let erased = match store.swap_in_restored(swap).await {
+        Ok(erased) => erased,
+        Err(e) => {
+            let gone = store.erase_tenant(staging.id, false).await.map_err(|e| e.to_string())?;
+            delete_unused(store, blobs, &gone.orphan_blobs).await?;
+            return Err(format!(
+                "swapping the restored data in: {e}; {} is unchanged",
+                live.name
+            ));
+        }
+    };
+    delete_unused(store, blobs, &erased.orphan_blobs).await?;
+    Ok(TenantRestored {
+        backup: m.name.clone(),
+        tenant: live.name.to_string(),
+        restored_as: live.name.to_string(),
+        mode: "in-place",
+        counts: report.counts,
+        kept_export: Some(keep_export.to_owned()),
+    })
+}
+
+/// The name of a staging tenant of `live` starts with this: hidden (a leading dot) and
+/// naming the tenant's id, so a restore run again after a crash finds its leftovers.
+fn staging_prefix(live: &Tenant) -> String {
+    format!(".restore-{}-", live.id.0)
+}
+
+/// Erases what an interrupted in-place restore of `live` left: suspended staging tenants.
+async fn remove_stale_staging(store: &dyn Store, blobs: &dyn BlobStore, live: &Tenant) -> Result<(), String> {
+    let prefix = staging_prefix(live);
+    for t in store.list_tenants().await.map_err(|e| e.to_string())? {
+        if t.name.as_str().starts_with(&prefix) && t.status == TenantStatus::Suspended {
+            let gone = store.erase_tenant(t.id, false).await.map_err(|e| e.to_string())?;
+            delete_unused(store, blobs, &gone.orphan_blobs).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the content files no package uses any more.
+async fn delete_unused(store: &dyn Store, blobs: &dyn BlobStore, hashes: &[String]) -> Result<(), String> {
+    for h in hashes {
+        if !store.blob_in_use(h).await.map_err(|e| e.to_string())? {
+            blobs.delete(h).await.map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }

@@ -92,6 +92,22 @@ pub struct Erased {
     pub orphan_blobs: Vec<String>,
 }
 
+/// How a tenant filled from a backup takes the place of the tenant it restores.
+#[derive(Debug, Clone)]
+pub struct RestoreSwap {
+    /// The tenant whose data is replaced; its id goes, its name stays.
+    pub live: TenantId,
+    /// The suspended tenant an import has just filled with the backup's data.
+    pub staging: TenantId,
+    /// The status (and its reason) the tenant has afterwards.
+    pub status: crate::tenant::TenantStatus,
+    pub status_reason: Option<String>,
+    /// The live tenant's rows in the replaced tables (`tables::restored_tables`) when its
+    /// data was exported: the swap refuses (`Stale`) when they differ, so the export kept
+    /// before a restore holds everything the restore replaced.
+    pub expect_rows: TableCounts,
+}
+
 /// Rewrites a stored statement body so an erased agent no longer appears in it; `None`
 /// when the body does not name the agent.
 pub type Anonymise = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -133,6 +149,13 @@ pub trait ArchiveStore: Send + Sync {
     /// Deletes every row of the tenant in one transaction. With `tombstone` the tenant
     /// row stays, `terminated`, keeping its name reserved; otherwise it goes too.
     async fn erase_tenant(&self, tenant: TenantId, tombstone: bool) -> StoreResult<Erased>;
+    /// In one transaction: the live tenant's kept rows (`tables::KEPT_ACROSS_RESTORE`:
+    /// credentials, accounts, audit log…) move to the staging tenant, the live tenant's
+    /// other rows and its tenant row are deleted, and the staging tenant takes its name,
+    /// plan, reseller and creation time, with `status`. Readers see the old tenant or the
+    /// restored one, never a mix. Returns what was deleted, with the content files no other
+    /// tenant uses.
+    async fn swap_in_restored(&self, swap: RestoreSwap) -> StoreResult<Erased>;
     /// Erases one learner's personal data in one transaction; counts per table (404 when
     /// there is no such learner).
     async fn erase_learner(&self, tenant: TenantId, erasure: LearnerErasure) -> StoreResult<TableCounts>;

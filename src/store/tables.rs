@@ -82,6 +82,42 @@ pub const TENANT_TABLES: &[TenantTable] = &[
     own("rate_windows"),
 ];
 
+/// Tables of a tenant's access and history rather than its data: a restore from a backup
+/// keeps their rows as they are now, moved to the restored rows' tenant, so credentials,
+/// accounts and API tokens keep working (and a revoked one stays revoked), the audit log
+/// goes on, a used cmi5 fetch URL stays used and request counts continue. Every other
+/// tenant table is replaced by the backup's rows.
+pub const KEPT_ACROSS_RESTORE: &[&str] = &[
+    "credentials",
+    "accounts",
+    "api_tokens",
+    "account_sessions",
+    "audit_log",
+    "launch_sessions",
+    "cmi5_fetches",
+    "rate_windows",
+];
+
+/// The tenant tables a restore from a backup replaces (all but `KEPT_ACROSS_RESTORE`).
+pub fn restored_tables(backend: Backend) -> impl Iterator<Item = &'static TenantTable> {
+    tenant_tables(backend).filter(|t| !KEPT_ACROSS_RESTORE.contains(&t.name))
+}
+
+/// The statements moving the kept rows from one tenant (`{tenant}`) to another
+/// (`{value}`), for `backend`.
+pub fn move_kept_rows(backend: Backend) -> Vec<String> {
+    KEPT_ACROSS_RESTORE
+        .iter()
+        .map(|t| backend.sql(&format!("UPDATE {t} SET tenant = {{value}} WHERE tenant = {{tenant}}")))
+        .collect()
+}
+
+/// Content hashes the packages of tenant `{tenant}` use and no other tenant's do.
+pub const FILES_ONLY_THIS_TENANT_USES: &str = "SELECT DISTINCT f.sha256 FROM package_files f \
+     JOIN package_versions v ON v.pk = f.version_pk WHERE v.tenant = {tenant} AND NOT EXISTS \
+     (SELECT 1 FROM package_files g JOIN package_versions w ON w.pk = g.version_pk \
+     WHERE g.sha256 = f.sha256 AND w.tenant <> {tenant}) ORDER BY f.sha256";
+
 /// Tables with a `tenant` column that are deliberately not tenant data, each with why.
 /// Empty today: every such table is in `TENANT_TABLES`.
 pub const NOT_TENANT_DATA: &[(&str, &str)] = &[];
@@ -230,5 +266,31 @@ mod tests {
         assert!(tenant_tables(Backend::Sqlite).all(|t| t.name != "statement_clock"));
         assert!(tenant_tables(Backend::Postgres).any(|t| t.name == "statement_clock"));
         assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 4);
+    }
+
+    #[test]
+    fn a_restore_keeps_only_tenant_tables_and_replaces_the_rest() {
+        for kept in KEPT_ACROSS_RESTORE {
+            assert!(
+                TENANT_TABLES.iter().any(|t| t.name == *kept),
+                "{kept} is no tenant table"
+            );
+        }
+        let replaced: Vec<&str> = restored_tables(Backend::Postgres).map(|t| t.name).collect();
+        for data in [
+            "statements",
+            "terms",
+            "documents",
+            "learners",
+            "registrations",
+            "packages",
+            "end_clients",
+        ] {
+            assert!(replaced.contains(&data), "{data}");
+        }
+        assert_eq!(
+            move_kept_rows(Backend::Postgres)[0],
+            "UPDATE credentials SET tenant = $2 WHERE tenant = $1"
+        );
     }
 }

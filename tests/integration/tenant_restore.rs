@@ -1,7 +1,9 @@
 //! Restoring one tenant from a backup with the real binary beside a serving kiroku:
 //! `backup list` names each tenant with its rows; `backup restore-tenant --as` makes a
-//! copy whose data is, by content hash, the tenant's at the backup, while the tenant and
-//! its neighbour keep their later writes.
+//! copy whose data is, by content hash, the tenant's at the backup, while the tenant keeps
+//! its later writes; and the drill: `--in-place` puts the tenant back as it was at the
+//! backup, by content hash, after keeping an export of what it replaced, while another
+//! tenant is served and written throughout and keeps every write.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -33,8 +35,15 @@ const SAME_BYTES: &[&str] = &[
 pub fn tenant_view(k: &Kiroku, tenant: &str) -> Value {
     let out = k.dir.path().join(format!("view-{tenant}-{}.zip", uuid()));
     k.ok(&["tenant", "export", tenant, "--out", out.to_str().expect("utf-8")]);
-    let manifest = kiroku::ops::archive::verify_file(&out).expect("a sound archive");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).expect("open")).expect("zip");
+    let view = archive_view(&out);
+    std::fs::remove_file(&out).expect("remove the export");
+    view
+}
+
+/// `tenant_view` of an archive file.
+pub fn archive_view(out: &std::path::Path) -> Value {
+    let manifest = kiroku::ops::archive::verify_file(out).expect("a sound archive");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out).expect("open")).expect("zip");
     let mut read = |name: &str| -> Value {
         let mut text = String::new();
         zip.by_name(name)
@@ -53,7 +62,6 @@ pub fn tenant_view(k: &Kiroku, tenant: &str) -> Value {
     };
     let registrations = strip(read("registrations.json"), &["packageId"]);
     let packages = strip(read("packages.json"), &["packageId", "createdMs"]);
-    std::fs::remove_file(&out).expect("remove the export");
     let hashes: BTreeMap<&String, &String> = manifest
         .members
         .iter()
@@ -259,6 +267,225 @@ async fn a_tenant_restored_as_a_copy_holds_its_data_as_at_the_backup() {
         .collect();
     assert_eq!(names, ["t", "t-copy"]);
     assert_eq!(leftovers(&k), Vec::<String>::new(), "scratch folders removed");
+    drop(server);
+    std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
+}
+
+/// Writes to and reads from `c`'s tenant until `stop`; the statement ids acknowledged.
+async fn keep_serving(
+    client: HttpClient,
+    server_url: String,
+    c: Cred,
+    stop: tokio::sync::watch::Receiver<bool>,
+    started: tokio::sync::oneshot::Sender<()>,
+) -> Vec<String> {
+    let mut acked = Vec::new();
+    let mut started = Some(started);
+    while !*stop.borrow() {
+        let id = uuid();
+        let s = with_id(stmt("busy", "read", "x"), &id);
+        let r = crate::support::Req::new(&client, Method::POST, format!("{server_url}/xapi/statements"))
+            .auth(&c)
+            .json(&json!([s]))
+            .send()
+            .await;
+        r.expect(200);
+        acked.push(id);
+        let r = crate::support::Req::new(&client, Method::GET, format!("{server_url}{STATE}"))
+            .auth(&c)
+            .send()
+            .await;
+        r.expect(200);
+        if let Some(tx) = started.take() {
+            let _ = tx.send(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    acked
+}
+
+/// A tenant's id, from `tenant list`.
+fn tenant_view_id(k: &Kiroku, tenant: &str) -> i64 {
+    let all = k.json(&["tenant", "list"]);
+    let found = all.as_array().expect("tenants").iter().find(|t| t["name"] == tenant);
+    found.and_then(|t| t["id"].as_i64()).expect("tenant id")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drill_a_tenant_restored_in_place_is_as_at_the_backup_and_its_neighbour_keeps_its_writes() {
+    let k = Kiroku::on_sqlite();
+    let (client, server) = (http_client(), k.serve());
+    let t = seeded(&k, &client, &server, "t").await;
+    let u = seeded(&k, &client, &server, "u").await;
+    let at_backup = tenant_view(&k, "t");
+    let name = backup(&k, &[])["manifest"]["name"].as_str().expect("name").to_owned();
+
+    // After the backup, t changes and deletes data, and u writes too.
+    statements(&client, &server, &t.c, 5, "later").await;
+    send(&client, &server, Method::POST, STATE, &t.c, Some(&json!({"page": 9})))
+        .await
+        .expect(204);
+    send(
+        &client,
+        &server,
+        Method::DELETE,
+        "/api/v1/learners/ann?force=true",
+        &t.admin,
+        None,
+    )
+    .await
+    .expect(204);
+    statements(&client, &server, &u.c, 7, "u-later").await;
+    let t_now = tenant_view(&k, "t");
+    let u_before = tenant_view(&k, "u");
+    assert_ne!(t_now, at_backup);
+
+    // What an interrupted restore of t would have left: a suspended staging tenant.
+    let t_id = tenant_view_id(&k, "t");
+    let leftover = format!(".restore-{t_id}-1");
+    k.ok(&["tenant", "create", &leftover]);
+    k.ok(&["tenant", "suspend", &leftover]);
+
+    // u is served and written throughout the restore.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (started, running) = tokio::sync::oneshot::channel();
+    let busy = tokio::spawn(keep_serving(
+        client.clone(),
+        server.url(""),
+        u.c.clone(),
+        stopped,
+        started,
+    ));
+    running.await.expect("u is being written");
+    let acked_before = 1;
+    let kk = &k;
+    let r = tokio::task::block_in_place(|| backup(kk, &["restore-tenant", "t", "--backup", &name, "--in-place"]));
+    stop.send(true).expect("stop");
+    let acked = busy.await.expect("the writer");
+    assert!(
+        acked.len() > acked_before,
+        "u was written during the restore: {}",
+        acked.len()
+    );
+
+    assert_eq!(r["mode"], "in-place");
+    assert_eq!(r["restoredAs"], "t");
+    let kept = std::path::PathBuf::from(r["keptExport"].as_str().expect("kept export"));
+    assert!(kept.starts_with(backup_dir(&k)), "{kept:?}");
+    assert_eq!(
+        archive_view(&kept),
+        t_now,
+        "the export kept is the tenant just before the restore"
+    );
+    assert_eq!(
+        tenant_view(&k, "t"),
+        at_backup,
+        "the tenant is as at the backup, by content hash"
+    );
+
+    // u: every write kept, nothing else changed.
+    let mut u_after = tenant_view(&k, "u");
+    let n = u_after["counts"]["statements"].as_u64().expect("count");
+    assert_eq!(n, 12 + 7 + acked.len() as u64);
+    let mut u_then = u_before.clone();
+    for v in [&mut u_after, &mut u_then] {
+        v["members"]
+            .as_object_mut()
+            .expect("members")
+            .remove("statements.jsonl");
+        v["counts"].as_object_mut().expect("counts").remove("statements");
+    }
+    assert_eq!(u_after, u_then, "u's other data untouched");
+    for id in &acked {
+        let path = format!("/xapi/statements?statementId={id}");
+        send(&client, &server, Method::GET, &path, &u.c, None).await.expect(200);
+    }
+
+    // t answers with its credential as before (kept), with the data of the backup.
+    let got = send(&client, &server, Method::GET, "/xapi/statements?limit=0", &t.c, None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(got["statements"].as_array().map(Vec::len), Some(12));
+    let state = send(&client, &server, Method::GET, STATE, &t.c, None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(state, json!({"page": 3}));
+    let listed = send(&client, &server, Method::GET, "/api/v1/registrations", &t.admin, None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(listed["registrations"].as_array().map(Vec::len), Some(1), "{listed}");
+    let audit = k.ok(&["--json", "audit", "t"]);
+    assert!(
+        audit.contains("tenant.restored") && audit.contains("in-place"),
+        "{audit}"
+    );
+    let tenants = k.json(&["tenant", "list"]);
+    let mut names: Vec<(&str, &str)> = tenants
+        .as_array()
+        .expect("tenants")
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap_or(""), t["status"].as_str().unwrap_or("")))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [("t", "active"), ("u", "active")],
+        "no staging tenant left, nor the earlier leftover"
+    );
+    assert_eq!(leftovers(&k), Vec::<String>::new(), "scratch folders removed");
+    drop(server);
+    std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
+}
+
+#[tokio::test]
+async fn an_in_place_restore_that_cannot_be_done_changes_nothing() {
+    let k = Kiroku::on_sqlite();
+    let (client, server) = (http_client(), k.serve());
+    seeded(&k, &client, &server, "t").await;
+    let name = backup(&k, &[])["manifest"]["name"].as_str().expect("name").to_owned();
+    k.ok(&["tenant", "create", "newer"]);
+    let t_now = tenant_view(&k, "t");
+    let taken = k.dir.path().join("taken.zip");
+    std::fs::write(&taken, b"someone's file").expect("write");
+    let dir = backup_dir(&k);
+    let dir = dir.to_str().expect("utf-8");
+    let taken_arg = taken.to_str().expect("utf-8");
+    for (args, why) in [
+        (vec!["restore-tenant", "newer", "--in-place"], "holds no tenant named"),
+        (
+            vec!["restore-tenant", "t", "--in-place", "--export", taken_arg],
+            "exists already",
+        ),
+        (
+            vec!["restore-tenant", "t", "--in-place", "--as", "x"],
+            "cannot be used with",
+        ),
+        (vec!["restore-tenant", "t"], "--as"),
+    ] {
+        let mut all = vec!["backup", "--backup-dir", dir];
+        all.extend(args);
+        all.extend(["--backup", name.as_str()]);
+        let out = k.run(&all);
+        assert!(!out.status.success(), "{all:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{all:?}: {err}");
+    }
+    assert_eq!(std::fs::read(&taken).expect("read"), b"someone's file");
+    assert_eq!(tenant_view(&k, "t"), t_now);
+    let tenants = k.json(&["tenant", "list"]);
+    assert!(
+        tenants
+            .as_array()
+            .expect("tenants")
+            .iter()
+            .all(|t| t["status"] == "active"),
+        "{tenants}"
+    );
+    assert_eq!(tenants.as_array().map(Vec::len), Some(2), "{tenants}");
+    assert_eq!(leftovers(&k), Vec::<String>::new());
     drop(server);
     std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
 }

@@ -20,7 +20,7 @@ use crate::learner::{Learner, Registration};
 use crate::lrs::XapiVersion;
 use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, hex};
 use crate::store::{Attachment, NewPackageVersion, Store};
-use crate::tenant::{NewTenant, TenantId, TenantName, TenantStatus};
+use crate::tenant::{NewTenant, Tenant, TenantId, TenantName, TenantStatus};
 
 /// Statements restored per store transaction.
 const BATCH: usize = 500;
@@ -38,6 +38,21 @@ pub async fn import(
     name: Option<&str>,
     work: &Path,
 ) -> Result<ArchiveReport, ArchiveError> {
+    import_as(store, blobs, file, name, work, true)
+        .await
+        .map(|(report, _)| report)
+}
+
+/// `import`, which makes the tenant active when `activate`, or leaves it suspended (the
+/// staging of an in-place restore); returns the tenant too.
+pub async fn import_as(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    file: &Path,
+    name: Option<&str>,
+    work: &Path,
+    activate: bool,
+) -> Result<(ArchiveReport, Tenant), ArchiveError> {
     let mut zip = ZipArchive::new(BufReader::new(File::open(file)?))?;
     let manifest = verify(&mut zip)?;
     let name = TenantName::parse(name.unwrap_or(&manifest.tenant.name)).map_err(ArchiveError::Invalid)?;
@@ -60,7 +75,9 @@ pub async fn import(
                 store
                     .update_tenant_settings(tenant.id, manifest.tenant.settings)
                     .await?;
-                store.set_tenant_status(tenant.id, TenantStatus::Active, None).await?;
+                if activate {
+                    store.set_tenant_status(tenant.id, TenantStatus::Active, None).await?;
+                }
                 Ok::<_, ArchiveError>(())
             }
             .await
@@ -76,11 +93,12 @@ pub async fn import(
         }
         return Err(e);
     }
-    Ok(ArchiveReport {
+    let report = ArchiveReport {
         tenant: tenant.name.to_string(),
         counts: manifest.counts,
         bytes: std::fs::metadata(file)?.len(),
-    })
+    };
+    Ok((report, tenant))
 }
 
 /// Reads the manifest and checks that the members are exactly those it lists, each with

@@ -7,7 +7,7 @@ mod export;
 mod import;
 
 pub use export::export;
-pub use import::{import, verify_file};
+pub use import::{import, import_as, verify_file};
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::erase::{delete_statements_before, erase_learner, erase_tenant, tenant_rows};
+use super::erase::{delete_statements_before, erase_learner, erase_tenant, swap_in_restored, tenant_rows};
 use super::pool::backend;
 use super::restore::{
     restore_attachments, restore_attempts, restore_audit, restore_documents, restore_end_clients, restore_learners,
@@ -159,6 +159,7 @@ mod store_impl {
     use super::super::SqliteStore;
     use crate::store::archive::{
         ArchiveStore, ArchivedDocument, ArchivedStatement, Erased, LearnerErasure, RegistrationStateRow, Restore,
+        RestoreSwap,
         TableCounts,
     };
     use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
@@ -232,6 +233,10 @@ mod store_impl {
             self.writer
                 .run(move |c| super::erase_tenant(c, tenant, tombstone))
                 .await
+        }
+
+        async fn swap_in_restored(&self, swap: RestoreSwap) -> StoreResult<Erased> {
+            self.writer.run(move |c| super::swap_in_restored(c, &swap)).await
         }
 
         async fn erase_learner(&self, tenant: TenantId, erasure: LearnerErasure) -> StoreResult<TableCounts> {

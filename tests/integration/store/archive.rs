@@ -304,3 +304,113 @@ pub async fn retention_deletes_only_older_statements(store: Arc<dyn Store>) {
     assert_eq!(all_ids(store, other).await.len(), 1, "other tenants untouched");
     assert_eq!(store.tenant_rows(t).await.expect("rows")["statements"], 1);
 }
+
+pub async fn swap_in_restored_replaces_data_and_keeps_access(store: Arc<dyn Store>) {
+    use kiroku::audit::{Action, Actor, AuditQuery, NewAuditEntry};
+    use kiroku::store::StoreError;
+    use kiroku::store::archive::RestoreSwap;
+    use kiroku::store::tables::KEPT_ACROSS_RESTORE;
+    use kiroku::tenant::{Scope, ScopeSet, issue};
+
+    let store = &*store;
+    let live = new_tenant(store, "swap-live").await;
+    let staging = new_tenant(store, "swap-staging").await;
+    let other = new_tenant(store, "swap-other").await;
+    // The live tenant's data, access and history.
+    populate(store, live).await;
+    package(store, live, "only-live", vec![file('d')]).await;
+    let cred = issue(ScopeSet::new(vec![Scope::All]), "lms".into());
+    store
+        .create_credential(live, cred.new.clone())
+        .await
+        .expect("credential");
+    let entry = NewAuditEntry {
+        at_ms: 1000,
+        actor: Actor::cli(),
+        action: Action::LearnerCreated,
+        target: "learner:ann".into(),
+        address: None,
+        detail: json!({}),
+    };
+    store.append_audit(live, entry).await.expect("audit");
+    // What a restore staged: the same ids (registrations too) and one more statement.
+    populate(store, staging).await;
+    insert_one(store, staging, stmt("eve", "did", "e")).await;
+    store
+        .set_tenant_status(staging, TenantStatus::Suspended, Some("restoring".into()))
+        .await
+        .expect("suspend staging");
+    populate(store, other).await;
+    let before_other = store.tenant_rows(other).await.expect("other rows");
+    let staged_ids = all_ids(store, staging).await;
+    let expect_rows: kiroku::store::archive::TableCounts = store
+        .tenant_rows(live)
+        .await
+        .expect("live rows")
+        .into_iter()
+        .filter(|(t, _)| !KEPT_ACROSS_RESTORE.contains(&t.as_str()))
+        .collect();
+    let swap = |expect_rows| RestoreSwap {
+        live,
+        staging,
+        status: TenantStatus::Active,
+        status_reason: None,
+        expect_rows,
+    };
+
+    // Rows changed since the export: refused, nothing moves.
+    let mut stale = expect_rows.clone();
+    stale.insert("statements".into(), 99);
+    assert!(matches!(
+        store.swap_in_restored(swap(stale)).await,
+        Err(StoreError::Stale)
+    ));
+    assert_eq!(
+        store.tenant_by_name("swap-live").await.expect("by name").map(|t| t.id),
+        Some(live)
+    );
+
+    let erased = store.swap_in_restored(swap(expect_rows)).await.expect("swap");
+    assert_eq!(erased.rows["statements"], 4);
+    assert_eq!(
+        erased.orphan_blobs,
+        vec!["d".repeat(64)],
+        "a is still used by the others"
+    );
+    let t = store
+        .tenant_by_name("swap-live")
+        .await
+        .expect("by name")
+        .expect("the name stays");
+    assert_eq!(
+        (t.id, t.status),
+        (staging, TenantStatus::Active),
+        "the name points at the restored rows"
+    );
+    assert!(store.tenant_by_id(live).await.expect("by id").is_none());
+    assert!(store.tenant_by_name("swap-staging").await.expect("by name").is_none());
+    assert_eq!(
+        all_ids(store, staging).await,
+        staged_ids,
+        "the restored rows answer queries"
+    );
+    let (found, _) = store
+        .credential_by_key(&cred.new.key)
+        .await
+        .expect("credential")
+        .expect("the credential is kept");
+    assert_eq!(found.id, staging);
+    let q = AuditQuery {
+        since_ms: None,
+        after_seq: None,
+        limit: 10,
+    };
+    let log = store.audit_entries(staging, q).await.expect("audit");
+    assert_eq!(log.len(), 1, "the audit log is kept");
+    assert!(store.tenant_rows(live).await.expect("rows").values().all(|n| *n == 0));
+    assert_eq!(
+        store.tenant_rows(other).await.expect("other"),
+        before_other,
+        "other untouched"
+    );
+}
