@@ -79,12 +79,19 @@ pub async fn run(
             let store = super::database::open(data_dir, url).await?;
             let blobs = super::import::blobs(data_dir, s3)?;
             let work = super::import::work_dir(data_dir);
-            let (store, blobs, backup) = (&*store, blobs.as_ref(), backup.as_deref());
+            let (store, blobs) = (&*store, blobs.as_ref());
+            let from = restore::FromBackup {
+                backups: &dir,
+                name: backup.as_deref(),
+                tenant: &tenant,
+                database: &src,
+                work: &work,
+            };
             let r = match as_name {
-                Some(as_name) => restore::restore_copy(store, blobs, &dir, backup, &tenant, &as_name, &work).await?,
+                Some(as_name) => restore::restore_copy(store, blobs, &from, &as_name).await?,
                 None => {
                     let keep = export.unwrap_or_else(|| backup::kept_export_path(&dir, &tenant, clock::now_ms()));
-                    restore::restore_in_place(store, blobs, &dir, backup, &tenant, &keep, &work).await?
+                    restore::restore_in_place(store, blobs, &from, &keep).await?
                 }
             };
             record_restore(store, &r).await?;

@@ -1,5 +1,6 @@
 //! Restoring one tenant from a retained backup, the other tenants untouched: the backup's
-//! database copy is opened as a store of its own in a scratch folder, the tenant's export
+//! database copy is opened as a store of its own (SQLite: a copy in a scratch folder;
+//! PostgreSQL: the dump restored into a scratch database on the live server), the tenant's export
 //! archive is written from it (content files read from the backup's file store) and read
 //! back with the tenant importer. `restore_copy` imports it under a new name;
 //! `restore_in_place` keeps an export of the tenant as it is, stages the backup's data as
@@ -12,13 +13,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::archive::{self, ArchiveReport};
-use super::backup::{self, Manifest};
+use super::backup::{self, Manifest, Source};
 use crate::blob::{BlobStore, LocalBlobs};
+use crate::store::Store;
 use crate::store::archive::{RestoreSwap, TableCounts};
+use crate::store::postgres::PgStore;
+use crate::store::postgres::dump::ScratchDatabase;
 use crate::store::sqlite::SqliteStore;
 use crate::store::sqlite::snapshot::DATABASE_FILE;
 use crate::store::tables::KEPT_ACROSS_RESTORE;
-use crate::store::{Store, TenantStore};
 use crate::tenant::{Tenant, TenantStatus};
 
 /// What a per-tenant restore did.
@@ -53,43 +56,90 @@ fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
         .map_err(|e| format!("a scratch folder in {}: {e}", work.display()))
 }
 
-/// Writes `tenant`'s export archive as it was in backup `name` (the newest when `None`)
-/// to `scratch/tenant.zip`; returns the backup and the archive's path. The backup's
-/// database copy is checked against its manifest first.
+/// Where a per-tenant restore reads from.
+#[derive(Debug, Clone, Copy)]
+pub struct FromBackup<'a> {
+    /// The backup folder.
+    pub backups: &'a Path,
+    /// The backup's name (the newest when `None`).
+    pub name: Option<&'a str>,
+    /// The tenant's name in the backup.
+    pub tenant: &'a str,
+    /// The live store: a PostgreSQL backup is read through a scratch database made on
+    /// its server.
+    pub database: &'a Source,
+    /// The data folder's work folder, for the scratch folder.
+    pub work: &'a Path,
+}
+
+/// Writes the tenant's export archive as it was in the backup to `scratch/tenant.zip`;
+/// returns the backup and the archive's path. The backup's database copy is checked
+/// against its manifest first, then opened as a store of its own: a SQLite copy in the
+/// scratch folder, a dump restored into a scratch database (dropped again whatever
+/// happens).
 pub async fn export_from_backup(
-    backups: &Path,
-    name: Option<&str>,
-    tenant: &str,
+    from: &FromBackup<'_>,
     scratch: &Path,
 ) -> Result<(Manifest, ArchiveReport, PathBuf), String> {
-    let (dir, name) = (backups.to_owned(), name.map(str::to_owned));
+    let (dir, name) = (from.backups.to_owned(), from.name.map(str::to_owned));
     let m = blocking(move || {
         let m = backup::find(&dir, name.as_deref())?;
         backup::check_database(&dir, &m)?;
         Ok(m)
     })
     .await?;
+    let tenant = from.tenant;
     if let Some(listed) = &m.tenants
         && !listed.iter().any(|t| t.name == tenant)
     {
         return Err(format!("backup {} holds no tenant named {tenant:?}", m.name));
     }
-    if m.store == "postgres" {
-        return Err(format!(
-            "backup {} is of a PostgreSQL store: restoring one tenant from it is not supported yet; \
-             restore the whole backup into a new database (kiroku restore) and export the tenant from there",
-            m.name
-        ));
+    let copy = backup::database_path(from.backups, &m);
+    let (store, database): (Box<dyn Store>, Option<ScratchDatabase>) = if m.store == "postgres" {
+        let Source::Postgres(url) = from.database else {
+            return Err(format!(
+                "backup {} is of a PostgreSQL store: restore its tenants with --database-url",
+                m.name
+            ));
+        };
+        let db = ScratchDatabase::from_dump(url, &copy).await?;
+        match PgStore::connect(&db.url).await {
+            Ok(store) => (Box::new(store), Some(db)),
+            Err(e) => {
+                let _ = db.drop_now().await;
+                return Err(format!("opening the backup's database: {e}"));
+            }
+        }
+    } else {
+        let copy_dir = scratch.join("backup");
+        let to = copy_dir.join(DATABASE_FILE);
+        let store = blocking(move || {
+            std::fs::create_dir_all(&copy_dir).map_err(|e| format!("creating {}: {e}", copy_dir.display()))?;
+            std::fs::copy(&copy, &to).map_err(|e| format!("copying {}: {e}", copy.display()))?;
+            // Opening migrates the copy to this kiroku's schema; the backup is untouched.
+            SqliteStore::open(&copy_dir).map_err(|e| format!("opening the backup's database: {e}"))
+        })
+        .await?;
+        (Box::new(store), None)
+    };
+    let out = scratch.join("tenant.zip");
+    let exported = export_tenant(store.as_ref(), from.backups, &m, tenant, &out).await;
+    drop(store);
+    if let Some(db) = database {
+        db.drop_now()
+            .await
+            .map_err(|e| format!("dropping the scratch database: {e}"))?;
     }
-    let copy_dir = scratch.join("backup");
-    let (from, to) = (backup::database_path(backups, &m), copy_dir.join(DATABASE_FILE));
-    let store = blocking(move || {
-        std::fs::create_dir_all(&copy_dir).map_err(|e| format!("creating {}: {e}", copy_dir.display()))?;
-        std::fs::copy(&from, &to).map_err(|e| format!("copying {}: {e}", from.display()))?;
-        // Opening migrates the copy to this kiroku's schema; the backup itself is untouched.
-        SqliteStore::open(&copy_dir).map_err(|e| format!("opening the backup's database: {e}"))
-    })
-    .await?;
+    Ok((m, exported?, out))
+}
+
+async fn export_tenant(
+    store: &dyn Store,
+    backups: &Path,
+    m: &Manifest,
+    tenant: &str,
+    out: &Path,
+) -> Result<ArchiveReport, String> {
     let files = LocalBlobs::open(&backup::files_root(backups)).map_err(|e| e.to_string())?;
     let t = store
         .tenant_by_name(tenant)
@@ -102,11 +152,9 @@ pub async fn export_from_backup(
             m.name
         ));
     }
-    let out = scratch.join("tenant.zip");
-    let report = archive::export(&store, &files, &t, &out)
+    archive::export(store, &files, &t, out)
         .await
-        .map_err(|e| format!("exporting {tenant:?} from backup {}: {e}", m.name))?;
-    Ok((m, report, out))
+        .map_err(|e| format!("exporting {tenant:?} from backup {}: {e}", m.name))
 }
 
 /// Restores `tenant` as it was in backup `name` into a new tenant `as_name`, beside the
@@ -115,12 +163,10 @@ pub async fn export_from_backup(
 pub async fn restore_copy(
     store: &dyn Store,
     blobs: &dyn BlobStore,
-    backups: &Path,
-    name: Option<&str>,
-    tenant: &str,
+    from: &FromBackup<'_>,
     as_name: &str,
-    work: &Path,
 ) -> Result<TenantRestored, String> {
+    let (tenant, work) = (from.tenant, from.work);
     crate::tenant::TenantName::parse(as_name)?;
     if store
         .tenant_by_name(as_name)
@@ -133,7 +179,7 @@ pub async fn restore_copy(
         ));
     }
     let dir = scratch(work)?;
-    let (m, _, zip) = export_from_backup(backups, name, tenant, dir.path()).await?;
+    let (m, _, zip) = export_from_backup(from, dir.path()).await?;
     let report = archive::import(store, blobs, &zip, Some(as_name), work)
         .await
         .map_err(|e| format!("importing {tenant:?} from backup {} as {as_name:?}: {e}", m.name))?;
@@ -158,12 +204,10 @@ pub async fn restore_copy(
 pub async fn restore_in_place(
     store: &dyn Store,
     blobs: &dyn BlobStore,
-    backups: &Path,
-    name: Option<&str>,
-    tenant: &str,
+    from: &FromBackup<'_>,
     keep_export: &Path,
-    work: &Path,
 ) -> Result<TenantRestored, String> {
+    let (tenant, work) = (from.tenant, from.work);
     let live = store
         .tenant_by_name(tenant)
         .await
@@ -183,7 +227,7 @@ pub async fn restore_in_place(
     remove_stale_staging(store, blobs, &live).await?;
     let dir = scratch(work)?;
     // The backup is read first: when it cannot be, nothing has changed.
-    let (m, _, zip) = export_from_backup(backups, name, tenant, dir.path()).await?;
+    let (m, _, zip) = export_from_backup(from, dir.path()).await?;
     let (before, reason) = (live.status, live.status_reason.clone());
     let why = format!("being restored from backup {}", m.name);
     store

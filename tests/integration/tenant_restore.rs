@@ -200,7 +200,12 @@ async fn backup_list_names_each_tenant_with_its_rows() {
 
 #[tokio::test]
 async fn a_tenant_restored_as_a_copy_holds_its_data_as_at_the_backup() {
-    let k = Kiroku::on_sqlite();
+    restored_as_a_copy(Kiroku::on_sqlite()).await;
+}
+
+/// (On PostgreSQL the same path is walked by the drill; one test there makes scratch
+/// databases, so it can count them.)
+async fn restored_as_a_copy(k: Kiroku) {
     let (client, server) = (http_client(), k.serve());
     let t = seeded(&k, &client, &server, "t").await;
     let at_backup = tenant_view(&k, "t");
@@ -313,7 +318,18 @@ fn tenant_view_id(k: &Kiroku, tenant: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drill_a_tenant_restored_in_place_is_as_at_the_backup_and_its_neighbour_keeps_its_writes() {
-    let k = Kiroku::on_sqlite();
+    drill(Kiroku::on_sqlite(), false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drill_on_postgresql_a_tenant_restored_in_place_is_as_at_the_backup() {
+    drill(Kiroku::on_postgres(), true).await;
+}
+
+/// The drill of issue 16: a tenant changes and deletes data after a backup; restored in
+/// place, its data is as at the backup by content hash, while another tenant, served and
+/// written throughout, keeps every write.
+async fn drill(k: Kiroku, on_postgres: bool) {
     let (client, server) = (http_client(), k.serve());
     let t = seeded(&k, &client, &server, "t").await;
     let u = seeded(&k, &client, &server, "u").await;
@@ -436,8 +452,30 @@ async fn drill_a_tenant_restored_in_place_is_as_at_the_backup_and_its_neighbour_
         "no staging tenant left, nor the earlier leftover"
     );
     assert_eq!(leftovers(&k), Vec::<String>::new(), "scratch folders removed");
+    if on_postgres {
+        assert_eq!(scratch_databases().await, 0, "the scratch database is dropped");
+    }
     drop(server);
     std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
+}
+
+/// Databases made by per-tenant restores still on the test server (only the PostgreSQL
+/// drill makes them).
+async fn scratch_databases() -> i64 {
+    let url = std::env::var(crate::scratch_db::URL_VAR).expect("the test server's URL");
+    let config: tokio_postgres::Config = url.parse().expect("URL");
+    let (client, conn) = config.connect(tokio_postgres::NoTls).await.expect("connect");
+    let task = tokio::spawn(conn);
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'kiroku\\_restore\\_%'",
+            &[],
+        )
+        .await
+        .expect("count");
+    drop(client);
+    let _ = task.await;
+    row.get(0)
 }
 
 #[tokio::test]

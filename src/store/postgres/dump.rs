@@ -228,3 +228,62 @@ pub fn restore(file: &Path, url: &str) -> Result<(), String> {
         .arg(file);
     run(cmd, "pg_restore").map(|_| ())
 }
+
+/// A database made from a backup's dump on the live database's server, to read one tenant
+/// out of it (`ops::restore`); `drop_now` drops it (with its connections). Creating it
+/// needs the `CREATEDB` privilege.
+pub struct ScratchDatabase {
+    admin: tokio_postgres::Config,
+    name: String,
+    /// The URL of the new database: the live URL with a `dbname` parameter, which
+    /// overrides the database its path names.
+    pub url: String,
+}
+
+async fn execute(admin: &tokio_postgres::Config, sql: &str) -> Result<(), String> {
+    let (client, conn) = admin
+        .connect(tokio_postgres::NoTls)
+        .await
+        .map_err(|e| format!("connecting to the database server: {e}"))?;
+    let task = tokio::spawn(conn);
+    let done = client.batch_execute(sql).await.map_err(|e| format!("{sql}: {e}"));
+    drop(client);
+    let _ = task.await;
+    done
+}
+
+impl ScratchDatabase {
+    /// Creates a database beside `live_url`'s and restores the dump `file` into it.
+    pub async fn from_dump(live_url: &str, file: &Path) -> Result<Self, String> {
+        let admin: tokio_postgres::Config = live_url.parse().map_err(|e| format!("invalid database URL: {e}"))?;
+        let name = format!("kiroku_restore_{}", crate::id::new_uuid().replace('-', ""));
+        execute(&admin, &format!("CREATE DATABASE {name}")).await?;
+        let sep = if live_url.contains('?') { '&' } else { '?' };
+        let db = Self {
+            admin,
+            url: format!("{live_url}{sep}dbname={name}"),
+            name,
+        };
+        let (f, u) = (file.to_owned(), db.url.clone());
+        let restored = tokio::task::spawn_blocking(move || restore(&f, &u))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+        match restored {
+            Ok(()) => Ok(db),
+            Err(e) => {
+                let _ = db.drop_now().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Drops the database, closing whatever connections it still has.
+    pub async fn drop_now(self) -> Result<(), String> {
+        execute(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        )
+        .await
+    }
+}
