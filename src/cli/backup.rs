@@ -87,13 +87,13 @@ pub async fn run(
                 database: &src,
                 work: &work,
             };
-            let r = match as_name {
-                Some(as_name) => restore::restore_copy(store, blobs, &from, &as_name).await?,
-                None => {
-                    let keep = export.unwrap_or_else(|| backup::kept_export_path(&dir, &tenant, clock::now_ms()));
-                    restore::restore_in_place(store, blobs, &from, &keep).await?
-                }
+            let into = match as_name {
+                Some(name) => restore::Target::Copy(name),
+                None => restore::Target::InPlace(export),
             };
+            let r = restore::run(store, blobs, &from, into)
+                .await
+                .map_err(|e| e.to_string())?;
             record_restore(store, &r).await?;
             if json_out {
                 println!("{}", serde_json::to_string(&r).unwrap_or_default());
@@ -139,9 +139,7 @@ pub async fn run(
 /// The audit entry of a per-tenant restore, in the log of the tenant that received it.
 async fn record_restore(store: &dyn crate::store::Store, r: &TenantRestored) -> Result<(), String> {
     let t = super::commands::find_tenant(store, &r.restored_as).await?;
-    let detail = json!({ "backup": r.backup, "from": r.tenant, "mode": r.mode, "counts": r.counts,
-                         "keptExport": r.kept_export });
-    let target = format!("tenant:{}", r.restored_as);
+    let (target, detail) = r.audit();
     super::audit::record(store, t.id, crate::audit::Action::TenantRestored, target, detail).await
 }
 

@@ -167,7 +167,12 @@ pub enum BackupAction {
         #[arg(long)]
         backup: Option<String>,
         /// Restore into a new tenant of this name, beside the tenant itself.
-        #[arg(long = "as", value_name = "NEW_NAME", required_unless_present = "in_place", conflicts_with = "in_place")]
+        #[arg(
+            long = "as",
+            value_name = "NEW_NAME",
+            required_unless_present = "in_place",
+            conflicts_with = "in_place"
+        )]
         as_name: Option<String>,
         /// Replace the tenant's data with the backup's (its credentials, accounts and audit
         /// log stay as they are).

@@ -43,6 +43,32 @@ pub struct TenantRestored {
     pub kept_export: Option<PathBuf>,
 }
 
+/// Why a per-tenant restore did not happen (or did not finish: nothing then changed).
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// A new name that is no tenant name.
+    #[error("{0}")]
+    Invalid(String),
+    /// No such backup, or no such tenant (here, or in the backup).
+    #[error("{0}")]
+    NotFound(String),
+    /// The new name is taken, the tenant is terminated, the export file exists, or the
+    /// tenant's data changed while it was being restored.
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything else: a damaged backup, the file system, the database.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<String> for RestoreError {
+    fn from(e: String) -> Self {
+        Self::Failed(e)
+    }
+}
+
+type Restored<T> = Result<T, RestoreError>;
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
     tokio::task::spawn_blocking(f).await.map_err(|e| e.to_string())?
 }
@@ -77,37 +103,35 @@ pub struct FromBackup<'a> {
 /// against its manifest first, then opened as a store of its own: a SQLite copy in the
 /// scratch folder, a dump restored into a scratch database (dropped again whatever
 /// happens).
-pub async fn export_from_backup(
-    from: &FromBackup<'_>,
-    scratch: &Path,
-) -> Result<(Manifest, ArchiveReport, PathBuf), String> {
+pub async fn export_from_backup(from: &FromBackup<'_>, scratch: &Path) -> Restored<(Manifest, ArchiveReport, PathBuf)> {
     let (dir, name) = (from.backups.to_owned(), from.name.map(str::to_owned));
-    let m = blocking(move || {
-        let m = backup::find(&dir, name.as_deref())?;
-        backup::check_database(&dir, &m)?;
-        Ok(m)
-    })
-    .await?;
+    let m = blocking(move || backup::find(&dir, name.as_deref()))
+        .await
+        .map_err(RestoreError::NotFound)?;
+    let dir = from.backups.to_owned();
+    let checked = m.clone();
+    blocking(move || backup::check_database(&dir, &checked)).await?;
     let tenant = from.tenant;
     if let Some(listed) = &m.tenants
         && !listed.iter().any(|t| t.name == tenant)
     {
-        return Err(format!("backup {} holds no tenant named {tenant:?}", m.name));
+        let why = format!("backup {} holds no tenant named {tenant:?}", m.name);
+        return Err(RestoreError::NotFound(why));
     }
     let copy = backup::database_path(from.backups, &m);
     let (store, database): (Box<dyn Store>, Option<ScratchDatabase>) = if m.store == "postgres" {
         let Source::Postgres(url) = from.database else {
-            return Err(format!(
+            return Err(RestoreError::Failed(format!(
                 "backup {} is of a PostgreSQL store: restore its tenants with --database-url",
                 m.name
-            ));
+            )));
         };
         let db = ScratchDatabase::from_dump(url, &copy).await?;
         match PgStore::connect(&db.url).await {
             Ok(store) => (Box::new(store), Some(db)),
             Err(e) => {
                 let _ = db.drop_now().await;
-                return Err(format!("opening the backup's database: {e}"));
+                return Err(RestoreError::Failed(format!("opening the backup's database: {e}")));
             }
         }
     } else {
@@ -139,22 +163,58 @@ async fn export_tenant(
     m: &Manifest,
     tenant: &str,
     out: &Path,
-) -> Result<ArchiveReport, String> {
+) -> Restored<ArchiveReport> {
     let files = LocalBlobs::open(&backup::files_root(backups)).map_err(|e| e.to_string())?;
     let t = store
         .tenant_by_name(tenant)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("backup {} holds no tenant named {tenant:?}", m.name))?;
+        .ok_or_else(|| RestoreError::NotFound(format!("backup {} holds no tenant named {tenant:?}", m.name)))?;
     if t.status == TenantStatus::Terminated {
-        return Err(format!(
+        return Err(RestoreError::Conflict(format!(
             "tenant {tenant:?} was already terminated when backup {} was taken",
             m.name
-        ));
+        )));
     }
-    archive::export(store, &files, &t, out)
-        .await
-        .map_err(|e| format!("exporting {tenant:?} from backup {}: {e}", m.name))
+    let exported = archive::export(store, &files, &t, out).await;
+    Ok(exported.map_err(|e| format!("exporting {tenant:?} from backup {}: {e}", m.name))?)
+}
+
+/// Into which tenant a restore goes.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A new tenant of this name, beside the tenant itself.
+    Copy(String),
+    /// The tenant itself, after its current data is exported to this file (default:
+    /// `backup::kept_export_path`).
+    InPlace(Option<PathBuf>),
+}
+
+/// Restores the tenant as the CLI and the operator API ask.
+pub async fn run(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    from: &FromBackup<'_>,
+    into: Target,
+) -> Restored<TenantRestored> {
+    match into {
+        Target::Copy(name) => restore_copy(store, blobs, from, &name).await,
+        Target::InPlace(export) => {
+            let keep =
+                export.unwrap_or_else(|| backup::kept_export_path(from.backups, from.tenant, crate::clock::now_ms()));
+            restore_in_place(store, blobs, from, &keep).await
+        }
+    }
+}
+
+impl TenantRestored {
+    /// The audit entry's target and detail (in the log of the tenant that received the
+    /// data): the backup, where from, how, what, and the export kept.
+    pub fn audit(&self) -> (String, serde_json::Value) {
+        let detail = serde_json::json!({ "backup": self.backup, "from": self.tenant, "mode": self.mode,
+                                         "counts": self.counts, "keptExport": self.kept_export });
+        (format!("tenant:{}", self.restored_as), detail)
+    }
 }
 
 /// Restores `tenant` as it was in backup `name` into a new tenant `as_name`, beside the
@@ -165,18 +225,18 @@ pub async fn restore_copy(
     blobs: &dyn BlobStore,
     from: &FromBackup<'_>,
     as_name: &str,
-) -> Result<TenantRestored, String> {
+) -> Restored<TenantRestored> {
     let (tenant, work) = (from.tenant, from.work);
-    crate::tenant::TenantName::parse(as_name)?;
+    crate::tenant::TenantName::parse(as_name).map_err(RestoreError::Invalid)?;
     if store
         .tenant_by_name(as_name)
         .await
         .map_err(|e| e.to_string())?
         .is_some()
     {
-        return Err(format!(
+        return Err(RestoreError::Conflict(format!(
             "a tenant named {as_name:?} exists already; choose another name"
-        ));
+        )));
     }
     let dir = scratch(work)?;
     let (m, _, zip) = export_from_backup(from, dir.path()).await?;
@@ -206,23 +266,23 @@ pub async fn restore_in_place(
     blobs: &dyn BlobStore,
     from: &FromBackup<'_>,
     keep_export: &Path,
-) -> Result<TenantRestored, String> {
+) -> Restored<TenantRestored> {
     let (tenant, work) = (from.tenant, from.work);
     let live = store
         .tenant_by_name(tenant)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no tenant named {tenant:?}"))?;
+        .ok_or_else(|| RestoreError::NotFound(format!("no tenant named {tenant:?}")))?;
     if live.status == TenantStatus::Terminated {
-        return Err(format!(
-            "tenant {tenant:?} is terminated; restore it as a copy (--as NEW_NAME)"
-        ));
+        return Err(RestoreError::Conflict(format!(
+            "tenant {tenant:?} is terminated; restore it as a copy under a new name"
+        )));
     }
     if keep_export.exists() {
-        return Err(format!(
+        return Err(RestoreError::Conflict(format!(
             "{} exists already; the export of the tenant's current data needs a new file",
             keep_export.display()
-        ));
+        )));
     }
     remove_stale_staging(store, blobs, &live).await?;
     let dir = scratch(work)?;
@@ -249,7 +309,7 @@ async fn swap_in(
     zip: &Path,
     keep_export: &Path,
     work: &Path,
-) -> Result<TenantRestored, String> {
+) -> Restored<TenantRestored> {
     if let Some(parent) = keep_export.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
     }
@@ -281,10 +341,11 @@ async fn swap_in(
         Err(e) => {
             let gone = store.erase_tenant(staging.id, false).await.map_err(|e| e.to_string())?;
             delete_unused(store, blobs, &gone.orphan_blobs).await?;
-            return Err(format!(
-                "swapping the restored data in: {e}; {} is unchanged",
-                live.name
-            ));
+            let why = format!("swapping the restored data in: {e}; {} is unchanged", live.name);
+            return Err(match e {
+                crate::store::StoreError::Stale => RestoreError::Conflict(why),
+                _ => RestoreError::Failed(why),
+            });
         }
     };
     delete_unused(store, blobs, &erased.orphan_blobs).await?;

@@ -527,3 +527,91 @@ async fn an_in_place_restore_that_cannot_be_done_changes_nothing() {
     drop(server);
     std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
 }
+
+/// `/api/operator/v1/…` as the holder of the operator token.
+async fn operator(
+    client: &HttpClient,
+    server: &Server,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> crate::support::Resp {
+    let mut req = crate::support::Req::new(client, method, server.url(path)).header("authorization", "Bearer op-token");
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await
+}
+
+#[tokio::test]
+async fn the_operator_api_lists_backups_and_restores_a_tenant_as_a_copy_and_in_place() {
+    let k = Kiroku::on_sqlite();
+    let dir = backup_dir(&k);
+    let serve_flags = [
+        "--operator-token",
+        "op-token",
+        "--backup-at",
+        "off",
+        "--backup-dir",
+        dir.to_str().expect("utf-8"),
+    ];
+    let (client, server) = (http_client(), k.serve_with_args(&[], &serve_flags, "info"));
+    let t = seeded(&k, &client, &server, "t").await;
+    let at_backup = tenant_view(&k, "t");
+    let name = backup(&k, &[])["manifest"]["name"].as_str().expect("name").to_owned();
+    statements(&client, &server, &t.c, 3, "later").await;
+
+    let listed = operator(&client, &server, Method::GET, "/api/operator/v1/backups", None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(listed[0]["name"], name.as_str());
+    assert!(listed[0].get("blobs").is_none(), "{listed}");
+    assert_eq!(listed[0]["tenants"][0]["rows"]["statements"], 12, "{listed}");
+
+    let path = "/api/operator/v1/tenants/t/restore";
+    for (body, status) in [
+        (json!({}), 400),
+        (json!({"as": "x", "inPlace": true}), 400),
+        (json!({"as": "t"}), 409),
+        (json!({"as": "x", "backup": "2001-01-01T00-00-00Z"}), 404),
+    ] {
+        operator(&client, &server, Method::POST, path, Some(body))
+            .await
+            .expect(status);
+    }
+    let nobody = "/api/operator/v1/tenants/nobody/restore";
+    operator(&client, &server, Method::POST, nobody, Some(json!({"inPlace": true})))
+        .await
+        .expect(404);
+
+    let copy = operator(
+        &client,
+        &server,
+        Method::POST,
+        path,
+        Some(json!({"as": "t-copy", "backup": name})),
+    )
+    .await
+    .expect(200)
+    .json();
+    assert_eq!((&copy["mode"], &copy["restoredAs"]), (&json!("copy"), &json!("t-copy")));
+    assert_eq!(tenant_view(&k, "t-copy"), at_backup);
+
+    let t_now = tenant_view(&k, "t");
+    let in_place = operator(&client, &server, Method::POST, path, Some(json!({"inPlace": true})))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(in_place["mode"], "in-place");
+    let kept = std::path::PathBuf::from(in_place["keptExport"].as_str().expect("kept export"));
+    assert_eq!(archive_view(&kept), t_now);
+    assert_eq!(tenant_view(&k, "t"), at_backup);
+    let audit = k.ok(&["--json", "audit", "t"]);
+    assert!(
+        audit.contains("tenant.restored") && audit.contains("operator-token"),
+        "{audit}"
+    );
+    drop(server);
+    std::fs::remove_dir_all(dir).expect("remove backups");
+}

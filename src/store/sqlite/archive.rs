@@ -159,8 +159,7 @@ mod store_impl {
     use super::super::SqliteStore;
     use crate::store::archive::{
         ArchiveStore, ArchivedDocument, ArchivedStatement, Erased, LearnerErasure, RegistrationStateRow, Restore,
-        RestoreSwap,
-        TableCounts,
+        RestoreSwap, TableCounts,
     };
     use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
     use crate::tenant::TenantId;
