@@ -335,6 +335,12 @@ async fn swap_in(
         status: live.status,
         status_reason: live.status_reason.clone(),
         expect_rows,
+        package_ids: report
+            .package_ids
+            .clone()
+            .into_iter()
+            .map(|(original, new)| (new, original))
+            .collect(),
     };
     let erased = match store.swap_in_restored(swap).await {
         Ok(erased) => erased,

@@ -106,6 +106,9 @@ pub struct RestoreSwap {
     /// data was exported: the swap refuses (`Stale`) when they differ, so the export kept
     /// before a restore holds everything the restore replaced.
     pub expect_rows: TableCounts,
+    /// Packages of the staging tenant given back the ids they had in the backup: (the id
+    /// the import gave it, the original). The tenant's old packages are gone by then.
+    pub package_ids: Vec<(String, String)>,
 }
 
 /// Rewrites a stored statement body so an erased agent no longer appears in it; `None`

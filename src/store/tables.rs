@@ -15,13 +15,16 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// `cond` with `{tenant}` and `{value}` as this backend's first and second parameters.
+    /// `cond` with `{tenant}`, `{value}` and `{other}` as this backend's first, second
+    /// and third parameters.
     pub fn sql(self, cond: &str) -> String {
-        let (tenant, value) = match self {
-            Self::Sqlite => ("?1", "?2"),
-            Self::Postgres => ("$1", "$2"),
+        let (tenant, value, other) = match self {
+            Self::Sqlite => ("?1", "?2", "?3"),
+            Self::Postgres => ("$1", "$2", "$3"),
         };
-        cond.replace("{tenant}", tenant).replace("{value}", value)
+        cond.replace("{tenant}", tenant)
+            .replace("{value}", value)
+            .replace("{other}", other)
     }
 }
 
@@ -110,6 +113,31 @@ pub fn move_kept_rows(backend: Backend) -> Vec<String> {
         .iter()
         .map(|t| backend.sql(&format!("UPDATE {t} SET tenant = {{value}} WHERE tenant = {{tenant}}")))
         .collect()
+}
+
+/// The statements giving a package of tenant `{tenant}` back its id from before an import
+/// (`{value}`: the id the import gave it, `{other}`: the original), for `backend`. A
+/// package's id cannot change under its versions (they reference it), so the package row
+/// is copied under the original id, its versions and registrations follow, and the copy's
+/// source goes; the identifier, unique in the tenant, is parked meanwhile behind the
+/// (unique) id it had.
+pub fn restore_package_id(backend: Backend) -> Vec<String> {
+    // Every statement names all three parameters (`id <> {other}`: a package that has its
+    // id already is left alone).
+    let this = "tenant = {tenant} AND id = {value} AND id <> {other}";
+    [
+        format!("UPDATE packages SET identifier = id || '/' || identifier WHERE {this}"),
+        format!(
+            "INSERT INTO packages (id, tenant, identifier, created) \
+             SELECT {{other}}, tenant, substr(identifier, length(id) + 2), created FROM packages WHERE {this}"
+        ),
+        "UPDATE package_versions SET package = {other} WHERE tenant = {tenant} AND package = {value}".to_owned(),
+        "UPDATE registrations SET package = {other} WHERE tenant = {tenant} AND package = {value}".to_owned(),
+        format!("DELETE FROM packages WHERE {this}"),
+    ]
+    .iter()
+    .map(|sql| backend.sql(sql))
+    .collect()
 }
 
 /// Content hashes the packages of tenant `{tenant}` use and no other tenant's do.

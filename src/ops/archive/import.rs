@@ -69,8 +69,10 @@ pub async fn import_as(
         .await?;
     let mut added = Vec::new();
     let result = restore_all(store, blobs, &mut zip, tenant.id, work, &mut added).await;
+    let mut package_ids = std::collections::BTreeMap::new();
     let outcome = match result {
-        Ok(()) => {
+        Ok(ids) => {
+            package_ids = ids.into_iter().collect();
             async {
                 store
                     .update_tenant_settings(tenant.id, manifest.tenant.settings)
@@ -97,6 +99,7 @@ pub async fn import_as(
         tenant: tenant.name.to_string(),
         counts: manifest.counts,
         bytes: std::fs::metadata(file)?.len(),
+        package_ids,
     };
     Ok((report, tenant))
 }
@@ -167,7 +170,7 @@ async fn restore_all(
     t: TenantId,
     work: &Path,
     added: &mut Vec<String>,
-) -> Result<(), ArchiveError> {
+) -> Result<HashMap<String, String>, ArchiveError> {
     let packages: Vec<PackageEntry> = read_json(zip, "packages.json")?;
     let ids = restore_packages(store, blobs, zip, t, &packages, work, added).await?;
     // Archives written before end clients existed have no such member.
@@ -210,7 +213,8 @@ async fn restore_all(
         }
     }
     store.restore(t, Restore::Attachments(atts)).await?;
-    restore_statements(store, zip, t, work).await
+    restore_statements(store, zip, t, work).await?;
+    Ok(ids)
 }
 
 fn document(d: DocumentEntry) -> Result<ArchivedDocument, ArchiveError> {

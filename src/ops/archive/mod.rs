@@ -90,6 +90,9 @@ pub struct ArchiveReport {
     pub tenant: String,
     pub counts: BTreeMap<String, u64>,
     pub bytes: u64,
+    /// An import's package ids: the archive's → the new tenant's.
+    #[serde(skip)]
+    pub package_ids: BTreeMap<String, String>,
 }
 
 /// Why an export or import failed.

@@ -88,6 +88,11 @@ pub(super) async fn swap_in_restored(tx: &Transaction<'_>, swap: &RestoreSwap) -
         tx.execute(&sql, &[&live, &staging]).await.map_err(pg)?;
     }
     let erased = erase_tenant(tx, swap.live, false).await?;
+    for (new, original) in &swap.package_ids {
+        for sql in tables::restore_package_id(Backend::Postgres) {
+            tx.execute(&sql, &[&staging, new, original]).await.map_err(pg)?;
+        }
+    }
     tx.execute(
         "UPDATE tenants SET name = $2, plan = $3, reseller = $4, created = $5, status = $6, status_reason = $7 \
          WHERE id = $1",

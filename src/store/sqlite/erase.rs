@@ -78,6 +78,11 @@ pub fn swap_in_restored(conn: &Connection, swap: &RestoreSwap) -> StoreResult<Er
         conn.execute(&sql, [live, staging]).map_err(backend)?;
     }
     let erased = erase_tenant(conn, swap.live, false)?;
+    for (new, original) in &swap.package_ids {
+        for sql in tables::restore_package_id(Backend::Sqlite) {
+            conn.execute(&sql, params![staging, new, original]).map_err(backend)?;
+        }
+    }
     conn.execute(
         "UPDATE tenants SET name = ?2, plan = ?3, reseller = ?4, created = ?5, status = ?6, status_reason = ?7 \
          WHERE id = ?1",

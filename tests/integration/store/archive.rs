@@ -350,12 +350,18 @@ pub async fn swap_in_restored_replaces_data_and_keeps_access(store: Arc<dyn Stor
         .into_iter()
         .filter(|(t, _)| !KEPT_ACROSS_RESTORE.contains(&t.as_str()))
         .collect();
+    // The staged package gets back the id it had in the backup.
+    let staged_pkg = store.list_packages(staging).await.expect("packages")[0]
+        .package_id
+        .clone();
+    let original_pkg = crate::data::uuid();
     let swap = |expect_rows| RestoreSwap {
         live,
         staging,
         status: TenantStatus::Active,
         status_reason: None,
         expect_rows,
+        package_ids: vec![(staged_pkg.clone(), original_pkg.clone())],
     };
 
     // Rows changed since the export: refused, nothing moves.
@@ -393,6 +399,19 @@ pub async fn swap_in_restored_replaces_data_and_keeps_access(store: Arc<dyn Stor
         all_ids(store, staging).await,
         staged_ids,
         "the restored rows answer queries"
+    );
+    let pkgs = store.list_packages(staging).await.expect("packages");
+    assert_eq!(pkgs.len(), 1);
+    assert_eq!(
+        (&pkgs[0].package_id, pkgs[0].identifier.as_str()),
+        (&original_pkg, "course")
+    );
+    let versions = store.package_versions(staging, &original_pkg).await.expect("versions");
+    assert_eq!(versions.len(), 1, "its versions follow the id");
+    let regs = store.list_registrations(staging, None, None, None).await.expect("regs");
+    assert!(
+        regs.iter().all(|r| r.package_id == original_pkg),
+        "registrations follow the id"
     );
     let (found, _) = store
         .credential_by_key(&cred.new.key)
