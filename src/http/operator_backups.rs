@@ -109,14 +109,20 @@ async fn restore_tenant(
         Some(url) => Source::Postgres(url.0.clone()),
         None => Source::Sqlite,
     };
-    let source = FromBackup {
-        backups: &backups,
-        name: b.backup.as_deref(),
-        tenant: &name,
-        database: &database,
-        work: &state.config.work_dir,
-    };
-    let r = restore::run(&*state.store, &*state.blobs, &source, into).await?;
+    // A task of its own: a client that goes away must not cut a restore short (the tenant
+    // would stay suspended, its staging copy half-filled).
+    let (store, blobs, work) = (state.store.clone(), state.blobs.clone(), state.config.work_dir.clone());
+    let task = tokio::spawn(async move {
+        let source = FromBackup {
+            backups: &backups,
+            name: b.backup.as_deref(),
+            tenant: &name,
+            database: &database,
+            work: &work,
+        };
+        restore::run(&*store, &*blobs, &source, into).await
+    });
+    let r = task.await.map_err(|e| ApiError::Internal(e.to_string()))??;
     if let Some(t) = state.store.tenant_by_name(&r.restored_as).await? {
         let (target, detail) = r.audit();
         append(&state, t.id, m.actor, &from, Action::TenantRestored, target, detail).await;

@@ -278,6 +278,12 @@ pub async fn restore_in_place(
             "tenant {tenant:?} is terminated; restore it as a copy under a new name"
         )));
     }
+    if live.status_reason.as_deref().is_some_and(|r| r.starts_with(RESTORING)) {
+        return Err(RestoreError::Conflict(format!(
+            "a restore of {tenant:?} is under way, or was interrupted: once none runs, \
+             resume the tenant (its data is as it was) and restore again"
+        )));
+    }
     if keep_export.exists() {
         return Err(RestoreError::Conflict(format!(
             "{} exists already; the export of the tenant's current data needs a new file",
@@ -289,7 +295,7 @@ pub async fn restore_in_place(
     // The backup is read first: when it cannot be, nothing has changed.
     let (m, _, zip) = export_from_backup(from, dir.path()).await?;
     let (before, reason) = (live.status, live.status_reason.clone());
-    let why = format!("being restored from backup {}", m.name);
+    let why = format!("{RESTORING} {}", m.name);
     store
         .set_tenant_status(live.id, TenantStatus::Suspended, Some(why))
         .await
@@ -364,6 +370,9 @@ async fn swap_in(
         kept_export: Some(keep_export.to_owned()),
     })
 }
+
+/// How the suspension of a tenant being restored in place starts.
+const RESTORING: &str = "being restored from backup";
 
 /// The name of a staging tenant of `live` starts with this: hidden (a leading dot) and
 /// naming the tenant's id, so a restore run again after a crash finds its leftovers.

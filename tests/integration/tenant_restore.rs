@@ -528,6 +528,13 @@ async fn an_in_place_restore_that_cannot_be_done_changes_nothing() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(why), "{all:?}: {err}");
     }
+    // One restore of a tenant at a time: while one runs (or after one was interrupted)
+    // the tenant is suspended "being restored…", and another is refused.
+    k.ok(&["tenant", "suspend", "t", "--reason", "being restored from backup X"]);
+    let out = k.run(&["backup", "--backup-dir", dir, "restore-tenant", "t", "--in-place"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("under way"));
+    k.ok(&["tenant", "resume", "t"]);
     assert_eq!(std::fs::read(&taken).expect("read"), b"someone's file");
     assert_eq!(tenant_view(&k, "t"), t_now);
     let tenants = k.json(&["tenant", "list"]);
