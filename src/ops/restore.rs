@@ -74,12 +74,34 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Sen
 }
 
 /// A scratch folder inside `work` (the data folder's, so nothing lands on a small `/tmp`).
+/// Named after the process, so that the leftovers of a killed one can be told apart.
 fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
     std::fs::create_dir_all(work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+    remove_dead_scratch(work);
     tempfile::Builder::new()
-        .prefix("tenant-restore-")
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
         .tempdir_in(work)
         .map_err(|e| format!("a scratch folder in {}: {e}", work.display()))
+}
+
+const SCRATCH: &str = "tenant-restore-";
+
+/// Removes the scratch folders of restores whose process is gone (killed: a folder holds a
+/// copy of a backup's database). Where `/proc` does not tell which processes run, none.
+fn remove_dead_scratch(work: &Path) {
+    let proc = Path::new("/proc");
+    let (true, Ok(entries)) = (proc.join("self").exists(), std::fs::read_dir(work)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name.strip_prefix(SCRATCH).and_then(|rest| rest.split('-').next());
+        if let Some(pid) = pid.filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && !proc.join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Where a per-tenant restore reads from.

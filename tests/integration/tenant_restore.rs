@@ -639,3 +639,84 @@ async fn the_operator_api_lists_backups_and_restores_a_tenant_as_a_copy_and_in_p
     drop(server);
     std::fs::remove_dir_all(dir).expect("remove backups");
 }
+
+/// `t`'s status and reason, from `tenant list`.
+fn status_of(k: &Kiroku, tenant: &str) -> (String, String) {
+    let all = k.json(&["tenant", "list"]);
+    let t = all
+        .as_array()
+        .expect("tenants")
+        .iter()
+        .find(|t| t["name"] == tenant)
+        .expect("tenant")
+        .clone();
+    let reason = t["statusReason"].as_str().unwrap_or("").to_owned();
+    (t["status"].as_str().unwrap_or("").to_owned(), reason)
+}
+
+#[test]
+fn kill_9_during_an_in_place_restore_leaves_the_tenant_before_or_after_never_a_mix() {
+    // Killed at points along a restore (timed from a whole run): the tenant is as before
+    // (maybe suspended "being restored", until resumed) or as at the backup, never a mix;
+    // running it again restores it and clears the leftovers.
+    let k = Kiroku::on_sqlite();
+    k.ok(&["tenant", "create", "t"]);
+    let path = k.dir.path().join("large.zip");
+    std::fs::write(&path, crate::backups::package_of(3_000_000)).expect("write zip");
+    k.ok(&["import", "t", path.to_str().expect("utf-8")]);
+    let at_backup = tenant_view(&k, "t");
+    backup(&k, &[]);
+    let dir = backup_dir(&k);
+    let dir = dir.to_str().expect("utf-8");
+    let restore = ["backup", "--backup-dir", dir, "restore-tenant", "t", "--in-place"];
+    // How long a whole restore takes here, to kill at points along it.
+    import(&k, "t", "scorm12-single-sco");
+    let started = std::time::Instant::now();
+    k.ok(&restore);
+    let whole = started.elapsed();
+    assert_eq!(tenant_view(&k, "t"), at_backup);
+    let mut seen = std::collections::BTreeSet::new();
+    for percent in [50u32, 80, 95] {
+        import(&k, "t", "scorm12-single-sco");
+        let before = tenant_view(&k, "t");
+        let mut child = k
+            .command(&restore)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn the restore");
+        std::thread::sleep(whole * percent / 100);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tenant_view(&k, "t");
+        assert!(now == before || now == at_backup, "after a kill at {percent}%: a mix");
+        let (status, reason) = status_of(&k, "t");
+        if status == "suspended" {
+            assert!(reason.starts_with("being restored"), "{reason}");
+            assert_eq!(now, before, "suspended for a restore, not swapped: as before");
+            k.ok(&["tenant", "resume", "t"]);
+        }
+        seen.insert((status, now == at_backup));
+        if now == before {
+            // Run to the end: it restores, and erases what the interrupted run left.
+            k.ok(&restore);
+            assert_eq!(tenant_view(&k, "t"), at_backup);
+        }
+    }
+    eprintln!("states seen after the kills (status, restored): {seen:?}");
+    // A last run to the end clears whatever a killed one left.
+    k.ok(&restore);
+    assert_eq!(tenant_view(&k, "t"), at_backup);
+    let tenants = k.json(&["tenant", "list"]);
+    assert_eq!(
+        tenants.as_array().map(Vec::len),
+        Some(1),
+        "no staging tenant left: {tenants}"
+    );
+    assert_eq!(
+        leftovers(&k),
+        Vec::<String>::new(),
+        "the killed runs' scratch folders removed"
+    );
+    std::fs::remove_dir_all(backup_dir(&k)).expect("remove backups");
+}
