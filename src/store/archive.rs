@@ -76,9 +76,20 @@ pub enum Restore {
     Registrations(Vec<Registration>),
     Attempts(Vec<AttemptRecord>),
     RegistrationStates(Vec<RegistrationStateRow>),
+    /// When package versions were created (an import creates them anew, now); each
+    /// package's own time becomes its first version's.
+    VersionTimes(Vec<VersionTime>),
     /// Audit-log entries, oldest first: they keep their times and get new sequence
     /// numbers in the same order (`migrate-store`; a tenant archive carries no audit log).
     Audit(Vec<AuditEntry>),
+}
+
+/// When a package version was created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTime {
+    pub package_id: String,
+    pub version: u32,
+    pub created_ms: i64,
 }
 
 /// Rows per table (`statements`, `terms`, `documents`, …).

@@ -140,6 +140,25 @@ pub fn restore_package_id(backend: Backend) -> Vec<String> {
     .collect()
 }
 
+/// The statements putting back a package version's creation time, for `backend`: the
+/// version's (`{value}`: the package, `{other}`: the version, the time the fourth
+/// parameter), then its package's, its first version's (tenant and package only).
+pub fn restore_version_time(backend: Backend) -> [String; 2] {
+    let time = match backend {
+        Backend::Sqlite => "?4",
+        Backend::Postgres => "$4",
+    };
+    [
+        backend.sql(&format!(
+            "UPDATE package_versions SET created = {time} WHERE tenant = {{tenant}} AND package = {{value}} AND version = {{other}}"
+        )),
+        backend.sql(
+            "UPDATE packages SET created = (SELECT min(v.created) FROM package_versions v WHERE v.package = packages.id) \
+             WHERE tenant = {tenant} AND id = {value}",
+        ),
+    ]
+}
+
 /// Content hashes the packages of tenant `{tenant}` use and no other tenant's do.
 pub const FILES_ONLY_THIS_TENANT_USES: &str = "SELECT DISTINCT f.sha256 FROM package_files f \
      JOIN package_versions v ON v.pk = f.version_pk WHERE v.tenant = {tenant} AND NOT EXISTS \

@@ -31,8 +31,7 @@ const SAME_BYTES: &[&str] = &[
 
 /// A tenant's data by content hash, through `tenant export`: the SHA-256 of each member
 /// above and of every content file, plus registrations and package versions with the
-/// versions' creation times (set by the import) left out and the package ids (new in a
-/// copy, kept in place) apart, under `packageIds`.
+/// package ids (new in a copy, kept in place) apart, under `packageIds`.
 pub fn tenant_view(k: &Kiroku, tenant: &str) -> Value {
     let out = k.dir.path().join(format!("view-{tenant}-{}.zip", uuid()));
     k.ok(&["tenant", "export", tenant, "--out", out.to_str().expect("utf-8")]);
@@ -72,7 +71,7 @@ pub fn archive_view(out: &std::path::Path) -> Value {
     };
     let package_ids = json!([ids(&registrations), ids(&packages)]);
     let registrations = strip(registrations, &["packageId"]);
-    let packages = strip(packages, &["packageId", "createdMs"]);
+    let packages = strip(packages, &["packageId"]);
     let hashes: BTreeMap<&String, &String> = manifest
         .members
         .iter()

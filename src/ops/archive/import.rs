@@ -18,7 +18,7 @@ use super::{
 use crate::blob::BlobStore;
 use crate::learner::{Learner, Registration};
 use crate::lrs::XapiVersion;
-use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, hex};
+use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, VersionTime, hex};
 use crate::store::{Attachment, NewPackageVersion, Store};
 use crate::tenant::{NewTenant, Tenant, TenantId, TenantName, TenantStatus};
 
@@ -173,6 +173,15 @@ async fn restore_all(
 ) -> Result<HashMap<String, String>, ArchiveError> {
     let packages: Vec<PackageEntry> = read_json(zip, "packages.json")?;
     let ids = restore_packages(store, blobs, zip, t, &packages, work, added).await?;
+    let times = packages
+        .iter()
+        .map(|p| VersionTime {
+            package_id: ids.get(&p.package_id).cloned().unwrap_or_default(),
+            version: p.version,
+            created_ms: p.created_ms,
+        })
+        .collect();
+    store.restore(t, Restore::VersionTimes(times)).await?;
     // Archives written before end clients existed have no such member.
     if zip.index_for_name("end-clients.json").is_some() {
         let end_clients: Vec<crate::account::EndClient> = read_json(zip, "end-clients.json")?;
