@@ -40,8 +40,12 @@ pub struct ServerConfig {
     pub content_cache_item_bytes: u64,
     /// When set, `/metrics` requires `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
-    /// Where backups are written, for the backup age in `/metrics`.
+    /// Where backups are written, for the backup age in `/metrics` and the operator
+    /// API's per-tenant restore.
     pub backup_dir: Option<PathBuf>,
+    /// The PostgreSQL store's URL (a per-tenant restore from a dump makes a scratch
+    /// database on its server); `None` on SQLite.
+    pub database_url: Option<Redacted>,
     /// The operator API's bearer token; without one the operator API is refused.
     pub operator_token: Option<Redacted>,
     /// Proxies whose `X-Forwarded-For` names the client (for the audit log).
@@ -82,6 +86,7 @@ impl ServerConfig {
             content_cache_item_bytes: 8 << 20,
             metrics_token: None,
             backup_dir: None,
+            database_url: None,
             operator_token: None,
             trusted_proxies: Vec::new(),
             launch_session_window_ms: 10 * 60 * 1000,

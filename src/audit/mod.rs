@@ -96,6 +96,8 @@ pub enum Action {
     ApiTokenRevoked,
     EndClientCreated,
     EndClientDeleted,
+    /// A tenant's data restored from a backup (in place, or into a copy).
+    TenantRestored,
 }
 
 impl Action {
@@ -131,6 +133,7 @@ impl Action {
             Self::ApiTokenRevoked => "api_token.revoked",
             Self::EndClientCreated => "end_client.created",
             Self::EndClientDeleted => "end_client.deleted",
+            Self::TenantRestored => "tenant.restored",
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `kiroku backup [list | verify [NAME]]` and `kiroku restore [NAME]`: the CLI side of
+//! `kiroku backup [list | verify [NAME] | restore-tenant TENANT]` and `kiroku restore [NAME]`: the CLI side of
 //! `ops::backup`, run beside a serving kiroku (the snapshot is consistent while it writes).
 
 use std::path::Path;
@@ -9,6 +9,8 @@ use super::database::DatabaseUrl;
 use super::{BackupAction, BackupCommandArgs, RestoreArgs, S3Args};
 use crate::clock;
 use crate::ops::backup::{self, Source};
+use crate::ops::restore::{self, TenantRestored};
+use crate::store::sqlite::snapshot::CopiedTenant;
 
 /// The store a backup is taken of (or restored into).
 pub fn source(url: Option<&DatabaseUrl>) -> Source {
@@ -62,6 +64,46 @@ pub async fn run(
                         clock::format_ms(m.created_ms),
                         m.blobs.len()
                     );
+                    print_tenants(m.tenants.as_deref());
+                }
+            }
+            Ok(())
+        }
+        Some(BackupAction::RestoreTenant {
+            tenant,
+            backup,
+            as_name,
+            in_place: _,
+            export,
+        }) => {
+            let store = super::database::open(data_dir, url).await?;
+            let blobs = super::import::blobs(data_dir, s3)?;
+            let work = super::import::work_dir(data_dir);
+            let (store, blobs) = (&*store, blobs.as_ref());
+            let from = restore::FromBackup {
+                backups: &dir,
+                name: backup.as_deref(),
+                tenant: &tenant,
+                database: &src,
+                work: &work,
+            };
+            let into = match as_name {
+                Some(name) => restore::Target::Copy(name),
+                None => restore::Target::InPlace(export),
+            };
+            let r = restore::run(store, blobs, &from, into)
+                .await
+                .map_err(|e| e.to_string())?;
+            record_restore(store, &r).await?;
+            if json_out {
+                println!("{}", serde_json::to_string(&r).unwrap_or_default());
+            } else {
+                println!(
+                    "tenant {} restored from backup {} as {} ({}): {:?}",
+                    r.tenant, r.backup, r.restored_as, r.mode, r.counts
+                );
+                if let Some(kept) = &r.kept_export {
+                    println!("its data from before the restore: {}", kept.display());
                 }
             }
             Ok(())
@@ -91,6 +133,32 @@ pub async fn run(
                 Err(format!("backup {} is damaged: {}", m.name, problems.join("; ")))
             }
         }
+    }
+}
+
+/// The audit entry of a per-tenant restore, in the log of the tenant that received it.
+async fn record_restore(store: &dyn crate::store::Store, r: &TenantRestored) -> Result<(), String> {
+    let t = super::commands::find_tenant(store, &r.restored_as).await?;
+    let (target, detail) = r.audit();
+    super::audit::record(store, t.id, crate::audit::Action::TenantRestored, target, detail).await
+}
+
+/// A backup's tenants under its line: name, status and the rows it holds (tables with
+/// none left out).
+fn print_tenants(tenants: Option<&[CopiedTenant]>) {
+    let Some(tenants) = tenants else {
+        println!("  (tenants not recorded: a backup from an earlier kiroku)");
+        return;
+    };
+    for t in tenants {
+        let rows: Vec<String> = t
+            .rows
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(table, n)| format!("{table} {n}"))
+            .collect();
+        let total: u64 = t.rows.values().sum();
+        println!("  {}\t{}\t{total} rows\t{}", t.name, t.status, rows.join(", "));
     }
 }
 

@@ -211,6 +211,9 @@ async fn serve(
         .map(crate::server::Redacted);
     let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
     config.backup_dir = Some(args.backup.backup_dir.clone());
+    if let crate::ops::backup::Source::Postgres(url) = &source {
+        config.database_url = Some(crate::server::Redacted(url.clone()));
+    }
     config.trusted_proxies = args.trusted_proxies;
     config.launch_session_window_ms = i64::from(args.launch_session_minutes) * 60_000;
     tracing::info!(

@@ -157,6 +157,32 @@ pub enum BackupAction {
         /// The backup's name.
         name: Option<String>,
     },
+    /// Restore one tenant as it was in a backup, the other tenants untouched: as a copy
+    /// under a new name (`--as`), for inspection, or in place (`--in-place`), after an
+    /// export of its current data.
+    RestoreTenant {
+        /// The tenant's name in the backup.
+        tenant: String,
+        /// The backup's name (default: the newest).
+        #[arg(long)]
+        backup: Option<String>,
+        /// Restore into a new tenant of this name, beside the tenant itself.
+        #[arg(
+            long = "as",
+            value_name = "NEW_NAME",
+            required_unless_present = "in_place",
+            conflicts_with = "in_place"
+        )]
+        as_name: Option<String>,
+        /// Replace the tenant's data with the backup's (its credentials, accounts and audit
+        /// log stay as they are).
+        #[arg(long)]
+        in_place: bool,
+        /// With --in-place: where the export of the tenant's current data goes (default:
+        /// `tenant-exports/TENANT-TIME.zip` in the backup folder).
+        #[arg(long, requires = "in_place")]
+        export: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -104,6 +104,18 @@ impl From<LrsError> for ApiError {
     }
 }
 
+impl From<crate::ops::restore::RestoreError> for ApiError {
+    fn from(e: crate::ops::restore::RestoreError) -> Self {
+        use crate::ops::restore::RestoreError as R;
+        match e {
+            R::Invalid(m) => Self::Lrs(LrsError::BadRequest(m)),
+            R::NotFound(m) => Self::Lrs(LrsError::NotFound(m)),
+            R::Conflict(m) => Self::Lrs(LrsError::Conflict(m)),
+            R::Failed(m) => Self::Internal(format!("tenant restore: {m}")),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

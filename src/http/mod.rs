@@ -13,6 +13,7 @@ pub mod extract;
 pub mod gate;
 mod grant;
 mod operator;
+mod operator_backups;
 mod ops;
 mod runtime;
 pub mod web;
@@ -44,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(cmi5::routes())
         .merge(operator::routes())
+        .merge(operator_backups::routes())
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(web::routes())

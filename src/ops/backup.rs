@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clock;
 use crate::store::postgres::dump::{self, DUMP_FILE};
-use crate::store::sqlite::snapshot::{self, DATABASE_FILE, SnapshotCheck};
+use crate::store::sqlite::snapshot::{self, CopiedTenant, DATABASE_FILE, SnapshotCheck};
 
 const MANIFEST: &str = "manifest.json";
 const PARTIAL: &str = ".partial-";
@@ -122,6 +122,10 @@ pub struct Manifest {
     pub database_bytes: u64,
     /// Content files by SHA-256 (each file's name is its hash).
     pub blobs: Vec<String>,
+    /// The tenants the database copy holds, with their rows per table, counted from the
+    /// copy when it was taken; absent in backups from before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenants: Option<Vec<CopiedTenant>>,
 }
 
 /// The outcome of `create`.
@@ -147,6 +151,15 @@ fn name_at(ms: i64) -> String {
         .map(|c| if c == ':' { '-' } else { c })
         .collect::<String>()
         + "Z"
+}
+
+/// The default file for the export an in-place tenant restore keeps of the tenant's data:
+/// `tenant-exports/TENANT-TIME.zip` in the backup folder (on another disk, like the
+/// backups; backup retention leaves the folder alone).
+pub fn kept_export_path(backups: &Path, tenant: &str, ms: i64) -> PathBuf {
+    backups
+        .join("tenant-exports")
+        .join(format!("{tenant}-{}.zip", name_at(ms)))
 }
 
 /// Where a content file lives in a backup's file store. Names that are not content
@@ -231,6 +244,15 @@ fn snapshot_into(source: &Source, data_dir: &Path, dir: &Path) -> Result<Snapsho
     check_copy(source.kind(), &file).map_err(|e| format!("the snapshot does not check: {e}"))
 }
 
+/// The tenants a database copy holds, with their rows per table.
+fn tenants_in(store: &str, file: &Path) -> Result<Vec<CopiedTenant>, String> {
+    if store == "postgres" {
+        dump::tenants(file)
+    } else {
+        snapshot::tenants(file).map_err(|e| e.to_string())
+    }
+}
+
 fn check_copy(store: &str, file: &Path) -> Result<SnapshotCheck, String> {
     if store == "postgres" {
         dump::check(file)
@@ -258,7 +280,9 @@ pub fn create(
     let partial = backups.join(format!("{PARTIAL}{name}"));
     fs::create_dir_all(&partial).map_err(|e| io("creating", &partial, e))?;
     let check = snapshot_into(source, data_dir, &partial)?;
-    let (database_sha256, database_bytes) = sha256_of(&partial.join(database_file(source.kind())))?;
+    let copy = partial.join(database_file(source.kind()));
+    let (database_sha256, database_bytes) = sha256_of(&copy)?;
+    let tenants = tenants_in(source.kind(), &copy).map_err(|e| format!("counting the tenants' rows: {e}"))?;
     let store_root = backups.join(BLOBS);
     let mut copied = 0;
     for sha in &check.blobs {
@@ -286,6 +310,7 @@ pub fn create(
         database_sha256,
         database_bytes,
         blobs: check.blobs,
+        tenants: Some(tenants),
     };
     let text = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
     let mpath = partial.join(MANIFEST);
@@ -393,20 +418,35 @@ pub fn find(backups: &Path, name: Option<&str>) -> Result<Manifest, String> {
     })
 }
 
+/// The database copy (SQLite file or `pg_dump` dump) of backup `m`.
+pub fn database_path(backups: &Path, m: &Manifest) -> PathBuf {
+    backups.join(&m.name).join(database_file(&m.store))
+}
+
+/// The backups' file store (content files by hash, laid out as a data folder's `blobs/`).
+pub fn files_root(backups: &Path) -> PathBuf {
+    backups.join(BLOBS)
+}
+
+/// Checks a backup's database copy: its SHA-256 against the manifest, then SQLite's
+/// integrity check or `pg_restore`'s reading of the dump.
+pub fn check_database(backups: &Path, m: &Manifest) -> Result<(), String> {
+    let db = database_path(backups, m);
+    let (sha, _) = sha256_of(&db)?;
+    if sha != m.database_sha256 {
+        return Err(format!("database: SHA-256 {sha}, manifest says {}", m.database_sha256));
+    }
+    check_copy(&m.store, &db)
+        .map(|_| ())
+        .map_err(|e| format!("database: {e}"))
+}
+
 /// Checks a backup: the database file's hash and SQLite integrity, and every content file
 /// present with the hash it is named by. Returns the problems found (empty: sound).
 pub fn verify(backups: &Path, m: &Manifest) -> Vec<String> {
     let mut problems = Vec::new();
-    let db = backups.join(&m.name).join(database_file(&m.store));
-    match sha256_of(&db) {
-        Ok((sha, _)) if sha == m.database_sha256 => {}
-        Ok((sha, _)) => problems.push(format!("database: SHA-256 {sha}, manifest says {}", m.database_sha256)),
-        Err(e) => problems.push(e),
-    }
-    if problems.is_empty()
-        && let Err(e) = check_copy(&m.store, &db)
-    {
-        problems.push(format!("database: {e}"));
+    if let Err(e) = check_database(backups, m) {
+        problems.push(e);
     }
     let root = backups.join(BLOBS);
     for sha in &m.blobs {

@@ -7,4 +7,5 @@ pub mod dbclock;
 pub mod erase;
 pub mod metrics;
 pub mod ratelimit;
+pub mod restore;
 pub mod schedule;

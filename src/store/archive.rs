@@ -76,9 +76,20 @@ pub enum Restore {
     Registrations(Vec<Registration>),
     Attempts(Vec<AttemptRecord>),
     RegistrationStates(Vec<RegistrationStateRow>),
+    /// When package versions were created (an import creates them anew, now); each
+    /// package's own time becomes its first version's.
+    VersionTimes(Vec<VersionTime>),
     /// Audit-log entries, oldest first: they keep their times and get new sequence
     /// numbers in the same order (`migrate-store`; a tenant archive carries no audit log).
     Audit(Vec<AuditEntry>),
+}
+
+/// When a package version was created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTime {
+    pub package_id: String,
+    pub version: u32,
+    pub created_ms: i64,
 }
 
 /// Rows per table (`statements`, `terms`, `documents`, …).
@@ -90,6 +101,25 @@ pub struct Erased {
     pub rows: TableCounts,
     /// Content hashes no package of any other tenant uses, for the caller to delete.
     pub orphan_blobs: Vec<String>,
+}
+
+/// How a tenant filled from a backup takes the place of the tenant it restores.
+#[derive(Debug, Clone)]
+pub struct RestoreSwap {
+    /// The tenant whose data is replaced; its id goes, its name stays.
+    pub live: TenantId,
+    /// The suspended tenant an import has just filled with the backup's data.
+    pub staging: TenantId,
+    /// The status (and its reason) the tenant has afterwards.
+    pub status: crate::tenant::TenantStatus,
+    pub status_reason: Option<String>,
+    /// The live tenant's rows in the replaced tables (`tables::restored_tables`) when its
+    /// data was exported: the swap refuses (`Stale`) when they differ, so the export kept
+    /// before a restore holds everything the restore replaced.
+    pub expect_rows: TableCounts,
+    /// Packages of the staging tenant given back the ids they had in the backup: (the id
+    /// the import gave it, the original). The tenant's old packages are gone by then.
+    pub package_ids: Vec<(String, String)>,
 }
 
 /// Rewrites a stored statement body so an erased agent no longer appears in it; `None`
@@ -133,6 +163,13 @@ pub trait ArchiveStore: Send + Sync {
     /// Deletes every row of the tenant in one transaction. With `tombstone` the tenant
     /// row stays, `terminated`, keeping its name reserved; otherwise it goes too.
     async fn erase_tenant(&self, tenant: TenantId, tombstone: bool) -> StoreResult<Erased>;
+    /// In one transaction: the live tenant's kept rows (`tables::KEPT_ACROSS_RESTORE`:
+    /// credentials, accounts, audit log…) move to the staging tenant, the live tenant's
+    /// other rows and its tenant row are deleted, and the staging tenant takes its name,
+    /// plan, reseller and creation time, with `status`. Readers see the old tenant or the
+    /// restored one, never a mix. Returns what was deleted, with the content files no other
+    /// tenant uses.
+    async fn swap_in_restored(&self, swap: RestoreSwap) -> StoreResult<Erased>;
     /// Erases one learner's personal data in one transaction; counts per table (404 when
     /// there is no such learner).
     async fn erase_learner(&self, tenant: TenantId, erasure: LearnerErasure) -> StoreResult<TableCounts>;

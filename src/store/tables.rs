@@ -15,13 +15,16 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// `cond` with `{tenant}` and `{value}` as this backend's first and second parameters.
+    /// `cond` with `{tenant}`, `{value}` and `{other}` as this backend's first, second
+    /// and third parameters.
     pub fn sql(self, cond: &str) -> String {
-        let (tenant, value) = match self {
-            Self::Sqlite => ("?1", "?2"),
-            Self::Postgres => ("$1", "$2"),
+        let (tenant, value, other) = match self {
+            Self::Sqlite => ("?1", "?2", "?3"),
+            Self::Postgres => ("$1", "$2", "$3"),
         };
-        cond.replace("{tenant}", tenant).replace("{value}", value)
+        cond.replace("{tenant}", tenant)
+            .replace("{value}", value)
+            .replace("{other}", other)
     }
 }
 
@@ -81,6 +84,86 @@ pub const TENANT_TABLES: &[TenantTable] = &[
     own("end_clients"),
     own("rate_windows"),
 ];
+
+/// Tables of a tenant's access and history rather than its data: a restore from a backup
+/// keeps their rows as they are now, moved to the restored rows' tenant, so credentials,
+/// accounts and API tokens keep working (and a revoked one stays revoked), the audit log
+/// goes on, a used cmi5 fetch URL stays used and request counts continue. Every other
+/// tenant table is replaced by the backup's rows.
+pub const KEPT_ACROSS_RESTORE: &[&str] = &[
+    "credentials",
+    "accounts",
+    "api_tokens",
+    "account_sessions",
+    "audit_log",
+    "launch_sessions",
+    "cmi5_fetches",
+    "rate_windows",
+];
+
+/// The tenant tables a restore from a backup replaces (all but `KEPT_ACROSS_RESTORE`).
+pub fn restored_tables(backend: Backend) -> impl Iterator<Item = &'static TenantTable> {
+    tenant_tables(backend).filter(|t| !KEPT_ACROSS_RESTORE.contains(&t.name))
+}
+
+/// The statements moving the kept rows from one tenant (`{tenant}`) to another
+/// (`{value}`), for `backend`.
+pub fn move_kept_rows(backend: Backend) -> Vec<String> {
+    KEPT_ACROSS_RESTORE
+        .iter()
+        .map(|t| backend.sql(&format!("UPDATE {t} SET tenant = {{value}} WHERE tenant = {{tenant}}")))
+        .collect()
+}
+
+/// The statements giving a package of tenant `{tenant}` back its id from before an import
+/// (`{value}`: the id the import gave it, `{other}`: the original), for `backend`. A
+/// package's id cannot change under its versions (they reference it), so the package row
+/// is copied under the original id, its versions and registrations follow, and the copy's
+/// source goes; the identifier, unique in the tenant, is parked meanwhile behind the
+/// (unique) id it had.
+pub fn restore_package_id(backend: Backend) -> Vec<String> {
+    // Every statement names all three parameters (`id <> {other}`: a package that has its
+    // id already is left alone).
+    let this = "tenant = {tenant} AND id = {value} AND id <> {other}";
+    [
+        format!("UPDATE packages SET identifier = id || '/' || identifier WHERE {this}"),
+        format!(
+            "INSERT INTO packages (id, tenant, identifier, created) \
+             SELECT {{other}}, tenant, substr(identifier, length(id) + 2), created FROM packages WHERE {this}"
+        ),
+        "UPDATE package_versions SET package = {other} WHERE tenant = {tenant} AND package = {value}".to_owned(),
+        "UPDATE registrations SET package = {other} WHERE tenant = {tenant} AND package = {value}".to_owned(),
+        format!("DELETE FROM packages WHERE {this}"),
+    ]
+    .iter()
+    .map(|sql| backend.sql(sql))
+    .collect()
+}
+
+/// The statements putting back a package version's creation time, for `backend`: the
+/// version's (`{value}`: the package, `{other}`: the version, the time the fourth
+/// parameter), then its package's, its first version's (tenant and package only).
+pub fn restore_version_time(backend: Backend) -> [String; 2] {
+    let time = match backend {
+        Backend::Sqlite => "?4",
+        Backend::Postgres => "$4",
+    };
+    [
+        backend.sql(&format!(
+            "UPDATE package_versions SET created = {time} WHERE tenant = {{tenant}} AND package = {{value}} AND version = {{other}}"
+        )),
+        backend.sql(
+            "UPDATE packages SET created = (SELECT min(v.created) FROM package_versions v WHERE v.package = packages.id) \
+             WHERE tenant = {tenant} AND id = {value}",
+        ),
+    ]
+}
+
+/// Content hashes the packages of tenant `{tenant}` use and no other tenant's do.
+pub const FILES_ONLY_THIS_TENANT_USES: &str = "SELECT DISTINCT f.sha256 FROM package_files f \
+     JOIN package_versions v ON v.pk = f.version_pk WHERE v.tenant = {tenant} AND NOT EXISTS \
+     (SELECT 1 FROM package_files g JOIN package_versions w ON w.pk = g.version_pk \
+     WHERE g.sha256 = f.sha256 AND w.tenant <> {tenant}) ORDER BY f.sha256";
 
 /// Tables with a `tenant` column that are deliberately not tenant data, each with why.
 /// Empty today: every such table is in `TENANT_TABLES`.
@@ -230,5 +313,31 @@ mod tests {
         assert!(tenant_tables(Backend::Sqlite).all(|t| t.name != "statement_clock"));
         assert!(tenant_tables(Backend::Postgres).any(|t| t.name == "statement_clock"));
         assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 4);
+    }
+
+    #[test]
+    fn a_restore_keeps_only_tenant_tables_and_replaces_the_rest() {
+        for kept in KEPT_ACROSS_RESTORE {
+            assert!(
+                TENANT_TABLES.iter().any(|t| t.name == *kept),
+                "{kept} is no tenant table"
+            );
+        }
+        let replaced: Vec<&str> = restored_tables(Backend::Postgres).map(|t| t.name).collect();
+        for data in [
+            "statements",
+            "terms",
+            "documents",
+            "learners",
+            "registrations",
+            "packages",
+            "end_clients",
+        ] {
+            assert!(replaced.contains(&data), "{data}");
+        }
+        assert_eq!(
+            move_kept_rows(Backend::Postgres)[0],
+            "UPDATE credentials SET tenant = $2 WHERE tenant = $1"
+        );
     }
 }

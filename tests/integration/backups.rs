@@ -158,6 +158,11 @@ async fn a_restore_drill_brings_back_the_same_statements_documents_and_files() {
 
 /// A package with one large incompressible file, so a backup takes long enough to kill.
 fn large_package() -> Vec<u8> {
+    package_of(24_000_000)
+}
+
+/// A package with one incompressible file of `bytes` bytes.
+pub fn package_of(bytes: usize) -> Vec<u8> {
     let manifest = r#"<?xml version="1.0"?>
 <manifest identifier="com.kiroku.tests.large" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
   <organizations default="O"><organization identifier="O"><title>Large</title>
@@ -165,7 +170,7 @@ fn large_package() -> Vec<u8> {
   <resources><resource identifier="R" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource></resources>
 </manifest>"#;
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let big: Vec<u8> = (0..24_000_000)
+    let big: Vec<u8> = (0..bytes)
         .map(|_| {
             x ^= x << 13;
             x ^= x >> 7;
@@ -267,6 +272,12 @@ async fn a_postgresql_store_is_backed_up_with_pg_dump_and_restored_into_a_new_da
     let made = backup(&k, &[]);
     assert_eq!(made["manifest"]["store"], "postgres");
     assert!(made["manifest"]["blobs"].as_array().is_some_and(|b| !b.is_empty()));
+    // Each tenant's rows, counted from the dump itself.
+    let t = &made["manifest"]["tenants"][0];
+    assert_eq!((&t["name"], &t["status"]), (&json!("t"), &json!("active")), "{t}");
+    assert_eq!(t["rows"]["statements"], 20, "{t}");
+    assert_eq!(t["rows"]["documents"], 1, "{t}");
+    assert!(t["rows"]["package_files"].as_u64().is_some_and(|n| n > 0), "{t}");
     let name = made["manifest"]["name"].as_str().expect("name").to_owned();
     assert_eq!(backup(&k, &["verify", &name])["ok"], true);
     drop(server);

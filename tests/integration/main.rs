@@ -67,6 +67,7 @@ mod store;
 mod support;
 mod suspension;
 mod tenant_archive;
+mod tenant_restore;
 mod timeouts;
 mod tls;
 mod walkthrough;

@@ -99,6 +99,7 @@ pub async fn export(
         tenant: tenant.name.to_string(),
         counts,
         bytes: std::fs::metadata(out)?.len(),
+        package_ids: BTreeMap::new(),
     })
 }
 

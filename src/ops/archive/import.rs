@@ -18,9 +18,9 @@ use super::{
 use crate::blob::BlobStore;
 use crate::learner::{Learner, Registration};
 use crate::lrs::XapiVersion;
-use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, hex};
+use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, VersionTime, hex};
 use crate::store::{Attachment, NewPackageVersion, Store};
-use crate::tenant::{NewTenant, TenantId, TenantName, TenantStatus};
+use crate::tenant::{NewTenant, Tenant, TenantId, TenantName, TenantStatus};
 
 /// Statements restored per store transaction.
 const BATCH: usize = 500;
@@ -38,6 +38,21 @@ pub async fn import(
     name: Option<&str>,
     work: &Path,
 ) -> Result<ArchiveReport, ArchiveError> {
+    import_as(store, blobs, file, name, work, true)
+        .await
+        .map(|(report, _)| report)
+}
+
+/// `import`, which makes the tenant active when `activate`, or leaves it suspended (the
+/// staging of an in-place restore); returns the tenant too.
+pub async fn import_as(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    file: &Path,
+    name: Option<&str>,
+    work: &Path,
+    activate: bool,
+) -> Result<(ArchiveReport, Tenant), ArchiveError> {
     let mut zip = ZipArchive::new(BufReader::new(File::open(file)?))?;
     let manifest = verify(&mut zip)?;
     let name = TenantName::parse(name.unwrap_or(&manifest.tenant.name)).map_err(ArchiveError::Invalid)?;
@@ -54,13 +69,17 @@ pub async fn import(
         .await?;
     let mut added = Vec::new();
     let result = restore_all(store, blobs, &mut zip, tenant.id, work, &mut added).await;
+    let mut package_ids = std::collections::BTreeMap::new();
     let outcome = match result {
-        Ok(()) => {
+        Ok(ids) => {
+            package_ids = ids.into_iter().collect();
             async {
                 store
                     .update_tenant_settings(tenant.id, manifest.tenant.settings)
                     .await?;
-                store.set_tenant_status(tenant.id, TenantStatus::Active, None).await?;
+                if activate {
+                    store.set_tenant_status(tenant.id, TenantStatus::Active, None).await?;
+                }
                 Ok::<_, ArchiveError>(())
             }
             .await
@@ -76,11 +95,13 @@ pub async fn import(
         }
         return Err(e);
     }
-    Ok(ArchiveReport {
+    let report = ArchiveReport {
         tenant: tenant.name.to_string(),
         counts: manifest.counts,
         bytes: std::fs::metadata(file)?.len(),
-    })
+        package_ids,
+    };
+    Ok((report, tenant))
 }
 
 /// Reads the manifest and checks that the members are exactly those it lists, each with
@@ -149,9 +170,18 @@ async fn restore_all(
     t: TenantId,
     work: &Path,
     added: &mut Vec<String>,
-) -> Result<(), ArchiveError> {
+) -> Result<HashMap<String, String>, ArchiveError> {
     let packages: Vec<PackageEntry> = read_json(zip, "packages.json")?;
     let ids = restore_packages(store, blobs, zip, t, &packages, work, added).await?;
+    let times = packages
+        .iter()
+        .map(|p| VersionTime {
+            package_id: ids.get(&p.package_id).cloned().unwrap_or_default(),
+            version: p.version,
+            created_ms: p.created_ms,
+        })
+        .collect();
+    store.restore(t, Restore::VersionTimes(times)).await?;
     // Archives written before end clients existed have no such member.
     if zip.index_for_name("end-clients.json").is_some() {
         let end_clients: Vec<crate::account::EndClient> = read_json(zip, "end-clients.json")?;
@@ -192,7 +222,8 @@ async fn restore_all(
         }
     }
     store.restore(t, Restore::Attachments(atts)).await?;
-    restore_statements(store, zip, t, work).await
+    restore_statements(store, zip, t, work).await?;
+    Ok(ids)
 }
 
 fn document(d: DocumentEntry) -> Result<ArchivedDocument, ArchiveError> {

@@ -7,7 +7,7 @@ mod export;
 mod import;
 
 pub use export::export;
-pub use import::{import, verify_file};
+pub use import::{import, import_as, verify_file};
 
 use std::collections::BTreeMap;
 
@@ -90,6 +90,9 @@ pub struct ArchiveReport {
     pub tenant: String,
     pub counts: BTreeMap<String, u64>,
     pub bytes: u64,
+    /// An import's package ids: the archive's → the new tenant's.
+    #[serde(skip)]
+    pub package_ids: BTreeMap<String, String>,
 }
 
 /// Why an export or import failed.

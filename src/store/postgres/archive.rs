@@ -4,12 +4,12 @@
 
 use async_trait::async_trait;
 
-use super::erase::erase_learner;
+use super::erase::{erase_learner, erase_tenant, swap_in_restored};
 use super::restore::restore;
 use super::{PgStore, col, pg, unsigned};
 use crate::store::archive::{
     ArchiveStore, ArchivedDocument, ArchivedStatement, Erased, LearnerErasure, RegistrationStateRow, Restore,
-    TableCounts, hex,
+    RestoreSwap, TableCounts, hex,
 };
 use crate::store::tables::{self, Backend};
 use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
@@ -188,39 +188,17 @@ impl ArchiveStore for PgStore {
     async fn erase_tenant(&self, tenant: TenantId, tombstone: bool) -> StoreResult<Erased> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
-        // Packages of other tenants are locked out of changing the blob set meanwhile.
-        tx.execute("LOCK TABLE package_files IN SHARE ROW EXCLUSIVE MODE", &[])
-            .await
-            .map_err(pg)?;
-        let orphan_blobs = tx
-            .query(
-                "SELECT DISTINCT f.sha256 FROM package_files f JOIN package_versions v ON v.pk = f.version_pk \
-                 WHERE v.tenant = $1 AND NOT EXISTS (SELECT 1 FROM package_files g \
-                 JOIN package_versions w ON w.pk = g.version_pk WHERE g.sha256 = f.sha256 AND w.tenant <> $1) \
-                 ORDER BY f.sha256",
-                &[&tenant.0],
-            )
-            .await
-            .map_err(pg)?
-            .iter()
-            .map(|r| col(r, 0))
-            .collect::<StoreResult<Vec<String>>>()?;
-        let mut rows = TableCounts::new();
-        for table in tables::tenant_tables(Backend::Postgres) {
-            let n = tx
-                .execute(&table.delete(Backend::Postgres), &[&tenant.0])
-                .await
-                .map_err(pg)?;
-            rows.insert(table.name.to_owned(), n);
-        }
-        let sql = if tombstone {
-            "UPDATE tenants SET status = 'terminated', settings = '{}' WHERE id = $1"
-        } else {
-            "DELETE FROM tenants WHERE id = $1"
-        };
-        tx.execute(sql, &[&tenant.0]).await.map_err(pg)?;
+        let erased = erase_tenant(&tx, tenant, tombstone).await?;
         tx.commit().await.map_err(pg)?;
-        Ok(Erased { rows, orphan_blobs })
+        Ok(erased)
+    }
+
+    async fn swap_in_restored(&self, swap: RestoreSwap) -> StoreResult<Erased> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let erased = swap_in_restored(&tx, &swap).await?;
+        tx.commit().await.map_err(pg)?;
+        Ok(erased)
     }
 
     async fn erase_learner(&self, tenant: TenantId, erasure: LearnerErasure) -> StoreResult<TableCounts> {

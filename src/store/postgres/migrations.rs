@@ -290,6 +290,13 @@ const MIGRATIONS: &[&str] = &[
         expires BIGINT NOT NULL
     );
     "#,
+    // A registration's id is unique within its tenant, not across the database, so a
+    // tenant restored from a backup beside its current self (a copy, or the staging of an
+    // in-place restore) keeps its registration ids.
+    r#"
+    ALTER TABLE registrations DROP CONSTRAINT registrations_pkey;
+    ALTER TABLE registrations ADD PRIMARY KEY (tenant, id);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

@@ -8,6 +8,7 @@ use super::{big, col, pg};
 use crate::lrs::LrsError;
 use crate::store::StoreResult;
 use crate::store::archive::{Restore, RestoredStatement, unhex};
+use crate::store::tables::{self, Backend};
 use crate::store::term_key;
 use crate::tenant::TenantId;
 
@@ -181,6 +182,17 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
                 },
             )
             .await
+        }
+        Restore::VersionTimes(r) => {
+            let [version, package] = tables::restore_version_time(Backend::Postgres);
+            for v in r {
+                let n = i64::from(v.version);
+                tx.execute(&version, &[&t.0, &v.package_id, &n, &v.created_ms])
+                    .await
+                    .map_err(pg)?;
+                tx.execute(&package, &[&t.0, &v.package_id]).await.map_err(pg)?;
+            }
+            Ok(())
         }
         Restore::Attempts(r) => {
             insert_each(

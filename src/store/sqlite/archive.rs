@@ -3,11 +3,11 @@
 
 use rusqlite::{Connection, params};
 
-use super::erase::{delete_statements_before, erase_learner, erase_tenant, tenant_rows};
+use super::erase::{delete_statements_before, erase_learner, erase_tenant, swap_in_restored, tenant_rows};
 use super::pool::backend;
 use super::restore::{
     restore_attachments, restore_attempts, restore_audit, restore_documents, restore_end_clients, restore_learners,
-    restore_registrations, restore_statements, restore_states,
+    restore_registrations, restore_statements, restore_states, restore_version_times,
 };
 use crate::store::archive::{ArchivedDocument, ArchivedStatement, RegistrationStateRow, hex};
 use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
@@ -159,7 +159,7 @@ mod store_impl {
     use super::super::SqliteStore;
     use crate::store::archive::{
         ArchiveStore, ArchivedDocument, ArchivedStatement, Erased, LearnerErasure, RegistrationStateRow, Restore,
-        TableCounts,
+        RestoreSwap, TableCounts,
     };
     use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
     use crate::tenant::TenantId;
@@ -220,6 +220,7 @@ mod store_impl {
                     Restore::Attempts(r) => super::restore_attempts(c, tenant, r),
                     Restore::RegistrationStates(r) => super::restore_states(c, tenant, r),
                     Restore::Audit(r) => super::restore_audit(c, tenant, r),
+                    Restore::VersionTimes(r) => super::restore_version_times(c, tenant, r),
                 })
                 .await
         }
@@ -232,6 +233,10 @@ mod store_impl {
             self.writer
                 .run(move |c| super::erase_tenant(c, tenant, tombstone))
                 .await
+        }
+
+        async fn swap_in_restored(&self, swap: RestoreSwap) -> StoreResult<Erased> {
+            self.writer.run(move |c| super::swap_in_restored(c, &swap)).await
         }
 
         async fn erase_learner(&self, tenant: TenantId, erasure: LearnerErasure) -> StoreResult<TableCounts> {

@@ -1,13 +1,13 @@
 //! Per-table row counts of a tenant, tenant erasure, learner erasure and statement
 //! retention in SQLite.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::pool::backend;
 use crate::lrs::LrsError;
-use crate::store::archive::{Erased, LearnerErasure, TableCounts};
+use crate::store::archive::{Erased, LearnerErasure, RestoreSwap, TableCounts};
 use crate::store::tables::{self, Backend, LEARNER_DATA};
-use crate::store::{StoreResult, term_key};
+use crate::store::{StoreError, StoreResult, term_key};
 use crate::tenant::TenantId;
 
 pub fn tenant_rows(conn: &Connection, tenant: TenantId) -> StoreResult<TableCounts> {
@@ -23,12 +23,7 @@ pub fn tenant_rows(conn: &Connection, tenant: TenantId) -> StoreResult<TableCoun
 
 pub fn erase_tenant(conn: &Connection, tenant: TenantId, tombstone: bool) -> StoreResult<Erased> {
     let mut st = conn
-        .prepare(
-            "SELECT DISTINCT f.sha256 FROM package_files f JOIN package_versions v ON v.pk = f.version_pk \
-             WHERE v.tenant = ?1 AND NOT EXISTS (SELECT 1 FROM package_files g \
-             JOIN package_versions w ON w.pk = g.version_pk WHERE g.sha256 = f.sha256 AND w.tenant <> ?1) \
-             ORDER BY f.sha256",
-        )
+        .prepare(&Backend::Sqlite.sql(tables::FILES_ONLY_THIS_TENANT_USES))
         .map_err(backend)?;
     let orphan_blobs = st
         .query_map([tenant.0], |r| r.get(0))
@@ -49,6 +44,60 @@ pub fn erase_tenant(conn: &Connection, tenant: TenantId, tombstone: bool) -> Sto
     };
     conn.execute(tenant_sql, [tenant.0]).map_err(backend)?;
     Ok(Erased { rows, orphan_blobs })
+}
+
+/// `ArchiveStore::swap_in_restored`, inside the writer's transaction.
+pub fn swap_in_restored(conn: &Connection, swap: &RestoreSwap) -> StoreResult<Erased> {
+    let (live, staging) = (swap.live.0, swap.staging.0);
+    let found: Option<(String, Option<String>, Option<String>, i64)> = conn
+        .query_row(
+            "SELECT name, plan, reseller, created FROM tenants WHERE id = ?1 AND status <> 'terminated'",
+            [live],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(backend)?;
+    let staged: Option<String> = conn
+        .query_row("SELECT status FROM tenants WHERE id = ?1", [staging], |r| r.get(0))
+        .optional()
+        .map_err(backend)?;
+    let (Some((name, plan, reseller, created)), Some("suspended")) = (found, staged.as_deref()) else {
+        return Err(LrsError::NotFound("no such tenant, or no suspended restored tenant".into()).into());
+    };
+    let mut now = TableCounts::new();
+    for table in tables::restored_tables(Backend::Sqlite) {
+        let n: u64 = conn
+            .query_row(&table.count(Backend::Sqlite), [live], |r| r.get(0))
+            .map_err(backend)?;
+        now.insert(table.name.to_owned(), n);
+    }
+    if now != swap.expect_rows {
+        return Err(StoreError::Stale);
+    }
+    for sql in tables::move_kept_rows(Backend::Sqlite) {
+        conn.execute(&sql, [live, staging]).map_err(backend)?;
+    }
+    let erased = erase_tenant(conn, swap.live, false)?;
+    for (new, original) in &swap.package_ids {
+        for sql in tables::restore_package_id(Backend::Sqlite) {
+            conn.execute(&sql, params![staging, new, original]).map_err(backend)?;
+        }
+    }
+    conn.execute(
+        "UPDATE tenants SET name = ?2, plan = ?3, reseller = ?4, created = ?5, status = ?6, status_reason = ?7 \
+         WHERE id = ?1",
+        params![
+            staging,
+            name,
+            plan,
+            reseller,
+            created,
+            swap.status.as_str(),
+            swap.status_reason
+        ],
+    )
+    .map_err(backend)?;
+    Ok(erased)
 }
 
 pub fn delete_statements_before(conn: &Connection, tenant: TenantId, cutoff_ms: i64) -> StoreResult<u64> {

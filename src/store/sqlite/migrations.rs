@@ -284,6 +284,26 @@ const MIGRATIONS: &[&str] = &[
         expires INTEGER NOT NULL
     );
     ",
+    // 14: a registration's id is unique within its tenant, not across the database, so a
+    // tenant restored from a backup beside its current self (a copy, or the staging of an
+    // in-place restore) keeps its registration ids. The rowid is kept: lists order by it.
+    "
+    CREATE TABLE registrations_by_tenant (
+        id TEXT NOT NULL,
+        tenant INTEGER NOT NULL,
+        learner TEXT NOT NULL,
+        package TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created INTEGER NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    INSERT INTO registrations_by_tenant (rowid, id, tenant, learner, package, version, created)
+        SELECT rowid, id, tenant, learner, package, version, created FROM registrations;
+    DROP TABLE registrations;
+    ALTER TABLE registrations_by_tenant RENAME TO registrations;
+    CREATE INDEX registrations_learner ON registrations(tenant, learner);
+    CREATE INDEX registrations_package ON registrations(tenant, package);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

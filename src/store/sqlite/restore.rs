@@ -7,7 +7,8 @@ use crate::account::EndClient;
 use crate::audit::AuditEntry;
 use crate::learner::{Learner, Registration};
 use crate::lrs::LrsError;
-use crate::store::archive::{ArchivedDocument, RegistrationStateRow, RestoredStatement, unhex};
+use crate::store::archive::{ArchivedDocument, RegistrationStateRow, RestoredStatement, VersionTime, unhex};
+use crate::store::tables::{self, Backend};
 use crate::store::{Attachment, AttemptRecord, StoreResult, term_key};
 use crate::tenant::TenantId;
 
@@ -137,6 +138,17 @@ pub fn restore_registrations(conn: &Connection, tenant: TenantId, rows: &[Regist
             r.created_ms
         ])
         .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub fn restore_version_times(conn: &Connection, tenant: TenantId, rows: &[VersionTime]) -> StoreResult<()> {
+    let [version, package] = tables::restore_version_time(Backend::Sqlite);
+    for v in rows {
+        conn.execute(&version, params![tenant.0, v.package_id, v.version, v.created_ms])
+            .map_err(backend)?;
+        conn.execute(&package, params![tenant.0, v.package_id])
+            .map_err(backend)?;
     }
     Ok(())
 }

@@ -9,6 +9,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::pool::{self, backend};
 use crate::store::StoreResult;
+use crate::store::archive::TableCounts;
+use crate::tenant::TenantId;
 
 /// The database file inside a data folder.
 pub const DATABASE_FILE: &str = "kiroku.db";
@@ -34,6 +36,38 @@ pub struct SnapshotCheck {
     pub schema_version: i64,
     /// Content hashes the packages in it use.
     pub blobs: Vec<String>,
+}
+
+/// One tenant a database copy holds: its name, status and rows per table (the tenant row
+/// itself excluded), as `ArchiveStore::tenant_rows` counts them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopiedTenant {
+    pub name: String,
+    pub status: String,
+    pub rows: TableCounts,
+}
+
+/// The tenants a snapshot holds (terminated tombstones included), by name.
+pub fn tenants(db: &Path) -> StoreResult<Vec<CopiedTenant>> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(backend)?;
+    let mut st = conn
+        .prepare("SELECT id, name, status FROM tenants ORDER BY name")
+        .map_err(backend)?;
+    let found = st
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .map_err(backend)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(backend)?;
+    found
+        .into_iter()
+        .map(|(id, name, status)| {
+            let rows = super::erase::tenant_rows(&conn, TenantId(id))?;
+            Ok(CopiedTenant { name, status, rows })
+        })
+        .collect()
 }
 
 /// Opens a snapshot read-only, runs SQLite's integrity check and lists the content files

@@ -128,9 +128,8 @@ pub async fn archive_rows_restore_into_another_tenant(store: Arc<dyn Store>) {
         ..StatementQuery::default()
     };
     let by_activity_a = super::query_ids(store, a, &by_activity).await;
-    // Registration ids are unique across the database: the source goes first, as when a
-    // terminated tenant's archive is imported again.
-    store.erase_tenant(a, false).await.expect("erase a");
+    // Registration ids are unique within a tenant only: the source stays beside its
+    // copy, as when a tenant is restored from a backup under a new name.
     store
         .restore(b, Restore::Statements(restored))
         .await
@@ -187,6 +186,12 @@ pub async fn archive_rows_restore_into_another_tenant(store: Arc<dyn Store>) {
     );
     assert_eq!(store.all_attempts(b).await.expect("b attempts"), attempts);
     assert_eq!(store.all_registration_states(b).await.expect("b states"), states);
+    assert_eq!(
+        store.list_registrations(a, None, None, None).await.expect("a regs"),
+        regs,
+        "the source keeps its registrations, ids shared with the copy"
+    );
+    assert_eq!(all_ids(store, a).await, ids_a, "the source is untouched");
     // A new statement after the restore is stored no earlier than the restored ones.
     let id = insert_one(store, b, stmt("dan", "did", "d")).await;
     let last = store.statements_after(b, 0, 100).await.expect("rows");
@@ -298,4 +303,133 @@ pub async fn retention_deletes_only_older_statements(store: Arc<dyn Store>) {
     assert!(super::query_ids(store, t, &by_old).await.is_empty());
     assert_eq!(all_ids(store, other).await.len(), 1, "other tenants untouched");
     assert_eq!(store.tenant_rows(t).await.expect("rows")["statements"], 1);
+}
+
+pub async fn swap_in_restored_replaces_data_and_keeps_access(store: Arc<dyn Store>) {
+    use kiroku::audit::{Action, Actor, AuditQuery, NewAuditEntry};
+    use kiroku::store::StoreError;
+    use kiroku::store::archive::RestoreSwap;
+    use kiroku::store::tables::KEPT_ACROSS_RESTORE;
+    use kiroku::tenant::{Scope, ScopeSet, issue};
+
+    let store = &*store;
+    let live = new_tenant(store, "swap-live").await;
+    let staging = new_tenant(store, "swap-staging").await;
+    let other = new_tenant(store, "swap-other").await;
+    // The live tenant's data, access and history.
+    populate(store, live).await;
+    package(store, live, "only-live", vec![file('d')]).await;
+    let cred = issue(ScopeSet::new(vec![Scope::All]), "lms".into());
+    store
+        .create_credential(live, cred.new.clone())
+        .await
+        .expect("credential");
+    let entry = NewAuditEntry {
+        at_ms: 1000,
+        actor: Actor::cli(),
+        action: Action::LearnerCreated,
+        target: "learner:ann".into(),
+        address: None,
+        detail: json!({}),
+    };
+    store.append_audit(live, entry).await.expect("audit");
+    // What a restore staged: the same ids (registrations too) and one more statement.
+    populate(store, staging).await;
+    insert_one(store, staging, stmt("eve", "did", "e")).await;
+    store
+        .set_tenant_status(staging, TenantStatus::Suspended, Some("restoring".into()))
+        .await
+        .expect("suspend staging");
+    populate(store, other).await;
+    let before_other = store.tenant_rows(other).await.expect("other rows");
+    let staged_ids = all_ids(store, staging).await;
+    let expect_rows: kiroku::store::archive::TableCounts = store
+        .tenant_rows(live)
+        .await
+        .expect("live rows")
+        .into_iter()
+        .filter(|(t, _)| !KEPT_ACROSS_RESTORE.contains(&t.as_str()))
+        .collect();
+    // The staged package gets back the id it had in the backup.
+    let staged_pkg = store.list_packages(staging).await.expect("packages")[0]
+        .package_id
+        .clone();
+    let original_pkg = crate::data::uuid();
+    let swap = |expect_rows| RestoreSwap {
+        live,
+        staging,
+        status: TenantStatus::Active,
+        status_reason: None,
+        expect_rows,
+        package_ids: vec![(staged_pkg.clone(), original_pkg.clone())],
+    };
+
+    // Rows changed since the export: refused, nothing moves.
+    let mut stale = expect_rows.clone();
+    stale.insert("statements".into(), 99);
+    assert!(matches!(
+        store.swap_in_restored(swap(stale)).await,
+        Err(StoreError::Stale)
+    ));
+    assert_eq!(
+        store.tenant_by_name("swap-live").await.expect("by name").map(|t| t.id),
+        Some(live)
+    );
+
+    let erased = store.swap_in_restored(swap(expect_rows)).await.expect("swap");
+    assert_eq!(erased.rows["statements"], 4);
+    assert_eq!(
+        erased.orphan_blobs,
+        vec!["d".repeat(64)],
+        "a is still used by the others"
+    );
+    let t = store
+        .tenant_by_name("swap-live")
+        .await
+        .expect("by name")
+        .expect("the name stays");
+    assert_eq!(
+        (t.id, t.status),
+        (staging, TenantStatus::Active),
+        "the name points at the restored rows"
+    );
+    assert!(store.tenant_by_id(live).await.expect("by id").is_none());
+    assert!(store.tenant_by_name("swap-staging").await.expect("by name").is_none());
+    assert_eq!(
+        all_ids(store, staging).await,
+        staged_ids,
+        "the restored rows answer queries"
+    );
+    let pkgs = store.list_packages(staging).await.expect("packages");
+    assert_eq!(pkgs.len(), 1);
+    assert_eq!(
+        (&pkgs[0].package_id, pkgs[0].identifier.as_str()),
+        (&original_pkg, "course")
+    );
+    let versions = store.package_versions(staging, &original_pkg).await.expect("versions");
+    assert_eq!(versions.len(), 1, "its versions follow the id");
+    let regs = store.list_registrations(staging, None, None, None).await.expect("regs");
+    assert!(
+        regs.iter().all(|r| r.package_id == original_pkg),
+        "registrations follow the id"
+    );
+    let (found, _) = store
+        .credential_by_key(&cred.new.key)
+        .await
+        .expect("credential")
+        .expect("the credential is kept");
+    assert_eq!(found.id, staging);
+    let q = AuditQuery {
+        since_ms: None,
+        after_seq: None,
+        limit: 10,
+    };
+    let log = store.audit_entries(staging, q).await.expect("audit");
+    assert_eq!(log.len(), 1, "the audit log is kept");
+    assert!(store.tenant_rows(live).await.expect("rows").values().all(|n| *n == 0));
+    assert_eq!(
+        store.tenant_rows(other).await.expect("other"),
+        before_other,
+        "other untouched"
+    );
 }

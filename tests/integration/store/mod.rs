@@ -165,6 +165,7 @@ macro_rules! store_suite {
             concurrency::concurrent_attempt_saves_keep_the_highest,
             archive::archive_rows_restore_into_another_tenant,
             archive::erase_tenant_leaves_nothing_and_keeps_shared_files,
+            archive::swap_in_restored_replaces_data_and_keeps_access,
             archive::erase_learner_removes_exactly_that_learner,
             archive::retention_deletes_only_older_statements,
             accounts::account_create_refuses_a_taken_login_and_a_missing_realm,

@@ -370,6 +370,21 @@ pub fn routes() -> Vec<Route> {
             N,
             [200, 403, 403],
         ),
+        // Backups and per-tenant restores: the operator's alone.
+        r(
+            M::GET,
+            "/api/operator/v1/backups",
+            "/api/operator/v1/backups",
+            N,
+            [403; 3],
+        ),
+        r(
+            M::POST,
+            "/api/operator/v1/tenants/{name}/restore",
+            "/api/operator/v1/tenants/{tenant}/restore",
+            json(r#"{"inPlace":true}"#),
+            [403; 3],
+        ),
         // Signing in, one's own session and tokens, accounts.
         r(
             M::POST,
