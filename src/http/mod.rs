@@ -12,7 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod gate;
 mod grant;
-mod operator;
+pub(crate) mod operator;
 mod operator_backups;
 mod ops;
 mod runtime;

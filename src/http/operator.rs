@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The operator or a reseller admin.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Manager, ApiError> {
+pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Manager, ApiError> {
     let m = manager(state, headers).await?;
     m.require_operator_or_reseller()?;
     Ok(m)
@@ -79,18 +79,43 @@ async fn create_tenant(
 ) -> Result<Response, ApiError> {
     let m = caller(&state, &headers).await?;
     let b: NewTenantBody = super::api::json_object(&body, "tenant")?;
+    let new = NewTenantRequest {
+        name: &b.name,
+        xapi_version: &b.xapi_version,
+        plan: b.plan.as_deref(),
+        reseller: b.reseller.as_deref(),
+    };
+    let t = create_tenant_for(&state, &m, &from, new).await?;
+    Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+/// A new tenant as a form or the API asks for it.
+pub(crate) struct NewTenantRequest<'a> {
+    pub name: &'a str,
+    pub xapi_version: &'a str,
+    pub plan: Option<&'a str>,
+    /// The operator may name the reseller; a reseller admin's tenants are its own.
+    pub reseller: Option<&'a str>,
+}
+
+/// Creates a tenant for the operator or a reseller admin (the API and the web app's page).
+pub(crate) async fn create_tenant_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    b: NewTenantRequest<'_>,
+) -> Result<Tenant, ApiError> {
     let reseller = match (m.realm.reseller(), b.reseller) {
         (Some(own), Some(asked)) if own != asked => {
             return Err(LrsError::Forbidden("a reseller admin creates tenants of its own reseller only".into()).into());
         }
-        (Some(own), _) => Some(own.to_owned()),
+        (Some(own), _) => Some(own),
         (None, asked) => asked,
     };
-    let store = &*state.store;
-    let t = op::create_tenant(store, &b.name, &b.xapi_version, b.plan.as_deref(), reseller.as_deref()).await?;
+    let t = op::create_tenant(&*state.store, b.name, b.xapi_version, b.plan, reseller).await?;
     let detail = json!({ "plan": t.plan, "reseller": t.reseller });
-    record(&state, &m, &from, &t, Action::TenantCreated, detail).await;
-    Ok((StatusCode::CREATED, Json(t)).into_response())
+    record(state, m, from, &t, Action::TenantCreated, detail).await;
+    Ok(t)
 }
 
 async fn list_tenants(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {

@@ -308,3 +308,16 @@ end-clients-id-hint = 1 to 64 letters, digits, ., _ or - (it names the end clien
 end-clients-name = Name
 end-clients-create-button = Add
 end-clients-created = The end client { $id } is added.
+
+## The tenants page (/tenants)
+nav-tenants = Tenants
+tenants-forbidden = Only the operator and reseller admins manage tenants.
+tenants-created = The tenant { $name } is created. Add its admin account with the account API or kiroku account create.
+tenants-create = Create a tenant
+tenants-name = Name
+tenants-name-hint = 1 to 64 letters, digits, ., _ or -; it is part of the tenant's learners' xAPI identity and cannot change.
+tenants-xapi-version = xAPI version for requests that do not name one
+tenants-no-plan = no plan (no quotas)
+tenants-create-button = Create
+tenants-list = Tenants
+tenants-pages = Pages

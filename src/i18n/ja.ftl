@@ -294,3 +294,16 @@ end-clients-id-hint = 英数字・.・_・- の 1〜64 文字（API や CSV フ�
 end-clients-name = 名称
 end-clients-create-button = 追加
 end-clients-created = エンドクライアント { $id } を追加しました。
+
+## The tenants page (/tenants)
+nav-tenants = テナント
+tenants-forbidden = テナントを管理できるのは運用者と販売代理店管理者だけです。
+tenants-created = テナント { $name } を作成しました。管理者アカウントはアカウント API か kiroku account create で追加してください。
+tenants-create = テナントの作成
+tenants-name = 名前
+tenants-name-hint = 英数字・.・_・- の 1〜64 文字。受講者の xAPI での識別に使われ、あとから変更できません。
+tenants-xapi-version = バージョンを指定しないリクエストに使う xAPI バージョン
+tenants-no-plan = プランなし（上限なし）
+tenants-create-button = 作成
+tenants-list = テナントの一覧
+tenants-pages = ページ

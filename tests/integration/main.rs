@@ -68,6 +68,7 @@ mod support;
 mod suspension;
 mod tenant_archive;
 mod tenant_restore;
+mod tenants_page;
 mod timeouts;
 mod tls;
 mod walkthrough;

@@ -222,6 +222,15 @@ async fn first_run_and_the_admin_page_in_japanese_leave_no_english() {
             "no sideways scrolling on a phone: {wide}"
         );
         b.resize(1280, 1000).await;
+        // The operator's tenants page.
+        b.goto(&app.url("/tenants")).await;
+        b.wait_js("the tenants page", "document.getElementById('tenant-list') !== null")
+            .await;
+        no_english_left(&b, "tenants").await;
+        b.screenshot("tenants-ja").await;
+        b.goto(&app.url("/admin/")).await;
+        b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
+            .await;
 
         // Switched to English while signed in: the account keeps it.
         switch_to(&b, "en").await;

@@ -83,13 +83,14 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     let l = ctx.lang;
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
-         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a>\
+         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
          <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/audit\">{audit}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
         home = escape_html(&t(l, "nav-home")),
         admin = escape_html(&t(l, "nav-admin")),
+        tenants = escape_html(&t(l, "nav-tenants")),
         courses = escape_html(&t(l, "nav-courses")),
         learners = escape_html(&t(l, "nav-learners")),
         end_clients = escape_html(&t(l, "nav-end-clients")),

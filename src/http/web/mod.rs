@@ -19,6 +19,7 @@ mod learners;
 mod settings;
 mod setup;
 mod tenant;
+mod tenants;
 
 pub(crate) use frame::{header, page};
 
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))
+        .route("/tenants", get(tenants::list).post(tenants::create))
 }
 
 /// Who reads a page and in which language.
