@@ -57,6 +57,8 @@ pub enum ApiError {
     WebPage(WebRefusal, String),
     /// The store does not answer (readiness: 503).
     NotReady(String),
+    /// The storage has no room for the write (507); nothing of it was stored.
+    StorageFull(String),
     /// The request body arrived too slowly (`net::pace`): 408, and the connection closes.
     TooSlow,
     /// A SetValue of a run-time commit that the server's re-validation refused (422): the
@@ -123,6 +125,7 @@ impl From<StoreError> for ApiError {
             StoreError::Backend(m) => Self::Internal(m),
             StoreError::Quota(q) => Self::Tenant(q.into()),
             StoreError::Stale => Self::Lrs(LrsError::Conflict(StoreError::Stale.to_string())),
+            StoreError::Full(m) => Self::StorageFull(m),
         }
     }
 }
@@ -196,6 +199,7 @@ impl ApiError {
             Self::WebPage(WebRefusal::Forbidden, _) => StatusCode::FORBIDDEN,
             Self::WebPage(WebRefusal::NotFound, _) => StatusCode::NOT_FOUND,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::TooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -255,6 +259,10 @@ impl IntoResponse for ApiError {
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).to_string(),
             Self::NavRefused(r) => r.message.clone(),
             Self::Page(_) | Self::WebPage(..) | Self::NotReady(_) | Self::TooSlow => self.to_string(),
+            Self::StorageFull(detail) => {
+                tracing::error!(error = %detail, "the storage is full: writes are refused until space is freed");
+                self.to_string()
+            }
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 "internal error; the server log has the details".to_owned()
@@ -300,6 +308,10 @@ impl std::fmt::Display for ApiError {
             Self::Page(p) => f.write_str(&page_message(p)),
             Self::WebPage(why, _) => write!(f, "page refused: {why:?}"),
             Self::NotReady(_) => f.write_str("the store does not answer"),
+            Self::StorageFull(_) => f.write_str(
+                "the service's storage is full: nothing of this request was stored; reading goes on, \
+                 and writing resumes once the operator frees space",
+            ),
             Self::TooSlow => f.write_str("the request body arrived too slowly; the connection is closed"),
             Self::Internal(_) => f.write_str("internal error"),
         }

@@ -41,6 +41,9 @@ pub enum StoreError {
     /// request got there first); nothing was written.
     #[error("the data changed while this request was applied; try again")]
     Stale,
+    /// The database's disk is full: nothing of the write was stored (reads go on).
+    #[error("the storage is full: {0}")]
+    Full(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -25,6 +25,7 @@ mod courses_pages;
 mod credentials_browser;
 mod data;
 mod datamodel_cases;
+mod disk_full;
 mod documents;
 mod durability;
 mod end_clients_page;

@@ -40,6 +40,15 @@ impl Kiroku {
         }
     }
 
+    /// A data folder under `parent` (a small filesystem of its own, for the disk-full
+    /// drill) with its SQLite database.
+    pub fn on_sqlite_in(parent: &std::path::Path) -> Self {
+        Self {
+            dir: tempfile::tempdir_in(parent).expect("temporary folder"),
+            db: None,
+        }
+    }
+
     /// A data folder and a scratch PostgreSQL database, whatever `KIROKU_TEST_STORE` says
     /// (for what needs PostgreSQL: several servers on one database).
     pub fn on_postgres() -> Self {

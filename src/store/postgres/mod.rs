@@ -111,6 +111,7 @@ fn pg(e: tokio_postgres::Error) -> StoreError {
         return LrsError::bad("text with a NUL character cannot be stored").into();
     }
     match e.as_db_error() {
+        Some(db) if *db.code() == SqlState::DISK_FULL => StoreError::Full(db.message().to_owned()),
         Some(db) => StoreError::Backend(format!("{}: {}", db.code().code(), db.message())),
         None => backend(e),
     }

@@ -23,7 +23,14 @@ type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
 const MAX_GROUP: usize = 64;
 
 pub fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
+    let text = e.to_string();
+    // SQLite answers SQLITE_FULL, whose message is always this one, when the disk has no
+    // room for a write (the transaction is rolled back): a condition of the machine, not
+    // a defect. (Errors of every kind pass through here, so the text is what they share.)
+    if text.contains("database or disk is full") {
+        return StoreError::Full(text);
+    }
+    StoreError::Backend(text)
 }
 
 pub fn open(path: &Path, read_only: bool) -> StoreResult<Connection> {
@@ -80,7 +87,7 @@ impl Writer {
             let finish: Finish = Box::new(move |commit| {
                 let out = match commit {
                     Ok(()) => res,
-                    Err(e) => Err(StoreError::Backend(e)),
+                    Err(e) => Err(backend(e)),
                 };
                 let _ = reply.send(out);
             });
