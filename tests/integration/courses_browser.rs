@@ -6,11 +6,11 @@
 
 use serde_json::{Value, json};
 
-use crate::accounts::{PASSWORD, account, with_operator};
+use crate::accounts::{account, with_operator};
 use crate::clicks::within;
 use crate::packages::Env;
 use crate::packages::fixture::{package, zip};
-use crate::web_browser::no_english_left;
+use crate::web_browser::{no_english_left, signed_in, switch_to};
 use crate::webdriver::Browser;
 
 const AUTHOR: &str = "author@acme.test";
@@ -19,22 +19,6 @@ const AUTHOR: &str = "author@acme.test";
 fn broken() -> Vec<u8> {
     let manifest = "<?xml version=\"1.0\"?>\n<manifest identifier=\"broken\">\n  <organizations>\n</manifest>\n";
     zip(&[("imsmanifest.xml".into(), manifest.as_bytes().to_vec())])
-}
-
-async fn fill(b: &Browser, css: &str, text: &str) {
-    let e = b.find(css).await;
-    b.send_keys(&e, text).await;
-}
-
-async fn sign_in(b: &Browser, url: &str) {
-    b.goto(url).await;
-    b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
-        .await;
-    fill(b, "#login", AUTHOR).await;
-    fill(b, "#password", PASSWORD).await;
-    b.click_on("#signin-button").await;
-    b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
-        .await;
 }
 
 /// Chooses the file and submits; what `#upload-status` said along the way is kept in
@@ -65,20 +49,6 @@ async fn said(b: &Browser) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn switch_to(b: &Browser, lang: &str) {
-    b.execute(
-        "document.getElementById('lang-select').value = arguments[0];",
-        json!([lang]),
-    )
-    .await;
-    b.click_on("#lang-button").await;
-    b.wait_js(
-        &format!("the page in {lang}"),
-        &format!("document.documentElement.lang === '{lang}' && document.readyState === 'complete'"),
-    )
-    .await;
-}
-
 #[tokio::test]
 async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_the_library() {
     within(async {
@@ -91,9 +61,7 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
         let good = dir.path().join("ladder-safety.zip");
         std::fs::write(&good, package("scorm2004-4th-sequenced-course")).expect("write");
 
-        let b = Browser::start().await;
-        b.resize(1280, 1000).await;
-        sign_in(&b, &app.url("/admin/")).await;
+        let b = signed_in(&app.url("/admin/"), AUTHOR).await;
         b.goto(&app.url("/courses")).await;
         b.wait_js("the library", "document.getElementById('upload-form') !== null")
             .await;

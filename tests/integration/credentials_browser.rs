@@ -6,12 +6,11 @@
 
 use serde_json::json;
 
-use crate::accounts::{PASSWORD, account, with_operator};
+use crate::accounts::{account, with_operator};
 use crate::clicks::within;
 use crate::packages::Env;
 use crate::support::Cred;
-use crate::web_browser::no_english_left;
-use crate::webdriver::Browser;
+use crate::web_browser::{no_english_left, signed_in, switch_to};
 
 const ADMIN: &str = "admin@acme.test";
 
@@ -21,16 +20,7 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
         let env = Env::with(with_operator()).await;
         let app = &env.app;
         account(app, ADMIN, json!({"role": "tenant-admin", "tenant": "acme"})).await;
-        let b = Browser::start().await;
-        b.resize(1280, 1000).await;
-        b.goto(&app.url("/admin/")).await;
-        b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
-            .await;
-        b.send_keys(&b.find("#login").await, ADMIN).await;
-        b.send_keys(&b.find("#password").await, PASSWORD).await;
-        b.click_on("#signin-button").await;
-        b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
-            .await;
+        let b = signed_in(&app.url("/admin/"), ADMIN).await;
 
         b.goto(&app.url("/credentials")).await;
         b.wait_js("the page", "document.getElementById('create-form') !== null")
@@ -69,10 +59,7 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
         let r = app.post("/xapi/statements").auth(&cred).json(&statement).send().await;
         assert_eq!(r.status.as_u16(), 401, "a revoked credential no longer works");
 
-        b.execute("document.getElementById('lang-select').value = 'ja';", json!([])).await;
-        b.click_on("#lang-button").await;
-        b.wait_js("the page in Japanese", "document.documentElement.lang === 'ja' && document.readyState === 'complete'")
-            .await;
+        switch_to(&b, "ja").await;
         no_english_left(&b, "credentials").await;
         b.screenshot("credentials-ja").await;
 

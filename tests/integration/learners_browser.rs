@@ -4,10 +4,10 @@
 
 use serde_json::json;
 
-use crate::accounts::{PASSWORD, account, with_operator};
+use crate::accounts::{account, with_operator};
 use crate::clicks::within;
 use crate::packages::Env;
-use crate::web_browser::no_english_left;
+use crate::web_browser::{no_english_left, signed_in, switch_to};
 use crate::webdriver::Browser;
 
 const ADMIN: &str = "admin@acme.test";
@@ -31,16 +31,7 @@ async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
         let text = "\u{feff}id,name,email\r\nhanako,山田 花子,hanako@example.jp\r\ntaro,佐藤 太郎,\r\nbob,Bob,not-an-address\r\n";
         std::fs::write(&csv, text).expect("write");
 
-        let b = Browser::start().await;
-        b.resize(1280, 1000).await;
-        b.goto(&app.url("/admin/")).await;
-        b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
-            .await;
-        b.send_keys(&b.find("#login").await, ADMIN).await;
-        b.send_keys(&b.find("#password").await, PASSWORD).await;
-        b.click_on("#signin-button").await;
-        b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
-            .await;
+        let b = signed_in(&app.url("/admin/"), ADMIN).await;
 
         b.goto(&app.url("/learners")).await;
         b.wait_js("the learners page", "document.getElementById('import-form') !== null")
@@ -59,10 +50,7 @@ async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
         b.screenshot("learners-en").await;
 
         // In Japanese, importing the same file again updates the two learners.
-        b.execute("document.getElementById('lang-select').value = 'ja';", json!([])).await;
-        b.click_on("#lang-button").await;
-        b.wait_js("the page in Japanese", "document.documentElement.lang === 'ja' && document.readyState === 'complete'")
-            .await;
+        switch_to(&b, "ja").await;
         no_english_left(&b, "learners").await;
         b.screenshot("learners-ja").await;
         import(&b, &csv).await;

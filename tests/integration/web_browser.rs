@@ -88,6 +88,21 @@ pub async fn no_english_left(b: &Browser, page: &str) {
     assert!(left.is_empty(), "{page}: English left in the Japanese page: {left:#?}");
 }
 
+/// A fresh browser (1280 × 1000) signed in as `login` on the admin page at `url`.
+pub async fn signed_in(url: &str, login: &str) -> Browser {
+    let b = Browser::start().await;
+    b.resize(1280, 1000).await;
+    b.goto(url).await;
+    b.wait_js("the sign-in form", "document.body.dataset.state === 'signed-out'")
+        .await;
+    b.send_keys(&b.find("#login").await, login).await;
+    b.send_keys(&b.find("#password").await, PASSWORD).await;
+    b.click_on("#signin-button").await;
+    b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
+        .await;
+    b
+}
+
 async fn fill(b: &Browser, css: &str, text: &str) {
     b.execute("document.querySelector(arguments[0]).value = '';", json!([css]))
         .await;
@@ -96,7 +111,7 @@ async fn fill(b: &Browser, css: &str, text: &str) {
 }
 
 /// Chooses a language with the page's own control (no script: a form post).
-async fn switch_to(b: &Browser, lang: &str) {
+pub async fn switch_to(b: &Browser, lang: &str) {
     b.execute(
         "document.getElementById('lang-select').value = arguments[0];",
         json!([lang]),

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::tenant::{caller, refused, tenant_query};
-use super::{PageCtx, cross_site, field, form_fields, html_ok, page, page_ctx, refusal};
+use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
 use crate::account::EndClient;
 use crate::http::api::Admin;
 use crate::http::api::end_clients::{create_for, visible_to};
@@ -121,15 +121,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let ctx = page_ctx(&state, &headers).await;
     let fields = form_fields(&body);
-    let sent = field(&fields, "csrf").unwrap_or_default();
-    let expected = ctx.csrf.as_deref().unwrap_or_default();
-    if cross_site(&headers)
-        || expected.is_empty()
-        || !crate::tenant::constant_time_eq(sent.as_bytes(), expected.as_bytes())
-    {
-        let msg = escape_html(&t(ctx.lang, "error-csrf"));
-        return Err(refusal(&ctx, WebRefusal::Stale, "error-title", &msg));
-    }
+    check_form(&ctx, &headers, &fields)?;
     let refuse = |e: ApiError| refused(&ctx, &e, "end-clients-title", "/end-clients");
     let who = caller(&state, &headers, q.tenant.as_deref()).await.map_err(refuse)?;
     let (id, name) = (

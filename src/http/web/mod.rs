@@ -157,6 +157,21 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
 }
 
+/// Refuses a signed-in page's form (403, a page saying it is stale) unless it carries
+/// the session's CSRF token and does not come from another site.
+pub fn check_form(ctx: &PageCtx, headers: &HeaderMap, fields: &[(String, String)]) -> Result<(), ApiError> {
+    let sent = field(fields, "csrf").unwrap_or_default();
+    let expected = ctx.csrf.as_deref().unwrap_or_default();
+    if cross_site(headers)
+        || expected.is_empty()
+        || !crate::tenant::constant_time_eq(sent.as_bytes(), expected.as_bytes())
+    {
+        let msg = i18n::escape_html(&i18n::t(ctx.lang, "error-csrf"));
+        return Err(refusal(ctx, WebRefusal::Stale, "error-title", &msg));
+    }
+    Ok(())
+}
+
 /// Where to go back after switching: a path of this origin, else the home page (never
 /// `//host` or `/\host`, which browsers read as another origin).
 fn local_path(back: Option<&str>) -> &str {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::tenant::{caller, refused, tenant_query};
-use super::{PageCtx, cross_site, field, form_fields, html_ok, page, page_ctx, refusal};
+use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
 use crate::audit::Action;
 use crate::http::api::Admin;
 use crate::http::client::ClientAddr;
@@ -146,15 +146,7 @@ pub async fn save(
 ) -> Result<Response, ApiError> {
     let ctx = page_ctx(&state, &headers).await;
     let fields = form_fields(&body);
-    let sent = field(&fields, "csrf").unwrap_or_default();
-    let expected = ctx.csrf.as_deref().unwrap_or_default();
-    if cross_site(&headers)
-        || expected.is_empty()
-        || !crate::tenant::constant_time_eq(sent.as_bytes(), expected.as_bytes())
-    {
-        let msg = escape_html(&t(ctx.lang, "error-csrf"));
-        return Err(refusal(&ctx, WebRefusal::Stale, "error-title", &msg));
-    }
+    check_form(&ctx, &headers, &fields)?;
     let who = tenant_admin(&state, &headers, &ctx, q.tenant.as_deref()).await?;
     let bad_number = || t(ctx.lang, "settings-bad-number");
     let change = match (number(&fields, "retention"), number(&fields, "cmi5Timeout")) {
