@@ -59,7 +59,20 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
         let r = app.post("/xapi/statements").auth(&cred).json(&statement).send().await;
         assert_eq!(r.status.as_u16(), 401, "a revoked credential no longer works");
 
+        // The other tenant pages in English, then in Japanese.
+        for (path, ready, shot) in [
+            ("/settings", "settings-form", "settings-en"),
+            ("/audit", "audit", "audit-en"),
+            ("/end-clients", "end-client-form", "end-clients-en"),
+        ] {
+            b.goto(&app.url(path)).await;
+            b.wait_js(path, &format!("document.getElementById('{ready}') !== null"))
+                .await;
+            b.screenshot(shot).await;
+        }
         switch_to(&b, "ja").await;
+        no_english_left(&b, "end clients").await;
+        b.screenshot("end-clients-ja").await;
         no_english_left(&b, "credentials").await;
         b.screenshot("credentials-ja").await;
 

@@ -264,6 +264,13 @@ async fn first_run_and_the_admin_page_in_japanese_leave_no_english() {
         let report = b.text(&b.find("#report tbody").await).await;
         assert!(report.contains("not attempted / unknown"), "{report}");
         b.screenshot("admin-en").await;
+        b.goto(&app.url("/tenants")).await;
+        b.wait_js("the tenants page", "document.getElementById('tenant-list') !== null")
+            .await;
+        b.screenshot("tenants-en").await;
+        b.goto(&app.url("/admin/")).await;
+        b.wait_js("signed in", "document.body.dataset.state === 'signed-in'")
+            .await;
         b.click_on("#signout").await;
         b.wait_js("signed out", "document.body.dataset.state === 'signed-out'")
             .await;
