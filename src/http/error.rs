@@ -55,7 +55,8 @@ pub enum ApiError {
     /// A refusal of the web app's pages on the app origin: the page (HTML in the
     /// reader's language, written by `http::web`) and why.
     WebPage(WebRefusal, String),
-    /// The store does not answer (readiness: 503).
+    /// The store does not answer (PostgreSQL stopped or restarting): 503 with
+    /// `Retry-After`; nothing of the request was stored.
     NotReady(String),
     /// The storage has no room for the write (507); nothing of it was stored.
     StorageFull(String),
@@ -100,6 +101,10 @@ pub enum PageRefusal {
     Unsatisfiable { size: u64 },
 }
 
+/// When a client should try again after the store did not answer: PostgreSQL restarts
+/// take seconds, and the pool reconnects on the first request after.
+const STORE_RETRY_AFTER_SECS: u64 = 5;
+
 impl From<LrsError> for ApiError {
     fn from(e: LrsError) -> Self {
         Self::Lrs(e)
@@ -126,6 +131,7 @@ impl From<StoreError> for ApiError {
             StoreError::Quota(q) => Self::Tenant(q.into()),
             StoreError::Stale => Self::Lrs(LrsError::Conflict(StoreError::Stale.to_string())),
             StoreError::Full(m) => Self::StorageFull(m),
+            StoreError::Unavailable(m) => Self::NotReady(m),
         }
     }
 }
@@ -226,8 +232,12 @@ impl IntoResponse for ApiError {
             return (status, Json(body)).into_response();
         }
         if let Self::NotReady(detail) = &self {
-            tracing::error!(error = %detail, "readiness check: the store does not answer");
-            return (status, "the store does not answer").into_response();
+            tracing::warn!(error = %detail, "the store does not answer; answering 503");
+            let body = json!({ "error": { "code": status.as_u16(), "reason": "store_unavailable", "message": self.to_string() } });
+            let mut resp = (status, Json(body)).into_response();
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(STORE_RETRY_AFTER_SECS));
+            return resp;
         }
         if let Self::SetRefused(r) = &self {
             let body = json!({ "error": { "index": r.index, "element": r.element, "code": r.refusal.code, "diagnostic": r.refusal.diagnostic } });
@@ -307,7 +317,10 @@ impl std::fmt::Display for ApiError {
             Self::NavRefused(r) => f.write_str(&r.message),
             Self::Page(p) => f.write_str(&page_message(p)),
             Self::WebPage(why, _) => write!(f, "page refused: {why:?}"),
-            Self::NotReady(_) => f.write_str("the store does not answer"),
+            Self::NotReady(_) => f.write_str(
+                "the service's database does not answer right now: nothing of this request was stored; \
+                 try again shortly",
+            ),
             Self::StorageFull(_) => f.write_str(
                 "the service's storage is full: nothing of this request was stored; reading goes on, \
                  and writing resumes once the operator frees space",

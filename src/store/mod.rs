@@ -44,6 +44,10 @@ pub enum StoreError {
     /// The database's disk is full: nothing of the write was stored (reads go on).
     #[error("the storage is full: {0}")]
     Full(String),
+    /// The database does not answer (stopped, restarting, unreachable, or every
+    /// connection busy past the wait): nothing was written; the request may be retried.
+    #[error("the database does not answer: {0}")]
+    Unavailable(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -19,15 +19,37 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 /// A data folder and the binary that manages it.
 pub struct Kiroku {
     pub dir: tempfile::TempDir,
-    /// The database given as `--database-url`, if not SQLite in the data folder.
+    /// The scratch database given as `--database-url`, dropped with this.
     db: Option<ScratchDb>,
+    /// The `--database-url` given, if not SQLite in the data folder.
+    database_url: Option<String>,
 }
 
 impl Kiroku {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temporary folder"),
-            db: servers_on_postgres().then(ScratchDb::create_blocking),
+            db: None,
+            database_url: None,
+        }
+        .with_scratch(servers_on_postgres())
+    }
+
+    fn with_scratch(mut self, scratch: bool) -> Self {
+        if scratch {
+            let db = ScratchDb::create_blocking();
+            self.database_url = Some(db.url());
+            self.db = Some(db);
+        }
+        self
+    }
+
+    /// A data folder and the PostgreSQL database at `url` (a server the test runs itself).
+    pub fn on_database(url: String) -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            db: None,
+            database_url: Some(url),
         }
     }
 
@@ -37,6 +59,7 @@ impl Kiroku {
         Self {
             dir: tempfile::tempdir().expect("temporary folder"),
             db: None,
+            database_url: None,
         }
     }
 
@@ -46,6 +69,7 @@ impl Kiroku {
         Self {
             dir: tempfile::tempdir_in(parent).expect("temporary folder"),
             db: None,
+            database_url: None,
         }
     }
 
@@ -54,8 +78,10 @@ impl Kiroku {
     pub fn on_postgres() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temporary folder"),
-            db: Some(ScratchDb::create_blocking()),
+            db: None,
+            database_url: None,
         }
+        .with_scratch(true)
     }
 
     /// `kiroku --data-dir D [--database-url U] <args>`, isolated from any KIROKU_*
@@ -66,8 +92,8 @@ impl Kiroku {
             cmd.env_remove(k);
         }
         cmd.env("NO_COLOR", "1").arg("--data-dir").arg(self.dir.path());
-        if let Some(db) = &self.db {
-            cmd.arg("--database-url").arg(db.url());
+        if let Some(url) = &self.database_url {
+            cmd.arg("--database-url").arg(url);
         }
         cmd.args(args);
         cmd

@@ -86,8 +86,11 @@ impl PgStore {
         Ok(store)
     }
 
+    /// A connection from the pool. The pool drops connections the server closed (a
+    /// restart) and opens new ones, so the store reconnects by itself once PostgreSQL is
+    /// back; until then every request fails fast as `Unavailable`.
     async fn client(&self) -> StoreResult<Object> {
-        self.pool.get().await.map_err(backend)
+        self.pool.get().await.map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 }
 
@@ -110,10 +113,30 @@ fn pg(e: tokio_postgres::Error) -> StoreError {
     if e.code() == Some(&SqlState::CHARACTER_NOT_IN_REPERTOIRE) {
         return LrsError::bad("text with a NUL character cannot be stored").into();
     }
+    if unreachable(&e) {
+        return StoreError::Unavailable(e.to_string());
+    }
     match e.as_db_error() {
         Some(db) if *db.code() == SqlState::DISK_FULL => StoreError::Full(db.message().to_owned()),
         Some(db) => StoreError::Backend(format!("{}: {}", db.code().code(), db.message())),
         None => backend(e),
+    }
+}
+
+/// Whether `e` says the server went away rather than refused the query: the connection
+/// closed or broke (no database error), a connection-exception class (08…), or the server
+/// shutting down or starting (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot
+/// connect now). Such a request may be retried once PostgreSQL is back.
+fn unreachable(e: &tokio_postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.code() {
+        Some(code) => {
+            let c = code.code();
+            c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03")
+        }
+        None => e.as_db_error().is_none() && std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()),
     }
 }
 
