@@ -72,6 +72,7 @@ mod suspension;
 mod tenant_archive;
 mod tenant_restore;
 mod tenants_page;
+mod terminate_kill;
 mod timeouts;
 mod tls;
 mod walkthrough;

@@ -51,7 +51,16 @@ async fn postgres_stopped_and_started_under_ingest_loses_nothing() {
     let answers = Arc::new(Mutex::new(Vec::new()));
     let end = Instant::now() + BEFORE + DOWN + AFTER + RECONNECT_BOUND;
     let writers: Vec<_> = (0..WRITERS)
-        .map(|w| tokio::spawn(write_until(client.clone(), statements.clone(), cred.clone(), w, end, Arc::clone(&answers))))
+        .map(|w| {
+            tokio::spawn(write_until(
+                client.clone(),
+                statements.clone(),
+                cred.clone(),
+                w,
+                end,
+                Arc::clone(&answers),
+            ))
+        })
         .collect();
 
     tokio::time::sleep(BEFORE).await;
@@ -61,7 +70,12 @@ async fn postgres_stopped_and_started_under_ingest_loses_nothing() {
     let stopped = Instant::now();
     tokio::time::sleep(DOWN / 2).await;
     let ready = Req::new(&client, Method::GET, server.url("/readyz")).send().await;
-    assert_eq!(ready.status.as_u16(), 503, "/readyz while PostgreSQL is down: {}", ready.text());
+    assert_eq!(
+        ready.status.as_u16(),
+        503,
+        "/readyz while PostgreSQL is down: {}",
+        ready.text()
+    );
     tokio::time::sleep(DOWN / 2).await;
     let restarting = Instant::now();
     tokio::task::block_in_place(|| pg.start_again());
@@ -71,14 +85,28 @@ async fn postgres_stopped_and_started_under_ingest_loses_nothing() {
     }
 
     let answers = std::mem::take(&mut *answers.lock().expect("answers"));
-    let acked: Vec<&Value> = answers.iter().filter(|a| a.status == 200).map(|a| &a.statement).collect();
-    let unexpected: Vec<u16> = answers.iter().map(|a| a.status).filter(|s| !matches!(s, 200 | 503)).collect();
+    let acked: Vec<&Value> = answers
+        .iter()
+        .filter(|a| a.status == 200)
+        .map(|a| &a.statement)
+        .collect();
+    let unexpected: Vec<u16> = answers
+        .iter()
+        .map(|a| a.status)
+        .filter(|s| !matches!(s, 200 | 503))
+        .collect();
     assert!(unexpected.is_empty(), "answers other than 200 and 503: {unexpected:?}");
     let refused = answers.iter().filter(|a| a.status == 503).collect::<Vec<_>>();
     assert!(!refused.is_empty(), "no request was refused while PostgreSQL was down");
     assert!(refused.iter().all(|a| a.retry_after), "a 503 without Retry-After");
-    let stored_while_down = answers.iter().filter(|a| a.status == 200 && a.at > stopped && a.at < restarting).count();
-    assert_eq!(stored_while_down, 0, "statements acknowledged while PostgreSQL was down");
+    let stored_while_down = answers
+        .iter()
+        .filter(|a| a.status == 200 && a.at > stopped && a.at < restarting)
+        .count();
+    assert_eq!(
+        stored_while_down, 0,
+        "statements acknowledged while PostgreSQL was down"
+    );
     let first_after = answers
         .iter()
         .filter(|a| a.status == 200 && a.at > back)
@@ -86,7 +114,10 @@ async fn postgres_stopped_and_started_under_ingest_loses_nothing() {
         .min()
         .expect("no statement stored after PostgreSQL came back");
     let reconnect = first_after.saturating_duration_since(back);
-    assert!(reconnect < RECONNECT_BOUND, "took {reconnect:?} to store again after PostgreSQL was back");
+    assert!(
+        reconnect < RECONNECT_BOUND,
+        "took {reconnect:?} to store again after PostgreSQL was back"
+    );
 
     assert_all_stored(&client, &server, &cred, &acked).await;
     eprintln!(
@@ -102,11 +133,22 @@ async fn postgres_stopped_and_started_under_ingest_loses_nothing() {
 }
 
 /// Posts statements one by one until `end`, recording every answer.
-async fn write_until(client: HttpClient, url: String, cred: Cred, writer: usize, end: Instant, answers: Arc<Mutex<Vec<Answer>>>) {
+async fn write_until(
+    client: HttpClient,
+    url: String,
+    cred: Cred,
+    writer: usize,
+    end: Instant,
+    answers: Arc<Mutex<Vec<Answer>>>,
+) {
     let mut n = 0;
     while Instant::now() < end {
         let statement = with_id(stmt(&format!("writer{writer}-{n}"), "ingested", "outage"), &uuid());
-        let r = Req::new(&client, Method::POST, url.clone()).auth(&cred).json(&statement).send().await;
+        let r = Req::new(&client, Method::POST, url.clone())
+            .auth(&cred)
+            .json(&statement)
+            .send()
+            .await;
         let answer = Answer {
             at: Instant::now(),
             status: r.status.as_u16(),
@@ -126,7 +168,10 @@ async fn assert_all_stored(client: &HttpClient, server: &Server, cred: &Cred, ac
     for s in acked {
         let id = s["id"].as_str().expect("id");
         let path = crate::data::q("/xapi/statements", &[("statementId", id)]);
-        let got = send(client, server, Method::GET, &path, cred, None).await.expect(200).json();
+        let got = send(client, server, Method::GET, &path, cred, None)
+            .await
+            .expect(200)
+            .json();
         assert_eq!(got["actor"], s["actor"], "statement {id} lost or changed");
     }
 }

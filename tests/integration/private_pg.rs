@@ -34,7 +34,10 @@ impl PrivatePg {
         }
         let pg = Self { dir, bin, as_postgres };
         let data = pg.data();
-        pg.run_pg("initdb", &["-D", &data, "-U", "kiroku", "--auth=trust", "-E", "UTF8", "--locale=C"]);
+        pg.run_pg(
+            "initdb",
+            &["-D", &data, "-U", "kiroku", "--auth=trust", "-E", "UTF8", "--locale=C"],
+        );
         pg.start_again();
         pg
     }
@@ -56,7 +59,10 @@ impl PrivatePg {
         let data = self.data();
         let log = self.dir.path().join("server.log").display().to_string();
         let options = format!("-c listen_addresses='' -k {}", self.dir.path().display());
-        self.run_pg("pg_ctl", &["-D", &data, "-l", &log, "-w", "-t", "60", "-o", &options, "start"]);
+        self.run_pg(
+            "pg_ctl",
+            &["-D", &data, "-l", &log, "-w", "-t", "60", "-o", &options, "start"],
+        );
     }
 
     fn data(&self) -> String {
@@ -83,7 +89,11 @@ impl Drop for PrivatePg {
         let exe = self.bin.join("pg_ctl");
         let args = ["-D", data.as_str(), "-m", "immediate", "-w", "stop"];
         let _ = match self.as_postgres {
-            true => Command::new("runuser").args(["-u", "postgres", "--"]).arg(&exe).args(args).output(),
+            true => Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&exe)
+                .args(args)
+                .output(),
             false => Command::new(&exe).args(args).output(),
         };
     }
@@ -122,7 +132,11 @@ fn find_bin() -> Option<PathBuf> {
         .collect();
     // Newest major version first (directory names are the version numbers).
     installs.sort_by_key(|d| {
-        let v = d.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).and_then(|n| n.parse::<u32>().ok());
+        let v = d
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<u32>().ok());
         std::cmp::Reverse(v.unwrap_or(0))
     });
     installs.into_iter().next()

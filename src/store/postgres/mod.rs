@@ -90,7 +90,10 @@ impl PgStore {
     /// restart) and opens new ones, so the store reconnects by itself once PostgreSQL is
     /// back; until then every request fails fast as `Unavailable`.
     async fn client(&self) -> StoreResult<Object> {
-        self.pool.get().await.map_err(|e| StoreError::Unavailable(e.to_string()))
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 }
 
