@@ -105,6 +105,24 @@ pub enum PageRefusal {
 /// take seconds, and the pool reconnects on the first request after.
 const STORE_RETRY_AFTER_SECS: u64 = 5;
 
+impl ApiError {
+    /// A failed file operation: a full disk (or disk quota) is the storage's 507, anything
+    /// else an internal error.
+    pub fn io(context: &str, e: &std::io::Error) -> Self {
+        use std::io::ErrorKind::{QuotaExceeded, StorageFull};
+        match e.kind() {
+            StorageFull | QuotaExceeded => Self::StorageFull(format!("{context}: {e}")),
+            _ => Self::Internal(format!("{context}: {e}")),
+        }
+    }
+}
+
+/// Whether an error kept as text came from a full disk: the operating system's message
+/// for ENOSPC (28) or EDQUOT (122) ends with its number (`… (os error 28)`).
+fn says_disk_full(text: &str) -> bool {
+    text.contains("(os error 28)") || text.contains("(os error 122)")
+}
+
 impl From<LrsError> for ApiError {
     fn from(e: LrsError) -> Self {
         Self::Lrs(e)
@@ -354,6 +372,7 @@ impl From<ImportError> for ApiError {
         match e {
             ImportError::Package(p) => Self::Package(p),
             ImportError::Store(s) => s.into(),
+            other if says_disk_full(&other.to_string()) => Self::StorageFull(other.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::data::{q, stmt, uuid, with_id};
 use crate::durability::send;
 use crate::process::Kiroku;
-use crate::support::http_client;
+use crate::support::{Req, http_client};
 
 /// A tmpfs mounted on a temporary folder, unmounted when dropped.
 struct SmallDisk {
@@ -77,6 +77,11 @@ async fn a_full_disk_refuses_writes_with_507_keeps_reads_and_loses_nothing() {
     let k = Kiroku::on_sqlite_in(disk.path());
     k.ok(&["tenant", "create", "acme"]);
     let c = k.credential("acme");
+    let admin = k.json(&["credential", "create", "acme", "--scope", "admin"]);
+    let admin = crate::support::Cred {
+        key: admin["key"].as_str().expect("key").to_owned(),
+        secret: admin["secret"].as_str().expect("secret").to_owned(),
+    };
     let server = k.serve();
     let client = http_client();
     let mut acked: Vec<Value> = Vec::new();
@@ -150,10 +155,31 @@ async fn a_full_disk_refuses_writes_with_507_keeps_reads_and_loses_nothing() {
         200
     );
 
+    // A course upload on the full disk: 507 too, and no package.
+    let package = crate::backups::package_of(2_000_000);
+    // Each on a connection of its own: the server may answer before the body is read,
+    // and then closes the connection.
+    let upload = || async {
+        let fresh = http_client();
+        Req::new(&fresh, Method::POST, server.url("/api/v1/packages"))
+            .auth(&admin)
+            .body("application/zip", package.clone())
+            .send()
+            .await
+    };
+    let r = upload().await;
+    assert_eq!(r.status.as_u16(), 507, "an upload on a full disk: {}", r.text());
+    let listed = send(&client, &server, Method::GET, "/api/v1/packages", &admin, None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(listed["packages"].as_array().map(Vec::len), Some(0), "{listed}");
+
     // Space freed: writes resume, and every acknowledged statement is there.
     for f in fillers {
         std::fs::remove_file(f).expect("free the disk");
     }
+    upload().await.expect(201);
     let b = batch(1000);
     post(b.clone()).await.expect(200);
     acked.extend(b);

@@ -13,8 +13,8 @@ use crate::http::error::ApiError;
 use crate::lrs::LrsError;
 use crate::package::PackageError;
 
-fn io(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(format!("spooling an upload: {e}"))
+fn io(e: std::io::Error) -> ApiError {
+    ApiError::io("spooling an upload", &e)
 }
 
 /// Writes the upload to a new temporary file in `dir` and returns it.
