@@ -34,6 +34,7 @@ mod global_objectives;
 mod hostile_sweep;
 mod isolation;
 mod launch;
+mod learner_pages;
 mod learners;
 mod learners_browser;
 mod learners_csv;

@@ -49,25 +49,35 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
     let req: NewLearner = json_object(&body, "learner")?;
-    learner::check_id(&req.id).map_err(LrsError::BadRequest)?;
-    let fields = learner::check_fields(LearnerFields {
+    let fields = LearnerFields {
         name: req.name,
         email: req.email,
-        end_client: p.end_client_for(req.end_client)?,
+        end_client: req.end_client,
+    };
+    let l = create_for(&state, &p, &from, &req.id, fields).await?;
+    Ok((StatusCode::CREATED, Json(learner_json(&state, &p, &l))).into_response())
+}
+
+/// Creates learner `id` for the caller (in their end client, for an end-client admin),
+/// with the audit entry: the API's and the learners page's call.
+pub async fn create_for(
+    state: &AppState,
+    p: &Admin,
+    from: &ClientAddr,
+    id: &str,
+    fields: LearnerFields,
+) -> Result<Learner, ApiError> {
+    learner::check_id(id).map_err(LrsError::BadRequest)?;
+    let fields = learner::check_fields(LearnerFields {
+        end_client: p.end_client_for(fields.end_client)?,
+        ..fields
     })
     .map_err(LrsError::BadRequest)?;
     let detail = json!({ "fields": field_names(&fields) });
-    let l = state.store.create_learner(p.tenant.id, &req.id, fields).await?;
-    audit::record(
-        &state,
-        &p,
-        &from,
-        Action::LearnerCreated,
-        format!("learner:{}", l.id),
-        detail,
-    )
-    .await;
-    Ok((StatusCode::CREATED, Json(learner_json(&state, &p, &l))).into_response())
+    let l = state.store.create_learner(p.tenant.id, id, fields).await?;
+    let target = format!("learner:{}", l.id);
+    audit::record(state, p, from, Action::LearnerCreated, target, detail).await;
+    Ok(l)
 }
 
 pub async fn put(
@@ -78,23 +88,36 @@ pub async fn put(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    learner::check_id(&id).map_err(LrsError::BadRequest)?;
-    let mut fields: LearnerFields = json_object(&body, "learner")?;
-    if let Some(existing) = state.store.learner(p.tenant.id, &id).await? {
-        p.sees(Some(existing), &id)?;
+    let fields: LearnerFields = json_object(&body, "learner")?;
+    let (l, created) = put_for(&state, &p, &from, &id, fields).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(learner_json(&state, &p, &l))).into_response())
+}
+
+/// Creates or updates learner `id` (one the caller sees), with the audit entry; answers
+/// the learner and whether it was created.
+pub async fn put_for(
+    state: &AppState,
+    p: &Admin,
+    from: &ClientAddr,
+    id: &str,
+    mut fields: LearnerFields,
+) -> Result<(Learner, bool), ApiError> {
+    learner::check_id(id).map_err(LrsError::BadRequest)?;
+    if let Some(existing) = state.store.learner(p.tenant.id, id).await? {
+        p.sees(Some(existing), id)?;
     }
     fields.end_client = p.end_client_for(fields.end_client)?;
     let fields = learner::check_fields(fields).map_err(LrsError::BadRequest)?;
     let detail = json!({ "fields": field_names(&fields) });
-    let (l, created) = state.store.put_learner(p.tenant.id, &id, fields).await?;
+    let (l, created) = state.store.put_learner(p.tenant.id, id, fields).await?;
     let action = if created {
         Action::LearnerCreated
     } else {
         Action::LearnerUpdated
     };
-    audit::record(&state, &p, &from, action, format!("learner:{}", l.id), detail).await;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(learner_json(&state, &p, &l))).into_response())
+    audit::record(state, p, from, action, format!("learner:{}", l.id), detail).await;
+    Ok((l, created))
 }
 
 pub async fn show(
@@ -152,19 +175,19 @@ pub async fn delete(
     Query(q): Query<ForceQuery>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    p.learner(&state, &id).await?;
-    state.store.delete_learner(p.tenant.id, &id, q.force).await?;
-    let detail = json!({ "force": q.force });
-    audit::record(
-        &state,
-        &p,
-        &from,
-        Action::LearnerDeleted,
-        format!("learner:{id}"),
-        detail,
-    )
-    .await;
+    delete_for(&state, &p, &from, &id, q.force).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Deletes learner `id` (one the caller sees), with the audit entry. Without `force`,
+/// refused (409) while the learner has registrations; with it, the registrations and
+/// their records go too and the learner's open sessions end.
+pub async fn delete_for(state: &AppState, p: &Admin, from: &ClientAddr, id: &str, force: bool) -> Result<(), ApiError> {
+    p.learner(state, id).await?;
+    state.store.delete_learner(p.tenant.id, id, force).await?;
+    let detail = json!({ "force": force });
+    audit::record(state, p, from, Action::LearnerDeleted, format!("learner:{id}"), detail).await;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,7 +10,7 @@ pub(crate) mod cmi5;
 mod credentials;
 pub(crate) mod end_clients;
 mod launch;
-mod learners;
+pub(crate) mod learners;
 pub(crate) mod learners_csv;
 mod packages;
 mod reports;

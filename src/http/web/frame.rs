@@ -21,12 +21,14 @@ a{color:#0b4f9c}\
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f5a400;outline-offset:2px}\
 .button{display:inline-block;padding:.5rem 1.1rem;border-radius:4px;background:#0b4f9c;color:#fff;text-decoration:none;font-weight:bold}\
 label{display:block;margin:.7rem 0 .15rem}\
-input[type=text],input[type=password],input[type=date]{font:inherit;padding:.35rem .5rem;width:22rem;max-width:100%}\
+input[type=text],input[type=password],input[type=date],input[type=email]{font:inherit;padding:.35rem .5rem;width:22rem;max-width:100%}\
 form button[type=submit]{font:inherit;margin-top:.9rem;padding:.4rem 1rem;cursor:pointer}\
 .hint{color:#555;font-size:.9rem;margin:.1rem 0 0}\
 .notice{padding:.5rem .8rem;border:1px solid;border-radius:3px}\
 .notice.error{border-color:#b00020;background:#fdecee;color:#7a0016}\
 .notice.info{border-color:#2e7d32;background:#edf7ed;color:#1e4620}\
+.notice.warning{border-color:#8a5a00;background:#fff4e0;color:#5c3c00}\
+button.danger{background:#b00020;color:#fff;border:1px solid #7a0016;border-radius:3px}\
 code{overflow-wrap:anywhere}\
 .skip{position:absolute;left:-10000px;top:.4rem}\
 .skip:focus{left:.6rem;z-index:10;background:#fff;padding:.3rem .6rem}\

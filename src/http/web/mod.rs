@@ -15,6 +15,7 @@ mod credentials;
 mod end_clients;
 mod frame;
 mod home;
+mod learner;
 mod learners;
 mod settings;
 mod setup;
@@ -53,7 +54,9 @@ pub fn routes() -> Router<AppState> {
         .route("/courses", get(courses::library))
         .route("/courses/{id}", get(courses::course))
         .route("/courses.js", get(courses::script))
-        .route("/learners", get(learners::learners))
+        .route("/learners", get(learners::learners).post(learner::create))
+        .route("/learners/{id}", get(learner::show).post(learner::save))
+        .route("/learners/{id}/delete", post(learner::delete))
         .route("/learners.csv", get(learners::export))
         .route("/learners.js", get(learners::script))
         .route("/credentials", get(credentials::credentials))

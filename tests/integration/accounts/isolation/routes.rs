@@ -88,6 +88,18 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/learners", "/learners", N, [404, 200, 200]),
         r(M::GET, "/learners.csv", "/learners.csv", N, [404, 200, 200]),
         r(M::GET, "/learners.js", "/learners.js", N, [200; 3]),
+        // The learner pages' forms without the session's CSRF token are stale (403);
+        // another realm's learner is not found.
+        r(M::POST, "/learners", "/learners", N, [403; 3]),
+        r(M::GET, "/learners/{id}", "/learners/{learner}", N, [404; 3]),
+        r(M::POST, "/learners/{id}", "/learners/{learner}", N, [403; 3]),
+        r(
+            M::POST,
+            "/learners/{id}/delete",
+            "/learners/{learner}/delete",
+            N,
+            [403; 3],
+        ),
         // The credentials page: a tenant admin's only (an end-client admin: 403).
         r(M::GET, "/credentials", "/credentials", N, [404, 200, 403]),
         r(M::GET, "/credentials.js", "/credentials.js", N, [200; 3]),
