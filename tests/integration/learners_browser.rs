@@ -1,6 +1,6 @@
 //! The learners page in headless Chromium: an admin imports a CSV file with one bad row,
 //! reads the per-row report, sees the new learners listed, and the page in Japanese
-//! leaves no English. Screenshots as in `web_browser.rs`.
+//! leaves no English; then opens a learner's page and deletes them after confirming. Screenshots as in `web_browser.rs`.
 
 use serde_json::json;
 
@@ -57,6 +57,25 @@ async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
         let done = b.text(&b.find("#import-done").await).await;
         assert_eq!(done, "0 人を作成し、2 人を更新しました。");
         b.screenshot("learners-import-ja").await;
+
+        // A learner's page, from the list: in Japanese, then English; deleted after the
+        // confirmation.
+        b.goto(&app.url("/learners")).await;
+        b.click_on("a[href='/learners/hanako']").await;
+        b.wait_js("the learner's page", "document.getElementById('learner-form') !== null")
+            .await;
+        no_english_left(&b, "learner").await;
+        b.screenshot("learner-ja").await;
+        switch_to(&b, "en").await;
+        b.wait_js("the learner's page", "document.getElementById('learner-form') !== null")
+            .await;
+        b.screenshot("learner-en").await;
+        b.click_on("#learner-confirm").await;
+        b.click_on("#learner-delete").await;
+        b.wait_js("the deletion's notice", "document.getElementById('learner-deleted') !== null")
+            .await;
+        let list = b.text(&b.find("#learners tbody").await).await;
+        assert!(!list.contains("山田 花子") && list.contains("佐藤 太郎"), "{list}");
         b.quit().await;
     })
     .await;

@@ -64,7 +64,9 @@ pub async fn show(
         .is_some()
         .then(|| notice("info", "learner-saved-notice", &t(ctx.lang, "learner-saved")));
     let main = render(&state, &ctx, &who, &id, q.tenant.as_deref(), notice.as_deref()).await?;
-    Ok(html_ok(page(&ctx, "learner-title", "/learners", &main)))
+    // The language switch comes back to this page.
+    let back = address(&id, q.tenant.as_deref());
+    Ok(html_ok(page(&ctx, "learner-title", &back, &main)))
 }
 
 pub(super) fn notice(class: &str, html_id: &str, text: &str) -> String {
@@ -400,7 +402,10 @@ async fn form_refused(
 ) -> ApiError {
     let notice = notice("error", "learner-error", text);
     match render(state, ctx, who, id, tenant, Some(&notice)).await {
-        Ok(main) => ApiError::WebPage(WebRefusal::BadForm, page(ctx, "learner-title", "/learners", &main)),
+        Ok(main) => ApiError::WebPage(
+            WebRefusal::BadForm,
+            page(ctx, "learner-title", &address(id, tenant), &main),
+        ),
         Err(e) => e,
     }
 }

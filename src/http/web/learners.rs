@@ -108,12 +108,12 @@ async fn render(
     let create = learner::fields_form(ctx, who, &end_clients, None, &format!("/learners{tq}"));
     Ok(format!(
         "<h1>{title}</h1>\n<p class=\"hint\">{tenant}</p>\n{notice}\n\
-         <section aria-labelledby=\"create-h\"><h2 id=\"create-h\">{create_h}</h2>{create}</section>\n{import}\n\
          <h2 id=\"list-h\">{list_h}</h2><p id=\"learners-count\">{summary}</p>\
          <p><a id=\"export-link\" href=\"/learners.csv{tq_html}\" download>{export}</a></p>\
          <div class=\"table-wrap\"><table id=\"learners\" aria-labelledby=\"list-h\"><thead><tr>\
          <th scope=\"col\">{c_id}</th><th scope=\"col\">{c_name}</th><th scope=\"col\">{c_email}</th>\
          <th scope=\"col\">{c_ec}</th><th scope=\"col\">{c_updated}</th></tr></thead><tbody>{rows}</tbody></table></div>\n\
+         <section aria-labelledby=\"create-h\"><h2 id=\"create-h\">{create_h}</h2>{create}</section>\n{import}\n\
          <script type=\"application/json\" id=\"learners-i18n\">{messages}</script>\n<script src=\"/learners.js\"></script>",
         title = e("learners-title"),
         tenant = escape_html(&t_args(
