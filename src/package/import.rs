@@ -10,6 +10,7 @@ use super::intake::{Intake, intake};
 use super::model::Course;
 use super::{PackageError, PackageLimits};
 use crate::blob::{BlobError, BlobStore};
+use crate::lrs::LrsError;
 use crate::store::{NewPackageVersion, PackageFile, PackageVersion, Store, StoreError};
 use crate::tenant::TenantId;
 
@@ -137,6 +138,42 @@ pub async fn delete_package(
         if !store.blob_in_use(&h).await? {
             blobs.delete(&h).await?;
         }
+    }
+    Ok(())
+}
+
+/// Deletes one version of a package and the blobs no package uses any more; refused while
+/// registrations use that version, and for a package's only version (delete the package).
+pub async fn delete_version(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    tenant: TenantId,
+    package_id: &str,
+    version: u32,
+) -> Result<(), ImportError> {
+    let orphans = store.delete_version(tenant, package_id, version).await?;
+    for h in orphans {
+        // An import may have started using it since the delete committed.
+        if !store.blob_in_use(&h).await? {
+            blobs.delete(&h).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether version `version` of `package` may be deleted, given how many versions the
+/// package has and how many registrations use that version: the stores ask this inside
+/// their transaction, so the rule is the same on both.
+pub fn check_version_removal(package: &str, version: u32, versions: u64, registrations: u64) -> Result<(), LrsError> {
+    if registrations > 0 {
+        return Err(LrsError::Conflict(format!(
+            "version {version} of package {package} has {registrations} registration(s): it stays while they use it"
+        )));
+    }
+    if versions <= 1 {
+        return Err(LrsError::Conflict(format!(
+            "version {version} is the only version of package {package}: delete the package instead"
+        )));
     }
     Ok(())
 }

@@ -343,6 +343,10 @@ pub trait PackageStore: Send + Sync {
     /// tenant uses any more, for the caller to remove from blob storage. Refused (409) while
     /// registrations use the package, unless `force`, which deletes those registrations too.
     async fn delete_package(&self, tenant: TenantId, package_id: &str, force: bool) -> StoreResult<Vec<String>>;
+    /// Deletes one version of a package (`package::check_version_removal` decides, in the
+    /// transaction: not while registrations use it, not the only version); returns the
+    /// content hashes no package of any tenant uses any more. 404 for an unknown version.
+    async fn delete_version(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Vec<String>>;
     /// Unpacked bytes of the distinct files the tenant's packages use.
     async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64>;
     /// Whether any package of any tenant uses this content hash.

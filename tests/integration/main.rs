@@ -20,6 +20,7 @@ mod cmi5_browser;
 mod cmi5_launch;
 mod cmi5_session;
 mod cors;
+mod course_delete;
 mod courses_browser;
 mod courses_pages;
 mod credentials_browser;

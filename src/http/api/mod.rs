@@ -12,7 +12,7 @@ pub(crate) mod end_clients;
 mod launch;
 pub(crate) mod learners;
 pub(crate) mod learners_csv;
-mod packages;
+pub(crate) mod packages;
 mod reports;
 mod upload;
 
@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/packages", post(packages::upload).get(packages::list))
         .route("/api/v1/packages/{id}", get(packages::show).delete(packages::delete))
+        .route(
+            "/api/v1/packages/{id}/versions/{version}",
+            axum::routing::delete(packages::delete_version),
+        )
         .route("/api/v1/packages/{id}/launch", post(launch::by_package))
         .route("/api/v1/launch", post(launch::lms))
         .route("/api/v1/storage", get(packages::storage))

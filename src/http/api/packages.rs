@@ -15,11 +15,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{admin, upload};
+use super::{Admin, admin, upload};
 use crate::http::error::ApiError;
 use crate::lrs::LrsError;
 use crate::ops::metrics::Event;
-use crate::package::import::{delete_package, import_zip};
+use crate::package::import::{self, delete_package, import_zip};
 use crate::package::model::{Course, launch_summary};
 use crate::server::AppState;
 use crate::store::PackageVersion;
@@ -135,23 +135,58 @@ pub async fn delete(
     Query(q): Query<ForceQuery>,
 ) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    p.require_tenant_wide()?;
-    delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, &id, q.force).await?;
-    // This server stops serving it at once; other servers within LOOKUP_TTL.
-    state.caches.lookups.forget_package(&id);
-    state.caches.courses.forget_package(&id);
-    tracing::info!(tenant.id = %p.tenant.id, package.id = %id, "package deleted");
-    let detail = json!({ "force": q.force });
-    audit::record(
-        &state,
-        &p,
-        &from,
-        Action::PackageDeleted,
-        format!("package:{id}"),
-        detail,
-    )
-    .await;
+    delete_for(&state, &p, &from, &id, q.force).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Deletes package `id` for a tenant-wide admin, with the audit entry: the API's and the
+/// course page's call.
+pub async fn delete_for(state: &AppState, p: &Admin, from: &ClientAddr, id: &str, force: bool) -> Result<(), ApiError> {
+    p.require_tenant_wide()?;
+    delete_package(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, id, force).await?;
+    forget(state, id);
+    tracing::info!(tenant.id = %p.tenant.id, package.id = %id, "package deleted");
+    let detail = json!({ "force": force });
+    audit::record(state, p, from, Action::PackageDeleted, format!("package:{id}"), detail).await;
+    Ok(())
+}
+
+/// `DELETE /api/v1/packages/{id}/versions/{version}`: refused (409) while registrations
+/// use the version, and for the package's only version.
+pub async fn delete_version(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    Path((id, version)): Path<(String, u32)>,
+) -> Result<Response, ApiError> {
+    let p = admin(&state, &headers).await?;
+    delete_version_for(&state, &p, &from, &id, version).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Deletes one version of package `id`, with the audit entry (the API's and the course
+/// page's call).
+pub async fn delete_version_for(
+    state: &AppState,
+    p: &Admin,
+    from: &ClientAddr,
+    id: &str,
+    version: u32,
+) -> Result<(), ApiError> {
+    p.require_tenant_wide()?;
+    import::delete_version(state.store.as_ref(), state.blobs.as_ref(), p.tenant.id, id, version).await?;
+    forget(state, id);
+    tracing::info!(tenant.id = %p.tenant.id, package.id = %id, version, "package version deleted");
+    let detail = json!({ "version": version });
+    audit::record(state, p, from, Action::PackageDeleted, format!("package:{id}"), detail).await;
+    Ok(())
+}
+
+/// This server stops serving the package's deleted content at once; other servers within
+/// `LOOKUP_TTL`.
+fn forget(state: &AppState, id: &str) {
+    state.caches.lookups.forget_package(id);
+    state.caches.courses.forget_package(id);
 }
 
 pub async fn storage(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {

@@ -181,6 +181,16 @@ pub async fn course(
     }
     let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &used);
     main.push_str(&launch_form(&ctx, who.tenant.name.as_str(), &shown.package_id));
+    // Deleting concerns the whole tenant: not an end-client admin's (whose counts above
+    // hold their own end client's registrations only).
+    if who.end_client.is_none() {
+        main.push_str(&super::course_delete::section(
+            &ctx,
+            q.tenant.as_deref(),
+            &versions,
+            &used,
+        ));
+    }
     let title_id = "courses-title";
     Ok(html_ok(page(
         &ctx,

@@ -10,6 +10,7 @@
 //! this origin, as files); none is ever served on the content origin.
 
 mod audit;
+mod course_delete;
 mod courses;
 mod credentials;
 mod end_clients;
@@ -53,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/setup", get(setup::form).post(setup::create))
         .route("/courses", get(courses::library))
         .route("/courses/{id}", get(courses::course))
+        .route("/courses/{id}/delete", post(course_delete::course))
+        .route("/courses/{id}/versions/delete", post(course_delete::version))
         .route("/courses.js", get(courses::script))
         .route("/learners", get(learners::learners).post(learner::create))
         .route("/learners/{id}", get(learner::show).post(learner::save))

@@ -129,6 +129,66 @@ async fn remove_package(
     orphans.iter().map(|r| col(r, 0)).collect()
 }
 
+/// `Store::delete_version` in `tx`: the package row locked first, so a registration or
+/// an import of the package waits for it.
+async fn remove_version(
+    tx: &Transaction<'_>,
+    tenant: TenantId,
+    package: &str,
+    version: u32,
+) -> StoreResult<Vec<String>> {
+    let v = i64::from(version);
+    tx.query_opt(
+        "SELECT id FROM packages WHERE tenant = $1 AND id = $2 FOR UPDATE",
+        &[&tenant.0, &package],
+    )
+    .await
+    .map_err(pg)?;
+    let found = tx
+        .query_opt(
+            "SELECT pk FROM package_versions WHERE tenant = $1 AND package = $2 AND version = $3",
+            &[&tenant.0, &package, &v],
+        )
+        .await
+        .map_err(pg)?;
+    let Some(found) = found else {
+        return Err(LrsError::NotFound(format!("no version {version} of package {package}")).into());
+    };
+    let pk: i64 = col(&found, 0)?;
+    let counts = tx
+        .query_one(
+            "SELECT (SELECT count(*) FROM package_versions WHERE tenant = $1 AND package = $2), \
+             (SELECT count(*) FROM registrations WHERE tenant = $1 AND package = $2 AND version = $3)",
+            &[&tenant.0, &package, &v],
+        )
+        .await
+        .map_err(pg)?;
+    let (versions, registrations): (i64, i64) = (col(&counts, 0)?, col(&counts, 1)?);
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    crate::package::import::check_version_removal(package, version, n(versions), n(registrations))?;
+    let rows = tx
+        .query(
+            "DELETE FROM package_files WHERE version_pk = $1 RETURNING sha256",
+            &[&pk],
+        )
+        .await
+        .map_err(pg)?;
+    let mut hashes: Vec<String> = rows.iter().map(|r| col(r, 0)).collect::<StoreResult<_>>()?;
+    hashes.sort_unstable();
+    hashes.dedup();
+    tx.execute("DELETE FROM package_versions WHERE pk = $1", &[&pk])
+        .await
+        .map_err(pg)?;
+    let orphans = tx
+        .query(
+            "SELECT h FROM unnest($1::text[]) AS h WHERE NOT EXISTS (SELECT 1 FROM package_files WHERE sha256 = h)",
+            &[&hashes],
+        )
+        .await
+        .map_err(pg)?;
+    orphans.iter().map(|r| col(r, 0)).collect()
+}
+
 /// Unpacked bytes of the distinct files the tenant's packages use.
 pub(super) async fn storage_bytes(c: &impl GenericClient, tenant: TenantId) -> StoreResult<u64> {
     let r = c
@@ -219,6 +279,14 @@ impl PackageStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
         let orphans = remove_package(&tx, tenant, package_id, force).await?;
+        tx.commit().await.map_err(pg)?;
+        Ok(orphans)
+    }
+
+    async fn delete_version(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Vec<String>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg)?;
+        let orphans = remove_version(&tx, tenant, package_id, version).await?;
         tx.commit().await.map_err(pg)?;
         Ok(orphans)
     }

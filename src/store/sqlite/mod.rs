@@ -307,6 +307,13 @@ impl PackageStore for SqliteStore {
         self.writer.run(move |c| packages::delete(c, tenant, &id, force)).await
     }
 
+    async fn delete_version(&self, tenant: TenantId, package_id: &str, version: u32) -> StoreResult<Vec<String>> {
+        let id = package_id.to_owned();
+        self.writer
+            .run(move |c| packages::delete_version(c, tenant, &id, version))
+            .await
+    }
+
     async fn storage_bytes(&self, tenant: TenantId) -> StoreResult<u64> {
         self.readers.run(move |c| packages::storage_bytes(c, tenant)).await
     }

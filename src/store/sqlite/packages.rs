@@ -168,6 +168,55 @@ pub fn delete(conn: &Connection, tenant: TenantId, package: &str, force: bool) -
     Ok(orphans)
 }
 
+/// `Store::delete_version`, inside the writer's transaction.
+pub fn delete_version(conn: &Connection, tenant: TenantId, package: &str, version: u32) -> StoreResult<Vec<String>> {
+    let pk: Option<i64> = conn
+        .query_row(
+            "SELECT pk FROM package_versions WHERE tenant = ?1 AND package = ?2 AND version = ?3",
+            params![tenant.0, package, version],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(backend)?;
+    let Some(pk) = pk else {
+        return Err(LrsError::NotFound(format!("no version {version} of package {package}")).into());
+    };
+    let versions: u64 = conn
+        .query_row(
+            "SELECT count(*) FROM package_versions WHERE tenant = ?1 AND package = ?2",
+            params![tenant.0, package],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
+    let registrations: u64 = conn
+        .query_row(
+            "SELECT count(*) FROM registrations WHERE tenant = ?1 AND package = ?2 AND version = ?3",
+            params![tenant.0, package, version],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
+    crate::package::import::check_version_removal(package, version, versions, registrations)?;
+    let mut st = conn
+        .prepare_cached("SELECT DISTINCT sha256 FROM package_files WHERE version_pk = ?1")
+        .map_err(backend)?;
+    let hashes: Vec<String> = st
+        .query_map([pk], |r| r.get(0))
+        .map_err(backend)?
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
+    conn.execute("DELETE FROM package_files WHERE version_pk = ?1", [pk])
+        .map_err(backend)?;
+    conn.execute("DELETE FROM package_versions WHERE pk = ?1", [pk])
+        .map_err(backend)?;
+    let mut orphans = Vec::new();
+    for h in hashes {
+        if !in_use(conn, &h)? {
+            orphans.push(h);
+        }
+    }
+    Ok(orphans)
+}
+
 pub fn in_use(conn: &Connection, sha256: &str) -> StoreResult<bool> {
     conn.prepare_cached("SELECT 1 FROM package_files WHERE sha256 = ?1 LIMIT 1")
         .map_err(backend)?

@@ -84,6 +84,15 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/courses", "/courses", N, [404, 200, 200]),
         r(M::GET, "/courses/{id}", "/courses/{pkg}", N, [404, 404, 200]),
         r(M::GET, "/courses.js", "/courses.js", N, [200; 3]),
+        // The course page's deletion forms without the session's CSRF token are stale.
+        r(M::POST, "/courses/{id}/delete", "/courses/{pkg}/delete", N, [403; 3]),
+        r(
+            M::POST,
+            "/courses/{id}/versions/delete",
+            "/courses/{pkg}/versions/delete",
+            N,
+            [403; 3],
+        ),
         // The learners page and its CSV export (an end-client admin's holds their own).
         r(M::GET, "/learners", "/learners", N, [404, 200, 200]),
         r(M::GET, "/learners.csv", "/learners.csv", N, [404, 200, 200]),
@@ -150,6 +159,13 @@ pub fn routes() -> Vec<Route> {
             M::DELETE,
             "/api/v1/packages/{id}",
             "/api/v1/packages/{pkg}?force=true",
+            N,
+            [404, 404, 403],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/packages/{id}/versions/{version}",
+            "/api/v1/packages/{pkg}/versions/1",
             N,
             [404, 404, 403],
         ),
