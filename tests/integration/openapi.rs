@@ -1,8 +1,8 @@
 //! The OpenAPI description at `/api/openapi.json` (`src/http/openapi.json`), checked
 //! against the routers: it is served as OpenAPI 3.1 with every `$ref` resolving inside it,
 //! it describes exactly the `/api/` routes the routers' sources declare (read as the
-//! isolation walk reads them), and every operation has a success answer and declares the
-//! parameters of its path.
+//! isolation walk reads them), and every operation has a success answer, declares the
+//! parameters of its path and names security schemes that exist.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -79,10 +79,14 @@ async fn the_description_is_served_as_openapi_3_1_with_every_reference_resolved(
         "cache-control: {:?}",
         r.header("cache-control")
     );
-    let doc = r.json();
+    let mut doc = r.json();
+    assert_eq!(doc["servers"][0]["url"], app.url(""), "servers names the public URL");
+    let mut written = document();
+    written["servers"] = Value::Null;
+    doc["servers"] = Value::Null;
+    assert!(doc == written, "the served document is not src/http/openapi.json");
     let version = doc["openapi"].as_str().unwrap_or_default();
     assert!(version.starts_with("3.1."), "openapi is {version:?}, not 3.1.x");
-    assert_eq!(doc["servers"][0]["url"], app.url(""), "servers names the public URL");
     let mut all = Vec::new();
     refs(&doc, "#", &mut all);
     assert!(all.len() > 50, "hardly any references: {all:?}");
@@ -151,8 +155,18 @@ fn every_operation_answers_a_success_and_declares_its_path_parameters() {
                 "{at}: the path names {in_template:?}, the parameters declare {declared:?}"
             ));
         }
-        if op["summary"].as_str().is_none_or(str::is_empty) || op.get("security").is_none() {
-            faults.push(format!("{at}: no summary or no security requirement"));
+        if op["summary"].as_str().is_none_or(str::is_empty) || op["description"].as_str().is_none_or(str::is_empty) {
+            faults.push(format!("{at}: no summary or no description"));
+        }
+        let Some(requirements) = op["security"].as_array() else {
+            faults.push(format!("{at}: no security requirements"));
+            continue;
+        };
+        let schemes = &doc["components"]["securitySchemes"];
+        for name in requirements.iter().filter_map(Value::as_object).flat_map(|r| r.keys()) {
+            if schemes.get(name).is_none() {
+                faults.push(format!("{at}: security scheme {name:?} is not in components"));
+            }
         }
     }
     assert!(faults.is_empty(), "operations at fault:\n{}", faults.join("\n"));
