@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod gate;
 mod grant;
+mod openapi;
 pub(crate) mod operator;
 mod operator_backups;
 mod ops;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::routes())
         .route("/metrics", get(ops::metrics))
         .merge(api::routes())
+        .merge(openapi::routes())
         .merge(cmi5::routes())
         .merge(operator::routes())
         .merge(operator_backups::routes())

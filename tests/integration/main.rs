@@ -45,6 +45,7 @@ mod multi_server;
 mod navigation;
 mod one_person;
 mod one_person_browser;
+mod openapi;
 mod opener;
 mod ops;
 mod packages;

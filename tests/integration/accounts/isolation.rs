@@ -5,7 +5,7 @@
 //! may come back, be counted, be told apart from a made-up id, or change. Each role's
 //! own work is checked too, so the walk cannot pass by everything being refused.
 
-mod coverage;
+pub(crate) mod coverage;
 mod routes;
 mod walk;
 mod world;

@@ -1,7 +1,7 @@
 //! Admin accounts over HTTP: signing in (cookie sessions with CSRF), lockout, password
 //! change, API tokens, forced deletion of an admin ID, resellers and end clients.
 
-mod isolation;
+pub(crate) mod isolation;
 mod roles;
 
 use axum::http::Method;

@@ -1,5 +1,6 @@
 //! The routes the app origin's routers declare, read from their sources, so that the
-//! isolation walk's table cannot silently fall behind the routers.
+//! isolation walk's table and the OpenAPI description (`openapi.rs`) cannot silently fall
+//! behind the routers.
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -122,6 +122,8 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/end-clients", "/end-clients", N, [404, 200, 200]),
         r(M::POST, "/end-clients", "/end-clients", N, [403; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
+        // The OpenAPI description: public, the same document for everyone.
+        r(M::GET, "/api/openapi.json", "/api/openapi.json", N, [200; 3]),
         r(M::GET, "/xapi", "/xapi", N, [404; 3]),
         // A cmi5 fetch URL: its token is the credential; a forged one gets the spec's
         // error JSON (status 200, as cmi5 8.2.1 requires).
