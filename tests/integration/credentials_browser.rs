@@ -64,6 +64,7 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
             ("/settings", "settings-form", "settings-en"),
             ("/audit", "audit", "audit-en"),
             ("/end-clients", "end-client-form", "end-clients-en"),
+            ("/statements", "statements", "statements-en"),
         ] {
             b.goto(&app.url(path)).await;
             b.wait_js(path, &format!("document.getElementById('{ready}') !== null"))
@@ -97,6 +98,16 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
         assert!(log.contains("credential.created") && log.contains("tenant.settings_changed"), "{log}");
         no_english_left(&b, "audit").await;
         b.screenshot("audit-ja").await;
+
+        // The statement browser: the statement stored above, its JSON opened.
+        b.goto(&app.url("/statements")).await;
+        b.wait_js("the statements", "document.getElementById('statements') !== null")
+            .await;
+        b.execute("document.querySelector('#statements details').open = true;", json!([])).await;
+        let shown = b.text(&b.find("#statements tbody").await).await;
+        assert!(shown.contains("a@example.jp") && shown.contains("http://example.com/did"), "{shown}");
+        no_english_left(&b, "statements").await;
+        b.screenshot("statements-ja").await;
         b.quit().await;
     })
     .await;

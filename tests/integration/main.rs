@@ -69,6 +69,7 @@ mod scratch_db;
 mod sequencing_browser;
 mod settings_page;
 mod statements;
+mod statements_page;
 mod store;
 mod support;
 mod suspension;

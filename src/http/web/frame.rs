@@ -45,6 +45,11 @@ ul.tree,ul.tree ul{padding-left:1.2rem}\
 ul.scopes{list-style:none;padding-left:0;margin:.3rem 0}\
 ul.scopes label{display:inline;margin:0}\
 fieldset{border:1px solid #ccc;margin-top:.8rem}\
+tr.json td{border-top:0;padding-top:0}\
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 1rem;align-items:end}\
+form.filters input[type=text],form.filters input[type=date]{width:100%;box-sizing:border-box}\
+form.filters .wide{grid-column:1/-1}\
+tr.json pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.3rem 0}\
 label.inline{display:inline}\
 select,input[type=number]{font:inherit;padding:.3rem .4rem}\
 progress{width:22rem;max-width:100%;height:1.2rem;margin-top:.6rem}\
@@ -86,7 +91,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/audit\">{audit}</a></nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -98,6 +103,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         end_clients = escape_html(&t(l, "nav-end-clients")),
         credentials = escape_html(&t(l, "nav-credentials")),
         settings = escape_html(&t(l, "nav-settings")),
+        statements = escape_html(&t(l, "nav-statements")),
         audit = escape_html(&t(l, "nav-audit")),
         switcher = switcher(ctx, back),
     )

@@ -20,6 +20,7 @@ mod learner;
 mod learners;
 mod settings;
 mod setup;
+mod statements;
 mod tenant;
 mod tenants;
 
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials.js", get(credentials::script))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
+        .route("/statements", get(statements::browse))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))
         .route("/tenants", get(tenants::list).post(tenants::create))
 }

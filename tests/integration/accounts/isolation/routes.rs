@@ -116,6 +116,7 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/settings", "/settings", N, [404, 200, 403]),
         r(M::POST, "/settings", "/settings", N, [403; 3]),
         r(M::GET, "/audit", "/audit", N, [404, 200, 403]),
+        r(M::GET, "/statements", "/statements", N, [404, 200, 403]),
         // The tenants page: a reseller admin sees their own tenants; tenant admins may not.
         r(M::GET, "/tenants", "/tenants", N, [200, 403, 403]),
         r(M::POST, "/tenants", "/tenants", N, [403; 3]),
