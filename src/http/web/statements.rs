@@ -228,13 +228,18 @@ fn row(l: Lang, s: &StoredStatement) -> String {
          <td>{result}</td></tr><tr class=\"json\"><td colspan=\"5\"><details><summary>{json_l}</summary>\
          <pre translate=\"no\">{pretty}</pre></details></td></tr>",
         at = escape_html(&format_date_time(l, s.stored_ms)),
-        actor = escape_html(&actor(&v["actor"])),
-        verb = escape_html(&display(&v["verb"]["display"], l).unwrap_or_else(|| text(&v["verb"]["id"]))),
-        object = escape_html(&object(&v["object"], l)),
-        result = result(&v["result"], l),
+        actor = escape_html(&actor(at(&v, "/actor"))),
+        verb = escape_html(&display(at(&v, "/verb/display"), l).unwrap_or_else(|| text(at(&v, "/verb/id")))),
+        object = escape_html(&object(at(&v, "/object"), l)),
+        result = result(at(&v, "/result"), l),
         json_l = escape_html(&t(l, "statements-json")),
         pretty = escape_html(&pretty),
     )
+}
+
+/// The value at JSON pointer `path`, or null.
+fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
+    v.pointer(path).unwrap_or(&Value::Null)
 }
 
 fn text(v: &Value) -> String {
@@ -252,14 +257,14 @@ fn display(map: &Value, l: Lang) -> Option<String> {
 }
 
 fn actor(a: &Value) -> String {
-    let id = a["mbox"]
+    let id = at(a, "/mbox")
         .as_str()
         .map(|m| m.trim_start_matches("mailto:").to_owned())
-        .or_else(|| a["account"]["name"].as_str().map(str::to_owned))
-        .or_else(|| a["openid"].as_str().map(str::to_owned))
+        .or_else(|| at(a, "/account/name").as_str().map(str::to_owned))
+        .or_else(|| at(a, "/openid").as_str().map(str::to_owned))
         .or_else(|| a["mbox_sha1sum"].as_str().map(str::to_owned))
         .unwrap_or_default();
-    match a["name"].as_str() {
+    match at(a, "/name").as_str() {
         Some(name) if !id.is_empty() => format!("{name} ({id})"),
         Some(name) => name.to_owned(),
         None => id,
@@ -267,31 +272,31 @@ fn actor(a: &Value) -> String {
 }
 
 fn object(o: &Value, l: Lang) -> String {
-    display(&o["definition"]["name"], l)
-        .or_else(|| o["id"].as_str().map(str::to_owned))
-        .or_else(|| o["name"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| text(&o["objectType"]))
+    display(at(o, "/definition/name"), l)
+        .or_else(|| at(o, "/id").as_str().map(str::to_owned))
+        .or_else(|| at(o, "/name").as_str().map(str::to_owned))
+        .unwrap_or_else(|| text(at(o, "/objectType")))
 }
 
 /// The result as HTML: success, completion and score in the reader's language, the
 /// learner's response as it is.
 fn result(r: &Value, l: Lang) -> String {
     let mut parts = Vec::new();
-    if let Some(s) = r["success"].as_bool() {
+    if let Some(s) = at(r, "/success").as_bool() {
         parts.push(escape_html(&t(
             l,
             if s { "statements-success" } else { "statements-failure" },
         )));
     }
-    if r["completion"].as_bool() == Some(true) {
+    if at(r, "/completion").as_bool() == Some(true) {
         parts.push(escape_html(&t(l, "statements-completion")));
     }
-    if let Some(x) = r["score"]["scaled"].as_f64() {
+    if let Some(x) = at(r, "/score/scaled").as_f64() {
         parts.push(format!("{:.0}%", x * 100.0));
-    } else if let Some(x) = r["score"]["raw"].as_f64() {
+    } else if let Some(x) = at(r, "/score/raw").as_f64() {
         parts.push(format!("{x}"));
     }
-    if let Some(resp) = r["response"].as_str() {
+    if let Some(resp) = at(r, "/response").as_str() {
         parts.push(format!("<span translate=\"no\">“{}”</span>", escape_html(resp)));
     }
     parts.join(" · ")
