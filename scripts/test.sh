@@ -28,9 +28,18 @@ command -v openssl >/dev/null || need_apt+=(openssl)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 # The web app's screenshots (tests/integration/web_browser.rs) show Japanese text.
 [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || need_apt+=(fonts-ipafont-gothic)
+# The browser tests check every page with axe-core (npm), run in Chromium.
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+AXE_DIR=$HOME/.cache/kiroku-axe
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+  echo "== installing axe-core (npm) into $AXE_DIR"
+  mkdir -p "$AXE_DIR"
+  npm install --prefix "$AXE_DIR" --no-audit --no-fund --silent axe-core@4
+fi
+export KIROKU_AXE_JS=$AXE_DIR/node_modules/axe-core/axe.min.js
 
 echo "== cargo fmt --check"
 cargo fmt --check

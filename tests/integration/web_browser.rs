@@ -63,8 +63,9 @@ pub fn english_fragments() -> Vec<String> {
 }
 
 /// Fails on any text of the page that is, or holds, an English UI string: a text equal
-/// to a fragment, or containing one of two words or more. Every new page's browser test
-/// calls it on the page in Japanese.
+/// to a fragment, or containing one of two words or more; then on any serious or
+/// critical accessibility violation axe-core finds (`accessible`). Every new page's
+/// browser test calls it on the page in Japanese.
 pub async fn no_english_left(b: &Browser, page: &str) {
     let texts = b.execute(PAGE_TEXT, json!([])).await;
     let texts: Vec<String> = texts
@@ -86,6 +87,52 @@ pub async fn no_english_left(b: &Browser, page: &str) {
         })
         .collect();
     assert!(left.is_empty(), "{page}: English left in the Japanese page: {left:#?}");
+    accessible(b, page).await;
+}
+
+/// axe-core's script: `KIROKU_AXE_JS`, else where `scripts/test.sh` installs it from npm
+/// (`~/.cache/kiroku-axe/node_modules/axe-core/axe.min.js`).
+fn axe_source() -> String {
+    let path = std::env::var_os("KIROKU_AXE_JS").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            std::path::Path::new(&home).join(".cache/kiroku-axe/node_modules/axe-core/axe.min.js")
+        },
+        std::path::PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}): scripts/test.sh installs it (npm install --prefix \
+             ~/.cache/kiroku-axe axe-core@4), or set KIROKU_AXE_JS",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core (WCAG 2 A and AA rules, and its best practices) on the page as it is
+/// and fails on any serious or critical violation, naming the rule and where.
+pub async fn accessible(b: &Browser, page: &str) {
+    b.execute(&axe_source(), json!([])).await;
+    let found = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +
+                           v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            json!([]),
+        )
+        .await;
+    let found: Vec<&str> = found
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert!(
+        found.is_empty(),
+        "{page}: accessibility violations (axe-core): {found:#?}"
+    );
 }
 
 /// A fresh browser (1280 × 1000) signed in as `login` on the admin page at `url`.
