@@ -30,6 +30,8 @@ use crate::tenant::{Tenant, TenantStatus};
 pub struct TenantRestored {
     /// The backup restored from.
     pub backup: String,
+    /// Where the backup was: `folder` or `s3` (downloaded from the bucket first).
+    pub target: &'static str,
     /// The tenant's name in the backup.
     pub tenant: String,
     /// The tenant that now holds the backup's data.
@@ -75,7 +77,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Sen
 
 /// A scratch folder inside `work` (the data folder's, so nothing lands on a small `/tmp`).
 /// Named after the process, so that the leftovers of a killed one can be told apart.
-fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
+pub fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
     std::fs::create_dir_all(work).map_err(|e| format!("creating {}: {e}", work.display()))?;
     remove_dead_scratch(work);
     tempfile::Builder::new()
@@ -233,7 +235,7 @@ impl TenantRestored {
     /// The audit entry's target and detail (in the log of the tenant that received the
     /// data): the backup, where from, how, what, and the export kept.
     pub fn audit(&self) -> (String, serde_json::Value) {
-        let detail = serde_json::json!({ "backup": self.backup, "from": self.tenant, "mode": self.mode,
+        let detail = serde_json::json!({ "backup": self.backup, "target": self.target, "from": self.tenant, "mode": self.mode,
                                          "counts": self.counts, "keptExport": self.kept_export });
         (format!("tenant:{}", self.restored_as), detail)
     }
@@ -267,6 +269,7 @@ pub async fn restore_copy(
         .map_err(|e| format!("importing {tenant:?} from backup {} as {as_name:?}: {e}", m.name))?;
     Ok(TenantRestored {
         backup: m.name,
+        target: "folder",
         tenant: tenant.to_owned(),
         restored_as: report.tenant,
         mode: "copy",
@@ -388,6 +391,7 @@ async fn swap_in(
     }
     Ok(TenantRestored {
         backup: m.name.clone(),
+        target: "folder",
         tenant: live.name.to_string(),
         restored_as: live.name.to_string(),
         mode: "in-place",

@@ -1,0 +1,231 @@
+//! Backups off the machine: a copy of each folder backup in S3-compatible object storage,
+//! in a bucket of its own with credentials of its own (`--backup-s3-*`), through the same
+//! S3 client as the content files (`blob::s3`).
+//!
+//! ```text
+//! <prefix>blobs/ab/cdef…               content files, shared by backups
+//! <prefix>backups/NAME/kiroku.db       the database copy (kiroku.pgdump on PostgreSQL)
+//! <prefix>backups/NAME/manifest.json   written last: a backup exists only with its manifest
+//! <prefix>backups/NAME/verified.json   its last read-back (`ops::verified`)
+//! ```
+//!
+//! An upload puts the content files the bucket lacks and the database copy, then the
+//! manifest, then reads every object of the backup back and records the verification.
+//! Backups are listed by their manifests, so an interrupted upload is never taken for a
+//! backup; the next upload deletes its objects, and retention (the folder's rule,
+//! `backup::retained`) the content files no kept backup needs. Retention runs only after
+//! a sound verification, so an upload that went wrong never costs an older backup.
+//! Restores download a backup into a scratch folder in the folder layout and run the
+//! folder's restore code on it (`fetch.rs`).
+
+mod fetch;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::backup::{self, Manifest};
+use super::verified::{self, Status, Verified};
+use crate::blob::s3::{S3Blobs, blob_key};
+
+pub use fetch::{Downloaded, download, restore_tenant, verify};
+
+const BACKUPS: &str = "backups/";
+const BLOBS: &str = "blobs/";
+const MANIFEST: &str = "manifest.json";
+
+/// The outcome of `upload`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Uploaded {
+    pub name: String,
+    /// Content files uploaded by this run (the others were in the bucket already).
+    pub files_uploaded: usize,
+    pub verified: Verified,
+    /// Backups removed from the bucket by retention.
+    pub removed: Vec<String>,
+    /// Backups whose upload had been interrupted (no manifest), whose objects were removed.
+    pub leftovers_removed: Vec<String>,
+}
+
+/// An S3 error named with the target it came from.
+fn s3_err(s3: &S3Blobs, e: impl std::fmt::Display) -> String {
+    format!("the S3 backup target {}: {e}", s3.describe())
+}
+
+fn backup_key(name: &str, file: &str) -> String {
+    format!("{BACKUPS}{name}/{file}")
+}
+
+fn blob_object(sha: &str) -> Result<String, String> {
+    Ok(format!("{BLOBS}{}", blob_key(sha).map_err(|e| e.to_string())?))
+}
+
+/// Copies folder backup `m` (in `backups`) to the bucket, verifies it there, then applies
+/// retention in the bucket.
+pub async fn upload(s3: &S3Blobs, backups: &Path, m: &Manifest, keep_days: u32) -> Result<Uploaded, String> {
+    // Listing first also checks the target: an unreachable store, a missing bucket or
+    // refused credentials fail here, before anything is written.
+    let leftovers_removed = remove_leftovers(s3).await?;
+    let files_uploaded = put_files(s3, backups, m).await?;
+    let db = backup::database_path(backups, m);
+    let db_key = backup_key(&m.name, backup::database_file(&m.store));
+    s3.put_object_file(&db_key, &db, &m.database_sha256)
+        .await
+        .map_err(|e| s3_err(s3, e))?;
+    let text = serde_json::to_vec_pretty(m).map_err(|e| e.to_string())?;
+    s3.put_object_bytes(&backup_key(&m.name, MANIFEST), text)
+        .await
+        .map_err(|e| s3_err(s3, e))?;
+    let checked = verify(s3, m).await?;
+    if !checked.ok() {
+        return Err(s3_err(
+            s3,
+            format!(
+                "backup {} was uploaded but does not verify (older backups kept): {}",
+                m.name,
+                checked.problems.join("; ")
+            ),
+        ));
+    }
+    let removed = retain(s3, keep_days, crate::clock::now_ms()).await?;
+    Ok(Uploaded {
+        name: m.name.clone(),
+        files_uploaded,
+        verified: checked,
+        removed,
+        leftovers_removed,
+    })
+}
+
+/// Uploads the content files of `m` the bucket lacks (or holds at another size).
+async fn put_files(s3: &S3Blobs, backups: &Path, m: &Manifest) -> Result<usize, String> {
+    let root = backup::files_root(backups);
+    let mut uploaded = 0;
+    for sha in &m.blobs {
+        let (key, file) = (blob_object(sha)?, backup::blob_path(&root, sha));
+        let size = std::fs::metadata(&file)
+            .map_err(|e| format!("content file {sha} of backup {}: {e}", m.name))?
+            .len();
+        if s3.object_size(&key).await.map_err(|e| s3_err(s3, e))? == Some(size) {
+            continue;
+        }
+        s3.put_object_file(&key, &file, sha).await.map_err(|e| s3_err(s3, e))?;
+        uploaded += 1;
+    }
+    Ok(uploaded)
+}
+
+/// Every key under `backups/`, by backup name.
+async fn backup_objects(s3: &S3Blobs) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
+    let mut by_name = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for key in s3.list_keys(BACKUPS).await.map_err(|e| s3_err(s3, e))? {
+        let Some((name, file)) = key.strip_prefix(BACKUPS).and_then(|r| r.split_once('/')) else {
+            continue;
+        };
+        by_name.entry(name.to_owned()).or_default().push(file.to_owned());
+    }
+    Ok(by_name)
+}
+
+/// Deletes the objects of backups without a manifest (interrupted uploads); their names.
+async fn remove_leftovers(s3: &S3Blobs) -> Result<Vec<String>, String> {
+    let mut removed = Vec::new();
+    for (name, files) in backup_objects(s3).await? {
+        if files.iter().any(|f| f == MANIFEST) {
+            continue;
+        }
+        delete_backup(s3, &name, &files).await?;
+        removed.push(name);
+    }
+    Ok(removed)
+}
+
+async fn delete_backup(s3: &S3Blobs, name: &str, files: &[String]) -> Result<(), String> {
+    for f in files {
+        s3.delete_object(&backup_key(name, f))
+            .await
+            .map_err(|e| s3_err(s3, e))?;
+    }
+    Ok(())
+}
+
+/// The backups in the bucket (those with a manifest), oldest first.
+pub async fn list(s3: &S3Blobs) -> Result<Vec<Manifest>, String> {
+    let mut out = Vec::new();
+    for (name, files) in backup_objects(s3).await? {
+        if files.iter().any(|f| f == MANIFEST) {
+            out.push(manifest(s3, &name).await?);
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+async fn manifest(s3: &S3Blobs, name: &str) -> Result<Manifest, String> {
+    let key = backup_key(name, MANIFEST);
+    let bytes = s3.get_object_bytes(&key).await.map_err(|e| s3_err(s3, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| s3_err(s3, format!("{key}: {e}")))
+}
+
+/// The backup called `name` in the bucket, or the newest when `None`.
+pub async fn find(s3: &S3Blobs, name: Option<&str>) -> Result<Option<Manifest>, String> {
+    let all = list(s3).await?;
+    Ok(match name {
+        Some(n) => all.into_iter().find(|m| m.name == n),
+        None => all.into_iter().last(),
+    })
+}
+
+/// The bucket's backups with their last verifications, oldest first.
+pub async fn statuses(s3: &S3Blobs) -> Result<Vec<Status>, String> {
+    let mut out = Vec::new();
+    for manifest in list(s3).await? {
+        let key = backup_key(&manifest.name, verified::FILE);
+        let verified = match s3.get_object_bytes(&key).await {
+            Ok(bytes) => serde_json::from_slice(&bytes).ok(),
+            Err(crate::blob::BlobError::NotFound(_)) => None,
+            Err(e) => return Err(s3_err(s3, e)),
+        };
+        out.push(Status {
+            target: "s3",
+            manifest,
+            verified,
+        });
+    }
+    Ok(out)
+}
+
+/// Records a verification of backup `name` in the bucket.
+async fn record(s3: &S3Blobs, name: &str, v: &Verified) -> Result<(), String> {
+    let text = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
+    s3.put_object_bytes(&backup_key(name, verified::FILE), text)
+        .await
+        .map_err(|e| s3_err(s3, e))
+}
+
+/// The folder's retention rule in the bucket: drops the backups it drops (manifest last,
+/// so a backup half deleted is no longer listed), then the content files no kept backup
+/// needs. Returns the names removed.
+async fn retain(s3: &S3Blobs, keep_days: u32, now: i64) -> Result<Vec<String>, String> {
+    let (keep, drop) = backup::retained(list(s3).await?, keep_days, now);
+    let objects = backup_objects(s3).await?;
+    for m in &drop {
+        let mut files = objects.get(&m.name).cloned().unwrap_or_default();
+        // The manifest goes last: until then the backup is whole.
+        files.sort_by_key(|f| f == MANIFEST);
+        delete_backup(s3, &m.name, &files).await?;
+    }
+    let needed: BTreeSet<String> = keep
+        .iter()
+        .flat_map(|m| m.blobs.iter())
+        .map(|sha| blob_object(sha))
+        .collect::<Result<_, _>>()?;
+    for key in s3.list_keys(BLOBS).await.map_err(|e| s3_err(s3, e))? {
+        if !needed.contains(&key) {
+            s3.delete_object(&key).await.map_err(|e| s3_err(s3, e))?;
+        }
+    }
+    Ok(drop.into_iter().map(|m| m.name).collect())
+}
