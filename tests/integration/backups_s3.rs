@@ -15,6 +15,7 @@ use crate::backups::tree;
 use crate::blobs_s3::{bucket_name, s3_blobs, test_env};
 use crate::packages::fixture;
 use crate::process::{Kiroku, Server};
+use crate::scratch_db::servers_on_postgres;
 use crate::support::{HttpClient, http_client};
 use crate::tenant_restore::{backup_dir, ids_aside, leftovers, seeded, statements, tenant_view};
 
@@ -84,6 +85,8 @@ async fn a_backup_copied_to_s3_restores_the_whole_service_from_there() {
     let before = tenant_view(&k, "t");
     let files_before = tree(&k.dir.path().join("blobs"));
     let made = backup(&k, &b, &[]);
+    let store = if servers_on_postgres() { "postgres" } else { "sqlite" };
+    assert_eq!(made["manifest"]["store"], store, "the pass's store is backed up");
     let s3 = &made["s3"];
     assert_eq!(s3["verified"]["problems"], json!([]), "{made}");
     assert_eq!(s3["filesUploaded"], json!(files_before.len()), "{made}");
