@@ -251,13 +251,9 @@ pub async fn restore(
         }
         BackupTarget::S3 => {
             let s3 = args.s3.required()?;
-            // Downloaded beside the folder's backups (the data folder must stay empty).
-            std::fs::create_dir_all(&args.backup_dir)
-                .map_err(|e| format!("creating {}: {e}", args.backup_dir.display()))?;
-            let scratch = tempfile::Builder::new()
-                .prefix(".s3-download-")
-                .tempdir_in(&args.backup_dir)
-                .map_err(|e| format!("a scratch folder in {}: {e}", args.backup_dir.display()))?;
+            // Downloaded beside the folder's backups (the data folder must stay empty); a
+            // dot keeps it out of the folder's listing.
+            let scratch = restore::scratch_in(&args.backup_dir, ".s3-download-")?;
             let got = offsite::download(&s3, args.name.as_deref(), scratch)
                 .await
                 .map_err(|e| e.to_string())?;

@@ -119,7 +119,7 @@ async fn backup_gauges(state: &AppState) -> Vec<(String, &'static str, f64)> {
         gauges.extend(crate::ops::verified::gauges("folder", &folder));
     }
     if let Some(s3) = &state.config.backup_s3 {
-        match tokio::time::timeout(S3_SCRAPE_WAIT, crate::ops::offsite::statuses(s3)).await {
+        match tokio::time::timeout(S3_SCRAPE_WAIT, crate::ops::offsite::recent_statuses(s3)).await {
             Ok(Ok(all)) => gauges.extend(crate::ops::verified::gauges("s3", &all)),
             Ok(Err(e)) => tracing::warn!(error = %e, "the S3 backup target could not be listed for /metrics"),
             Err(_) => tracing::warn!("the S3 backup target did not answer in time for /metrics"),

@@ -78,26 +78,32 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Sen
 /// A scratch folder inside `work` (the data folder's, so nothing lands on a small `/tmp`).
 /// Named after the process, so that the leftovers of a killed one can be told apart.
 pub fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
-    std::fs::create_dir_all(work).map_err(|e| format!("creating {}: {e}", work.display()))?;
-    remove_dead_scratch(work);
+    scratch_in(work, SCRATCH)
+}
+
+/// A scratch folder in `dir` named `PREFIX<pid>-…`; the leftovers of killed processes
+/// with the same prefix go first.
+pub fn scratch_in(dir: &Path, prefix: &str) -> Result<tempfile::TempDir, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    remove_dead_scratch(dir, prefix);
     tempfile::Builder::new()
-        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
-        .tempdir_in(work)
-        .map_err(|e| format!("a scratch folder in {}: {e}", work.display()))
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir_in(dir)
+        .map_err(|e| format!("a scratch folder in {}: {e}", dir.display()))
 }
 
 const SCRATCH: &str = "tenant-restore-";
 
 /// Removes the scratch folders of restores whose process is gone (killed: a folder holds a
 /// copy of a backup's database). Where `/proc` does not tell which processes run, none.
-fn remove_dead_scratch(work: &Path) {
+fn remove_dead_scratch(work: &Path, prefix: &str) {
     let proc = Path::new("/proc");
     let (true, Ok(entries)) = (proc.join("self").exists(), std::fs::read_dir(work)) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let pid = name.strip_prefix(SCRATCH).and_then(|rest| rest.split('-').next());
+        let pid = name.strip_prefix(prefix).and_then(|rest| rest.split('-').next());
         if let Some(pid) = pid.filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             && !proc.join(pid).exists()
         {

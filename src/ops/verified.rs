@@ -95,3 +95,48 @@ pub fn gauges(target: &str, all: &[Status]) -> Vec<(String, &'static str, f64)> 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(created_ms: i64, verified: Option<(i64, &[&str])>) -> Status {
+        let manifest = Manifest {
+            name: format!("b{created_ms}"),
+            created_ms,
+            kiroku_version: String::new(),
+            store: "sqlite".into(),
+            schema_version: 1,
+            database_sha256: String::new(),
+            database_bytes: 0,
+            blobs: Vec::new(),
+            tenants: None,
+        };
+        let verified = verified.map(|(ms, problems)| Verified {
+            verified_ms: ms,
+            problems: problems.iter().map(|p| (*p).to_owned()).collect(),
+        });
+        Status {
+            target: "s3",
+            manifest,
+            verified,
+        }
+    }
+
+    #[test]
+    fn the_gauges_give_the_newest_backup_and_the_newest_sound_verification() {
+        let all = [
+            status(1_000, Some((2_000, &[]))),
+            status(5_000, Some((9_000, &["content file x: SHA-256 is y"]))),
+        ];
+        let g = gauges("s3", &all);
+        let value = |name: &str| g.iter().find(|(n, ..)| n == name).map(|(.., v)| *v);
+        let success = r#"kiroku_backup_last_success_timestamp_seconds{target="s3"}"#;
+        let verified = r#"kiroku_backup_last_verified_timestamp_seconds{target="s3"}"#;
+        assert_eq!(value(success), Some(5.0));
+        // The later verification found a problem: the sound one before it counts.
+        assert_eq!(value(verified), Some(2.0));
+        assert_eq!(gauges("s3", &all[1..]).len(), 1, "no sound verification: no line");
+        assert!(gauges("folder", &[]).is_empty());
+    }
+}
