@@ -325,9 +325,10 @@ async fn s3_backups_show_their_age_and_verification_and_a_damaged_object_is_repo
         .as_str()
         .expect("a content file")
         .to_owned();
-    b.s3.put_object_bytes(&blob_key(&sha), b"not the file".to_vec())
-        .await
-        .expect("overwrite");
+    // Same size, one bit flipped: only reading it back can tell.
+    let mut bytes = b.s3.get_object_bytes(&blob_key(&sha)).await.expect("get").to_vec();
+    bytes[0] ^= 1;
+    b.s3.put_object_bytes(&blob_key(&sha), bytes).await.expect("overwrite");
     let out = run_with(&k, "backup", &b, &["--target", "s3", "verify", &name]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -366,6 +367,22 @@ async fn s3_backups_show_their_age_and_verification_and_a_damaged_object_is_repo
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is damaged"));
+    // The next backup shares the file: it puts the folder's copy back and verifies.
+    let next = backup(&k, &b, &[]);
+    assert_eq!(next["s3"]["filesRepaired"], 1, "{next}");
+    assert_eq!(next["s3"]["filesUploaded"], 0, "{next}");
+    assert_eq!(next["s3"]["verified"]["problems"], json!([]), "{next}");
+    let text = metrics(&client, &server).await;
+    assert!(
+        text.contains("kiroku_backup_last_verified_timestamp_seconds{target=\"s3\"}"),
+        "{text}"
+    );
+
+    let path = "/api/operator/v1/tenants/t/restore";
+    let body = json!({"as": "x", "target": "tape"});
+    operator(&client, &server, Method::POST, path, Some(body))
+        .await
+        .expect(400);
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }

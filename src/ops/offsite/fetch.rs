@@ -13,28 +13,57 @@ use crate::ops::restore::{self, FromBackup, RestoreError, Target, TenantRestored
 use crate::ops::verified::Verified;
 use crate::store::Store;
 
-/// Reads every object of backup `m` back from the bucket (hashing as it streams; the
-/// bytes are not kept) and records the verification there. Problems found are in the
-/// answer; an error means the verification could not be recorded.
-pub async fn verify(s3: &S3Blobs, m: &Manifest) -> Result<Verified, String> {
-    let mut problems = Vec::new();
+/// An object of a backup that did not read back as the manifest says.
+pub(super) struct Damage {
+    pub key: String,
+    /// The SHA-256 it should have.
+    pub sha: String,
+    pub problem: String,
+}
+
+/// Reads every object of backup `m` back from the bucket, hashing as it streams (a chunk
+/// at a time between reads, so the async workers are never held long; the bytes are not
+/// kept). Answers what is damaged; an error means the bucket could not be read at all.
+pub(super) async fn check(s3: &S3Blobs, m: &Manifest) -> Result<Vec<Damage>, String> {
+    let mut damage = Vec::new();
     let db_key = backup_key(&m.name, backup::database_file(&m.store));
-    match s3.hash_object(&db_key, None).await {
-        Ok((sha, size)) if sha == m.database_sha256 && size == m.database_bytes => {}
-        Ok((sha, size)) => problems.push(format!(
+    let problem = match s3.hash_object(&db_key, None).await {
+        Ok((sha, size)) if sha == m.database_sha256 && size == m.database_bytes => None,
+        Ok((sha, size)) => Some(format!(
             "database: SHA-256 {sha} ({size} bytes), manifest says {} ({} bytes)",
             m.database_sha256, m.database_bytes
         )),
-        Err(e) => problems.push(format!("database: {e}")),
+        Err(e) => Some(format!("database: {e}")),
+    };
+    if let Some(problem) = problem {
+        let sha = m.database_sha256.clone();
+        damage.push(Damage {
+            key: db_key,
+            sha,
+            problem,
+        });
     }
     for sha in &m.blobs {
-        match s3.hash_object(&blob_object(sha)?, None).await {
-            Ok((got, _)) if got == *sha => {}
-            Ok((got, _)) => problems.push(format!("content file {sha}: SHA-256 is {got}")),
-            Err(e) => problems.push(format!("content file {sha}: {e}")),
-        }
+        let key = blob_object(sha)?;
+        let problem = match s3.hash_object(&key, None).await {
+            Ok((got, _)) if got == *sha => continue,
+            Ok((got, _)) => format!("content file {sha}: SHA-256 is {got}"),
+            Err(e) => format!("content file {sha}: {e}"),
+        };
+        damage.push(Damage {
+            key,
+            sha: sha.clone(),
+            problem,
+        });
     }
-    let checked = Verified::now(problems);
+    Ok(damage)
+}
+
+/// Reads every object of backup `m` back from the bucket and records the verification
+/// there. Problems found are in the answer; an error means none could be recorded.
+pub async fn verify(s3: &S3Blobs, m: &Manifest) -> Result<Verified, String> {
+    let damage = check(s3, m).await?;
+    let checked = Verified::now(damage.into_iter().map(|d| d.problem).collect());
     record(s3, &m.name, &checked).await?;
     Ok(checked)
 }

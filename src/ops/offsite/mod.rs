@@ -42,6 +42,8 @@ pub struct Uploaded {
     pub name: String,
     /// Content files uploaded by this run (the others were in the bucket already).
     pub files_uploaded: usize,
+    /// Objects found damaged in the bucket and put back from the folder.
+    pub files_repaired: usize,
     pub verified: Verified,
     /// Backups removed from the bucket by retention.
     pub removed: Vec<String>,
@@ -78,7 +80,7 @@ pub async fn upload(s3: &S3Blobs, backups: &Path, m: &Manifest, keep_days: u32) 
     s3.put_object_bytes(&backup_key(&m.name, MANIFEST), text)
         .await
         .map_err(|e| s3_err(s3, e))?;
-    let checked = verify(s3, m).await?;
+    let (checked, files_repaired) = verify_uploaded(s3, backups, m).await?;
     if !checked.ok() {
         return Err(s3_err(
             s3,
@@ -93,10 +95,39 @@ pub async fn upload(s3: &S3Blobs, backups: &Path, m: &Manifest, keep_days: u32) 
     Ok(Uploaded {
         name: m.name.clone(),
         files_uploaded,
+        files_repaired,
         verified: checked,
         removed,
         leftovers_removed,
     })
+}
+
+/// Verifies the backup just uploaded and records the outcome. A content file damaged in
+/// the bucket since an earlier backup uploaded it would fail every later backup that
+/// shares it: damaged objects are put back once from the folder (whose copy the folder
+/// backup has just verified) and the backup read back again. Answers the verification
+/// and the number of objects put back.
+async fn verify_uploaded(s3: &S3Blobs, backups: &Path, m: &Manifest) -> Result<(Verified, usize), String> {
+    let mut damage = fetch::check(s3, m).await?;
+    let repaired = damage.len();
+    if repaired > 0 {
+        let root = backup::files_root(backups);
+        for d in &damage {
+            let local = if d.sha == m.database_sha256 && d.key.starts_with(BACKUPS) {
+                backup::database_path(backups, m)
+            } else {
+                backup::blob_path(&root, &d.sha)
+            };
+            tracing::warn!(object = %d.key, problem = %d.problem, "a damaged object in the S3 backup target is put back");
+            s3.put_object_file(&d.key, &local, &d.sha)
+                .await
+                .map_err(|e| s3_err(s3, e))?;
+        }
+        damage = fetch::check(s3, m).await?;
+    }
+    let checked = Verified::now(damage.into_iter().map(|d| d.problem).collect());
+    record(s3, &m.name, &checked).await?;
+    Ok((checked, repaired))
 }
 
 /// Uploads the content files of `m` the bucket lacks (or holds at another size).
