@@ -9,8 +9,9 @@ use serde_json::json;
 
 use super::database::DatabaseUrl;
 use super::{BackupAction, BackupArgs, BackupCommandArgs, BackupTarget, RestoreArgs, S3Args};
+use crate::blob::s3::S3Blobs;
 use crate::clock;
-use crate::ops::backup::{self, Source};
+use crate::ops::backup::{self, Manifest, Source};
 use crate::ops::offsite;
 use crate::ops::restore::{self, TenantRestored};
 use crate::ops::verified::Verified;
@@ -54,51 +55,75 @@ pub async fn run(
             in_place: _,
             export,
         }) => {
-            let store = super::database::open(data_dir, url).await?;
-            let blobs = super::import::blobs(data_dir, s3)?;
-            let work = super::import::work_dir(data_dir);
-            let (store, blobs, src) = (&*store, blobs.as_ref(), source(url));
-            let from = restore::FromBackup {
-                backups: &dir,
-                name: backup.as_deref(),
-                tenant: &tenant,
-                database: &src,
-                work: &work,
-            };
             let into = match as_name {
                 Some(name) => restore::Target::Copy(name),
                 None => restore::Target::InPlace(export),
             };
-            let r = match &target {
-                None => restore::run(store, blobs, &from, into).await,
-                Some(s3) => offsite::restore_tenant(store, blobs, s3, &from, into).await,
-            };
-            let r = r.map_err(|e| e.to_string())?;
-            record_restore(store, &r).await?;
+            let r = restore_tenant(
+                (data_dir, url, s3),
+                &dir,
+                target.as_ref(),
+                (&tenant, backup.as_deref()),
+                into,
+            )
+            .await?;
             print_restored(&r, json_out);
             Ok(())
         }
         Some(BackupAction::Verify { name }) => {
-            let (m, checked) = match &target {
-                None => {
-                    blocking(move || {
-                        let m = backup::find(&dir, name.as_deref())?;
-                        let v = backup::verify_and_record(&dir, &m)?;
-                        Ok((m, v))
-                    })
-                    .await?
-                }
-                Some(s3) => {
-                    let m = offsite::find(s3, name.as_deref())
-                        .await?
-                        .ok_or_else(|| format!("no such backup in the S3 backup target {}", s3.describe()))?;
-                    let v = offsite::verify(s3, &m).await?;
-                    (m, v)
-                }
-            };
+            let (m, checked) = verify(&dir, target.as_ref(), name).await?;
             print_verified(&m, &checked, json_out)
         }
     }
+}
+
+/// `backup restore-tenant`: from the folder (`target` `None`) or the S3 target, recorded
+/// in the audit log of the tenant that received the data.
+async fn restore_tenant(
+    (data_dir, url, s3): (&Path, Option<&DatabaseUrl>, &S3Args),
+    dir: &Path,
+    target: Option<&S3Blobs>,
+    (tenant, backup): (&str, Option<&str>),
+    into: restore::Target,
+) -> Result<TenantRestored, String> {
+    let store = super::database::open(data_dir, url).await?;
+    let blobs = super::import::blobs(data_dir, s3)?;
+    let work = super::import::work_dir(data_dir);
+    let (store, blobs, src) = (&*store, blobs.as_ref(), source(url));
+    let from = restore::FromBackup {
+        backups: dir,
+        name: backup,
+        tenant,
+        database: &src,
+        work: &work,
+    };
+    let r = match target {
+        None => restore::run(store, blobs, &from, into).await,
+        Some(s3) => offsite::restore_tenant(store, blobs, s3, &from, into).await,
+    };
+    let r = r.map_err(|e| e.to_string())?;
+    record_restore(store, &r).await?;
+    Ok(r)
+}
+
+/// `backup verify [NAME]`: reads the backup back from the folder or the S3 target and
+/// records the outcome beside it.
+async fn verify(dir: &Path, target: Option<&S3Blobs>, name: Option<String>) -> Result<(Manifest, Verified), String> {
+    let Some(s3) = target else {
+        let dir = dir.to_owned();
+        return blocking(move || {
+            let m = backup::find(&dir, name.as_deref())?;
+            let v = backup::verify_and_record(&dir, &m)?;
+            Ok((m, v))
+        })
+        .await;
+    };
+    let m = offsite::find(s3, name.as_deref()).await?.ok_or_else(|| match &name {
+        Some(n) => format!("no backup named {n} in the S3 backup target {}", s3.describe()),
+        None => format!("no backup in the S3 backup target {}", s3.describe()),
+    })?;
+    let v = offsite::verify(s3, &m).await?;
+    Ok((m, v))
 }
 
 /// `kiroku backup`: a backup into the folder, then its copy to the S3 target if any.
@@ -153,7 +178,7 @@ async fn create(
     Ok(())
 }
 
-fn print_list(all: &[backup::Manifest], json_out: bool) {
+fn print_list(all: &[Manifest], json_out: bool) {
     if json_out {
         println!("{}", serde_json::to_string(all).unwrap_or_default());
         return;
@@ -184,7 +209,7 @@ fn print_restored(r: &TenantRestored, json_out: bool) {
 }
 
 /// A verification's outcome: an error when the backup is damaged.
-fn print_verified(m: &backup::Manifest, v: &Verified, json_out: bool) -> Result<(), String> {
+fn print_verified(m: &Manifest, v: &Verified, json_out: bool) -> Result<(), String> {
     if json_out {
         println!(
             "{}",

@@ -14,7 +14,8 @@
 //! Backups are listed by their manifests, so an interrupted upload is never taken for a
 //! backup; the next upload deletes its objects, and retention (the folder's rule,
 //! `backup::retained`) the content files no kept backup needs. Retention runs only after
-//! a sound verification, so an upload that went wrong never costs an older backup.
+//! a sound verification, so an upload that went wrong never costs an older backup. An
+//! object found damaged by that verification is put back once from the folder.
 //! Restores download a backup into a scratch folder in the folder layout and run the
 //! folder's restore code on it (`fetch.rs`).
 
@@ -113,7 +114,8 @@ async fn verify_uploaded(s3: &S3Blobs, backups: &Path, m: &Manifest) -> Result<(
     if repaired > 0 {
         let root = backup::files_root(backups);
         for d in &damage {
-            let local = if d.sha == m.database_sha256 && d.key.starts_with(BACKUPS) {
+            // The database copy is the one damaged object under `backups/`.
+            let local = if d.key.starts_with(BACKUPS) {
                 backup::database_path(backups, m)
             } else {
                 backup::blob_path(&root, &d.sha)
