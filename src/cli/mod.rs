@@ -82,7 +82,9 @@ pub enum Command {
     Credential(CredentialCommand),
     /// Import a content package (zip) for a tenant.
     Import(ImportArgs),
-    /// Back up the data folder (database snapshot and content files); `list`, `verify`.
+    /// Back up the data folder (database snapshot and content files) into the backup folder,
+    /// and copy it to the S3 backup target when one is configured; `list`, `verify`,
+    /// `restore-tenant`.
     Backup(BackupCommandArgs),
     /// Restore a backup into the data folder given by --data-dir, which must be new or empty.
     Restore(RestoreArgs),
