@@ -529,6 +529,37 @@ pub fn restore(backups: &Path, m: &Manifest, target: &Path, database: &Source, f
 mod tests {
     use super::*;
 
+    fn made_at(created_ms: i64) -> Manifest {
+        Manifest {
+            name: name_at(created_ms),
+            created_ms,
+            kiroku_version: String::new(),
+            store: "sqlite".into(),
+            schema_version: 1,
+            database_sha256: String::new(),
+            database_bytes: 0,
+            blobs: Vec::new(),
+            tenants: None,
+        }
+    }
+
+    #[test]
+    fn retention_keeps_the_last_days_and_never_fewer_than_the_newest() {
+        const DAY: i64 = 86_400_000;
+        let now = 1_795_600_000_000;
+        let names = |v: &[Manifest]| v.iter().map(|m| m.created_ms).collect::<Vec<_>>();
+        let all = vec![made_at(now - 9 * DAY), made_at(now - 7 * DAY), made_at(now - DAY)];
+        let (keep, drop) = retained(all, 7, now);
+        assert_eq!(names(&keep), [now - 7 * DAY, now - DAY]);
+        assert_eq!(names(&drop), [now - 9 * DAY]);
+        // Only old backups: the newest stays.
+        let (keep, drop) = retained(vec![made_at(now - 20 * DAY), made_at(now - 10 * DAY)], 7, now);
+        assert_eq!(
+            (names(&keep), names(&drop)),
+            (vec![now - 10 * DAY], vec![now - 20 * DAY])
+        );
+    }
+
     #[test]
     fn names_sort_by_time_and_avoid_colons() {
         let a = name_at(1_795_600_000_000);
