@@ -514,3 +514,29 @@ fn kill_9_during_an_upload_to_s3_never_lists_a_partial_backup_and_the_next_run_c
     assert_eq!(v["ok"], true, "{v}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn backups_go_to_s3_over_https_only_with_the_backup_ca_file() {
+    let endpoint = test_env("KIROKU_TEST_S3_TLS_ENDPOINT");
+    let ca = test_env("KIROKU_TEST_S3_CA_FILE");
+    let s3 = s3_blobs(endpoint.clone(), Some(ca.clone().into()), "tls-backup");
+    s3.create_bucket().await.expect("create the bucket over https");
+    let b = Bucket {
+        name: bucket_name(&s3),
+        s3,
+        endpoint,
+    };
+    let k = Kiroku::on_sqlite();
+    k.ok(&["tenant", "create", "t"]);
+    let refused = run_with(&k, "backup", &b, &[]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("invalid peer certificate") && err.contains("was written to the folder"),
+        "{err}"
+    );
+    let made = backup(&k, &b, &["--backup-s3-ca-file", &ca]);
+    assert_eq!(made["s3"]["verified"]["problems"], json!([]), "{made}");
+    assert_eq!(b.keys("backups/").await.len(), 3, "database, manifest, verification");
+    let _ = std::fs::remove_dir_all(backup_dir(&k));
+}
