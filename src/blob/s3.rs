@@ -19,6 +19,7 @@ use super::{BlobError, BlobStore, ByteStream, is_sha256_hex};
 use crate::clock;
 
 mod objects;
+mod parts;
 mod sign;
 mod tls;
 
@@ -64,6 +65,8 @@ pub struct S3Blobs {
     client: Client<tls::Connector, Body>,
     /// `RESPONSE_TIMEOUT`, shorter in tests.
     response_timeout: Duration,
+    /// Files larger than this go up in parts of this size (`parts.rs`), smaller in tests.
+    part_bytes: u64,
 }
 
 impl std::fmt::Debug for S3Blobs {
@@ -127,6 +130,7 @@ impl S3Blobs {
             host,
             client,
             response_timeout: RESPONSE_TIMEOUT,
+            part_bytes: parts::PART_BYTES,
         })
     }
 

@@ -540,3 +540,33 @@ async fn backups_go_to_s3_over_https_only_with_the_backup_ca_file() {
     assert_eq!(b.keys("backups/").await.len(), 3, "database, manifest, verification");
     let _ = std::fs::remove_dir_all(backup_dir(&k));
 }
+
+#[tokio::test]
+async fn a_large_file_goes_to_s3_in_parts_and_reads_back_whole() {
+    let b = Bucket::new("parts").await;
+    let s3 = b.s3.clone().with_part_bytes(5 << 20);
+    let dir = tempfile::tempdir().expect("folder");
+    let file = dir.path().join("large");
+    // Two whole parts and a short last one.
+    let mut x: u32 = 0x2545_f491;
+    let bytes: Vec<u8> = (0..(12 << 20) + 123)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(&file, &bytes).expect("write");
+    let sha = fixture::sha256_hex(&bytes);
+    let key = "backups/2001-01-01T00-00-00Z/kiroku.db";
+    s3.put_object_file(key, &file, &sha).await.expect("put in parts");
+    let read = s3.hash_object(key, None).await.expect("read back");
+    assert_eq!(read, (sha, bytes.len() as u64));
+    assert_eq!(b.keys("").await, [key]);
+    assert_eq!(
+        s3.abort_uploads("").await.expect("list uploads"),
+        0,
+        "the upload was completed"
+    );
+}

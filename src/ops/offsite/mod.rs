@@ -162,8 +162,10 @@ async fn backup_objects(s3: &S3Blobs) -> Result<std::collections::BTreeMap<Strin
     Ok(by_name)
 }
 
-/// Deletes the objects of backups without a manifest (interrupted uploads); their names.
+/// Deletes the objects of backups without a manifest (interrupted uploads), and aborts
+/// the multipart uploads a killed run left; the names of the backups.
 async fn remove_leftovers(s3: &S3Blobs) -> Result<Vec<String>, String> {
+    s3.abort_uploads("").await.map_err(|e| s3_err(s3, e))?;
     let mut removed = Vec::new();
     for (name, files) in backup_objects(s3).await? {
         if files.iter().any(|f| f == MANIFEST) {
