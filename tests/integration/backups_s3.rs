@@ -569,4 +569,14 @@ async fn a_large_file_goes_to_s3_in_parts_and_reads_back_whole() {
         0,
         "the upload was completed"
     );
+
+    // One a killed process left (started unsigned: moto does not check signatures).
+    let url = format!("{}/{}/kiroku/{key}?uploads", b.endpoint, b.name);
+    let started = crate::support::Req::new(&http_client(), Method::POST, url)
+        .send()
+        .await
+        .expect(200);
+    assert!(started.text().contains("<UploadId>"), "{}", started.text());
+    assert_eq!(s3.abort_uploads("").await.expect("abort"), 1);
+    assert_eq!(s3.abort_uploads("").await.expect("list uploads"), 0, "aborted");
 }
