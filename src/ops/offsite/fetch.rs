@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use futures_util::StreamExt;
+
 use super::{MANIFEST, backup_key, blob_object, find, record, s3_err};
 use crate::blob::s3::S3Blobs;
 use crate::ops::backup::{self, Manifest};
@@ -43,20 +45,33 @@ pub(super) async fn check(s3: &S3Blobs, m: &Manifest) -> Result<Vec<Damage>, Str
             problem,
         });
     }
-    for sha in &m.blobs {
-        let key = blob_object(sha)?;
-        let problem = match s3.hash_object(&key, None).await {
-            Ok((got, _)) if got == *sha => continue,
-            Ok((got, _)) => format!("content file {sha}: SHA-256 is {got}"),
-            Err(e) => format!("content file {sha}: {e}"),
-        };
-        damage.push(Damage {
-            key,
-            sha: sha.clone(),
-            problem,
-        });
+    // Owned hashes, as in `put_files`.
+    let found: Vec<Result<Option<Damage>, String>> = futures_util::stream::iter(m.blobs.clone())
+        .map(|sha| async move { check_file(s3, &sha).await })
+        .buffer_unordered(super::AT_ONCE)
+        .collect()
+        .await;
+    for f in found {
+        damage.extend(f?);
     }
+    // Read back in any order; reported in one.
+    damage.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(damage)
+}
+
+/// Reads content file `sha` back: what is wrong with it, if anything.
+async fn check_file(s3: &S3Blobs, sha: &str) -> Result<Option<Damage>, String> {
+    let key = blob_object(sha)?;
+    let problem = match s3.hash_object(&key, None).await {
+        Ok((got, _)) if got == *sha => return Ok(None),
+        Ok((got, _)) => format!("content file {sha}: SHA-256 is {got}"),
+        Err(e) => format!("content file {sha}: {e}"),
+    };
+    Ok(Some(Damage {
+        key,
+        sha: sha.to_owned(),
+        problem,
+    }))
 }
 
 /// Reads every object of backup `m` back from the bucket and records the verification

@@ -24,6 +24,7 @@ mod fetch;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use futures_util::StreamExt;
 use serde::Serialize;
 
 use super::backup::{self, Manifest};
@@ -132,22 +133,39 @@ async fn verify_uploaded(s3: &S3Blobs, backups: &Path, m: &Manifest) -> Result<(
     Ok((checked, repaired))
 }
 
+/// How many objects are sent or read back at once: a library of many small files is
+/// bound by round trips to the storage, not by bandwidth.
+const AT_ONCE: usize = 8;
+
 /// Uploads the content files of `m` the bucket lacks (or holds at another size).
 async fn put_files(s3: &S3Blobs, backups: &Path, m: &Manifest) -> Result<usize, String> {
     let root = backup::files_root(backups);
+    let root = root.as_path();
+    // Owned hashes: futures borrowing the stream's items are not `Send` for the scheduler's
+    // `tokio::spawn` (a known limit of the compiler with higher-ranked lifetimes).
+    let sent: Vec<Result<bool, String>> = futures_util::stream::iter(m.blobs.clone())
+        .map(|sha| async move { put_file(s3, root, &sha, &m.name).await })
+        .buffer_unordered(AT_ONCE)
+        .collect()
+        .await;
     let mut uploaded = 0;
-    for sha in &m.blobs {
-        let (key, file) = (blob_object(sha)?, backup::blob_path(&root, sha));
-        let size = std::fs::metadata(&file)
-            .map_err(|e| format!("content file {sha} of backup {}: {e}", m.name))?
-            .len();
-        if s3.object_size(&key).await.map_err(|e| s3_err(s3, e))? == Some(size) {
-            continue;
-        }
-        s3.put_object_file(&key, &file, sha).await.map_err(|e| s3_err(s3, e))?;
-        uploaded += 1;
+    for s in sent {
+        uploaded += usize::from(s?);
     }
     Ok(uploaded)
+}
+
+/// Uploads content file `sha` of backup `name` unless the bucket has it; whether it did.
+async fn put_file(s3: &S3Blobs, root: &Path, sha: &str, name: &str) -> Result<bool, String> {
+    let (key, file) = (blob_object(sha)?, backup::blob_path(root, sha));
+    let size = std::fs::metadata(&file)
+        .map_err(|e| format!("content file {sha} of backup {name}: {e}"))?
+        .len();
+    if s3.object_size(&key).await.map_err(|e| s3_err(s3, e))? == Some(size) {
+        return Ok(false);
+    }
+    s3.put_object_file(&key, &file, sha).await.map_err(|e| s3_err(s3, e))?;
+    Ok(true)
 }
 
 /// Every key under `backups/`, by backup name.
