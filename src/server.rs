@@ -43,6 +43,9 @@ pub struct ServerConfig {
     /// Where backups are written, for the backup age in `/metrics` and the operator
     /// API's per-tenant restore.
     pub backup_dir: Option<PathBuf>,
+    /// The S3 backup target (`--backup-s3-*`), for its backups' age and verification in
+    /// `/metrics`, the operator API's listing and per-tenant restores from it.
+    pub backup_s3: Option<crate::blob::s3::S3Blobs>,
     /// The PostgreSQL store's URL (a per-tenant restore from a dump makes a scratch
     /// database on its server); `None` on SQLite.
     pub database_url: Option<Redacted>,
@@ -86,6 +89,7 @@ impl ServerConfig {
             content_cache_item_bytes: 8 << 20,
             metrics_token: None,
             backup_dir: None,
+            backup_s3: None,
             database_url: None,
             operator_token: None,
             trusted_proxies: Vec::new(),

@@ -10,8 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use http_body_util::{BodyExt, Empty, StreamBody};
-use hyper::body::Frame;
+use http_body_util::{BodyExt, Empty};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -19,13 +18,15 @@ use hyper_util::rt::TokioExecutor;
 use super::{BlobError, BlobStore, ByteStream, is_sha256_hex};
 use crate::clock;
 
+mod objects;
+mod parts;
 mod sign;
 mod tls;
 
 type Body = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
 
 /// Where and as whom.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct S3Config {
     /// `https://host[:port]` or `http://host[:port]`, without a trailing slash.
     pub endpoint: String,
@@ -39,6 +40,21 @@ pub struct S3Config {
     pub ca_file: Option<PathBuf>,
 }
 
+impl std::fmt::Debug for S3Config {
+    /// The secret key never shows.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"<redacted>")
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
+}
+
 #[derive(Clone)]
 pub struct S3Blobs {
     cfg: S3Config,
@@ -49,6 +65,8 @@ pub struct S3Blobs {
     client: Client<tls::Connector, Body>,
     /// `RESPONSE_TIMEOUT`, shorter in tests.
     response_timeout: Duration,
+    /// Files larger than this go up in parts of this size (`parts.rs`), smaller in tests.
+    part_bytes: u64,
 }
 
 impl std::fmt::Debug for S3Blobs {
@@ -71,6 +89,12 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// SHA-256 of the empty body.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// A content file's key below the prefix: `ab/cdef…`.
+pub fn blob_key(sha256: &str) -> Result<String, BlobError> {
+    let (dir, rest) = super::fan_out(sha256).ok_or_else(|| BlobError::NotFound(sha256.to_owned()))?;
+    Ok(format!("{dir}/{rest}"))
+}
 
 /// The scheme and `host[:port]` of an endpoint URL, a default port left out.
 fn split_endpoint(endpoint: &str) -> Result<(&'static str, String), BlobError> {
@@ -106,12 +130,17 @@ impl S3Blobs {
             host,
             client,
             response_timeout: RESPONSE_TIMEOUT,
+            part_bytes: parts::PART_BYTES,
         })
     }
 
     fn key(&self, sha256: &str) -> Result<String, BlobError> {
-        let (dir, rest) = super::fan_out(sha256).ok_or_else(|| BlobError::NotFound(sha256.to_owned()))?;
-        Ok(format!("{}{dir}/{rest}", self.cfg.prefix))
+        Ok(format!("{}{}", self.cfg.prefix, blob_key(sha256)?))
+    }
+
+    /// Where the blob is in the bucket (for `S3Config::prefix`) and what it is called.
+    pub fn describe(&self) -> String {
+        format!("{}/{}/{}", self.cfg.endpoint, self.cfg.bucket, self.cfg.prefix)
     }
 
     /// Sends one signed request; `path` is below the bucket (`""` for the bucket itself).
@@ -221,16 +250,7 @@ impl BlobStore for S3Blobs {
         if self.exists(sha256).await? {
             return Ok(false);
         }
-        let key = self.key(sha256)?;
-        let f = tokio::fs::File::open(file).await.map_err(io)?;
-        let size = f.metadata().await.map_err(io)?.len();
-        let stream = tokio_util::io::ReaderStream::new(f).map(|chunk| chunk.map(Frame::data));
-        let body = BodyExt::boxed(StreamBody::new(stream));
-        let headers = [("content-length", size.to_string())];
-        let resp = self.send(Method::PUT, &key, &[], &headers, sha256, body).await?;
-        if !resp.status().is_success() {
-            return Err(Self::error_of(resp, "PUT").await);
-        }
+        self.put_object_file(&blob_key(sha256)?, file, sha256).await?;
         tokio::fs::remove_file(file).await.map_err(io)?;
         Ok(true)
     }
@@ -276,31 +296,12 @@ impl BlobStore for S3Blobs {
     }
 
     async fn list(&self) -> Result<Vec<String>, BlobError> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let mut query = vec![("list-type", "2"), ("prefix", self.cfg.prefix.as_str())];
-            if let Some(t) = &token {
-                query.push(("continuation-token", t.as_str()));
-            }
-            let resp = self
-                .send(Method::GET, "", &query, &[], EMPTY_SHA256, Self::empty())
-                .await?;
-            if !resp.status().is_success() {
-                return Err(Self::error_of(resp, "list").await);
-            }
-            let xml = resp.into_body().collect().await.map_err(io)?.to_bytes();
-            let page = sign::parse_list(&String::from_utf8_lossy(&xml));
-            out.extend(page.keys.iter().filter_map(|k| {
-                let rest = k.strip_prefix(self.cfg.prefix.as_str())?;
-                let hash = rest.replace('/', "");
-                is_sha256_hex(&hash).then_some(hash)
-            }));
-            match page.next {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+        let keys = self.list_keys("").await?;
+        Ok(keys
+            .iter()
+            .map(|k| k.replace('/', ""))
+            .filter(|hash| is_sha256_hex(hash))
+            .collect())
     }
 }
 

@@ -211,6 +211,7 @@ async fn serve(
         .map(crate::server::Redacted);
     let backup_at = crate::ops::schedule::parse_time_of_day(&args.backup_at)?;
     config.backup_dir = Some(args.backup.backup_dir.clone());
+    config.backup_s3 = args.backup.s3.client()?;
     if let crate::ops::backup::Source::Postgres(url) = &source {
         config.database_url = Some(crate::server::Redacted(url.clone()));
     }
@@ -244,6 +245,7 @@ async fn serve(
             files,
             data_dir: data_dir.to_owned(),
             backup_dir: args.backup.backup_dir,
+            s3: state.config.backup_s3.clone(),
             keep_days: args.backup.keep_days,
             at_minute,
         }));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{ImportArgs, S3Args};
-use crate::blob::s3::{S3Blobs, S3Config};
+use crate::blob::s3::S3Blobs;
 use crate::blob::{BlobStore, LocalBlobs};
 use crate::package::import::{ImportError, import_zip};
 use crate::package::model::launch_summary;
@@ -31,22 +31,12 @@ pub fn content_files(data_dir: &Path, s3: &S3Args) -> Result<crate::ops::backup:
 
 /// The content-file store: S3-compatible storage when configured, else the data folder.
 pub fn blobs(data_dir: &Path, s3: &S3Args) -> Result<Arc<dyn BlobStore>, String> {
-    let Some(endpoint) = &s3.s3_endpoint else {
-        return Ok(Arc::new(
+    match super::s3::content_config(s3)? {
+        Some(cfg) => Ok(Arc::new(S3Blobs::new(cfg).map_err(|e| e.to_string())?)),
+        None => Ok(Arc::new(
             LocalBlobs::open(&data_dir.join("blobs")).map_err(|e| e.to_string())?,
-        ));
-    };
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("{name} is needed with --s3-endpoint"));
-    let cfg = S3Config {
-        endpoint: endpoint.trim_end_matches('/').to_owned(),
-        bucket: s3.s3_bucket.clone().ok_or("--s3-bucket is needed with --s3-endpoint")?,
-        region: s3.s3_region.clone(),
-        prefix: s3.s3_prefix.clone(),
-        access_key: env("KIROKU_S3_ACCESS_KEY_ID")?,
-        secret_key: env("KIROKU_S3_SECRET_ACCESS_KEY")?,
-        ca_file: s3.s3_ca_file.clone(),
-    };
-    Ok(Arc::new(S3Blobs::new(cfg).map_err(|e| e.to_string())?))
+        )),
+    }
 }
 
 fn progress_bar() -> ProgressBar {

@@ -10,6 +10,7 @@ mod import;
 mod lifecycle;
 mod migrate;
 mod net;
+mod s3;
 mod settings;
 mod setup;
 mod tenants;
@@ -25,6 +26,7 @@ use crate::package::PackageLimits;
 
 pub use commands::run;
 pub use database::DatabaseUrl;
+pub use s3::{BackupS3Args, BackupTarget};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,7 +82,9 @@ pub enum Command {
     Credential(CredentialCommand),
     /// Import a content package (zip) for a tenant.
     Import(ImportArgs),
-    /// Back up the data folder (database snapshot and content files); `list`, `verify`.
+    /// Back up the data folder (database snapshot and content files) into the backup folder,
+    /// and copy it to the S3 backup target when one is configured; `list`, `verify`,
+    /// `restore-tenant`.
     Backup(BackupCommandArgs),
     /// Restore a backup into the data folder given by --data-dir, which must be new or empty.
     Restore(RestoreArgs),
@@ -135,15 +139,21 @@ pub struct BackupArgs {
     /// Folder of the backups (on another disk in production).
     #[arg(long, env = "KIROKU_BACKUP_DIR", default_value = "./kiroku-backups")]
     pub backup_dir: PathBuf,
-    /// Days of backups kept (the newest is always kept).
+    /// Days of backups kept (the newest is always kept), in the folder and the S3 target.
     #[arg(long, env = "KIROKU_BACKUP_KEEP_DAYS", default_value_t = 7)]
     pub keep_days: u32,
+    #[command(flatten)]
+    pub s3: BackupS3Args,
 }
 
 #[derive(Debug, Args)]
 pub struct BackupCommandArgs {
     #[command(flatten)]
     pub backup: BackupArgs,
+    /// Where `list`, `verify` and `restore-tenant` read backups from. A backup is always
+    /// written to the folder, and copied to the S3 target when one is configured.
+    #[arg(long, global = true, value_enum, default_value = "folder")]
+    pub target: BackupTarget,
     #[command(subcommand)]
     pub action: Option<BackupAction>,
 }
@@ -189,9 +199,15 @@ pub enum BackupAction {
 pub struct RestoreArgs {
     /// The backup's name (default: the newest).
     pub name: Option<String>,
-    /// Folder of the backups.
+    /// Folder of the backups (from the S3 target: where the backup is downloaded to
+    /// before it is restored).
     #[arg(long, env = "KIROKU_BACKUP_DIR", default_value = "./kiroku-backups")]
     pub backup_dir: PathBuf,
+    /// Where the backup is read from.
+    #[arg(long, value_enum, default_value = "folder")]
+    pub target: BackupTarget,
+    #[command(flatten)]
+    pub s3: BackupS3Args,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The operator API's backups (operator accounts and the `--operator-token` only; a
-//! reseller admin gets 403): the retained backups with the tenants each holds, and one
-//! tenant restored from one of them, as a copy or in place (`ops::restore`). The request
+//! reseller admin gets 403): the retained backups of the folder and of the S3 target, with
+//! each one's age, last verification and tenants, and one tenant restored from one of
+//! them, as a copy or in place (`ops::restore`; from S3 through `ops::offsite`). The request
 //! lasts as long as the restore; the answer says what was restored and, in place, where
 //! the export of the data it replaced was kept.
 
@@ -20,8 +21,10 @@ use super::error::ApiError;
 use crate::audit::Action;
 use crate::http::extract::Path;
 use crate::lrs::LrsError;
-use crate::ops::backup::{self, Manifest, Source};
+use crate::ops::backup::Source;
+use crate::ops::offsite;
 use crate::ops::restore::{self, FromBackup, Target};
+use crate::ops::verified::{self, Status, Verified};
 use crate::server::AppState;
 use crate::store::sqlite::snapshot::CopiedTenant;
 
@@ -31,27 +34,35 @@ pub fn routes() -> Router<AppState> {
         .route("/api/operator/v1/tenants/{name}/restore", post(restore_tenant))
 }
 
-/// A backup as listed: its manifest without the list of content files.
+/// A backup as listed: where it is, its manifest without the list of content files, its
+/// age, and its last verification (`null`: never verified).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Listed {
+    target: &'static str,
     name: String,
     created_ms: i64,
+    age_seconds: i64,
     store: String,
     database_bytes: u64,
     files: usize,
+    verified: Option<Verified>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tenants: Option<Vec<CopiedTenant>>,
 }
 
-impl From<Manifest> for Listed {
-    fn from(m: Manifest) -> Self {
+impl Listed {
+    fn of(s: Status, now_ms: i64) -> Self {
+        let m = s.manifest;
         Self {
+            target: s.target,
             files: m.blobs.len(),
+            age_seconds: (now_ms - m.created_ms) / 1000,
             name: m.name,
             created_ms: m.created_ms,
             store: m.store,
             database_bytes: m.database_bytes,
+            verified: s.verified,
             tenants: m.tenants,
         }
     }
@@ -65,14 +76,19 @@ fn backup_dir(state: &AppState) -> Result<std::path::PathBuf, ApiError> {
         .ok_or_else(|| LrsError::NotFound("this server has no backup folder".into()).into())
 }
 
+/// The folder's backups, then the S3 target's (when configured), each oldest first.
 async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     manager(&state, &headers).await?.require_operator()?;
     let dir = backup_dir(&state)?;
-    let all = tokio::task::spawn_blocking(move || backup::list(&dir))
+    let mut all = tokio::task::spawn_blocking(move || verified::folder_statuses(&dir))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::Internal)?;
-    let listed: Vec<Listed> = all.into_iter().map(Listed::from).collect();
+    if let Some(s3) = &state.config.backup_s3 {
+        all.extend(offsite::statuses(s3).await.map_err(ApiError::Internal)?);
+    }
+    let now = crate::clock::now_ms();
+    let listed: Vec<Listed> = all.into_iter().map(|s| Listed::of(s, now)).collect();
     Ok(Json(listed).into_response())
 }
 
@@ -87,6 +103,9 @@ struct RestoreBody {
     as_name: Option<String>,
     #[serde(default)]
     in_place: bool,
+    /// `folder` (the default) or `s3`.
+    #[serde(default)]
+    target: Option<String>,
 }
 
 async fn restore_tenant(
@@ -105,6 +124,17 @@ async fn restore_tenant(
         _ => return Err(LrsError::bad("give either \"as\" (a new tenant's name) or \"inPlace\": true").into()),
     };
     let backups = backup_dir(&state)?;
+    let s3 = match b.target.as_deref() {
+        None | Some("folder") => None,
+        Some("s3") => Some(
+            state
+                .config
+                .backup_s3
+                .clone()
+                .ok_or_else(|| ApiError::from(LrsError::NotFound("this server has no S3 backup target".into())))?,
+        ),
+        Some(_) => return Err(LrsError::bad("\"target\" is \"folder\" or \"s3\"").into()),
+    };
     let database = match &state.config.database_url {
         Some(url) => Source::Postgres(url.0.clone()),
         None => Source::Sqlite,
@@ -120,7 +150,10 @@ async fn restore_tenant(
             database: &database,
             work: &work,
         };
-        restore::run(&*store, &*blobs, &source, into).await
+        match &s3 {
+            None => restore::run(&*store, &*blobs, &source, into).await,
+            Some(s3) => offsite::restore_tenant(&*store, &*blobs, s3, &source, into).await,
+        }
     });
     let r = task.await.map_err(|e| ApiError::Internal(e.to_string()))??;
     if let Some(t) = state.store.tenant_by_name(&r.restored_as).await? {

@@ -88,25 +88,44 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             return ApiError::SignedOut("a bearer token is required".into()).into_response();
         }
     }
+    let mut gauges = backup_gauges(&state).await;
+    gauges.extend(quota_use(&state).await);
+    let text = state.metrics.render(&gauges);
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
+
+/// How long the S3 target may take to list its backups for a scrape; beyond it, its
+/// gauges are left out (an alert on their absence catches a target that stays away).
+const S3_SCRAPE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The newest backup's age (the folder's), and per target when its newest backup was
+/// taken and when one was last verified sound.
+async fn backup_gauges(state: &AppState) -> Vec<(String, &'static str, f64)> {
     let mut gauges = Vec::new();
     if let Some(dir) = state.config.backup_dir.clone() {
-        let newest = tokio::task::spawn_blocking(move || crate::ops::backup::list(&dir))
+        let folder = tokio::task::spawn_blocking(move || crate::ops::verified::folder_statuses(&dir))
             .await
             .ok()
             .and_then(Result::ok)
-            .and_then(|all| all.last().map(|m| m.created_ms));
-        if let Some(ms) = newest {
-            let age = (crate::clock::now_ms() - ms) as f64 / 1000.0;
+            .unwrap_or_default();
+        if let Some(newest) = folder.last() {
+            let age = (crate::clock::now_ms() - newest.manifest.created_ms) as f64 / 1000.0;
             gauges.push((
                 "kiroku_backup_age_seconds".into(),
                 "Seconds since the newest backup.",
                 age,
             ));
         }
+        gauges.extend(crate::ops::verified::gauges("folder", &folder));
     }
-    gauges.extend(quota_use(&state).await);
-    let text = state.metrics.render(&gauges);
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+    if let Some(s3) = &state.config.backup_s3 {
+        match tokio::time::timeout(S3_SCRAPE_WAIT, crate::ops::offsite::recent_statuses(s3)).await {
+            Ok(Ok(all)) => gauges.extend(crate::ops::verified::gauges("s3", &all)),
+            Ok(Err(e)) => tracing::warn!(error = %e, "the S3 backup target could not be listed for /metrics"),
+            Err(_) => tracing::warn!("the S3 backup target did not answer in time for /metrics"),
+        }
+    }
+    gauges
 }
 
 /// Each active tenant's use of its plan's quotas, as a share (1.0: the quota is reached).

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::verified::{self, Verified};
 use crate::clock;
 use crate::store::postgres::dump::{self, DUMP_FILE};
 use crate::store::sqlite::snapshot::{self, CopiedTenant, DATABASE_FILE, SnapshotCheck};
@@ -137,6 +138,8 @@ pub struct Created {
     pub blobs_copied: usize,
     /// Backups removed by retention.
     pub removed: Vec<String>,
+    /// The backup read back once written.
+    pub verified: Verified,
 }
 
 fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> String {
@@ -164,7 +167,7 @@ pub fn kept_export_path(backups: &Path, tenant: &str, ms: i64) -> PathBuf {
 
 /// Where a content file lives in a backup's file store. Names that are not content
 /// addresses (never written by kiroku) stay flat, so a damaged list cannot make it panic.
-fn blob_path(root: &Path, sha: &str) -> PathBuf {
+pub fn blob_path(root: &Path, sha: &str) -> PathBuf {
     match crate::blob::fan_out(sha) {
         Some((dir, rest)) => root.join(dir).join(rest),
         None => root.join(sha),
@@ -225,7 +228,8 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-fn database_file(store: &str) -> &'static str {
+/// The database copy's file name in a backup of `store` (`sqlite` or `postgres`).
+pub fn database_file(store: &str) -> &'static str {
     if store == "postgres" { DUMP_FILE } else { DATABASE_FILE }
 }
 
@@ -321,12 +325,28 @@ pub fn create(
     sync_dir(&partial);
     fs::rename(&partial, backups.join(&name)).map_err(|e| io("completing", &partial, e))?;
     sync_dir(backups);
+    // Read back before retention: older backups go only once this one is known sound.
+    let checked = verify_and_record(backups, &manifest)?;
+    if !checked.ok() {
+        return Err(format!(
+            "backup {name} was written but does not verify (older backups kept): {}",
+            checked.problems.join("; ")
+        ));
+    }
     let removed = retain(backups, keep_days, now)?;
     Ok(Created {
         manifest,
         blobs_copied: copied,
         removed,
+        verified: checked,
     })
+}
+
+/// Verifies backup `m` and records the outcome beside its manifest.
+pub fn verify_and_record(backups: &Path, m: &Manifest) -> Result<Verified, String> {
+    let checked = Verified::now(verify(backups, m));
+    verified::record(&backups.join(&m.name), &checked)?;
+    Ok(checked)
 }
 
 fn remove_partials(backups: &Path) -> Result<(), String> {
@@ -364,12 +384,7 @@ pub fn list(backups: &Path) -> Result<Vec<Manifest>, String> {
 /// Keeps the backups of the last `keep_days` days (at least the newest), then removes
 /// the content files no kept backup needs. Returns the names removed.
 fn retain(backups: &Path, keep_days: u32, now: i64) -> Result<Vec<String>, String> {
-    let all = list(backups)?;
-    let cutoff = now - i64::from(keep_days) * 86_400_000;
-    let newest = all.last().map(|m| m.name.clone());
-    let (keep, drop): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|m| m.created_ms >= cutoff || Some(&m.name) == newest.as_ref());
+    let (keep, drop) = retained(list(backups)?, keep_days, now);
     for m in &drop {
         let dir = backups.join(&m.name);
         fs::remove_dir_all(&dir).map_err(|e| io("removing", &dir, e))?;
@@ -383,6 +398,15 @@ fn retain(backups: &Path, keep_days: u32, now: i64) -> Result<Vec<String>, Strin
         }
     }
     Ok(drop.into_iter().map(|m| m.name).collect())
+}
+
+/// The retention rule, for the folder and the S3 target alike: of `all` (oldest first),
+/// the backups of the last `keep_days` days and the newest are kept, the others dropped.
+pub fn retained(all: Vec<Manifest>, keep_days: u32, now: i64) -> (Vec<Manifest>, Vec<Manifest>) {
+    let cutoff = now - i64::from(keep_days) * 86_400_000;
+    let newest = all.last().map(|m| m.name.clone());
+    all.into_iter()
+        .partition(|m| m.created_ms >= cutoff || Some(&m.name) == newest.as_ref())
 }
 
 fn stored_blobs(root: &Path) -> Result<Vec<String>, String> {
@@ -504,6 +528,37 @@ pub fn restore(backups: &Path, m: &Manifest, target: &Path, database: &Source, f
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn made_at(created_ms: i64) -> Manifest {
+        Manifest {
+            name: name_at(created_ms),
+            created_ms,
+            kiroku_version: String::new(),
+            store: "sqlite".into(),
+            schema_version: 1,
+            database_sha256: String::new(),
+            database_bytes: 0,
+            blobs: Vec::new(),
+            tenants: None,
+        }
+    }
+
+    #[test]
+    fn retention_keeps_the_last_days_and_never_fewer_than_the_newest() {
+        const DAY: i64 = 86_400_000;
+        let now = 1_795_600_000_000;
+        let names = |v: &[Manifest]| v.iter().map(|m| m.created_ms).collect::<Vec<_>>();
+        let all = vec![made_at(now - 9 * DAY), made_at(now - 7 * DAY), made_at(now - DAY)];
+        let (keep, drop) = retained(all, 7, now);
+        assert_eq!(names(&keep), [now - 7 * DAY, now - DAY]);
+        assert_eq!(names(&drop), [now - 9 * DAY]);
+        // Only old backups: the newest stays.
+        let (keep, drop) = retained(vec![made_at(now - 20 * DAY), made_at(now - 10 * DAY)], 7, now);
+        assert_eq!(
+            (names(&keep), names(&drop)),
+            (vec![now - 10 * DAY], vec![now - 20 * DAY])
+        );
+    }
 
     #[test]
     fn names_sort_by_time_and_avoid_colons() {

@@ -30,6 +30,8 @@ use crate::tenant::{Tenant, TenantStatus};
 pub struct TenantRestored {
     /// The backup restored from.
     pub backup: String,
+    /// Where the backup was: `folder` or `s3` (downloaded from the bucket first).
+    pub target: &'static str,
     /// The tenant's name in the backup.
     pub tenant: String,
     /// The tenant that now holds the backup's data.
@@ -75,27 +77,33 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Sen
 
 /// A scratch folder inside `work` (the data folder's, so nothing lands on a small `/tmp`).
 /// Named after the process, so that the leftovers of a killed one can be told apart.
-fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
-    std::fs::create_dir_all(work).map_err(|e| format!("creating {}: {e}", work.display()))?;
-    remove_dead_scratch(work);
+pub fn scratch(work: &Path) -> Result<tempfile::TempDir, String> {
+    scratch_in(work, SCRATCH)
+}
+
+/// A scratch folder in `dir` named `PREFIX<pid>-…`; the leftovers of killed processes
+/// with the same prefix go first.
+pub fn scratch_in(dir: &Path, prefix: &str) -> Result<tempfile::TempDir, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    remove_dead_scratch(dir, prefix);
     tempfile::Builder::new()
-        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
-        .tempdir_in(work)
-        .map_err(|e| format!("a scratch folder in {}: {e}", work.display()))
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir_in(dir)
+        .map_err(|e| format!("a scratch folder in {}: {e}", dir.display()))
 }
 
 const SCRATCH: &str = "tenant-restore-";
 
 /// Removes the scratch folders of restores whose process is gone (killed: a folder holds a
 /// copy of a backup's database). Where `/proc` does not tell which processes run, none.
-fn remove_dead_scratch(work: &Path) {
+fn remove_dead_scratch(work: &Path, prefix: &str) {
     let proc = Path::new("/proc");
     let (true, Ok(entries)) = (proc.join("self").exists(), std::fs::read_dir(work)) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let pid = name.strip_prefix(SCRATCH).and_then(|rest| rest.split('-').next());
+        let pid = name.strip_prefix(prefix).and_then(|rest| rest.split('-').next());
         if let Some(pid) = pid.filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             && !proc.join(pid).exists()
         {
@@ -233,7 +241,7 @@ impl TenantRestored {
     /// The audit entry's target and detail (in the log of the tenant that received the
     /// data): the backup, where from, how, what, and the export kept.
     pub fn audit(&self) -> (String, serde_json::Value) {
-        let detail = serde_json::json!({ "backup": self.backup, "from": self.tenant, "mode": self.mode,
+        let detail = serde_json::json!({ "backup": self.backup, "target": self.target, "from": self.tenant, "mode": self.mode,
                                          "counts": self.counts, "keptExport": self.kept_export });
         (format!("tenant:{}", self.restored_as), detail)
     }
@@ -267,6 +275,7 @@ pub async fn restore_copy(
         .map_err(|e| format!("importing {tenant:?} from backup {} as {as_name:?}: {e}", m.name))?;
     Ok(TenantRestored {
         backup: m.name,
+        target: "folder",
         tenant: tenant.to_owned(),
         restored_as: report.tenant,
         mode: "copy",
@@ -388,6 +397,7 @@ async fn swap_in(
     }
     Ok(TenantRestored {
         backup: m.name.clone(),
+        target: "folder",
         tenant: live.name.to_string(),
         restored_as: live.name.to_string(),
         mode: "in-place",

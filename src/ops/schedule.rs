@@ -1,5 +1,7 @@
 //! The daily backup of a running server: at a configured time of day (UTC), a backup of
-//! the store and the content files into the backup folder, with retention. Servers sharing
+//! the store and the content files into the backup folder, with retention, then its copy
+//! to the S3 backup target when one is configured (`ops::offsite`: the folder backup is
+//! the source of the copy, so both targets hold the same backups). Servers sharing
 //! a database claim each day's run in it, so the backup runs once, not once per server.
 //! Failures are logged and the next day tries again; `kiroku backup` can always be run by
 //! hand.
@@ -18,6 +20,8 @@ pub struct BackupSchedule {
     pub files: super::backup::Files,
     pub data_dir: PathBuf,
     pub backup_dir: PathBuf,
+    /// The S3 backup target, if any.
+    pub s3: Option<crate::blob::s3::S3Blobs>,
     pub keep_days: u32,
     /// Minutes after midnight UTC.
     pub at_minute: u32,
@@ -64,17 +68,32 @@ pub async fn run(s: BackupSchedule) {
                 continue;
             }
         }
-        let job = s.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            super::backup::create(&job.source, &job.data_dir, &job.files, &job.backup_dir, job.keep_days)
-        })
-        .await;
-        match outcome {
-            Ok(Ok(c)) => tracing::info!(backup = %c.manifest.name, files_copied = c.blobs_copied,
-                removed = c.removed.len(), "scheduled backup written"),
-            Ok(Err(e)) => tracing::error!(error = %e, "scheduled backup failed"),
-            Err(e) => tracing::error!(error = %e, "scheduled backup task failed"),
-        }
+        back_up(&s).await;
+    }
+}
+
+/// One scheduled backup: the folder's, then its copy off the machine. Failures are logged.
+async fn back_up(s: &BackupSchedule) {
+    let job = s.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        super::backup::create(&job.source, &job.data_dir, &job.files, &job.backup_dir, job.keep_days)
+    })
+    .await;
+    let c = match outcome {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return tracing::error!(error = %e, "scheduled backup failed"),
+        Err(e) => return tracing::error!(error = %e, "scheduled backup task failed"),
+    };
+    tracing::info!(backup = %c.manifest.name, files_copied = c.blobs_copied,
+        removed = c.removed.len(), "scheduled backup written");
+    let Some(s3) = &s.s3 else {
+        return;
+    };
+    match super::offsite::upload(s3, &s.backup_dir, &c.manifest, s.keep_days).await {
+        Ok(u) => tracing::info!(backup = %u.name, files_uploaded = u.files_uploaded,
+            removed = u.removed.len(), leftovers_removed = u.leftovers_removed.len(),
+            "scheduled backup copied to S3 and verified there"),
+        Err(e) => tracing::error!(backup = %c.manifest.name, error = %e, "scheduled backup not copied to S3"),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::process::{Kiroku, Server};
 use crate::support::{Cred, HttpClient, http_client};
 
 /// Every file under `dir` (relative path → SHA-256).
-fn tree(dir: &Path) -> BTreeMap<String, String> {
+pub fn tree(dir: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         for e in std::fs::read_dir(dir).expect("read folder").flatten() {
             let p = e.path();

@@ -9,6 +9,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod backups;
+mod backups_s3;
 mod bad_input;
 mod blobs_s3;
 mod blobs_s3_tls;

@@ -151,11 +151,17 @@ impl Kiroku {
 
     /// `serve` with global flags, flags of `serve` itself, and a log filter.
     pub fn serve_with_args(&self, global: &[&str], serve: &[&str], log: &str) -> Server {
+        self.serve_with_env(global, serve, log, &[])
+    }
+
+    /// `serve_with_args` with variables set (secrets that have no flag).
+    pub fn serve_with_env(&self, global: &[&str], serve: &[&str], log: &str, vars: &[(&str, &str)]) -> Server {
         let mut args = global.to_vec();
         args.extend(["serve", "--listen", "127.0.0.1:0", "--content-listen", "127.0.0.1:0"]);
         args.extend_from_slice(serve);
         let mut child = self
             .command(&args)
+            .envs(vars.iter().copied())
             .env("KIROKU_LOG", log)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -598,6 +598,8 @@ async fn the_operator_api_lists_backups_and_restores_a_tenant_as_a_copy_and_in_p
         (json!({"as": "x", "inPlace": true}), 400),
         (json!({"as": "t"}), 409),
         (json!({"as": "x", "backup": "2001-01-01T00-00-00Z"}), 404),
+        // This server has no S3 backup target.
+        (json!({"as": "x", "target": "s3"}), 404),
     ] {
         operator(&client, &server, Method::POST, path, Some(body))
             .await

@@ -130,7 +130,8 @@ pub struct ListPage {
     pub next: Option<String>,
 }
 
-fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+/// The texts of every `<tag>` element, in order.
+pub(super) fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut out = Vec::new();
     let mut rest = xml;
