@@ -430,6 +430,9 @@ pub enum AccountCommand {
         /// The end client of an end-client admin.
         #[arg(long)]
         end_client: Option<String>,
+        /// Where notices to the account's tenant or reseller are sent (optional).
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List every account.
     List,

@@ -1,0 +1,149 @@
+//! What callers do with notices, over the store traits: post (checked, authorised,
+//! stored with its deliveries in one transaction), add an incident update, and read the
+//! notices a caller or a tenant sees. Shared by the operator API, the tenant API, the
+//! web pages and the player.
+
+use super::delivery::{Delivery, new_deliveries};
+use super::{Audience, Notice, NoticeError, NoticeInput, NoticeUpdate, audience, banner, check, check_update};
+use crate::account::Realm;
+use crate::lrs::LrsError;
+use crate::store::{Store, StoreResult};
+use crate::tenant::{Tenant, TenantId};
+
+/// Most notices read at once (newest first): years of notices at a few a month.
+pub const LIST_LIMIT: u32 = 500;
+
+/// Who posts: the realm that decides what they may post to, and the audit actor.
+#[derive(Debug, Clone, Copy)]
+pub struct Poster<'a> {
+    pub realm: &'a Realm,
+    pub actor: &'a str,
+}
+
+/// Posts a notice at `now_ms`. With `email`, a delivery is stored for each recipient
+/// (`audience::recipients`) for the sender to send in the background; without (no SMTP
+/// server configured) the notice is on the site only.
+pub async fn post(
+    store: &dyn Store,
+    by: Poster<'_>,
+    input: NoticeInput,
+    email: bool,
+    now_ms: i64,
+) -> StoreResult<(Notice, Vec<Delivery>)> {
+    let input = check(input).map_err(LrsError::from)?;
+    authorise(store, by.realm, &input.audience).await?;
+    let notice = Notice {
+        id: crate::id::new_uuid(),
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        window: input.window,
+        audience: input.audience,
+        posted_ms: now_ms,
+        posted_by: by.actor.to_owned(),
+        resolved_ms: None,
+        updates: Vec::new(),
+    };
+    let deliveries = if email {
+        let accounts = store.list_accounts(&Realm::Service).await?;
+        let tenants = store.list_tenants().await?;
+        let to = audience::recipients(&notice.audience, &accounts, &tenants);
+        new_deliveries(&notice.id, to, now_ms)
+    } else {
+        Vec::new()
+    };
+    store.post_notice(notice.clone(), deliveries.clone()).await?;
+    Ok((notice, deliveries))
+}
+
+/// 404 for an audience naming no reseller or tenant, 403 when `realm` may not post to it.
+async fn authorise(store: &dyn Store, realm: &Realm, to: &Audience) -> StoreResult<()> {
+    let tenant_reseller = match to {
+        Audience::All => None,
+        Audience::Reseller(r) => {
+            store
+                .reseller(r)
+                .await?
+                .ok_or_else(|| LrsError::NotFound(format!("no reseller named {r:?}")))?;
+            None
+        }
+        Audience::Tenant(t) => {
+            store
+                .tenant_by_id(*t)
+                .await?
+                .ok_or_else(|| LrsError::NotFound("no such tenant".into()))?
+                .reseller
+        }
+    };
+    audience::may_post(realm, to, tenant_reseller.as_deref()).map_err(Into::into)
+}
+
+/// Appends an update to an incident the caller may post to, resolving it when `resolve`.
+pub async fn update(
+    store: &dyn Store,
+    realm: &Realm,
+    id: &str,
+    body: &str,
+    resolve: bool,
+    now_ms: i64,
+) -> StoreResult<Notice> {
+    let notice = seen(store, realm, id).await?;
+    authorise(store, realm, &notice.audience).await?;
+    let body = check_update(&notice, body).map_err(LrsError::from)?;
+    let update = NoticeUpdate { at_ms: now_ms, body };
+    if !store.add_notice_update(id, update, resolve).await? {
+        // Resolved by someone else since it was read.
+        return Err(LrsError::from(NoticeError::Resolved).into());
+    }
+    store.notice(id).await?.ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> crate::store::StoreError {
+    LrsError::NotFound(format!("no notice {id:?}")).into()
+}
+
+/// A notice the caller sees (404 otherwise, as if it did not exist).
+pub async fn seen(store: &dyn Store, realm: &Realm, id: &str) -> StoreResult<Notice> {
+    let notice = store.notice(id).await?.ok_or_else(|| not_found(id))?;
+    let tenants = store.list_tenants().await?;
+    if sees(realm, &notice, &tenants) {
+        Ok(notice)
+    } else {
+        Err(not_found(id))
+    }
+}
+
+/// The notices the caller sees, newest first.
+pub async fn list(store: &dyn Store, realm: &Realm) -> StoreResult<Vec<Notice>> {
+    let tenants = store.list_tenants().await?;
+    let all = store.list_notices(LIST_LIMIT).await?;
+    Ok(all.into_iter().filter(|n| sees(realm, n, &tenants)).collect())
+}
+
+fn sees(realm: &Realm, n: &Notice, tenants: &[Tenant]) -> bool {
+    let reseller_of = |id: TenantId| tenants.iter().find(|t| t.id == id).and_then(|t| t.reseller.as_deref());
+    let addressed = match n.audience {
+        Audience::Tenant(t) => reseller_of(t),
+        _ => None,
+    };
+    let own = realm.tenant().and_then(reseller_of);
+    audience::sees(realm, &n.audience, addressed, own)
+}
+
+/// The notices addressed to a tenant, newest first.
+pub async fn for_tenant(store: &dyn Store, tenant: &Tenant) -> StoreResult<Vec<Notice>> {
+    let all = store.list_notices(LIST_LIMIT).await?;
+    Ok(all
+        .into_iter()
+        .filter(|n| n.audience.addresses(tenant.id, tenant.reseller.as_deref()))
+        .collect())
+}
+
+/// The maintenance notice the tenant's learners see in the player at `now_ms`, if any.
+pub async fn player_banner(store: &dyn Store, tenant: TenantId, now_ms: i64) -> StoreResult<Option<Notice>> {
+    let Some(t) = store.tenant_by_id(tenant).await? else {
+        return Ok(None);
+    };
+    let notices = for_tenant(store, &t).await?;
+    Ok(banner(&notices, now_ms).cloned())
+}
