@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod gate;
 mod grant;
+pub(crate) mod notices;
 pub(crate) mod operator;
 mod operator_backups;
 mod ops;
@@ -46,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cmi5::routes())
         .merge(operator::routes())
         .merge(operator_backups::routes())
+        .merge(notices::routes())
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(web::routes())

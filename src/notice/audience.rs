@@ -59,13 +59,15 @@ pub fn may_post(realm: &Realm, audience: &Audience, tenant_reseller: Option<&str
         Audience::Reseller(r) => r == own,
         Audience::Tenant(_) => tenant_reseller == Some(own),
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(LrsError::Forbidden(format!(
-            "a reseller admin posts notices only to the tenants of its own reseller ({own})"
-        )))
-    }
+    if allowed { Ok(()) } else { Err(not_own(own)) }
+}
+
+/// A reseller admin's refusal, the same whether the tenant named is another reseller's
+/// or none at all (so it tells nothing of other resellers' tenants).
+pub fn not_own(own: &str) -> LrsError {
+    LrsError::Forbidden(format!(
+        "a reseller admin posts notices only to the tenants of its own reseller ({own})"
+    ))
 }
 
 /// Whether an admin of `realm` sees a notice to `audience` (`tenant_reseller`: the

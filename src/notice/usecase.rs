@@ -56,6 +56,34 @@ pub async fn post(
     Ok((notice, deliveries))
 }
 
+/// An audience as a request names it: tenants and resellers by name.
+#[derive(Debug, Clone, Copy)]
+pub enum AudienceName<'a> {
+    All,
+    /// A reseller's tenants; `None`: the caller's own reseller.
+    Reseller(Option<&'a str>),
+    Tenant(&'a str),
+}
+
+/// The audience a name stands for: a reseller admin's reseller by default; a tenant
+/// name that names none is 404 for the operator, and for a reseller admin the same 403
+/// as another reseller's tenant.
+pub async fn resolve(store: &dyn Store, realm: &Realm, name: AudienceName<'_>) -> StoreResult<Audience> {
+    match name {
+        AudienceName::All => Ok(Audience::All),
+        AudienceName::Reseller(Some(r)) => Ok(Audience::Reseller(r.to_owned())),
+        AudienceName::Reseller(None) => realm
+            .reseller()
+            .map(|r| Audience::Reseller(r.to_owned()))
+            .ok_or_else(|| LrsError::bad("name the reseller whose tenants the notice is for").into()),
+        AudienceName::Tenant(t) => match (store.tenant_by_name(t).await?, realm.reseller()) {
+            (Some(t), _) => Ok(Audience::Tenant(t.id)),
+            (None, Some(own)) => Err(audience::not_own(own).into()),
+            (None, None) => Err(LrsError::NotFound(format!("no tenant named {t:?}")).into()),
+        },
+    }
+}
+
 /// 404 for an audience naming no reseller or tenant, 403 when `realm` may not post to it.
 async fn authorise(store: &dyn Store, realm: &Realm, to: &Audience) -> StoreResult<()> {
     let tenant_reseller = match to {

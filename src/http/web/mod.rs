@@ -16,6 +16,7 @@ mod end_clients;
 mod frame;
 mod home;
 mod learners;
+mod notices;
 mod settings;
 mod setup;
 mod tenant;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials.js", get(credentials::script))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
+        .route("/notices", get(notices::notices))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))
         .route("/tenants", get(tenants::list).post(tenants::create))
 }
