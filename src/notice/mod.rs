@@ -171,7 +171,9 @@ impl Notice {
     /// from `BANNER_LEAD_MS` before its window until the window ends.
     pub fn shows_banner(&self, now_ms: i64) -> bool {
         match (self.kind, self.window) {
-            (NoticeKind::Maintenance, Some(w)) => w.start_ms - BANNER_LEAD_MS <= now_ms && now_ms < w.end_ms,
+            (NoticeKind::Maintenance, Some(w)) => {
+                w.start_ms.saturating_sub(BANNER_LEAD_MS) <= now_ms && now_ms < w.end_ms
+            }
             _ => false,
         }
     }

@@ -205,3 +205,59 @@ fn failed_tries_back_off_then_give_up() {
     let long = "é".repeat(2000);
     assert!(matches!(p.after_failure(1, &long, 0), TryOutcome::Retry { error, .. } if error.chars().count() == 500));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text of any kind, weighted towards what notices hold: Japanese, emoji, combining
+    /// marks, line breaks and control characters, around the length limits.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[ぁ-んァ-ヶ一-龠ー、。！？]{0,40}",
+            "[\\u{1F300}-\\u{1FAFF}\\u{200D}\\u{FE0F}]{0,8}",
+            "[a-z\\u{0300}-\\u{036F}\\u{3099}\\u{309A}]{0,20}",
+            "[\\r\\n\\t \\u{0000}-\\u{001F}\\u{007F}\\u{2028}]{0,6}",
+            any::<String>(),
+            Just("あ".repeat(MAX_TITLE_CHARS)),
+        ];
+        prop::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn notice_checks_never_panic_and_keep_their_promises(
+            title in text(),
+            body in text(),
+            kind in prop_oneof![Just(NoticeKind::Maintenance), Just(NoticeKind::Incident), Just(NoticeKind::General)],
+            window in prop::option::of((any::<i64>(), any::<i64>())),
+        ) {
+            let i = NoticeInput {
+                kind,
+                title: title.clone(),
+                body: body.clone(),
+                window: window.map(|(start_ms, end_ms)| Window { start_ms, end_ms }),
+                audience: Audience::All,
+            };
+            if let Ok(ok) = check(i) {
+                prop_assert!(!ok.title.is_empty() && ok.title.chars().count() <= MAX_TITLE_CHARS);
+                prop_assert!(!ok.body.is_empty() && ok.body.chars().count() <= MAX_BODY_CHARS);
+                prop_assert!(!ok.title.chars().any(char::is_control));
+                prop_assert_eq!(ok.title.as_str(), title.trim());
+                prop_assert_eq!(ok.window.is_some(), kind == NoticeKind::Maintenance);
+                if let Some(w) = ok.window {
+                    prop_assert!(w.end_ms > w.start_ms);
+                }
+            }
+            let mut incident = notice(NoticeKind::Incident, None);
+            let _ = check_update(&incident, &body);
+            incident.resolved_ms = Some(0);
+            prop_assert!(check_update(&incident, &body).is_err());
+            let m = delivery::message(&notice(kind, window.map(|(a, b)| (a.min(b), a.max(b)))), "https://x.example");
+            prop_assert!(m.subject.contains('t'));
+        }
+    }
+}

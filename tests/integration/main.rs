@@ -41,6 +41,8 @@ mod meta;
 mod migrate;
 mod multi_server;
 mod navigation;
+mod notices;
+mod notices_smtp;
 mod one_person;
 mod one_person_browser;
 mod opener;
