@@ -402,3 +402,42 @@ async fn notice_maintenance_banner_shows_in_the_player_during_its_window() {
     let html = env.fetch(player).await.expect(200).text();
     assert!(html.contains("id=\"maintenance\"") && html.contains("showMaintenance(c.maintenance)"));
 }
+
+#[tokio::test]
+async fn notice_maintenance_banner_is_shown_by_the_player_browser() {
+    assert!(crate::browser::chromium_present());
+    let env = crate::packages::Env::with(with_operator()).await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let launch = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ann", "name": "Ann"}, "packageId": pkg["packageId"]}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let player = launch["playerUrl"].as_str().expect("playerUrl").to_owned();
+    let op_auth = format!("Bearer {}", crate::accounts::TOKEN);
+    post(&env.app, &op_auth, &maintenance("acme", -10, 50))
+        .await
+        .expect(201);
+    let dom = tokio::task::spawn_blocking(move || crate::browser::dump_dom(&player))
+        .await
+        .expect("chromium thread");
+    let start = dom
+        .find("id=\"maintenance\"")
+        .unwrap_or_else(|| panic!("no banner:\n{dom}"));
+    let banner = dom
+        .get(start..)
+        .and_then(|b| b.split("</div></div>").next())
+        .unwrap_or_default();
+    let tag = banner.split('>').next().unwrap_or_default();
+    assert!(!tag.contains("hidden"), "the banner is hidden: {tag}");
+    assert!(banner.contains("定期メンテナンスのお知らせ"), "{banner}");
+    assert!(banner.contains("ご不便をおかけします 🙇"), "{banner}");
+    assert!(
+        banner.contains("メンテナンスのお知らせ") && banner.contains("Scheduled maintenance"),
+        "{banner}"
+    );
+}
