@@ -24,8 +24,8 @@ use crate::http::extract::Path;
 use crate::json::Put;
 use crate::lrs::LrsError;
 use crate::notice::delivery::Delivery;
-use crate::notice::usecase::{self, AudienceName, Poster};
-use crate::notice::{Audience, Notice, NoticeInput, NoticeKind, Window};
+use crate::notice::usecase::{self, AudienceName, NoticeRequest, Poster};
+use crate::notice::{Audience, Notice, NoticeKind, Window};
 use crate::server::AppState;
 use crate::tenant::Tenant;
 
@@ -94,12 +94,11 @@ async fn create(
     let b: NewNoticeBody = super::api::json_object(&body, "notice")?;
     let kind = NoticeKind::parse(&b.kind)
         .ok_or_else(|| LrsError::bad("kind is \"maintenance\", \"incident\" or \"general\""))?;
-    let audience = usecase::resolve(&*state.store, &m.realm, audience_name(&b)?).await?;
-    let window = window(&b)?;
-    let input = NoticeInput {
+    let (window, audience) = (window(&b)?, audience_name(&b)?);
+    let request = NoticeRequest {
         kind,
-        title: b.title,
-        body: b.body,
+        title: b.title.clone(),
+        body: b.body.clone(),
         window,
         audience,
     };
@@ -109,7 +108,7 @@ async fn create(
         actor: &actor,
     };
     let email = state.mailer.is_some();
-    let (n, deliveries) = usecase::post(&*state.store, by, input, email, crate::clock::now_ms()).await?;
+    let (n, deliveries) = usecase::post(&*state.store, by, request, email, crate::clock::now_ms()).await?;
     state.notice_wake.notify_one();
     let detail = json!({ "kind": n.kind, "recipients": deliveries.len() });
     append(

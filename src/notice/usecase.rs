@@ -20,16 +20,34 @@ pub struct Poster<'a> {
     pub actor: &'a str,
 }
 
+/// A notice as a caller asks to post it: its audience by name.
+#[derive(Debug, Clone)]
+pub struct NoticeRequest<'a> {
+    pub kind: super::NoticeKind,
+    pub title: String,
+    pub body: String,
+    pub window: Option<super::Window>,
+    pub audience: AudienceName<'a>,
+}
+
 /// Posts a notice at `now_ms`. With `email`, a delivery is stored for each recipient
 /// (`audience::recipients`) for the sender to send in the background; without (no SMTP
 /// server configured) the notice is on the site only.
 pub async fn post(
     store: &dyn Store,
     by: Poster<'_>,
-    input: NoticeInput,
+    request: NoticeRequest<'_>,
     email: bool,
     now_ms: i64,
 ) -> StoreResult<(Notice, Vec<Delivery>)> {
+    let audience = resolve(store, by.realm, request.audience).await?;
+    let input = NoticeInput {
+        kind: request.kind,
+        title: request.title,
+        body: request.body,
+        window: request.window,
+        audience,
+    };
     let input = check(input).map_err(LrsError::from)?;
     authorise(store, by.realm, &input.audience).await?;
     let notice = Notice {
@@ -68,7 +86,7 @@ pub enum AudienceName<'a> {
 /// The audience a name stands for: a reseller admin's reseller by default; a tenant
 /// name that names none is 404 for the operator, and for a reseller admin the same 403
 /// as another reseller's tenant.
-pub async fn resolve(store: &dyn Store, realm: &Realm, name: AudienceName<'_>) -> StoreResult<Audience> {
+async fn resolve(store: &dyn Store, realm: &Realm, name: AudienceName<'_>) -> StoreResult<Audience> {
     match name {
         AudienceName::All => Ok(Audience::All),
         AudienceName::Reseller(Some(r)) => Ok(Audience::Reseller(r.to_owned())),
