@@ -40,7 +40,7 @@ fn mail(url: String, first_delay_ms: i64, max_attempts: u32) -> MailConfig {
 }
 
 /// A fresh address, so tests sharing the one SMTP server find their own messages.
-fn address(who: &str) -> String {
+pub(crate) fn address(who: &str) -> String {
     format!("{who}-{}@example.jp", kiroku::id::new_uuid())
 }
 
@@ -102,7 +102,7 @@ async fn wait_for(app: &TestApp, id: &str, secs: u64, done: impl Fn(&Value) -> b
 }
 
 /// The decoded message sent to `to`, once it has arrived in `dir`.
-async fn received(dir: &Path, to: &str) -> Value {
+pub(crate) async fn received(dir: &Path, to: &str) -> Value {
     let until = Instant::now() + Duration::from_secs(20);
     loop {
         for entry in std::fs::read_dir(dir).expect("read the mail folder").flatten() {
@@ -123,7 +123,7 @@ async fn received(dir: &Path, to: &str) -> Value {
     }
 }
 
-fn check_message(m: &Value, to: &str) {
+pub(crate) fn check_message(m: &Value, to: &str) {
     assert_eq!(m["to"], to, "{m}");
     assert_eq!(m["mail_from"], "notices@kiroku.example", "{m}");
     assert_eq!(
@@ -166,7 +166,7 @@ async fn notice_smtp_email_reaches_the_tenant_admin() {
 }
 
 /// A loopback port nothing listens on (yet).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("address").port()
 }
@@ -191,24 +191,29 @@ async fn notice_smtp_down_is_retried_then_sent_once_the_server_is_up() {
     assert!(d["nextAttemptAt"].is_string(), "{d}");
 
     let dir = tempfile::tempdir().expect("mail folder");
-    let mut parts = sink.split_whitespace();
-    let program = parts.next().expect("a command");
-    let server = std::process::Command::new(program)
-        .args(parts)
-        .arg(port.to_string())
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start the SMTP server");
-    let _server = Stop(server);
+    let _server = start_sink(&sink, port, dir.path());
     let d = wait_for(&app, &id, 30, |d| d["status"] == "sent").await;
     assert!(d["attempts"].as_u64() >= Some(3), "{d}");
     assert!(d["lastError"].is_null(), "{d}");
     check_message(&received(dir.path(), &to).await, &to);
 }
 
+/// Starts the test SMTP server (`KIROKU_TEST_SMTP_SINK`) on `port`, writing to `dir`.
+pub(crate) fn start_sink(sink: &str, port: u16, dir: &Path) -> Stop {
+    let mut parts = sink.split_whitespace();
+    let program = parts.next().expect("a command");
+    let child = std::process::Command::new(program)
+        .args(parts)
+        .arg(port.to_string())
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start the SMTP server");
+    Stop(child)
+}
+
 /// Stops the SMTP server a test started, whatever the test's outcome.
-struct Stop(std::process::Child);
+pub(crate) struct Stop(pub std::process::Child);
 
 impl Drop for Stop {
     fn drop(&mut self) {
