@@ -57,7 +57,7 @@ pub fn may_post(realm: &Realm, audience: &Audience, tenant_reseller: Option<&str
     let allowed = match audience {
         Audience::All => false,
         Audience::Reseller(r) => r == own,
-        Audience::Tenant(_) => tenant_reseller == Some(own),
+        Audience::Tenant(t) => realm.reaches_tenant(*t, tenant_reseller),
     };
     if allowed { Ok(()) } else { Err(not_own(own)) }
 }
