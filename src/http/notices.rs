@@ -24,7 +24,7 @@ use crate::http::extract::Path;
 use crate::json::Put;
 use crate::lrs::LrsError;
 use crate::notice::delivery::Delivery;
-use crate::notice::usecase::{self, AudienceName, NoticeRequest, Poster};
+use crate::notice::usecase::{self, AudienceName, NoticeRequest, Poster, UpdateRequest};
 use crate::notice::{Audience, Notice, NoticeKind, Window};
 use crate::server::AppState;
 use crate::tenant::Tenant;
@@ -177,7 +177,13 @@ async fn add_update(
     let m = caller(&state, &headers).await?;
     let b: UpdateBody = super::api::json_object(&body, "update")?;
     let now = crate::clock::now_ms();
-    let n = usecase::update(&*state.store, &m.realm, &id, &b.body, b.resolve, now).await?;
+    let request = UpdateRequest {
+        body: &b.body,
+        resolve: b.resolve,
+        email: state.mailer.is_some(),
+    };
+    let n = usecase::update(&*state.store, &m.realm, &id, request, now).await?;
+    state.notice_wake.notify_one();
     let detail = json!({ "resolved": b.resolve });
     append(
         &state,
@@ -247,6 +253,7 @@ pub fn notice_json(n: &Notice, tenants: &[Tenant], deliveries: Option<&[Delivery
 
 fn delivery_json(d: &Delivery) -> Value {
     json!({
+        "update": d.update,
         "account": d.recipient.account,
         "address": d.recipient.address,
         "status": d.status,

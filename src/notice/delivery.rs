@@ -33,10 +33,12 @@ impl DeliveryStatus {
     }
 }
 
-/// One recipient's e-mail of a notice, as stored.
+/// One recipient's e-mail of a notice or of one of its updates, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     pub notice: String,
+    /// 0: the notice as posted; n: its nth update (an incident's).
+    pub update: u32,
     pub recipient: Recipient,
     pub status: DeliveryStatus,
     /// Tries made so far.
@@ -101,12 +103,14 @@ impl RetryPolicy {
     }
 }
 
-/// A new delivery for each recipient, due at once.
-pub fn new_deliveries(notice: &str, recipients: Vec<Recipient>, now_ms: i64) -> Vec<Delivery> {
+/// A new delivery of the notice (`update` 0) or of its update for each recipient, due at
+/// once.
+pub fn new_deliveries(notice: &str, update: u32, recipients: Vec<Recipient>, now_ms: i64) -> Vec<Delivery> {
     recipients
         .into_iter()
         .map(|recipient| Delivery {
             notice: notice.to_owned(),
+            update,
             recipient,
             status: DeliveryStatus::Pending,
             attempts: 0,
@@ -122,6 +126,39 @@ pub fn new_deliveries(notice: &str, recipients: Vec<Recipient>, now_ms: i64) -> 
 pub struct Message {
     pub subject: String,
     pub body: String,
+}
+
+/// The e-mail of a delivery: the notice's (`update` 0) or one of its updates'; `None`
+/// when the notice has no such update.
+pub fn message_for(notice: &Notice, update: u32, site_url: &str) -> Option<Message> {
+    match update.checked_sub(1) {
+        None => Some(message(notice, site_url)),
+        Some(i) => notice
+            .updates
+            .get(usize::try_from(i).ok()?)
+            .map(|u| update_message(notice, u, site_url)),
+    }
+}
+
+/// The e-mail of an incident's update: its text under the incident's title, marked as
+/// the resolution when it resolved the incident.
+fn update_message(notice: &Notice, u: &super::NoticeUpdate, site_url: &str) -> Message {
+    let resolving = notice.resolved_ms == Some(u.at_ms) && notice.updates.last() == Some(u);
+    let label = if resolving {
+        "Resolved / 復旧"
+    } else {
+        "Incident update / 障害情報の更新"
+    };
+    Message {
+        subject: format!("[{label}] {}", notice.title),
+        body: format!(
+            "{}\n\n{}\n\nUpdated / 更新: {}\nPosted / 掲載: {}\n\n{site_url}/notices\n",
+            notice.title,
+            u.body,
+            format_ms(u.at_ms),
+            format_ms(notice.posted_ms)
+        ),
+    }
 }
 
 /// The e-mail of a notice: the title as subject with the kind before it, in English and

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
 use super::Notice;
-use super::delivery::{Delivery, RetryPolicy, TryOutcome, message};
+use super::delivery::{Delivery, RetryPolicy, TryOutcome, message_for};
 use crate::mail::Mailer;
 use crate::store::{Store, StoreResult};
 
@@ -76,7 +76,7 @@ impl Sender {
                 let notice = notices.get(&d.notice).and_then(Option::as_ref);
                 let outcome = self.try_one(&d, notice).await;
                 self.store
-                    .record_delivery_try(&d.notice, &d.recipient.account, outcome)
+                    .record_delivery_try(&d.notice, d.update, &d.recipient.account, outcome)
                     .await?;
             }
         }
@@ -84,25 +84,21 @@ impl Sender {
 
     async fn try_one(&self, d: &Delivery, notice: Option<&Notice>) -> TryOutcome {
         let attempt = d.attempts + 1;
-        let sent = match notice {
-            Some(n) => {
-                self.mailer
-                    .send(&d.recipient.address, &message(n, &self.site_url))
-                    .await
-            }
-            None => Err("the notice is gone".to_owned()),
+        let sent = match notice.and_then(|n| message_for(n, d.update, &self.site_url)) {
+            Some(m) => self.mailer.send(&d.recipient.address, &m).await,
+            None => Err("the notice or its update is gone".to_owned()),
         };
         let now = crate::clock::now_ms();
         // The account, never the address: e-mail addresses stay out of the logs.
         match sent {
             Ok(()) => {
-                tracing::info!(notice.id = %d.notice, account.id = %d.recipient.account, attempt, "notice e-mail sent");
+                tracing::info!(notice.id = %d.notice, notice.update = d.update, account.id = %d.recipient.account, attempt, "notice e-mail sent");
                 TryOutcome::Sent { at_ms: now }
             }
             Err(e) => {
                 let outcome = self.retry.after_failure(attempt, &e, now);
                 let gave_up = matches!(outcome, TryOutcome::Failed { .. });
-                tracing::warn!(notice.id = %d.notice, account.id = %d.recipient.account, attempt, gave_up, error = %e, "notice e-mail failed");
+                tracing::warn!(notice.id = %d.notice, notice.update = d.update, account.id = %d.recipient.account, attempt, gave_up, error = %e, "notice e-mail failed");
                 outcome
             }
         }

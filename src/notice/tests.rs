@@ -176,6 +176,37 @@ fn recipients_are_the_contract_holders_with_an_address() {
 }
 
 #[test]
+fn an_incident_and_each_update_have_their_own_email() {
+    let mut n = notice(NoticeKind::Incident, None);
+    n.title = "障害".into();
+    let u = |at_ms, body: &str| NoticeUpdate {
+        at_ms,
+        body: body.into(),
+    };
+    n.updates = vec![u(5, "調査中"), u(9, "復旧しました")];
+    let subject = |n: &Notice, update| delivery::message_for(n, update, "https://k.example").map(|m| m.subject);
+    assert_eq!(subject(&n, 0).as_deref(), Some("[Incident / 障害] 障害"));
+    assert_eq!(
+        subject(&n, 1).as_deref(),
+        Some("[Incident update / 障害情報の更新] 障害")
+    );
+    assert_eq!(
+        subject(&n, 2).as_deref(),
+        Some("[Incident update / 障害情報の更新] 障害")
+    );
+    n.resolved_ms = Some(9);
+    assert_eq!(subject(&n, 2).as_deref(), Some("[Resolved / 復旧] 障害"));
+    assert_eq!(subject(&n, 3), None);
+    let body = delivery::message_for(&n, 1, "https://k.example")
+        .map(|m| m.body)
+        .unwrap_or_default();
+    assert!(
+        body.contains("調査中") && body.ends_with("https://k.example/notices\n"),
+        "{body}"
+    );
+}
+
+#[test]
 fn failed_tries_back_off_then_give_up() {
     let p = RetryPolicy {
         first_delay_ms: 1000,

@@ -62,14 +62,8 @@ pub async fn post(
         resolved_ms: None,
         updates: Vec::new(),
     };
-    let deliveries = if email {
-        let accounts = store.list_accounts(&Realm::Service).await?;
-        let tenants = store.list_tenants().await?;
-        let to = audience::recipients(&notice.audience, &accounts, &tenants);
-        new_deliveries(&notice.id, to, now_ms)
-    } else {
-        Vec::new()
-    };
+    let to = recipients(store, &notice.audience, email).await?;
+    let deliveries = new_deliveries(&notice.id, 0, to, now_ms);
     store.post_notice(notice.clone(), deliveries.clone()).await?;
     Ok((notice, deliveries))
 }
@@ -102,6 +96,16 @@ async fn resolve(store: &dyn Store, realm: &Realm, name: AudienceName<'_>) -> St
     }
 }
 
+/// Who is e-mailed a notice to `to` now (nobody without `email`: no SMTP configured).
+async fn recipients(store: &dyn Store, to: &Audience, email: bool) -> StoreResult<Vec<super::Recipient>> {
+    if !email {
+        return Ok(Vec::new());
+    }
+    let accounts = store.list_accounts(&Realm::Service).await?;
+    let tenants = store.list_tenants().await?;
+    Ok(audience::recipients(to, &accounts, &tenants))
+}
+
 /// 404 for an audience naming no reseller or tenant, 403 when `realm` may not post to it.
 async fn authorise(store: &dyn Store, realm: &Realm, to: &Audience) -> StoreResult<()> {
     let tenant_reseller = match to {
@@ -124,20 +128,35 @@ async fn authorise(store: &dyn Store, realm: &Realm, to: &Audience) -> StoreResu
     audience::may_post(realm, to, tenant_reseller.as_deref()).map_err(Into::into)
 }
 
-/// Appends an update to an incident the caller may post to, resolving it when `resolve`.
+/// An incident's update as a caller asks for it.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateRequest<'a> {
+    pub body: &'a str,
+    /// Resolves the incident with this update.
+    pub resolve: bool,
+    /// E-mail the update to the notice's recipients (as they are now).
+    pub email: bool,
+}
+
+/// Appends an update to an incident the caller may post to, resolving it when asked, and
+/// e-mails it (its deliveries stored with it) like the notice itself.
 pub async fn update(
     store: &dyn Store,
     realm: &Realm,
     id: &str,
-    body: &str,
-    resolve: bool,
+    request: UpdateRequest<'_>,
     now_ms: i64,
 ) -> StoreResult<Notice> {
     let notice = seen(store, realm, id).await?;
     authorise(store, realm, &notice.audience).await?;
-    let body = check_update(&notice, body).map_err(LrsError::from)?;
+    let body = check_update(&notice, request.body).map_err(LrsError::from)?;
     let update = NoticeUpdate { at_ms: now_ms, body };
-    if !store.add_notice_update(id, update, resolve).await? {
+    let to = recipients(store, &notice.audience, request.email).await?;
+    if store
+        .add_notice_update(id, update, request.resolve, to)
+        .await?
+        .is_none()
+    {
         // Resolved by someone else since it was read.
         return Err(LrsError::from(NoticeError::Resolved).into());
     }

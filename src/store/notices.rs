@@ -18,16 +18,31 @@ pub trait NoticeStore: Send + Sync {
     async fn list_notices(&self, limit: u32) -> StoreResult<Vec<Notice>>;
     async fn notice(&self, id: &str) -> StoreResult<Option<Notice>>;
     /// Appends an update to an unresolved notice, resolving it at the update's time when
-    /// `resolve`; false (and nothing written) when it is resolved or absent.
-    async fn add_notice_update(&self, id: &str, update: NoticeUpdate, resolve: bool) -> StoreResult<bool>;
+    /// `resolve`, with a delivery of it for each of `recipients` (due at the update's
+    /// time), in one transaction; answers the update's number (1 for the first), or
+    /// `None` (nothing written) when the notice is resolved or absent.
+    async fn add_notice_update(
+        &self,
+        id: &str,
+        update: NoticeUpdate,
+        resolve: bool,
+        recipients: Vec<Recipient>,
+    ) -> StoreResult<Option<u32>>;
     /// A notice's deliveries, by address.
     async fn notice_deliveries(&self, notice: &str) -> StoreResult<Vec<Delivery>>;
     /// Takes up to `limit` pending deliveries due at `now_ms`, moving their next try to
     /// `lease_until_ms` in the same transaction, so another server (or this one after a
     /// crash mid-send) picks one up only once that lease runs out.
     async fn claim_deliveries(&self, now_ms: i64, lease_until_ms: i64, limit: u32) -> StoreResult<Vec<Delivery>>;
-    /// Records one try of a delivery: its attempt count goes up by one.
-    async fn record_delivery_try(&self, notice: &str, account: &str, outcome: TryOutcome) -> StoreResult<()>;
+    /// Records one try of a delivery (`notice`, `update`, `account`): its attempt count
+    /// goes up by one.
+    async fn record_delivery_try(
+        &self,
+        notice: &str,
+        update: u32,
+        account: &str,
+        outcome: TryOutcome,
+    ) -> StoreResult<()>;
 }
 
 /// An audience as the columns `audience, audience_reseller, audience_tenant`.
@@ -61,7 +76,8 @@ pub(crate) const NOTICE_COLS: &str = "id, kind, title, body, audience, audience_
      window_start, window_end, posted, posted_by, resolved";
 
 /// The SELECT list a `DeliveryRow` is read from, in its field order.
-pub(crate) const DELIVERY_COLS: &str = "notice, account, address, status, attempts, last_error, next_attempt, sent";
+pub(crate) const DELIVERY_COLS: &str =
+    "notice, update_seq, account, address, status, attempts, last_error, next_attempt, sent";
 
 impl NoticeRow {
     /// The notice; `None` for a row no version of kiroku writes.
@@ -95,6 +111,7 @@ impl NoticeRow {
 #[derive(Debug)]
 pub(crate) struct DeliveryRow {
     pub notice: String,
+    pub update_seq: i64,
     pub account: String,
     pub address: String,
     pub status: String,
@@ -108,6 +125,7 @@ impl DeliveryRow {
     pub fn delivery(self) -> Option<Delivery> {
         Some(Delivery {
             notice: self.notice,
+            update: u32::try_from(self.update_seq).ok()?,
             recipient: Recipient {
                 account: self.account,
                 address: self.address,

@@ -103,13 +103,19 @@ async fn wait_for(app: &TestApp, id: &str, secs: u64, done: impl Fn(&Value) -> b
 
 /// The decoded message sent to `to`, once it has arrived in `dir`.
 pub(crate) async fn received(dir: &Path, to: &str) -> Value {
+    received_with(dir, to, "[Incident / 障害]").await
+}
+
+/// The decoded message sent to `to` whose subject starts with `subject`.
+async fn received_with(dir: &Path, to: &str, subject: &str) -> Value {
     let until = Instant::now() + Duration::from_secs(20);
     loop {
         for entry in std::fs::read_dir(dir).expect("read the mail folder").flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "json") {
                 let m: Value = serde_json::from_slice(&std::fs::read(&path).expect("message")).expect("JSON");
-                if m["rcpt_tos"].as_array().is_some_and(|r| r.iter().any(|x| x == to)) {
+                let mine = m["rcpt_tos"].as_array().is_some_and(|r| r.iter().any(|x| x == to));
+                if mine && m["subject"].as_str().is_some_and(|s| s.starts_with(subject)) {
                     return m;
                 }
             }
@@ -163,6 +169,45 @@ async fn notice_smtp_email_reaches_the_tenant_admin() {
     assert_eq!(d["attempts"], 1, "{d}");
     assert_eq!(d["address"], to.as_str());
     assert!(d["sentAt"].is_string() && d["lastError"].is_null(), "{d}");
+
+    // The incident's resolution is e-mailed too, as a delivery of update 1.
+    app.post(&format!("/api/operator/v1/notices/{id}/updates"))
+        .header("authorization", &format!("Bearer {TOKEN}"))
+        .json(&json!({"body": "ログインできるようになりました。", "resolve": true}))
+        .send()
+        .await
+        .expect(200);
+    let m = received_with(&s.dir, &to, "[Resolved / 復旧]").await;
+    assert_eq!(
+        m["subject"], "[Resolved / 復旧] 障害のお知らせ：ログインできない状態です",
+        "{m}"
+    );
+    assert!(
+        m["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("ログインできるようになりました。")),
+        "{m}"
+    );
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let n = app
+            .get(&format!("/api/operator/v1/notices/{id}"))
+            .header("authorization", &format!("Bearer {TOKEN}"))
+            .send()
+            .await
+            .expect(200)
+            .json();
+        let last = &n["deliveries"][1];
+        if last["status"] == "sent" {
+            assert_eq!(last["update"], 1, "{n}");
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "the update's e-mail was never recorded as sent: {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A loopback port nothing listens on (yet).

@@ -298,7 +298,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE registrations ADD PRIMARY KEY (tenant, id);
     "#,
     // Notices to tenants (maintenance with its window, incidents with their updates,
-    // general), each recipient's e-mail delivery, and an optional e-mail address on
+    // general), each recipient's e-mail delivery (of the notice, or of one of its updates), and an optional e-mail address on
     // accounts (where notices are sent) (SQLite's 15).
     r#"
     ALTER TABLE accounts ADD COLUMN email TEXT;
@@ -326,6 +326,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TABLE notice_deliveries (
         notice TEXT COLLATE "C" NOT NULL REFERENCES notices(id),
+        update_seq BIGINT NOT NULL,
         account TEXT COLLATE "C" NOT NULL,
         address TEXT NOT NULL,
         status TEXT NOT NULL,
@@ -333,7 +334,7 @@ const MIGRATIONS: &[&str] = &[
         last_error TEXT,
         next_attempt BIGINT NOT NULL,
         sent BIGINT,
-        PRIMARY KEY (notice, account)
+        PRIMARY KEY (notice, update_seq, account)
     );
     CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
     "#,

@@ -7,8 +7,8 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
 use super::{PgStore, col, pg};
-use crate::notice::delivery::{Delivery, TryOutcome};
-use crate::notice::{Notice, NoticeUpdate};
+use crate::notice::delivery::{Delivery, TryOutcome, new_deliveries};
+use crate::notice::{Notice, NoticeUpdate, Recipient};
 use crate::store::notices::{
     DELIVERY_COLS, DeliveryRow, NOTICE_COLS, NoticeRow, NoticeStore, audience_columns, try_columns,
 };
@@ -34,13 +34,14 @@ fn notice_row(r: &Row) -> StoreResult<NoticeRow> {
 fn delivery(r: &Row) -> StoreResult<Delivery> {
     let row = DeliveryRow {
         notice: col(r, 0)?,
-        account: col(r, 1)?,
-        address: col(r, 2)?,
-        status: col(r, 3)?,
-        attempts: col(r, 4)?,
-        last_error: col(r, 5)?,
-        next_attempt: col(r, 6)?,
-        sent: col(r, 7)?,
+        update_seq: col(r, 1)?,
+        account: col(r, 2)?,
+        address: col(r, 3)?,
+        status: col(r, 4)?,
+        attempts: col(r, 5)?,
+        last_error: col(r, 6)?,
+        next_attempt: col(r, 7)?,
+        sent: col(r, 8)?,
     };
     row.delivery().ok_or_else(unknown_row)
 }
@@ -92,13 +93,18 @@ async fn insert(c: &impl GenericClient, n: &Notice, deliveries: &[Delivery]) -> 
     )
     .await
     .map_err(pg)?;
-    let sql = format!("INSERT INTO notice_deliveries ({DELIVERY_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    insert_deliveries(c, deliveries).await
+}
+
+async fn insert_deliveries(c: &impl GenericClient, deliveries: &[Delivery]) -> StoreResult<()> {
+    let sql = format!("INSERT INTO notice_deliveries ({DELIVERY_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
     for d in deliveries {
-        let (status, attempts) = (d.status.as_str(), i64::from(d.attempts));
+        let (status, attempts, update) = (d.status.as_str(), i64::from(d.attempts), i64::from(d.update));
         c.execute(
             &sql,
             &[
                 &d.notice,
+                &update,
                 &d.recipient.account,
                 &d.recipient.address,
                 &status,
@@ -143,7 +149,13 @@ impl NoticeStore for PgStore {
         }
     }
 
-    async fn add_notice_update(&self, id: &str, update: NoticeUpdate, resolve: bool) -> StoreResult<bool> {
+    async fn add_notice_update(
+        &self,
+        id: &str,
+        update: NoticeUpdate,
+        resolve: bool,
+        recipients: Vec<Recipient>,
+    ) -> StoreResult<Option<u32>> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
         // The notice's row locked: updates to one incident get their numbers in turn.
@@ -155,27 +167,32 @@ impl NoticeStore for PgStore {
             .await
             .map_err(pg)?;
         if open.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
-        tx.execute(
-            "INSERT INTO notice_updates (notice, seq, at, body) \
-             SELECT $1, coalesce(max(seq), 0) + 1, $2, $3 FROM notice_updates WHERE notice = $1",
-            &[&id, &update.at_ms, &update.body],
-        )
-        .await
-        .map_err(pg)?;
+        let row = tx
+            .query_one(
+                "INSERT INTO notice_updates (notice, seq, at, body) \
+                 SELECT $1, coalesce(max(seq), 0) + 1, $2, $3 FROM notice_updates WHERE notice = $1 RETURNING seq",
+                &[&id, &update.at_ms, &update.body],
+            )
+            .await
+            .map_err(pg)?;
+        let seq = u32::try_from(col::<i64>(&row, 0)?).map_err(|e| StoreError::Backend(e.to_string()))?;
         if resolve {
             tx.execute("UPDATE notices SET resolved = $2 WHERE id = $1", &[&id, &update.at_ms])
                 .await
                 .map_err(pg)?;
         }
+        insert_deliveries(&tx, &new_deliveries(id, seq, recipients, update.at_ms)).await?;
         tx.commit().await.map_err(pg)?;
-        Ok(true)
+        Ok(Some(seq))
     }
 
     async fn notice_deliveries(&self, notice: &str) -> StoreResult<Vec<Delivery>> {
         let c = self.client().await?;
-        let sql = format!("SELECT {DELIVERY_COLS} FROM notice_deliveries WHERE notice = $1 ORDER BY address, account");
+        let sql = format!(
+            "SELECT {DELIVERY_COLS} FROM notice_deliveries WHERE notice = $1 ORDER BY update_seq, address, account"
+        );
         let rows = c.query(&sql, &[&notice]).await.map_err(pg)?;
         rows.iter().map(delivery).collect()
     }
@@ -184,8 +201,8 @@ impl NoticeStore for PgStore {
         let c = self.client().await?;
         // (RETURNING shows the rows as updated: next_attempt comes back as the lease.)
         let sql = format!(
-            "UPDATE notice_deliveries SET next_attempt = $2 WHERE (notice, account) IN \
-             (SELECT notice, account FROM notice_deliveries WHERE status = 'pending' AND next_attempt <= $1 \
+            "UPDATE notice_deliveries SET next_attempt = $2 WHERE (notice, update_seq, account) IN \
+             (SELECT notice, update_seq, account FROM notice_deliveries WHERE status = 'pending' AND next_attempt <= $1 \
               ORDER BY next_attempt LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING {DELIVERY_COLS}"
         );
         let rows = c
@@ -195,13 +212,20 @@ impl NoticeStore for PgStore {
         rows.iter().map(delivery).collect()
     }
 
-    async fn record_delivery_try(&self, notice: &str, account: &str, outcome: TryOutcome) -> StoreResult<()> {
+    async fn record_delivery_try(
+        &self,
+        notice: &str,
+        update: u32,
+        account: &str,
+        outcome: TryOutcome,
+    ) -> StoreResult<()> {
         let c = self.client().await?;
         let (status, error, next, sent) = try_columns(&outcome);
         c.execute(
-            "UPDATE notice_deliveries SET status = $3, attempts = attempts + 1, last_error = $4, \
-             next_attempt = coalesce($5, next_attempt), sent = coalesce($6, sent) WHERE notice = $1 AND account = $2",
-            &[&notice, &account, &status, &error, &next, &sent],
+            "UPDATE notice_deliveries SET status = $4, attempts = attempts + 1, last_error = $5, \
+             next_attempt = coalesce($6, next_attempt), sent = coalesce($7, sent) \
+             WHERE notice = $1 AND update_seq = $2 AND account = $3",
+            &[&notice, &i64::from(update), &account, &status, &error, &next, &sent],
         )
         .await
         .map_err(pg)?;

@@ -305,7 +305,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX registrations_package ON registrations(tenant, package);
     ",
     // 15: notices to tenants (maintenance with its window, incidents with their updates,
-    // general), each recipient's e-mail delivery, and an optional e-mail address on
+    // general), each recipient's e-mail delivery (of the notice, or of one of its updates), and an optional e-mail address on
     // accounts (where notices are sent).
     "
     ALTER TABLE accounts ADD COLUMN email TEXT;
@@ -333,6 +333,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TABLE notice_deliveries (
         notice TEXT NOT NULL REFERENCES notices(id),
+        update_seq INTEGER NOT NULL,
         account TEXT NOT NULL,
         address TEXT NOT NULL,
         status TEXT NOT NULL,
@@ -340,7 +341,7 @@ const MIGRATIONS: &[&str] = &[
         last_error TEXT,
         next_attempt INTEGER NOT NULL,
         sent INTEGER,
-        PRIMARY KEY (notice, account)
+        PRIMARY KEY (notice, update_seq, account)
     );
     CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
     ",

@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteStore;
 use super::pool::backend;
-use crate::notice::delivery::{Delivery, TryOutcome};
-use crate::notice::{Notice, NoticeUpdate};
+use crate::notice::delivery::{Delivery, TryOutcome, new_deliveries};
+use crate::notice::{Notice, NoticeUpdate, Recipient};
 use crate::store::notices::{
     DELIVERY_COLS, DeliveryRow, NOTICE_COLS, NoticeRow, NoticeStore, audience_columns, try_columns,
 };
@@ -33,13 +33,14 @@ fn notice_row(r: &Row) -> rusqlite::Result<NoticeRow> {
 fn delivery_row(r: &Row) -> rusqlite::Result<DeliveryRow> {
     Ok(DeliveryRow {
         notice: r.get(0)?,
-        account: r.get(1)?,
-        address: r.get(2)?,
-        status: r.get(3)?,
-        attempts: r.get(4)?,
-        last_error: r.get(5)?,
-        next_attempt: r.get(6)?,
-        sent: r.get(7)?,
+        update_seq: r.get(1)?,
+        account: r.get(2)?,
+        address: r.get(3)?,
+        status: r.get(4)?,
+        attempts: r.get(5)?,
+        last_error: r.get(6)?,
+        next_attempt: r.get(7)?,
+        sent: r.get(8)?,
     })
 }
 
@@ -88,11 +89,16 @@ fn insert(c: &Connection, n: &Notice, deliveries: &[Delivery]) -> StoreResult<()
         ],
     )
     .map_err(backend)?;
+    insert_deliveries(c, deliveries)
+}
+
+fn insert_deliveries(c: &Connection, deliveries: &[Delivery]) -> StoreResult<()> {
     for d in deliveries {
         c.execute(
-            &format!("INSERT INTO notice_deliveries ({DELIVERY_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            &format!("INSERT INTO notice_deliveries ({DELIVERY_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
             params![
                 d.notice,
+                d.update,
                 d.recipient.account,
                 d.recipient.address,
                 d.status.as_str(),
@@ -107,7 +113,13 @@ fn insert(c: &Connection, n: &Notice, deliveries: &[Delivery]) -> StoreResult<()
     Ok(())
 }
 
-fn add_update(c: &Connection, id: &str, u: &NoticeUpdate, resolve: bool) -> StoreResult<bool> {
+fn add_update(
+    c: &Connection,
+    id: &str,
+    u: &NoticeUpdate,
+    resolve: bool,
+    to: Vec<Recipient>,
+) -> StoreResult<Option<u32>> {
     let open: bool = c
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM notices WHERE id = ?1 AND resolved IS NULL)",
@@ -116,19 +128,26 @@ fn add_update(c: &Connection, id: &str, u: &NoticeUpdate, resolve: bool) -> Stor
         )
         .map_err(backend)?;
     if !open {
-        return Ok(false);
+        return Ok(None);
     }
+    let seq: u32 = c
+        .query_row(
+            "SELECT coalesce(max(seq), 0) + 1 FROM notice_updates WHERE notice = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
     c.execute(
-        "INSERT INTO notice_updates (notice, seq, at, body) \
-         SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3 FROM notice_updates WHERE notice = ?1",
-        params![id, u.at_ms, u.body],
+        "INSERT INTO notice_updates (notice, seq, at, body) VALUES (?1, ?2, ?3, ?4)",
+        params![id, seq, u.at_ms, u.body],
     )
     .map_err(backend)?;
     if resolve {
         c.execute("UPDATE notices SET resolved = ?2 WHERE id = ?1", params![id, u.at_ms])
             .map_err(backend)?;
     }
-    Ok(true)
+    insert_deliveries(c, &new_deliveries(id, seq, to, u.at_ms))?;
+    Ok(Some(seq))
 }
 
 fn claim(c: &Connection, now: i64, lease: i64, limit: u32) -> StoreResult<Vec<Delivery>> {
@@ -146,8 +165,8 @@ fn claim(c: &Connection, now: i64, lease: i64, limit: u32) -> StoreResult<Vec<De
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         c.execute(
-            "UPDATE notice_deliveries SET next_attempt = ?3 WHERE notice = ?1 AND account = ?2",
-            params![row.notice, row.account, lease],
+            "UPDATE notice_deliveries SET next_attempt = ?4 WHERE notice = ?1 AND update_seq = ?2 AND account = ?3",
+            params![row.notice, row.update_seq, row.account, lease],
         )
         .map_err(backend)?;
         out.push(row.delivery().ok_or_else(unknown_row)?);
@@ -155,12 +174,14 @@ fn claim(c: &Connection, now: i64, lease: i64, limit: u32) -> StoreResult<Vec<De
     Ok(out)
 }
 
-fn record_try(c: &Connection, notice: &str, account: &str, outcome: &TryOutcome) -> StoreResult<()> {
+fn record_try(c: &Connection, key: (&str, u32, &str), outcome: &TryOutcome) -> StoreResult<()> {
     let (status, error, next, sent) = try_columns(outcome);
+    let (notice, update, account) = key;
     c.execute(
-        "UPDATE notice_deliveries SET status = ?3, attempts = attempts + 1, last_error = ?4, \
-         next_attempt = coalesce(?5, next_attempt), sent = coalesce(?6, sent) WHERE notice = ?1 AND account = ?2",
-        params![notice, account, status, error, next, sent],
+        "UPDATE notice_deliveries SET status = ?4, attempts = attempts + 1, last_error = ?5, \
+         next_attempt = coalesce(?6, next_attempt), sent = coalesce(?7, sent) \
+         WHERE notice = ?1 AND update_seq = ?2 AND account = ?3",
+        params![notice, update, account, status, error, next, sent],
     )
     .map_err(backend)?;
     Ok(())
@@ -201,9 +222,17 @@ impl NoticeStore for SqliteStore {
             .await
     }
 
-    async fn add_notice_update(&self, id: &str, update: NoticeUpdate, resolve: bool) -> StoreResult<bool> {
+    async fn add_notice_update(
+        &self,
+        id: &str,
+        update: NoticeUpdate,
+        resolve: bool,
+        recipients: Vec<Recipient>,
+    ) -> StoreResult<Option<u32>> {
         let id = id.to_owned();
-        self.writer.run(move |c| add_update(c, &id, &update, resolve)).await
+        self.writer
+            .run(move |c| add_update(c, &id, &update, resolve, recipients))
+            .await
     }
 
     async fn notice_deliveries(&self, notice: &str) -> StoreResult<Vec<Delivery>> {
@@ -212,7 +241,7 @@ impl NoticeStore for SqliteStore {
             .run(move |c| {
                 let mut st = c
                     .prepare_cached(&format!(
-                        "SELECT {DELIVERY_COLS} FROM notice_deliveries WHERE notice = ?1 ORDER BY address, account"
+                        "SELECT {DELIVERY_COLS} FROM notice_deliveries WHERE notice = ?1 ORDER BY update_seq, address, account"
                     ))
                     .map_err(backend)?;
                 let rows: Vec<DeliveryRow> = st
@@ -229,10 +258,16 @@ impl NoticeStore for SqliteStore {
         self.writer.run(move |c| claim(c, now_ms, lease_until_ms, limit)).await
     }
 
-    async fn record_delivery_try(&self, notice: &str, account: &str, outcome: TryOutcome) -> StoreResult<()> {
+    async fn record_delivery_try(
+        &self,
+        notice: &str,
+        update: u32,
+        account: &str,
+        outcome: TryOutcome,
+    ) -> StoreResult<()> {
         let (notice, account) = (notice.to_owned(), account.to_owned());
         self.writer
-            .run(move |c| record_try(c, &notice, &account, &outcome))
+            .run(move |c| record_try(c, (&notice, update, &account), &outcome))
             .await
     }
 }

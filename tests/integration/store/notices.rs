@@ -34,7 +34,7 @@ fn to(n: u8) -> Recipient {
 
 pub async fn notice_store_keeps_notices_updates_and_delivery_tries(store: Arc<dyn Store>) {
     let m = notice("n-maint", NoticeKind::Maintenance, 10);
-    let deliveries = new_deliveries(&m.id, vec![to(1), to(2)], 10);
+    let deliveries = new_deliveries(&m.id, 0, vec![to(1), to(2)], 10);
     store.post_notice(m.clone(), deliveries).await.expect("post");
     let mut i = notice("n-incident", NoticeKind::Incident, 20);
     i.audience = Audience::Reseller("北".into());
@@ -48,30 +48,23 @@ pub async fn notice_store_keeps_notices_updates_and_delivery_tries(store: Arc<dy
         at_ms,
         body: body.into(),
     };
-    assert!(
-        store
-            .add_notice_update(&i.id, up(30, "調査中"), false)
-            .await
-            .expect("update")
+    let add = |u: NoticeUpdate, resolve: bool, to: Vec<Recipient>| store.add_notice_update(&i.id, u, resolve, to);
+    assert_eq!(
+        add(up(30, "調査中"), false, vec![to(3)]).await.expect("update"),
+        Some(1)
     );
-    assert!(
-        store
-            .add_notice_update(&i.id, up(40, "復旧"), true)
-            .await
-            .expect("resolve")
-    );
-    assert!(
-        !store
-            .add_notice_update(&i.id, up(50, "late"), false)
-            .await
-            .expect("refused")
-    );
-    assert!(
-        !store
-            .add_notice_update("none", up(50, "x"), false)
-            .await
-            .expect("absent")
-    );
+    assert_eq!(add(up(40, "復旧"), true, Vec::new()).await.expect("resolve"), Some(2));
+    assert_eq!(add(up(50, "late"), false, vec![to(3)]).await.expect("refused"), None);
+    let absent = store.add_notice_update("none", up(50, "x"), false, Vec::new());
+    assert_eq!(absent.await.expect("absent"), None);
+    // The update's e-mail is stored with it, due at the update's time.
+    let ds = store.notice_deliveries(&i.id).await.expect("deliveries");
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!((ds[0].update, &ds[0].recipient, ds[0].next_attempt_ms), (1, &to(3), 30));
+    store
+        .record_delivery_try(&i.id, 1, "account-3", TryOutcome::Sent { at_ms: 31 })
+        .await
+        .expect("record");
     let got = store.notice(&i.id).await.expect("read").expect("there");
     assert_eq!(got.updates, [up(30, "調査中"), up(40, "復旧")]);
     assert_eq!(got.resolved_ms, Some(40));
@@ -85,7 +78,7 @@ pub async fn notice_store_keeps_notices_updates_and_delivery_tries(store: Arc<dy
     );
     let sent = TryOutcome::Sent { at_ms: 600 };
     store
-        .record_delivery_try(&m.id, "account-1", sent)
+        .record_delivery_try(&m.id, 0, "account-1", sent)
         .await
         .expect("record");
     let retry = TryOutcome::Retry {
@@ -93,7 +86,7 @@ pub async fn notice_store_keeps_notices_updates_and_delivery_tries(store: Arc<dy
         at_ms: 700,
     };
     store
-        .record_delivery_try(&m.id, "account-2", retry)
+        .record_delivery_try(&m.id, 0, "account-2", retry)
         .await
         .expect("record");
     let ds = store.notice_deliveries(&m.id).await.expect("deliveries");
@@ -126,7 +119,7 @@ pub async fn notice_store_keeps_notices_updates_and_delivery_tries(store: Arc<dy
         error: "SMTP: 550 no such user".into(),
     };
     store
-        .record_delivery_try(&m.id, "account-2", failed)
+        .record_delivery_try(&m.id, 0, "account-2", failed)
         .await
         .expect("record");
     assert!(
@@ -146,7 +139,7 @@ pub async fn notice_store_keeps_notices_updates_and_delivery_tries(store: Arc<dy
 pub async fn notice_deliveries_are_taken_once_by_two_handles(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     let n = notice("n-many", NoticeKind::General, 1);
     let recipients = (0..40).map(to).collect();
-    a.post_notice(n.clone(), new_deliveries(&n.id, recipients, 1))
+    a.post_notice(n.clone(), new_deliveries(&n.id, 0, recipients, 1))
         .await
         .expect("post");
     let (x, y) = tokio::join!(a.claim_deliveries(1, 1_000, 30), b.claim_deliveries(1, 1_000, 30));
