@@ -42,6 +42,7 @@ mod migrate;
 mod multi_server;
 mod navigation;
 mod notices;
+mod notices_browser;
 mod notices_restart;
 mod notices_smtp;
 mod one_person;
