@@ -298,8 +298,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE registrations ADD PRIMARY KEY (tenant, id);
     "#,
     // Notices to tenants (maintenance with its window, incidents with their updates,
-    // general), each recipient's e-mail delivery (of the notice, or of one of its updates), and an optional e-mail address on
-    // accounts (where notices are sent) (SQLite's 15).
+    // general), each recipient's e-mail delivery (of the notice, or of one of its
+    // updates), and an optional e-mail address on accounts (where notices are sent)
+    // (SQLite's 15).
     r#"
     ALTER TABLE accounts ADD COLUMN email TEXT;
     CREATE TABLE notices (

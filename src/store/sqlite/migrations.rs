@@ -305,8 +305,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX registrations_package ON registrations(tenant, package);
     ",
     // 15: notices to tenants (maintenance with its window, incidents with their updates,
-    // general), each recipient's e-mail delivery (of the notice, or of one of its updates), and an optional e-mail address on
-    // accounts (where notices are sent).
+    // general), each recipient's e-mail delivery (of the notice, or of one of its
+    // updates), and an optional e-mail address on accounts (where notices are sent).
     "
     ALTER TABLE accounts ADD COLUMN email TEXT;
     CREATE TABLE notices (
