@@ -45,8 +45,9 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
-# Both passes share one throw-away PostgreSQL server (scripts/with-postgres.sh) and one
-# S3-compatible server (scripts/with-s3.sh, moto from PyPI): first the
+# Both passes share one throw-away PostgreSQL server (scripts/with-postgres.sh), one
+# S3-compatible server (scripts/with-s3.sh, moto from PyPI) and one SMTP server for the
+# notices' e-mails (scripts/with-smtp.sh, Debian's python3-aiosmtpd): first the
 # SQLite test servers and the store suite on both backends, then every test server on
 # PostgreSQL (the store suite, already run on both, is left out).
 if cargo nextest --version >/dev/null 2>&1; then
@@ -56,7 +57,7 @@ else
   first="cargo test --locked --no-fail-fast"
   second="cargo test --locked --no-fail-fast -- --skip store::"
 fi
-scripts/with-postgres.sh scripts/with-s3.sh bash -c "
+scripts/with-postgres.sh scripts/with-s3.sh scripts/with-smtp.sh bash -c "
   status=0
   echo '== tests (SQLite test servers; the store suite on SQLite and PostgreSQL)'
   $first || status=1

@@ -57,6 +57,8 @@ pub struct ServerConfig {
     pub launch_session_window_ms: i64,
     /// How the origins listen: TLS, HSTS and the bounds on slow clients.
     pub net: crate::net::NetConfig,
+    /// Where notices are e-mailed from; `None`: notices are shown on the site only.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 /// A secret held in memory: `Debug` never shows it.
@@ -95,6 +97,7 @@ impl ServerConfig {
             trusted_proxies: Vec::new(),
             launch_session_window_ms: 10 * 60 * 1000,
             net: crate::net::NetConfig::default(),
+            mail: None,
         }
     }
 
@@ -120,6 +123,10 @@ pub struct AppState {
     pub login_throttle: Arc<crate::account::throttle::LoginThrottle>,
     /// The store's clock (consistent-through, rate-limit minutes).
     pub clock: Arc<DbClock>,
+    /// Sends notices' e-mails, when `config.mail` names an SMTP server.
+    pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
+    /// Wakes the notice sender when a notice is posted.
+    pub notice_wake: Arc<tokio::sync::Notify>,
 }
 
 /// What the content origin keeps in memory.
@@ -138,7 +145,16 @@ impl AppState {
             lookups: LookupCache::default(),
             courses: Default::default(),
         };
+        let mailer = match &config.mail {
+            Some(m) => {
+                let smtp = crate::mail::SmtpMailer::new(m).map_err(crate::store::StoreError::Backend)?;
+                Some(Arc::new(smtp) as Arc<dyn crate::mail::Mailer>)
+            }
+            None => None,
+        };
         Ok(Self {
+            mailer,
+            notice_wake: Arc::default(),
             store,
             blobs,
             grants,
@@ -216,6 +232,16 @@ pub async fn serve_all(
         metrics,
         rx.clone(),
     ));
+    if let (Some(mailer), Some(mail)) = (&state.mailer, &state.config.mail) {
+        let sender = crate::notice::sender::Sender {
+            store: Arc::clone(&state.store),
+            mailer: Arc::clone(mailer),
+            retry: mail.retry,
+            site_url: state.config.public_url.clone(),
+            wake: Arc::clone(&state.notice_wake),
+        };
+        tokio::spawn(sender.run(rx.clone()));
+    }
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);

@@ -160,6 +160,8 @@ pub struct Account {
     pub locked_until_ms: Option<i64>,
     /// The language the account's pages are shown in; `None`: the browser's.
     pub language: Option<crate::i18n::Lang>,
+    /// Where notices are sent (`check_email`); `None`: notices only on the site.
+    pub email: Option<String>,
 }
 
 /// What creating an account stores.
@@ -169,6 +171,8 @@ pub struct NewAccount {
     pub realm: Realm,
     /// The argon2id PHC string.
     pub password_hash: String,
+    /// Checked by `check_email`.
+    pub email: Option<String>,
 }
 
 /// A reseller: an organisation that sells usage rights to tenants of its own.
@@ -219,6 +223,36 @@ pub fn check_password(login: &str, password: &str) -> Result<(), String> {
         return Err("the password must not be the login".into());
     }
     Ok(())
+}
+
+/// Longest e-mail address (RFC 5321's limit on a path).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Checks an account's e-mail address, where notices go: one `@` between a non-empty
+/// local part and a domain with a dot, at most 254 characters, no spaces, control
+/// characters or the characters that make an address a list or a display name. Leading
+/// and trailing spaces are dropped; the case is kept (local parts may be case-sensitive).
+pub fn check_email(email: &str) -> Result<String, String> {
+    let e = email.trim();
+    let refused = |c: char| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c);
+    let ok = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+        }
+        None => false,
+    };
+    if ok && e.chars().count() <= MAX_EMAIL_CHARS && !e.chars().any(refused) {
+        Ok(e.to_owned())
+    } else {
+        Err(format!(
+            "an e-mail address must look like name@example.jp (at most {MAX_EMAIL_CHARS} characters, no spaces)"
+        ))
+    }
 }
 
 /// Checks an end-client id: the rules of tenant names (1–64 of `[A-Za-z0-9._-]`).
@@ -282,5 +316,25 @@ mod tests {
         assert!(check_password("ann", "short").is_err());
         assert!(check_password("annannannann", "ANNANNANNANN").is_err());
         assert!(check_password("ann", "correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(check_email(" ann@example.jp ").as_deref(), Ok("ann@example.jp"));
+        assert_eq!(check_email("山田@例え.jp").as_deref(), Ok("山田@例え.jp"));
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.jp",
+            "ann@example",
+            "a b@example.jp",
+            "a@b@c.jp",
+            "Ann <a@b.jp>",
+            "a@x..jp",
+            "a@b.jp\r\nBcc: x@y.jp",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?}");
+        }
     }
 }

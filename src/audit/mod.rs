@@ -98,6 +98,10 @@ pub enum Action {
     EndClientDeleted,
     /// A tenant's data restored from a backup (in place, or into a copy).
     TenantRestored,
+    /// A notice posted to tenants (in the addressed tenant's log, or the service log).
+    NoticePosted,
+    /// An incident notice updated or resolved.
+    NoticeUpdated,
 }
 
 impl Action {
@@ -134,6 +138,8 @@ impl Action {
             Self::EndClientCreated => "end_client.created",
             Self::EndClientDeleted => "end_client.deleted",
             Self::TenantRestored => "tenant.restored",
+            Self::NoticePosted => "notice.posted",
+            Self::NoticeUpdated => "notice.updated",
         }
     }
 }

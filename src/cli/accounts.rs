@@ -6,7 +6,9 @@ use serde_json::json;
 
 use super::audit::record;
 use super::{AccountCommand, ResellerCommand};
-use crate::account::{Account, NewAccount, Realm, Role, check_end_client_id, check_login, check_password, password};
+use crate::account::{
+    Account, NewAccount, Realm, Role, check_email, check_end_client_id, check_login, check_password, password,
+};
 use crate::audit::{Action, SERVICE_LOG};
 use crate::store::Store;
 
@@ -90,8 +92,10 @@ pub async fn account(store: &dyn Store, cmd: AccountCommand, json: bool) -> CmdR
             reseller,
             tenant,
             end_client,
+            email,
         } => {
             let login = check_login(&login)?;
+            let email = email.as_deref().map(check_email).transpose()?;
             let (password, generated) = match std::env::var("KIROKU_ACCOUNT_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (crate::tenant::credential::random_token(24), true),
@@ -104,6 +108,7 @@ pub async fn account(store: &dyn Store, cmd: AccountCommand, json: bool) -> CmdR
                     login,
                     realm,
                     password_hash,
+                    email,
                 })
                 .await
                 .map_err(err)?;

@@ -217,12 +217,14 @@ async fn serve(
     }
     config.trusted_proxies = args.trusted_proxies;
     config.launch_session_window_ms = i64::from(args.launch_session_minutes) * 60_000;
+    config.mail = args.smtp.mail_config()?;
     tracing::info!(
         app = %app_addr,
         content = %content_addr,
         xapi = %config.xapi_endpoint(),
         app.tls = config.net.app_tls.is_some(),
         content.tls = config.net.content_tls.is_some(),
+        smtp = config.mail.is_some(),
         redirect = %redirect
             .as_ref()
             .and_then(|r| r.local_addr().ok())

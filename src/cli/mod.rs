@@ -257,6 +257,59 @@ impl LimitArgs {
     }
 }
 
+/// Where notices are e-mailed (docs/operations.md, "Notices"); without `--smtp-url`
+/// notices are shown on the site only.
+#[derive(Args)]
+pub struct SmtpArgs {
+    /// SMTP server: smtps://user:pass@host:465 (implicit TLS),
+    /// smtp://user:pass@host:587?tls=required (STARTTLS) or smtp://host:port (plain, local
+    /// relays and tests only).
+    #[arg(long, env = "KIROKU_SMTP_URL", hide_env_values = true, requires = "smtp_from")]
+    pub smtp_url: Option<String>,
+    /// The sender of notices: notices@example.jp or "kiroku <notices@example.jp>".
+    #[arg(long, env = "KIROKU_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// Seconds before the first retry of a failed e-mail; each further retry waits twice
+    /// as long.
+    #[arg(long, env = "KIROKU_SMTP_RETRY_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub smtp_retry_seconds: u32,
+    /// Tries of one e-mail before it is marked failed.
+    #[arg(long, env = "KIROKU_SMTP_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub smtp_max_attempts: u32,
+}
+
+/// The URL may hold the SMTP password: `Debug` never shows it.
+impl std::fmt::Debug for SmtpArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpArgs")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .field("smtp_from", &self.smtp_from)
+            .field("smtp_retry_seconds", &self.smtp_retry_seconds)
+            .field("smtp_max_attempts", &self.smtp_max_attempts)
+            .finish()
+    }
+}
+
+impl SmtpArgs {
+    /// The mail settings, when an SMTP server is named; a bad URL or sender is refused
+    /// before anything listens.
+    pub fn mail_config(&self) -> Result<Option<crate::mail::MailConfig>, String> {
+        let Some(url) = self.smtp_url.as_ref().filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        let config = crate::mail::MailConfig {
+            url: crate::server::Redacted(url.clone()),
+            from: self.smtp_from.clone().unwrap_or_default(),
+            retry: crate::notice::delivery::RetryPolicy {
+                first_delay_ms: i64::from(self.smtp_retry_seconds) * 1000,
+                max_attempts: self.smtp_max_attempts,
+            },
+        };
+        crate::mail::SmtpMailer::new(&config)?;
+        Ok(Some(config))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address of the app origin.
@@ -295,6 +348,8 @@ pub struct ServeArgs {
     /// Time of the daily backup, HH:MM UTC, or `off`.
     #[arg(long, env = "KIROKU_BACKUP_AT", default_value = "02:00")]
     pub backup_at: String,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
     #[command(flatten)]
     pub backup: BackupArgs,
     #[command(flatten)]
@@ -446,6 +501,9 @@ pub enum AccountCommand {
         /// The end client of an end-client admin.
         #[arg(long)]
         end_client: Option<String>,
+        /// Where notices to the account's tenant or reseller are sent (optional).
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List every account.
     List,

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod gate;
 mod grant;
 mod openapi;
+pub(crate) mod notices;
 pub(crate) mod operator;
 mod operator_backups;
 mod ops;
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cmi5::routes())
         .merge(operator::routes())
         .merge(operator_backups::routes())
+        .merge(notices::routes())
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(web::routes())

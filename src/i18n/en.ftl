@@ -386,3 +386,16 @@ col-stored = Stored
 col-verb = Verb
 col-object = Object
 col-result = Result
+## The notices page (/notices)
+nav-notices = Notices
+notices-title = Notices
+notices-intro = Notices from the service to your organisation: maintenance announced ahead, incidents as they are worked on, and general notices. Each takes effect when it is posted; admins with an e-mail address receive them by e-mail too.
+notices-empty = No notices.
+notices-kind-maintenance = Maintenance
+notices-kind-incident = Incident
+notices-kind-general = Notice
+notices-posted = Posted { $at }
+notices-window = Window: { $start } to { $end }
+notices-open = Being worked on
+notices-resolved = Resolved { $at }
+notices-updates = Updates

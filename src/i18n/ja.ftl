@@ -372,3 +372,16 @@ col-stored = 記録日時
 col-verb = 動詞
 col-object = 目的語
 col-result = 結果
+## The notices page (/notices)
+nav-notices = お知らせ
+notices-title = お知らせ
+notices-intro = サービスから貴社へのお知らせです。メンテナンスの事前告知、障害の発生と対応状況、その他のお知らせを掲載します。各お知らせは掲載した時点で効力を生じます。メールアドレスを登録した管理者にはメールでもお送りします。
+notices-empty = お知らせはありません。
+notices-kind-maintenance = メンテナンス
+notices-kind-incident = 障害
+notices-kind-general = お知らせ
+notices-posted = 掲載 { $at }
+notices-window = 期間：{ $start } 〜 { $end }
+notices-open = 対応中
+notices-resolved = 解決 { $at }
+notices-updates = 経過

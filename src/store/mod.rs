@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod notices;
 pub mod postgres;
 pub mod sqlite;
 pub mod tables;
@@ -11,6 +12,7 @@ pub mod tables;
 use async_trait::async_trait;
 
 pub use accounts::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession};
+pub use notices::NoticeStore;
 
 use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use crate::launch::session::{SessionCall, SessionVerdict};
@@ -530,6 +532,7 @@ pub trait Store:
     + EndClientStore
     + RateStore
     + ClockStore
+    + NoticeStore
 {
 }
 
@@ -550,5 +553,6 @@ impl<T> Store for T where
         + EndClientStore
         + RateStore
         + ClockStore
+        + NoticeStore
 {
 }

@@ -52,6 +52,7 @@ pub struct Builder {
     trusted_proxies: Vec<std::net::IpAddr>,
     net: Option<kiroku::net::NetConfig>,
     redirect: bool,
+    mail: Option<kiroku::mail::MailConfig>,
 }
 
 impl Builder {
@@ -108,6 +109,12 @@ impl Builder {
         self
     }
 
+    /// E-mails notices through this SMTP server.
+    pub fn mail(mut self, mail: kiroku::mail::MailConfig) -> Self {
+        self.mail = Some(mail);
+        self
+    }
+
     pub fn body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -148,6 +155,7 @@ impl Builder {
         config.metrics_token = self.metrics_token;
         config.operator_token = self.operator_token.map(kiroku::server::Redacted);
         config.trusted_proxies = self.trusted_proxies;
+        config.mail = self.mail;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let served: Arc<dyn kiroku::blob::BlobStore> = self.blob_store.unwrap_or_else(|| Arc::new(blobs.clone()));
         let state = AppState::new(Arc::clone(&store), served, config)
@@ -234,6 +242,7 @@ impl TestApp {
             trusted_proxies: Vec::new(),
             net: None,
             redirect: false,
+            mail: None,
         }
     }
 

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::login::hash;
 use super::{account_caller, signed_in};
 use crate::account::login::{digest, new_api_token};
-use crate::account::{Account, NewAccount, Realm, Role, check_end_client_id, check_login, check_password};
+use crate::account::{Account, NewAccount, Realm, Role, check_email, check_end_client_id, check_login, check_password};
 use crate::audit::{Action, Actor, SERVICE_LOG};
 use crate::http::api::audit::append;
 use crate::http::api::json_object;
@@ -131,6 +131,9 @@ pub async fn account_json(state: &AppState, a: &Account) -> Result<Value, ApiErr
     if let Some(e) = a.realm.end_client() {
         v.put("endClient", json!(e));
     }
+    if let Some(email) = &a.email {
+        v.put("email", json!(email));
+    }
     if let Some(lang) = a.language {
         v.put("language", json!(lang.code()));
     }
@@ -180,6 +183,9 @@ pub struct NewAccountBody {
     tenant: Option<String>,
     #[serde(default)]
     end_client: Option<String>,
+    /// Where notices are sent (optional).
+    #[serde(default)]
+    email: Option<String>,
 }
 
 /// The refusal of a realm outside the caller's reach, or not there at all: the same.
@@ -235,6 +241,12 @@ pub async fn create_account(
     let b: NewAccountBody = json_object(&body, "account")?;
     let login = check_login(&b.login).map_err(LrsError::BadRequest)?;
     check_password(&login, &b.password).map_err(LrsError::BadRequest)?;
+    let email = b
+        .email
+        .as_deref()
+        .map(check_email)
+        .transpose()
+        .map_err(LrsError::BadRequest)?;
     let realm = requested_realm(&state, &m, &b).await?;
     if !governs(&state, &m.realm, &realm).await? {
         return Err(out_of_reach());
@@ -246,6 +258,7 @@ pub async fn create_account(
             login,
             realm,
             password_hash,
+            email,
         })
         .await?;
     m.record(&state, &from, Action::AccountCreated, &a).await;

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::session::{course_of, decode_data, learner_agent_key, registered_grant};
 use crate::http::error::ApiError;
 use crate::http::extract::Path;
+use crate::json::Put;
 use crate::lrs::LrsError;
 use crate::package::model::{Item, Structure, Vocabulary};
 use crate::runtime::navigation::{Outcome, Request, Validity};
@@ -39,8 +40,10 @@ fn item_url(item: &Item, base: &str) -> Option<String> {
 pub(super) async fn course(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let (g, registration, _) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
+    let maintenance = maintenance(&state, g.tenant_id()).await?;
     if let Structure::Cmi5(s) = &course.structure {
-        let body = super::cmi5::course_view(&state, &g, &registration, &course, s).await?;
+        let mut body = super::cmi5::course_view(&state, &g, &registration, &course, s).await?;
+        body.put("maintenance", maintenance);
         return Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response());
     }
     let (org, free) = organization(&course)?;
@@ -71,8 +74,25 @@ pub(super) async fn course(State(state): State<AppState>, Path(token): Path<Stri
         "registration": registration,
         "suspendedItem": rs.suspended_item,
         "items": items,
+        "maintenance": maintenance,
     });
     Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
+}
+
+/// The maintenance notice the player shows as a banner (`notice::Notice::shows_banner`),
+/// or null.
+async fn maintenance(state: &AppState, tenant: crate::tenant::TenantId) -> Result<Value, ApiError> {
+    let now = state.config.wall.now_ms();
+    let n = crate::notice::usecase::player_banner(&*state.store, tenant, now).await?;
+    Ok(match n.and_then(|n| n.window.map(|w| (n, w))) {
+        Some((n, w)) => json!({
+            "title": n.title,
+            "body": n.body,
+            "windowStart": crate::clock::format_ms(w.start_ms),
+            "windowEnd": crate::clock::format_ms(w.end_ms),
+        }),
+        None => Value::Null,
+    })
 }
 
 fn item_json(item: &Item, base: &str, statuses: &serde_json::Map<String, Value>) -> Value {

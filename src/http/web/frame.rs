@@ -50,6 +50,12 @@ form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1f
 form.filters input[type=text],form.filters input[type=date]{width:100%;box-sizing:border-box}\
 form.filters .wide{grid-column:1/-1}\
 tr.json pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.3rem 0}\
+ol.notices{list-style:none;padding-left:0}\
+ol.notices>li{border-left:4px solid #0b4f9c;padding:.2rem .8rem;margin:1rem 0}\
+ol.notices>li.maintenance{border-color:#f5a400}\
+ol.notices>li.incident{border-color:#b00020}\
+ol.notices .kind{font-size:.85rem;border:1px solid;border-radius:3px;padding:0 .3rem}\
+ol.notices .text{white-space:pre-wrap;overflow-wrap:anywhere}\
 label.inline{display:inline}\
 select,input[type=number]{font:inherit;padding:.3rem .4rem}\
 progress{width:22rem;max-width:100%;height:1.2rem;margin-top:.6rem}\
@@ -91,7 +97,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a></nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -105,6 +111,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         settings = escape_html(&t(l, "nav-settings")),
         statements = escape_html(&t(l, "nav-statements")),
         audit = escape_html(&t(l, "nav-audit")),
+        notices = escape_html(&t(l, "nav-notices")),
         switcher = switcher(ctx, back),
     )
 }

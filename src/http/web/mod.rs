@@ -18,6 +18,7 @@ mod frame;
 mod home;
 mod learner;
 mod learners;
+mod notices;
 mod settings;
 mod setup;
 mod statements;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
         .route("/statements", get(statements::browse))
+        .route("/notices", get(notices::notices))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))
         .route("/tenants", get(tenants::list).post(tenants::create))
 }

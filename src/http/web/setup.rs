@@ -171,6 +171,7 @@ pub async fn create(
         login: login.clone(),
         realm: Realm::Service,
         password_hash,
+        email: None,
     };
     match state.store.redeem_setup_link(digest, now, new).await? {
         Ok(account) => {

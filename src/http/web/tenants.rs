@@ -88,7 +88,7 @@ fn render(ctx: &PageCtx, tenants: &[Tenant], plans: &[String], notice: &str) -> 
             format!(
                 "<tr data-tenant=\"{name}\"><th scope=\"row\">{name}</th><td>{status}</td><td>{plan}</td><td>{reseller}</td><td>{at}</td>\
                  <td><a href=\"/courses{tq}\">{courses}</a> · <a href=\"/learners{tq}\">{learners}</a> · \
-                 <a href=\"/settings{tq}\">{settings}</a> · <a href=\"/audit{tq}\">{audit}</a></td></tr>",
+                 <a href=\"/settings{tq}\">{settings}</a> · <a href=\"/audit{tq}\">{audit}</a> · <a href=\"/notices{tq}\">{notices}</a></td></tr>",
                 name = escape_html(x.name.as_str()),
                 status = e(&format!("js-status-{}", x.status.as_str())),
                 plan = escape_html(x.plan.as_deref().unwrap_or("—")),
@@ -98,6 +98,7 @@ fn render(ctx: &PageCtx, tenants: &[Tenant], plans: &[String], notice: &str) -> 
                 learners = e("nav-learners"),
                 settings = e("nav-settings"),
                 audit = e("nav-audit"),
+                notices = e("nav-notices"),
             )
         })
         .collect();

@@ -17,9 +17,9 @@ use crate::store::accounts::{language_column, language_from, realm_columns, real
 use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreError, StoreResult};
 use crate::tenant::{TenantId, TenantStatus};
 
-/// The password comes after these, at index 10.
+/// The password comes after these, at index 11.
 const ACCOUNT_COLS: &str =
-    "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until, language";
+    "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until, language, email";
 
 fn account_row(r: &Row) -> StoreResult<Account> {
     let role: String = col(r, 2)?;
@@ -33,6 +33,7 @@ fn account_row(r: &Row) -> StoreResult<Account> {
         failed_logins: u32::try_from(col::<i32>(r, 7)?).unwrap_or(0),
         locked_until_ms: col(r, 8)?,
         language: language_from(col(r, 9)?),
+        email: col(r, 10)?,
     })
 }
 
@@ -57,7 +58,7 @@ async fn account_where(c: &impl GenericClient, cond: &str, value: &str) -> Store
     let sql = format!("SELECT {ACCOUNT_COLS}, password FROM accounts WHERE {cond} = $1");
     let row = c.query_opt(&sql, &[&value]).await.map_err(pg)?;
     match row {
-        Some(r) => Ok(Some((account_row(&r)?, col(&r, 10)?))),
+        Some(r) => Ok(Some((account_row(&r)?, col(&r, 11)?))),
         None => Ok(None),
     }
 }
@@ -90,8 +91,8 @@ async fn insert_account(tx: &impl GenericClient, new: &NewAccount) -> StoreResul
     check_realm(tx, &new.realm).await?;
     let (role, reseller, tenant, end_client) = realm_columns(&new.realm);
     let sql = format!(
-        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (login) DO NOTHING RETURNING {ACCOUNT_COLS}"
+        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, email) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (login) DO NOTHING RETURNING {ACCOUNT_COLS}"
     );
     let id = crate::id::new_uuid();
     let row = tx
@@ -106,6 +107,7 @@ async fn insert_account(tx: &impl GenericClient, new: &NewAccount) -> StoreResul
                 &end_client,
                 &new.password_hash,
                 &clock::now_ms(),
+                &new.email,
             ],
         )
         .await
@@ -228,7 +230,7 @@ impl AccountStore for PgStore {
             }
             out.push(AccountRecord {
                 account,
-                password_hash: col(&r, 10)?,
+                password_hash: col(&r, 11)?,
                 tokens,
             });
         }
@@ -244,9 +246,9 @@ impl AccountStore for PgStore {
         let failed = i32::try_from(a.failed_logins).unwrap_or(i32::MAX);
         let n = tx
             .execute(
-                "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until, language) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-                &[&a.id, &a.login, &role, &reseller, &tenant, &end_client, &rec.password_hash, &a.created_ms, &failed, &a.locked_until_ms, &language_column(a.language)],
+                "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until, language, email) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
+                &[&a.id, &a.login, &role, &reseller, &tenant, &end_client, &rec.password_hash, &a.created_ms, &failed, &a.locked_until_ms, &language_column(a.language), &a.email],
             )
             .await
             .map_err(pg)?;

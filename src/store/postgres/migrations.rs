@@ -297,6 +297,48 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE registrations DROP CONSTRAINT registrations_pkey;
     ALTER TABLE registrations ADD PRIMARY KEY (tenant, id);
     "#,
+    // Notices to tenants (maintenance with its window, incidents with their updates,
+    // general), each recipient's e-mail delivery (of the notice, or of one of its
+    // updates), and an optional e-mail address on accounts (where notices are sent)
+    // (SQLite's 15).
+    r#"
+    ALTER TABLE accounts ADD COLUMN email TEXT;
+    CREATE TABLE notices (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        audience_reseller TEXT,
+        audience_tenant BIGINT,
+        window_start BIGINT,
+        window_end BIGINT,
+        posted BIGINT NOT NULL,
+        posted_by TEXT NOT NULL,
+        resolved BIGINT
+    );
+    CREATE INDEX notices_posted ON notices(posted);
+    CREATE TABLE notice_updates (
+        notice TEXT COLLATE "C" NOT NULL REFERENCES notices(id),
+        seq BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (notice, seq)
+    );
+    CREATE TABLE notice_deliveries (
+        notice TEXT COLLATE "C" NOT NULL REFERENCES notices(id),
+        update_seq BIGINT NOT NULL,
+        account TEXT COLLATE "C" NOT NULL,
+        address TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts BIGINT NOT NULL,
+        last_error TEXT,
+        next_attempt BIGINT NOT NULL,
+        sent BIGINT,
+        PRIMARY KEY (notice, update_seq, account)
+    );
+    CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

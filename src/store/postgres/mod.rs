@@ -15,6 +15,7 @@ pub mod dump;
 mod erase;
 mod learners;
 mod migrations;
+mod notices;
 mod packages;
 mod plans;
 mod query;

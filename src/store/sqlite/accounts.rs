@@ -16,9 +16,9 @@ use crate::store::accounts::{language_column, language_from, realm_columns, real
 use crate::store::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession, StoreResult};
 use crate::tenant::{TenantId, TenantStatus};
 
-/// The password comes after these, at index 10.
+/// The password comes after these, at index 11.
 const ACCOUNT_COLS: &str =
-    "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until, language";
+    "id, login, role, reseller, tenant, end_client, created, failed_logins, locked_until, language, email";
 
 fn account_row(r: &Row) -> rusqlite::Result<Account> {
     let role: String = r.get(2)?;
@@ -33,6 +33,7 @@ fn account_row(r: &Row) -> rusqlite::Result<Account> {
         failed_logins: r.get(7)?,
         locked_until_ms: r.get(8)?,
         language: language_from(r.get(9)?),
+        email: r.get(10)?,
     })
 }
 
@@ -69,7 +70,7 @@ fn account(conn: &Connection, cond: &str, value: &str) -> StoreResult<Option<(Ac
     conn.query_row(
         &format!("SELECT {ACCOUNT_COLS}, password FROM accounts WHERE {cond} = ?1"),
         [value],
-        |r| Ok((account_row(r)?, r.get(10)?)),
+        |r| Ok((account_row(r)?, r.get(11)?)),
     )
     .optional()
     .map_err(backend)
@@ -102,8 +103,8 @@ fn create_account(conn: &Connection, new: &NewAccount) -> StoreResult<Account> {
     let id = crate::id::new_uuid();
     let (role, reseller, tenant, end_client) = realm_columns(&new.realm);
     conn.execute(
-        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, email) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             id,
             new.login,
@@ -112,7 +113,8 @@ fn create_account(conn: &Connection, new: &NewAccount) -> StoreResult<Account> {
             tenant,
             end_client,
             new.password_hash,
-            clock::now_ms()
+            clock::now_ms(),
+            new.email
         ],
     )
     .map_err(backend)?;
@@ -294,7 +296,7 @@ fn account_records(conn: &Connection) -> StoreResult<Vec<AccountRecord>> {
         .prepare(&format!("SELECT {ACCOUNT_COLS}, password FROM accounts ORDER BY login"))
         .map_err(backend)?;
     let accounts: Vec<(Account, String)> = st
-        .query_map([], |r| Ok((account_row(r)?, r.get(10)?)))
+        .query_map([], |r| Ok((account_row(r)?, r.get(11)?)))
         .map_err(backend)?
         .collect::<Result<_, _>>()
         .map_err(backend)?;
@@ -325,9 +327,9 @@ fn restore_account(conn: &Connection, rec: &AccountRecord) -> StoreResult<()> {
     }
     let (role, reseller, tenant, end_client) = realm_columns(&a.realm);
     conn.execute(
-        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until, language) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![a.id, a.login, role, reseller, tenant, end_client, rec.password_hash, a.created_ms, a.failed_logins, a.locked_until_ms, language_column(a.language)],
+        "INSERT INTO accounts (id, login, role, reseller, tenant, end_client, password, created, failed_logins, locked_until, language, email) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![a.id, a.login, role, reseller, tenant, end_client, rec.password_hash, a.created_ms, a.failed_logins, a.locked_until_ms, language_column(a.language), a.email],
     )
     .map_err(backend)?;
     for (t, digest) in &rec.tokens {

@@ -304,6 +304,47 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX registrations_learner ON registrations(tenant, learner);
     CREATE INDEX registrations_package ON registrations(tenant, package);
     ",
+    // 15: notices to tenants (maintenance with its window, incidents with their updates,
+    // general), each recipient's e-mail delivery (of the notice, or of one of its
+    // updates), and an optional e-mail address on accounts (where notices are sent).
+    "
+    ALTER TABLE accounts ADD COLUMN email TEXT;
+    CREATE TABLE notices (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        audience_reseller TEXT,
+        audience_tenant INTEGER,
+        window_start INTEGER,
+        window_end INTEGER,
+        posted INTEGER NOT NULL,
+        posted_by TEXT NOT NULL,
+        resolved INTEGER
+    );
+    CREATE INDEX notices_posted ON notices(posted);
+    CREATE TABLE notice_updates (
+        notice TEXT NOT NULL REFERENCES notices(id),
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (notice, seq)
+    );
+    CREATE TABLE notice_deliveries (
+        notice TEXT NOT NULL REFERENCES notices(id),
+        update_seq INTEGER NOT NULL,
+        account TEXT NOT NULL,
+        address TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_error TEXT,
+        next_attempt INTEGER NOT NULL,
+        sent INTEGER,
+        PRIMARY KEY (notice, update_seq, account)
+    );
+    CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

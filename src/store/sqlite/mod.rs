@@ -9,6 +9,7 @@ mod documents;
 mod erase;
 mod learners;
 mod migrations;
+mod notices;
 mod packages;
 mod plans;
 mod pool;

@@ -30,6 +30,7 @@ fn new_account(login: &str, realm: Realm) -> NewAccount {
         login: login.to_owned(),
         realm,
         password_hash: format!("hash of {login}"),
+        email: Some(format!("{login}@example.jp")),
     }
 }
 

@@ -34,6 +34,7 @@ mod concurrency;
 mod documents;
 mod isolation;
 mod learners;
+mod notices;
 mod plans;
 mod queries;
 mod rates;
@@ -89,7 +90,7 @@ impl<G: Any + Send> From<(Arc<dyn Store>, Arc<dyn Store>, G)> for Pair {
 macro_rules! store_suite {
     ($backend:ident, $factory:expr, $pair:expr, $schema:expr) => {
         store_suite!(@cases $backend, $factory, $pair, $schema;
-            [rates::rate_counts_are_shared_by_two_handles];
+            [rates::rate_counts_are_shared_by_two_handles, notices::notice_deliveries_are_taken_once_by_two_handles];
             rates::rate_counts_add_up_and_old_minutes_go,
             tenants::tenant_create_list_and_find,
             audit::audit_append_page_and_isolate,
@@ -179,6 +180,7 @@ macro_rules! store_suite {
             accounts::erase_tenant_takes_accounts_sessions_tokens_and_end_clients,
             accounts::account_language_is_kept_and_cleared,
             accounts::setup_link_works_once_until_it_expires,
+            notices::notice_store_keeps_notices_updates_and_delivery_tries,
         );
     };
     (@cases $backend:ident, $factory:expr, $pair:expr, $schema:expr;

@@ -117,6 +117,9 @@ pub fn routes() -> Vec<Route> {
         r(M::POST, "/settings", "/settings", N, [403; 3]),
         r(M::GET, "/audit", "/audit", N, [404, 200, 403]),
         r(M::GET, "/statements", "/statements", N, [404, 200, 403]),
+        // The notices page: what is posted to the tenant, for anyone of it (a reseller
+        // admin naming another reseller's tenant: 404).
+        r(M::GET, "/notices", "/notices", N, [404, 200, 200]),
         // The tenants page: a reseller admin sees their own tenants; tenant admins may not.
         r(M::GET, "/tenants", "/tenants", N, [200, 403, 403]),
         r(M::POST, "/tenants", "/tenants", N, [403; 3]),
@@ -295,6 +298,7 @@ pub fn routes() -> Vec<Route> {
             [404; 3],
         ),
         r(M::GET, "/api/v1/audit", "/api/v1/audit", N, [404, 200, 403]),
+        r(M::GET, "/api/v1/notices", "/api/v1/notices", N, [404, 200, 200]),
         // End clients and credentials: tenant-wide, but reading one's own end client.
         r(
             M::POST,
@@ -332,6 +336,36 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/credentials/{key}",
             N,
             [404, 404, 403],
+        ),
+        // Notices: a reseller admin posts to its own tenants only (403 for another's,
+        // saying why), and sees no notice of another reseller's tenant (404).
+        r(
+            M::POST,
+            "/api/operator/v1/notices",
+            "/api/operator/v1/notices",
+            json(r#"{"kind":"general","title":"t","body":"b","audience":"tenant","tenant":"{tenant}"}"#),
+            [403; 3],
+        ),
+        r(
+            M::GET,
+            "/api/operator/v1/notices",
+            "/api/operator/v1/notices",
+            N,
+            [200, 403, 403],
+        ),
+        r(
+            M::GET,
+            "/api/operator/v1/notices/{id}",
+            "/api/operator/v1/notices/made-up-{n}",
+            N,
+            [404, 403, 403],
+        ),
+        r(
+            M::POST,
+            "/api/operator/v1/notices/{id}/updates",
+            "/api/operator/v1/notices/made-up-{n}/updates",
+            json(r#"{"body":"b"}"#),
+            [404, 403, 403],
         ),
         // The operator API: a reseller admin reaches its own tenants only.
         r(
