@@ -117,6 +117,19 @@ impl Metrics {
         }
     }
 
+    /// Requests so far by status class (`2xx`…), and each event's count: what the service
+    /// health page shows.
+    pub fn totals(&self) -> (BTreeMap<&'static str, u64>, BTreeMap<Event, u64>) {
+        let mut classes = BTreeMap::new();
+        if let Ok(map) = self.requests.lock() {
+            for (k, h) in map.iter() {
+                *classes.entry(k.status).or_default() += h.count;
+            }
+        }
+        let events = self.events.lock().map(|m| m.clone()).unwrap_or_default();
+        (classes, events)
+    }
+
     /// The Prometheus text exposition of everything counted so far, followed by `extra`
     /// gauges (name with its labels, help, value) the caller measures at scrape time.
     pub fn render(&self, extra: &[(String, &str, f64)]) -> String {

@@ -79,21 +79,49 @@ const VERIFIED_HELP: &str = "Time of the newest backup verification that found i
 /// a backup was last verified sound. A target without either has no such line, which an
 /// alert on `absent(…)` catches.
 pub fn gauges(target: &str, all: &[Status]) -> Vec<(String, &'static str, f64)> {
+    let h = TargetHealth::of(target, all);
     let mut out = Vec::new();
-    if let Some(newest) = all.last() {
+    if let Some((_, created_ms)) = &h.newest {
         let name = format!("kiroku_backup_last_success_timestamp_seconds{{target=\"{target}\"}}");
-        out.push((name, SUCCESS_HELP, newest.manifest.created_ms as f64 / 1000.0));
+        out.push((name, SUCCESS_HELP, *created_ms as f64 / 1000.0));
     }
-    let last_sound = all
-        .iter()
-        .filter_map(|s| s.verified.as_ref().filter(|v| v.ok()))
-        .map(|v| v.verified_ms)
-        .max();
-    if let Some(ms) = last_sound {
+    if let Some(ms) = h.last_sound_ms {
         let name = format!("kiroku_backup_last_verified_timestamp_seconds{{target=\"{target}\"}}");
         out.push((name, VERIFIED_HELP, ms as f64 / 1000.0));
     }
     out
+}
+
+/// What the operator watches of one backup target: its newest backup, the last time a
+/// verification found a backup sound, and what the newest backup's verification found
+/// wrong (for `/metrics` and the service health page alike).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetHealth {
+    pub target: String,
+    /// Backups listed (for S3, the recent ones `/metrics` reads).
+    pub listed: usize,
+    /// The newest backup's name and when it was taken.
+    pub newest: Option<(String, i64)>,
+    pub last_sound_ms: Option<i64>,
+    /// The newest backup's verification: `None` never verified, else its problems.
+    pub newest_problems: Option<Vec<String>>,
+}
+
+impl TargetHealth {
+    pub fn of(target: &str, all: &[Status]) -> Self {
+        let newest = all.last();
+        Self {
+            target: target.to_owned(),
+            listed: all.len(),
+            newest: newest.map(|s| (s.manifest.name.clone(), s.manifest.created_ms)),
+            last_sound_ms: all
+                .iter()
+                .filter_map(|s| s.verified.as_ref().filter(|v| v.ok()))
+                .map(|v| v.verified_ms)
+                .max(),
+            newest_problems: newest.and_then(|s| s.verified.as_ref()).map(|v| v.problems.clone()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ mod durability;
 mod end_clients_page;
 mod forced_deletion;
 mod global_objectives;
+mod health_page;
 mod hostile_sweep;
 mod isolation;
 mod launch;

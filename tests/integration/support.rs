@@ -53,6 +53,7 @@ pub struct Builder {
     net: Option<kiroku::net::NetConfig>,
     redirect: bool,
     mail: Option<kiroku::mail::MailConfig>,
+    backup_dir: Option<std::path::PathBuf>,
 }
 
 impl Builder {
@@ -109,6 +110,12 @@ impl Builder {
         self
     }
 
+    /// Backs up into (and lists backups from) this folder.
+    pub fn backup_dir(mut self, dir: &std::path::Path) -> Self {
+        self.backup_dir = Some(dir.to_owned());
+        self
+    }
+
     /// E-mails notices through this SMTP server.
     pub fn mail(mut self, mail: kiroku::mail::MailConfig) -> Self {
         self.mail = Some(mail);
@@ -156,6 +163,7 @@ impl Builder {
         config.operator_token = self.operator_token.map(kiroku::server::Redacted);
         config.trusted_proxies = self.trusted_proxies;
         config.mail = self.mail;
+        config.backup_dir = self.backup_dir;
         let blobs = LocalBlobs::open(&dir.path().join("blobs")).expect("open blob storage");
         let served: Arc<dyn kiroku::blob::BlobStore> = self.blob_store.unwrap_or_else(|| Arc::new(blobs.clone()));
         let state = AppState::new(Arc::clone(&store), served, config)
@@ -243,6 +251,7 @@ impl TestApp {
             net: None,
             redirect: false,
             mail: None,
+            backup_dir: None,
         }
     }
 

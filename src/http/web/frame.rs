@@ -46,6 +46,7 @@ ul.scopes{list-style:none;padding-left:0;margin:.3rem 0}\
 ul.scopes label{display:inline;margin:0}\
 fieldset{border:1px solid #ccc;margin-top:.8rem}\
 tr.json td{border-top:0;padding-top:0}\
+td.bad,span.bad{color:#b00020;font-weight:bold}\
 form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 1rem;align-items:end}\
 form.filters input[type=text],form.filters input[type=date]{width:100%;box-sizing:border-box}\
 form.filters .wide{grid-column:1/-1}\
@@ -96,7 +97,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     let l = ctx.lang;
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
-         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
+         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a><a href=\"/health\">{health}</a>\
          <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a></nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
@@ -104,6 +105,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         home = escape_html(&t(l, "nav-home")),
         admin = escape_html(&t(l, "nav-admin")),
         tenants = escape_html(&t(l, "nav-tenants")),
+        health = escape_html(&t(l, "nav-health")),
         courses = escape_html(&t(l, "nav-courses")),
         learners = escape_html(&t(l, "nav-learners")),
         end_clients = escape_html(&t(l, "nav-end-clients")),

@@ -15,6 +15,7 @@ mod courses;
 mod credentials;
 mod end_clients;
 mod frame;
+mod health;
 mod home;
 mod learner;
 mod learners;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
         .route("/statements", get(statements::browse))
+        .route("/health", get(health::health))
         .route("/notices", get(notices::notices))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))
         .route("/tenants", get(tenants::list).post(tenants::create))

@@ -117,6 +117,8 @@ pub fn routes() -> Vec<Route> {
         r(M::POST, "/settings", "/settings", N, [403; 3]),
         r(M::GET, "/audit", "/audit", N, [404, 200, 403]),
         r(M::GET, "/statements", "/statements", N, [404, 200, 403]),
+        // The service health page: the operator's only.
+        r(M::GET, "/health", "/health", N, [403; 3]),
         // The notices page: what is posted to the tenant, for anyone of it (a reseller
         // admin naming another reseller's tenant: 404).
         r(M::GET, "/notices", "/notices", N, [404, 200, 200]),
