@@ -86,7 +86,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/audit\">{audit}</a></nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/audit\">{audit}</a>{operator}</nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -100,6 +100,23 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         settings = escape_html(&t(l, "nav-settings")),
         audit = escape_html(&t(l, "nav-audit")),
         switcher = switcher(ctx, back),
+        operator = operator_links(ctx),
+    )
+}
+
+/// The operator's own pages, in the navigation of operator accounts only.
+fn operator_links(ctx: &PageCtx) -> String {
+    let operator = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.account.realm == crate::account::Realm::Service);
+    if !operator {
+        return String::new();
+    }
+    format!(
+        "<a href=\"/plans\">{}</a><a href=\"/resellers\">{}</a>",
+        escape_html(&t(ctx.lang, "nav-plans")),
+        escape_html(&t(ctx.lang, "nav-resellers")),
     )
 }
 
