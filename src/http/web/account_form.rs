@@ -33,7 +33,7 @@ pub fn table(ctx: &PageCtx, id: &str, accounts: &[Account], where_of: impl Fn(&A
             format!(
                 "<tr data-login=\"{login}\"><th scope=\"row\">{login}</th><td>{role}</td><td>{at}</td><td>{when}</td></tr>",
                 login = escape_html(&a.login),
-                role = e(&format!("role-{}", a.realm.role().as_str())),
+                role = e(&format!("js-role-{}", a.realm.role().as_str())),
                 at = escape_html(&where_of(a)),
                 when = escape_html(&format_date_time(l, a.created_ms)),
             )
@@ -63,7 +63,7 @@ pub fn form(ctx: &PageCtx, f: &AccountForm<'_>) -> String {
     let roles = options(
         f.roles
             .iter()
-            .map(|r| (r.as_str().to_owned(), t(l, &format!("role-{}", r.as_str())))),
+            .map(|r| (r.as_str().to_owned(), t(l, &format!("js-role-{}", r.as_str())))),
     );
     let reseller = if f.resellers.is_empty() {
         String::new()

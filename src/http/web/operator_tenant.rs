@@ -152,7 +152,7 @@ fn facts(ctx: &PageCtx, v: &TenantView) -> String {
         plan = escape_html(x.plan.as_deref().unwrap_or("—")),
         c_reseller = e("col-reseller"),
         reseller = escape_html(x.reseller.as_deref().unwrap_or("—")),
-        c_version = e("tenants-xapi-version"),
+        c_version = e("optenant-xapi-version"),
         version = escape_html(x.xapi_version.as_str()),
         c_created = e("col-created"),
         created = escape_html(&format_date_time(l, x.created_ms)),
@@ -308,7 +308,7 @@ fn terminate(ctx: &PageCtx, v: &TenantView) -> String {
     let command = format!("kiroku tenant terminate {name} --export /path/to/exports/{name}.zip --yes-erase-everything");
     format!(
         "<h2>{h}</h2><ol id=\"terminate-steps\"><li>{s1}</li><li>{s2}</li><li>{s3}</li><li>{s4}</li></ol>\
-         <p>{run}</p><pre><code id=\"terminate-command\">{command}</code></pre>\
+         <p>{run}</p><pre translate=\"no\"><code id=\"terminate-command\">{command}</code></pre>\
          <p class=\"notice warning\">{why}</p>",
         h = e("optenant-terminate-h"),
         s1 = e("optenant-terminate-export"),

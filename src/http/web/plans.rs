@@ -139,7 +139,7 @@ fn form(ctx: &PageCtx) -> String {
         h = e("plans-create"),
         csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default()),
         name_l = e("tenants-name"),
-        name_h = e("tenants-name-hint"),
+        name_h = e("plans-name-hint"),
         storage = number("storageBytes", "plans-storage-bytes"),
         learners = number("learners", "plans-learners"),
         statements = number("statementsPerMonth", "plans-statements"),
