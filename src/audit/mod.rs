@@ -98,6 +98,9 @@ pub enum Action {
     EndClientDeleted,
     /// A tenant's data restored from a backup (in place, or into a copy).
     TenantRestored,
+    /// A tenant exported, then erased, from the web app (in the service log: the
+    /// tenant's own log goes with its data).
+    TenantTerminated,
 }
 
 impl Action {
@@ -134,6 +137,7 @@ impl Action {
             Self::EndClientCreated => "end_client.created",
             Self::EndClientDeleted => "end_client.deleted",
             Self::TenantRestored => "tenant.restored",
+            Self::TenantTerminated => "tenant.terminated",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The operator's and reseller admins' pages over HTTP: a tenant's page (`/tenants/{name}`)
 //! with its forms (suspend with a reason, resume, change plan, create an account), the
-//! plans page and the resellers page. Who sees what (the operator, a reseller admin of
+//! plans page and the resellers page, and a termination from the tenant's page. Who sees what (the operator, a reseller admin of
 //! their own or another reseller's tenant, a tenant admin refused), forms answered 303,
 //! bad input 400 with the page again and why, a stale form 403.
 
@@ -72,7 +72,7 @@ async fn the_operator_suspends_resumes_and_moves_a_tenant_on_its_page() {
         "id=\"suspend-form\"",
         "id=\"plan-form\"",
         "id=\"account-form\"",
-        "kiroku tenant terminate acme --export",
+        "id=\"terminate-form\"",
     ] {
         assert!(page.contains(part), "{part}: {page}");
     }
@@ -346,4 +346,102 @@ async fn the_operator_creates_plans_resellers_and_reseller_admins() {
     for path in ["/plans", "/resellers"] {
         assert_eq!(get(app, &ann, path).await.status.as_u16(), 403, "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_operator_terminates_a_tenant_after_typing_its_name() {
+    let env = Env::with(with_operator()).await;
+    let app = &env.app;
+    let s = operator(app).await;
+    op(app, Method::POST, "/api/operator/v1/resellers")
+        .json(&json!({"name": "north"}))
+        .send()
+        .await
+        .expect(201);
+    op(app, Method::POST, "/api/operator/v1/tenants")
+        .json(&json!({"name": "north-1", "reseller": "north"}))
+        .send()
+        .await
+        .expect(201);
+    account(
+        app,
+        "rita@north.test",
+        json!({"role": "reseller-admin", "reseller": "north"}),
+    )
+    .await;
+    let rita = sign_in(app, "rita@north.test").await;
+    let page = get(app, &rita, "/tenants/north-1").await.expect(200).text();
+    assert!(!page.contains("id=\"terminate-form\""), "{page}");
+    let form = format!("csrf={}&confirm=north-1", rita.csrf);
+    let r = post(app, &rita, "/tenants/north-1/terminate", &form).await;
+    assert_eq!(r.status.as_u16(), 403, "the operator's only");
+
+    env.import_fixture("scorm12-single-sco").await;
+    let page = get(app, &s, "/tenants/acme").await.expect(200).text();
+    assert!(page.contains("id=\"terminate-form\""), "{page}");
+    // Where the page says the archive goes: the server's data folder's tenant-exports/.
+    let shown = page
+        .split("id=\"terminate-archive\" translate=\"no\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("the archive's path");
+    assert!(shown.ends_with("tenant-exports/acme.zip"), "{shown}");
+    let archive = std::path::PathBuf::from(shown);
+    assert!(!archive.exists());
+    let path = "/tenants/acme/terminate";
+    let r = post(app, &s, path, &format!("csrf={}&confirm=acm", s.csrf)).await;
+    assert_refused(&r, "exactly to terminate");
+    assert_eq!(
+        post(app, &s, path, "csrf=stale&confirm=acme").await.status.as_u16(),
+        403
+    );
+    assert_303(
+        &post(app, &s, path, &format!("csrf={}&confirm=acme", s.csrf)).await,
+        "/tenants/acme?done=terminated",
+    );
+
+    let t = app
+        .store
+        .tenant_by_name("acme")
+        .await
+        .expect("read")
+        .expect("tombstone");
+    assert_eq!(t.status.as_str(), "terminated");
+    assert!(
+        app.store
+            .tenant_rows(t.id)
+            .await
+            .expect("rows")
+            .values()
+            .all(|n| *n == 0)
+    );
+    let manifest = kiroku::ops::archive::verify_file(&archive).expect("a verified archive");
+    assert_eq!(manifest.tenant.name, "acme");
+    let page = get(app, &s, "/tenants/acme?done=terminated").await.expect(200).text();
+    assert!(
+        page.contains("data-status=\"terminated\"") && page.contains("acme.zip"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("id=\"suspend-form\"") && !page.contains("id=\"terminate-form\""),
+        "{page}"
+    );
+    let r = post(app, &s, path, &format!("csrf={}&confirm=acme", s.csrf)).await;
+    assert_refused(&r, "already terminated");
+
+    let query = kiroku::audit::AuditQuery {
+        since_ms: None,
+        after_seq: None,
+        limit: 100,
+    };
+    let log = app
+        .store
+        .audit_entries(kiroku::audit::SERVICE_LOG, query)
+        .await
+        .expect("audit");
+    assert!(
+        log.iter()
+            .any(|e| e.action == "tenant.terminated" && e.target == "tenant:acme"),
+        "{log:?}"
+    );
 }

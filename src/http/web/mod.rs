@@ -26,6 +26,7 @@ mod tenants;
 mod account_form;
 mod operator_actions;
 mod operator_tenant;
+mod operator_terminate;
 mod plans;
 mod resellers;
 
@@ -80,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tenants/{name}/resume", post(operator_actions::resume))
         .route("/tenants/{name}/plan", post(operator_actions::plan))
         .route("/tenants/{name}/accounts", post(operator_actions::account))
+        .route("/tenants/{name}/terminate", post(operator_terminate::terminate))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/resellers", get(resellers::list).post(resellers::create))
         .route("/resellers/accounts", post(resellers::create_admin))

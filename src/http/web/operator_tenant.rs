@@ -2,7 +2,8 @@
 //! reseller admins (a tenant out of their reach is 404, as in the operator API): status
 //! with the suspension's reason, plan, quotas beside what the tenant uses now, reseller,
 //! its admin accounts, and the forms of `operator_actions.rs` (suspend / resume, change
-//! plan, create an account). Termination is shown as the CLI command it is, and why.
+//! plan, create an account) and `operator_terminate.rs` (the operator's: the steps, the
+//! archive's path, the tenant's name typed as confirmation).
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -10,6 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::account_form::{self, AccountForm};
+use super::operator_terminate::archive_path;
 use super::tenant::tenant_query;
 use super::{PageCtx, html_ok, page, page_ctx};
 use crate::account::{Account, EndClient, Realm, Role};
@@ -34,6 +36,10 @@ pub struct TenantPage {
     pub plans: Vec<Plan>,
     pub accounts: Vec<Account>,
     pub end_clients: Vec<EndClient>,
+    /// Whether the reader is the operator (who alone terminates).
+    pub operator: bool,
+    /// Where a termination from this page writes the archive.
+    pub archive: String,
 }
 
 /// The page's title and the place a refusal is shown at.
@@ -70,6 +76,8 @@ pub async fn load(state: &AppState, m: &Manager, ctx: &PageCtx, name: &str) -> R
         plans: state.store.list_plans().await?,
         accounts: state.store.list_accounts(&Realm::Tenant(id)).await?,
         end_clients: state.store.list_end_clients(id).await?,
+        operator: m.require_operator().is_ok(),
+        archive: archive_path(state, view.tenant.name.as_str()).display().to_string(),
         view,
     })
 }
@@ -94,6 +102,7 @@ fn done_notice(ctx: &PageCtx, done: &str) -> String {
         "resumed" => "optenant-done-resumed",
         "plan" => "optenant-done-plan",
         "account" => "optenant-done-account",
+        "terminated" => "optenant-done-terminated",
         _ => return String::new(),
     };
     format!(
@@ -115,7 +124,7 @@ pub fn page_of(ctx: &PageCtx, d: &TenantPage, notice: &str) -> String {
         status_form(ctx, &d.view, &back),
         plan_form(ctx, d, &back),
         accounts(ctx, d, &back),
-        terminate(ctx, &d.view),
+        terminate(ctx, d, &back),
     ]
     .concat();
     page(ctx, TITLE, &back, &main)
@@ -297,26 +306,48 @@ fn accounts(ctx: &PageCtx, d: &TenantPage, back: &str) -> String {
     )
 }
 
-/// Termination is the CLI's: the steps it takes, the command, and why not from here.
-fn terminate(ctx: &PageCtx, v: &TenantView) -> String {
+/// Termination: the steps it takes, where the archive goes, and for the operator the form
+/// (the tenant's name typed as confirmation); once terminated, where the archive is.
+fn terminate(ctx: &PageCtx, d: &TenantPage, back: &str) -> String {
     let l = ctx.lang;
     let e = |id: &str| escape_html(&t(l, id));
-    if v.tenant.status == TenantStatus::Terminated {
-        return String::new();
+    let name = d.view.tenant.name.as_str();
+    let archive = format!(
+        "<code id=\"terminate-archive\" translate=\"no\">{}</code>",
+        escape_html(&d.archive)
+    );
+    if d.view.tenant.status == TenantStatus::Terminated {
+        let text = t_args(
+            l,
+            "optenant-terminated-archive",
+            &[("path", Arg::from(d.archive.as_str()))],
+        );
+        return format!("<h2>{}</h2><p>{}</p>", e("optenant-terminate-h"), escape_html(&text));
     }
-    let name = v.tenant.name.as_str();
-    let command = format!("kiroku tenant terminate {name} --export /path/to/exports/{name}.zip --yes-erase-everything");
+    let action = if d.operator {
+        format!(
+            "<form id=\"terminate-form\" method=\"post\" action=\"{back}/terminate\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <label for=\"terminate-confirm\">{label}</label>\
+             <input id=\"terminate-confirm\" name=\"confirm\" type=\"text\" required autocomplete=\"off\" translate=\"no\">\
+             <div><button type=\"submit\" class=\"danger\" id=\"terminate-button\">{button}</button></div></form>",
+            csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default()),
+            label = escape_html(&t_args(l, "optenant-terminate-type", &[("name", Arg::from(name))])),
+            button = e("optenant-terminate-button"),
+        )
+    } else {
+        format!("<p>{}</p>", e("optenant-terminate-operator-only"))
+    };
     format!(
-        "<h2>{h}</h2><ol id=\"terminate-steps\"><li>{s1}</li><li>{s2}</li><li>{s3}</li><li>{s4}</li></ol>\
-         <p>{run}</p><pre translate=\"no\"><code id=\"terminate-command\">{command}</code></pre>\
-         <p class=\"notice warning\">{why}</p>",
+        "<h2>{h}</h2><p class=\"notice warning\">{warning}</p>\
+         <ol id=\"terminate-steps\"><li>{s1}</li><li>{s2}</li><li>{s3}</li><li>{s4}</li></ol>\
+         <p>{where_l} {archive}</p>{action}",
         h = e("optenant-terminate-h"),
+        warning = e("optenant-terminate-warning"),
         s1 = e("optenant-terminate-export"),
         s2 = e("optenant-terminate-verify"),
         s3 = e("optenant-terminate-erase"),
         s4 = e("optenant-terminate-tombstone"),
-        run = e("optenant-terminate-run"),
-        command = escape_html(&command),
-        why = e("optenant-terminate-why"),
+        where_l = e("optenant-terminate-where"),
     )
 }

@@ -145,6 +145,13 @@ pub fn routes() -> Vec<Route> {
             N,
             [403; 3],
         ),
+        r(
+            M::POST,
+            "/tenants/{name}/terminate",
+            "/tenants/{tenant}/terminate",
+            N,
+            [403; 3],
+        ),
         r(M::GET, "/plans", "/plans", N, [403; 3]),
         r(M::POST, "/plans", "/plans", N, [403; 3]),
         r(M::GET, "/resellers", "/resellers", N, [403; 3]),
