@@ -73,6 +73,8 @@ async fn the_operator_suspends_resumes_and_moves_a_tenant_on_its_page() {
         "id=\"plan-form\"",
         "id=\"account-form\"",
         "id=\"terminate-form\"",
+        // No plan yet: none is preselected in the plan form.
+        "<option value=\"\" selected disabled>",
     ] {
         assert!(page.contains(part), "{part}: {page}");
     }

@@ -259,10 +259,13 @@ fn plan_form(ctx: &PageCtx, d: &TenantPage, back: &str) -> String {
         return format!("<h2>{}</h2><p>{}</p>", e("optenant-plan-h"), e("optenant-no-plans"));
     }
     let current = d.view.tenant.plan.as_deref();
-    let options: String = d
-        .plans
-        .iter()
-        .map(|p| {
+    // A tenant without a plan has none chosen: the form never suggests one it is not on.
+    let none = match current {
+        None => "<option value=\"\" selected disabled>—</option>",
+        Some(_) => "",
+    };
+    let options: String = std::iter::once(none.to_owned())
+        .chain(d.plans.iter().map(|p| {
             let selected = if current == Some(p.name.as_str()) {
                 " selected"
             } else {
@@ -272,12 +275,12 @@ fn plan_form(ctx: &PageCtx, d: &TenantPage, back: &str) -> String {
                 "<option value=\"{0}\"{selected}>{0}</option>",
                 escape_html(p.name.as_str())
             )
-        })
+        }))
         .collect();
     format!(
         "<h2>{h}</h2><form id=\"plan-form\" method=\"post\" action=\"{back}/plan\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label for=\"plan-select\">{label}</label><select id=\"plan-select\" name=\"plan\">{options}</select>\
+         <label for=\"plan-select\">{label}</label><select id=\"plan-select\" name=\"plan\" required>{options}</select>\
          <p class=\"hint\">{hint}</p><div><button type=\"submit\" id=\"plan-button\">{button}</button></div></form>",
         h = e("optenant-plan-h"),
         csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default()),
