@@ -193,6 +193,7 @@ async fn suspend(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let m = caller(&state, &headers).await?;
+    // Out of reach is 404 before the body is looked at (`suspend_for` checks it again).
     reached(&state, &m, &name).await?;
     let b: SuspendBody = if body.iter().all(u8::is_ascii_whitespace) {
         SuspendBody::default()

@@ -51,21 +51,17 @@ async fn answer<T>(
     what: &str,
     result: Result<T, ApiError>,
 ) -> Result<Response, ApiError> {
-    let status = e_status(&result);
-    match result {
-        Ok(_) => Ok(done(name, what)),
+    let e = match result {
+        Ok(_) => return Ok(done(name, what)),
+        Err(e) => e,
+    };
+    match e.status().as_u16() {
+        401 | 403 => Err(refused(&f.ctx, &e)),
         // The tenant was reached (checked first): any other refusal, a 404 included (no
         // such plan or end client), is the form's.
-        Err(e) if status.is_some_and(|s| (400..500).contains(&s) && s != 401 && s != 403) => {
-            Err(again(state, f, name, &e.to_string()).await?)
-        }
-        Err(e) if status.is_some_and(|s| s < 500) => Err(refused(&f.ctx, &e)),
-        Err(e) => Err(e),
+        400..=499 => Err(again(state, f, name, &e.to_string()).await?),
+        _ => Err(e),
     }
-}
-
-fn e_status<T>(r: &Result<T, ApiError>) -> Option<u16> {
-    r.as_ref().err().map(|e| e.status().as_u16())
 }
 
 /// The page again, with the refusal's message (the API's words) in a notice.
