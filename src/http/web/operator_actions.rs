@@ -51,9 +51,8 @@ async fn answer<T>(
     what: &str,
     result: Result<T, ApiError>,
 ) -> Result<Response, ApiError> {
-    let e = match result {
-        Ok(_) => return Ok(done(name, what)),
-        Err(e) => e,
+    let Err(e) = result else {
+        return Ok(done(name, what));
     };
     match e.status().as_u16() {
         401 | 403 => Err(refused(&f.ctx, &e)),
