@@ -29,6 +29,9 @@ pub struct ServerConfig {
     pub content_url: String,
     /// Where uploads are spooled and packages staged (same file system as local blobs).
     pub work_dir: PathBuf,
+    /// Where a termination from the web app writes the tenant's archive first
+    /// (`<data folder>/tenant-exports`; the CLI's `tenant terminate` takes `--export`).
+    pub exports_dir: PathBuf,
     pub package_limits: PackageLimits,
     /// How long a launch link stays valid, seconds.
     pub launch_ttl_secs: u64,
@@ -84,6 +87,7 @@ impl ServerConfig {
             public_url,
             body_limit,
             work_dir: std::env::temp_dir().join("kiroku-work"),
+            exports_dir: std::env::temp_dir().join("kiroku-exports"),
             package_limits: PackageLimits::default(),
             launch_ttl_secs: 8 * 3600,
             wall: crate::clock::Clock::System,

@@ -102,6 +102,9 @@ pub enum Action {
     NoticePosted,
     /// An incident notice updated or resolved.
     NoticeUpdated,
+    /// A tenant exported, then erased, from the web app (in the service log: the
+    /// tenant's own log goes with its data).
+    TenantTerminated,
 }
 
 impl Action {
@@ -140,6 +143,7 @@ impl Action {
             Self::TenantRestored => "tenant.restored",
             Self::NoticePosted => "notice.posted",
             Self::NoticeUpdated => "notice.updated",
+            Self::TenantTerminated => "tenant.terminated",
         }
     }
 }

@@ -201,6 +201,7 @@ async fn serve(
     );
     config.net = net;
     config.work_dir = super::import::work_dir(data_dir);
+    config.exports_dir = data_dir.join("tenant-exports");
     config.package_limits = args.limits.limits();
     config.launch_ttl_secs = args.launch_ttl;
     config.content_cache_bytes = args.content_cache_bytes;

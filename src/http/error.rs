@@ -141,6 +141,18 @@ impl From<crate::ops::restore::RestoreError> for ApiError {
     }
 }
 
+/// A termination's export or erasure that failed: nothing was erased unless the archive
+/// was whole; the detail is logged, not shown.
+impl From<crate::ops::archive::ArchiveError> for ApiError {
+    fn from(e: crate::ops::archive::ArchiveError) -> Self {
+        use crate::ops::archive::ArchiveError as A;
+        match e {
+            A::Store(s) => s.into(),
+            A::Invalid(m) | A::Io(m) => Self::Internal(format!("tenant termination: {m}")),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

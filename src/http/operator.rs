@@ -23,7 +23,7 @@ use crate::http::extract::Path;
 use crate::lrs::LrsError;
 use crate::operator::{self as op, TenantView};
 use crate::server::AppState;
-use crate::tenant::{Quotas, Tenant};
+use crate::tenant::{Plan, Quotas, Tenant};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -134,8 +134,7 @@ async fn show_tenant(
     Path(name): Path<String>,
 ) -> Result<Json<TenantView>, ApiError> {
     let m = caller(&state, &headers).await?;
-    reached(&state, &m, &name).await?;
-    Ok(Json(op::show_tenant(&*state.store, &name).await?))
+    Ok(Json(show_tenant_for(&state, &m, &name).await?))
 }
 
 #[derive(Deserialize)]
@@ -152,19 +151,31 @@ async fn set_plan(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let m = caller(&state, &headers).await?;
-    reached(&state, &m, &name).await?;
     let b: PlanBody = super::api::json_object(&body, "plan change")?;
-    let t = op::set_plan(&*state.store, &name, &b.plan).await?;
-    record(
-        &state,
-        &m,
-        &from,
-        &t,
-        Action::TenantPlanChanged,
-        json!({ "plan": t.plan }),
-    )
-    .await;
+    let t = set_plan_for(&state, &m, &from, &name, &b.plan).await?;
     Ok(Json(t).into_response())
+}
+
+/// The tenant `name`, when the caller reaches it, with what it uses now (the API's
+/// `GET …/tenants/{name}` and the web app's tenant page).
+pub(crate) async fn show_tenant_for(state: &AppState, m: &Manager, name: &str) -> Result<TenantView, ApiError> {
+    reached(state, m, name).await?;
+    Ok(op::show_tenant(&*state.store, name).await?)
+}
+
+/// Moves a tenant the caller reaches to `plan`, in its audit log (the API and the page).
+pub(crate) async fn set_plan_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    name: &str,
+    plan: &str,
+) -> Result<Tenant, ApiError> {
+    reached(state, m, name).await?;
+    let t = op::set_plan(&*state.store, name, plan).await?;
+    let detail = json!({ "plan": t.plan });
+    record(state, m, from, &t, Action::TenantPlanChanged, detail).await;
+    Ok(t)
 }
 
 #[derive(Deserialize, Default)]
@@ -182,15 +193,29 @@ async fn suspend(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let m = caller(&state, &headers).await?;
+    // Out of reach is 404 before the body is looked at (`suspend_for` checks it again).
     reached(&state, &m, &name).await?;
     let b: SuspendBody = if body.iter().all(u8::is_ascii_whitespace) {
         SuspendBody::default()
     } else {
         super::api::json_object(&body, "suspension")?
     };
-    let t = op::suspend(&*state.store, &name, b.reason).await?;
-    record(&state, &m, &from, &t, Action::TenantSuspended, json!({})).await;
+    let t = suspend_for(&state, &m, &from, &name, b.reason).await?;
     Ok(Json(t).into_response())
+}
+
+/// Suspends a tenant the caller reaches, with an optional reason its refusals name.
+pub(crate) async fn suspend_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    name: &str,
+    reason: Option<String>,
+) -> Result<Tenant, ApiError> {
+    reached(state, m, name).await?;
+    let t = op::suspend(&*state.store, name, reason).await?;
+    record(state, m, from, &t, Action::TenantSuspended, json!({})).await;
+    Ok(t)
 }
 
 async fn resume(
@@ -200,10 +225,21 @@ async fn resume(
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
     let m = caller(&state, &headers).await?;
-    reached(&state, &m, &name).await?;
-    let t = op::resume(&*state.store, &name).await?;
-    record(&state, &m, &from, &t, Action::TenantResumed, json!({})).await;
+    let t = resume_for(&state, &m, &from, &name).await?;
     Ok(Json(t).into_response())
+}
+
+/// Resumes a tenant the caller reaches.
+pub(crate) async fn resume_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    name: &str,
+) -> Result<Tenant, ApiError> {
+    reached(state, m, name).await?;
+    let t = op::resume(&*state.store, name).await?;
+    record(state, m, from, &t, Action::TenantResumed, json!({})).await;
+    Ok(t)
 }
 
 /// (`deny_unknown_fields` does not work with `flatten`: unknown fields are ignored here.)
@@ -224,19 +260,32 @@ async fn create_plan(
     let m = manager(&state, &headers).await?;
     m.require_operator()?;
     let b: NewPlanBody = super::api::json_object(&body, "plan")?;
-    let p = op::create_plan(&*state.store, &b.name, b.quotas).await?;
+    let p = create_plan_for(&state, &m, &from, &b.name, b.quotas).await?;
+    Ok((StatusCode::CREATED, Json(p)).into_response())
+}
+
+/// Creates a plan (the operator only), in the service log (the API and the plans page).
+pub(crate) async fn create_plan_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    name: &str,
+    quotas: Quotas,
+) -> Result<Plan, ApiError> {
+    m.require_operator()?;
+    let p = op::create_plan(&*state.store, name, quotas).await?;
     let target = format!("plan:{}", p.name);
     append(
-        &state,
+        state,
         SERVICE_LOG,
-        m.actor,
-        &from,
+        m.actor.clone(),
+        from,
         Action::PlanCreated,
         target,
         json!({}),
     )
     .await;
-    Ok((StatusCode::CREATED, Json(p)).into_response())
+    Ok(p)
 }
 
 async fn list_plans(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {

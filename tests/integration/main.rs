@@ -53,6 +53,8 @@ mod one_person;
 mod one_person_browser;
 mod openapi;
 mod opener;
+mod operator_browser;
+mod operator_pages;
 mod ops;
 mod packages;
 mod parity;

@@ -146,6 +146,7 @@ impl Builder {
         config.content_url = format!("{}://{content_addr}", scheme(net.content_tls.is_some()));
         config.net = net;
         config.work_dir = dir.path().join("work");
+        config.exports_dir = dir.path().join("tenant-exports");
         if let Some(limits) = self.package_limits {
             config.package_limits = limits;
         }

@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use super::login::hash;
 use super::{account_caller, signed_in};
 use crate::account::login::{digest, new_api_token};
-use crate::account::{Account, NewAccount, Realm, Role, check_email, check_end_client_id, check_login, check_password};
+use crate::account::{
+    Account, NewAccount, Realm, Reseller, Role, check_email, check_end_client_id, check_login, check_password,
+};
 use crate::audit::{Action, Actor, SERVICE_LOG};
 use crate::http::api::audit::append;
 use crate::http::api::json_object;
@@ -173,19 +175,19 @@ pub async fn audit_account(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewAccountBody {
-    login: String,
-    password: String,
-    role: String,
+    pub login: String,
+    pub password: String,
+    pub role: String,
     #[serde(default)]
-    reseller: Option<String>,
+    pub reseller: Option<String>,
     /// Tenant name (default: the caller's own tenant).
     #[serde(default)]
-    tenant: Option<String>,
+    pub tenant: Option<String>,
     #[serde(default)]
-    end_client: Option<String>,
+    pub end_client: Option<String>,
     /// Where notices are sent (optional).
     #[serde(default)]
-    email: Option<String>,
+    pub email: Option<String>,
 }
 
 /// The refusal of a realm outside the caller's reach, or not there at all: the same.
@@ -239,6 +241,19 @@ pub async fn create_account(
 ) -> Result<Response, ApiError> {
     let m = manager(&state, &headers).await?;
     let b: NewAccountBody = json_object(&body, "account")?;
+    let a = create_account_for(&state, &m, &from, b).await?;
+    Ok((StatusCode::CREATED, Json(account_json(&state, &a).await?)).into_response())
+}
+
+/// Creates an account within the manager's realm (404 outside it): the login and
+/// password rules, the realm, the hash off the async threads, the audit entry. The API
+/// and the web app's account forms both come here.
+pub(crate) async fn create_account_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    b: NewAccountBody,
+) -> Result<Account, ApiError> {
     let login = check_login(&b.login).map_err(LrsError::BadRequest)?;
     check_password(&login, &b.password).map_err(LrsError::BadRequest)?;
     let email = b
@@ -247,8 +262,8 @@ pub async fn create_account(
         .map(check_email)
         .transpose()
         .map_err(LrsError::BadRequest)?;
-    let realm = requested_realm(&state, &m, &b).await?;
-    if !governs(&state, &m.realm, &realm).await? {
+    let realm = requested_realm(state, m, &b).await?;
+    if !governs(state, &m.realm, &realm).await? {
         return Err(out_of_reach());
     }
     let password_hash = hash(b.password).await?;
@@ -261,8 +276,8 @@ pub async fn create_account(
             email,
         })
         .await?;
-    m.record(&state, &from, Action::AccountCreated, &a).await;
-    Ok((StatusCode::CREATED, Json(account_json(&state, &a).await?)).into_response())
+    m.record(state, from, Action::AccountCreated, &a).await;
+    Ok(a)
 }
 
 pub async fn list_accounts(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -381,20 +396,32 @@ pub async fn create_reseller(
     let m = manager(&state, &headers).await?;
     m.require_operator()?;
     let b: NewReseller = json_object(&body, "reseller")?;
-    let name = crate::tenant::check_name("reseller", &b.name).map_err(LrsError::BadRequest)?;
+    let r = create_reseller_for(&state, &m, &from, &b.name).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+/// Creates a reseller (the operator only), in the service log (the API and the page).
+pub(crate) async fn create_reseller_for(
+    state: &AppState,
+    m: &Manager,
+    from: &ClientAddr,
+    name: &str,
+) -> Result<Reseller, ApiError> {
+    m.require_operator()?;
+    let name = crate::tenant::check_name("reseller", name).map_err(LrsError::BadRequest)?;
     let r = state.store.create_reseller(&name).await?;
     let target = format!("reseller:{name}");
     append(
-        &state,
+        state,
         SERVICE_LOG,
-        m.actor,
-        &from,
+        m.actor.clone(),
+        from,
         Action::ResellerCreated,
         target,
         json!({}),
     )
     .await;
-    Ok((StatusCode::CREATED, Json(r)).into_response())
+    Ok(r)
 }
 
 /// `GET /api/operator/v1/resellers`: every reseller for the operator, its own for a

@@ -13,6 +13,7 @@ mod manage;
 
 pub(crate) use manage::audit_account;
 pub use manage::{Manager, manager};
+pub(crate) use manage::{NewAccountBody, create_account_for, create_reseller_for};
 
 use axum::Router;
 use axum::body::Body;

@@ -97,15 +97,14 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     let l = ctx.lang;
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
-         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a><a href=\"/health\">{health}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a></nav>{switcher}</header>",
+         <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a>{operator}</nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
         home = escape_html(&t(l, "nav-home")),
         admin = escape_html(&t(l, "nav-admin")),
         tenants = escape_html(&t(l, "nav-tenants")),
-        health = escape_html(&t(l, "nav-health")),
         courses = escape_html(&t(l, "nav-courses")),
         learners = escape_html(&t(l, "nav-learners")),
         end_clients = escape_html(&t(l, "nav-end-clients")),
@@ -115,6 +114,24 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         audit = escape_html(&t(l, "nav-audit")),
         notices = escape_html(&t(l, "nav-notices")),
         switcher = switcher(ctx, back),
+        operator = operator_links(ctx),
+    )
+}
+
+/// The operator's own pages, in the navigation of operator accounts only.
+fn operator_links(ctx: &PageCtx) -> String {
+    let operator = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.account.realm == crate::account::Realm::Service);
+    if !operator {
+        return String::new();
+    }
+    format!(
+        "<a href=\"/plans\">{}</a><a href=\"/resellers\">{}</a><a href=\"/health\">{}</a>",
+        escape_html(&t(ctx.lang, "nav-plans")),
+        escape_html(&t(ctx.lang, "nav-resellers")),
+        escape_html(&t(ctx.lang, "nav-health")),
     )
 }
 

@@ -25,6 +25,13 @@ mod setup;
 mod statements;
 mod tenant;
 mod tenants;
+// The operator's and reseller admins' pages (issue 15 item 2).
+mod account_form;
+mod operator_actions;
+mod operator_tenant;
+mod operator_terminate;
+mod plans;
+mod resellers;
 
 pub(crate) use frame::{header, page};
 
@@ -74,6 +81,16 @@ pub fn routes() -> Router<AppState> {
         .route("/notices", get(notices::notices))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))
         .route("/tenants", get(tenants::list).post(tenants::create))
+        // The operator's and reseller admins' pages: a tenant's page, plans, resellers.
+        .route("/tenants/{name}", get(operator_tenant::show))
+        .route("/tenants/{name}/suspend", post(operator_actions::suspend))
+        .route("/tenants/{name}/resume", post(operator_actions::resume))
+        .route("/tenants/{name}/plan", post(operator_actions::plan))
+        .route("/tenants/{name}/accounts", post(operator_actions::account))
+        .route("/tenants/{name}/terminate", post(operator_terminate::terminate))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/resellers", get(resellers::list).post(resellers::create))
+        .route("/resellers/accounts", post(resellers::create_admin))
 }
 
 /// Who reads a page and in which language.

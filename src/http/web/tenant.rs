@@ -12,6 +12,7 @@ use crate::http::api::{Admin, admin};
 use crate::http::error::{ApiError, WebRefusal};
 use crate::i18n::{self, escape_html, t};
 use crate::server::AppState;
+use crate::tenant::TenantRefusal;
 
 /// The caller as the API sees them, `tenant` standing in for `X-Kiroku-Tenant` when the
 /// request has none.
@@ -30,13 +31,21 @@ pub async fn caller(state: &AppState, headers: &HeaderMap, tenant: Option<&str>)
 /// reader's language).
 pub fn refused(ctx: &PageCtx, e: &ApiError, title_id: &str, back: &str) -> ApiError {
     let l = ctx.lang;
-    let (why, text) = match e.status().as_u16() {
-        401 => (WebRefusal::SignIn, t(l, "tenant-page-signin")),
-        403 => (WebRefusal::Forbidden, t(l, "tenant-page-forbidden")),
+    let (why, text) = match (e, e.status().as_u16()) {
+        // A suspended tenant's admins are told why, in the operator's words.
+        (ApiError::Tenant(TenantRefusal::Suspended { reason: Some(r), .. }), _) => (
+            WebRefusal::Forbidden,
+            i18n::t_args(l, "tenant-page-suspended", &[("reason", i18n::Arg::from(r.as_str()))]),
+        ),
+        (ApiError::Tenant(TenantRefusal::Suspended { reason: None, .. }), _) => {
+            (WebRefusal::Forbidden, t(l, "tenant-page-suspended-no-reason"))
+        }
+        (_, 401) => (WebRefusal::SignIn, t(l, "tenant-page-signin")),
+        (_, 403) => (WebRefusal::Forbidden, t(l, "tenant-page-forbidden")),
         _ => (WebRefusal::NotFound, t(l, "tenant-page-not-found")),
     };
     let main = format!(
-        "<h1>{}</h1><p class=\"notice error\" role=\"alert\">{}</p><p><a href=\"/admin/\">{}</a></p>",
+        "<h1>{}</h1><p class=\"notice error\" role=\"alert\" id=\"refusal\">{}</p><p><a href=\"/admin/\">{}</a></p>",
         escape_html(&t(l, title_id)),
         escape_html(&text),
         escape_html(&t(l, "home-signin")),

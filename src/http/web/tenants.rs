@@ -86,10 +86,11 @@ fn render(ctx: &PageCtx, tenants: &[Tenant], plans: &[String], notice: &str) -> 
         .map(|x| {
             let tq = escape_html(&tenant_query(Some(x.name.as_str())));
             format!(
-                "<tr data-tenant=\"{name}\"><th scope=\"row\">{name}</th><td>{status}</td><td>{plan}</td><td>{reseller}</td><td>{at}</td>\
+                "<tr data-tenant=\"{name}\"><th scope=\"row\"><a href=\"/tenants/{path}\">{name}</a></th><td>{status}</td><td>{plan}</td><td>{reseller}</td><td>{at}</td>\
                  <td><a href=\"/courses{tq}\">{courses}</a> · <a href=\"/learners{tq}\">{learners}</a> · \
                  <a href=\"/settings{tq}\">{settings}</a> · <a href=\"/audit{tq}\">{audit}</a> · <a href=\"/notices{tq}\">{notices}</a></td></tr>",
                 name = escape_html(x.name.as_str()),
+                path = escape_html(&crate::http::content::encode_path(x.name.as_str())),
                 status = e(&format!("js-status-{}", x.status.as_str())),
                 plan = escape_html(x.plan.as_deref().unwrap_or("—")),
                 reseller = escape_html(x.reseller.as_deref().unwrap_or("—")),

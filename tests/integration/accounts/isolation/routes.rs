@@ -125,6 +125,44 @@ pub fn routes() -> Vec<Route> {
         // The tenants page: a reseller admin sees their own tenants; tenant admins may not.
         r(M::GET, "/tenants", "/tenants", N, [200, 403, 403]),
         r(M::POST, "/tenants", "/tenants", N, [403; 3]),
+        // The operator's pages: another reseller's tenant is not there for a reseller
+        // admin (404); tenant and end-client admins may not (403); plans and resellers
+        // are the operator's only; every form without the CSRF token is stale (403).
+        r(M::GET, "/tenants/{name}", "/tenants/{tenant}", N, [404, 403, 403]),
+        r(
+            M::POST,
+            "/tenants/{name}/suspend",
+            "/tenants/{tenant}/suspend",
+            N,
+            [403; 3],
+        ),
+        r(
+            M::POST,
+            "/tenants/{name}/resume",
+            "/tenants/{tenant}/resume",
+            N,
+            [403; 3],
+        ),
+        r(M::POST, "/tenants/{name}/plan", "/tenants/{tenant}/plan", N, [403; 3]),
+        r(
+            M::POST,
+            "/tenants/{name}/accounts",
+            "/tenants/{tenant}/accounts",
+            N,
+            [403; 3],
+        ),
+        r(
+            M::POST,
+            "/tenants/{name}/terminate",
+            "/tenants/{tenant}/terminate",
+            N,
+            [403; 3],
+        ),
+        r(M::GET, "/plans", "/plans", N, [403; 3]),
+        r(M::POST, "/plans", "/plans", N, [403; 3]),
+        r(M::GET, "/resellers", "/resellers", N, [403; 3]),
+        r(M::POST, "/resellers", "/resellers", N, [403; 3]),
+        r(M::POST, "/resellers/accounts", "/resellers/accounts", N, [403; 3]),
         r(M::GET, "/end-clients", "/end-clients", N, [404, 200, 200]),
         r(M::POST, "/end-clients", "/end-clients", N, [403; 3]),
         r(M::GET, "/metrics", "/metrics", N, [401; 3]),
