@@ -54,9 +54,17 @@ async fn open(b: &Browser, app: &TestApp, path: &str, ready: &str) {
 #[tokio::test]
 async fn the_operator_suspends_a_tenant_whose_admin_reads_why() {
     within(async {
-        let env = Env::with(with_operator()).await;
+        let backups = tempfile::tempdir().expect("backup folder");
+        let env = Env::with(with_operator().backup_dir(backups.path())).await;
         let app = &env.app;
         seed(app).await;
+        // A backup for the health page to show (SQLite's: PostgreSQL's needs pg_dump).
+        if !crate::scratch_db::servers_on_postgres() {
+            let data = app.data_dir().to_owned();
+            let files = kiroku::ops::backup::Files::Folder(data.join("blobs"));
+            kiroku::ops::backup::create(&kiroku::ops::backup::Source::Sqlite, &data, &files, backups.path(), 7)
+                .expect("backup");
+        }
         let ann = signed_in(&app.url("/admin/"), ADMIN).await;
         let b = signed_in(&app.url("/admin/"), OPERATOR).await;
 
@@ -118,6 +126,10 @@ async fn the_operator_suspends_a_tenant_whose_admin_reads_why() {
             admins.contains("rita@north.test") && admins.contains("販売代理店管理者"),
             "{admins}"
         );
+        open(&b, app, "/health", "backups").await;
+        no_english_left(&b, "/health").await;
+        b.screenshot("health-ja").await;
+        open(&b, app, "/resellers", "reseller-list").await;
         switch_to(&b, "en").await;
         b.wait_js(
             "the resellers page",
@@ -127,6 +139,8 @@ async fn the_operator_suspends_a_tenant_whose_admin_reads_why() {
         b.screenshot("resellers-en").await;
         open(&b, app, "/plans", "plan-list").await;
         b.screenshot("plans-en").await;
+        open(&b, app, "/health", "backups").await;
+        b.screenshot("health-en").await;
         b.quit().await;
     })
     .await;

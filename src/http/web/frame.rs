@@ -11,8 +11,8 @@ pub const CSS: &str = "\
 body{font:16px/1.55 system-ui,-apple-system,'Hiragino Sans','Noto Sans JP','Yu Gothic',sans-serif;margin:0;color:#1b1b1b;background:#fff}\
 header.top{display:flex;flex-wrap:wrap;gap:.6rem 1.2rem;align-items:center;padding:.6rem 1rem;border-bottom:1px solid #ccc;background:#f6f7f9}\
 header.top .brand{font-weight:bold;font-size:1.15rem;color:#1b1b1b;text-decoration:none}\
-header.top nav{display:flex;gap:1rem;flex:1}\
-header.top nav a{color:#0b4f9c}\
+header.top nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem;flex:1}\
+header.top nav a{color:#0b4f9c;white-space:nowrap}\
 form.lang{display:flex;gap:.4rem;align-items:center;margin:0}\
 main{max-width:60rem;margin:0 auto;padding:1rem}\
 h1{font-size:1.5rem;margin:.6rem 0 1rem}\
@@ -47,6 +47,8 @@ ul.scopes label{display:inline;margin:0}\
 fieldset{border:1px solid #ccc;margin-top:.8rem}\
 tr.json td{border-top:0;padding-top:0}\
 td.bad,span.bad{color:#b00020;font-weight:bold}\
+table.narrow{width:auto}\
+td.num{text-align:right}\
 form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 1rem;align-items:end}\
 form.filters input[type=text],form.filters input[type=date]{width:100%;box-sizing:border-box}\
 form.filters .wide{grid-column:1/-1}\

@@ -194,9 +194,15 @@ fn counts(l: Lang, state: &AppState) -> String {
         ("health-imports", event(Event::ImportsAccepted)),
         ("health-imports-refused", event(Event::ImportsRefused)),
     ];
-    let dl: String = rows
+    let trs: String = rows
         .iter()
-        .map(|(id, v)| format!("<dt>{}</dt><dd>{}</dd>", escape_html(&t(l, id)), n(*v)))
+        .map(|(id, v)| {
+            format!(
+                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td></tr>",
+                escape_html(&t(l, id)),
+                n(*v)
+            )
+        })
         .collect();
-    format!("<dl class=\"facts\" id=\"counts\">{dl}</dl>")
+    format!("<table id=\"counts\" class=\"narrow\" aria-labelledby=\"counts-h\"><tbody>{trs}</tbody></table>")
 }
