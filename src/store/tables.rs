@@ -159,6 +159,17 @@ pub fn restore_version_time(backend: Backend) -> [String; 2] {
     ]
 }
 
+/// The tables besides `accounts` that name an account by its id: what deleting an account
+/// deletes with it (its sessions, its API tokens, and the notices e-mailed to it, which
+/// hold its address).
+pub const ACCOUNT_ROWS: &[&str] = &["account_sessions", "api_tokens", "notice_deliveries"];
+
+/// The notices e-mailed to tenant `{tenant}`'s accounts (their addresses): erased with the
+/// tenant. The table is keyed by notice and account, not by tenant, so it is not among
+/// `TENANT_TABLES`, whose rows a restore moves by their `tenant` column.
+pub const TENANT_NOTICE_DELIVERIES: &str =
+    "DELETE FROM notice_deliveries WHERE account IN (SELECT id FROM accounts WHERE tenant = {tenant})";
+
 /// Content hashes the packages of tenant `{tenant}` use and no other tenant's do.
 pub const FILES_ONLY_THIS_TENANT_USES: &str = "SELECT DISTINCT f.sha256 FROM package_files f \
      JOIN package_versions v ON v.pk = f.version_pk WHERE v.tenant = {tenant} AND NOT EXISTS \

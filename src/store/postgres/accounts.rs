@@ -381,7 +381,7 @@ impl AccountStore for PgStore {
     async fn delete_account(&self, id: &str) -> StoreResult<bool> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
-        for table in ["account_sessions", "api_tokens"] {
+        for table in crate::store::tables::ACCOUNT_ROWS {
             tx.execute(&format!("DELETE FROM {table} WHERE account = $1"), &[&id])
                 .await
                 .map_err(pg)?;

@@ -26,6 +26,9 @@ pub(super) async fn erase_tenant(tx: &Transaction<'_>, tenant: TenantId, tombsto
         .iter()
         .map(|r| col(r, 0))
         .collect::<StoreResult<Vec<String>>>()?;
+    tx.execute(&Backend::Postgres.sql(tables::TENANT_NOTICE_DELIVERIES), &[&tenant.0])
+        .await
+        .map_err(pg)?;
     let mut rows = TableCounts::new();
     for table in tables::tenant_tables(Backend::Postgres) {
         let n = tx

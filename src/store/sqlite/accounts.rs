@@ -143,7 +143,7 @@ fn list_accounts(conn: &Connection, within: &Realm) -> StoreResult<Vec<Account>>
 }
 
 fn delete_account(conn: &Connection, id: &str) -> StoreResult<bool> {
-    for table in ["account_sessions", "api_tokens"] {
+    for table in crate::store::tables::ACCOUNT_ROWS {
         conn.execute(&format!("DELETE FROM {table} WHERE account = ?1"), [id])
             .map_err(backend)?;
     }

@@ -30,6 +30,8 @@ pub fn erase_tenant(conn: &Connection, tenant: TenantId, tombstone: bool) -> Sto
         .map_err(backend)?
         .collect::<Result<Vec<String>, _>>()
         .map_err(backend)?;
+    conn.execute(&Backend::Sqlite.sql(tables::TENANT_NOTICE_DELIVERIES), [tenant.0])
+        .map_err(backend)?;
     let mut rows = TableCounts::new();
     for table in tables::tenant_tables(Backend::Sqlite) {
         let n = conn

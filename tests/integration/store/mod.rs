@@ -181,6 +181,7 @@ macro_rules! store_suite {
             accounts::account_language_is_kept_and_cleared,
             accounts::setup_link_works_once_until_it_expires,
             notices::notice_store_keeps_notices_updates_and_delivery_tries,
+            notices::notice_emails_go_with_their_account_and_its_tenant,
         );
     };
     (@cases $backend:ident, $factory:expr, $pair:expr, $schema:expr;

@@ -150,3 +150,42 @@ pub async fn notice_deliveries_are_taken_once_by_two_handles(a: Arc<dyn Store>, 
     all.dedup();
     assert_eq!(all.len(), 40, "none taken twice");
 }
+
+/// The e-mails of notices hold their recipients' addresses: deleting an account deletes
+/// those sent to it, and erasing a tenant (termination) those sent to its accounts.
+pub async fn notice_emails_go_with_their_account_and_its_tenant(store: Arc<dyn Store>) {
+    use kiroku::account::{NewAccount, Realm};
+    let acme = super::new_tenant(&*store, "acme").await;
+    let other = super::new_tenant(&*store, "other").await;
+    let mut ids = Vec::new();
+    for (login, t) in [("ann", acme), ("bob", acme), ("cy", other)] {
+        let a = store
+            .create_account(NewAccount {
+                login: login.to_owned(),
+                realm: Realm::Tenant(t),
+                password_hash: format!("hash of {login}"),
+                email: Some(format!("{login}@example.jp")),
+            })
+            .await
+            .expect("account");
+        ids.push(a.id);
+    }
+    let to = |i: usize| Recipient {
+        account: ids[i].clone(),
+        address: format!("{i}@example.jp"),
+    };
+    let n = notice("n-all", NoticeKind::General, 10);
+    store
+        .post_notice(n.clone(), new_deliveries(&n.id, 0, vec![to(0), to(1), to(2)], 10))
+        .await
+        .expect("post");
+    let accounts = |ds: Vec<kiroku::notice::delivery::Delivery>| -> Vec<String> {
+        ds.into_iter().map(|d| d.recipient.account).collect()
+    };
+    assert!(store.delete_account(&ids[0]).await.expect("delete"));
+    let left = accounts(store.notice_deliveries(&n.id).await.expect("deliveries"));
+    assert_eq!(left.len(), 2, "ann's e-mail went with her account: {left:?}");
+    store.erase_tenant(acme, true).await.expect("erase");
+    let left = accounts(store.notice_deliveries(&n.id).await.expect("deliveries"));
+    assert_eq!(left, [ids[2].clone()], "only the other tenant's account's e-mail stays");
+}
