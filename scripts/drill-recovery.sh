@@ -4,6 +4,7 @@
 #
 #   scripts/drill-recovery.sh                    # SQLite: one tenant damaged; server or disk lost
 #   STORE=postgres scripts/drill-recovery.sh     # PostgreSQL: one tenant damaged; database lost
+#   scripts/with-s3.sh scripts/drill-recovery.sh # and everything lost but the S3 backup target
 #
 # Data: tenant acme with STATEMENTS (default 200,000) statements and a course of
 # PACKAGE_MB (default 100) MB; tenant beta with a tenth of the statements. The backup
@@ -16,6 +17,9 @@
 #      new data folder restored from the backup, served, ready. PostgreSQL: database
 #      lost: the database server killed and its data deleted; a new database cluster,
 #      the backup restored into it, served, ready.
+#   4. With an S3-compatible server (KIROKU_TEST_S3_ENDPOINT, as scripts/with-s3.sh sets):
+#      the backup of step 1 also went to a bucket there; everything on the machine is
+#      lost, the backup folder too; the service is restored from the bucket.
 # Counts are read back after each step and must match. Every step runs under `timeout`;
 # everything lives in a temporary folder removed at the end. Needs release builds of
 # kiroku and of the bench example (built when missing: K, B to use others).
@@ -117,6 +121,12 @@ expect() {
   echo "  ok: $1 = $2"
 }
 
+if [ -n "${KIROKU_TEST_S3_ENDPOINT:-}" ]; then
+  # The backup target: a bucket of its own on the S3-compatible test server.
+  export KIROKU_BACKUP_S3_ENDPOINT=$KIROKU_TEST_S3_ENDPOINT KIROKU_BACKUP_S3_BUCKET=kiroku-drill-$$
+  export KIROKU_BACKUP_S3_ACCESS_KEY_ID=test KIROKU_BACKUP_S3_SECRET_ACCESS_KEY=test
+  curl -fsS -X PUT "$KIROKU_BACKUP_S3_ENDPOINT/$KIROKU_BACKUP_S3_BUCKET" >/dev/null
+fi
 echo "kiroku $(git rev-parse --short HEAD 2>/dev/null || echo '?'), store $STORE, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 k tenant create acme >/dev/null
 k tenant create beta >/dev/null
@@ -165,4 +175,19 @@ printf '%-62s %8.1f s\n' "total, from the first command to ready" "$(awk -v a="$
 expect "acme's statements (as at the backup)" "$(statements_of acme)" "$acme"
 expect "beta's statements (as at the backup)" "$(statements_of beta)" "$beta"
 curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null
+
+if [ -n "${KIROKU_TEST_S3_ENDPOINT:-}" ]; then
+  echo "== 4. everything on the machine lost, the backup folder too: restored from the S3 backup target"
+  stop_server
+  [ "$STORE" != postgres ] || { pg_stop; rm -rf "$W/pg/data"; pg_new; }
+  rm -rf "$W/data" "$W/backups"
+  t0=$(now_ms)
+  timed "restore the newest backup from the bucket" k restore --backup-dir "$W/backups" --target s3
+  serve
+  timed "serve until /readyz answers 200" until_ready
+  t1=$(now_ms)
+  printf '%-62s %8.1f s\n' "total, from the restore to ready" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1000 }')"
+  expect "acme's statements (as at the backup)" "$(statements_of acme)" "$acme"
+  expect "beta's statements (as at the backup)" "$(statements_of beta)" "$beta"
+fi
 echo "drill passed"
