@@ -36,7 +36,9 @@ PACKAGE_MB=${PACKAGE_MB:-100}
 
 W=$(mktemp -d /tmp/kiroku-drill.XXXXXX)
 chmod 711 "$W"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+PORT=$(free_port)
+CONTENT_PORT=$(free_port)
 SERVER_PID=""
 DB_ARGS=()
 
@@ -98,7 +100,7 @@ timed() {
 }
 serve() {
   timeout 3600 "$K" --data-dir "$W/data" "${DB_ARGS[@]}" serve --backup-at off \
-    --listen "127.0.0.1:$PORT" --content-listen "127.0.0.1:$((PORT + 1))" >>"$W/serve.log" 2>&1 &
+    --listen "127.0.0.1:$PORT" --content-listen "127.0.0.1:$CONTENT_PORT" >>"$W/serve.log" 2>&1 &
   SERVER_PID=$!
 }
 until_ready() {
