@@ -9,9 +9,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{PageCtx, html_ok, page, page_ctx};
-use crate::http::error::{ApiError, WebRefusal};
-use crate::http::operator::caller;
+use super::{html_ok, page, page_ctx};
+use crate::http::error::ApiError;
 use crate::i18n::{Arg, Lang, escape_html, format_date_time, format_duration, format_number, t, t_args};
 use crate::ops::metrics::Event;
 use crate::ops::verified::{self, TargetHealth};
@@ -26,26 +25,10 @@ const S3_WAIT: Duration = Duration::from_secs(5);
 /// One target's reading, or why it could not be read.
 type Reading = Result<TargetHealth, String>;
 
-fn refused(ctx: &PageCtx, e: &ApiError) -> ApiError {
-    let l = ctx.lang;
-    let (why, id) = match e.status().as_u16() {
-        401 => (WebRefusal::SignIn, "tenant-page-signin"),
-        _ => (WebRefusal::Forbidden, "health-forbidden"),
-    };
-    let main = format!(
-        "<h1>{}</h1><p class=\"notice error\" role=\"alert\">{}</p><p><a href=\"/admin/\">{}</a></p>",
-        escape_html(&t(l, "health-title")),
-        escape_html(&t(l, id)),
-        escape_html(&t(l, "home-signin")),
-    );
-    ApiError::WebPage(why, page(ctx, "health-title", "/health", &main))
-}
-
 /// `GET /health`.
 pub async fn health(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let ctx = page_ctx(&state, &headers).await;
-    let m = caller(&state, &headers).await.map_err(|e| refused(&ctx, &e))?;
-    m.require_operator().map_err(|e| refused(&ctx, &e))?;
+    super::operator_only(&state, &headers, &ctx, "health-title", "health-forbidden").await?;
     let started = Instant::now();
     let store = state.store.tenant_by_id(TenantId(0)).await.map(|_| started.elapsed());
     let folder = folder(&state).await;

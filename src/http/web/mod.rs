@@ -156,6 +156,27 @@ pub fn html_ok(html: String) -> Response {
     html_response(StatusCode::OK, html)
 }
 
+/// The operator (an operator account or the operator token), or the refusal page of
+/// page `title_id`: signed out 401 (sign in), anyone else 403 with message `forbidden_id`.
+pub async fn operator_only(
+    state: &AppState,
+    headers: &HeaderMap,
+    ctx: &PageCtx,
+    title_id: &str,
+    forbidden_id: &str,
+) -> Result<crate::http::accounts::Manager, ApiError> {
+    let refuse = |e: ApiError| {
+        let (why, id) = match e.status().as_u16() {
+            401 => (WebRefusal::SignIn, "tenant-page-signin"),
+            _ => (WebRefusal::Forbidden, forbidden_id),
+        };
+        refusal(ctx, why, title_id, &i18n::escape_html(&i18n::t(ctx.lang, id)))
+    };
+    let m = crate::http::operator::caller(state, headers).await.map_err(refuse)?;
+    m.require_operator().map_err(refuse)?;
+    Ok(m)
+}
+
 /// A refusal shown as a page of the frame: the message `id`, and a way back home.
 pub fn refusal(ctx: &PageCtx, why: WebRefusal, title_id: &str, message_html: &str) -> ApiError {
     let l = ctx.lang;

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::operator_tenant::limit_text;
-use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx, refusal};
+use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
 use crate::http::accounts::Manager;
 use crate::http::client::ClientAddr;
 use crate::http::error::{ApiError, WebRefusal};
-use crate::http::operator::{caller, create_plan_for};
+use crate::http::operator::create_plan_for;
 use crate::i18n::{Arg, escape_html, format_bytes, format_number, t, t_args};
 use crate::lrs::LrsError;
 use crate::server::AppState;
@@ -30,16 +30,7 @@ pub struct PageQuery {
 
 /// The operator, or the refusal page (signed out 401, anyone else 403).
 async fn operator(state: &AppState, headers: &HeaderMap, ctx: &PageCtx) -> Result<Manager, ApiError> {
-    let refuse = |e: ApiError| {
-        let (why, id) = match e.status().as_u16() {
-            401 => (WebRefusal::SignIn, "tenant-page-signin"),
-            _ => (WebRefusal::Forbidden, "operator-only"),
-        };
-        refusal(ctx, why, TITLE, &escape_html(&t(ctx.lang, id)))
-    };
-    let m = caller(state, headers).await.map_err(refuse)?;
-    m.require_operator().map_err(refuse)?;
-    Ok(m)
+    super::operator_only(state, headers, ctx, TITLE, "operator-only").await
 }
 
 /// `GET /plans`.
