@@ -71,6 +71,7 @@ mod properties_i18n;
 mod properties_intake;
 mod queries;
 mod quotas;
+mod reports;
 mod runtime;
 mod runtime_hostile;
 mod scratch_db;
