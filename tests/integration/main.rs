@@ -72,6 +72,7 @@ mod properties_intake;
 mod queries;
 mod quotas;
 mod reports;
+mod reports_browser;
 mod runtime;
 mod runtime_hostile;
 mod scratch_db;

@@ -11,7 +11,7 @@ use crate::runtime::{commit, open};
 
 /// Learner `id` (in `end_client`) launches `package`, answers q1 and q2, and ends the
 /// session with `status` and `score` after `minutes` minutes.
-async fn takes(
+pub(crate) async fn takes(
     env: &Env,
     package: &str,
     id: &str,

@@ -35,9 +35,8 @@ pub struct ReportForm {
 }
 
 impl ReportForm {
-    /// The form's query string (for the export links), `report` set to `which`.
-    pub fn query(&self, which: &str) -> String {
-        let mut p: Vec<String> = vec![format!("report={which}")];
+    /// The filters as a query string (empty fields left out).
+    pub fn filters(&self) -> String {
         let fields = [
             ("tenant", &self.tenant),
             ("course", &self.q.course),
@@ -46,12 +45,24 @@ impl ReportForm {
             ("from", &self.q.from),
             ("to", &self.q.to),
         ];
-        for (name, v) in fields {
-            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                p.push(format!("{name}={}", encode_path(v)));
-            }
+        fields
+            .iter()
+            .filter_map(|(name, v)| {
+                let v = v.as_deref().filter(|v| !v.trim().is_empty())?;
+                Some(format!("{name}={}", encode_path(v)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The export link's query: `report` set to `which`, and the filters.
+    pub fn query(&self, which: &str) -> String {
+        let filters = self.filters();
+        if filters.is_empty() {
+            format!("report={which}")
+        } else {
+            format!("report={which}&{filters}")
         }
-        p.join("&")
     }
 }
 
@@ -83,7 +94,12 @@ pub async fn reports(
         )),
         escape_html(&t(l, "reports-hint")),
     );
-    Ok(html_ok(page(&ctx, "reports-title", "/reports", &main)))
+    // The language control brings the reader back to the same filters.
+    let back = match f.filters() {
+        q if q.is_empty() => "/reports".to_owned(),
+        q => format!("/reports?{q}"),
+    };
+    Ok(html_ok(page(&ctx, "reports-title", &back, &main)))
 }
 
 async fn sections(
@@ -114,12 +130,12 @@ async fn sections(
         })
         .collect::<String>();
     Ok(format!(
-        "<section aria-labelledby=\"export-h\"><h2 id=\"export-h\">{}</h2><ul>{exports}</ul></section>{}{}{}{}",
-        escape_html(&t(l, "reports-export")),
+        "{}{}{}{}<section aria-labelledby=\"export-h\"><h2 id=\"export-h\">{}</h2><ul>{exports}</ul></section>",
         funnel_section(l, &funnels),
         distribution_sections(l, &dist),
         activity_section(l, &days),
         questions_table(l, questions.as_deref()),
+        escape_html(&t(l, "reports-export")),
     ))
 }
 
