@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod facts;
+pub mod rebuild;
 pub mod summary;
 pub mod usecase;
 

@@ -315,3 +315,36 @@ async fn the_reports_pages_show_charts_in_both_languages() {
         .await;
     assert_eq!(bad.status.as_u16(), 400, "{}", bad.text());
 }
+
+#[tokio::test]
+async fn a_tenant_imported_from_its_archive_has_the_same_reports() {
+    let env = Env::with(with_operator()).await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let package = pkg["packageId"].as_str().expect("id").to_owned();
+    takes(&env, &package, "ann", None, ("passed", 90, 12)).await;
+    takes(&env, &package, "山田", None, ("failed", 30, 3)).await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("acme.zip");
+    let src = env.app.store.tenant_by_name("acme").await.expect("read").expect("acme");
+    kiroku::ops::archive::export(&*env.app.store, &env.app.blobs, &src, &file)
+        .await
+        .expect("export");
+    let other = crate::support::TestApp::start().await;
+    let work = other.data_dir().join("tmp");
+    kiroku::ops::archive::import(&*other.store, &other.blobs, &file, Some("acme2"), &work)
+        .await
+        .expect("import");
+    let dst = other.store.tenant_by_name("acme2").await.expect("read").expect("acme2");
+    let all = kiroku::report::ReportFilter::default();
+    let shape = |rows: Vec<kiroku::report::RegistrationFacts>| -> Vec<(String, u32, u32, u32, Option<f64>, i64)> {
+        rows.into_iter()
+            .map(|r| (r.learner, r.done, r.passed, r.failed, r.score, r.time_ms))
+            .collect()
+    };
+    let before = shape(env.app.store.report_rows(src.id, &all).await.expect("rows"));
+    let after = shape(other.store.report_rows(dst.id, &all).await.expect("rows"));
+    assert_eq!(before.len(), 2);
+    assert_eq!(after, before);
+    let answers = other.store.report_answers(dst.id, &all).await.expect("answers");
+    assert_eq!(answers.iter().map(|a| a.count).sum::<u64>(), 4, "{answers:?}");
+}
