@@ -67,6 +67,7 @@ mod properties;
 mod properties_cmi5;
 mod properties_cmi5_manifest;
 mod properties_csv;
+mod properties_filters;
 mod properties_i18n;
 mod properties_intake;
 mod queries;
