@@ -32,7 +32,6 @@ pub struct ReportFilter {
 pub struct RegistrationFacts {
     pub registration: String,
     pub learner: String,
-    pub end_client: Option<String>,
     pub course: String,
     pub version: u32,
     /// Launchable items of the course (SCOs, AUs): all done is the course completed.

@@ -33,16 +33,7 @@ pub struct CourseFunnel {
 
 /// The completion and pass funnel of each course in the filter.
 pub async fn courses(store: &dyn Store, tenant: TenantId, f: &ReportFilter) -> StoreResult<Vec<CourseFunnel>> {
-    let registered = store.report_registered(tenant, f).await?;
-    let rows = store.report_rows(tenant, f).await?;
-    let titles = titles(store, tenant).await?;
-    Ok(summary::funnels(&registered, &rows)
-        .into_iter()
-        .map(|funnel| CourseFunnel {
-            title: titles.get(&funnel.course).cloned().unwrap_or_default(),
-            funnel,
-        })
-        .collect())
+    Ok(overview(store, tenant, f).await?.0)
 }
 
 /// Score and time-spent distributions of the registrations in the filter.
@@ -55,12 +46,32 @@ pub struct Distributions {
 }
 
 pub async fn distributions(store: &dyn Store, tenant: TenantId, f: &ReportFilter) -> StoreResult<Distributions> {
+    Ok(overview(store, tenant, f).await?.1)
+}
+
+/// The funnels and the distributions from one read of the summary rows (the reports page
+/// shows both).
+pub async fn overview(
+    store: &dyn Store,
+    tenant: TenantId,
+    f: &ReportFilter,
+) -> StoreResult<(Vec<CourseFunnel>, Distributions)> {
+    let registered = store.report_registered(tenant, f).await?;
     let rows = store.report_rows(tenant, f).await?;
-    Ok(Distributions {
+    let titles = titles(store, tenant).await?;
+    let funnels = summary::funnels(&registered, &rows)
+        .into_iter()
+        .map(|funnel| CourseFunnel {
+            title: titles.get(&funnel.course).cloned().unwrap_or_default(),
+            funnel,
+        })
+        .collect();
+    let d = Distributions {
         registrations: rows.len(),
         scores: summary::score_distribution(&rows),
         time: summary::time_distribution(&rows),
-    })
+    };
+    Ok((funnels, d))
 }
 
 /// Each question's difficulty and answers in the filter.

@@ -31,21 +31,31 @@ pub struct ReportQuery {
 }
 
 impl ReportQuery {
-    /// The filter for `p`: an end-client admin's own end client always.
+    /// The filter for `p`: an end-client admin's own end client always. A value with a
+    /// control character names no course, learner or end client (and no database takes
+    /// a NUL): refused, naming the parameter.
     pub fn filter(&self, p: &Admin) -> Result<ReportFilter, LrsError> {
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let text = |name: &str, v: &Option<String>| -> Result<Option<String>, LrsError> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) if s.chars().any(char::is_control) => {
+                    Err(LrsError::bad(format!("{name}: no control characters")))
+                }
+                other => Ok(other.map(str::to_owned)),
+            }
+        };
         let day = |name: &str, v: &Option<String>| -> Result<Option<i64>, LrsError> {
-            match text(v) {
+            match text(name, v)? {
                 None => Ok(None),
                 Some(s) => crate::clock::day_ms(&s)
                     .map(Some)
                     .ok_or_else(|| LrsError::bad(format!("{name}: a date as YYYY-MM-DD, not {s:?}"))),
             }
         };
+        let end_client = text("endClient", &self.end_client)?;
         Ok(ReportFilter {
-            course: text(&self.course),
-            end_client: p.end_client.clone().or_else(|| text(&self.end_client)),
-            learner: text(&self.learner),
+            course: text("course", &self.course)?,
+            end_client: p.end_client.clone().or(end_client),
+            learner: text("learner", &self.learner)?,
             from_ms: day("from", &self.from)?,
             to_ms: day("to", &self.to)?.map(usecase::end_of_day),
         })

@@ -111,8 +111,7 @@ async fn sections(
 ) -> Result<String, ApiError> {
     let store = state.store.as_ref();
     let t_id = who.tenant.id;
-    let funnels = usecase::courses(store, t_id, filter).await?;
-    let dist = usecase::distributions(store, t_id, filter).await?;
+    let (funnels, dist) = usecase::overview(store, t_id, filter).await?;
     let days = usecase::activity(store, t_id, filter, crate::clock::now_ms()).await?;
     let questions = match &filter.course {
         Some(_) => Some(usecase::questions(store, t_id, filter).await?),
