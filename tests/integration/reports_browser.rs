@@ -38,6 +38,31 @@ async fn an_admin_reads_the_reports_and_a_transcript_in_both_languages() {
             .await;
         let funnel = b.text(&b.find("#funnel-table tbody").await).await;
         assert!(funnel.contains("Fire Extinguisher Basics"), "{funnel}");
+        let started = "return document.querySelector('#funnel-table tbody td:nth-of-type(2)').textContent;";
+        assert_eq!(b.execute(started, json!([])).await, json!("3"));
+
+        // Another learner takes the course: the report changes on the next look, and its
+        // CSV (fetched as the link would download it) says the same.
+        takes(&env, &package, "saburo", None, ("passed", 95, 20)).await;
+        b.execute("location.reload();", json!([])).await;
+        b.wait_js(
+            "the report with the new learner",
+            "(document.querySelector('#funnel-table tbody td:nth-of-type(2)') || {}).textContent === '4'",
+        )
+        .await;
+        let csv = b
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(document.getElementById('export-courses').href).then(r => r.text()).then(done);",
+                json!([]),
+            )
+            .await;
+        let csv = csv.as_str().unwrap_or_default();
+        assert!(
+            csv.contains("course,title,registered,started,completed,passed"),
+            "{csv}"
+        );
+        assert!(csv.contains(",Fire Extinguisher Basics,4,4,4,"), "{csv}");
         let charts = b
             .execute("return document.querySelectorAll('svg.chart rect').length;", json!([]))
             .await;
