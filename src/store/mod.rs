@@ -473,6 +473,16 @@ pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, tenant: TenantId, entry: NewAuditEntry) -> StoreResult<()>;
     /// Entries at or after `since_ms` and after `after_seq`, oldest first, at most `limit`.
     async fn audit_entries(&self, tenant: TenantId, query: AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+    /// Entries at or after `since_ms` and before `before_seq` (from the newest when
+    /// `None`), newest first, at most `limit`: what a page of the newest entries reads
+    /// without going through the older ones.
+    async fn audit_newest(
+        &self,
+        tenant: TenantId,
+        since_ms: Option<i64>,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Launch sessions (one ID, one person), shared by every server through the database.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::tenant::{caller, refused};
 use super::{html_ok, page, page_ctx};
-use crate::audit::{AuditEntry, AuditQuery};
+use crate::audit::AuditEntry;
 use crate::clock::day_ms;
 use crate::http::error::ApiError;
 use crate::i18n::{Arg, Lang, escape_html, format_date_time, t, t_args};
@@ -50,27 +50,22 @@ pub async fn audit(
     let l = ctx.lang;
     let bad_date = since_text.is_some() && since_ms.is_none();
     let mut entries = Vec::new();
-    let mut after = None;
-    // Pages of the log from the date on, filtered here; the newest `SHOWN` kept.
+    let mut before = None;
+    // Pages of the log from the newest back to the date, filtered here, until `SHOWN`
+    // entries match: a busy tenant's page never reads its whole week.
     loop {
-        let query = AuditQuery {
-            since_ms,
-            after_seq: after,
-            limit: 1000,
-        };
-        let page_of = state.store.audit_entries(who.tenant.id, query).await?;
+        let page_of = state.store.audit_newest(who.tenant.id, since_ms, before, 1000).await?;
         let full = page_of.len() == 1000;
-        after = page_of.last().map(|e| e.seq);
+        before = page_of.last().map(|e| e.seq);
         entries.extend(page_of.into_iter().filter(|e| matches(e, &f)));
-        if entries.len() > SHOWN as usize {
-            let cut = entries.len() - SHOWN as usize;
-            entries.drain(..cut);
+        if entries.len() >= SHOWN as usize {
+            entries.truncate(SHOWN as usize);
+            break;
         }
         if !full || bad_date {
             break;
         }
     }
-    entries.reverse();
     let main = render(l, &f, since_text.as_deref(), now, &entries, bad_date);
     let title = t_args(l, "courses-tenant", &[("tenant", Arg::from(who.tenant.name.as_str()))]);
     let main = format!(

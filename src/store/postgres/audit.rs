@@ -41,20 +41,41 @@ impl AuditStore for PgStore {
     }
 
     async fn audit_entries(&self, tenant: TenantId, q: AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let sql = "SELECT seq, at, actor_kind, actor, action, target, address, detail FROM audit_log \
+                   WHERE tenant = $1 AND at >= $2 AND seq > $3 ORDER BY seq LIMIT $4";
+        let at = q.since_ms.unwrap_or(i64::MIN);
+        self.audit_rows(sql, (tenant, at, q.after_seq.unwrap_or(0), q.limit))
+            .await
+    }
+
+    async fn audit_newest(
+        &self,
+        tenant: TenantId,
+        since_ms: Option<i64>,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let sql = "SELECT seq, at, actor_kind, actor, action, target, address, detail FROM audit_log \
+                   WHERE tenant = $1 AND at >= $2 AND seq < $3 ORDER BY seq DESC LIMIT $4";
+        let at = since_ms.unwrap_or(i64::MIN);
+        self.audit_rows(sql, (tenant, at, before_seq.unwrap_or(i64::MAX), limit))
+            .await
+    }
+}
+
+impl PgStore {
+    /// The entries `sql` selects with (tenant, time, sequence number, limit).
+    async fn audit_rows(
+        &self,
+        sql: &str,
+        (tenant, at, seq, limit): (TenantId, i64, i64, u32),
+    ) -> StoreResult<Vec<AuditEntry>> {
         let c = self.client().await?;
-        let st = c
-            .prepare_cached(
-                "SELECT seq, at, actor_kind, actor, action, target, address, detail FROM audit_log \
-                 WHERE tenant = $1 AND at >= $2 AND seq > $3 ORDER BY seq LIMIT $4",
-            )
+        let st = c.prepare_cached(sql).await.map_err(pg)?;
+        let rows = c
+            .query(&st, &[&tenant.0, &at, &seq, &i64::from(limit)])
             .await
             .map_err(pg)?;
-        let (since, after, limit) = (
-            q.since_ms.unwrap_or(i64::MIN),
-            q.after_seq.unwrap_or(0),
-            i64::from(q.limit),
-        );
-        let rows = c.query(&st, &[&tenant.0, &since, &after, &limit]).await.map_err(pg)?;
         rows.iter()
             .map(|r| {
                 let detail: String = col(r, 7)?;

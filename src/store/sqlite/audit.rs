@@ -40,39 +40,69 @@ impl AuditStore for SqliteStore {
     async fn audit_entries(&self, tenant: TenantId, q: AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         self.readers.run(move |c| entries(c, tenant, q)).await
     }
+
+    async fn audit_newest(
+        &self,
+        tenant: TenantId,
+        since_ms: Option<i64>,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let q = AuditQuery {
+            since_ms,
+            after_seq: before_seq,
+            limit,
+        };
+        self.readers.run(move |c| newest(c, tenant, q)).await
+    }
+}
+
+/// As `entries`, newest first before `q.after_seq`.
+fn newest(c: &Connection, tenant: TenantId, q: AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+    let sql = "SELECT seq, at, actor_kind, actor, action, target, address, detail FROM audit_log \
+               WHERE tenant = ?1 AND at >= ?2 AND seq < ?3 ORDER BY seq DESC LIMIT ?4";
+    let before = q.after_seq.unwrap_or(i64::MAX);
+    read(c, sql, (tenant, q.since_ms.unwrap_or(i64::MIN), before, q.limit))
 }
 
 fn entries(c: &Connection, tenant: TenantId, q: AuditQuery) -> StoreResult<Vec<AuditEntry>> {
-    let mut st = c
-        .prepare_cached(
-            "SELECT seq, at, actor_kind, actor, action, target, address, detail FROM audit_log \
-             WHERE tenant = ?1 AND at >= ?2 AND seq > ?3 ORDER BY seq LIMIT ?4",
-        )
-        .map_err(backend)?;
+    let sql = "SELECT seq, at, actor_kind, actor, action, target, address, detail FROM audit_log \
+               WHERE tenant = ?1 AND at >= ?2 AND seq > ?3 ORDER BY seq LIMIT ?4";
+    read(
+        c,
+        sql,
+        (
+            tenant,
+            q.since_ms.unwrap_or(i64::MIN),
+            q.after_seq.unwrap_or(0),
+            q.limit,
+        ),
+    )
+}
+
+/// The entries `sql` selects with (tenant, time, sequence number, limit).
+fn read(
+    c: &Connection,
+    sql: &str,
+    (tenant, at, seq, limit): (TenantId, i64, i64, u32),
+) -> StoreResult<Vec<AuditEntry>> {
+    let mut st = c.prepare_cached(sql).map_err(backend)?;
     let rows = st
-        .query_map(
-            params![
-                tenant.0,
-                q.since_ms.unwrap_or(i64::MIN),
-                q.after_seq.unwrap_or(0),
-                q.limit
-            ],
-            |r| {
-                let detail: String = r.get(7)?;
-                Ok(AuditEntry {
-                    seq: r.get(0)?,
-                    at_ms: r.get(1)?,
-                    actor: Actor {
-                        kind: r.get(2)?,
-                        id: r.get(3)?,
-                    },
-                    action: r.get(4)?,
-                    target: r.get(5)?,
-                    address: r.get(6)?,
-                    detail: serde_json::from_str(&detail).unwrap_or_default(),
-                })
-            },
-        )
+        .query_map(params![tenant.0, at, seq, limit], |r| {
+            let detail: String = r.get(7)?;
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at_ms: r.get(1)?,
+                actor: Actor {
+                    kind: r.get(2)?,
+                    id: r.get(3)?,
+                },
+                action: r.get(4)?,
+                target: r.get(5)?,
+                address: r.get(6)?,
+                detail: serde_json::from_str(&detail).unwrap_or_default(),
+            })
+        })
         .map_err(backend)?;
     rows.collect::<Result<_, _>>().map_err(backend)
 }

@@ -51,6 +51,18 @@ pub async fn audit_append_page_and_isolate(store: Arc<dyn Store>) {
     assert_eq!(first.actor, Actor::credential("key-1"));
     assert_eq!(first.address.as_deref(), Some("203.0.113.7"));
     assert_eq!(first.detail, json!({"fields": ["name"]}));
+    // Newest first, a page at a time back from a sequence number.
+    let newest = store.audit_newest(t, None, None, 2).await.expect("read");
+    let targets: Vec<_> = newest.iter().map(|e| e.target.as_str()).collect();
+    assert_eq!(targets, ["learner:c", "learner:b"]);
+    let before = newest.last().map(|e| e.seq);
+    let older = store.audit_newest(t, None, before, 2).await.expect("read");
+    assert_eq!(
+        older.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(),
+        ["learner:a"]
+    );
+    let recent = store.audit_newest(t, Some(1001), None, 10).await.expect("read");
+    assert_eq!(recent.len(), 2, "from a time on");
     let page = store.audit_entries(t, query(None, None, 2)).await.expect("read");
     let next = store
         .audit_entries(t, query(None, Some(page[1].seq), 2))
