@@ -61,6 +61,7 @@ mod parity;
 mod parity_values;
 mod pg_outage;
 mod player;
+mod player_browser;
 mod private_pg;
 mod process;
 mod properties;

@@ -400,7 +400,13 @@ async fn notice_maintenance_banner_shows_in_the_player_during_its_window() {
     assert_eq!(course().await.expect(200).json()["maintenance"], Value::Null, "over");
     // The player page has the banner's place, filled from that data.
     let html = env.fetch(player).await.expect(200).text();
-    assert!(html.contains("id=\"maintenance\"") && html.contains("showMaintenance(c.maintenance)"));
+    assert!(html.contains("id=\"maintenance\"") && html.contains("/runtime/player.js"));
+    let script = env
+        .fetch(&format!("http://{}/runtime/player.js", env.app.content_addr))
+        .await
+        .expect(200)
+        .text();
+    assert!(script.contains("showMaintenance(c.maintenance)"));
 }
 
 #[tokio::test]
@@ -436,8 +442,10 @@ async fn notice_maintenance_banner_is_shown_by_the_player_browser() {
     assert!(!tag.contains("hidden"), "the banner is hidden: {tag}");
     assert!(banner.contains("定期メンテナンスのお知らせ"), "{banner}");
     assert!(banner.contains("ご不便をおかけします 🙇"), "{banner}");
+    // The banner's label is the catalog's, in the browser's language (English here).
+    let label = kiroku::i18n::t(kiroku::i18n::Lang::En, "player-maintenance");
     assert!(
-        banner.contains("メンテナンスのお知らせ") && banner.contains("Scheduled maintenance"),
+        banner.contains(&format!("<strong id=\"maintenance-label\">{label}</strong>")),
         "{banner}"
     );
 }
