@@ -574,3 +574,10 @@ player-unavailable-ended = The organisation that provided it no longer uses this
 player-content-link = This launch link is not valid or has expired. Open the course again from your learning platform.
 player-content-not-in-course = This file is not part of the course.
 player-content-unavailable = The course could not be loaded. Try again shortly.
+
+## Previewing a course (the course page): as the admin's own test learner, counted nowhere.
+preview-title = Preview
+preview-hint = Opens the course in the player as your own test learner, in a new registration marked as a preview: it is not in the learners list, does not count toward the learner quota and is left out of the reports. Its statements still go to the LRS, with the preview's registration.
+preview-version = Version to preview
+preview-version-option = Version { $version }
+preview-button = Preview

@@ -560,3 +560,10 @@ player-unavailable-ended = 提供元の組織はこのサービスの利用を�
 player-content-link = この起動リンクは無効か、有効期限が切れています。学習プラットフォームからもう一度コースを開いてください。
 player-content-not-in-course = このファイルはコースに含まれていません。
 player-content-unavailable = コースを読み込めませんでした。しばらくしてからもう一度お試しください。
+
+## Previewing a course (the course page): as the admin's own test learner, counted nowhere.
+preview-title = プレビュー
+preview-hint = あなた専用のテスト学習者として、プレビューの印を付けた新しい受講登録でコースをプレーヤーに開きます。学習者一覧には載らず、学習者数の上限にも数えられず、レポートからも除かれます。ステートメントはプレビューの受講登録付きで LRS に記録されます。
+preview-version = プレビューするバージョン
+preview-version-option = バージョン { $version }
+preview-button = プレビュー

@@ -62,6 +62,7 @@ mod parity_values;
 mod pg_outage;
 mod player;
 mod player_browser;
+mod preview;
 mod private_pg;
 mod process;
 mod properties;

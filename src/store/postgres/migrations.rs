@@ -339,6 +339,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
     "#,
+    // A registration may be a preview (an admin trying a course as their test learner,
+    // `learner::preview_learner_id`): reports leave it out (SQLite's 16).
+    r#"
+    ALTER TABLE registrations ADD COLUMN preview BOOLEAN NOT NULL DEFAULT false;
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

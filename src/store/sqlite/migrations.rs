@@ -345,6 +345,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
     ",
+    // 16: a registration may be a preview (an admin trying a course as their test
+    // learner, `learner::preview_learner_id`): reports leave it out.
+    "
+    ALTER TABLE registrations ADD COLUMN preview INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
