@@ -581,3 +581,4 @@ preview-hint = Opens the course in the player as your own test learner, in a new
 preview-version = Version to preview
 preview-version-option = Version { $version }
 preview-button = Preview
+player-preview = Preview: you are trying this course as your test learner. It counts in no report.

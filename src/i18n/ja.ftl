@@ -567,3 +567,4 @@ preview-hint = あなた専用のテスト学習者として、プレビュー�
 preview-version = プレビューするバージョン
 preview-version-option = バージョン { $version }
 preview-button = プレビュー
+player-preview = プレビュー：テスト学習者としてこのコースを試しています。どのレポートにも数えられません。

@@ -369,6 +369,7 @@
     .then(function (c) {
       course = c;
       showMaintenance(c.maintenance);
+      $("preview-note").hidden = !c.preview;
       document.title = c.title;
       $("course-title").textContent = c.title;
       if (c.organization) $("org-title").textContent = c.organization;

@@ -63,6 +63,7 @@ mod pg_outage;
 mod player;
 mod player_browser;
 mod preview;
+mod preview_browser;
 mod private_pg;
 mod process;
 mod properties;

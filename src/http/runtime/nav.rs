@@ -41,9 +41,16 @@ pub(super) async fn course(State(state): State<AppState>, Path(token): Path<Stri
     let (g, registration, _) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
     let maintenance = maintenance(&state, g.tenant_id()).await?;
+    // A preview (an admin's test learner) is said so in the player: it counts nowhere.
+    let preview = state
+        .store
+        .registration(g.tenant_id(), &registration)
+        .await?
+        .is_some_and(|r| r.preview);
     if let Structure::Cmi5(s) = &course.structure {
         let mut body = super::cmi5::course_view(&state, &g, &registration, &course, s).await?;
         body.put("maintenance", maintenance);
+        body.put("preview", json!(preview));
         return Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response());
     }
     let (org, free) = organization(&course)?;
@@ -75,6 +82,7 @@ pub(super) async fn course(State(state): State<AppState>, Path(token): Path<Stri
         "suspendedItem": rs.suspended_item,
         "items": items,
         "maintenance": maintenance,
+        "preview": preview,
     });
     Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
 }
