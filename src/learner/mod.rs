@@ -198,6 +198,14 @@ mod tests {
         let actor = crate::audit::Actor::account("0190");
         assert!(is_preview_learner(&preview_learner_id(&actor)));
         assert!(check_id(&preview_learner_id(&actor)).is_err());
+        // A registration of an archive from before previews reads as no preview, and a
+        // preview's flag is written only when set.
+        let old = r#"{"id":"r","learner":"ann","packageId":"p","version":1,"createdMs":1}"#;
+        let r: Registration = serde_json::from_str(old).unwrap();
+        assert!(!r.preview);
+        assert_eq!(serde_json::to_string(&r).unwrap(), old);
+        let preview = Registration { preview: true, ..r };
+        assert!(serde_json::to_string(&preview).unwrap().contains(r#""preview":true"#));
         let ok = check_fields(LearnerFields {
             name: " Ann ".into(),
             email: Some("ann@example.com".into()),
