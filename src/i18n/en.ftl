@@ -582,3 +582,4 @@ preview-version = Version to preview
 preview-version-option = Version { $version }
 preview-button = Preview
 player-preview = Preview: you are trying this course as your test learner. It counts in no report.
+player-maintenance-window = { $start } – { $end }

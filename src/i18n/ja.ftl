@@ -568,3 +568,4 @@ preview-version = プレビューするバージョン
 preview-version-option = バージョン { $version }
 preview-button = プレビュー
 player-preview = プレビュー：テスト学習者としてこのコースを試しています。どのレポートにも数えられません。
+player-maintenance-window = { $start }～{ $end }

@@ -347,11 +347,11 @@
   }
 
   // The maintenance notice addressed to the learner's tenant, while its window is open
-  // or starts within the hour (the server decides; the times in the reader's time zone).
+  // or starts within the hour (the server decides, and writes the window in the page's
+  // language).
   function showMaintenance(m) {
     if (!m) return;
-    var when = function (iso) { return new Date(iso).toLocaleString(I.lang); };
-    $("maintenance-window").textContent = when(m.windowStart) + " – " + when(m.windowEnd);
+    $("maintenance-window").textContent = m.window;
     $("maintenance-title").textContent = m.title;
     $("maintenance-text").textContent = m.body;
     $("maintenance").hidden = false;

@@ -389,6 +389,18 @@ async fn notice_maintenance_banner_shows_in_the_player_during_its_window() {
     env.app.clock.advance(31 * 60_000);
     let banner = course().await.expect(200).json()["maintenance"].clone();
     assert_eq!(banner["title"], "定期メンテナンスのお知らせ", "{banner}");
+    let window = banner["window"].as_str().unwrap_or_default();
+    assert!(window.contains(" UTC – "), "the window as English writes it: {banner}");
+    let ja = env
+        .app
+        .request(Method::GET, &course_url)
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let window = ja["maintenance"]["window"].as_str().unwrap_or_default();
+    assert!(window.contains("年") && window.contains("～"), "in Japanese: {ja}");
     assert!(banner["body"].as_str().expect("body").contains("🙇"));
     env.app.clock.advance(60 * 60_000);
     assert_eq!(
