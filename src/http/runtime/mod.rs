@@ -3,8 +3,9 @@
 //! course and navigation (`nav`), each built on `session`. Also the bridge itself
 //! (`/runtime/bridge.js`, the SCORM API in the browser) and the data-model rules it enforces (`/runtime/model/{1.2|2004}.json`, `table_json`). These
 //! routes answer any origin (CORS without credentials): the grant is in the URL.
-//! The learner's player page (`/player/{grant}/`, `PLAYER_HTML`) lives here too, with the
-//! course structure it shows; it is served same-origin only.
+//! The learner's player page (`/player/{grant}/`, `PLAYER_HTML`, in the learner's
+//! language) and its script (`/runtime/player.js`) live here too, with the course
+//! structure it shows; the page is served same-origin only.
 
 mod attempts;
 mod cmi5;
