@@ -75,6 +75,29 @@ async fn a_preview_opens_the_player_as_the_authors_test_learner_and_counts_nowhe
     let opened = env.fetch(&player).await.expect(200).text();
     assert!(opened.contains("id=\"toc\""), "{opened}");
 
+    // A preview's session is recorded in the LRS like any, under the preview's
+    // registration and as the test learner (whose account name says so).
+    let base = player.replace("/player/", "/runtime/").trim_end_matches('/').to_owned();
+    let a = crate::runtime::open(&env, &base, "ITEM-FIRE").await;
+    let seq = a["seq"].as_u64().expect("seq");
+    let done =
+        json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_status", "completed"]], "terminate": true});
+    let (code, answer) = crate::runtime::commit(&env, &base, "ITEM-FIRE", done, "application/json").await;
+    assert_eq!(code, 200, "{answer}");
+    let newest = app
+        .store
+        .list_registrations(env.tenant.id, None, Some(&id), None)
+        .await
+        .expect("registrations");
+    let preview = newest.iter().find(|r| r.preview).expect("a preview registration");
+    let recorded = crate::runtime::statements_of(&env, &preview.id).await;
+    assert!(!recorded.is_empty(), "the preview's statements");
+    for st in &recorded {
+        let name = st["actor"]["account"]["name"].as_str().unwrap_or_default();
+        assert!(is_preview_learner(name), "{st}");
+        assert_eq!(st["context"]["registration"], json!(preview.id), "{st}");
+    }
+
     // …on version 1 when chosen: a second preview registration.
     let r = post_form(
         &env,
