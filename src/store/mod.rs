@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod archive;
 pub mod notices;
 pub mod postgres;
+pub mod reports;
 pub mod sqlite;
 pub mod tables;
 
@@ -13,6 +14,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession};
 pub use notices::NoticeStore;
+pub use reports::ReportStore;
 
 use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use crate::launch::session::{SessionCall, SessionVerdict};
@@ -459,6 +461,8 @@ pub struct RuntimeWrites {
     /// The statements' attachments (a cmi5 session's statements may carry them).
     pub attachments: Vec<Attachment>,
     pub documents: Vec<(DocKey, DocWrite)>,
+    /// What the step adds to the reports' summary tables.
+    pub report: Option<crate::report::facts::ReportWrite>,
 }
 
 /// What the servers share: secrets (the launch-grant signing key), created on first use,
@@ -541,6 +545,7 @@ pub trait Store:
     + RateStore
     + ClockStore
     + NoticeStore
+    + ReportStore
 {
 }
 
@@ -562,5 +567,6 @@ impl<T> Store for T where
         + RateStore
         + ClockStore
         + NoticeStore
+        + ReportStore
 {
 }

@@ -10,6 +10,7 @@
 //! this origin, as files); none is ever served on the content origin.
 
 mod audit;
+mod charts;
 mod course_delete;
 mod course_preview;
 mod courses;
@@ -21,6 +22,8 @@ mod home;
 mod learner;
 mod learners;
 mod notices;
+mod report_parts;
+mod reports;
 mod settings;
 mod setup;
 mod statements;
@@ -79,6 +82,9 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
         .route("/statements", get(statements::browse))
+        .route("/reports", get(reports::reports))
+        .route("/reports/export", get(reports::export))
+        .route("/reports/learners/{id}", get(report_parts::transcript))
         .route("/health", get(health::health))
         .route("/notices", get(notices::notices))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))

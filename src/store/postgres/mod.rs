@@ -20,6 +20,7 @@ mod packages;
 mod plans;
 mod query;
 mod rates;
+mod reports;
 mod restore;
 mod statements;
 mod tenants;

@@ -15,6 +15,7 @@ mod plans;
 mod pool;
 mod query;
 mod rates;
+mod reports;
 mod restore;
 pub mod snapshot;
 mod statements;
