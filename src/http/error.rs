@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::cmi5::usecase::Cmi5Error;
+use crate::i18n::Lang;
 use crate::launch::LaunchRefusal;
 use crate::lrs::LrsError;
 use crate::package::import::ImportError;
@@ -252,7 +253,7 @@ impl IntoResponse for ApiError {
             return refusal_response(status, r);
         }
         if let Self::Page(p) = &self {
-            return page_response(status, p);
+            return page_response(status, p, crate::i18n::Lang::DEFAULT);
         }
         if let Self::WebPage(_, html) = self {
             return crate::http::web::html_response(status, html);
@@ -345,7 +346,7 @@ impl std::fmt::Display for ApiError {
             Self::Launch(r) => r.fmt(f),
             Self::SetRefused(r) => RuntimeError::Refused(r.clone()).fmt(f),
             Self::NavRefused(r) => f.write_str(&r.message),
-            Self::Page(p) => f.write_str(&page_message(p)),
+            Self::Page(p) => f.write_str(&page_message(p, crate::i18n::Lang::DEFAULT)),
             Self::WebPage(why, _) => write!(f, "page refused: {why:?}"),
             Self::NotReady(_) => f.write_str(
                 "the service's database does not answer right now: nothing of this request was stored; \
@@ -421,26 +422,19 @@ fn package_error_body(status: StatusCode, p: &PackageError) -> serde_json::Value
     json!({ "error": e })
 }
 
-/// The sentence a learner reads on a refused content request.
-fn page_message(p: &PageRefusal) -> String {
-    match p {
-        PageRefusal::LinkInvalid(why) => {
-            // The grant's reason is a sentence fragment ("the launch link has expired").
-            let mut chars = why.chars();
-            let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-            format!(
-                "{first}{}. Open the course again from your learning platform.",
-                chars.as_str()
-            )
-        }
-        PageRefusal::NotInCourse => "This file is not part of the course.".to_owned(),
-        PageRefusal::Unavailable(_) => "The course could not be loaded. Try again shortly.".to_owned(),
-        PageRefusal::Unsatisfiable { .. } => "The requested range is not in this file.".to_owned(),
-    }
+/// The sentence a learner reads on a refused content request, in their language.
+fn page_message(p: &PageRefusal, lang: Lang) -> String {
+    let id = match p {
+        PageRefusal::LinkInvalid(_) => "player-content-link",
+        PageRefusal::NotInCourse => "player-content-not-in-course",
+        PageRefusal::Unavailable(_) => "player-content-unavailable",
+        PageRefusal::Unsatisfiable { .. } => "player-content-not-in-course",
+    };
+    crate::i18n::t(lang, id)
 }
 
 /// A refused content request as a small HTML page (never cached), or a bare 416.
-fn page_response(status: StatusCode, p: &PageRefusal) -> Response {
+fn page_response(status: StatusCode, p: &PageRefusal, lang: Lang) -> Response {
     match p {
         PageRefusal::Unavailable(detail) => tracing::error!(error = %detail, "reading package content"),
         PageRefusal::Unsatisfiable { size } => {
@@ -450,13 +444,66 @@ fn page_response(status: StatusCode, p: &PageRefusal) -> Response {
             }
             return r;
         }
-        _ => {}
+        PageRefusal::LinkInvalid(why) => tracing::debug!(why = %why, "launch link refused"),
+        PageRefusal::NotInCourse => {}
     }
-    html_page(status, &page_message(p))
+    let mut r = html_page_in(status, &page_message(p, lang), lang);
+    set_lang(&mut r, lang);
+    r
+}
+
+/// What a learner's browser gets for a refused player or content request, in their
+/// language (`lang`): a refused file or launch link, a launch refused for what it names
+/// (`LaunchRefusal`, its `reason` in `data-reason`), a refused tenant
+/// (`http::gate::refusal_page`). Other errors answer as everywhere else.
+pub fn learner_page(e: ApiError, lang: Lang) -> Response {
+    let status = e.status();
+    let (text, reason) = match e {
+        ApiError::Page(p) => return page_response(status, &p, lang),
+        ApiError::Tenant(r) => return crate::http::gate::refusal_page(&r, lang),
+        ApiError::Launch(r) => {
+            let id = format!("player-js-refusal-{}", r.reason().replace('_', "-"));
+            (crate::i18n::t(lang, &id), r.reason())
+        }
+        ApiError::Lrs(LrsError::Forbidden(why)) => {
+            tracing::debug!(why = %why, "player launch link refused");
+            (crate::i18n::t(lang, "player-refused-link"), "link_invalid")
+        }
+        other => return other.into_response(),
+    };
+    let t = |id: &str| crate::i18n::escape_html(&crate::i18n::t(lang, id));
+    let page = format!(
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
+         <body style=\"font:16px sans-serif;margin:2em\"><main><h1>{heading}</h1>\
+         <p id=\"reason\" data-reason=\"{reason}\">{text}</p><p>{again}</p></main></body></html>",
+        code = lang.code(),
+        title = t("player-refused-title"),
+        heading = t("player-refused-heading"),
+        text = crate::i18n::escape_html(&text),
+        again = t("player-refused-again"),
+    );
+    let mut r = (status, axum::response::Html(page)).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    set_lang(&mut r, lang);
+    r
+}
+
+/// A learner page's language headers: chosen from `Accept-Language` (and the cookie).
+fn set_lang(r: &mut Response, lang: Lang) {
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    h.insert(header::VARY, HeaderValue::from_static("accept-language, cookie"));
 }
 
 /// A minimal HTML page saying `message` (escaped), never cached.
 pub fn html_page(status: StatusCode, message: &str) -> Response {
+    html_page_in(status, message, Lang::DEFAULT)
+}
+
+/// `html_page` in the language `lang` (its `lang` attribute).
+fn html_page_in(status: StatusCode, message: &str, lang: Lang) -> Response {
     let text: String = message
         .chars()
         .map(|c| match c {
@@ -468,7 +515,8 @@ pub fn html_page(status: StatusCode, message: &str) -> Response {
         })
         .collect();
     let page = format!(
-        "<!doctype html><meta charset=utf-8><title>{text}</title><p style=\"font:16px sans-serif;margin:2em\">{text}</p>"
+        "<!doctype html><html lang={code}><meta charset=utf-8><title>{text}</title><p style=\"font:16px sans-serif;margin:2em\">{text}</p>",
+        code = lang.code()
     );
     let mut r = (status, page).into_response();
     r.headers_mut().insert(

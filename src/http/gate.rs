@@ -60,12 +60,21 @@ pub async fn check_statements(state: &AppState, tenant: &Tenant, count: usize) -
 /// The page a learner's browser gets when the tenant is refused (content and player):
 /// the status from the error table, a plain explanation, and the machine-readable reason
 /// in `data-reason` and the `Kiroku-Reason` header.
-pub fn refusal_page(refusal: &TenantRefusal) -> axum::response::Response {
+pub fn refusal_page(refusal: &TenantRefusal, lang: crate::i18n::Lang) -> axum::response::Response {
+    use crate::i18n::{escape_html, t};
     use axum::response::{Html, IntoResponse};
     let status = ApiError::Tenant(refusal.clone()).status();
     let reason = refusal.reason();
+    let body = match refusal {
+        TenantRefusal::Terminated { .. } => "player-unavailable-ended",
+        _ => "player-unavailable-body",
+    };
     let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Course unavailable</title></head><body style=\"font:16px sans-serif;margin:2em\"><h1>This course is not available right now</h1><p id=\"reason\" data-reason=\"{reason}\">The organisation that provides it has been suspended. Your progress so far is kept. Ask them when it will be available again.</p></body></html>"
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body style=\"font:16px sans-serif;margin:2em\"><main><h1>{heading}</h1><p id=\"reason\" data-reason=\"{reason}\">{text}</p></main></body></html>",
+        code = lang.code(),
+        title = escape_html(&t(lang, "player-unavailable-title")),
+        heading = escape_html(&t(lang, "player-unavailable-heading")),
+        text = escape_html(&t(lang, body)),
     );
     let mut r = (status, Html(page)).into_response();
     r.headers_mut().insert(

@@ -11,6 +11,23 @@ pub mod csv;
 /// Longest learner id and name accepted.
 pub const MAX_LEN: usize = 255;
 
+/// The reserved beginning of a test learner's id: an admin account's own learner for
+/// previewing courses (`preview_learner_id`). No learner id given to kiroku may start
+/// with it (`check_id`); test learners are left out of the learners list, its CSV export
+/// and the learner quota, and every registration of one is a preview (`register`).
+pub const PREVIEW_PREFIX: &str = "~preview~";
+
+/// The test learner of the one who previews (an audit actor: kind and id, e.g. an
+/// account), e.g. `~preview~account:0190…`.
+pub fn preview_learner_id(actor: &crate::audit::Actor) -> String {
+    format!("{PREVIEW_PREFIX}{}:{}", actor.kind, actor.id)
+}
+
+/// Whether `id` is a test learner's (`preview_learner_id`).
+pub fn is_preview_learner(id: &str) -> bool {
+    id.starts_with(PREVIEW_PREFIX)
+}
+
 /// A learner as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,6 +63,11 @@ pub fn check_id(id: &str) -> Result<(), String> {
     }
     if id.chars().any(|c| c.is_control() || c == '/') || id == "." || id == ".." {
         return Err("learner id must not contain control characters or '/', nor be '.' or '..'".into());
+    }
+    if is_preview_learner(id) {
+        return Err(format!(
+            "learner ids beginning with {PREVIEW_PREFIX} are reserved for test learners"
+        ));
     }
     Ok(())
 }
@@ -114,6 +136,11 @@ pub struct Registration {
     /// The end client of its learner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_client: Option<String>,
+    /// A preview: an admin trying the course as their test learner
+    /// (`preview_learner_id`). Left out of the reports; absent (false) in archives
+    /// written before previews existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
 }
 
 /// A new registration (a fresh id) of the learner asked for as `learner_id` on a package
@@ -140,6 +167,7 @@ pub fn register(
         version,
         created_ms: now_ms,
         end_client: learner.end_client.clone(),
+        preview: is_preview_learner(&learner.id),
     })
 }
 
@@ -165,6 +193,19 @@ mod tests {
         assert!(check_id("").is_err());
         assert!(check_id("a/b").is_err());
         assert!(check_id(&"x".repeat(256)).is_err());
+        assert!(check_id("~preview~account:1").is_err());
+        assert!(check_id("preview~x").is_ok());
+        let actor = crate::audit::Actor::account("0190");
+        assert!(is_preview_learner(&preview_learner_id(&actor)));
+        assert!(check_id(&preview_learner_id(&actor)).is_err());
+        // A registration of an archive from before previews reads as no preview, and a
+        // preview's flag is written only when set.
+        let old = r#"{"id":"r","learner":"ann","packageId":"p","version":1,"createdMs":1}"#;
+        let r: Registration = serde_json::from_str(old).unwrap();
+        assert!(!r.preview);
+        assert_eq!(serde_json::to_string(&r).unwrap(), old);
+        let preview = Registration { preview: true, ..r };
+        assert!(serde_json::to_string(&preview).unwrap().contains(r#""preview":true"#));
         let ok = check_fields(LearnerFields {
             name: " Ann ".into(),
             email: Some("ann@example.com".into()),

@@ -86,6 +86,7 @@ mod tests {
             version: 1,
             created_ms: 0,
             end_client: None,
+            preview: false,
         };
         let attempts = [
             attempt("r1", "a", 1, r#"{"cmi.core.lesson_status":"failed"}"#),

@@ -365,8 +365,16 @@ pub trait LearnerStore: Send + Sync {
     /// Creates or updates a learner; returns it and whether it was created.
     async fn put_learner(&self, tenant: TenantId, id: &str, fields: LearnerFields) -> StoreResult<(Learner, bool)>;
     async fn learner(&self, tenant: TenantId, id: &str) -> StoreResult<Option<Learner>>;
-    /// Learners by id, optionally only those of one end client.
+    /// Learners by id, optionally only those of one end client; test learners
+    /// (`learner::is_preview_learner`) included, as an archive needs them.
     async fn list_learners(&self, tenant: TenantId, end_client: Option<&str>) -> StoreResult<Vec<Learner>>;
+    /// The learners an admin sees (the learners list, its CSV export): `list_learners`
+    /// without the test learners of previews.
+    async fn list_real_learners(&self, tenant: TenantId, end_client: Option<&str>) -> StoreResult<Vec<Learner>> {
+        let mut all = self.list_learners(tenant, end_client).await?;
+        all.retain(|l| !crate::learner::is_preview_learner(&l.id));
+        Ok(all)
+    }
     /// Deletes a learner; refused (409) while registrations exist, unless `force`, which
     /// deletes them too. 404 when there is no such learner.
     async fn delete_learner(&self, tenant: TenantId, id: &str, force: bool) -> StoreResult<()>;

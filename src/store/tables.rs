@@ -7,6 +7,14 @@
 //! Conditions are SQL written once with `{tenant}` (the tenant's id) and `{value}` (a
 //! second parameter) and given each backend's placeholders by `Backend::sql`.
 
+/// A condition true of a learner id `column` that is not a test learner's
+/// (`learner::PREVIEW_PREFIX`): the learners list, its export and the learner quota leave
+/// test learners out. The same SQL for both backends (`substr` counts characters in both).
+pub fn real_learner(column: &str) -> String {
+    let prefix = crate::learner::PREVIEW_PREFIX;
+    format!("substr({column}, 1, {}) <> '{prefix}'", prefix.chars().count())
+}
+
 /// The database a condition is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -389,6 +389,18 @@ async fn notice_maintenance_banner_shows_in_the_player_during_its_window() {
     env.app.clock.advance(31 * 60_000);
     let banner = course().await.expect(200).json()["maintenance"].clone();
     assert_eq!(banner["title"], "定期メンテナンスのお知らせ", "{banner}");
+    let window = banner["window"].as_str().unwrap_or_default();
+    assert!(window.contains(" UTC – "), "the window as English writes it: {banner}");
+    let ja = env
+        .app
+        .request(Method::GET, &course_url)
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let window = ja["maintenance"]["window"].as_str().unwrap_or_default();
+    assert!(window.contains("年") && window.contains("～"), "in Japanese: {ja}");
     assert!(banner["body"].as_str().expect("body").contains("🙇"));
     env.app.clock.advance(60 * 60_000);
     assert_eq!(
@@ -400,7 +412,13 @@ async fn notice_maintenance_banner_shows_in_the_player_during_its_window() {
     assert_eq!(course().await.expect(200).json()["maintenance"], Value::Null, "over");
     // The player page has the banner's place, filled from that data.
     let html = env.fetch(player).await.expect(200).text();
-    assert!(html.contains("id=\"maintenance\"") && html.contains("showMaintenance(c.maintenance)"));
+    assert!(html.contains("id=\"maintenance\"") && html.contains("/runtime/player.js"));
+    let script = env
+        .fetch(&format!("http://{}/runtime/player.js", env.app.content_addr))
+        .await
+        .expect(200)
+        .text();
+    assert!(script.contains("showMaintenance(c.maintenance)"));
 }
 
 #[tokio::test]
@@ -436,8 +454,10 @@ async fn notice_maintenance_banner_is_shown_by_the_player_browser() {
     assert!(!tag.contains("hidden"), "the banner is hidden: {tag}");
     assert!(banner.contains("定期メンテナンスのお知らせ"), "{banner}");
     assert!(banner.contains("ご不便をおかけします 🙇"), "{banner}");
+    // The banner's label is the catalog's, in the browser's language (English here).
+    let label = kiroku::i18n::t(kiroku::i18n::Lang::En, "player-maintenance");
     assert!(
-        banner.contains("メンテナンスのお知らせ") && banner.contains("Scheduled maintenance"),
+        banner.contains(&format!("<strong id=\"maintenance-label\">{label}</strong>")),
         "{banner}"
     );
 }

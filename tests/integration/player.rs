@@ -83,7 +83,18 @@ async fn the_player_refuses_grants_without_a_registration_and_tampered_ones() {
     let player = player_url(&l);
     let page = env.fetch(&player).await.expect(200);
     assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")));
-    assert!(page.text().contains("KirokuBridge.install"), "{}", page.text());
+    assert!(
+        page.text().contains("<script src=\"/runtime/player.js\"></script>"),
+        "{}",
+        page.text()
+    );
+    let csp = page.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("script-src 'self';"), "no inline script may run: {csp}");
+    let script = env
+        .fetch(&format!("http://{}/runtime/player.js", env.app.content_addr))
+        .await
+        .expect(200);
+    assert!(script.text().contains("KirokuBridge.install"), "{}", script.text());
 
     // A package launch (no registration) under the same path shape.
     let id = l["packageId"].as_str().expect("package id");
@@ -92,7 +103,9 @@ async fn the_player_refuses_grants_without_a_registration_and_tampered_ones() {
     let unregistered = format!("{}/", base.replace("/content/", "/player/").trim_end_matches('/'));
     let r = env.fetch(&unregistered).await.expect(403);
     assert!(r.header("content-type").is_some_and(|c| c.starts_with("text/html")));
-    assert!(r.text().contains("registration"), "{}", r.text());
+    let refused = kiroku::i18n::t(kiroku::i18n::Lang::En, "player-refused-link");
+    assert!(refused.contains("registration"), "{refused}");
+    assert!(r.text().contains(&refused), "{}", r.text());
     let course = unregistered.replace("/player/", "/runtime/") + "course";
     env.fetch(&course).await.expect(403);
 
@@ -326,4 +339,110 @@ async fn a_scorm2004_sco_moves_the_player_on_and_each_sco_gets_its_own_bridge() 
     assert_eq!(c["items"][0]["status"], "completed", "{c}");
     assert_eq!(c["items"][1]["hideLMSUI"], json!(["previous"]), "{c}");
     assert!(c["items"][1]["status"].is_string(), "{c}");
+}
+
+/// Every English text of the catalogs that differs in Japanese, whole: none may be left on
+/// a page served in Japanese.
+fn english_left(page: &str) -> Vec<String> {
+    let ja: std::collections::HashMap<String, String> =
+        kiroku::i18n::messages(kiroku::i18n::Lang::Ja).into_iter().collect();
+    kiroku::i18n::messages(kiroku::i18n::Lang::En)
+        .into_iter()
+        .filter(|(id, en)| ja.get(id) != Some(en) && en.chars().filter(char::is_ascii_alphabetic).count() >= 4)
+        .flat_map(|(_, en)| {
+            en.split(['{', '}'])
+                .filter(|p| !p.starts_with('$') && p.trim().contains(' '))
+                .map(|p| p.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|f| page.contains(&format!(">{f}<")) || page.contains(&format!("\"{f}\"")))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_player_page_and_its_refusals_speak_the_learners_language() {
+    let (env, l, _) = lms_launch("scorm12-multi-sco").await;
+    let player = player_url(&l);
+    let get = |url: String, lang: &'static str| {
+        let app = &env.app;
+        async move {
+            app.request(Method::GET, &url)
+                .header("accept-language", lang)
+                .send()
+                .await
+        }
+    };
+    let ja = get(player.clone(), "ja-JP,ja;q=0.9,en;q=0.5").await.expect(200);
+    assert_eq!(ja.header("content-language"), Some("ja"));
+    let page = ja.text();
+    assert!(page.contains("<html lang=\"ja\">"), "{page}");
+    for id in [
+        "player-next",
+        "player-previous",
+        "player-suspend",
+        "player-exit",
+        "player-contents",
+    ] {
+        let text = kiroku::i18n::t(kiroku::i18n::Lang::Ja, id);
+        assert!(page.contains(&format!(">{text}<")), "{id} ({text}) missing:\n{page}");
+    }
+    let js = kiroku::i18n::t(kiroku::i18n::Lang::Ja, "player-js-saved");
+    assert!(page.contains(&js), "the script's messages in Japanese:\n{page}");
+    let left = english_left(&page);
+    assert!(left.is_empty(), "English left in the Japanese player: {left:?}");
+    // No English word of the old page either.
+    for word in [
+        ">Previous<",
+        ">Next<",
+        ">Suspend<",
+        ">Exit<",
+        ">Contents<",
+        "Loading",
+        "Course content",
+    ] {
+        assert!(!page.contains(word), "{word} in:\n{page}");
+    }
+    // The script itself holds no learner-facing sentence.
+    let script = env
+        .fetch(&format!("http://{}/runtime/player.js", env.app.content_addr))
+        .await
+        .expect(200)
+        .text();
+    for en in ["Your place is saved", "Navigation failed", "could not be", "Choose "] {
+        assert!(!script.contains(en), "{en:?} is written in player.js");
+    }
+
+    // In English by default, and the cookie the language control sets wins.
+    let en = env.fetch(&player).await.expect(200).text();
+    assert!(en.contains(">Next<") && en.contains("<html lang=\"en\">"), "{en}");
+    let chosen = env
+        .app
+        .request(Method::GET, &player)
+        .header("accept-language", "en")
+        .header("cookie", "kiroku_lang=ja")
+        .send()
+        .await
+        .expect(200)
+        .text();
+    assert!(chosen.contains("<html lang=\"ja\">"), "the learner's choice: {chosen}");
+
+    // Refusals in Japanese: a damaged player link, a content file not in the course.
+    let forged = format!("{}x/", player.trim_end_matches('/'));
+    let refused = get(forged, "ja").await.expect(403).text();
+    assert!(
+        refused.contains(&kiroku::i18n::t(kiroku::i18n::Lang::Ja, "player-refused-link")),
+        "{refused}"
+    );
+    assert!(english_left(&refused).is_empty(), "{refused}");
+    let grant = grant_of(&player);
+    let missing = format!("http://{}/content/{grant}/no-such-file.html", env.app.content_addr);
+    let refused = get(missing, "ja").await.expect(404).text();
+    let text = kiroku::i18n::t(kiroku::i18n::Lang::Ja, "player-content-not-in-course");
+    assert!(refused.contains(&text) && refused.contains("lang=ja"), "{refused}");
+    let expired = format!("http://{}/content/{grant}x/index.html", env.app.content_addr);
+    let refused = get(expired, "ja").await.expect(403).text();
+    assert!(
+        refused.contains(&kiroku::i18n::t(kiroku::i18n::Lang::Ja, "player-content-link")),
+        "{refused}"
+    );
 }

@@ -53,6 +53,19 @@ async fn populate(env: &Env) -> Cred {
         updated_ms: 1,
     };
     store.save_attempt(t, attempt).await.expect("attempt");
+    // An author's preview: a test learner and a registration marked as a preview.
+    let tester = kiroku::learner::preview_learner_id(&kiroku::audit::Actor::account("author"));
+    let fields = kiroku::learner::LearnerFields {
+        name: "author".into(),
+        email: None,
+        end_client: None,
+    };
+    store.put_learner(t, &tester, fields).await.expect("test learner");
+    let preview = store
+        .create_registration(t, &tester, &pkg_id, 1)
+        .await
+        .expect("preview registration");
+    assert!(preview.preview && !reg.preview);
     let c = env.app.credential(&env.tenant, &[Scope::All]).await;
     let ids = env
         .app
@@ -172,6 +185,15 @@ async fn export_then_import_into_a_fresh_server_gives_the_same_tenant() {
         snapshot(&*other.store, dst.id).await,
         snapshot(&*env.app.store, src.id).await
     );
+    let previews = other
+        .store
+        .list_registrations(dst.id, None, None, None)
+        .await
+        .expect("registrations")
+        .into_iter()
+        .filter(|r| r.preview)
+        .count();
+    assert_eq!(previews, 1, "the preview stays a preview");
     for p in other.store.list_packages(dst.id).await.expect("packages") {
         for f in other
             .store

@@ -279,6 +279,52 @@ pub async fn by_registration(
     Ok(Json(out).into_response())
 }
 
+/// A preview: the caller (an admin account) opens the course on `version` (the newest
+/// when `None`) as their own test learner (`learner::preview_learner_id`, made on first
+/// use, in the caller's end client), in a fresh registration, which `learner::register`
+/// marks as a preview. Test learners are not listed and not counted in the learner
+/// quota; preview registrations are left out of the reports. Answers the player URL.
+pub async fn preview_for(
+    state: &AppState,
+    p: &Admin,
+    from: &ClientAddr,
+    package_id: &str,
+    version: Option<u32>,
+) -> Result<String, ApiError> {
+    let tenant = p.tenant.id;
+    let (v, _, _) = find_version(state, tenant, package_id, version).await?;
+    let id = learner::preview_learner_id(&p.actor);
+    if state.store.learner(tenant, &id).await?.is_none() {
+        let name = match p.actor.kind.as_str() {
+            "account" => state.store.account(&p.actor.id).await?.map(|a| a.login),
+            _ => None,
+        };
+        let fields = LearnerFields {
+            name: name.unwrap_or_else(|| p.actor.id.clone()),
+            email: None,
+            end_client: p.end_client.clone(),
+        };
+        let fields = learner::check_fields(fields).map_err(LrsError::BadRequest)?;
+        state.store.put_learner(tenant, &id, fields).await?;
+    }
+    let r = state
+        .store
+        .create_registration(tenant, &id, &v.package_id, v.version)
+        .await?;
+    super::learners::registration_audit(state, p, from, &r).await;
+    let none = AuOptions {
+        return_url: None,
+        mode: None,
+        preferences: None,
+    };
+    let out = link(state, registration_target(tenant, &r, None, none)?).await?;
+    launch_audit(state, p, from, &out).await;
+    out.get("playerUrl")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::Internal("a registration's launch has no player URL".into()))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LmsLearner {

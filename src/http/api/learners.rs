@@ -132,7 +132,10 @@ pub async fn show(
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let p = admin(&state, &headers).await?;
-    let list = state.store.list_learners(p.tenant.id, p.end_client.as_deref()).await?;
+    let list = state
+        .store
+        .list_real_learners(p.tenant.id, p.end_client.as_deref())
+        .await?;
     let items: Vec<Value> = list.iter().map(|l| learner_json(&state, &p, l)).collect();
     Ok(Json(json!({ "learners": items })).into_response())
 }
@@ -148,7 +151,7 @@ fn field_names(f: &LearnerFields) -> Vec<&'static str> {
 
 /// The audit entry of a new registration.
 pub(super) async fn registration_audit(state: &AppState, p: &Admin, from: &ClientAddr, r: &Registration) {
-    let detail = json!({ "learner": r.learner, "packageId": r.package_id, "version": r.version });
+    let detail = json!({ "learner": r.learner, "packageId": r.package_id, "version": r.version, "preview": r.preview });
     audit::record(
         state,
         p,

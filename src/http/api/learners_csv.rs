@@ -91,7 +91,10 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Result
 
 /// The learners `p` sees as a CSV download (the web app's library page links it too).
 pub(crate) async fn csv_response(state: &AppState, p: &Admin) -> Result<Response, ApiError> {
-    let list = state.store.list_learners(p.tenant.id, p.end_client.as_deref()).await?;
+    let list = state
+        .store
+        .list_real_learners(p.tenant.id, p.end_client.as_deref())
+        .await?;
     let headers = [
         (CONTENT_TYPE, "text/csv; charset=utf-8"),
         (CONTENT_DISPOSITION, "attachment; filename=\"learners.csv\""),

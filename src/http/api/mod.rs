@@ -9,7 +9,7 @@ pub(crate) mod audit;
 pub(crate) mod cmi5;
 mod credentials;
 pub(crate) mod end_clients;
-mod launch;
+pub(crate) mod launch;
 pub(crate) mod learners;
 pub(crate) mod learners_csv;
 pub(crate) mod packages;

@@ -18,8 +18,9 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::Predicate;
 
-use crate::http::error::{ApiError, PageRefusal, html_page};
+use crate::http::error::{ApiError, PageRefusal, html_page, learner_page};
 use crate::http::extract::Path;
+use crate::i18n::Lang;
 use crate::server::AppState;
 use range::RangeAnswer;
 
@@ -90,9 +91,22 @@ pub fn launch_url(href: &LaunchHref, base: &str, lrs_params: Option<&str>) -> St
     }
 }
 
-/// A refused content request: the status and page come from `http::error`.
-fn refuse(p: PageRefusal) -> Response {
-    ApiError::Page(p).into_response()
+/// A refused content request: the status and page (in the learner's language) come from
+/// `http::error`.
+fn refuse(p: PageRefusal, lang: Lang) -> Response {
+    learner_page(ApiError::Page(p), lang)
+}
+
+/// The language of a learner's page on the content origin: the `kiroku_lang` cookie the
+/// player's language control sets on this origin, else the browser's `Accept-Language`,
+/// else English (`i18n::choose`; no account signs in here).
+pub(crate) fn learner_lang(headers: &HeaderMap) -> Lang {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    crate::i18n::choose(
+        None,
+        crate::http::accounts::cookie(headers, crate::http::web::LANG_COOKIE),
+        accept,
+    )
 }
 
 async fn serve_file(
@@ -101,24 +115,22 @@ async fn serve_file(
     Path((token, path)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
+    let lang = learner_lang(&headers);
     let grant = match state.grants.verify(&token, state.config.wall.now_ms()) {
         Ok(g) => g,
-        Err(e) => return refuse(PageRefusal::LinkInvalid(e.to_string())),
+        Err(e) => return refuse(PageRefusal::LinkInvalid(e.to_string()), lang),
     };
     match crate::http::gate::admit_grant(&state, grant.tenant_id()).await {
         Ok(_) => {}
-        Err(ApiError::Tenant(r)) => return crate::http::gate::refusal_page(&r),
-        Err(e) => return html_page(e.status(), "This course is not available."),
+        Err(e @ ApiError::Tenant(_)) => return learner_page(e, lang),
+        Err(e) => return html_page(e.status(), &crate::i18n::t(lang, "player-content-unavailable")),
     }
     if let Err(e) = crate::http::grant::still_stored(&state, &grant).await {
-        return match e {
-            ApiError::Launch(r) => html_page(e.status(), &r.to_string()),
-            other => other.into_response(),
-        };
+        return learner_page(e, lang);
     }
     // No package path holds U+0000 (and PostgreSQL text cannot take it in a lookup).
     if path.contains('\0') {
-        return refuse(PageRefusal::NotInCourse);
+        return refuse(PageRefusal::NotInCourse, lang);
     }
     let key = LookupCache::key(grant.tenant, &grant.package, grant.version, &path);
     let file = match state.caches.lookups.get(&key) {
@@ -132,8 +144,13 @@ async fn serve_file(
                 state.caches.lookups.insert(key, f.clone());
                 f
             }
-            Ok(None) => return refuse(PageRefusal::NotInCourse),
-            Err(e) => return refuse(PageRefusal::Unavailable(format!("looking up a package file: {e}"))),
+            Ok(None) => return refuse(PageRefusal::NotInCourse, lang),
+            Err(e) => {
+                return refuse(
+                    PageRefusal::Unavailable(format!("looking up a package file: {e}")),
+                    lang,
+                );
+            }
         },
     };
     let etag = format!("\"{}\"", file.sha256);
@@ -172,7 +189,7 @@ async fn serve_file(
         RangeAnswer::Full => (StatusCode::OK, 0, file.size),
         RangeAnswer::Partial { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
         RangeAnswer::Unsatisfiable => {
-            let mut r = refuse(PageRefusal::Unsatisfiable { size: file.size });
+            let mut r = refuse(PageRefusal::Unsatisfiable { size: file.size }, lang);
             r.headers_mut().extend(common);
             return r;
         }
@@ -201,7 +218,7 @@ async fn serve_file(
     };
     match body {
         Ok(b) => (status, common, b).into_response(),
-        Err(e) => refuse(PageRefusal::Unavailable(format!("blob {}: {e}", file.sha256))),
+        Err(e) => refuse(PageRefusal::Unavailable(format!("blob {}: {e}", file.sha256)), lang),
     }
 }
 

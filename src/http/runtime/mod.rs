@@ -3,8 +3,9 @@
 //! course and navigation (`nav`), each built on `session`. Also the bridge itself
 //! (`/runtime/bridge.js`, the SCORM API in the browser) and the data-model rules it enforces (`/runtime/model/{1.2|2004}.json`, `table_json`). These
 //! routes answer any origin (CORS without credentials): the grant is in the URL.
-//! The learner's player page (`/player/{grant}/`, `PLAYER_HTML`) lives here too, with the
-//! course structure it shows; it is served same-origin only.
+//! The learner's player page (`/player/{grant}/`, `PLAYER_HTML`, in the learner's
+//! language) and its script (`/runtime/player.js`) live here too, with the course
+//! structure it shows; the page is served same-origin only.
 
 mod attempts;
 mod cmi5;
@@ -15,14 +16,15 @@ mod session;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::Method;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
 use crate::http::extract::Path;
+use crate::i18n::{Lang, escape_html};
 use crate::lrs::LrsError;
 use crate::runtime::datamodel::{Version, table_json};
 use crate::server::AppState;
@@ -35,9 +37,13 @@ const BRIDGE_JS: &str = include_str!("../../runtime/bridge.js");
 /// reads its grant from its own path and everything else from `/runtime/{grant}/-/course`.
 const PLAYER_HTML: &str = include_str!("../../runtime/player.html");
 
+/// The player page's script; every text it shows comes from the page's JSON block.
+const PLAYER_JS: &str = include_str!("../../runtime/player.js");
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/runtime/bridge.js", get(bridge))
+        .route("/runtime/player.js", get(player_js))
         .route("/runtime/model/{version}", get(model))
         // `-` cannot begin a SCORM identifier (an XML NCName), so no item collides with it.
         .route("/runtime/{token}/-/course", get(nav::course))
@@ -82,31 +88,70 @@ async fn model(Path(file): Path<String>) -> Result<Response, ApiError> {
     Ok(([(CACHE_CONTROL, "no-cache")], Json(table_json(version))).into_response())
 }
 
-/// `GET /player/{grant}/`: the player page. A grant that does not verify or names no
-/// registration gets a 403 page (there would be nothing to record).
-async fn player(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+/// `GET /player/{grant}/`: the player page in the learner's language
+/// (`content::learner_lang`), the script's messages handed to it as a JSON data block,
+/// under a strict Content-Security-Policy (`PLAYER_CSP`). A grant that does not verify
+/// or names no registration gets a refusal page in that language (there would be nothing
+/// to record).
+async fn player(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let lang = crate::http::content::learner_lang(&headers);
     match registered_grant(&state, &token).await {
-        Ok(_) => ([(CACHE_CONTROL, "no-cache")], Html(PLAYER_HTML)).into_response(),
-        Err(ApiError::Tenant(r)) => crate::http::gate::refusal_page(&r),
-        Err(e) => {
-            let status = e.status();
-            let text = match e {
-                ApiError::Lrs(l) => l.to_string(),
-                ApiError::Launch(r) => r.to_string(),
-                other => return other.into_response(),
-            };
-            let text = html_escape(&text);
-            let page = format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Launch refused</title></head><body><h1>This launch link cannot be used</h1><p id=\"reason\">{text}</p><p>Ask for a new link where you started the course.</p></body></html>"
-            );
-            (status, Html(page)).into_response()
+        Ok(_) => {
+            let mut r = ([(CACHE_CONTROL, "no-cache")], Html(player_page(lang))).into_response();
+            let h = r.headers_mut();
+            h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(PLAYER_CSP));
+            h.insert(CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+            h.insert(VARY, HeaderValue::from_static("accept-language, cookie"));
+            r
         }
+        Err(e) => crate::http::error::learner_page(e, lang),
     }
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The player's policy: its scripts are files of this origin (no inline script), it talks
+/// to this origin only; the frame may show a cmi5 AU of any origin.
+const PLAYER_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                          img-src 'self' data:; connect-src 'self'; frame-src *; object-src 'none'; \
+                          base-uri 'none'; form-action 'self'";
+
+/// The player page: the template filled from the catalogs, with the language control's
+/// options and the script's messages (`player-js-*`) as JSON safe inside a
+/// `<script type="application/json">` block (no `<` survives).
+fn player_page(lang: Lang) -> String {
+    let messages: serde_json::Map<String, serde_json::Value> = crate::i18n::messages(lang)
+        .into_iter()
+        .filter(|(id, _)| id.starts_with("player-js-"))
+        .map(|(id, text)| (id, serde_json::Value::String(text)))
+        .collect();
+    let data = serde_json::json!({ "lang": lang.code(), "messages": messages })
+        .to_string()
+        .replace('<', "\\u003c");
+    let options: String = Lang::ALL
+        .iter()
+        .map(|o| {
+            format!(
+                "<option value=\"{code}\" lang=\"{code}\"{sel}>{name}</option>",
+                code = o.code(),
+                sel = if *o == lang { " selected" } else { "" },
+                name = escape_html(&crate::i18n::t(*o, &format!("lang-{}", o.code()))),
+            )
+        })
+        .collect();
+    crate::i18n::render(
+        PLAYER_HTML,
+        lang,
+        &[("lang", lang.code()), ("lang-options", &options), ("i18n", &data)],
+    )
+}
+
+/// `GET /runtime/player.js`: the player page's script.
+async fn player_js() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        PLAYER_JS,
+    )
+        .into_response()
 }

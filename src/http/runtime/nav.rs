@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -37,13 +38,25 @@ fn item_url(item: &Item, base: &str) -> Option<String> {
 /// (`visible` from `isvisible`, `launchable` for items with a resource, `hideLMSUI`,
 /// `url` the item's content URL on this origin), each launchable item's status from its
 /// latest attempt, and the item a suspended session left off at.
-pub(super) async fn course(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+pub(super) async fn course(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let (g, registration, _) = registered_grant(&state, &token).await?;
     let course = course_of(&state, &g).await?;
-    let maintenance = maintenance(&state, g.tenant_id()).await?;
+    let lang = crate::http::content::learner_lang(&headers);
+    let maintenance = maintenance(&state, g.tenant_id(), lang).await?;
+    // A preview (an admin's test learner) is said so in the player: it counts nowhere.
+    let preview = state
+        .store
+        .registration(g.tenant_id(), &registration)
+        .await?
+        .is_some_and(|r| r.preview);
     if let Structure::Cmi5(s) = &course.structure {
         let mut body = super::cmi5::course_view(&state, &g, &registration, &course, s).await?;
         body.put("maintenance", maintenance);
+        body.put("preview", json!(preview));
         return Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response());
     }
     let (org, free) = organization(&course)?;
@@ -75,13 +88,18 @@ pub(super) async fn course(State(state): State<AppState>, Path(token): Path<Stri
         "suspendedItem": rs.suspended_item,
         "items": items,
         "maintenance": maintenance,
+        "preview": preview,
     });
     Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
 }
 
 /// The maintenance notice the player shows as a banner (`notice::Notice::shows_banner`),
-/// or null.
-async fn maintenance(state: &AppState, tenant: crate::tenant::TenantId) -> Result<Value, ApiError> {
+/// or null; `window` is its window as the learner's language writes it (`i18n::format`).
+async fn maintenance(
+    state: &AppState,
+    tenant: crate::tenant::TenantId,
+    lang: crate::i18n::Lang,
+) -> Result<Value, ApiError> {
     let now = state.config.wall.now_ms();
     let n = crate::notice::usecase::player_banner(&*state.store, tenant, now).await?;
     Ok(match n.and_then(|n| n.window.map(|w| (n, w))) {
@@ -90,6 +108,14 @@ async fn maintenance(state: &AppState, tenant: crate::tenant::TenantId) -> Resul
             "body": n.body,
             "windowStart": crate::clock::format_ms(w.start_ms),
             "windowEnd": crate::clock::format_ms(w.end_ms),
+            "window": crate::i18n::t_args(
+                lang,
+                "player-maintenance-window",
+                &[
+                    ("start", crate::i18n::format_date_time(lang, w.start_ms).into()),
+                    ("end", crate::i18n::format_date_time(lang, w.end_ms).into()),
+                ],
+            ),
         }),
         None => Value::Null,
     })

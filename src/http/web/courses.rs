@@ -180,6 +180,12 @@ pub async fn course(
         *used.entry(r.version).or_default() += 1;
     }
     let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &used);
+    main.push_str(&super::course_preview::form(
+        &ctx,
+        q.tenant.as_deref(),
+        &versions,
+        shown.version,
+    ));
     main.push_str(&launch_form(&ctx, who.tenant.name.as_str(), &shown.package_id));
     // Deleting concerns the whole tenant: not an end-client admin's (whose counts above
     // hold their own end client's registrations only).
@@ -192,12 +198,14 @@ pub async fn course(
         ));
     }
     let title_id = "courses-title";
-    Ok(html_ok(page(
+    let mut resp = html_ok(page(
         &ctx,
         title_id,
         &format!("/courses/{}", crate::http::content::encode_path(&id)),
         &main,
-    )))
+    ));
+    super::course_preview::allow_player(&mut resp, &state.config.content_url);
+    Ok(resp)
 }
 
 fn detail_html(

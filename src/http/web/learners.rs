@@ -73,7 +73,7 @@ async fn render(
 ) -> Result<String, ApiError> {
     let list = state
         .store
-        .list_learners(who.tenant.id, who.end_client.as_deref())
+        .list_real_learners(who.tenant.id, who.end_client.as_deref())
         .await?;
     let end_clients = visible_to(state, who).await?;
     let l = ctx.lang;

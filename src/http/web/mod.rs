@@ -12,6 +12,7 @@
 mod audit;
 mod charts;
 mod course_delete;
+mod course_preview;
 mod courses;
 mod credentials;
 mod end_clients;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/courses", get(courses::library))
         .route("/courses/{id}", get(courses::course))
         .route("/courses/{id}/delete", post(course_delete::course))
+        .route("/courses/{id}/preview", post(course_preview::preview))
         .route("/courses/{id}/versions/delete", post(course_delete::version))
         .route("/courses.js", get(courses::script))
         .route("/learners", get(learners::learners).post(learner::create))

@@ -19,7 +19,7 @@ use crate::tenant::TenantId;
 const LEARNER_COLS: &str = "id, name, email, created, updated, end_client";
 /// A registration's columns; its end client is its learner's.
 const REG_COLS: &str = "r.id, r.learner, r.package, r.version, r.created, \
-     (SELECT l.end_client FROM learners l WHERE l.tenant = r.tenant AND l.id = r.learner)";
+     (SELECT l.end_client FROM learners l WHERE l.tenant = r.tenant AND l.id = r.learner), r.preview";
 
 fn learner_row(r: &Row) -> StoreResult<Learner> {
     Ok(Learner {
@@ -40,6 +40,7 @@ fn registration_row(r: &Row) -> StoreResult<Registration> {
         version: u32::try_from(col::<i64>(r, 3)?).unwrap_or(0),
         created_ms: col(r, 4)?,
         end_client: col(r, 5)?,
+        preview: col(r, 6)?,
     })
 }
 
@@ -123,7 +124,8 @@ async fn register(
         .map_err(pg)?;
     let r = learner::register(learner, l.as_ref(), package, version, found.is_some(), clock::now_ms())?;
     tx.execute(
-        "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO registrations (id, tenant, learner, package, version, created, preview) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         &[
             &r.id,
             &tenant.0,
@@ -131,6 +133,7 @@ async fn register(
             &r.package_id,
             &i64::from(r.version),
             &r.created_ms,
+            &r.preview,
         ],
     )
     .await
@@ -176,7 +179,7 @@ impl LearnerStore for PgStore {
         let quotas = super::plans::lock_quotas(&tx, tenant).await?;
         lock_end_client(&tx, tenant, fields.end_client.as_deref()).await?;
         let (learner, created) = upsert(&tx, tenant, id, &fields).await?;
-        if created {
+        if created && !learner::is_preview_learner(id) {
             super::plans::check_learners(&tx, tenant, quotas).await?;
         }
         tx.commit().await.map_err(pg)?;

@@ -391,6 +391,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX report_days_day ON report_days(tenant, day);
     "#,
+    // A registration may be a preview (an admin trying a course as their test learner,
+    // `learner::preview_learner_id`): reports leave it out (SQLite's 17).
+    r#"
+    ALTER TABLE registrations ADD COLUMN preview BOOLEAN NOT NULL DEFAULT false;
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

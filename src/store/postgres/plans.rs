@@ -48,7 +48,13 @@ pub(super) async fn lock_quotas(c: &impl GenericClient, tenant: TenantId) -> Sto
 
 async fn learner_count(c: &impl GenericClient, tenant: TenantId) -> StoreResult<u64> {
     let r = c
-        .query_one("SELECT count(*) FROM learners WHERE tenant = $1", &[&tenant.0])
+        .query_one(
+            &format!(
+                "SELECT count(*) FROM learners WHERE tenant = $1 AND {}",
+                crate::store::tables::real_learner("id")
+            ),
+            &[&tenant.0],
+        )
         .await
         .map_err(pg)?;
     Ok(unsigned(col(&r, 0)?))

@@ -167,8 +167,8 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
         Restore::Registrations(r) => {
             insert_each(
                 tx,
-                "INSERT INTO registrations (id, tenant, learner, package, version, created) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO registrations (id, tenant, learner, package, version, created, preview) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 r,
                 |g| {
                     vec![
@@ -178,6 +178,7 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
                         Box::new(&g.package_id),
                         Box::new(i64::from(g.version)),
                         Box::new(g.created_ms),
+                        Box::new(g.preview),
                     ]
                 },
             )

@@ -29,6 +29,7 @@ fn registration_row(r: &Row) -> rusqlite::Result<Registration> {
         version: r.get(3)?,
         created_ms: r.get(4)?,
         end_client: r.get(5)?,
+        preview: r.get(6)?,
     })
 }
 
@@ -52,7 +53,7 @@ pub fn create(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) 
 pub fn put(conn: &Connection, tenant: TenantId, id: &str, f: &LearnerFields) -> StoreResult<(Learner, bool)> {
     let now = clock::now_ms();
     let created = get(conn, tenant, id)?.is_none();
-    if created {
+    if created && !learner::is_preview_learner(id) {
         super::plans::check_new_learner(conn, tenant)?;
     }
     if let Some(e) = &f.end_client
@@ -128,8 +129,17 @@ pub fn register(
         .map_err(backend)?;
     let r = learner::register(learner, l.as_ref(), package, version, found.is_some(), clock::now_ms())?;
     conn.execute(
-        "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![r.id, tenant.0, r.learner, r.package_id, r.version, r.created_ms],
+        "INSERT INTO registrations (id, tenant, learner, package, version, created, preview) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            r.id,
+            tenant.0,
+            r.learner,
+            r.package_id,
+            r.version,
+            r.created_ms,
+            r.preview
+        ],
     )
     .map_err(backend)?;
     Ok(r)
@@ -137,7 +147,7 @@ pub fn register(
 
 /// A registration's columns; its end client is its learner's.
 const REG_COLS: &str = "r.id, r.learner, r.package, r.version, r.created, \
-     (SELECT l.end_client FROM learners l WHERE l.tenant = r.tenant AND l.id = r.learner)";
+     (SELECT l.end_client FROM learners l WHERE l.tenant = r.tenant AND l.id = r.learner), r.preview";
 
 pub fn registration(conn: &Connection, tenant: TenantId, id: &str) -> StoreResult<Option<Registration>> {
     conn.query_row(

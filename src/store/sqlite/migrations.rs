@@ -399,6 +399,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX report_days_day ON report_days(tenant, day);
     ",
+    // 17: a registration may be a preview (an admin trying a course as their test
+    // learner, `learner::preview_learner_id`): reports leave it out.
+    "
+    ALTER TABLE registrations ADD COLUMN preview INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -67,7 +67,7 @@ pub fn usage(conn: &Connection, tenant: TenantId, month_start_ms: i64) -> StoreR
     };
     Ok(Usage {
         storage_bytes: super::packages::storage_bytes(conn, tenant)?,
-        learners: count("SELECT count(*) FROM learners WHERE tenant = ?1", &[&tenant.0])?,
+        learners: count(&learner_count_sql(), &[&tenant.0])?,
         statements_this_month: count(
             "SELECT count(*) FROM statements WHERE tenant = ?1 AND stored >= ?2",
             &[&tenant.0, &month_start_ms],
@@ -88,6 +88,14 @@ fn quotas(conn: &Connection, tenant: TenantId) -> StoreResult<Quotas> {
     .map_err(backend)
 }
 
+/// The learners the quota counts: test learners (previews) are not.
+fn learner_count_sql() -> String {
+    format!(
+        "SELECT count(*) FROM learners WHERE tenant = ?1 AND {}",
+        crate::store::tables::real_learner("id")
+    )
+}
+
 /// Before a new learner is written: refused when the plan's learner count is reached.
 pub fn check_new_learner(conn: &Connection, tenant: TenantId) -> StoreResult<()> {
     let limit = quotas(conn, tenant)?.learners;
@@ -95,9 +103,7 @@ pub fn check_new_learner(conn: &Connection, tenant: TenantId) -> StoreResult<()>
         return Ok(());
     }
     let have: i64 = conn
-        .query_row("SELECT count(*) FROM learners WHERE tenant = ?1", [tenant.0], |r| {
-            r.get(0)
-        })
+        .query_row(&learner_count_sql(), [tenant.0], |r| r.get(0))
         .map_err(backend)?;
     Ok(check_quota(QuotaKind::Learners, limit, have.max(0) as u64 + 1)?)
 }

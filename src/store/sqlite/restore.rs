@@ -125,7 +125,8 @@ pub fn restore_end_clients(conn: &Connection, tenant: TenantId, rows: &[EndClien
 pub fn restore_registrations(conn: &Connection, tenant: TenantId, rows: &[Registration]) -> StoreResult<()> {
     let mut st = conn
         .prepare_cached(
-            "INSERT INTO registrations (id, tenant, learner, package, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO registrations (id, tenant, learner, package, version, created, preview) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .map_err(backend)?;
     for r in rows {
@@ -135,7 +136,8 @@ pub fn restore_registrations(conn: &Connection, tenant: TenantId, rows: &[Regist
             r.learner,
             r.package_id,
             r.version,
-            r.created_ms
+            r.created_ms,
+            r.preview
         ])
         .map_err(backend)?;
     }

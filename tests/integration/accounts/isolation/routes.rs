@@ -93,6 +93,8 @@ pub fn routes() -> Vec<Route> {
             N,
             [403; 3],
         ),
+        // The course page's preview form without the session's CSRF token is stale.
+        r(M::POST, "/courses/{id}/preview", "/courses/{pkg}/preview", N, [403; 3]),
         // The learners page and its CSV export (an end-client admin's holds their own).
         r(M::GET, "/learners", "/learners", N, [404, 200, 200]),
         r(M::GET, "/learners.csv", "/learners.csv", N, [404, 200, 200]),
