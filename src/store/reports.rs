@@ -131,7 +131,8 @@ fn item_upsert(backend: Backend, tenant: TenantId, registration: &str, i: &ItemF
 }
 
 /// The registration's row counted again from its items (the registration's learner and
-/// course read from the registration itself).
+/// course read from the registration itself). A preview registration gets no row: an
+/// author's test run counts in no report, and every report read goes through this row.
 fn recount(backend: Backend, tenant: TenantId, w: &ReportWrite) -> Sql {
     Sql::new(
         backend,
@@ -143,7 +144,7 @@ fn recount(backend: Backend, tenant: TenantId, w: &ReportWrite) -> Sql {
          SUM(CASE WHEN i.success = 'failed' THEN 1 ELSE 0 END), \
          AVG(i.score), CAST(SUM(i.time_ms) AS BIGINT), CAST({4} AS BIGINT), CAST({4} AS BIGINT) \
          FROM registrations r JOIN report_items i ON i.tenant = r.tenant AND i.registration = r.id \
-         WHERE r.tenant = {1} AND r.id = {2} \
+         WHERE r.tenant = {1} AND r.id = {2} AND NOT r.preview \
          GROUP BY r.tenant, r.id, r.learner, r.package, r.version \
          ON CONFLICT (tenant, registration) DO UPDATE SET launchables = excluded.launchables, \
          items = excluded.items, done = excluded.done, passed = excluded.passed, failed = excluded.failed, \
@@ -216,7 +217,8 @@ pub fn registered_query(backend: Backend, tenant: TenantId, f: &ReportFilter) ->
         ""
     };
     let text = format!(
-        "SELECT r.package, COUNT(*) FROM registrations r{join} WHERE r.tenant = {{1}}{cond} GROUP BY r.package"
+        "SELECT r.package, COUNT(*) FROM registrations r{join} \
+         WHERE r.tenant = {{1}} AND NOT r.preview{cond} GROUP BY r.package"
     );
     Sql::new(backend, &text, params)
 }

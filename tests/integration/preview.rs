@@ -98,6 +98,31 @@ async fn a_preview_opens_the_player_as_the_authors_test_learner_and_counts_nowhe
         assert_eq!(st["context"]["registration"], json!(preview.id), "{st}");
     }
 
+    // The reports count ann's registration and nothing of the preview's session.
+    let courses = app
+        .get(&format!("/api/v1/reports/courses?course={id}"))
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let c = &courses["rows"][0];
+    assert_eq!(
+        (c["registered"].as_u64(), c["started"].as_u64()),
+        (Some(1), Some(0)),
+        "{courses}"
+    );
+    let days = app
+        .get("/api/v1/reports/activity")
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let steps: u64 = days["rows"]
+        .as_array()
+        .map_or(0, |d| d.iter().filter_map(|x| x["steps"].as_u64()).sum());
+    assert_eq!(steps, 0, "{days}");
     // …on version 1 when chosen: a second preview registration.
     let r = post_form(
         &env,
