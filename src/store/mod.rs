@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod archive;
 pub mod notices;
+pub mod portal;
 pub mod postgres;
 pub mod sqlite;
 pub mod tables;
@@ -533,6 +534,7 @@ pub trait Store:
     + RateStore
     + ClockStore
     + NoticeStore
+    + portal::PortalStore
 {
 }
 
@@ -554,5 +556,6 @@ impl<T> Store for T where
         + RateStore
         + ClockStore
         + NoticeStore
+        + portal::PortalStore
 {
 }

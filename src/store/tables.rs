@@ -67,6 +67,9 @@ pub const TENANT_TABLES: &[TenantTable] = &[
     own("attempts"),
     own("registration_state"),
     own("registrations"),
+    own("portal_sessions"),
+    own("learner_logins"),
+    own("assignments"),
     own("learners"),
     TenantTable {
         name: "package_files",
@@ -99,6 +102,11 @@ pub const KEPT_ACROSS_RESTORE: &[&str] = &[
     "launch_sessions",
     "cmi5_fetches",
     "rate_windows",
+    // The learner portal's sign-ins, sessions and assignments are not in the tenant
+    // archive a restore goes through, so a restore keeps the live ones.
+    "learner_logins",
+    "portal_sessions",
+    "assignments",
 ];
 
 /// The tenant tables a restore from a backup replaces (all but `KEPT_ACROSS_RESTORE`).
@@ -191,6 +199,23 @@ pub fn tenant_tables(backend: Backend) -> impl Iterator<Item = &'static TenantTa
 /// package deleted with `force`), before the registration rows themselves.
 pub const REGISTRATION_DATA: &[&str] = &["attempts", "registration_state", "cmi5_fetches"];
 
+/// The learner portal's rows of a learner (`{value}`: the learner's id): their sign-in,
+/// their portal sessions and the courses assigned to them alone. Deleting a learner, forced
+/// or not, deletes them in the same transaction, so their next portal request is refused.
+pub const LEARNER_PORTAL: &[&str] = &["portal_sessions", "learner_logins", "assignments"];
+
+/// The statements deleting a learner's portal rows, for `backend`.
+pub fn delete_learner_portal(backend: Backend) -> Vec<String> {
+    LEARNER_PORTAL
+        .iter()
+        .map(|t| {
+            backend.sql(&format!(
+                "DELETE FROM {t} WHERE tenant = {{tenant}} AND learner = {{value}}"
+            ))
+        })
+        .collect()
+}
+
 /// What a learner's erasure deletes, in order, each with the rows of the learner
 /// (`{value}`: the learner's id, or its agent key for documents).
 pub const LEARNER_DATA: &[LearnerTable] = &[
@@ -212,6 +237,9 @@ pub const LEARNER_DATA: &[LearnerTable] = &[
         rows: "id = {value}",
         by_agent: false,
     },
+    LearnerTable::portal("portal_sessions"),
+    LearnerTable::portal("learner_logins"),
+    LearnerTable::portal("assignments"),
 ];
 
 /// A table holding a learner's rows.
@@ -224,6 +252,14 @@ pub struct LearnerTable {
 }
 
 impl LearnerTable {
+    const fn portal(name: &'static str) -> Self {
+        Self {
+            name,
+            rows: "learner = {value}",
+            by_agent: false,
+        }
+    }
+
     const fn registrations(name: &'static str) -> Self {
         Self {
             name,

@@ -279,6 +279,53 @@ pub async fn by_registration(
     Ok(Json(out).into_response())
 }
 
+/// The learner's newest registration for a package, or a new one on `version` (the
+/// package's newest) when there is none; whether it was made now. The LMS launch and the
+/// learner portal's launch both go through here.
+pub(crate) async fn learner_registration(
+    state: &AppState,
+    tenant: TenantId,
+    learner: &str,
+    package_id: &str,
+    version: u32,
+) -> Result<(Registration, bool), ApiError> {
+    let existing = state
+        .store
+        .list_registrations(tenant, Some(learner), Some(package_id), None)
+        .await?;
+    Ok(match existing.into_iter().last() {
+        Some(r) => (r, false),
+        None => (
+            state
+                .store
+                .create_registration(tenant, learner, package_id, version)
+                .await?,
+            true,
+        ),
+    })
+}
+
+/// The learner portal's launch of an assigned course: the learner's registration for the
+/// package (made on its newest version on first launch) and its link, whose `playerUrl`
+/// the portal sends the browser to. Recorded as the LMS launch is, with the learner as
+/// actor.
+pub(crate) async fn portal_launch(
+    state: &AppState,
+    tenant: TenantId,
+    learner: &str,
+    package_id: &str,
+) -> Result<(Value, Registration, bool), ApiError> {
+    let (newest, _, _) = find_version(state, tenant, package_id, None).await?;
+    let (r, created) = learner_registration(state, tenant, learner, package_id, newest.version).await?;
+    let o = AuOptions {
+        return_url: None,
+        mode: None,
+        preferences: None,
+    };
+    let out = link(state, registration_target(tenant, &r, None, o)?).await?;
+    Ok((out, r, created))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LmsLearner {
@@ -348,19 +395,11 @@ pub async fn lms(
             Err(e) => return Err(e.into()),
         }
     }
-    let existing = store
-        .list_registrations(tenant, Some(&req.learner.id), Some(&req.package_id), None)
-        .await?;
-    let registration = match existing.into_iter().last() {
-        Some(r) => r,
-        None => {
-            let r = store
-                .create_registration(tenant, &req.learner.id, &req.package_id, newest.version)
-                .await?;
-            super::learners::registration_audit(&state, &p, &from, &r).await;
-            r
-        }
-    };
+    let (registration, created) =
+        learner_registration(&state, tenant, &req.learner.id, &req.package_id, newest.version).await?;
+    if created {
+        super::learners::registration_audit(&state, &p, &from, &registration).await;
+    }
     let o = AuOptions {
         return_url: req.return_url.as_deref(),
         mode: req.launch_mode.as_deref(),
