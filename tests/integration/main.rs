@@ -61,6 +61,8 @@ mod parity;
 mod parity_values;
 mod pg_outage;
 mod player;
+mod portal;
+mod portal_browser;
 mod private_pg;
 mod process;
 mod properties;

@@ -48,7 +48,28 @@ pub async fn home(
         }
     };
     let main = courses(&state, &p, &learner).await?;
-    Ok(html_ok(learner_page(&p.ctx, "portal-title", &p.home(), &main)))
+    let mut resp = html_ok(learner_page(&p.ctx, "portal-title", &p.home(), &main));
+    // The launch forms' answer redirects to the player on the content origin, which the
+    // pages' `form-action 'self'` would stop: this page names that origin too.
+    let csp = crate::http::web::CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {}", content_origin(&state.config.content_url)),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&csp) {
+        resp.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
+    Ok(resp)
+}
+
+/// The scheme, host and port of a URL (`https://content.example/base` → `https://content.example`).
+fn content_origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url
+        .get(after_scheme..)
+        .and_then(|rest| rest.find('/'))
+        .map_or(url.len(), |i| after_scheme + i);
+    url.get(..end).unwrap_or(url)
 }
 
 /// A registration's status and score, and when it last changed.
