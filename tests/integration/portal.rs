@@ -526,10 +526,22 @@ async fn portal_forced_deletion_ends_the_session_at_once() {
 }
 
 #[tokio::test]
-async fn portal_of_a_suspended_or_unknown_tenant_is_refused() {
+async fn portal_of_a_suspended_tenant_is_refused_and_an_unknown_one_tells_nothing() {
     let p = Portal::start().await;
-    let r = p.env.app.get("/learn/no-such-tenant/").send().await;
-    assert_eq!(r.status.as_u16(), 404);
+    // A tenant nobody has looks like one without learners: nothing tells them apart.
+    let r = p.env.app.get("/learn/no-such-tenant/").send().await.expect(200);
+    assert!(r.text().contains("portal-signin"));
+    let r = p
+        .env
+        .app
+        .post("/learn/no-such-tenant/signin")
+        .body(
+            "application/x-www-form-urlencoded",
+            form(&[("id", LEARNER), ("password", PASSWORD)]),
+        )
+        .send()
+        .await;
+    assert_eq!(r.status.as_u16(), 401);
     p.env
         .app
         .store

@@ -72,13 +72,15 @@ impl Portal {
     /// the web app's refusal page (the operator's reason).
     pub async fn of(state: &AppState, headers: &HeaderMap, tenant: &str) -> Result<Self, ApiError> {
         let ctx = page_ctx(state, headers).await;
-        let found = match TenantName::parse(tenant) {
-            Ok(_) => state.store.tenant_by_name(tenant).await?,
-            Err(_) => None,
-        };
-        let Some(t) = found else {
+        let Ok(name) = TenantName::parse(tenant) else {
             let msg = escape_html(&t(ctx.lang, "portal-no-tenant"));
             return Err(refusal(&ctx, "/", WebRefusal::NotFound, &msg));
+        };
+        // A name no tenant has is answered as a tenant without learners would be (its
+        // sign-in page; every sign-in refused), so the portal never tells which tenants exist.
+        let t = match state.store.tenant_by_name(tenant).await? {
+            Some(t) => t,
+            None => stand_in(name),
         };
         if let Err(r) = t.admit() {
             return Err(refused(&ctx, &ApiError::Tenant(r), "portal-title", &home_path(&t)));
@@ -154,6 +156,22 @@ impl Portal {
     /// 303 to the portal's home.
     pub fn to_home(&self) -> Response {
         Redirect::to(&self.home()).into_response()
+    }
+}
+
+/// What a tenant name nobody has is answered as: an active tenant whose id no row has.
+fn stand_in(name: TenantName) -> Tenant {
+    Tenant {
+        id: crate::tenant::TenantId(-1),
+        name,
+        status: crate::tenant::TenantStatus::Active,
+        xapi_version: crate::lrs::XapiVersion::V200,
+        created_ms: 0,
+        settings: crate::tenant::TenantSettings::default(),
+        plan: None,
+        quotas: crate::tenant::Quotas::default(),
+        status_reason: None,
+        reseller: None,
     }
 }
 
