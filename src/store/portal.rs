@@ -32,9 +32,9 @@ pub trait PortalStore: Send + Sync {
     /// other sessions active since the call's window; under `end-first` they end), and
     /// stores the session unless refused. Sessions expired at the call are forgotten.
     async fn open_portal_session(&self, tenant: TenantId, new: NewPortalSession) -> StoreResult<SessionVerdict>;
-    /// The session of a token digest, marked seen at `now_ms` (its expiry moved to
-    /// `slide_to` when given).
+    /// The session of a token digest.
     async fn portal_session(&self, tenant: TenantId, digest: [u8; 32]) -> StoreResult<Option<PortalSession>>;
+    /// Marks a session seen at `now_ms`, its expiry moved to `slide_to` when given.
     async fn touch_portal_session(
         &self,
         tenant: TenantId,

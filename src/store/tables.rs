@@ -204,6 +204,11 @@ pub const REGISTRATION_DATA: &[&str] = &["attempts", "registration_state", "cmi5
 /// or not, deletes them in the same transaction, so their next portal request is refused.
 pub const LEARNER_PORTAL: &[&str] = &["portal_sessions", "learner_logins", "assignments"];
 
+/// A package's assignments (`{value}`: the package): deleted with the package.
+pub const PACKAGE_ASSIGNMENTS: &str = "DELETE FROM assignments WHERE tenant = {tenant} AND package = {value}";
+/// The assignments to an end client (`{value}`): deleted with the end client.
+pub const END_CLIENT_ASSIGNMENTS: &str = "DELETE FROM assignments WHERE tenant = {tenant} AND end_client = {value}";
+
 /// The statements deleting a learner's portal rows, for `backend`.
 pub fn delete_learner_portal(backend: Backend) -> Vec<String> {
     LEARNER_PORTAL

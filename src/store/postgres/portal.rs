@@ -53,24 +53,23 @@ impl PgStore {
         rows.iter().map(assignment_row).collect()
     }
 
-    /// Writes a learner's login row in a transaction holding the learner.
+    /// Writes a learner's login row (`sql` with the tenant, the learner, then `values`)
+    /// in a transaction holding the learner; 404 when there is none.
     async fn write_login(
         &self,
         tenant: TenantId,
         learner: &str,
         sql: &str,
-        value: &(dyn ToSql + Sync),
-        expires: Option<i64>,
+        values: &[&(dyn ToSql + Sync)],
     ) -> StoreResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg)?;
         if !learner_exists(&tx, tenant, learner).await? {
             return Err(no_learner(learner));
         }
-        let now = crate::clock::now_ms();
-        tx.execute(sql, &[&tenant.0, &learner, value, &expires, &now])
-            .await
-            .map_err(pg)?;
+        let mut p: Vec<&(dyn ToSql + Sync)> = vec![&tenant.0, &learner];
+        p.extend_from_slice(values);
+        tx.execute(sql, &p).await.map_err(pg)?;
         tx.commit().await.map_err(pg)
     }
 }
@@ -78,10 +77,10 @@ impl PgStore {
 #[async_trait]
 impl PortalStore for PgStore {
     async fn set_learner_password(&self, tenant: TenantId, learner: &str, phc: &str) -> StoreResult<()> {
-        let sql = "INSERT INTO learner_logins (tenant, learner, password, updated) VALUES ($1, $2, $3, $5) \
-                   ON CONFLICT (tenant, learner) DO UPDATE SET password = excluded.password, \
-                   updated = excluded.updated WHERE $4::bigint IS NULL";
-        self.write_login(tenant, learner, sql, &phc, None).await
+        let sql = "INSERT INTO learner_logins (tenant, learner, password, updated) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (tenant, learner) DO UPDATE SET password = excluded.password, updated = excluded.updated";
+        let now = crate::clock::now_ms();
+        self.write_login(tenant, learner, sql, &[&phc, &now]).await
     }
 
     async fn set_invitation(
@@ -95,7 +94,8 @@ impl PortalStore for PgStore {
                    VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant, learner) DO UPDATE SET \
                    invitation = excluded.invitation, invitation_expires = excluded.invitation_expires, \
                    updated = excluded.updated";
-        self.write_login(tenant, learner, sql, &digest.as_slice(), Some(expires_ms))
+        let now = crate::clock::now_ms();
+        self.write_login(tenant, learner, sql, &[&digest.as_slice(), &expires_ms, &now])
             .await
     }
 
