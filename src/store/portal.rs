@@ -23,6 +23,9 @@ pub trait PortalStore: Send + Sync {
         digest: [u8; 32],
         expires_ms: i64,
     ) -> StoreResult<()>;
+    /// Every learner of the tenant with a portal password, and its PHC string, by id
+    /// (`migrate-store` copies them).
+    async fn learner_passwords(&self, tenant: TenantId) -> StoreResult<Vec<(String, String)>>;
     /// A learner's sign-in, when one was ever set.
     async fn learner_login(&self, tenant: TenantId, learner: &str) -> StoreResult<Option<Login>>;
     /// Uses an invitation code once: the learner it names when it exists and has not

@@ -102,11 +102,10 @@ pub const KEPT_ACROSS_RESTORE: &[&str] = &[
     "launch_sessions",
     "cmi5_fetches",
     "rate_windows",
-    // The learner portal's sign-ins, sessions and assignments are not in the tenant
-    // archive a restore goes through, so a restore keeps the live ones.
+    // The learner portal's sign-ins and sessions: access, as accounts and their sessions
+    // are (the tenant archive holds no password hash).
     "learner_logins",
     "portal_sessions",
-    "assignments",
 ];
 
 /// The tenant tables a restore from a backup replaces (all but `KEPT_ACROSS_RESTORE`).

@@ -556,3 +556,166 @@ async fn portal_of_a_suspended_tenant_is_refused_and_an_unknown_one_tells_nothin
     assert_eq!(r.status.as_u16(), 403);
     assert!(r.text().contains("unpaid"));
 }
+
+#[tokio::test]
+async fn portal_admin_pages_set_a_password_make_a_code_and_assign() {
+    let p = Portal::start().await;
+    p.learner(LEARNER, None).await;
+    let tenant = p.env.tenant.name.clone();
+    account(
+        &p.env.app,
+        "admin@acme.example",
+        json!({"role": "tenant-admin", "tenant": tenant}),
+    )
+    .await;
+    let s = sign_in(&p.env.app, "admin@acme.example").await;
+    let post = |path: String, body: String| {
+        p.env
+            .app
+            .post(&path)
+            .header("cookie", &s.cookie)
+            .body("application/x-www-form-urlencoded", body)
+            .send()
+    };
+    let learner_page = format!("/learners/{}", seg(LEARNER));
+    let page = p
+        .env
+        .app
+        .get(&learner_page)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .expect(200)
+        .text();
+    assert!(page.contains("portal-login-state") && page.contains("portal-invitation-form"));
+    // A form without the session's CSRF token is stale.
+    assert_eq!(
+        post(format!("{learner_page}/invitation"), String::new())
+            .await
+            .status
+            .as_u16(),
+        403
+    );
+    // The code, shown once, signs the learner in.
+    let r = post(format!("{learner_page}/invitation"), form(&[("csrf", &s.csrf)]))
+        .await
+        .expect(200)
+        .text();
+    let at = r.find("id=\"portal-invitation-code\">").expect("the code shown");
+    let code = r
+        .get(at + "id=\"portal-invitation-code\">".len()..)
+        .and_then(|rest| rest.split('<').next())
+        .expect("code")
+        .to_owned();
+    let again = p
+        .env
+        .app
+        .get(&learner_page)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .expect(200)
+        .text();
+    assert!(!again.contains(&code), "shown once");
+    let r = p
+        .env
+        .app
+        .post(&format!("{}code", p.base()))
+        .body("application/x-www-form-urlencoded", form(&[("code", &code)]))
+        .send()
+        .await;
+    assert_eq!(r.status.as_u16(), 303);
+    // A password: too short is refused on the page, a good one signs in.
+    let r = post(
+        format!("{learner_page}/password"),
+        form(&[("csrf", &s.csrf), ("password", "short")]),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 400);
+    let r = post(
+        format!("{learner_page}/password"),
+        form(&[("csrf", &s.csrf), ("password", PASSWORD)]),
+    )
+    .await;
+    assert!(r.expect(200).text().contains("id=\"portal-password-saved\""));
+    p.signed_in(LEARNER).await;
+    // The assignments page assigns with a due date and deletes.
+    let r = post(
+        "/assignments".to_owned(),
+        form(&[
+            ("csrf", &s.csrf),
+            ("packageId", &p.package),
+            ("learner", LEARNER),
+            ("endClient", ""),
+            ("due", "2030-01-31"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    let list = p
+        .env
+        .app
+        .get("/assignments")
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .expect(200)
+        .text();
+    assert!(list.contains("2030-01-31") && list.contains(LEARNER));
+    let all = p.env.get_api("/api/v1/assignments").await.expect(200).json();
+    let id = all["assignments"][0]["id"].as_str().expect("id").to_owned();
+    let r = post(
+        "/assignments".to_owned(),
+        form(&[
+            ("csrf", &s.csrf),
+            ("packageId", &p.package),
+            ("learner", ""),
+            ("endClient", ""),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 400, "neither a learner nor an end client");
+    post(format!("/assignments/{id}/delete"), form(&[("csrf", &s.csrf)]))
+        .await
+        .expect(303);
+    let all = p.env.get_api("/api/v1/assignments").await.expect(200).json();
+    assert_eq!(all["assignments"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn portal_assignments_travel_in_the_tenant_archive() {
+    use kiroku::ops::archive;
+    let p = Portal::start().await;
+    p.learner(LEARNER, None).await;
+    p.assign(json!({ "packageId": p.package, "learner": LEARNER, "due": "2030-01-31" }))
+        .await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("acme.zip");
+    let src = p
+        .env
+        .app
+        .store
+        .tenant_by_id(p.env.tenant.id)
+        .await
+        .expect("tenant")
+        .expect("found");
+    let report = archive::export(&*p.env.app.store, &p.env.app.blobs, &src, &file)
+        .await
+        .expect("export");
+    assert_eq!(report.counts.get("assignments"), Some(&1));
+    let other = crate::support::TestApp::start().await;
+    let work = other.data_dir().join("tmp");
+    archive::import(&*other.store, &other.blobs, &file, Some("acme2"), &work)
+        .await
+        .expect("import");
+    let copy = other.store.tenant_by_name("acme2").await.expect("copy").expect("found");
+    let assigned = other.store.learner_assignments(copy.id, LEARNER).await.expect("list");
+    let packages = other.store.list_packages(copy.id).await.expect("packages");
+    assert_eq!(assigned.len(), 1);
+    let a = assigned.first().expect("one");
+    assert_eq!(a.due.as_deref(), Some("2030-01-31"));
+    assert!(
+        packages.iter().any(|v| v.package_id == a.package_id),
+        "the copy's package"
+    );
+}

@@ -99,6 +99,18 @@ impl PortalStore for PgStore {
             .await
     }
 
+    async fn learner_passwords(&self, tenant: TenantId) -> StoreResult<Vec<(String, String)>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT learner, password FROM learner_logins WHERE tenant = $1 AND password IS NOT NULL ORDER BY learner",
+                &[&tenant.0],
+            )
+            .await
+            .map_err(pg)?;
+        rows.iter().map(|r| Ok((col(r, 0)?, col(r, 1)?))).collect()
+    }
+
     async fn learner_login(&self, tenant: TenantId, learner: &str) -> StoreResult<Option<Login>> {
         let c = self.client().await?;
         let row = c

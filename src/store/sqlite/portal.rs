@@ -143,6 +143,23 @@ impl PortalStore for SqliteStore {
             .await
     }
 
+    async fn learner_passwords(&self, tenant: TenantId) -> StoreResult<Vec<(String, String)>> {
+        self.readers
+            .run(move |c| {
+                let mut st = c
+                    .prepare_cached(
+                        "SELECT learner, password FROM learner_logins WHERE tenant = ?1 AND password IS NOT NULL \
+                         ORDER BY learner",
+                    )
+                    .map_err(backend)?;
+                st.query_map(params![tenant.0], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(backend)?
+                    .collect::<Result<_, _>>()
+                    .map_err(backend)
+            })
+            .await
+    }
+
     async fn learner_login(&self, tenant: TenantId, learner: &str) -> StoreResult<Option<Login>> {
         let learner = learner.to_owned();
         self.readers
