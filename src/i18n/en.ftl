@@ -592,3 +592,4 @@ portal-invitation-hint = A one-time code the learner signs in with, valid for 7 
 portal-invitation-button = Make an invitation code
 portal-invitation-once = Give this code or link to the learner now: it is shown only once.
 portal-invitation-link = Link:
+portal-address = The learner signs in to the tenant's learning portal at

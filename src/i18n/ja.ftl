@@ -578,3 +578,4 @@ portal-invitation-hint = 学習者がサインインに使う、一度だけ有�
 portal-invitation-button = 招待コードを作成
 portal-invitation-once = このコードまたはリンクを今すぐ学習者に伝えてください。表示は一度だけです。
 portal-invitation-link = リンク：
+portal-address = 学習者はこのテナントの学習ポータルにサインインします：

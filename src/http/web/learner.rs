@@ -108,7 +108,12 @@ pub(super) async fn render(
     };
     let end_clients = visible_to(state, who).await?;
     let login = state.store.learner_login(who.tenant.id, id).await?;
-    let signin = super::learner_signin::section(ctx, id, tenant, login.as_ref(), crate::clock::now_ms());
+    let portal_url = format!(
+        "{}/learn/{}/",
+        state.config.public_url,
+        encode_path(who.tenant.name.as_str())
+    );
+    let signin = super::learner_signin::section(ctx, id, tenant, &portal_url, login.as_ref(), crate::clock::now_ms());
     let l = ctx.lang;
     let e = |k: &str| escape_html(&t(l, k));
     let rows: String = regs

@@ -20,7 +20,14 @@ use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
 use crate::portal::Login;
 
 /// The section: the sign-in's state and the two forms.
-pub fn section(ctx: &PageCtx, id: &str, tenant: Option<&str>, login: Option<&Login>, now_ms: i64) -> String {
+pub fn section(
+    ctx: &PageCtx,
+    id: &str,
+    tenant: Option<&str>,
+    portal_url: &str,
+    login: Option<&Login>,
+    now_ms: i64,
+) -> String {
     let l = ctx.lang;
     let e = |k: &str| escape_html(&t(l, k));
     let password = if login.is_some_and(|x| x.password.is_some()) {
@@ -41,6 +48,7 @@ pub fn section(ctx: &PageCtx, id: &str, tenant: Option<&str>, login: Option<&Log
     let csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default());
     format!(
         "<section aria-labelledby=\"signin-h\"><h2 id=\"signin-h\">{title}</h2>\
+         <p id=\"portal-address\">{address} <code>{portal_url}</code></p>\
          <ul id=\"portal-login-state\"><li>{password}</li><li>{invitation}</li></ul>\
          <form id=\"portal-password-form\" method=\"post\" action=\"{pw_action}\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
@@ -52,6 +60,8 @@ pub fn section(ctx: &PageCtx, id: &str, tenant: Option<&str>, login: Option<&Log
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p class=\"hint\">{inv_h}</p>\
          <div><button type=\"submit\" id=\"portal-invitation-create\">{inv_b}</button></div></form></section>",
         title = e("portal-signin-section"),
+        address = e("portal-address"),
+        portal_url = escape_html(portal_url),
         pw_action = escape_html(&format!("{base}/password{tq}")),
         inv_action = escape_html(&format!("{base}/invitation{tq}")),
         pw_l = e("portal-new-password"),
