@@ -260,6 +260,16 @@ async fn portal_launch_then_resume_gives_the_same_registration() {
     assert_eq!(p.launch_id(&cookie, &id, "forged").await.0, 403);
     assert_eq!(p.launch_id(&cookie, "made-up", &csrf_of(&html)).await.0, 404);
     assert_eq!(p.launch_id("kiroku_learn=nope", &id, "x").await.0, 401);
+    // xAPI content goes to its launch URL with the LRS parameters, not to the player.
+    let tincan = p.env.import_fixture("tincan-two-activities").await;
+    let tincan = tincan["packageId"].as_str().expect("id").to_owned();
+    p.assign(json!({ "packageId": tincan, "learner": LEARNER })).await;
+    let html = p.home(&cookie).await;
+    let ids = launch_ids(&html);
+    assert_eq!(ids.len(), 2);
+    let (status, to) = p.launch_id(&cookie, ids.get(1).expect("second"), &csrf_of(&html)).await;
+    assert_eq!(status, 303);
+    assert!(!to.contains("/player/") && to.contains("endpoint="), "{to}");
 }
 
 #[tokio::test]

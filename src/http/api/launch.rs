@@ -306,16 +306,16 @@ pub(crate) async fn learner_registration(
 }
 
 /// The learner portal's launch of an assigned course: the learner's registration for the
-/// package (made on its newest version on first launch) and its link, whose `playerUrl`
-/// the portal sends the browser to. Recorded as the LMS launch is, with the learner as
-/// actor.
+/// package (made on its newest version on first launch), its link, whether the
+/// registration was made now, and where the browser goes: the player, or for xAPI content
+/// (which talks to the LRS itself, with the launch parameters) the content's launch URL.
 pub(crate) async fn portal_launch(
     state: &AppState,
     tenant: TenantId,
     learner: &str,
     package_id: &str,
-) -> Result<(Value, Registration, bool), ApiError> {
-    let (newest, _, _) = find_version(state, tenant, package_id, None).await?;
+) -> Result<(Value, Registration, bool, String), ApiError> {
+    let (newest, _, course) = find_version(state, tenant, package_id, None).await?;
     let (r, created) = learner_registration(state, tenant, learner, package_id, newest.version).await?;
     let o = AuOptions {
         return_url: None,
@@ -323,7 +323,12 @@ pub(crate) async fn portal_launch(
         preferences: None,
     };
     let out = link(state, registration_target(tenant, &r, None, o)?).await?;
-    Ok((out, r, created))
+    let to = match course.kind {
+        PackageKind::Xapi => out.get("url"),
+        _ => out.get("playerUrl").or_else(|| out.get("url")),
+    };
+    let to = to.and_then(Value::as_str).unwrap_or_default().to_owned();
+    Ok((out, r, created, to))
 }
 
 #[derive(Debug, Deserialize)]

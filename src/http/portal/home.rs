@@ -279,7 +279,7 @@ pub async fn launch(
     let Some(a) = mine.into_iter().find(|a| a.id == assignment) else {
         return Err(p.refusal(WebRefusal::NotFound, "portal-no-such-assignment"));
     };
-    let (out, r, created) = crate::http::api::launch::portal_launch(&state, t, &learner.id, &a.package_id).await?;
+    let (out, r, created, url) = crate::http::api::launch::portal_launch(&state, t, &learner.id, &a.package_id).await?;
     let actor = || Actor::learner(&learner.id);
     let target = format!("learner:{}", learner.id);
     if created {
@@ -300,10 +300,5 @@ pub async fn launch(
     let detail = json!({ "packageId": r.package_id, "version": r.version, "item": got("item"),
         "registration": r.id, "expiresAt": got("expiresAt"), "portal": true });
     append(&state, t, actor(), &from, Action::LaunchIssued, target, detail).await;
-    let url = out
-        .get("playerUrl")
-        .or_else(|| out.get("url"))
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    Ok(Redirect::to(url).into_response())
+    Ok(Redirect::to(&url).into_response())
 }
