@@ -46,6 +46,12 @@ pub fn format_ms(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// `YYYY-MM-DD` as the start of that day (UTC), in milliseconds.
+pub fn day_ms(day: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
+}
+
 /// Formats epoch milliseconds as an HTTP date (`Last-Modified`).
 pub fn http_date(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)

@@ -30,6 +30,7 @@ pub mod operator;
 pub mod ops;
 pub mod package;
 pub mod portal;
+pub mod report;
 pub mod runtime;
 pub mod server;
 pub mod store;

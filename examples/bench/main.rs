@@ -6,8 +6,10 @@
 //! cargo run --release --example bench -- ... query --requests 2000 --clients 4
 //! cargo run --release --example bench -- ... commits --learners 500 --interval 5 --duration 60
 //! cargo run --release --example bench -- ... nav --learners 3 --steps 300
+//! cargo run --release --example bench -- ... pages --learners 100000 --requests 20
 //! ```
-//! `ingest` and `query` are in `xapi.rs`; `commits` (SCORM learners committing on a
+//! `ingest` and `query` are in `xapi.rs`; `pages` (the report and list pages in a big
+//! tenant; `admin` scope) in `pages.rs`; `commits` (SCORM learners committing on a
 //! schedule; the credential needs the `admin` scope) in `commits.rs`; `nav` (SCORM 2004
 //! navigation on a 1,000-activity course; `admin` scope) in `nav.rs`.
 
@@ -15,6 +17,7 @@ mod commits;
 mod http;
 mod nav;
 mod package;
+mod pages;
 #[path = "../common/sequenced_course.rs"]
 mod sequenced_course;
 mod xapi;
@@ -73,6 +76,8 @@ enum Mode {
     Commits(commits::CommitArgs),
     /// SCORM 2004 navigation requests on a 1,000-activity sequenced course.
     Nav(nav::NavArgs),
+    /// The report and list pages' latency in a big tenant (learners added first).
+    Pages(pages::PageArgs),
 }
 
 #[tokio::main]
@@ -86,6 +91,10 @@ async fn main() -> Result<(), String> {
     if let Mode::Nav(n) = &args.mode {
         let n = n.clone();
         return nav::run(&args, n, http).await;
+    }
+    if let Mode::Pages(p) = &args.mode {
+        let p = p.clone();
+        return pages::run(&args, p, http).await;
     }
     if let Mode::Commits(c) = &args.mode {
         let c = c.clone();

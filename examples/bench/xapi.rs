@@ -115,7 +115,7 @@ pub async fn run(args: Args, http: Http) -> Result<(), String> {
             match ctx.args.mode {
                 Mode::Ingest { statements, batch } => ingest_worker(ctx.clone(), c, statements, batch, seed).await,
                 Mode::Query { requests, limit } => query_worker(ctx.clone(), c, requests, limit, seed).await,
-                Mode::Commits(_) | Mode::Nav(_) => Err("not an xAPI mode".to_owned()),
+                Mode::Commits(_) | Mode::Nav(_) | Mode::Pages(_) => Err("not an xAPI mode".to_owned()),
             }
         }));
     }

@@ -15,6 +15,7 @@ use crate::lrs::document::{DocKey, DocKind, DocScope, DocWrite, Unconditional, W
 use crate::lrs::statement::{PreparedStatement, Storer, prepare};
 use crate::lrs::{LrsError, XapiVersion};
 use crate::package::model::{Cmi5Au, Cmi5Structure, Course, Structure};
+use crate::report::facts::{self, ReportWrite};
 use crate::runtime::registration::RegistrationState;
 use crate::runtime::usecase::{RUNTIME_KEY, RuntimeError, load_registration_state, registration_write};
 use crate::store::{Attachment, RuntimeWrites, Store, StoreError};
@@ -139,6 +140,12 @@ impl Registration<'_> {
     }
 
     async fn write(&self, w: Write) -> Result<bool, Cmi5Error> {
+        let report = ReportWrite {
+            registration: self.registration.to_owned(),
+            launchables: u32::try_from(self.structure()?.aus().len()).unwrap_or(u32::MAX),
+            items: facts::of_cmi5(&w.cmi5),
+            at_ms: crate::clock::now_ms(),
+        };
         let mut rs = w.state;
         rs.cmi5 = Some(w.cmi5);
         let registration_state = registration_write(self.registration, Some(rs), w.read)?;
@@ -149,6 +156,7 @@ impl Registration<'_> {
             statements: w.statements,
             attachments: w.attachments,
             documents: w.documents,
+            report: Some(report),
         };
         Ok(self.store.apply_runtime(self.tenant, writes).await?)
     }

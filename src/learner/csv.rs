@@ -180,7 +180,7 @@ fn read_row(cols: Columns, r: &[String]) -> Result<(String, LearnerFields), RowR
 
 /// A cell as CSV: quoted when it holds a comma, quote or line break; a leading `=`, `+`,
 /// `-`, `@`, tab or carriage return gets a `'` first so no spreadsheet runs it.
-fn cell(v: &str) -> String {
+pub fn cell(v: &str) -> String {
     let guarded = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{v}")
     } else {

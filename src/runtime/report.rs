@@ -3,7 +3,8 @@
 //! (`cmi.completion_status`, `cmi.success_status`, `cmi.score.scaled` / `raw`).
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+
+use super::datamodel::Data;
 
 /// One item's progress in a report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -30,18 +31,22 @@ impl Progress {
     }
 }
 
-fn text<'a>(d: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    d.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+fn text<'a>(d: &'a Data, key: &str) -> Option<&'a str> {
+    d.get(key).map(String::as_str).filter(|s| !s.is_empty())
 }
 
-fn number(d: &Map<String, Value>, key: &str) -> Option<f64> {
+fn number(d: &Data, key: &str) -> Option<f64> {
     text(d, key).and_then(|s| s.parse().ok())
 }
 
 /// The progress an attempt's CMI data (a JSON object of element → value) shows.
 pub fn progress(data: &str) -> Progress {
-    let d: Map<String, Value> = serde_json::from_str(data).unwrap_or_default();
-    if let Some(status) = text(&d, "cmi.core.lesson_status") {
+    progress_of(&serde_json::from_str(data).unwrap_or_default())
+}
+
+/// The progress an attempt's CMI data shows.
+pub fn progress_of(d: &Data) -> Progress {
+    if let Some(status) = text(d, "cmi.core.lesson_status") {
         let (completion, success) = match status {
             "passed" => ("completed", "passed"),
             "failed" => ("completed", "failed"),
@@ -54,14 +59,14 @@ pub fn progress(data: &str) -> Progress {
             completion: completion.into(),
             success: success.into(),
             score_scaled: None,
-            score_raw: number(&d, "cmi.core.score.raw"),
+            score_raw: number(d, "cmi.core.score.raw"),
         };
     }
     Progress {
-        completion: text(&d, "cmi.completion_status").unwrap_or("unknown").into(),
-        success: text(&d, "cmi.success_status").unwrap_or("unknown").into(),
-        score_scaled: number(&d, "cmi.score.scaled"),
-        score_raw: number(&d, "cmi.score.raw"),
+        completion: text(d, "cmi.completion_status").unwrap_or("unknown").into(),
+        success: text(d, "cmi.success_status").unwrap_or("unknown").into(),
+        score_scaled: number(d, "cmi.score.scaled"),
+        score_raw: number(d, "cmi.score.raw"),
     }
 }
 

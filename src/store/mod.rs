@@ -7,6 +7,7 @@ pub mod archive;
 pub mod notices;
 pub mod portal;
 pub mod postgres;
+pub mod reports;
 pub mod sqlite;
 pub mod tables;
 
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 
 pub use accounts::{AccountRecord, AccountStore, ApiToken, EndClientStore, NewSession};
 pub use notices::NoticeStore;
+pub use reports::ReportStore;
 
 use crate::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use crate::launch::session::{SessionCall, SessionVerdict};
@@ -452,6 +454,8 @@ pub struct RuntimeWrites {
     /// The statements' attachments (a cmi5 session's statements may carry them).
     pub attachments: Vec<Attachment>,
     pub documents: Vec<(DocKey, DocWrite)>,
+    /// What the step adds to the reports' summary tables.
+    pub report: Option<crate::report::facts::ReportWrite>,
 }
 
 /// What the servers share: secrets (the launch-grant signing key), created on first use,
@@ -535,6 +539,7 @@ pub trait Store:
     + ClockStore
     + NoticeStore
     + portal::PortalStore
+    + ReportStore
 {
 }
 
@@ -557,5 +562,6 @@ impl<T> Store for T where
         + ClockStore
         + NoticeStore
         + portal::PortalStore
+        + ReportStore
 {
 }

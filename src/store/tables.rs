@@ -66,6 +66,10 @@ pub const TENANT_TABLES: &[TenantTable] = &[
     own("credentials"),
     own("attempts"),
     own("registration_state"),
+    own("report_items"),
+    own("report_answers"),
+    own("report_registrations"),
+    own("report_days"),
     own("registrations"),
     own("portal_sessions"),
     own("learner_logins"),
@@ -196,7 +200,15 @@ pub fn tenant_tables(backend: Backend) -> impl Iterator<Item = &'static TenantTa
 
 /// What the run-time keeps per registration: deleted with the registration (a learner or
 /// package deleted with `force`), before the registration rows themselves.
-pub const REGISTRATION_DATA: &[&str] = &["attempts", "registration_state", "cmi5_fetches"];
+pub const REGISTRATION_DATA: &[&str] = &[
+    "attempts",
+    "registration_state",
+    "cmi5_fetches",
+    "report_items",
+    "report_answers",
+    "report_registrations",
+    "report_days",
+];
 
 /// The learner portal's rows of a learner (`{value}`: the learner's id): their sign-in,
 /// their portal sessions and the courses assigned to them alone. Deleting a learner, forced
@@ -231,6 +243,10 @@ pub const LEARNER_DATA: &[LearnerTable] = &[
     LearnerTable::registrations("attempts"),
     LearnerTable::registrations("registration_state"),
     LearnerTable::registrations("cmi5_fetches"),
+    LearnerTable::registrations("report_items"),
+    LearnerTable::registrations("report_answers"),
+    LearnerTable::registrations("report_registrations"),
+    LearnerTable::registrations("report_days"),
     LearnerTable {
         name: "registrations",
         rows: "learner = {value}",
@@ -358,12 +374,12 @@ mod tests {
             "SELECT count(*) FROM terms WHERE seq IN (SELECT seq FROM statements WHERE tenant = $1)"
         );
         assert_eq!(
-            LEARNER_DATA[5].delete(Backend::Sqlite),
+            LEARNER_DATA[9].delete(Backend::Sqlite),
             "DELETE FROM learners WHERE tenant = ?1 AND id = ?2"
         );
         assert!(tenant_tables(Backend::Sqlite).all(|t| t.name != "statement_clock"));
         assert!(tenant_tables(Backend::Postgres).any(|t| t.name == "statement_clock"));
-        assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 4);
+        assert_eq!(RegistrationsOf::Learner("l").release(Backend::Sqlite).len(), 8);
     }
 
     #[test]

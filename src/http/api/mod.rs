@@ -15,6 +15,7 @@ pub(crate) mod learner_signin;
 pub(crate) mod learners;
 pub(crate) mod learners_csv;
 pub(crate) mod packages;
+pub(crate) mod reporting;
 mod reports;
 mod upload;
 
@@ -70,6 +71,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cmi5/sessions/{id}/abandon", post(cmi5::abandon))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/reports/registrations", get(reports::registrations))
+        .route("/api/v1/reports/courses", get(reporting::courses))
+        .route("/api/v1/reports/distributions", get(reporting::distributions))
+        .route("/api/v1/reports/questions", get(reporting::questions))
+        .route("/api/v1/reports/activity", get(reporting::activity))
+        .route("/api/v1/reports/learners/{id}", get(reporting::transcript))
         .route("/api/v1/end-clients", post(end_clients::create).get(end_clients::list))
         .route(
             "/api/v1/end-clients/{id}",

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::tenant::{caller, refused};
 use super::{html_ok, page, page_ctx};
 use crate::audit::{AuditEntry, AuditQuery};
+use crate::clock::day_ms;
 use crate::http::error::ApiError;
 use crate::i18n::{Arg, Lang, escape_html, format_date_time, t, t_args};
 use crate::server::AppState;
@@ -28,12 +29,6 @@ pub struct AuditForm {
     action: Option<String>,
     /// Text the target contains.
     target: Option<String>,
-}
-
-/// `YYYY-MM-DD` as the start of that day (UTC), in milliseconds.
-fn day_ms(day: &str) -> Option<i64> {
-    let d = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
-    Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
 }
 
 /// `GET /audit`.

@@ -100,7 +100,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/assignments\">{assignments}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a>{operator}</nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/assignments\">{assignments}</a><a href=\"/reports\">{reports}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a>{operator}</nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -110,6 +110,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         courses = escape_html(&t(l, "nav-courses")),
         learners = escape_html(&t(l, "nav-learners")),
         assignments = escape_html(&t(l, "portal-nav-assignments")),
+        reports = escape_html(&t(l, "nav-reports")),
         end_clients = escape_html(&t(l, "nav-end-clients")),
         credentials = escape_html(&t(l, "nav-credentials")),
         settings = escape_html(&t(l, "nav-settings")),

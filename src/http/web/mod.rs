@@ -11,6 +11,7 @@
 
 mod assignments;
 mod audit;
+mod charts;
 mod course_delete;
 mod courses;
 mod credentials;
@@ -22,6 +23,8 @@ mod learner;
 mod learner_signin;
 mod learners;
 mod notices;
+mod report_parts;
+mod reports;
 mod settings;
 mod setup;
 mod statements;
@@ -83,6 +86,9 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::audit))
         .route("/statements", get(statements::browse))
+        .route("/reports", get(reports::reports))
+        .route("/reports/export", get(reports::export))
+        .route("/reports/learners/{id}", get(report_parts::transcript))
         .route("/health", get(health::health))
         .route("/notices", get(notices::notices))
         .route("/end-clients", get(end_clients::list).post(end_clients::create))

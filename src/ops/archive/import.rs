@@ -18,8 +18,10 @@ use super::{
 use crate::blob::BlobStore;
 use crate::learner::{Learner, Registration};
 use crate::lrs::XapiVersion;
-use crate::store::archive::{ArchivedDocument, ArchivedStatement, Restore, RestoredStatement, VersionTime, hex};
-use crate::store::{Attachment, NewPackageVersion, Store};
+use crate::store::archive::{
+    ArchivedDocument, ArchivedStatement, RegistrationStateRow, Restore, RestoredStatement, VersionTime, hex,
+};
+use crate::store::{Attachment, AttemptRecord, NewPackageVersion, Store};
 use crate::tenant::{NewTenant, Tenant, TenantId, TenantName, TenantStatus};
 
 /// Statements restored per store transaction.
@@ -163,6 +165,42 @@ fn read_lines<T: serde::de::DeserializeOwned>(zip: &mut Zip, name: &str) -> Resu
         .collect()
 }
 
+/// The reports' summary rows, derived again from the run-time data just restored.
+async fn restore_report_rows(
+    store: &dyn Store,
+    t: TenantId,
+    regs: &[Registration],
+    attempts: &[AttemptRecord],
+    states: &[RegistrationStateRow],
+) -> Result<(), ArchiveError> {
+    let mut launchables: HashMap<(String, u32), u32> = HashMap::new();
+    for r in regs {
+        let key = (r.package_id.clone(), r.version);
+        if launchables.contains_key(&key) {
+            continue;
+        }
+        let course = store.package_course(t, &r.package_id, r.version).await?;
+        let n = course
+            .and_then(|c| serde_json::from_str::<crate::package::model::Course>(&c).ok())
+            .map_or(0, |c| u32::try_from(c.launchables().len()).unwrap_or(u32::MAX));
+        launchables.insert(key, n);
+    }
+    let count = |p: &str, v: u32| launchables.get(&(p.to_owned(), v)).copied().unwrap_or(0);
+    for w in crate::report::rebuild::writes(regs, attempts, states, count) {
+        let writes = crate::store::RuntimeWrites {
+            attempts: Vec::new(),
+            registration_state: None,
+            credential: crate::runtime::usecase::RUNTIME_KEY.to_owned(),
+            statements: Vec::new(),
+            attachments: Vec::new(),
+            documents: Vec::new(),
+            report: Some(w),
+        };
+        store.apply_runtime(t, writes).await?;
+    }
+    Ok(())
+}
+
 async fn restore_all(
     store: &dyn Store,
     blobs: &dyn BlobStore,
@@ -193,12 +231,12 @@ async fn restore_all(
     for r in &mut regs {
         r.package_id = ids.get(&r.package_id).cloned().unwrap_or_default();
     }
-    store.restore(t, Restore::Registrations(regs)).await?;
-    store
-        .restore(t, Restore::Attempts(read_lines(zip, "attempts.jsonl")?))
-        .await?;
-    let states = read_lines(zip, "registration-states.jsonl")?;
-    store.restore(t, Restore::RegistrationStates(states)).await?;
+    store.restore(t, Restore::Registrations(regs.clone())).await?;
+    let attempts: Vec<AttemptRecord> = read_lines(zip, "attempts.jsonl")?;
+    store.restore(t, Restore::Attempts(attempts.clone())).await?;
+    let states: Vec<RegistrationStateRow> = read_lines(zip, "registration-states.jsonl")?;
+    store.restore(t, Restore::RegistrationStates(states.clone())).await?;
+    restore_report_rows(store, t, &regs, &attempts, &states).await?;
     // Archives written before the learner portal have no such member.
     if zip.index_for_name("assignments.json").is_some() {
         let entries: Vec<super::AssignmentEntry> = read_json(zip, "assignments.json")?;

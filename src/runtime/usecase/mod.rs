@@ -26,6 +26,7 @@ use crate::lrs::document::{DocKey, DocScope, DocWrite, Unconditional, WriteMode}
 use crate::lrs::statement::{Storer, prepare};
 use crate::lrs::{self, XapiVersion};
 use crate::package::model::Item;
+use crate::report::facts::{self, ReportWrite};
 use crate::store::{AttemptRecord, RegistrationWrite, RuntimeWrites, Store, StoreError};
 use crate::tenant::TenantId;
 
@@ -212,6 +213,7 @@ async fn apply_writes(
         statements: Vec::new(),
         attachments: Vec::new(),
         documents,
+        report: None,
     };
     match store.apply_runtime(tenant, writes).await {
         // A learner's document written meanwhile (another course's step): decide again.
@@ -223,6 +225,7 @@ async fn apply_writes(
 fn writes(s: &Sco, plan: Plan, read: Option<String>) -> Result<RuntimeWrites, RuntimeError> {
     let internal = |what: &str, e: &dyn std::fmt::Display| RuntimeError::Internal(format!("{what}: {e}"));
     let now = clock::now_ms();
+    let report = report_write(s, &plan, now);
     let attempts = plan
         .attempts
         .into_iter()
@@ -256,6 +259,18 @@ fn writes(s: &Sco, plan: Plan, read: Option<String>) -> Result<RuntimeWrites, Ru
         statements,
         attachments: Vec::new(),
         documents,
+        report,
+    })
+}
+
+/// What a SCO's step adds to the reports: its newest attempt's progress and answers.
+fn report_write(s: &Sco, plan: &Plan, now: i64) -> Option<ReportWrite> {
+    let a = plan.attempts.iter().max_by_key(|a| a.number)?;
+    Some(ReportWrite {
+        registration: s.registration.clone(),
+        launchables: u32::try_from(s.course.launchables().len()).unwrap_or(u32::MAX),
+        items: vec![facts::of_attempt(&s.item, a.number, &a.data, a.state.is_open())],
+        at_ms: now,
     })
 }
 

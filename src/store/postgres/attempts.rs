@@ -157,6 +157,9 @@ impl AttemptStore for PgStore {
         for (key, write) in &w.documents {
             documents::write_in(&tx, tenant, key, write).await?;
         }
+        if let Some(report) = &w.report {
+            super::reports::apply(&tx, tenant, report).await?;
+        }
         tx.commit().await.map_err(pg)?;
         Ok(true)
     }

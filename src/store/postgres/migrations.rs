@@ -339,9 +339,61 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
     "#,
+    // The reports' summary tables, kept by each run-time step's transaction (SQLite's 16).
+    r#"
+    CREATE TABLE report_items (
+        tenant BIGINT NOT NULL,
+        registration TEXT COLLATE "C" NOT NULL,
+        item TEXT COLLATE "C" NOT NULL,
+        completion TEXT NOT NULL,
+        success TEXT NOT NULL,
+        score DOUBLE PRECISION,
+        time_ms BIGINT NOT NULL,
+        attempt BIGINT NOT NULL,
+        updated BIGINT NOT NULL,
+        PRIMARY KEY (tenant, registration, item)
+    );
+    CREATE TABLE report_answers (
+        tenant BIGINT NOT NULL,
+        registration TEXT COLLATE "C" NOT NULL,
+        item TEXT COLLATE "C" NOT NULL,
+        n BIGINT NOT NULL,
+        question TEXT COLLATE "C" NOT NULL,
+        response TEXT COLLATE "C" NOT NULL,
+        result TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant, registration, item, n)
+    );
+    CREATE TABLE report_registrations (
+        tenant BIGINT NOT NULL,
+        registration TEXT COLLATE "C" NOT NULL,
+        learner TEXT COLLATE "C" NOT NULL,
+        course TEXT COLLATE "C" NOT NULL,
+        version BIGINT NOT NULL,
+        launchables BIGINT NOT NULL,
+        items BIGINT NOT NULL,
+        done BIGINT NOT NULL,
+        passed BIGINT NOT NULL,
+        failed BIGINT NOT NULL,
+        score DOUBLE PRECISION,
+        time_ms BIGINT NOT NULL,
+        first_ms BIGINT NOT NULL,
+        last_ms BIGINT NOT NULL,
+        PRIMARY KEY (tenant, registration)
+    );
+    CREATE INDEX report_registrations_course ON report_registrations(tenant, course, learner);
+    CREATE INDEX report_registrations_learner ON report_registrations(tenant, learner);
+    CREATE TABLE report_days (
+        tenant BIGINT NOT NULL,
+        registration TEXT COLLATE "C" NOT NULL,
+        day BIGINT NOT NULL,
+        steps BIGINT NOT NULL,
+        PRIMARY KEY (tenant, registration, day)
+    );
+    CREATE INDEX report_days_day ON report_days(tenant, day);
+    "#,
     // The learner portal: learners' sign-ins (a password hash, an unused invitation
     // code's digest), their portal sessions, and assignments of courses to a learner or
-    // an end client (SQLite's 16).
+    // an end client (SQLite's 17).
     r#"
     CREATE TABLE learner_logins (
         tenant BIGINT NOT NULL,

@@ -21,6 +21,7 @@ mod plans;
 mod portal;
 mod query;
 mod rates;
+mod reports;
 mod restore;
 mod statements;
 mod tenants;

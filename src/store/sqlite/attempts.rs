@@ -111,6 +111,9 @@ pub fn apply(conn: &Connection, tenant: TenantId, w: &RuntimeWrites) -> StoreRes
     for (key, write) in &w.documents {
         documents::write(conn, tenant, key, write)?;
     }
+    if let Some(report) = &w.report {
+        super::reports::apply(conn, tenant, report)?;
+    }
     Ok(true)
 }
 

@@ -345,7 +345,61 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX notice_deliveries_due ON notice_deliveries(status, next_attempt);
     ",
-    // 16: the learner portal: learners' sign-ins (a password hash, an unused invitation
+    // 16: the reports' summary tables, kept by each run-time step's transaction: each
+    // item's progress per registration, the answers of its newest attempt, each
+    // registration's items counted, and its steps per day.
+    "
+    CREATE TABLE report_items (
+        tenant INTEGER NOT NULL,
+        registration TEXT NOT NULL,
+        item TEXT NOT NULL,
+        completion TEXT NOT NULL,
+        success TEXT NOT NULL,
+        score REAL,
+        time_ms INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (tenant, registration, item)
+    );
+    CREATE TABLE report_answers (
+        tenant INTEGER NOT NULL,
+        registration TEXT NOT NULL,
+        item TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        response TEXT NOT NULL,
+        result TEXT NOT NULL,
+        PRIMARY KEY (tenant, registration, item, n)
+    );
+    CREATE TABLE report_registrations (
+        tenant INTEGER NOT NULL,
+        registration TEXT NOT NULL,
+        learner TEXT NOT NULL,
+        course TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        launchables INTEGER NOT NULL,
+        items INTEGER NOT NULL,
+        done INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        score REAL,
+        time_ms INTEGER NOT NULL,
+        first_ms INTEGER NOT NULL,
+        last_ms INTEGER NOT NULL,
+        PRIMARY KEY (tenant, registration)
+    );
+    CREATE INDEX report_registrations_course ON report_registrations(tenant, course, learner);
+    CREATE INDEX report_registrations_learner ON report_registrations(tenant, learner);
+    CREATE TABLE report_days (
+        tenant INTEGER NOT NULL,
+        registration TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        steps INTEGER NOT NULL,
+        PRIMARY KEY (tenant, registration, day)
+    );
+    CREATE INDEX report_days_day ON report_days(tenant, day);
+    ",
+    // 17: the learner portal: learners' sign-ins (a password hash, an unused invitation
     // code's digest), their portal sessions, and assignments of courses to a learner or
     // an end client.
     "

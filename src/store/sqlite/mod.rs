@@ -16,6 +16,7 @@ mod pool;
 mod portal;
 mod query;
 mod rates;
+mod reports;
 mod restore;
 pub mod snapshot;
 mod statements;

@@ -117,6 +117,7 @@ fn writes(attempts: Vec<AttemptRecord>, state: Option<(&str, Option<&str>)>) -> 
         statements: Vec::new(),
         attachments: Vec::new(),
         documents: Vec::new(),
+        report: None,
     }
 }
 

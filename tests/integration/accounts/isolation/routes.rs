@@ -178,6 +178,22 @@ pub fn routes() -> Vec<Route> {
         r(M::POST, "/settings", "/settings", N, [403; 3]),
         r(M::GET, "/audit", "/audit", N, [404, 200, 403]),
         r(M::GET, "/statements", "/statements", N, [404, 200, 403]),
+        // Reports: an end-client admin's are their end client's.
+        r(M::GET, "/reports", "/reports", N, [404, 200, 200]),
+        r(
+            M::GET,
+            "/reports/export",
+            "/reports/export?report=courses",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/reports/learners/{id}",
+            "/reports/learners/{learner}",
+            N,
+            [404; 3],
+        ),
         // The service health page: the operator's only.
         r(M::GET, "/health", "/health", N, [403; 3]),
         // The notices page: what is posted to the tenant, for anyone of it (a reseller
@@ -437,6 +453,41 @@ pub fn routes() -> Vec<Route> {
             [404; 3],
         ),
         r(M::GET, "/api/v1/audit", "/api/v1/audit", N, [404, 200, 403]),
+        r(
+            M::GET,
+            "/api/v1/reports/courses",
+            "/api/v1/reports/courses",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/reports/distributions",
+            "/api/v1/reports/distributions?endClient={ec}",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/reports/questions",
+            "/api/v1/reports/questions?course={pkg}",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/reports/activity",
+            "/api/v1/reports/activity",
+            N,
+            [404, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/reports/learners/{id}",
+            "/api/v1/reports/learners/{learner}",
+            N,
+            [404; 3],
+        ),
         r(M::GET, "/api/v1/notices", "/api/v1/notices", N, [404, 200, 200]),
         // End clients and credentials: tenant-wide, but reading one's own end client.
         r(
