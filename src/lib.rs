@@ -29,6 +29,7 @@ pub mod notice;
 pub mod operator;
 pub mod ops;
 pub mod package;
+pub mod portal;
 pub mod report;
 pub mod runtime;
 pub mod server;

@@ -105,6 +105,17 @@ pub enum Action {
     /// A tenant exported, then erased, from the web app (in the service log: the
     /// tenant's own log goes with its data).
     TenantTerminated,
+    /// A course assigned to a learner or an end client (the learner portal).
+    AssignmentCreated,
+    AssignmentDeleted,
+    /// A learner's portal password set by an admin (never the password).
+    LearnerPasswordSet,
+    /// A one-time portal invitation code made for a learner (never the code).
+    LearnerInvited,
+    /// A learner signed in to the portal (by password or invitation code).
+    PortalSignedIn,
+    /// A refused portal sign-in (wrong id or password, or a bad invitation code).
+    PortalSignInFailed,
 }
 
 impl Action {
@@ -144,6 +155,12 @@ impl Action {
             Self::NoticePosted => "notice.posted",
             Self::NoticeUpdated => "notice.updated",
             Self::TenantTerminated => "tenant.terminated",
+            Self::AssignmentCreated => "assignment.created",
+            Self::AssignmentDeleted => "assignment.deleted",
+            Self::LearnerPasswordSet => "learner.password_set",
+            Self::LearnerInvited => "learner.invited",
+            Self::PortalSignedIn => "portal.signed_in",
+            Self::PortalSignInFailed => "portal.sign_in_failed",
         }
     }
 }

@@ -123,6 +123,13 @@ pub async fn run(
             target.create_credential(copy.id, new).await.map_err(err)?;
         }
         copy_audit(&*from, t.id, &*target, copy.id).await?;
+        // Learners' portal passwords (hashes), as admin accounts' are copied.
+        for (learner, phc) in from.learner_passwords(t.id).await.map_err(err)? {
+            target
+                .set_learner_password(copy.id, &learner, &phc)
+                .await
+                .map_err(err)?;
+        }
         if let Some(plan) = &t.plan {
             target.set_tenant_plan(copy.id, Some(plan)).await.map_err(err)?;
         }
@@ -146,11 +153,17 @@ pub async fn run(
         );
         // Bookkeeping one backend has and the other not (PostgreSQL's statement clock)
         // is not data, and live launch sessions, used cmi5 fetch URLs and request counts are transient:
-        // compare the other tables.
+        // compare the other tables. Learners' portal sessions are transient too, and of their
+        // sign-ins only the passwords are copied (an open invitation code is made again).
         let skip = |table: &String| {
             !matches!(
                 table.as_str(),
-                "launch_sessions" | "cmi5_fetches" | "rate_windows" | "account_sessions"
+                "launch_sessions"
+                    | "cmi5_fetches"
+                    | "rate_windows"
+                    | "account_sessions"
+                    | "portal_sessions"
+                    | "learner_logins"
             )
         };
         before.retain(|table, _| after.contains_key(table) && skip(table));

@@ -17,6 +17,7 @@ mod openapi;
 pub(crate) mod operator;
 mod operator_backups;
 mod ops;
+mod portal;
 mod runtime;
 pub mod web;
 pub mod xapi;
@@ -53,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(web::routes())
+        .merge(portal::routes())
         .layer(middleware::from_fn(accounts::csrf_guard))
         .layer(cors())
         .layer(middleware::from_fn_with_state(state.clone(), ops::track_app))

@@ -76,6 +76,8 @@ pub enum Restore {
     Registrations(Vec<Registration>),
     Attempts(Vec<AttemptRecord>),
     RegistrationStates(Vec<RegistrationStateRow>),
+    /// Courses assigned to learners or end clients (the learner portal).
+    Assignments(Vec<crate::portal::Assignment>),
     /// When package versions were created (an import creates them anew, now); each
     /// package's own time becomes its first version's.
     VersionTimes(Vec<VersionTime>),

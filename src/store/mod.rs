@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod archive;
 pub mod notices;
+pub mod portal;
 pub mod postgres;
 pub mod reports;
 pub mod sqlite;
@@ -555,6 +556,7 @@ pub trait Store:
     + RateStore
     + ClockStore
     + NoticeStore
+    + portal::PortalStore
     + ReportStore
 {
 }
@@ -577,6 +579,7 @@ impl<T> Store for T where
         + RateStore
         + ClockStore
         + NoticeStore
+        + portal::PortalStore
         + ReportStore
 {
 }

@@ -79,6 +79,9 @@ pub const TENANT_TABLES: &[TenantTable] = &[
     own("report_registrations"),
     own("report_days"),
     own("registrations"),
+    own("portal_sessions"),
+    own("learner_logins"),
+    own("assignments"),
     own("learners"),
     TenantTable {
         name: "package_files",
@@ -111,6 +114,10 @@ pub const KEPT_ACROSS_RESTORE: &[&str] = &[
     "launch_sessions",
     "cmi5_fetches",
     "rate_windows",
+    // The learner portal's sign-ins and sessions: access, as accounts and their sessions
+    // are (the tenant archive holds no password hash).
+    "learner_logins",
+    "portal_sessions",
 ];
 
 /// The tenant tables a restore from a backup replaces (all but `KEPT_ACROSS_RESTORE`).
@@ -211,6 +218,28 @@ pub const REGISTRATION_DATA: &[&str] = &[
     "report_days",
 ];
 
+/// The learner portal's rows of a learner (`{value}`: the learner's id): their sign-in,
+/// their portal sessions and the courses assigned to them alone. Deleting a learner, forced
+/// or not, deletes them in the same transaction, so their next portal request is refused.
+pub const LEARNER_PORTAL: &[&str] = &["portal_sessions", "learner_logins", "assignments"];
+
+/// A package's assignments (`{value}`: the package): deleted with the package.
+pub const PACKAGE_ASSIGNMENTS: &str = "DELETE FROM assignments WHERE tenant = {tenant} AND package = {value}";
+/// The assignments to an end client (`{value}`): deleted with the end client.
+pub const END_CLIENT_ASSIGNMENTS: &str = "DELETE FROM assignments WHERE tenant = {tenant} AND end_client = {value}";
+
+/// The statements deleting a learner's portal rows, for `backend`.
+pub fn delete_learner_portal(backend: Backend) -> Vec<String> {
+    LEARNER_PORTAL
+        .iter()
+        .map(|t| {
+            backend.sql(&format!(
+                "DELETE FROM {t} WHERE tenant = {{tenant}} AND learner = {{value}}"
+            ))
+        })
+        .collect()
+}
+
 /// What a learner's erasure deletes, in order, each with the rows of the learner
 /// (`{value}`: the learner's id, or its agent key for documents).
 pub const LEARNER_DATA: &[LearnerTable] = &[
@@ -236,6 +265,9 @@ pub const LEARNER_DATA: &[LearnerTable] = &[
         rows: "id = {value}",
         by_agent: false,
     },
+    LearnerTable::portal("portal_sessions"),
+    LearnerTable::portal("learner_logins"),
+    LearnerTable::portal("assignments"),
 ];
 
 /// A table holding a learner's rows.
@@ -248,6 +280,14 @@ pub struct LearnerTable {
 }
 
 impl LearnerTable {
+    const fn portal(name: &'static str) -> Self {
+        Self {
+            name,
+            rows: "learner = {value}",
+            by_agent: false,
+        }
+    }
+
     const fn registrations(name: &'static str) -> Self {
         Self {
             name,

@@ -62,6 +62,8 @@ mod parity_values;
 mod pg_outage;
 mod player;
 mod player_browser;
+mod portal;
+mod portal_browser;
 mod preview;
 mod preview_browser;
 mod private_pg;

@@ -34,13 +34,13 @@ fn wrong() -> ApiError {
 }
 
 /// Hashing and verifying take tens of milliseconds of CPU: off the async threads.
-async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
+pub(crate) async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
     tokio::task::spawn_blocking(move || password::verify(&password, &hash))
         .await
         .map_err(|e| ApiError::Internal(format!("password check: {e}")))
 }
 
-pub(super) async fn hash(password: String) -> Result<String, ApiError> {
+pub(crate) async fn hash(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || password::hash(&password))
         .await
         .map_err(|e| ApiError::Internal(format!("password hash: {e}")))?

@@ -8,7 +8,7 @@
 //! Every changing API request authenticated by that cookie must carry the session's CSRF
 //! token in `X-CSRF-Token`; the pages' forms carry it in a `csrf` field.
 
-mod login;
+pub(crate) mod login;
 mod manage;
 
 pub(crate) use manage::audit_account;

@@ -325,6 +325,58 @@ pub async fn preview_for(
         .ok_or_else(|| ApiError::Internal("a registration's launch has no player URL".into()))
 }
 
+/// The learner's newest registration for a package, or a new one on `version` (the
+/// package's newest) when there is none; whether it was made now. The LMS launch and the
+/// learner portal's launch both go through here.
+pub(crate) async fn learner_registration(
+    state: &AppState,
+    tenant: TenantId,
+    learner: &str,
+    package_id: &str,
+    version: u32,
+) -> Result<(Registration, bool), ApiError> {
+    let existing = state
+        .store
+        .list_registrations(tenant, Some(learner), Some(package_id), None)
+        .await?;
+    Ok(match existing.into_iter().last() {
+        Some(r) => (r, false),
+        None => (
+            state
+                .store
+                .create_registration(tenant, learner, package_id, version)
+                .await?,
+            true,
+        ),
+    })
+}
+
+/// The learner portal's launch of an assigned course: the learner's registration for the
+/// package (made on its newest version on first launch), its link, whether the
+/// registration was made now, and where the browser goes: the player, or for xAPI content
+/// (which talks to the LRS itself, with the launch parameters) the content's launch URL.
+pub(crate) async fn portal_launch(
+    state: &AppState,
+    tenant: TenantId,
+    learner: &str,
+    package_id: &str,
+) -> Result<(Value, Registration, bool, String), ApiError> {
+    let (newest, _, course) = find_version(state, tenant, package_id, None).await?;
+    let (r, created) = learner_registration(state, tenant, learner, package_id, newest.version).await?;
+    let o = AuOptions {
+        return_url: None,
+        mode: None,
+        preferences: None,
+    };
+    let out = link(state, registration_target(tenant, &r, None, o)?).await?;
+    let to = match course.kind {
+        PackageKind::Xapi => out.get("url"),
+        _ => out.get("playerUrl").or_else(|| out.get("url")),
+    };
+    let to = to.and_then(Value::as_str).unwrap_or_default().to_owned();
+    Ok((out, r, created, to))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LmsLearner {
@@ -394,19 +446,11 @@ pub async fn lms(
             Err(e) => return Err(e.into()),
         }
     }
-    let existing = store
-        .list_registrations(tenant, Some(&req.learner.id), Some(&req.package_id), None)
-        .await?;
-    let registration = match existing.into_iter().last() {
-        Some(r) => r,
-        None => {
-            let r = store
-                .create_registration(tenant, &req.learner.id, &req.package_id, newest.version)
-                .await?;
-            super::learners::registration_audit(&state, &p, &from, &r).await;
-            r
-        }
-    };
+    let (registration, created) =
+        learner_registration(&state, tenant, &req.learner.id, &req.package_id, newest.version).await?;
+    if created {
+        super::learners::registration_audit(&state, &p, &from, &registration).await;
+    }
     let o = AuOptions {
         return_url: req.return_url.as_deref(),
         mode: req.launch_mode.as_deref(),

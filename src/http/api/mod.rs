@@ -5,11 +5,13 @@
 //! (limited to their end client's learners and registrations), or an operator or
 //! reseller admin naming a tenant they reach in `X-Kiroku-Tenant`.
 
+pub(crate) mod assignments;
 pub(crate) mod audit;
 pub(crate) mod cmi5;
 mod credentials;
 pub(crate) mod end_clients;
 pub(crate) mod launch;
+pub(crate) mod learner_signin;
 pub(crate) mod learners;
 pub(crate) mod learners_csv;
 pub(crate) mod packages;
@@ -52,6 +54,13 @@ pub fn routes() -> Router<AppState> {
             get(learners::show).put(learners::put).delete(learners::delete),
         )
         .route("/api/v1/learners/{id}/erase", post(learners::erase))
+        .route(
+            "/api/v1/learners/{id}/password",
+            axum::routing::put(learner_signin::set_password),
+        )
+        .route("/api/v1/learners/{id}/invitation", post(learner_signin::invite))
+        .route("/api/v1/assignments", post(assignments::create).get(assignments::list))
+        .route("/api/v1/assignments/{id}", axum::routing::delete(assignments::delete))
         .route(
             "/api/v1/registrations",
             post(learners::register).get(learners::registrations),

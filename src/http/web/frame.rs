@@ -100,7 +100,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
     format!(
         "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"/\">{app}</a>\
          <nav aria-label=\"{nav}\"><a href=\"/\">{home}</a><a href=\"/admin/\">{admin}</a><a href=\"/tenants\">{tenants}</a>\
-         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/reports\">{reports}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a>{operator}</nav>{switcher}</header>",
+         <a href=\"/courses\">{courses}</a><a href=\"/learners\">{learners}</a><a href=\"/assignments\">{assignments}</a><a href=\"/reports\">{reports}</a><a href=\"/end-clients\">{end_clients}</a><a href=\"/credentials\">{credentials}</a><a href=\"/settings\">{settings}</a><a href=\"/statements\">{statements}</a><a href=\"/audit\">{audit}</a><a href=\"/notices\">{notices}</a>{operator}</nav>{switcher}</header>",
         skip = escape_html(&t(l, "skip-link")),
         app = escape_html(&t(l, "app-name")),
         nav = escape_html(&t(l, "main-nav")),
@@ -109,6 +109,7 @@ pub fn header(ctx: &PageCtx, back: &str) -> String {
         tenants = escape_html(&t(l, "nav-tenants")),
         courses = escape_html(&t(l, "nav-courses")),
         learners = escape_html(&t(l, "nav-learners")),
+        assignments = escape_html(&t(l, "portal-nav-assignments")),
         reports = escape_html(&t(l, "nav-reports")),
         end_clients = escape_html(&t(l, "nav-end-clients")),
         credentials = escape_html(&t(l, "nav-credentials")),
@@ -149,5 +150,35 @@ pub fn page(ctx: &PageCtx, title_id: &str, back: &str, main_html: &str) -> Strin
         lang = ctx.lang.code(),
         title = escape_html(&t(ctx.lang, title_id)),
         header = header(ctx, back),
+    )
+}
+
+/// The learner portal's header: the tenant's portal home and the language control, none
+/// of the admin pages' navigation.
+fn learner_header(ctx: &PageCtx, home: &str) -> String {
+    let l = ctx.lang;
+    format!(
+        "<a class=\"skip\" href=\"#main\">{skip}</a><header class=\"top\"><a class=\"brand\" href=\"{home}\">{app}</a>\
+         <nav aria-label=\"{nav}\"><a href=\"{home}\">{portal}</a></nav>{switcher}</header>",
+        skip = escape_html(&t(l, "skip-link")),
+        home = escape_html(home),
+        app = escape_html(&t(l, "app-name")),
+        nav = escape_html(&t(l, "main-nav")),
+        portal = escape_html(&t(l, "portal-title")),
+        switcher = switcher(ctx, home),
+    )
+}
+
+/// A learner portal page: the frame with the learner's header (`home`: the portal's
+/// address, where the language control comes back to).
+pub fn learner_page(ctx: &PageCtx, title_id: &str, home: &str, main_html: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n\
+         <body>\n{header}\n<main id=\"main\">\n{main_html}\n</main>\n</body>\n</html>\n",
+        lang = ctx.lang.code(),
+        title = escape_html(&t(ctx.lang, title_id)),
+        header = learner_header(ctx, home),
     )
 }

@@ -29,13 +29,13 @@ use crate::server::AppState;
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
     /// The tenant an operator or reseller admin looks at.
-    tenant: Option<String>,
+    pub(super) tenant: Option<String>,
     /// Set after the learner was created or saved.
     saved: Option<String>,
 }
 
 /// The page's address for learner `id`, with the tenant query.
-fn address(id: &str, tenant: Option<&str>) -> String {
+pub(super) fn address(id: &str, tenant: Option<&str>) -> String {
     format!("/learners/{}{}", encode_path(id), tenant_query(tenant))
 }
 
@@ -44,7 +44,12 @@ fn with_saved(address: &str) -> String {
     format!("{address}{sep}saved=1")
 }
 
-async fn who(state: &AppState, headers: &HeaderMap, ctx: &PageCtx, tenant: Option<&str>) -> Result<Admin, ApiError> {
+pub(super) async fn who(
+    state: &AppState,
+    headers: &HeaderMap,
+    ctx: &PageCtx,
+    tenant: Option<&str>,
+) -> Result<Admin, ApiError> {
     caller(state, headers, tenant)
         .await
         .map_err(|e| refused(ctx, &e, "learner-title", "/learners"))
@@ -78,7 +83,7 @@ pub(super) fn notice(class: &str, html_id: &str, text: &str) -> String {
 }
 
 /// The learner's page, or the not-found page when the caller does not see them.
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     ctx: &PageCtx,
     who: &Admin,
@@ -102,6 +107,13 @@ async fn render(
             .map_or_else(|| pkg.to_owned(), |p| p.title.clone())
     };
     let end_clients = visible_to(state, who).await?;
+    let login = state.store.learner_login(who.tenant.id, id).await?;
+    let portal_url = format!(
+        "{}/learn/{}/",
+        state.config.public_url,
+        encode_path(who.tenant.name.as_str())
+    );
+    let signin = super::learner_signin::section(ctx, id, tenant, &portal_url, login.as_ref(), crate::clock::now_ms());
     let l = ctx.lang;
     let e = |k: &str| escape_html(&t(l, k));
     let rows: String = regs
@@ -127,7 +139,7 @@ async fn render(
          <dl class=\"facts\"><dt>{c_id}</dt><dd><code id=\"learner-id\">{id}</code></dd>\
          <dt>{c_created}</dt><dd>{created}</dd><dt>{c_updated}</dt><dd>{updated}</dd></dl>\
          <section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">{edit_h}</h2>{edit}</section>\
-         <section aria-labelledby=\"regs-h\"><h2 id=\"regs-h\">{regs_h}</h2>{regs_html}</section>\
+         <section aria-labelledby=\"regs-h\"><h2 id=\"regs-h\">{regs_h}</h2>{regs_html}</section>{signin}\
          <section aria-labelledby=\"delete-h\"><h2 id=\"delete-h\">{delete_h}</h2>{delete}</section>",
         title = escape_html(&t_args(
             l,

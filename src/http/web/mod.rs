@@ -9,6 +9,7 @@
 //! Every page carries the admin page's strict Content-Security-Policy (scripts only from
 //! this origin, as files); none is ever served on the content origin.
 
+mod assignments;
 mod audit;
 mod charts;
 mod course_delete;
@@ -20,6 +21,7 @@ mod frame;
 mod health;
 mod home;
 mod learner;
+mod learner_signin;
 mod learners;
 mod notices;
 mod report_parts;
@@ -27,7 +29,7 @@ mod reports;
 mod settings;
 mod setup;
 mod statements;
-mod tenant;
+pub(crate) mod tenant;
 mod tenants;
 // The operator's and reseller admins' pages (issue 15 item 2).
 mod account_form;
@@ -37,7 +39,7 @@ mod operator_terminate;
 mod plans;
 mod resellers;
 
-pub(crate) use frame::{header, page};
+pub(crate) use frame::{header, learner_page, page};
 
 /// The styles every page shares, for pages with a template of their own.
 pub fn frame_css() -> &'static str {
@@ -75,6 +77,10 @@ pub fn routes() -> Router<AppState> {
         .route("/learners", get(learners::learners).post(learner::create))
         .route("/learners/{id}", get(learner::show).post(learner::save))
         .route("/learners/{id}/delete", post(learner::delete))
+        .route("/learners/{id}/password", post(learner_signin::password))
+        .route("/learners/{id}/invitation", post(learner_signin::invitation))
+        .route("/assignments", get(assignments::list).post(assignments::create))
+        .route("/assignments/{id}/delete", post(assignments::delete))
         .route("/learners.csv", get(learners::export))
         .route("/learners.js", get(learners::script))
         .route("/credentials", get(credentials::credentials))

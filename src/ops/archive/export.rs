@@ -157,6 +157,14 @@ async fn write_all(
     counts.insert("registrationStates".into(), states.len() as u64);
     w.start("registration-states.jsonl")?;
     states.iter().try_for_each(|s| w.line(s))?;
+    let assignments: Vec<super::AssignmentEntry> = store
+        .list_assignments(t, None)
+        .await?
+        .iter()
+        .map(super::AssignmentEntry::of)
+        .collect();
+    counts.insert("assignments".into(), assignments.len() as u64);
+    w.member("assignments.json", &json(&assignments)?)?;
     let (versions, files) = packages(store, blobs, t, w).await?;
     counts.insert("packageVersions".into(), versions);
     counts.insert("files".into(), files);

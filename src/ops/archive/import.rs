@@ -237,6 +237,15 @@ async fn restore_all(
     let states: Vec<RegistrationStateRow> = read_lines(zip, "registration-states.jsonl")?;
     store.restore(t, Restore::RegistrationStates(states.clone())).await?;
     restore_report_rows(store, t, &regs, &attempts, &states).await?;
+    // Archives written before the learner portal have no such member.
+    if zip.index_for_name("assignments.json").is_some() {
+        let entries: Vec<super::AssignmentEntry> = read_json(zip, "assignments.json")?;
+        let assignments = entries
+            .into_iter()
+            .map(|e| e.assignment(|p| ids.get(p).cloned().unwrap_or_default()))
+            .collect();
+        store.restore(t, Restore::Assignments(assignments)).await?;
+    }
     let docs = read_lines::<DocumentEntry>(zip, "documents.jsonl")?
         .into_iter()
         .map(document)

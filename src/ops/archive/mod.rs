@@ -44,6 +44,43 @@ pub struct ManifestTenant {
     pub settings: TenantSettings,
 }
 
+/// A course assigned to a learner or an end client, in `assignments.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentEntry {
+    pub id: String,
+    pub package_id: String,
+    pub learner: Option<String>,
+    pub end_client: Option<String>,
+    pub due: Option<String>,
+    pub created_ms: i64,
+}
+
+impl AssignmentEntry {
+    pub fn of(a: &crate::portal::Assignment) -> Self {
+        let (learner, end_client) = a.target.columns();
+        Self {
+            id: a.id.clone(),
+            package_id: a.package_id.clone(),
+            learner: learner.map(str::to_owned),
+            end_client: end_client.map(str::to_owned),
+            due: a.due.clone(),
+            created_ms: a.created_ms,
+        }
+    }
+
+    /// The assignment, its package id mapped by `package` (an import's new ids).
+    pub fn assignment(self, package: impl Fn(&str) -> String) -> crate::portal::Assignment {
+        crate::portal::Assignment {
+            package_id: package(&self.package_id),
+            id: self.id,
+            target: crate::portal::Target::from_columns(self.learner, self.end_client),
+            due: self.due,
+            created_ms: self.created_ms,
+        }
+    }
+}
+
 /// A document in `documents.jsonl`; the content is base64.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -630,6 +630,12 @@ impl EndClientStore for PgStore {
             }
         }
         tx.execute(
+            &crate::store::tables::Backend::Postgres.sql(crate::store::tables::END_CLIENT_ASSIGNMENTS),
+            &[&tenant.0, &id],
+        )
+        .await
+        .map_err(pg)?;
+        tx.execute(
             "DELETE FROM end_clients WHERE tenant = $1 AND id = $2",
             &[&tenant.0, &id],
         )

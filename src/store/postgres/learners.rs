@@ -207,6 +207,9 @@ impl LearnerStore for PgStore {
             return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
         }
         release_registrations(&tx, tenant, RegistrationsOf::Learner(id), force).await?;
+        for sql in crate::store::tables::delete_learner_portal(Backend::Postgres) {
+            tx.execute(&sql, &[&tenant.0, &id]).await.map_err(pg)?;
+        }
         tx.execute("DELETE FROM learners WHERE tenant = $1 AND id = $2", &[&tenant.0, &id])
             .await
             .map_err(pg)?;

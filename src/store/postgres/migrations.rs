@@ -396,6 +396,43 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE registrations ADD COLUMN preview BOOLEAN NOT NULL DEFAULT false;
     "#,
+    // The learner portal: learners' sign-ins (a password hash, an unused invitation
+    // code's digest), their portal sessions, and assignments of courses to a learner or
+    // an end client (SQLite's 18).
+    r#"
+    CREATE TABLE learner_logins (
+        tenant BIGINT NOT NULL,
+        learner TEXT COLLATE "C" NOT NULL,
+        password TEXT,
+        invitation BYTEA,
+        invitation_expires BIGINT,
+        updated BIGINT NOT NULL,
+        PRIMARY KEY (tenant, learner)
+    );
+    CREATE UNIQUE INDEX learner_logins_invitation ON learner_logins(tenant, invitation);
+    CREATE TABLE portal_sessions (
+        digest BYTEA PRIMARY KEY,
+        tenant BIGINT NOT NULL,
+        learner TEXT COLLATE "C" NOT NULL,
+        created BIGINT NOT NULL,
+        seen BIGINT NOT NULL,
+        expires BIGINT NOT NULL,
+        ended BOOLEAN NOT NULL DEFAULT false
+    );
+    CREATE INDEX portal_sessions_learner ON portal_sessions(tenant, learner);
+    CREATE TABLE assignments (
+        tenant BIGINT NOT NULL,
+        id TEXT COLLATE "C" NOT NULL,
+        package TEXT COLLATE "C" NOT NULL,
+        learner TEXT COLLATE "C",
+        end_client TEXT COLLATE "C",
+        due TEXT,
+        created BIGINT NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    CREATE INDEX assignments_learner ON assignments(tenant, learner);
+    CREATE INDEX assignments_end_client ON assignments(tenant, end_client);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

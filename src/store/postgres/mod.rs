@@ -18,6 +18,7 @@ mod migrations;
 mod notices;
 mod packages;
 mod plans;
+mod portal;
 mod query;
 mod rates;
 mod reports;

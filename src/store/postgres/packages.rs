@@ -11,7 +11,7 @@ use tokio_postgres::Row;
 use super::{PgStore, big, col, pg, unsigned};
 use crate::clock;
 use crate::lrs::LrsError;
-use crate::store::tables::RegistrationsOf;
+use crate::store::tables::{Backend, RegistrationsOf};
 use crate::store::{NewPackageVersion, PackageFile, PackageStore, PackageVersion, SecretStore, StoreResult};
 use crate::tenant::TenantId;
 
@@ -102,6 +102,12 @@ async fn remove_package(
         return Err(LrsError::NotFound(format!("no package {package}")).into());
     }
     super::learners::release_registrations(tx, tenant, RegistrationsOf::Package(package), force).await?;
+    tx.execute(
+        &Backend::Postgres.sql(crate::store::tables::PACKAGE_ASSIGNMENTS),
+        &[&tenant.0, &package],
+    )
+    .await
+    .map_err(pg)?;
     let rows = tx
         .query(
             "DELETE FROM package_files WHERE version_pk IN (SELECT pk FROM package_versions WHERE package = $1) \

@@ -232,6 +232,27 @@ pub(super) async fn restore(tx: &Transaction<'_>, t: TenantId, rows: &Restore) -
             )
             .await
         }
+        Restore::Assignments(r) => {
+            insert_each(
+                tx,
+                "INSERT INTO assignments (tenant, id, package, learner, end_client, due, created) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                r,
+                |a| {
+                    let (learner, end_client) = a.target.columns();
+                    vec![
+                        Box::new(t.0),
+                        Box::new(&a.id),
+                        Box::new(&a.package_id),
+                        Box::new(learner),
+                        Box::new(end_client),
+                        Box::new(&a.due),
+                        Box::new(a.created_ms),
+                    ]
+                },
+            )
+            .await
+        }
         Restore::Audit(r) => {
             insert_each(
                 tx,

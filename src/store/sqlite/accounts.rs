@@ -284,6 +284,11 @@ fn delete_end_client(conn: &Connection, tenant: TenantId, id: &str) -> StoreResu
         }
     }
     conn.execute(
+        &crate::store::tables::Backend::Sqlite.sql(crate::store::tables::END_CLIENT_ASSIGNMENTS),
+        params![tenant.0, id],
+    )
+    .map_err(backend)?;
+    conn.execute(
         "DELETE FROM end_clients WHERE tenant = ?1 AND id = ?2",
         params![tenant.0, id],
     )

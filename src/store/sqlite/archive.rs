@@ -6,8 +6,8 @@ use rusqlite::{Connection, params};
 use super::erase::{delete_statements_before, erase_learner, erase_tenant, swap_in_restored, tenant_rows};
 use super::pool::backend;
 use super::restore::{
-    restore_attachments, restore_attempts, restore_audit, restore_documents, restore_end_clients, restore_learners,
-    restore_registrations, restore_statements, restore_states, restore_version_times,
+    restore_assignments, restore_attachments, restore_attempts, restore_audit, restore_documents, restore_end_clients,
+    restore_learners, restore_registrations, restore_statements, restore_states, restore_version_times,
 };
 use crate::store::archive::{ArchivedDocument, ArchivedStatement, RegistrationStateRow, hex};
 use crate::store::{Attachment, AttemptRecord, PackageFile, StoreResult};
@@ -219,6 +219,7 @@ mod store_impl {
                     Restore::Registrations(r) => super::restore_registrations(c, tenant, r),
                     Restore::Attempts(r) => super::restore_attempts(c, tenant, r),
                     Restore::RegistrationStates(r) => super::restore_states(c, tenant, r),
+                    Restore::Assignments(r) => super::restore_assignments(c, tenant, r),
                     Restore::Audit(r) => super::restore_audit(c, tenant, r),
                     Restore::VersionTimes(r) => super::restore_version_times(c, tenant, r),
                 })

@@ -103,6 +103,9 @@ pub fn delete(conn: &Connection, tenant: TenantId, id: &str, force: bool) -> Sto
         return Err(LrsError::NotFound(format!("no learner {id:?}")).into());
     }
     release_registrations(conn, tenant, RegistrationsOf::Learner(id), force)?;
+    for sql in crate::store::tables::delete_learner_portal(Backend::Sqlite) {
+        conn.execute(&sql, params![tenant.0, id]).map_err(backend)?;
+    }
     conn.execute(
         "DELETE FROM learners WHERE tenant = ?1 AND id = ?2",
         params![tenant.0, id],

@@ -404,6 +404,43 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE registrations ADD COLUMN preview INTEGER NOT NULL DEFAULT 0;
     ",
+    // 18: the learner portal: learners' sign-ins (a password hash, an unused invitation
+    // code's digest), their portal sessions, and assignments of courses to a learner or
+    // an end client.
+    "
+    CREATE TABLE learner_logins (
+        tenant INTEGER NOT NULL,
+        learner TEXT NOT NULL,
+        password TEXT,
+        invitation BLOB,
+        invitation_expires INTEGER,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (tenant, learner)
+    );
+    CREATE UNIQUE INDEX learner_logins_invitation ON learner_logins(tenant, invitation);
+    CREATE TABLE portal_sessions (
+        digest BLOB PRIMARY KEY,
+        tenant INTEGER NOT NULL,
+        learner TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        seen INTEGER NOT NULL,
+        expires INTEGER NOT NULL,
+        ended INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX portal_sessions_learner ON portal_sessions(tenant, learner);
+    CREATE TABLE assignments (
+        tenant INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        package TEXT NOT NULL,
+        learner TEXT,
+        end_client TEXT,
+        due TEXT,
+        created INTEGER NOT NULL,
+        PRIMARY KEY (tenant, id)
+    );
+    CREATE INDEX assignments_learner ON assignments(tenant, learner);
+    CREATE INDEX assignments_end_client ON assignments(tenant, end_client);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

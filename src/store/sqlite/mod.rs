@@ -13,6 +13,7 @@ mod notices;
 mod packages;
 mod plans;
 mod pool;
+mod portal;
 mod query;
 mod rates;
 mod reports;

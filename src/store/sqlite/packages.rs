@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::pool::backend;
 use crate::clock;
 use crate::lrs::LrsError;
-use crate::store::tables::RegistrationsOf;
+use crate::store::tables::{Backend, RegistrationsOf};
 use crate::store::{NewPackageVersion, PackageFile, PackageVersion, StoreResult};
 use crate::tenant::TenantId;
 
@@ -140,6 +140,11 @@ pub fn delete(conn: &Connection, tenant: TenantId, package: &str, force: bool) -
         return Err(LrsError::NotFound(format!("no package {package}")).into());
     }
     super::learners::release_registrations(conn, tenant, RegistrationsOf::Package(package), force)?;
+    conn.execute(
+        &Backend::Sqlite.sql(crate::store::tables::PACKAGE_ASSIGNMENTS),
+        params![tenant.0, package],
+    )
+    .map_err(backend)?;
     let mut st = conn
         .prepare_cached(
             "SELECT DISTINCT f.sha256 FROM package_files f JOIN package_versions v ON v.pk = f.version_pk WHERE v.package = ?1",

@@ -122,6 +122,29 @@ pub fn restore_end_clients(conn: &Connection, tenant: TenantId, rows: &[EndClien
     Ok(())
 }
 
+pub fn restore_assignments(conn: &Connection, tenant: TenantId, rows: &[crate::portal::Assignment]) -> StoreResult<()> {
+    let mut st = conn
+        .prepare_cached(
+            "INSERT INTO assignments (tenant, id, package, learner, end_client, due, created) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(backend)?;
+    for a in rows {
+        let (learner, end_client) = a.target.columns();
+        st.execute(params![
+            tenant.0,
+            a.id,
+            a.package_id,
+            learner,
+            end_client,
+            a.due,
+            a.created_ms
+        ])
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 pub fn restore_registrations(conn: &Connection, tenant: TenantId, rows: &[Registration]) -> StoreResult<()> {
     let mut st = conn
         .prepare_cached(

@@ -36,6 +36,7 @@ mod isolation;
 mod learners;
 mod notices;
 mod plans;
+mod portal;
 mod queries;
 mod rates;
 mod statements;
@@ -143,6 +144,10 @@ macro_rules! store_suite {
             isolation::isolation_document_reads,
             isolation::isolation_document_writes,
             isolation::isolation_credentials,
+            portal::portal_invitations_are_single_use_and_expire,
+            portal::portal_sessions_follow_each_policy,
+            portal::portal_assignments_list_by_learner_and_end_client,
+            portal::portal_rows_go_with_a_forced_learner_deletion,
             learners::learner_create_get_and_list,
             learners::learner_put_creates_then_updates,
             learners::learner_duplicate_create_conflicts,

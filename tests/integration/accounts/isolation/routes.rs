@@ -111,6 +111,67 @@ pub fn routes() -> Vec<Route> {
             N,
             [403; 3],
         ),
+        // The learner page's portal sign-in forms and the assignments page's forms
+        // without the session's CSRF token are stale (403); the assignments page shows
+        // what the caller sees (another reseller's tenant: 404).
+        r(
+            M::POST,
+            "/learners/{id}/password",
+            "/learners/{learner}/password",
+            N,
+            [403; 3],
+        ),
+        r(
+            M::POST,
+            "/learners/{id}/invitation",
+            "/learners/{learner}/invitation",
+            N,
+            [403; 3],
+        ),
+        r(M::GET, "/assignments", "/assignments", N, [404, 200, 200]),
+        r(M::POST, "/assignments", "/assignments", N, [403; 3]),
+        r(
+            M::POST,
+            "/assignments/{id}/delete",
+            "/assignments/made-up-{n}/delete",
+            N,
+            [403; 3],
+        ),
+        // The learner portal is the learners' own: an admin's cookie is no portal
+        // session. Its sign-in page and an invitation's page are public, an empty
+        // sign-in form is a 400, a made-up code a 404, a launch without a portal session
+        // a 401, and signing out without one goes home (303).
+        r(M::GET, "/learn/{tenant}/", "/learn/{tenant}/", N, [200; 3]),
+        r(M::POST, "/learn/{tenant}/signin", "/learn/{tenant}/signin", N, [400; 3]),
+        r(M::POST, "/learn/{tenant}/code", "/learn/{tenant}/code", N, [400; 3]),
+        r(
+            M::GET,
+            "/learn/{tenant}/invite/{code}",
+            "/learn/{tenant}/invite/made-up-{n}",
+            N,
+            [200; 3],
+        ),
+        r(
+            M::POST,
+            "/learn/{tenant}/invite/{code}",
+            "/learn/{tenant}/invite/made-up-{n}",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/learn/{tenant}/launch/{assignment}",
+            "/learn/{tenant}/launch/made-up-{n}",
+            N,
+            [401; 3],
+        ),
+        r(
+            M::POST,
+            "/learn/{tenant}/signout",
+            "/learn/{tenant}/signout",
+            N,
+            [303; 3],
+        ),
         // The credentials page: a tenant admin's only (an end-client admin: 403).
         r(M::GET, "/credentials", "/credentials", N, [404, 200, 403]),
         r(M::GET, "/credentials.js", "/credentials.js", N, [200; 3]),
@@ -282,6 +343,44 @@ pub fn routes() -> Vec<Route> {
             M::POST,
             "/api/v1/learners/{id}/erase",
             "/api/v1/learners/{learner}/erase",
+            N,
+            [404; 3],
+        ),
+        // A learner's portal sign-in and assignments: another realm's learner, package
+        // or assignment is not found.
+        r(
+            M::PUT,
+            "/api/v1/learners/{id}/password",
+            "/api/v1/learners/{learner}/password",
+            json(r#"{"password":"correct horse battery staple"}"#),
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/learners/{id}/invitation",
+            "/api/v1/learners/{learner}/invitation",
+            N,
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/assignments",
+            "/api/v1/assignments",
+            json(r#"{"packageId":"{pkg}","learner":"{learner}","due":"2030-01-31"}"#),
+            [404; 3],
+        ),
+        r(
+            M::POST,
+            "/api/v1/assignments",
+            "/api/v1/assignments",
+            json(r#"{"packageId":"{pkg}","endClient":"{ec}"}"#),
+            [404; 3],
+        ),
+        r(M::GET, "/api/v1/assignments", "/api/v1/assignments", N, [404, 200, 200]),
+        r(
+            M::DELETE,
+            "/api/v1/assignments/{id}",
+            "/api/v1/assignments/made-up-{n}",
             N,
             [404; 3],
         ),

@@ -1,0 +1,253 @@
+//! The assignments page (`GET /assignments`): the courses assigned to learners and end
+//! clients that the caller sees, a form assigning one (a course, a learner id or an end
+//! client, an optional due date: `POST /assignments`) and a delete button on each
+//! (`POST /assignments/{id}/delete`). Plain forms through the API's
+//! `assignments::{create_for, delete_for}`, so the same rules and audit entries; an
+//! end-client admin assigns within their end client only.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::tenant::{caller, refused, tenant_query};
+use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
+use crate::http::api::Admin;
+use crate::http::api::assignments::{AssignmentRequest, create_for, delete_for, list_for};
+use crate::http::api::end_clients::visible_to;
+use crate::http::client::ClientAddr;
+use crate::http::error::{ApiError, WebRefusal};
+use crate::http::extract::Path;
+use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
+use crate::portal::assignment::Target;
+use crate::server::AppState;
+use crate::store::PackageVersion;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    tenant: Option<String>,
+    /// Set after an assignment was made or deleted.
+    done: Option<String>,
+}
+
+async fn who(state: &AppState, headers: &HeaderMap, ctx: &PageCtx, tenant: Option<&str>) -> Result<Admin, ApiError> {
+    caller(state, headers, tenant)
+        .await
+        .map_err(|e| refused(ctx, &e, "portal-assignments-title", "/assignments"))
+}
+
+/// `GET /assignments`.
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let ctx = page_ctx(&state, &headers).await;
+    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let notice = match q.done.as_deref() {
+        Some("created") => notice("info", &t(ctx.lang, "portal-assignment-created")),
+        Some("deleted") => notice("info", &t(ctx.lang, "portal-assignment-deleted")),
+        _ => String::new(),
+    };
+    let main = render(&state, &ctx, &who, q.tenant.as_deref(), &notice).await?;
+    Ok(html_ok(page(&ctx, "portal-assignments-title", "/assignments", &main)))
+}
+
+fn notice(class: &str, text: &str) -> String {
+    let role = if class == "error" { "alert" } else { "status" };
+    format!(
+        "<p class=\"notice {class}\" role=\"{role}\" id=\"assignment-notice\">{}</p>",
+        escape_html(text)
+    )
+}
+
+/// The newest version of each package, by title.
+fn courses(all: Vec<PackageVersion>) -> Vec<PackageVersion> {
+    let mut newest: Vec<PackageVersion> = Vec::new();
+    for v in all {
+        match newest.iter_mut().find(|n| n.package_id == v.package_id) {
+            Some(n) if n.version < v.version => *n = v,
+            Some(_) => {}
+            None => newest.push(v),
+        }
+    }
+    newest.sort_by(|a, b| a.title.cmp(&b.title));
+    newest
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    who: &Admin,
+    tenant: Option<&str>,
+    notice: &str,
+) -> Result<String, ApiError> {
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    let courses = courses(state.store.list_packages(who.tenant.id).await?);
+    let end_clients = visible_to(state, who).await?;
+    let all = list_for(state, who).await?;
+    let tq = escape_html(&tenant_query(tenant));
+    let csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default());
+    let title_of = |pkg: &str| {
+        courses
+            .iter()
+            .find(|c| c.package_id == pkg)
+            .map_or_else(|| pkg.to_owned(), |c| c.title.clone())
+    };
+    let rows: String = all
+        .iter()
+        .map(|a| {
+            let target = match &a.target {
+                Target::Learner(id) => t_args(l, "portal-assigned-learner", &[("id", Arg::from(id.as_str()))]),
+                Target::EndClient(id) => t_args(l, "portal-assigned-end-client", &[("id", Arg::from(id.as_str()))]),
+            };
+            format!(
+                "<tr><th scope=\"row\">{course}</th><td>{target}</td><td>{due}</td><td>{created}</td><td>\
+                 <form method=\"post\" action=\"/assignments/{id}/delete{tq}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+                 <button type=\"submit\" class=\"danger\">{delete}</button></form></td></tr>",
+                course = escape_html(&title_of(&a.package_id)),
+                target = escape_html(&target),
+                due = escape_html(a.due.as_deref().unwrap_or_default()),
+                created = escape_html(&format_date_time(l, a.created_ms)),
+                id = escape_html(&a.id),
+                delete = e("portal-assignment-delete"),
+            )
+        })
+        .collect();
+    let table = if all.is_empty() {
+        format!(
+            "<p class=\"hint\" id=\"assignments-empty\">{}</p>",
+            e("portal-assignments-empty")
+        )
+    } else {
+        format!(
+            "<div class=\"table-wrap\"><table id=\"assignments\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            e("portal-col-course"),
+            e("portal-col-assigned-to"),
+            e("portal-col-due"),
+            e("col-created"),
+            e("portal-col-action"),
+        )
+    };
+    let course_options: String = courses
+        .iter()
+        .map(|c| {
+            format!(
+                "<option value=\"{}\">{}</option>",
+                escape_html(&c.package_id),
+                escape_html(&c.title)
+            )
+        })
+        .collect();
+    let ec_options: String = end_clients
+        .iter()
+        .map(|c| {
+            format!(
+                "<option value=\"{v}\">{name} ({v})</option>",
+                v = escape_html(&c.id),
+                name = escape_html(&c.name)
+            )
+        })
+        .collect();
+    let form = format!(
+        "<section aria-labelledby=\"assign-h\"><h2 id=\"assign-h\">{assign_h}</h2>\
+         <form id=\"assignment-form\" method=\"post\" action=\"/assignments{tq}\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"assign-course\">{course_l}</label><select id=\"assign-course\" name=\"packageId\" required>{course_options}</select>\
+         <label for=\"assign-learner\">{learner_l}</label>\
+         <input id=\"assign-learner\" name=\"learner\" type=\"text\" maxlength=\"255\" autocomplete=\"off\">\
+         <label for=\"assign-end-client\">{ec_l}</label><select id=\"assign-end-client\" name=\"endClient\">\
+         <option value=\"\">{none}</option>{ec_options}</select>\
+         <p class=\"hint\">{target_h}</p>\
+         <label for=\"assign-due\">{due_l}</label><input id=\"assign-due\" name=\"due\" type=\"date\">\
+         <div><button type=\"submit\" id=\"assignment-create\">{button}</button></div></form></section>",
+        assign_h = e("portal-assign"),
+        course_l = e("portal-col-course"),
+        learner_l = e("portal-assign-learner"),
+        ec_l = e("col-end-client"),
+        none = e("portal-assign-no-end-client"),
+        target_h = e("portal-assign-target-hint"),
+        due_l = e("portal-col-due"),
+        button = e("portal-assign-button"),
+    );
+    Ok(format!(
+        "<h1>{title}</h1><p class=\"hint\">{tenant_line}</p>{notice}{form}<h2>{list_h}</h2>{table}",
+        title = e("portal-assignments-title"),
+        tenant_line = escape_html(&t_args(
+            l,
+            "courses-tenant",
+            &[("tenant", Arg::from(who.tenant.name.as_str()))]
+        )),
+        list_h = e("portal-assignments-list"),
+    ))
+}
+
+fn back(tenant: Option<&str>, done: &str) -> Response {
+    let tq = tenant_query(tenant);
+    let sep = if tq.is_empty() { "?" } else { "&" };
+    Redirect::to(&format!("/assignments{tq}{sep}done={done}")).into_response()
+}
+
+/// The page again with why the form was refused (400).
+async fn form_refused(state: &AppState, ctx: &PageCtx, who: &Admin, tenant: Option<&str>, e: &ApiError) -> ApiError {
+    let text = t_args(
+        ctx.lang,
+        "portal-assign-invalid",
+        &[("detail", Arg::from(e.to_string()))],
+    );
+    match render(state, ctx, who, tenant, &notice("error", &text)).await {
+        Ok(main) => ApiError::WebPage(
+            WebRefusal::BadForm,
+            page(ctx, "portal-assignments-title", "/assignments", &main),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// `POST /assignments`.
+pub async fn create(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let ctx = page_ctx(&state, &headers).await;
+    let fields = form_fields(&body);
+    check_form(&ctx, &headers, &fields)?;
+    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let text = |name: &str| field(&fields, name).map(str::to_owned);
+    let req = AssignmentRequest {
+        package_id: text("packageId").unwrap_or_default(),
+        learner: text("learner"),
+        end_client: text("endClient"),
+        due: text("due"),
+    };
+    match create_for(&state, &who, &from, req).await {
+        Ok(_) => Ok(back(q.tenant.as_deref(), "created")),
+        Err(e) if e.status().is_client_error() => Err(form_refused(&state, &ctx, &who, q.tenant.as_deref(), &e).await),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /assignments/{id}/delete`.
+pub async fn delete(
+    State(state): State<AppState>,
+    from: ClientAddr,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let ctx = page_ctx(&state, &headers).await;
+    let fields = form_fields(&body);
+    check_form(&ctx, &headers, &fields)?;
+    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    delete_for(&state, &who, &from, &id)
+        .await
+        .map_err(|e| refused(&ctx, &e, "portal-assignments-title", "/assignments"))?;
+    Ok(back(q.tenant.as_deref(), "deleted"))
+}
