@@ -115,6 +115,10 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
             .expect("created");
         assert_eq!(learner.name, "山田 花子");
         b.screenshot("course-launched-en").await;
+        b.goto(&app.url("/courses")).await;
+        b.wait_js("the library", "document.getElementById('courses') !== null")
+            .await;
+        b.screenshot("courses-en").await;
         b.goto(&course_url).await;
         b.wait_js("the course's page", "document.getElementById('versions') !== null")
             .await;

@@ -52,6 +52,7 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
         b.wait_js("the new credential listed", &row).await;
         let listed = b.text(&b.find("#credentials tbody").await).await;
         assert!(listed.contains("社内 LMS") && listed.contains("statements/write statements/read"), "{listed}");
+        b.screenshot("credentials-en").await;
         b.execute("window.confirm = () => true;", json!([])).await;
         b.click_on(&format!("button.revoke[data-key=\"{}\"]", cred.key)).await;
         let gone = format!("document.querySelector('#credentials tr[data-key=\"{}\"]') === null", cred.key);
@@ -72,10 +73,16 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
             b.screenshot(shot).await;
         }
         switch_to(&b, "ja").await;
-        no_english_left(&b, "end clients").await;
-        b.screenshot("end-clients-ja").await;
-        no_english_left(&b, "credentials").await;
-        b.screenshot("credentials-ja").await;
+        for (path, ready, shot) in [
+            ("/end-clients", "end-client-form", "end-clients-ja"),
+            ("/credentials", "create-form", "credentials-ja"),
+        ] {
+            b.goto(&app.url(path)).await;
+            b.wait_js(path, &format!("document.getElementById('{ready}') !== null"))
+                .await;
+            no_english_left(&b, path).await;
+            b.screenshot(shot).await;
+        }
 
         // The settings page: a plain form, saved without script.
         b.goto(&app.url("/settings")).await;

@@ -237,6 +237,14 @@ async fn first_run_and_the_admin_page_in_japanese_leave_no_english() {
         b.wait_js("the home page", "document.getElementById('signin-link') !== null")
             .await;
         b.screenshot("home-en").await;
+        // The setup link's form in English (opening it uses nothing up).
+        b.goto(&link).await;
+        b.wait_js("the setup form", "document.getElementById('setup-form') !== null")
+            .await;
+        b.screenshot("setup-en").await;
+        b.goto(&app.url("/")).await;
+        b.wait_js("the home page", "document.getElementById('signin-link') !== null")
+            .await;
         switch_to(&b, "ja").await;
         no_english_left(&b, "home").await;
         b.screenshot("home-ja").await;
