@@ -169,10 +169,28 @@ pub fn registrations(
     package: Option<&str>,
     end_client: Option<&str>,
 ) -> StoreResult<Vec<Registration>> {
+    // Each filter is written only when given (an absent one as `?N IS NULL`, so the four
+    // parameters are always bound): SQLite plans a prepared statement once, and
+    // `(?2 IS NULL OR r.learner = ?2)` would keep it from the learner's index, scanning
+    // every registration of the tenant for one learner's.
+    let learner_cond = if learner.is_some() {
+        "r.learner = ?2"
+    } else {
+        "?2 IS NULL"
+    };
+    let package_cond = if package.is_some() {
+        "r.package = ?3"
+    } else {
+        "?3 IS NULL"
+    };
+    let end_client_cond = if end_client.is_some() {
+        "r.learner IN (SELECT id FROM learners WHERE tenant = ?1 AND end_client = ?4)"
+    } else {
+        "?4 IS NULL"
+    };
     let sql = format!(
-        "SELECT {REG_COLS} FROM registrations r WHERE r.tenant = ?1 AND (?2 IS NULL OR r.learner = ?2) \
-         AND (?3 IS NULL OR r.package = ?3) AND (?4 IS NULL OR r.learner IN \
-         (SELECT id FROM learners WHERE tenant = ?1 AND end_client = ?4)) ORDER BY r.rowid"
+        "SELECT {REG_COLS} FROM registrations r WHERE r.tenant = ?1 AND {learner_cond} \
+         AND {package_cond} AND {end_client_cond} ORDER BY r.rowid"
     );
     let mut st = conn.prepare_cached(&sql).map_err(backend)?;
     let rows = st
