@@ -81,10 +81,13 @@ pub fn write_statements(backend: Backend, tenant: TenantId, w: &ReportWrite) -> 
                 vec![t(), reg(), Param::Text(i.item.clone())],
             ));
             for (n, a) in answers.iter().enumerate() {
+                // The course from the registration; a preview's answers are not kept.
                 out.push(Sql::new(
                     backend,
-                    "INSERT INTO report_answers (tenant, registration, item, n, question, response, result) \
-                     VALUES ({1}, {2}, {3}, {4}, {5}, {6}, {7})",
+                    "INSERT INTO report_answers (tenant, registration, item, n, question, response, result, course) \
+                     SELECT r.tenant, r.id, CAST({3} AS TEXT), CAST({4} AS BIGINT), CAST({5} AS TEXT), \
+                     CAST({6} AS TEXT), CAST({7} AS TEXT), r.package FROM registrations r \
+                     WHERE r.tenant = {1} AND r.id = {2} AND NOT r.preview",
                     vec![
                         t(),
                         reg(),
@@ -233,15 +236,30 @@ fn summary_join(f: &ReportFilter) -> &'static str {
     }
 }
 
-/// Answers per question and response in the filter, the most given first.
+/// Answers per question and response in the filter, the most given first. The course is
+/// the answer's own column, so a course's report counts from the `report_answers_course`
+/// index alone; the summary rows are joined only for the other filters.
 pub fn answers_query(backend: Backend, tenant: TenantId, f: &ReportFilter) -> Sql {
     let mut params = vec![Param::Int(tenant.0)];
-    let cond = conditions(f, false, &mut params);
-    let text = format!(
-        "SELECT x.question, x.response, x.result, COUNT(*) FROM report_answers x{} \
-         WHERE x.tenant = {{1}}{cond} GROUP BY x.question, x.response, x.result \
-         ORDER BY COUNT(*) DESC, x.question, x.response LIMIT {MAX_ANSWER_ROWS}",
+    let mut course = String::new();
+    if let Some(c) = &f.course {
+        params.push(Param::Text(c.clone()));
+        course = " AND x.course = {2}".into();
+    }
+    let rest = ReportFilter {
+        course: None,
+        ..f.clone()
+    };
+    let cond = conditions(&rest, false, &mut params);
+    let join = if rest == ReportFilter::default() {
+        ""
+    } else {
         summary_join(f)
+    };
+    let text = format!(
+        "SELECT x.question, x.response, x.result, COUNT(*) FROM report_answers x{join} \
+         WHERE x.tenant = {{1}}{course}{cond} GROUP BY x.question, x.response, x.result \
+         ORDER BY COUNT(*) DESC, x.question, x.response LIMIT {MAX_ANSWER_ROWS}"
     );
     Sql::new(backend, &text, params)
 }

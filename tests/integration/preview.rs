@@ -80,8 +80,13 @@ async fn a_preview_opens_the_player_as_the_authors_test_learner_and_counts_nowhe
     let base = player.replace("/player/", "/runtime/").trim_end_matches('/').to_owned();
     let a = crate::runtime::open(&env, &base, "ITEM-FIRE").await;
     let seq = a["seq"].as_u64().expect("seq");
-    let done =
-        json!({"attempt": 1, "seq": seq + 1, "sets": [["cmi.core.lesson_status", "completed"]], "terminate": true});
+    let done = json!({"attempt": 1, "seq": seq + 1, "sets": [
+        ["cmi.interactions.0.id", "問1"],
+        ["cmi.interactions.0.type", "choice"],
+        ["cmi.interactions.0.student_response", "a"],
+        ["cmi.interactions.0.result", "correct"],
+        ["cmi.core.lesson_status", "completed"]
+    ], "terminate": true});
     let (code, answer) = crate::runtime::commit(&env, &base, "ITEM-FIRE", done, "application/json").await;
     assert_eq!(code, 200, "{answer}");
     let newest = app
@@ -123,6 +128,18 @@ async fn a_preview_opens_the_player_as_the_authors_test_learner_and_counts_nowhe
         .as_array()
         .map_or(0, |d| d.iter().filter_map(|x| x["steps"].as_u64()).sum());
     assert_eq!(steps, 0, "{days}");
+    let questions = app
+        .get(&format!("/api/v1/reports/questions?course={id}"))
+        .auth(&env.admin)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        questions["rows"],
+        json!([]),
+        "the preview's answers count nowhere: {questions}"
+    );
     // …on version 1 when chosen: a second preview registration.
     let r = post_form(
         &env,

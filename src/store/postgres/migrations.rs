@@ -433,6 +433,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX assignments_learner ON assignments(tenant, learner);
     CREATE INDEX assignments_end_client ON assignments(tenant, end_client);
     "#,
+    // Each answer keeps its registration's course; a preview's answers are not kept
+    // (SQLite's 19).
+    r#"
+    ALTER TABLE report_answers ADD COLUMN course TEXT COLLATE "C" NOT NULL DEFAULT '';
+    DELETE FROM report_answers x WHERE NOT EXISTS (SELECT 1 FROM registrations r
+        WHERE r.tenant = x.tenant AND r.id = x.registration AND NOT r.preview);
+    UPDATE report_answers x SET course = r.package FROM registrations r
+        WHERE r.tenant = x.tenant AND r.id = x.registration;
+    CREATE INDEX report_answers_course ON report_answers(tenant, course, question, response, result);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

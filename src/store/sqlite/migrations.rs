@@ -441,6 +441,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX assignments_learner ON assignments(tenant, learner);
     CREATE INDEX assignments_end_client ON assignments(tenant, end_client);
     ",
+    // 19: each answer keeps its registration's course, so a course's questions report
+    // counts its answers from one index without joining the registrations; a preview's
+    // answers are not kept (they count in no report).
+    "
+    ALTER TABLE report_answers ADD COLUMN course TEXT NOT NULL DEFAULT '';
+    DELETE FROM report_answers WHERE NOT EXISTS (SELECT 1 FROM registrations r
+        WHERE r.tenant = report_answers.tenant AND r.id = report_answers.registration AND NOT r.preview);
+    UPDATE report_answers SET course = (SELECT r.package FROM registrations r
+        WHERE r.tenant = report_answers.tenant AND r.id = report_answers.registration);
+    CREATE INDEX report_answers_course ON report_answers(tenant, course, question, response, result);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
