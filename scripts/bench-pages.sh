@@ -19,7 +19,9 @@ K=${K:-$CARGO_TARGET_DIR/release/kiroku}
 B=${B:-$CARGO_TARGET_DIR/release/examples/bench}
 [ -x "$K" ] || cargo build --release --locked
 [ -x "$B" ] || cargo build --release --locked --example bench
-W=$(mktemp -d); trap 'kill $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$W"' EXIT
+W=$(mktemp -d)
+# On a failure the server's log says why (its last lines), before the folder goes.
+trap 'rc=$?; [ $rc = 0 ] || tail -40 "$W/serve.log" >&2; kill $(cat "$W"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$W"' EXIT
 APP=127.0.0.1:18590; CONTENT=127.0.0.1:18591
 DB=()
 if [ "${1:-}" = "--postgres" ]; then DB=(--database-url "$KIROKU_TEST_DATABASE_URL"); fi

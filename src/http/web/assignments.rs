@@ -11,8 +11,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::tenant::{caller, refused, tenant_query};
-use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
+use super::tenant::{AdminForm, caller, refused, tenant_query, with_query};
+use super::{PageCtx, field, html_ok, page, page_ctx};
 use crate::http::api::Admin;
 use crate::http::api::assignments::{AssignmentRequest, create_for, delete_for, list_for};
 use crate::http::api::end_clients::visible_to;
@@ -31,10 +31,13 @@ pub struct PageQuery {
     done: Option<String>,
 }
 
+/// The page a caller who may not see the assignments is refused as.
+const ASSIGNMENTS: (&str, &str) = ("portal-assignments-title", "/assignments");
+
 async fn who(state: &AppState, headers: &HeaderMap, ctx: &PageCtx, tenant: Option<&str>) -> Result<Admin, ApiError> {
     caller(state, headers, tenant)
         .await
-        .map_err(|e| refused(ctx, &e, "portal-assignments-title", "/assignments"))
+        .map_err(|e| refused(ctx, &e, ASSIGNMENTS.0, ASSIGNMENTS.1))
 }
 
 /// `GET /assignments`.
@@ -186,9 +189,8 @@ async fn render(
 }
 
 fn back(tenant: Option<&str>, done: &str) -> Response {
-    let tq = tenant_query(tenant);
-    let sep = if tq.is_empty() { "?" } else { "&" };
-    Redirect::to(&format!("/assignments{tq}{sep}done={done}")).into_response()
+    let address = format!("/assignments{}", tenant_query(tenant));
+    Redirect::to(&with_query(&address, &format!("done={done}"))).into_response()
 }
 
 /// The page again with why the form was refused (400).
@@ -215,10 +217,8 @@ pub async fn create(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let AdminForm { ctx, fields, who } =
+        AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, ASSIGNMENTS).await?;
     let text = |name: &str| field(&fields, name).map(str::to_owned);
     let req = AssignmentRequest {
         package_id: text("packageId").unwrap_or_default(),
@@ -242,12 +242,9 @@ pub async fn delete(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let AdminForm { ctx, who, .. } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, ASSIGNMENTS).await?;
     delete_for(&state, &who, &from, &id)
         .await
-        .map_err(|e| refused(&ctx, &e, "portal-assignments-title", "/assignments"))?;
+        .map_err(|e| refused(&ctx, &e, ASSIGNMENTS.0, ASSIGNMENTS.1))?;
     Ok(back(q.tenant.as_deref(), "deleted"))
 }

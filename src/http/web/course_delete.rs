@@ -13,8 +13,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::tenant::{caller, refused, tenant_query};
-use super::{PageCtx, check_form, field, form_fields, page, page_ctx};
+use super::tenant::{AdminForm, refused, tenant_query};
+use super::{PageCtx, field, page};
 use crate::http::api::packages::{delete_for, delete_version_for};
 use crate::http::client::ClientAddr;
 use crate::http::content::encode_path;
@@ -23,6 +23,9 @@ use crate::http::extract::Path;
 use crate::i18n::{Arg, escape_html, t, t_args};
 use crate::server::AppState;
 use crate::store::PackageVersion;
+
+/// The page a caller who may not see the course is refused as.
+pub const COURSES: (&str, &str) = ("courses-title", "/courses");
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
@@ -134,12 +137,7 @@ pub async fn version(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = caller(&state, &headers, q.tenant.as_deref())
-        .await
-        .map_err(|e| refused(&ctx, &e, "courses-title", "/courses"))?;
+    let AdminForm { ctx, fields, who } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, COURSES).await?;
     let tq = tenant_query(q.tenant.as_deref());
     let back = format!("/courses/{}{tq}", encode_path(&id));
     let version = field(&fields, "version").and_then(|v| v.trim().parse::<u32>().ok());
@@ -152,7 +150,7 @@ pub async fn version(
     };
     match delete_version_for(&state, &who, &from, &id, version).await {
         Ok(()) => Ok(Redirect::to(&back).into_response()),
-        Err(e) if matches!(e.status().as_u16(), 403 | 404) => Err(refused(&ctx, &e, "courses-title", "/courses")),
+        Err(e) if matches!(e.status().as_u16(), 403 | 404) => Err(refused(&ctx, &e, COURSES.0, COURSES.1)),
         Err(e) if e.status().is_client_error() => Err(refusal(&ctx, &e, &back)),
         Err(e) => Err(e),
     }
@@ -168,12 +166,7 @@ pub async fn course(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = caller(&state, &headers, q.tenant.as_deref())
-        .await
-        .map_err(|e| refused(&ctx, &e, "courses-title", "/courses"))?;
+    let AdminForm { ctx, fields, who } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, COURSES).await?;
     let tq = tenant_query(q.tenant.as_deref());
     let back = format!("/courses/{}{tq}", encode_path(&id));
     if field(&fields, "confirm") != Some("on") {
@@ -186,7 +179,7 @@ pub async fn course(
     let force = field(&fields, "force") == Some("on");
     match delete_for(&state, &who, &from, &id, force).await {
         Ok(()) => Ok(Redirect::to(&format!("/courses{tq}")).into_response()),
-        Err(e) if matches!(e.status().as_u16(), 403 | 404) => Err(refused(&ctx, &e, "courses-title", "/courses")),
+        Err(e) if matches!(e.status().as_u16(), 403 | 404) => Err(refused(&ctx, &e, COURSES.0, COURSES.1)),
         Err(e) if e.status().is_client_error() => Err(refusal(&ctx, &e, &back)),
         Err(e) => Err(e),
     }

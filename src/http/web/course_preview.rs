@@ -12,8 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::tenant::{caller, refused, tenant_query};
-use super::{CSP, PageCtx, check_form, field, form_fields, page_ctx};
+use super::course_delete::COURSES;
+use super::tenant::{AdminForm, refused, tenant_query};
+use super::{CSP, PageCtx};
 use crate::http::api::launch::preview_for;
 use crate::http::client::ClientAddr;
 use crate::http::content::encode_path;
@@ -91,16 +92,11 @@ pub async fn preview(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = caller(&state, &headers, q.tenant.as_deref())
-        .await
-        .map_err(|e| refused(&ctx, &e, "courses-title", "/courses"))?;
-    let version = field(&fields, "version").and_then(|v| v.trim().parse::<u32>().ok());
-    match preview_for(&state, &who, &from, &id, version).await {
+    let form = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, COURSES).await?;
+    let version = form.field("version").and_then(|v| v.trim().parse::<u32>().ok());
+    match preview_for(&state, &form.who, &from, &id, version).await {
         Ok(player) => Ok(Redirect::to(&player).into_response()),
-        Err(e) if e.status().is_client_error() => Err(refused(&ctx, &e, "courses-title", "/courses")),
+        Err(e) if e.status().is_client_error() => Err(refused(&form.ctx, &e, COURSES.0, COURSES.1)),
         Err(e) => Err(e),
     }
 }

@@ -12,8 +12,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::tenant::{caller, refused, tenant_query};
-use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
+use super::tenant::{AdminForm, caller, refused, tenant_query, with_query};
+use super::{PageCtx, field, html_ok, page, page_ctx};
 use crate::account::EndClient;
 use crate::http::api::Admin;
 use crate::http::api::end_clients::visible_to;
@@ -40,9 +40,11 @@ pub(super) fn address(id: &str, tenant: Option<&str>) -> String {
 }
 
 fn with_saved(address: &str) -> String {
-    let sep = if address.contains('?') { '&' } else { '?' };
-    format!("{address}{sep}saved=1")
+    with_query(address, "saved=1")
 }
+
+/// The page a caller who may not see the learner is refused as.
+pub(super) const LEARNER: (&str, &str) = ("learner-title", "/learners");
 
 pub(super) async fn who(
     state: &AppState,
@@ -52,7 +54,7 @@ pub(super) async fn who(
 ) -> Result<Admin, ApiError> {
     caller(state, headers, tenant)
         .await
-        .map_err(|e| refused(ctx, &e, "learner-title", "/learners"))
+        .map_err(|e| refused(ctx, &e, LEARNER.0, LEARNER.1))
 }
 
 /// `GET /learners/{id}`.
@@ -94,7 +96,7 @@ pub(super) async fn render(
     let learner = who
         .learner(state, id)
         .await
-        .map_err(|e| refused(ctx, &e, "learner-title", "/learners"))?;
+        .map_err(|e| refused(ctx, &e, LEARNER.0, LEARNER.1))?;
     let regs = state
         .store
         .list_registrations(who.tenant.id, Some(id), None, who.end_client.as_deref())
@@ -317,10 +319,7 @@ pub async fn create(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let AdminForm { ctx, fields, who } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, LEARNER).await?;
     let id = field(&fields, "id").map(str::trim).unwrap_or_default().to_owned();
     match create_for(&state, &who, &from, &id, learner_fields(&fields)).await {
         Ok(l) => Ok(Redirect::to(&with_saved(&address(&l.id, q.tenant.as_deref()))).into_response()),
@@ -341,14 +340,11 @@ pub async fn save(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let AdminForm { ctx, fields, who } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, LEARNER).await?;
     // Only an existing learner is edited here (the API's PUT also creates).
     who.learner(&state, &id)
         .await
-        .map_err(|e| refused(&ctx, &e, "learner-title", "/learners"))?;
+        .map_err(|e| refused(&ctx, &e, LEARNER.0, LEARNER.1))?;
     match put_for(&state, &who, &from, &id, learner_fields(&fields)).await {
         Ok(_) => Ok(Redirect::to(&with_saved(&address(&id, q.tenant.as_deref()))).into_response()),
         Err(e) if e.status().is_client_error() => Err(form_refused(
@@ -374,10 +370,7 @@ pub async fn delete(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
-    let who = who(&state, &headers, &ctx, q.tenant.as_deref()).await?;
+    let AdminForm { ctx, fields, who } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, LEARNER).await?;
     let tenant = q.tenant.as_deref();
     if field(&fields, "confirm") != Some("on") {
         return Err(form_refused(&state, &ctx, &who, &id, tenant, &t(ctx.lang, "learner-confirm-needed")).await);
@@ -386,10 +379,9 @@ pub async fn delete(
     match delete_for(&state, &who, &from, &id, force).await {
         Ok(()) => {
             let back = format!("/learners{}", tenant_query(tenant));
-            let sep = if back.contains('?') { '&' } else { '?' };
-            Ok(Redirect::to(&format!("{back}{sep}deleted={}", encode_path(&id))).into_response())
+            Ok(Redirect::to(&with_query(&back, &format!("deleted={}", encode_path(&id)))).into_response())
         }
-        Err(e) if e.status().as_u16() == 404 => Err(refused(&ctx, &e, "learner-title", "/learners")),
+        Err(e) if e.status().as_u16() == 404 => Err(refused(&ctx, &e, LEARNER.0, LEARNER.1)),
         Err(e) if e.status().is_client_error() => Err(form_refused(
             &state,
             &ctx,

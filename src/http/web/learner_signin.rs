@@ -9,8 +9,9 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::learner::{PageQuery, address, notice, render, who};
-use super::{PageCtx, check_form, field, form_fields, html_ok, page, page_ctx};
+use super::learner::{LEARNER, PageQuery, address, notice, render};
+use super::tenant::AdminForm;
+use super::{PageCtx, html_ok, page};
 use crate::http::api::learner_signin::{invite_for, set_password_for};
 use crate::http::client::ClientAddr;
 use crate::http::content::encode_path;
@@ -75,17 +76,16 @@ pub fn section(
 /// The learner page with `notice` (or the refusal of `e`: 400 with its reason).
 async fn answer(
     state: &crate::server::AppState,
-    ctx: &PageCtx,
-    headers: &HeaderMap,
+    form: &AdminForm,
     id: &str,
     tenant: Option<&str>,
     result: Result<String, ApiError>,
 ) -> Result<Response, ApiError> {
-    let who = who(state, headers, ctx, tenant).await?;
+    let (ctx, who) = (&form.ctx, &form.who);
     let (status, notice) = match result {
         Ok(html) => (None, html),
         Err(e) if e.status().as_u16() == 404 => {
-            return Err(super::tenant::refused(ctx, &e, "learner-title", "/learners"));
+            return Err(super::tenant::refused(ctx, &e, LEARNER.0, LEARNER.1));
         }
         Err(e) if e.status().is_client_error() => {
             let text = t_args(ctx.lang, "learner-invalid", &[("detail", Arg::from(e.to_string()))]);
@@ -93,7 +93,7 @@ async fn answer(
         }
         Err(e) => return Err(e),
     };
-    let main = render(state, ctx, &who, id, tenant, Some(&notice)).await?;
+    let main = render(state, ctx, who, id, tenant, Some(&notice)).await?;
     let html = page(ctx, "learner-title", &address(id, tenant), &main);
     match status {
         None => Ok(html_ok(html)),
@@ -110,16 +110,17 @@ pub async fn password(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
     let tenant = q.tenant.as_deref();
-    let w = who(&state, &headers, &ctx, tenant).await?;
-    let pw = field(&fields, "password").unwrap_or_default().to_owned();
-    let result = set_password_for(&state, &w, &from, &id, pw)
-        .await
-        .map(|()| notice("info", "portal-password-saved", &t(ctx.lang, "portal-password-saved")));
-    answer(&state, &ctx, &headers, &id, tenant, result).await
+    let form = AdminForm::read(&state, &headers, tenant, &body, LEARNER).await?;
+    let pw = form.field("password").unwrap_or_default().to_owned();
+    let result = set_password_for(&state, &form.who, &from, &id, pw).await.map(|()| {
+        notice(
+            "info",
+            "portal-password-saved",
+            &t(form.ctx.lang, "portal-password-saved"),
+        )
+    });
+    answer(&state, &form, &id, tenant, result).await
 }
 
 /// `POST /learners/{id}/invitation`: a new code, shown once with its link.
@@ -131,13 +132,10 @@ pub async fn invitation(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ctx = page_ctx(&state, &headers).await;
-    let fields = form_fields(&body);
-    check_form(&ctx, &headers, &fields)?;
     let tenant = q.tenant.as_deref();
-    let w = who(&state, &headers, &ctx, tenant).await?;
-    let l = ctx.lang;
-    let result = invite_for(&state, &w, &from, &id).await.map(|v| {
+    let form = AdminForm::read(&state, &headers, tenant, &body, LEARNER).await?;
+    let l = form.ctx.lang;
+    let result = invite_for(&state, &form.who, &from, &id).await.map(|v| {
         let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_owned();
         format!(
             "<div class=\"notice info\" role=\"status\" id=\"portal-invitation\"><p>{once}</p>\
@@ -150,5 +148,5 @@ pub async fn invitation(
             url = escape_html(&s("url")),
         )
     });
-    answer(&state, &ctx, &headers, &id, tenant, result).await
+    answer(&state, &form, &id, tenant, result).await
 }

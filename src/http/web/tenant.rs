@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
-use super::{PageCtx, page, secure_headers};
+use super::{PageCtx, check_form, form_fields, page, page_ctx, secure_headers};
 use crate::http::api::{Admin, admin};
 use crate::http::error::{ApiError, WebRefusal};
 use crate::i18n::{self, escape_html, t};
@@ -24,6 +24,44 @@ pub async fn caller(state: &AppState, headers: &HeaderMap, tenant: Option<&str>)
         headers.insert("x-kiroku-tenant", v);
     }
     admin(state, &headers).await
+}
+
+/// A signed-in admin's form post, read: the page's context, the form's fields (its CSRF
+/// token checked) and the caller, who gets the refusal page of `page` (its title's
+/// message id and address) when they may not see it.
+pub struct AdminForm {
+    pub ctx: PageCtx,
+    pub fields: Vec<(String, String)>,
+    pub who: Admin,
+}
+
+impl AdminForm {
+    pub async fn read(
+        state: &AppState,
+        headers: &HeaderMap,
+        tenant: Option<&str>,
+        body: &[u8],
+        page: (&str, &str),
+    ) -> Result<Self, ApiError> {
+        let ctx = page_ctx(state, headers).await;
+        let fields = form_fields(body);
+        check_form(&ctx, headers, &fields)?;
+        let who = caller(state, headers, tenant)
+            .await
+            .map_err(|e| refused(&ctx, &e, page.0, page.1))?;
+        Ok(Self { ctx, fields, who })
+    }
+
+    /// The form's field `name`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        super::field(&self.fields, name)
+    }
+}
+
+/// `address` with `pair` (`name=value`, already encoded) added to its query.
+pub fn with_query(address: &str, pair: &str) -> String {
+    let sep = if address.contains('?') { '&' } else { '?' };
+    format!("{address}{sep}{pair}")
 }
 
 /// The page shown instead when the caller cannot see page `title_id` (at `back`):
