@@ -245,7 +245,9 @@ async fn portal_launch_then_resume_gives_the_same_registration() {
     assert_eq!(status, 303);
     assert!(first.contains("/player/"), "to the player: {first}");
     assert!(first.starts_with(&format!("http://{}", p.env.app.content_addr)));
-    let player = p.env.fetch(&first).await;
+    // In the portal's language, which the player keeps (`?lang=`, then its cookie).
+    assert!(first.ends_with("/?lang=en"), "{first}");
+    let player = p.env.fetch(first.trim_end_matches("?lang=en")).await;
     assert_eq!(player.status.as_u16(), 200, "the player opens");
     let home = p.home(&cookie).await;
     assert!(home.contains("portal-resume") || home.contains(&kiroku::i18n::t(kiroku::i18n::Lang::En, "portal-resume")));

@@ -314,7 +314,8 @@ pub async fn launch(
     let Some(a) = mine.into_iter().find(|a| a.id == assignment) else {
         return Err(p.refusal(WebRefusal::NotFound, "portal-no-such-assignment"));
     };
-    let (out, r, created, url) = crate::http::api::launch::portal_launch(&state, t, &learner.id, &a.package_id).await?;
+    let (out, r, created, url) =
+        crate::http::api::launch::portal_launch(&state, t, &learner.id, &a.package_id, p.ctx.lang).await?;
     let actor = || Actor::learner(&learner.id);
     let target = format!("learner:{}", learner.id);
     if created {
