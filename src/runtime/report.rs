@@ -3,6 +3,7 @@
 //! (`cmi.completion_status`, `cmi.success_status`, `cmi.score.scaled` / `raw`).
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::datamodel::Data;
 
@@ -70,9 +71,104 @@ pub fn progress_of(d: &Data) -> Progress {
     }
 }
 
+/// What an xAPI (tincan) activity's statements in one registration show, newest first:
+/// `None` when none is about the activity or one of its parts (a context activity);
+/// otherwise completed once a statement about the activity itself completed, passed or
+/// failed it (or says `result.completion: true`), its success the newest passed or failed
+/// (or `result.success`), its score the newest `result.score`. The rule of ADL's verbs
+/// as SCORM's `lesson_status` reads above: passed and failed are completed too.
+pub fn of_statements(activity: &str, statements: &[Value]) -> Option<Progress> {
+    let own = |st: &&Value| st.pointer("/object/id").and_then(Value::as_str) == Some(activity);
+    let part_of = |st: &&Value| {
+        ["parent", "grouping"].iter().any(|k| {
+            st.pointer(&format!("/context/contextActivities/{k}"))
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|x| x.get("id").and_then(Value::as_str) == Some(activity)))
+        })
+    };
+    if !statements.iter().any(|st| own(&st) || part_of(&st)) {
+        return None;
+    }
+    let verb = |st: &Value| {
+        st.pointer("/verb/id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let result = |st: &Value, key: &str| st.pointer(&format!("/result/{key}")).cloned();
+    let judged = |st: &Value| match verb(st).as_str() {
+        crate::cmi5::verb::PASSED => Some(true),
+        crate::cmi5::verb::FAILED => Some(false),
+        _ => result(st, "success").and_then(|v| v.as_bool()),
+    };
+    let mine: Vec<&Value> = statements.iter().filter(own).collect();
+    let completed = mine.iter().any(|st| {
+        judged(st).is_some()
+            || verb(st) == crate::cmi5::verb::COMPLETED
+            || result(st, "completion").and_then(|v| v.as_bool()) == Some(true)
+    });
+    let success = mine.iter().find_map(|st| judged(st));
+    let score = |key: &str| {
+        mine.iter()
+            .find_map(|st| result(st, &format!("score/{key}")).and_then(|v| v.as_f64()))
+    };
+    Some(Progress {
+        completion: if completed { "completed" } else { "incomplete" }.into(),
+        success: match success {
+            Some(true) => "passed",
+            Some(false) => "failed",
+            None => "unknown",
+        }
+        .into(),
+        score_scaled: score("scaled"),
+        score_raw: score("raw"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xapi_statements_of_an_activity() {
+        let a = "http://example.com/course";
+        let st = |verb: &str, object: &str, result: Value| {
+            serde_json::json!({"verb": {"id": format!("http://adlnet.gov/expapi/verbs/{verb}")},
+                               "object": {"id": object}, "result": result})
+        };
+        assert_eq!(of_statements(a, &[]), None);
+        assert_eq!(
+            of_statements(a, &[st("experienced", "http://other", Value::Null)]),
+            None
+        );
+        let started = of_statements(a, &[st("initialized", a, Value::Null)]).expect("started");
+        assert_eq!(
+            (started.completion.as_str(), started.success.as_str()),
+            ("incomplete", "unknown")
+        );
+        let question = serde_json::json!({"verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": "http://q1"}, "result": {"success": false},
+            "context": {"contextActivities": {"parent": [{"id": a}]}}});
+        let p = of_statements(a, std::slice::from_ref(&question)).expect("a part of it");
+        assert_eq!((p.completion.as_str(), p.success.as_str()), ("incomplete", "unknown"));
+        // Newest first: failed, then passed with a score.
+        let p = of_statements(
+            a,
+            &[
+                st("passed", a, serde_json::json!({"score": {"scaled": 0.9}})),
+                st("failed", a, Value::Null),
+                question,
+            ],
+        )
+        .expect("judged");
+        assert_eq!((p.completion.as_str(), p.success.as_str()), ("completed", "passed"));
+        assert_eq!(p.score_scaled, Some(0.9));
+        let done = of_statements(a, &[st("completed", a, Value::Null)]).expect("completed");
+        assert_eq!(
+            (done.completion.as_str(), done.success.as_str()),
+            ("completed", "unknown")
+        );
+    }
 
     #[test]
     fn reads_both_editions() {

@@ -94,7 +94,6 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
         assert!(versions.contains("SCORM 2004 (4th edition)"), "{versions}");
         let structure = b.text(&b.find("#structure").await).await;
         assert!(structure.contains("Ladder Safety"), "{structure}");
-        b.screenshot("course-en").await;
 
         // Opened in the player for a learner, from the course's page.
         b.send_keys(&b.find("#launch-learner").await, "hanako").await;
@@ -123,12 +122,52 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
         b.wait_js("the course's page", "document.getElementById('versions') !== null")
             .await;
 
+        // Assigned to the learner from the course's page, with a due date.
+        b.send_keys(&b.find("#course-assign-learner").await, "hanako").await;
+        b.execute(
+            "document.getElementById('course-assign-due').value = '2030-03-31';",
+            json!([]),
+        )
+        .await;
+        b.click_on("#course-assign-button").await;
+        b.wait_js(
+            "the course's page with the assignment",
+            "document.getElementById('course-assignment-notice') !== null",
+        )
+        .await;
+        let assigned = b.text(&b.find("#course-assignments tbody").await).await;
+        assert!(
+            assigned.contains("hanako") && assigned.contains("2030-03-31"),
+            "{assigned}"
+        );
+        // Tall enough for the whole page: versions, structure, forms, assignments.
+        b.resize(1280, 2200).await;
+        b.screenshot("course-en").await;
+
         // In Japanese: the course's page and the library, nothing left in English.
         switch_to(&b, "ja").await;
         no_english_left(&b, "course page").await;
         let versions = b.text(&b.find("#versions tbody").await).await;
         assert!(versions.contains("SCORM 2004（第4版）"), "{versions}");
         b.screenshot("course-ja").await;
+        b.resize(1280, 1000).await;
+
+        // Opened in the player from the Japanese page: the player speaks Japanese.
+        b.send_keys(&b.find("#launch-learner").await, "hanako").await;
+        b.send_keys(&b.find("#launch-name").await, "山田 花子").await;
+        b.click_on("#launch-button").await;
+        b.wait_js(
+            "the pretest running in the player, in Japanese",
+            "(function () { try { var d = document.getElementById('sco').contentDocument; \
+             return location.pathname.startsWith('/player/') && document.documentElement.lang === 'ja' && \
+             d && d.body && d.body.dataset.state === 'running'; } catch (e) { return false; } })()",
+        )
+        .await;
+        no_english_left(&b, "player launched from the course page").await;
+        b.screenshot("course-launched-ja").await;
+        b.goto(&course_url).await;
+        b.wait_js("the course's page", "document.getElementById('versions') !== null")
+            .await;
         b.click_on("p a[href^='/courses']").await;
         b.wait_js("the library", "document.getElementById('courses') !== null")
             .await;
@@ -142,6 +181,12 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
         b.screenshot("courses-refused-ja").await;
         b.resize(390, 844).await;
         b.screenshot("courses-phone-ja").await;
+        b.resize(1280, 1000).await;
+        switch_to(&b, "en").await;
+        b.wait_js("the library", "document.getElementById('courses') !== null")
+            .await;
+        b.resize(390, 844).await;
+        b.screenshot("courses-phone-en").await;
         b.quit().await;
     })
     .await;

@@ -99,3 +99,125 @@ async fn the_library_lists_a_tenants_courses_and_a_course_page_its_versions_and_
         "{body}"
     );
 }
+
+/// Posts a form as the signed-in session.
+async fn post_form(env: &Env, cookie: &str, path: &str, form: &str) -> crate::support::Resp {
+    env.app
+        .req(Method::POST, path)
+        .header("cookie", cookie)
+        .body("application/x-www-form-urlencoded", form.as_bytes().to_vec())
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn a_course_page_counts_the_registrations_of_real_learners_only() {
+    let env = Env::with(with_operator()).await;
+    account(
+        &env.app,
+        "author@acme.test",
+        json!({"role": "tenant-admin", "tenant": "acme"}),
+    )
+    .await;
+    let s = sign_in(&env.app, "author@acme.test").await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let id = pkg["packageId"].as_str().expect("id").to_owned();
+    env.register("ann", &id).await;
+    // Two previews of the author's: registrations of their test learner.
+    for _ in 0..2 {
+        let r = post_form(
+            &env,
+            &s.cookie,
+            &format!("/courses/{id}/preview"),
+            &format!("csrf={}", s.csrf),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    }
+    let regs = env
+        .app
+        .store
+        .list_registrations(env.tenant.id, None, Some(&id), None)
+        .await
+        .expect("registrations");
+    assert_eq!(regs.iter().filter(|r| r.preview).count(), 2, "{regs:?}");
+    let (status, body) = page(&env, Some(&s.cookie), &format!("/courses/{id}"), "en").await;
+    assert_eq!(status, 200);
+    let versions = body
+        .split("id=\"versions\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_default();
+    assert!(
+        versions.contains("<td>1</td></tr>"),
+        "ann's registration only: {versions}"
+    );
+}
+
+#[tokio::test]
+async fn a_course_page_assigns_the_course_and_lists_its_assignments() {
+    let env = Env::with(with_operator()).await;
+    account(
+        &env.app,
+        "author@acme.test",
+        json!({"role": "tenant-admin", "tenant": "acme"}),
+    )
+    .await;
+    let s = sign_in(&env.app, "author@acme.test").await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let id = pkg["packageId"].as_str().expect("id").to_owned();
+    env.register("ann", &id).await;
+    let path = format!("/courses/{id}");
+    let (status, body) = page(&env, Some(&s.cookie), &path, "en").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("id=\"course-assign-form\"") && body.contains("id=\"course-assignments-empty\""),
+        "{body}"
+    );
+
+    // Assigned from the course page: back to it, with the confirmation and the row.
+    let form = crate::portal::form(&[
+        ("csrf", &s.csrf),
+        ("packageId", &id),
+        ("learner", "ann"),
+        ("endClient", ""),
+        ("due", "2030-01-31"),
+        ("return", "course"),
+    ]);
+    let r = post_form(&env, &s.cookie, "/assignments", &form).await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    let to = r.header("location").expect("Location").to_owned();
+    assert_eq!(to, format!("/courses/{id}?done=assigned#assign-course-h"));
+    let back = to.split('#').next().unwrap_or_default();
+    let (status, body) = page(&env, Some(&s.cookie), back, "en").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("id=\"course-assignment-notice\""), "{body}");
+    let table = body.split("id=\"course-assignments\"").nth(1).unwrap_or_default();
+    assert!(table.contains("Learner ann") && table.contains("2030-01-31"), "{table}");
+    let listed = env
+        .app
+        .store
+        .list_assignments(env.tenant.id, None)
+        .await
+        .expect("assignments");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+
+    // In Japanese.
+    let (_, body) = page(&env, Some(&s.cookie), &path, "ja").await;
+    assert!(
+        body.contains("このコースの割り当て") && body.contains("学習者 ann"),
+        "{body}"
+    );
+
+    // Neither a learner nor an end client: refused, nothing assigned.
+    let form = crate::portal::form(&[("csrf", &s.csrf), ("packageId", &id), ("return", "course")]);
+    let r = post_form(&env, &s.cookie, "/assignments", &form).await;
+    assert_eq!(r.status.as_u16(), 400, "{}", r.text());
+    let listed = env
+        .app
+        .store
+        .list_assignments(env.tenant.id, None)
+        .await
+        .expect("assignments");
+    assert_eq!(listed.len(), 1);
+}

@@ -83,6 +83,13 @@ async fn an_admin_creates_uses_and_revokes_an_lrs_credential() {
             no_english_left(&b, path).await;
             b.screenshot(shot).await;
         }
+        // A credential made in Japanese: its secret shown once.
+        b.send_keys(&b.find("#cred-label").await, "研修 LMS").await;
+        b.click_on("#create-button").await;
+        b.wait_js("the secret", "document.getElementById('created-secret') !== null")
+            .await;
+        no_english_left(&b, "credential created").await;
+        b.screenshot("credentials-created-ja").await;
 
         // The settings page: a plain form, saved without script.
         b.goto(&app.url("/settings")).await;

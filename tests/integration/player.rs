@@ -446,3 +446,66 @@ async fn the_player_page_and_its_refusals_speak_the_learners_language() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn an_lms_chooses_the_players_language_and_an_unknown_one_is_refused() {
+    let env = Env::start().await;
+    let pkg = env.import_fixture("scorm12-single-sco").await;
+    let package_id = pkg["packageId"].as_str().expect("package id").to_owned();
+    let launch = |lang: Value| {
+        let mut body = json!({"learner": {"id": "ann", "name": "Ann Lee"}, "packageId": package_id});
+        if !lang.is_null() {
+            body["lang"] = lang;
+        }
+        env.app.post("/api/v1/launch").auth(&env.admin).json(&body).send()
+    };
+    // Chosen: the player's link carries it; opening it keeps it in the content origin's
+    // language cookie (as the player's own control does) and shows the player without it.
+    let l = launch(json!("ja")).await.expect(200).json();
+    let player = player_url(&l);
+    assert!(player.ends_with("/?lang=ja"), "{player}");
+    let r = env.fetch(&player).await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    let cookie = r.header("set-cookie").unwrap_or_default().to_owned();
+    assert!(
+        cookie.starts_with("kiroku_lang=ja;") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let to = r.header("location").expect("Location").to_owned();
+    assert_eq!(
+        to,
+        format!("/player/{}/", grant_of(player.trim_end_matches("?lang=ja")))
+    );
+    let page = env
+        .content(Method::GET, &format!("http://{}{to}", env.app.content_addr))
+        .header("cookie", "kiroku_lang=ja")
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect(200)
+        .text();
+    assert!(page.contains("<html lang=\"ja\""), "{page}");
+    // The same learner, in English this time (the registration is reused).
+    let l = launch(json!("en")).await.expect(200).json();
+    assert!(player_url(&l).ends_with("/?lang=en"));
+    // Not chosen: as before, the browser's language.
+    let l = launch(Value::Null).await.expect(200).json();
+    assert!(player_url(&l).ends_with('/'), "{l}");
+
+    // A language kiroku does not speak: 400 naming the field, from the API and the link.
+    let r = launch(json!("fr")).await;
+    assert_eq!(r.status.as_u16(), 400);
+    assert!(r.text().contains("lang must be one of en, ja"), "{}", r.text());
+    let registration = l["registration"].as_str().expect("registration");
+    let r = env
+        .app
+        .post(&format!("/api/v1/registrations/{registration}/launch"))
+        .auth(&env.admin)
+        .json(&json!({"lang": "de"}))
+        .send()
+        .await;
+    assert_eq!(r.status.as_u16(), 400);
+    let r = env.fetch(&format!("{}?lang=fr", player_url(&l))).await;
+    assert_eq!(r.status.as_u16(), 400);
+    assert!(r.header("set-cookie").is_none());
+}

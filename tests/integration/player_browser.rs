@@ -86,6 +86,30 @@ async fn the_player_speaks_english_and_japanese_and_is_accessible_in_both() {
         b.screenshot("player-suspended-ja").await;
         b.resize(390, 844).await;
         b.screenshot("player-phone-ja").await;
+        b.resize(1280, 1000).await;
+
+        // Back in English: the same message from the English catalog.
+        b.execute(
+            "var s = document.getElementById('player-lang'); s.value = 'en'; \
+             s.dispatchEvent(new Event('change'));",
+            json!([]),
+        )
+        .await;
+        b.wait_js(
+            "the player in English",
+            &format!("document.documentElement.lang === 'en' && {RUNNING}"),
+        )
+        .await;
+        b.click_on("#suspend").await;
+        b.wait_js(
+            "the session suspended",
+            "!document.getElementById('message').hidden && !document.body.dataset.item",
+        )
+        .await;
+        assert_eq!(message(&b).await, t(Lang::En, "player-js-saved"));
+        b.screenshot("player-suspended-en").await;
+        b.resize(390, 844).await;
+        b.screenshot("player-phone-en").await;
         b.quit().await;
     })
     .await;

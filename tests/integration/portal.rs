@@ -245,7 +245,9 @@ async fn portal_launch_then_resume_gives_the_same_registration() {
     assert_eq!(status, 303);
     assert!(first.contains("/player/"), "to the player: {first}");
     assert!(first.starts_with(&format!("http://{}", p.env.app.content_addr)));
-    let player = p.env.fetch(&first).await;
+    // In the portal's language, which the player keeps (`?lang=`, then its cookie).
+    assert!(first.ends_with("/?lang=en"), "{first}");
+    let player = p.env.fetch(first.trim_end_matches("?lang=en")).await;
     assert_eq!(player.status.as_u16(), 200, "the player opens");
     let home = p.home(&cookie).await;
     assert!(home.contains("portal-resume") || home.contains(&kiroku::i18n::t(kiroku::i18n::Lang::En, "portal-resume")));
@@ -728,4 +730,85 @@ async fn portal_assignments_travel_in_the_tenant_archive() {
         packages.iter().any(|v| v.package_id == a.package_id),
         "the copy's package"
     );
+}
+
+/// The LRS launch parameters of a portal launch's `Location` (`endpoint`, `auth`, …).
+fn launch_params(to: &str) -> std::collections::HashMap<String, String> {
+    let query = to.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+}
+
+/// The status and score cells of the home page's one assignment.
+fn status_and_score(home: &str) -> (String, String) {
+    let at = home.find("data-status=\"").expect("a status cell");
+    let rest = home.get(at + "data-status=\"".len()..).unwrap_or_default();
+    let status = rest.split('"').next().unwrap_or_default().to_owned();
+    let score = rest
+        .split("<td class=\"num\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_default()
+        .to_owned();
+    (status, score)
+}
+
+#[tokio::test]
+async fn portal_an_xapi_course_shows_what_its_statements_say() {
+    let p = Portal::start().await;
+    p.learner(LEARNER, None).await;
+    p.set_password(LEARNER).await;
+    let tincan = p.env.import_fixture("tincan-two-activities").await;
+    let tincan = tincan["packageId"].as_str().expect("id").to_owned();
+    p.assign(json!({ "packageId": tincan, "learner": LEARNER })).await;
+    let cookie = p.signed_in(LEARNER).await;
+    assert_eq!(status_and_score(&p.home(&cookie).await).0, "not-started");
+
+    // The learner launches; the content talks to the LRS with the launch parameters.
+    let (code, to) = p.launch(&cookie).await;
+    assert_eq!(code, 303);
+    let params = launch_params(&to);
+    let actor: Value = serde_json::from_str(&params["actor"]).expect("actor");
+    let (activity, registration) = (params["activity_id"].clone(), params["registration"].clone());
+    let send = |verb: &str, object: &str, result: Value| {
+        let mut st = json!({
+            "actor": actor,
+            "verb": {"id": format!("http://adlnet.gov/expapi/verbs/{verb}")},
+            "object": {"id": object},
+            "context": {"registration": registration},
+        });
+        if !result.is_null() {
+            st["result"] = result;
+        }
+        p.env
+            .app
+            .post("/xapi/statements")
+            .header("authorization", &params["auth"])
+            .json(&st)
+            .send()
+    };
+    send("initialized", &activity, Value::Null).await.expect(200);
+    // A question of the course, failed: a part of it, not the course's verdict.
+    send(
+        "answered",
+        "http://kiroku.example/tincan/first-aid/q1",
+        json!({"success": false}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(status_and_score(&p.home(&cookie).await).0, "in-progress");
+
+    send("completed", &activity, json!({"completion": true}))
+        .await
+        .expect(200);
+    assert_eq!(status_and_score(&p.home(&cookie).await).0, "completed");
+    send("passed", &activity, json!({"success": true, "score": {"scaled": 0.8}}))
+        .await
+        .expect(200);
+    let home = p.home(&cookie).await;
+    assert_eq!(
+        status_and_score(&home),
+        ("passed".to_owned(), "80".to_owned()),
+        "{home}"
+    );
+    assert!(home.contains("id=\"history\""), "finished: in the history too: {home}");
 }

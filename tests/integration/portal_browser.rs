@@ -120,10 +120,42 @@ async fn portal_browser_assign_sign_in_launch_come_back_and_resume() {
         loaded(&b, "the courses in Japanese", "#assignments").await;
         no_english_left(&b, "the portal's home").await;
         b.screenshot("portal-home-ja").await;
+        // Launched from the Japanese portal: the player speaks Japanese.
+        b.click_on("#assignments button.launch").await;
+        b.wait_js(
+            "the player resumes, in Japanese",
+            &format!("document.documentElement.lang === 'ja' && {RUNNING}"),
+        )
+        .await;
+        no_english_left(&b, "the player launched from the portal").await;
+        b.screenshot("portal-player-ja").await;
+        b.goto(&home).await;
+        loaded(&b, "back in Japanese", "#assignments").await;
         b.click_on("#portal-signout-button").await;
         loaded(&b, "signed out", "#portal-signin").await;
         no_english_left(&b, "the portal's sign-in page").await;
         b.screenshot("portal-signin-ja").await;
+
+        // An invitation link's page (a code made by the admin), in both languages.
+        let invite = p
+            .env
+            .app
+            .post(&format!("/api/v1/learners/{}/invitation", crate::portal::seg(LEARNER)))
+            .auth(&p.env.admin)
+            .send()
+            .await
+            .expect(201)
+            .json();
+        let link = invite["url"].as_str().expect("the link");
+        b.goto(link).await;
+        loaded(&b, "the invitation's page", "#portal-invite").await;
+        no_english_left(&b, "the invitation's page").await;
+        b.screenshot("portal-invite-ja").await;
+        // The language control goes back to the portal's home; the link again.
+        switch_to(&b, "en").await;
+        b.goto(link).await;
+        loaded(&b, "the invitation's page in English", "#portal-invite").await;
+        b.screenshot("portal-invite-en").await;
         b.quit().await;
     })
     .await;

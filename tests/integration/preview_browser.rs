@@ -53,6 +53,7 @@ async fn an_author_clicks_preview_and_the_player_opens_as_their_test_learner() {
             .await;
         switch_to(&b, "ja").await;
         no_english_left(&b, "course page with its preview").await;
+        b.screenshot("course-preview-ja").await;
         b.click_on("#preview-button").await;
         b.wait_js("the player running the course", RUNNING).await;
         b.execute(

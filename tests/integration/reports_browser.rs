@@ -70,6 +70,9 @@ async fn an_admin_reads_the_reports_and_a_transcript_in_both_languages() {
         // Tall enough for every chart in one picture.
         b.resize(1280, 3400).await;
         b.screenshot("reports-en").await;
+        b.resize(390, 844).await;
+        b.screenshot("reports-phone-en").await;
+        b.resize(1280, 3400).await;
 
         switch_to(&b, "ja").await;
         b.wait_js(

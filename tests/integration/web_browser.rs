@@ -319,6 +319,9 @@ async fn first_run_and_the_admin_page_in_japanese_leave_no_english() {
         let report = b.text(&b.find("#report tbody").await).await;
         assert!(report.contains("not attempted / unknown"), "{report}");
         b.screenshot("admin-en").await;
+        b.resize(390, 844).await;
+        b.screenshot("admin-phone-en").await;
+        b.resize(1280, 1000).await;
         b.goto(&app.url("/tenants")).await;
         b.wait_js("the tenants page", "document.getElementById('tenant-list') !== null")
             .await;

@@ -23,6 +23,7 @@ use crate::cmi5::state::LaunchMode;
 use crate::http::auth::{LAUNCH_USER, learner_agent};
 use crate::http::client::ClientAddr;
 use crate::http::error::ApiError;
+use crate::i18n::Lang;
 use crate::launch::{Cmi5LaunchClaims, LaunchGrant};
 use crate::learner::{self, LearnerFields, Registration};
 use crate::lrs::LrsError;
@@ -46,6 +47,8 @@ struct Target<'a> {
     /// A cmi5 AU's launch mode, and the learner's preferences to write for it.
     mode: LaunchMode,
     preferences: Option<Value>,
+    /// The player's language, when the caller chose one (`playerUrl` carries it).
+    lang: Option<Lang>,
 }
 
 async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
@@ -109,7 +112,11 @@ async fn link(state: &AppState, t: Target<'_>) -> Result<Value, ApiError> {
     let player_url = t
         .registration
         .as_ref()
-        .map(|_| format!("{}/player/{token}/", state.config.content_url));
+        .map(|_| format!("{}/player/{token}/", state.config.content_url))
+        .map(|p| match t.lang {
+            Some(l) => format!("{p}?lang={}", l.code()),
+            None => p,
+        });
     let mut out = json!({
         "url": url,
         "contentBase": base,
@@ -199,6 +206,7 @@ pub async fn by_package(
         return_url: req.return_url.as_deref(),
         mode: launch_mode(req.launch_mode.as_deref())?,
         preferences: learner_preferences(req.learner_preferences)?,
+        lang: None,
     };
     let out = link(&state, target).await?;
     launch_audit(&state, &p, &from, &out).await;
@@ -225,13 +233,17 @@ pub struct RegistrationLaunch {
     return_url: Option<String>,
     launch_mode: Option<String>,
     learner_preferences: Option<Value>,
+    /// The player's language (`en`, `ja`); the learner's browser chooses otherwise.
+    lang: Option<String>,
 }
 
-/// What a launch request asks of a cmi5 AU, besides the item.
+/// What a launch request asks of a cmi5 AU, besides the item, and the player's language.
+#[derive(Default)]
 struct AuOptions<'a> {
     return_url: Option<&'a str>,
     mode: Option<&'a str>,
     preferences: Option<Value>,
+    lang: Option<&'a str>,
 }
 
 fn registration_target<'a>(
@@ -250,6 +262,7 @@ fn registration_target<'a>(
         return_url: o.return_url,
         mode: launch_mode(o.mode)?,
         preferences: learner_preferences(o.preferences)?,
+        lang: crate::http::content::chosen_lang(o.lang)?,
     })
 }
 
@@ -273,6 +286,7 @@ pub async fn by_registration(
         return_url: req.return_url.as_deref(),
         mode: req.launch_mode.as_deref(),
         preferences: req.learner_preferences,
+        lang: req.lang.as_deref(),
     };
     let out = link(&state, registration_target(p.tenant.id, &r, req.item.as_deref(), o)?).await?;
     launch_audit(&state, &p, &from, &out).await;
@@ -312,12 +326,7 @@ pub async fn preview_for(
         .create_registration(tenant, &id, &v.package_id, v.version)
         .await?;
     super::learners::registration_audit(state, p, from, &r).await;
-    let none = AuOptions {
-        return_url: None,
-        mode: None,
-        preferences: None,
-    };
-    let out = link(state, registration_target(tenant, &r, None, none)?).await?;
+    let out = link(state, registration_target(tenant, &r, None, AuOptions::default())?).await?;
     launch_audit(state, p, from, &out).await;
     out.get("playerUrl")
         .and_then(Value::as_str)
@@ -360,13 +369,14 @@ pub(crate) async fn portal_launch(
     tenant: TenantId,
     learner: &str,
     package_id: &str,
+    lang: Lang,
 ) -> Result<(Value, Registration, bool, String), ApiError> {
     let (newest, _, course) = find_version(state, tenant, package_id, None).await?;
     let (r, created) = learner_registration(state, tenant, learner, package_id, newest.version).await?;
+    // The player speaks the portal's language.
     let o = AuOptions {
-        return_url: None,
-        mode: None,
-        preferences: None,
+        lang: Some(lang.code()),
+        ..AuOptions::default()
     };
     let out = link(state, registration_target(tenant, &r, None, o)?).await?;
     let to = match course.kind {
@@ -398,6 +408,8 @@ pub struct LmsLaunch {
     return_url: Option<String>,
     launch_mode: Option<String>,
     learner_preferences: Option<Value>,
+    /// The player's language (`en`, `ja`); the learner's browser chooses otherwise.
+    lang: Option<String>,
 }
 
 /// `POST /api/v1/launch`: an LMS launches with its own learner id and name. The learner
@@ -455,6 +467,7 @@ pub async fn lms(
         return_url: req.return_url.as_deref(),
         mode: req.launch_mode.as_deref(),
         preferences: req.learner_preferences,
+        lang: req.lang.as_deref(),
     };
     let out = link(
         &state,

@@ -97,6 +97,19 @@ fn refuse(p: PageRefusal, lang: Lang) -> Response {
     learner_page(ApiError::Page(p), lang)
 }
 
+/// The player language an LMS chose (`lang` of a launch request or of the player's link):
+/// none, or one kiroku speaks; anything else is refused (400) as the language control's
+/// form refuses it.
+pub(crate) fn chosen_lang(code: Option<&str>) -> Result<Option<Lang>, ApiError> {
+    code.map(|c| {
+        Lang::parse(c).ok_or_else(|| {
+            let known: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+            crate::lrs::LrsError::bad(format!("lang must be one of {}, not {c:?}", known.join(", "))).into()
+        })
+    })
+    .transpose()
+}
+
 /// The language of a learner's page on the content origin: the `kiroku_lang` cookie the
 /// player's language control sets on this origin, else the browser's `Accept-Language`,
 /// else English (`i18n::choose`; no account signs in here).

@@ -22,9 +22,10 @@ use crate::http::extract::Path;
 use crate::http::web::{cross_site, field, form_fields, html_ok, learner_page};
 use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
 use crate::learner::Registration;
+use crate::lrs::query::StatementQuery;
 use crate::package::model::{Course, Structure};
 use crate::portal::assignment::{AssignmentStatus, overdue, status};
-use crate::runtime::report::progress;
+use crate::runtime::report::{of_statements, progress};
 use crate::server::AppState;
 use crate::tenant::TenantId;
 
@@ -105,6 +106,15 @@ async fn standing(state: &AppState, tenant: TenantId, r: &Registration) -> Resul
         };
         return Ok(out);
     }
+    if let Structure::Xapi(_) = &course.structure {
+        // xAPI content records in the LRS alone: the launched activity's statements in
+        // this registration, read as every other kind's items are.
+        let launched = course.launchables().first().map(|l| l.id.clone()).unwrap_or_default();
+        let (statements, newest_ms) = registration_statements(state, tenant, &r.id).await?;
+        out.changed_ms = out.changed_ms.max(newest_ms);
+        (out.status, out.score) = status(&[of_statements(&launched, &statements)]);
+        return Ok(out);
+    }
     let mut items = Vec::new();
     for item in course.launchables() {
         let a = state.store.latest_attempt(tenant, &r.id, &item.id).await?;
@@ -115,6 +125,31 @@ async fn standing(state: &AppState, tenant: TenantId, r: &Registration) -> Resul
     }
     (out.status, out.score) = status(&items);
     Ok(out)
+}
+
+/// Statements read of one registration for its status, newest first.
+const STATUS_STATEMENTS: u32 = 500;
+
+/// A registration's newest statements in the LRS (up to `STATUS_STATEMENTS`) and when the
+/// newest was stored.
+async fn registration_statements(
+    state: &AppState,
+    tenant: TenantId,
+    registration: &str,
+) -> Result<(Vec<serde_json::Value>, i64), ApiError> {
+    let q = StatementQuery {
+        registration: Some(registration.to_owned()),
+        limit: STATUS_STATEMENTS,
+        ..StatementQuery::default()
+    };
+    let page = state.store.query_statements(tenant, &q).await?;
+    let newest = page.statements.first().map_or(0, |s| s.stored_ms);
+    let bodies = page
+        .statements
+        .iter()
+        .filter_map(|s| serde_json::from_str(&s.body).ok())
+        .collect();
+    Ok((bodies, newest))
 }
 
 fn status_text(l: crate::i18n::Lang, s: AssignmentStatus) -> String {
@@ -279,7 +314,8 @@ pub async fn launch(
     let Some(a) = mine.into_iter().find(|a| a.id == assignment) else {
         return Err(p.refusal(WebRefusal::NotFound, "portal-no-such-assignment"));
     };
-    let (out, r, created, url) = crate::http::api::launch::portal_launch(&state, t, &learner.id, &a.package_id).await?;
+    let (out, r, created, url) =
+        crate::http::api::launch::portal_launch(&state, t, &learner.id, &a.package_id, p.ctx.lang).await?;
     let actor = || Actor::learner(&learner.id);
     let target = format!("learner:{}", learner.id);
     if created {

@@ -16,14 +16,15 @@ mod session;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
-use crate::http::extract::Path;
+use crate::http::extract::{Path, Query};
 use crate::i18n::{Lang, escape_html};
 use crate::lrs::LrsError;
 use crate::runtime::datamodel::{Version, table_json};
@@ -92,11 +93,22 @@ async fn model(Path(file): Path<String>) -> Result<Response, ApiError> {
 /// (`content::learner_lang`), the script's messages handed to it as a JSON data block,
 /// under a strict Content-Security-Policy (`PLAYER_CSP`). A grant that does not verify
 /// or names no registration gets a refusal page in that language (there would be nothing
-/// to record).
-async fn player(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+/// to record). `?lang=en|ja`, an LMS's choice, becomes the language cookie
+/// (`chosen_language`); another value is refused (400).
+async fn player(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<PlayerQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = crate::http::content::learner_lang(&headers);
-    match registered_grant(&state, &token).await {
-        Ok(_) => {
+    let chosen = match crate::http::content::chosen_lang(q.lang.as_deref()) {
+        Ok(chosen) => chosen,
+        Err(e) => return crate::http::error::learner_page(e, lang),
+    };
+    match (registered_grant(&state, &token).await, chosen) {
+        (Ok(_), Some(chosen)) => chosen_language(&state, &token, chosen),
+        (Ok(_), None) => {
             let mut r = ([(CACHE_CONTROL, "no-cache")], Html(player_page(lang))).into_response();
             let h = r.headers_mut();
             h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(PLAYER_CSP));
@@ -104,8 +116,37 @@ async fn player(State(state): State<AppState>, Path(token): Path<String>, header
             h.insert(VARY, HeaderValue::from_static("accept-language, cookie"));
             r
         }
-        Err(e) => crate::http::error::learner_page(e, lang),
+        (Err(e), chosen) => crate::http::error::learner_page(e, chosen.unwrap_or(lang)),
     }
+}
+
+/// The player link's query: `lang`, the language an LMS chose for the player.
+#[derive(Debug, Default, Deserialize)]
+struct PlayerQuery {
+    lang: Option<String>,
+}
+
+/// `/player/{grant}/?lang=ja`: the choice kept in the cookie the player's own language
+/// control sets on this origin (so its course view, its refusals and a reload speak it,
+/// and the control can still change it), then the player without the parameter.
+fn chosen_language(state: &AppState, token: &str, lang: Lang) -> Response {
+    let mut r = Redirect::to(&format!("/player/{token}/")).into_response();
+    let secure = if state.config.content_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        crate::http::web::LANG_COOKIE,
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(SET_COOKIE, v);
+    }
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 /// The player's policy: its scripts are files of this origin (no inline script), it talks

@@ -220,6 +220,13 @@ pub async fn create(
     let AdminForm { ctx, fields, who } =
         AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, ASSIGNMENTS).await?;
     let text = |name: &str| field(&fields, name).map(str::to_owned);
+    // Assigned from a course's page: back to that page.
+    let course_page = (field(&fields, "return") == Some("course")).then(|| {
+        super::course_assign::back_path(
+            &text("packageId").unwrap_or_default(),
+            &tenant_query(q.tenant.as_deref()),
+        )
+    });
     let req = AssignmentRequest {
         package_id: text("packageId").unwrap_or_default(),
         learner: text("learner"),
@@ -227,7 +234,10 @@ pub async fn create(
         due: text("due"),
     };
     match create_for(&state, &who, &from, req).await {
-        Ok(_) => Ok(back(q.tenant.as_deref(), "created")),
+        Ok(_) => Ok(match course_page {
+            Some(to) => Redirect::to(&to).into_response(),
+            None => back(q.tenant.as_deref(), "created"),
+        }),
         Err(e) if e.status().is_client_error() => Err(form_refused(&state, &ctx, &who, q.tenant.as_deref(), &e).await),
         Err(e) => Err(e),
     }

@@ -17,7 +17,9 @@
       if (tenant0) headers['X-Kiroku-Tenant'] = tenant0;
       var body = {
         learner: { id: document.getElementById('launch-learner').value, name: document.getElementById('launch-name').value },
-        packageId: launch.getAttribute('data-package')
+        packageId: launch.getAttribute('data-package'),
+        // The player opens in the page's language.
+        lang: document.documentElement.lang
       };
       fetch('/api/v1/launch', { method: 'POST', headers: headers, body: JSON.stringify(body), credentials: 'same-origin' })
         .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })

@@ -21,6 +21,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::i18n::{self, Arg, escape_html, t, t_args};
 use crate::i18n::{format_bytes, format_date_time, format_number};
+use crate::learner::Registration;
 use crate::package::model::{Course, Item, Structure};
 use crate::server::AppState;
 use crate::store::PackageVersion;
@@ -33,6 +34,8 @@ pub struct PageQuery {
     tenant: Option<String>,
     /// The version shown (the newest when absent).
     version: Option<u32>,
+    /// Set after the course was assigned from this page.
+    done: Option<String>,
 }
 
 /// `SCORM 2004 (4th edition)`, `cmi5`… in the reader's language.
@@ -175,11 +178,8 @@ pub async fn course(
         .store
         .list_registrations(tenant, None, Some(&id), end_client)
         .await?;
-    let mut used: BTreeMap<u32, usize> = BTreeMap::new();
-    for r in &registrations {
-        *used.entry(r.version).or_default() += 1;
-    }
-    let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &used);
+    let (used, real) = registrations_per_version(&registrations);
+    let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &real);
     main.push_str(&super::course_preview::form(
         &ctx,
         q.tenant.as_deref(),
@@ -187,6 +187,10 @@ pub async fn course(
         shown.version,
     ));
     main.push_str(&launch_form(&ctx, who.tenant.name.as_str(), &shown.package_id));
+    let tq = tenant_query(q.tenant.as_deref());
+    main.push_str(
+        &super::course_assign::section(&state, &ctx, &who, (&shown.package_id, &tq), q.done.as_deref()).await?,
+    );
     // Deleting concerns the whole tenant: not an end-client admin's (whose counts above
     // hold their own end client's registrations only).
     if who.end_client.is_none() {
@@ -206,6 +210,20 @@ pub async fn course(
     ));
     super::course_preview::allow_player(&mut resp, &state.config.content_url);
     Ok(resp)
+}
+
+/// The registrations on each version: all of them (what deleting a version takes with
+/// it) and those of real learners (what the page shows: an author's previews count
+/// nowhere, as in the reports).
+fn registrations_per_version(registrations: &[Registration]) -> (BTreeMap<u32, usize>, BTreeMap<u32, usize>) {
+    let (mut all, mut real) = (BTreeMap::new(), BTreeMap::new());
+    for r in registrations {
+        *all.entry(r.version).or_default() += 1;
+        if !r.preview {
+            *real.entry(r.version).or_default() += 1;
+        }
+    }
+    (all, real)
 }
 
 fn detail_html(

@@ -12,6 +12,7 @@
 mod assignments;
 mod audit;
 mod charts;
+mod course_assign;
 mod course_delete;
 mod course_preview;
 mod courses;

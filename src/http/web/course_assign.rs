@@ -1,0 +1,117 @@
+//! The course page's assignments: the course's current assignments (to a learner or an
+//! end client, with their due dates) and a form assigning it. The form posts to the
+//! assignments page's own handler (`POST /assignments`, through the API's
+//! `assignments::create_for`: the same rules and audit entry) with `return=course`, which
+//! answers with the course page again and its confirmation (`?done=assigned`).
+
+use super::PageCtx;
+use crate::http::api::Admin;
+use crate::http::api::assignments::list_for;
+use crate::http::api::end_clients::visible_to;
+use crate::http::error::ApiError;
+use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
+use crate::portal::assignment::{Assignment, Target};
+use crate::server::AppState;
+
+/// Where the assignments handler sends the browser after assigning from a course page.
+pub fn back_path(package_id: &str, tenant_query: &str) -> String {
+    let sep = if tenant_query.is_empty() { "?" } else { "&" };
+    format!(
+        "/courses/{}{tenant_query}{sep}done=assigned#assign-course-h",
+        crate::http::content::encode_path(package_id)
+    )
+}
+
+/// The section: its confirmation when `done` says so, the form, the course's assignments.
+pub async fn section(
+    state: &AppState,
+    ctx: &PageCtx,
+    who: &Admin,
+    (package_id, tenant_query): (&str, &str),
+    done: Option<&str>,
+) -> Result<String, ApiError> {
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    let mine: Vec<Assignment> = list_for(state, who)
+        .await?
+        .into_iter()
+        .filter(|a| a.package_id == package_id)
+        .collect();
+    let end_clients = visible_to(state, who).await?;
+    let notice = if done == Some("assigned") {
+        format!(
+            "<p class=\"notice info\" role=\"status\" id=\"course-assignment-notice\">{}</p>",
+            e("portal-assignment-created")
+        )
+    } else {
+        String::new()
+    };
+    let ec_options: String = end_clients
+        .iter()
+        .map(|c| {
+            format!(
+                "<option value=\"{v}\">{name} ({v})</option>",
+                v = escape_html(&c.id),
+                name = escape_html(&c.name)
+            )
+        })
+        .collect();
+    Ok(format!(
+        "<section aria-labelledby=\"assign-course-h\"><h2 id=\"assign-course-h\">{title}</h2>{notice}\
+         <p class=\"hint\">{hint}</p>\
+         <form id=\"course-assign-form\" method=\"post\" action=\"/assignments{tq}\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <input type=\"hidden\" name=\"packageId\" value=\"{package}\"><input type=\"hidden\" name=\"return\" value=\"course\">\
+         <label for=\"course-assign-learner\">{learner_l}</label>\
+         <input id=\"course-assign-learner\" name=\"learner\" type=\"text\" maxlength=\"255\" autocomplete=\"off\">\
+         <label for=\"course-assign-end-client\">{ec_l}</label><select id=\"course-assign-end-client\" name=\"endClient\">\
+         <option value=\"\">{none}</option>{ec_options}</select>\
+         <label for=\"course-assign-due\">{due_l}</label><input id=\"course-assign-due\" name=\"due\" type=\"date\">\
+         <div><button type=\"submit\" id=\"course-assign-button\">{button}</button></div></form>{list}</section>",
+        title = e("course-assignments"),
+        hint = e("portal-assign-target-hint"),
+        tq = escape_html(tenant_query),
+        csrf = escape_html(ctx.csrf.as_deref().unwrap_or_default()),
+        package = escape_html(package_id),
+        learner_l = e("portal-assign-learner"),
+        ec_l = e("col-end-client"),
+        none = e("portal-assign-no-end-client"),
+        due_l = e("portal-col-due"),
+        button = e("portal-assign-button"),
+        list = list_html(ctx, &mine),
+    ))
+}
+
+/// The course's assignments as a table (or a line saying there is none).
+fn list_html(ctx: &PageCtx, mine: &[Assignment]) -> String {
+    let l = ctx.lang;
+    let e = |id: &str| escape_html(&t(l, id));
+    if mine.is_empty() {
+        return format!(
+            "<p class=\"hint\" id=\"course-assignments-empty\">{}</p>",
+            e("course-assignments-empty")
+        );
+    }
+    let rows: String = mine
+        .iter()
+        .map(|a| {
+            let target = match &a.target {
+                Target::Learner(id) => t_args(l, "portal-assigned-learner", &[("id", Arg::from(id.as_str()))]),
+                Target::EndClient(id) => t_args(l, "portal-assigned-end-client", &[("id", Arg::from(id.as_str()))]),
+            };
+            format!(
+                "<tr><th scope=\"row\">{target}</th><td>{due}</td><td>{created}</td></tr>",
+                target = escape_html(&target),
+                due = escape_html(a.due.as_deref().unwrap_or_default()),
+                created = escape_html(&format_date_time(l, a.created_ms)),
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"table-wrap\"><table id=\"course-assignments\" aria-labelledby=\"assign-course-h\"><thead><tr>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+        e("portal-col-assigned-to"),
+        e("portal-col-due"),
+        e("col-created"),
+    )
+}
