@@ -145,6 +145,7 @@ impl Registration<'_> {
             launchables: u32::try_from(self.structure()?.aus().len()).unwrap_or(u32::MAX),
             items: facts::of_cmi5(&w.cmi5),
             at_ms: crate::clock::now_ms(),
+            merge: false,
         };
         let mut rs = w.state;
         rs.cmi5 = Some(w.cmi5);

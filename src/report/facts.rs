@@ -41,6 +41,11 @@ pub struct ReportWrite {
     pub items: Vec<ItemFacts>,
     /// When the step happened (its day counts as a day of activity).
     pub at_ms: i64,
+    /// The items are merged into what was counted before instead of replacing it (an
+    /// xAPI course's statements, each batch showing part of the story, `report::xapi`):
+    /// completed stays completed, a success or score replaces an earlier one only when
+    /// given, times add up, and answers replace only their own question's.
+    pub merge: bool,
 }
 
 /// Answers kept per attempt, at most (SCORM 2004 allows 250 interactions per SCO).
@@ -66,7 +71,7 @@ pub fn of_attempt(item: &str, attempt: u32, data: &Data, open: bool) -> ItemFact
 
 /// A score as a fraction: the scaled score, else the raw score over its maximum (100 when
 /// none is given), held to 0..=1 (content reports scores above their maximum).
-fn fraction(scaled: Option<f64>, raw: Option<f64>, max: Option<f64>) -> Option<f64> {
+pub(crate) fn fraction(scaled: Option<f64>, raw: Option<f64>, max: Option<f64>) -> Option<f64> {
     let value = match (scaled, raw) {
         (Some(s), _) => s,
         (None, Some(r)) => r / max.filter(|m| *m > 0.0).unwrap_or(100.0),
@@ -122,7 +127,7 @@ fn answers(data: &Data, scorm12: bool) -> Vec<Answer> {
     out
 }
 
-fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     s.chars().take(MAX_TEXT).collect()
 }
 

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod rebuild;
 pub mod summary;
 pub mod usecase;
+pub mod xapi;
 
 use serde::Serialize;
 

@@ -55,6 +55,7 @@ pub fn writes(
                 launchables: launchables(&r.package_id, r.version),
                 items,
                 at_ms,
+                merge: false,
             })
         })
         .collect()

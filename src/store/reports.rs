@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use super::StoreResult;
 use super::tables::Backend;
-use crate::report::facts::{ItemFacts, ReportWrite};
+use crate::report::facts::{Answer, ItemFacts, ReportWrite};
 use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter};
 use crate::tenant::TenantId;
 
@@ -73,8 +73,12 @@ pub fn write_statements(backend: Backend, tenant: TenantId, w: &ReportWrite) -> 
     let reg = || Param::Text(w.registration.clone());
     let mut out = Vec::new();
     for i in &w.items {
-        out.push(item_upsert(backend, tenant, &w.registration, i, w.at_ms));
-        if let Some(answers) = &i.answers {
+        out.push(item_upsert(backend, tenant, &w.registration, i, w.at_ms, w.merge));
+        if let (Some(answers), true) = (&i.answers, w.merge) {
+            for a in answers {
+                out.extend(answer_merge(backend, tenant, &w.registration, &i.item, a));
+            }
+        } else if let Some(answers) = &i.answers {
             out.push(Sql::new(
                 backend,
                 "DELETE FROM report_answers WHERE tenant = {1} AND registration = {2} AND item = {3}",
@@ -111,14 +115,58 @@ pub fn write_statements(backend: Backend, tenant: TenantId, w: &ReportWrite) -> 
     out
 }
 
-fn item_upsert(backend: Backend, tenant: TenantId, registration: &str, i: &ItemFacts, at_ms: i64) -> Sql {
+/// The new answer of one question replacing its earlier one (a merging write), numbered
+/// after the item's others; a preview's answers are not kept.
+fn answer_merge(backend: Backend, tenant: TenantId, registration: &str, item: &str, a: &Answer) -> [Sql; 2] {
+    let p = || {
+        vec![
+            Param::Int(tenant.0),
+            Param::Text(registration.to_owned()),
+            Param::Text(item.to_owned()),
+            Param::Text(a.question.clone()),
+            Param::Text(a.response.clone()),
+            Param::Text(a.result.clone()),
+        ]
+    };
+    let mut delete = p();
+    delete.truncate(4);
+    [
+        Sql::new(
+            backend,
+            "DELETE FROM report_answers WHERE tenant = {1} AND registration = {2} AND item = {3} AND question = {4}",
+            delete,
+        ),
+        Sql::new(
+            backend,
+            "INSERT INTO report_answers (tenant, registration, item, n, question, response, result, course) \
+             SELECT r.tenant, r.id, CAST({3} AS TEXT), \
+             (SELECT COALESCE(MAX(x.n) + 1, 0) FROM report_answers x \
+              WHERE x.tenant = {1} AND x.registration = {2} AND x.item = {3}), \
+             CAST({4} AS TEXT), CAST({5} AS TEXT), CAST({6} AS TEXT), r.package FROM registrations r \
+             WHERE r.tenant = {1} AND r.id = {2} AND NOT r.preview",
+            p(),
+        ),
+    ]
+}
+
+/// An item's row: replaced, or merged into the one counted before (`ReportWrite::merge`).
+fn item_upsert(backend: Backend, tenant: TenantId, registration: &str, i: &ItemFacts, at_ms: i64, merge: bool) -> Sql {
+    let set = if merge {
+        "completion = CASE WHEN report_items.completion = 'completed' THEN 'completed' ELSE excluded.completion END, \
+         success = CASE WHEN excluded.success = 'unknown' THEN report_items.success ELSE excluded.success END, \
+         score = COALESCE(excluded.score, report_items.score), time_ms = report_items.time_ms + excluded.time_ms"
+    } else {
+        "completion = excluded.completion, success = excluded.success, score = excluded.score, \
+         time_ms = excluded.time_ms"
+    };
     Sql::new(
         backend,
-        "INSERT INTO report_items (tenant, registration, item, completion, success, score, time_ms, attempt, updated) \
-         VALUES ({1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}) \
-         ON CONFLICT (tenant, registration, item) DO UPDATE SET completion = excluded.completion, \
-         success = excluded.success, score = excluded.score, time_ms = excluded.time_ms, \
-         attempt = excluded.attempt, updated = excluded.updated",
+        &format!(
+            "INSERT INTO report_items (tenant, registration, item, completion, success, score, time_ms, attempt, updated) \
+             VALUES ({{1}}, {{2}}, {{3}}, {{4}}, {{5}}, {{6}}, {{7}}, {{8}}, {{9}}) \
+             ON CONFLICT (tenant, registration, item) DO UPDATE SET {set}, \
+             attempt = excluded.attempt, updated = excluded.updated"
+        ),
         vec![
             Param::Int(tenant.0),
             Param::Text(registration.to_owned()),

@@ -811,4 +811,36 @@ async fn portal_an_xapi_course_shows_what_its_statements_say() {
         "{home}"
     );
     assert!(home.contains("id=\"history\""), "finished: in the history too: {home}");
+
+    // The reports count the course from the same statements, kept as they were stored:
+    // started, completed and passed with its score, and the question's answer.
+    let get = |path: String| p.env.app.get(&path).auth(&p.env.admin).send();
+    let courses = get(format!("/api/v1/reports/courses?course={tincan}"))
+        .await
+        .expect(200)
+        .json();
+    let c = &courses["rows"][0];
+    assert_eq!(
+        [
+            &c["registered"],
+            &c["started"],
+            &c["completed"],
+            &c["passed"],
+            &c["failed"]
+        ],
+        [&json!(1), &json!(1), &json!(1), &json!(1), &json!(0)],
+        "{courses}"
+    );
+    assert_eq!(c["meanScore"], json!(0.8), "{courses}");
+    let q = get(format!("/api/v1/reports/questions?course={tincan}"))
+        .await
+        .expect(200)
+        .json();
+    let q1 = &q["rows"][0];
+    assert_eq!(q1["question"], "http://kiroku.example/tincan/first-aid/q1", "{q}");
+    assert_eq!(
+        (q1["answered"].as_u64(), q1["correct"].as_u64()),
+        (Some(1), Some(0)),
+        "{q}"
+    );
 }

@@ -323,6 +323,34 @@ async fn a_tenant_imported_from_its_archive_has_the_same_reports() {
     let package = pkg["packageId"].as_str().expect("id").to_owned();
     takes(&env, &package, "ann", None, ("passed", 90, 12)).await;
     takes(&env, &package, "山田", None, ("failed", 30, 3)).await;
+    // An xAPI course, whose rows come from its statements.
+    let tincan = env.import_fixture("tincan-two-activities").await;
+    let l = env
+        .app
+        .post("/api/v1/launch")
+        .auth(&env.admin)
+        .json(&json!({"learner": {"id": "ken", "name": "Ken"}, "packageId": tincan["packageId"]}))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let query = l["url"].as_str().and_then(|u| u.split_once('?')).expect("a query").1;
+    let params: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let passed = json!({
+        "actor": serde_json::from_str::<Value>(&params["actor"]).expect("actor"),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+        "object": {"id": params["activity_id"]},
+        "result": {"success": true, "score": {"scaled": 0.75}, "duration": "PT5M"},
+        "context": {"registration": params["registration"]},
+    });
+    env.app
+        .post("/xapi/statements")
+        .header("authorization", &params["auth"])
+        .json(&passed)
+        .send()
+        .await
+        .expect(200);
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("acme.zip");
     let src = env.app.store.tenant_by_name("acme").await.expect("read").expect("acme");
@@ -337,13 +365,20 @@ async fn a_tenant_imported_from_its_archive_has_the_same_reports() {
     let dst = other.store.tenant_by_name("acme2").await.expect("read").expect("acme2");
     let all = kiroku::report::ReportFilter::default();
     let shape = |rows: Vec<kiroku::report::RegistrationFacts>| -> Vec<(String, u32, u32, u32, Option<f64>, i64)> {
-        rows.into_iter()
+        let mut rows: Vec<_> = rows
+            .into_iter()
             .map(|r| (r.learner, r.done, r.passed, r.failed, r.score, r.time_ms))
-            .collect()
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
     };
     let before = shape(env.app.store.report_rows(src.id, &all).await.expect("rows"));
     let after = shape(other.store.report_rows(dst.id, &all).await.expect("rows"));
-    assert_eq!(before.len(), 2);
+    assert_eq!(before.len(), 3, "{before:?}");
+    assert!(
+        before.contains(&("ken".into(), 1, 1, 0, Some(0.75), 300_000)),
+        "{before:?}"
+    );
     assert_eq!(after, before);
     let answers = other.store.report_answers(dst.id, &all).await.expect("answers");
     assert_eq!(answers.iter().map(|a| a.count).sum::<u64>(), 4, "{answers:?}");

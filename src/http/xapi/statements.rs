@@ -13,7 +13,7 @@ use crate::lrs::query::{Format, StatementRequest, parse_request};
 use crate::lrs::statement::{Storer, prepare};
 use crate::lrs::{LrsError, formats};
 use crate::ops::metrics::Event;
-use crate::store::StoredStatement;
+use crate::store::{RuntimeWrites, StoredStatement};
 use crate::tenant::Access;
 
 pub async fn handle(ctx: Ctx) -> Result<Response, ApiError> {
@@ -49,6 +49,12 @@ async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Resul
         }
         incoming.statements.iter().try_for_each(|s| bound.check_statement(s))?;
     }
+    // An xAPI course's statements keep its registration's report rows, in their own
+    // transaction (`report::xapi`).
+    let report = ctx.principal.learner.as_ref().and_then(|b| {
+        let registration = b.registration.as_deref()?;
+        crate::report::xapi::of_batch(&b.activity, registration, &incoming.statements, clock::now_ms())
+    });
     let storer = storer(ctx);
     let prepared = incoming
         .statements
@@ -61,11 +67,28 @@ async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Resul
     }
     let p = &ctx.principal;
     crate::http::gate::check_statements(&ctx.state, &p.tenant, prepared.len()).await?;
-    let ids = ctx
-        .state
-        .store
-        .insert_statements(p.tenant.id, &p.credential.key, prepared, incoming.attachments)
-        .await?;
+    let store = &ctx.state.store;
+    let ids = match report {
+        None => {
+            store
+                .insert_statements(p.tenant.id, &p.credential.key, prepared, incoming.attachments)
+                .await?
+        }
+        Some(report) => {
+            let ids = prepared.iter().map(|s| s.id.clone()).collect();
+            let writes = RuntimeWrites {
+                attempts: Vec::new(),
+                registration_state: None,
+                credential: p.credential.key.clone(),
+                statements: prepared,
+                attachments: incoming.attachments,
+                documents: Vec::new(),
+                report: Some(report),
+            };
+            store.apply_runtime(p.tenant.id, writes).await?;
+            ids
+        }
+    };
     ctx.state.metrics.count(Event::StatementsStored, ids.len() as u64);
     Ok(ids)
 }

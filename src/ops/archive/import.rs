@@ -18,6 +18,9 @@ use super::{
 use crate::blob::BlobStore;
 use crate::learner::{Learner, Registration};
 use crate::lrs::XapiVersion;
+use crate::lrs::query::StatementQuery;
+use crate::package::model::{Course, Structure};
+use crate::report::facts::ReportWrite;
 use crate::store::archive::{
     ArchivedDocument, ArchivedStatement, RegistrationStateRow, Restore, RestoredStatement, VersionTime, hex,
 };
@@ -165,7 +168,9 @@ fn read_lines<T: serde::de::DeserializeOwned>(zip: &mut Zip, name: &str) -> Resu
         .collect()
 }
 
-/// The reports' summary rows, derived again from the run-time data just restored.
+/// The reports' summary rows, derived again from the run-time data just restored, and
+/// an xAPI course's registrations from their statements (`report::xapi`; its newest
+/// `REBUILD_STATEMENTS`).
 async fn restore_report_rows(
     store: &dyn Store,
     t: TenantId,
@@ -173,31 +178,62 @@ async fn restore_report_rows(
     attempts: &[AttemptRecord],
     states: &[RegistrationStateRow],
 ) -> Result<(), ArchiveError> {
-    let mut launchables: HashMap<(String, u32), u32> = HashMap::new();
+    let mut courses: HashMap<(String, u32), Option<Course>> = HashMap::new();
     for r in regs {
         let key = (r.package_id.clone(), r.version);
-        if launchables.contains_key(&key) {
+        if courses.contains_key(&key) {
             continue;
         }
         let course = store.package_course(t, &r.package_id, r.version).await?;
-        let n = course
-            .and_then(|c| serde_json::from_str::<crate::package::model::Course>(&c).ok())
-            .map_or(0, |c| u32::try_from(c.launchables().len()).unwrap_or(u32::MAX));
-        launchables.insert(key, n);
+        courses.insert(key, course.and_then(|c| serde_json::from_str::<Course>(&c).ok()));
     }
-    let count = |p: &str, v: u32| launchables.get(&(p.to_owned(), v)).copied().unwrap_or(0);
+    let course = |p: &str, v: u32| courses.get(&(p.to_owned(), v)).and_then(Option::as_ref);
+    let count = |p: &str, v: u32| course(p, v).map_or(0, |c| u32::try_from(c.launchables().len()).unwrap_or(u32::MAX));
     for w in crate::report::rebuild::writes(regs, attempts, states, count) {
-        let writes = crate::store::RuntimeWrites {
-            attempts: Vec::new(),
-            registration_state: None,
-            credential: crate::runtime::usecase::RUNTIME_KEY.to_owned(),
-            statements: Vec::new(),
-            attachments: Vec::new(),
-            documents: Vec::new(),
-            report: Some(w),
-        };
-        store.apply_runtime(t, writes).await?;
+        write_report(store, t, w).await?;
     }
+    for r in regs {
+        let Some(c) = course(&r.package_id, r.version).filter(|c| matches!(c.structure, Structure::Xapi(_))) else {
+            continue;
+        };
+        let Some(activity) = c.launchables().first().map(|l| l.id.clone()) else {
+            continue;
+        };
+        let q = StatementQuery {
+            registration: Some(r.id.clone()),
+            limit: REBUILD_STATEMENTS,
+            ..StatementQuery::default()
+        };
+        let page = store.query_statements(t, &q).await?;
+        let at_ms = page.statements.first().map_or(0, |s| s.stored_ms);
+        // Oldest first, as posted.
+        let bodies: Vec<serde_json::Value> = page
+            .statements
+            .iter()
+            .rev()
+            .filter_map(|s| serde_json::from_str(&s.body).ok())
+            .collect();
+        if let Some(w) = crate::report::xapi::of_batch(&activity, &r.id, &bodies, at_ms) {
+            write_report(store, t, w).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Statements of an xAPI registration read to put its summary rows back.
+const REBUILD_STATEMENTS: u32 = 1000;
+
+async fn write_report(store: &dyn Store, t: TenantId, w: ReportWrite) -> Result<(), ArchiveError> {
+    let writes = crate::store::RuntimeWrites {
+        attempts: Vec::new(),
+        registration_state: None,
+        credential: crate::runtime::usecase::RUNTIME_KEY.to_owned(),
+        statements: Vec::new(),
+        attachments: Vec::new(),
+        documents: Vec::new(),
+        report: Some(w),
+    };
+    store.apply_runtime(t, writes).await?;
     Ok(())
 }
 
@@ -236,7 +272,6 @@ async fn restore_all(
     store.restore(t, Restore::Attempts(attempts.clone())).await?;
     let states: Vec<RegistrationStateRow> = read_lines(zip, "registration-states.jsonl")?;
     store.restore(t, Restore::RegistrationStates(states.clone())).await?;
-    restore_report_rows(store, t, &regs, &attempts, &states).await?;
     // Archives written before the learner portal have no such member.
     if zip.index_for_name("assignments.json").is_some() {
         let entries: Vec<super::AssignmentEntry> = read_json(zip, "assignments.json")?;
@@ -270,6 +305,7 @@ async fn restore_all(
     }
     store.restore(t, Restore::Attachments(atts)).await?;
     restore_statements(store, zip, t, work).await?;
+    restore_report_rows(store, t, &regs, &attempts, &states).await?;
     Ok(ids)
 }
 

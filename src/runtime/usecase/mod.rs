@@ -271,6 +271,7 @@ fn report_write(s: &Sco, plan: &Plan, now: i64) -> Option<ReportWrite> {
         launchables: u32::try_from(s.course.launchables().len()).unwrap_or(u32::MAX),
         items: vec![facts::of_attempt(&s.item, a.number, &a.data, a.state.is_open())],
         at_ms: now,
+        merge: false,
     })
 }
 
