@@ -110,6 +110,15 @@ pub struct Registered {
     pub registrations: u64,
 }
 
+/// Registrations of one version of a course, of real learners or previews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionCount {
+    pub version: u32,
+    pub preview: bool,
+    pub registrations: u64,
+}
+
 /// How often one answer was given to one question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

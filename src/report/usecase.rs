@@ -57,7 +57,7 @@ pub async fn overview(
     f: &ReportFilter,
 ) -> StoreResult<(Vec<CourseFunnel>, Distributions)> {
     let registered = store.report_registered(tenant, f).await?;
-    let rows = store.report_rows(tenant, f).await?;
+    let rows = store.report_rows(tenant, f, false).await?;
     let titles = titles(store, tenant).await?;
     let funnels = summary::funnels(&registered, &rows)
         .into_iter()
@@ -134,7 +134,7 @@ pub async fn transcript(
         ..ReportFilter::default()
     };
     let facts: HashMap<String, RegistrationFacts> = store
-        .report_rows(tenant, &filter)
+        .report_rows(tenant, &filter, true)
         .await?
         .into_iter()
         .map(|r| (r.registration.clone(), r))

@@ -9,18 +9,34 @@ use async_trait::async_trait;
 use super::StoreResult;
 use super::tables::Backend;
 use crate::report::facts::{Answer, ItemFacts, ReportWrite};
-use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter};
+use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter, VersionCount};
 use crate::tenant::TenantId;
 
 #[async_trait]
 pub trait ReportStore: Send + Sync {
-    /// The summary row of every registration in the filter with any progress.
-    async fn report_rows(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<RegistrationFacts>>;
+    /// The summary row of every registration in the filter with any progress. Without
+    /// `detail` only what the funnels and distributions count is read (the course and
+    /// the items counted, score and time): the registration, learner, version and times
+    /// are left empty, a third of the row a big tenant's report would otherwise carry.
+    async fn report_rows(
+        &self,
+        tenant: TenantId,
+        filter: &ReportFilter,
+        detail: bool,
+    ) -> StoreResult<Vec<RegistrationFacts>>;
     /// Registrations per course in the filter (the date range on their creation).
     async fn report_registered(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<Registered>>;
     /// How often each answer was given to each question, in the filter's registrations
     /// (at most `MAX_ANSWER_ROWS`, the most given first).
     async fn report_answers(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<AnswerCount>>;
+    /// A course's registrations per version and kind (of the learners of `end_client`
+    /// only, when given), previews included: a count, never the rows.
+    async fn report_versions(
+        &self,
+        tenant: TenantId,
+        course: &str,
+        end_client: Option<&str>,
+    ) -> StoreResult<Vec<VersionCount>>;
     /// Activity per day from `days.0` to `days.1` (inclusive), in the filter's registrations.
     async fn report_activity(
         &self,
@@ -106,9 +122,12 @@ pub fn write_statements(backend: Backend, tenant: TenantId, w: &ReportWrite) -> 
         }
     }
     out.push(recount(backend, tenant, w));
+    // The course from the registration; a preview's days are not kept.
     out.push(Sql::new(
         backend,
-        "INSERT INTO report_days (tenant, registration, day, steps) VALUES ({1}, {2}, {3}, 1) \
+        "INSERT INTO report_days (tenant, registration, day, steps, course) \
+         SELECT r.tenant, r.id, CAST({3} AS BIGINT), 1, r.package FROM registrations r \
+         WHERE r.tenant = {1} AND r.id = {2} AND NOT r.preview \
          ON CONFLICT (tenant, registration, day) DO UPDATE SET steps = report_days.steps + 1",
         vec![t(), reg(), Param::Int(crate::report::summary::day_of(w.at_ms))],
     ));
@@ -240,8 +259,15 @@ fn conditions(f: &ReportFilter, on_registrations: bool, params: &mut Vec<Param>)
     out
 }
 
-/// The summary rows in the filter.
-pub fn rows_query(backend: Backend, tenant: TenantId, f: &ReportFilter) -> Sql {
+/// The columns of a summary row read with `detail`, in `RegistrationFacts` order.
+pub const DETAIL_COLUMNS: &str = "rr.registration, rr.learner, rr.course, rr.version, rr.launchables, rr.items, \
+     rr.done, rr.passed, rr.failed, rr.score, rr.time_ms, rr.first_ms, rr.last_ms";
+/// The columns read without: the course, then `launchables` to `time_ms` as above.
+pub const COUNT_COLUMNS: &str =
+    "rr.course, rr.launchables, rr.items, rr.done, rr.passed, rr.failed, rr.score, rr.time_ms";
+
+/// The summary rows in the filter (`ReportStore::report_rows`).
+pub fn rows_query(backend: Backend, tenant: TenantId, f: &ReportFilter, detail: bool) -> Sql {
     let mut params = vec![Param::Int(tenant.0)];
     let cond = conditions(f, false, &mut params);
     // The learners are joined only to filter by end client; no order (the reports add up).
@@ -250,26 +276,45 @@ pub fn rows_query(backend: Backend, tenant: TenantId, f: &ReportFilter) -> Sql {
     } else {
         ""
     };
-    let text = format!(
-        "SELECT rr.registration, rr.learner, rr.course, rr.version, rr.launchables, rr.items, \
-         rr.done, rr.passed, rr.failed, rr.score, rr.time_ms, rr.first_ms, rr.last_ms \
-         FROM report_registrations rr{join} WHERE rr.tenant = {{1}}{cond}"
-    );
+    let columns = if detail { DETAIL_COLUMNS } else { COUNT_COLUMNS };
+    let text = format!("SELECT {columns} FROM report_registrations rr{join} WHERE rr.tenant = {{1}}{cond}");
     Sql::new(backend, &text, params)
+}
+
+/// The learners joined to registrations `r` to filter by end client.
+fn learner_join(f: &ReportFilter) -> &'static str {
+    if f.end_client.is_some() {
+        " JOIN learners l ON l.tenant = r.tenant AND l.id = r.learner"
+    } else {
+        ""
+    }
 }
 
 /// Registrations per course in the filter.
 pub fn registered_query(backend: Backend, tenant: TenantId, f: &ReportFilter) -> Sql {
     let mut params = vec![Param::Int(tenant.0)];
     let cond = conditions(f, true, &mut params);
-    let join = if f.end_client.is_some() {
-        " JOIN learners l ON l.tenant = r.tenant AND l.id = r.learner"
-    } else {
-        ""
-    };
     let text = format!(
-        "SELECT r.package, COUNT(*) FROM registrations r{join} \
-         WHERE r.tenant = {{1}} AND NOT r.preview{cond} GROUP BY r.package"
+        "SELECT r.package, COUNT(*) FROM registrations r{} \
+         WHERE r.tenant = {{1}} AND NOT r.preview{cond} GROUP BY r.package",
+        learner_join(f)
+    );
+    Sql::new(backend, &text, params)
+}
+
+/// A course's registrations per version and kind (`ReportStore::report_versions`).
+pub fn versions_query(backend: Backend, tenant: TenantId, course: &str, end_client: Option<&str>) -> Sql {
+    let f = ReportFilter {
+        course: Some(course.to_owned()),
+        end_client: end_client.map(str::to_owned),
+        ..ReportFilter::default()
+    };
+    let mut params = vec![Param::Int(tenant.0)];
+    let cond = conditions(&f, true, &mut params);
+    let text = format!(
+        "SELECT r.version, r.preview, COUNT(*) FROM registrations r{} \
+         WHERE r.tenant = {{1}}{cond} GROUP BY r.version, r.preview",
+        learner_join(&f)
     );
     Sql::new(backend, &text, params)
 }
@@ -284,29 +329,35 @@ fn summary_join(f: &ReportFilter) -> &'static str {
     }
 }
 
-/// Answers per question and response in the filter, the most given first. The course is
-/// the answer's own column, so a course's report counts from the `report_answers_course`
-/// index alone; the summary rows are joined only for the other filters.
-pub fn answers_query(backend: Backend, tenant: TenantId, f: &ReportFilter) -> Sql {
-    let mut params = vec![Param::Int(tenant.0)];
+/// The filter on a table keyed by registration (`x`) that keeps its registration's
+/// course: the course on `x` itself, the summary rows joined only for the other filters
+/// (so a tenant's or a course's report reads one index). Parameters after `params`.
+fn own_course(f: &ReportFilter, params: &mut Vec<Param>) -> (String, &'static str) {
     let mut course = String::new();
     if let Some(c) = &f.course {
         params.push(Param::Text(c.clone()));
-        course = " AND x.course = {2}".into();
+        course = format!(" AND x.course = {{{}}}", params.len());
     }
     let rest = ReportFilter {
         course: None,
         ..f.clone()
     };
-    let cond = conditions(&rest, false, &mut params);
+    let cond = conditions(&rest, false, params);
     let join = if rest == ReportFilter::default() {
         ""
     } else {
         summary_join(f)
     };
+    (format!("{course}{cond}"), join)
+}
+
+/// Answers per question and response in the filter, the most given first.
+pub fn answers_query(backend: Backend, tenant: TenantId, f: &ReportFilter) -> Sql {
+    let mut params = vec![Param::Int(tenant.0)];
+    let (cond, join) = own_course(f, &mut params);
     let text = format!(
         "SELECT x.question, x.response, x.result, COUNT(*) FROM report_answers x{join} \
-         WHERE x.tenant = {{1}}{course}{cond} GROUP BY x.question, x.response, x.result \
+         WHERE x.tenant = {{1}}{cond} GROUP BY x.question, x.response, x.result \
          ORDER BY COUNT(*) DESC, x.question, x.response LIMIT {MAX_ANSWER_ROWS}"
     );
     Sql::new(backend, &text, params)
@@ -320,11 +371,10 @@ pub fn activity_query(backend: Backend, tenant: TenantId, f: &ReportFilter, days
         to_ms: None,
         ..f.clone()
     };
-    let cond = conditions(&undated, false, &mut params);
+    let (cond, join) = own_course(&undated, &mut params);
     let text = format!(
-        "SELECT x.day, COUNT(*), CAST(SUM(x.steps) AS BIGINT) FROM report_days x{} \
-         WHERE x.tenant = {{1}} AND x.day >= {{2}} AND x.day <= {{3}}{cond} GROUP BY x.day ORDER BY x.day",
-        summary_join(f)
+        "SELECT x.day, COUNT(*), CAST(SUM(x.steps) AS BIGINT) FROM report_days x{join} \
+         WHERE x.tenant = {{1}} AND x.day >= {{2}} AND x.day <= {{3}}{cond} GROUP BY x.day ORDER BY x.day"
     );
     Sql::new(backend, &text, params)
 }
@@ -341,7 +391,7 @@ mod tests {
             from_ms: Some(5),
             ..ReportFilter::default()
         };
-        let q = rows_query(Backend::Postgres, TenantId(7), &f);
+        let q = rows_query(Backend::Postgres, TenantId(7), &f, true);
         assert!(
             q.text
                 .contains("rr.course = $2 AND l.end_client = $3 AND rr.last_ms >= $4"),
@@ -352,10 +402,22 @@ mod tests {
         let q = activity_query(Backend::Sqlite, TenantId(7), &f, (1, 2));
         assert!(
             q.text
-                .contains("x.day <= ?3 AND rr.course = ?4 AND l.end_client = ?5 GROUP"),
+                .contains("x.day <= ?3 AND x.course = ?4 AND l.end_client = ?5 GROUP"),
             "{}",
             q.text
         );
         assert!(!q.text.contains('{'));
+        // A tenant's or a course's activity and answers read their own table alone.
+        let course = ReportFilter {
+            course: Some("c".into()),
+            ..ReportFilter::default()
+        };
+        for q in [
+            activity_query(Backend::Postgres, TenantId(7), &ReportFilter::default(), (1, 2)),
+            activity_query(Backend::Postgres, TenantId(7), &course, (1, 2)),
+            answers_query(Backend::Sqlite, TenantId(7), &course),
+        ] {
+            assert!(!q.text.contains("JOIN"), "{}", q.text);
+        }
     }
 }

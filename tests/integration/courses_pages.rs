@@ -205,7 +205,7 @@ async fn a_course_page_assigns_the_course_and_lists_its_assignments() {
     // In Japanese.
     let (_, body) = page(&env, Some(&s.cookie), &path, "ja").await;
     assert!(
-        body.contains("このコースの割り当て") && body.contains("学習者 ann"),
+        body.contains("このコースの割り当て") && body.contains("受講者 ann"),
         "{body}"
     );
 

@@ -372,8 +372,8 @@ async fn a_tenant_imported_from_its_archive_has_the_same_reports() {
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
     };
-    let before = shape(env.app.store.report_rows(src.id, &all).await.expect("rows"));
-    let after = shape(other.store.report_rows(dst.id, &all).await.expect("rows"));
+    let before = shape(env.app.store.report_rows(src.id, &all, true).await.expect("rows"));
+    let after = shape(other.store.report_rows(dst.id, &all, true).await.expect("rows"));
     assert_eq!(before.len(), 3, "{before:?}");
     assert!(
         before.contains(&("ken".into(), 1, 1, 0, Some(0.75), 300_000)),

@@ -21,8 +21,8 @@ use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::i18n::{self, Arg, escape_html, t, t_args};
 use crate::i18n::{format_bytes, format_date_time, format_number};
-use crate::learner::Registration;
 use crate::package::model::{Course, Item, Structure};
+use crate::report::VersionCount;
 use crate::server::AppState;
 use crate::store::PackageVersion;
 
@@ -174,11 +174,8 @@ pub async fn course(
         .await?
         .and_then(|json| serde_json::from_str(&json).ok());
     let end_client = who.end_client.as_deref();
-    let registrations = state
-        .store
-        .list_registrations(tenant, None, Some(&id), end_client)
-        .await?;
-    let (used, real) = registrations_per_version(&registrations);
+    let counts = state.store.report_versions(tenant, &id, end_client).await?;
+    let (used, real) = registrations_per_version(&counts);
     let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &real);
     main.push_str(&super::course_preview::form(
         &ctx,
@@ -215,12 +212,13 @@ pub async fn course(
 /// The registrations on each version: all of them (what deleting a version takes with
 /// it) and those of real learners (what the page shows: an author's previews count
 /// nowhere, as in the reports).
-fn registrations_per_version(registrations: &[Registration]) -> (BTreeMap<u32, usize>, BTreeMap<u32, usize>) {
+fn registrations_per_version(counts: &[VersionCount]) -> (BTreeMap<u32, usize>, BTreeMap<u32, usize>) {
     let (mut all, mut real) = (BTreeMap::new(), BTreeMap::new());
-    for r in registrations {
-        *all.entry(r.version).or_default() += 1;
-        if !r.preview {
-            *real.entry(r.version).or_default() += 1;
+    for c in counts {
+        let n = usize::try_from(c.registrations).unwrap_or(usize::MAX);
+        *all.entry(c.version).or_default() += n;
+        if !c.preview {
+            *real.entry(c.version).or_default() += n;
         }
     }
     (all, real)

@@ -443,6 +443,18 @@ const MIGRATIONS: &[&str] = &[
         WHERE r.tenant = x.tenant AND r.id = x.registration;
     CREATE INDEX report_answers_course ON report_answers(tenant, course, question, response, result);
     "#,
+    // A registration's days of activity keep its course; a preview's are not kept
+    // (SQLite's 20).
+    r#"
+    ALTER TABLE report_days ADD COLUMN course TEXT COLLATE "C" NOT NULL DEFAULT '';
+    DELETE FROM report_days x WHERE NOT EXISTS (SELECT 1 FROM registrations r
+        WHERE r.tenant = x.tenant AND r.id = x.registration AND NOT r.preview);
+    UPDATE report_days x SET course = r.package FROM registrations r
+        WHERE r.tenant = x.tenant AND r.id = x.registration;
+    CREATE INDEX report_days_course ON report_days(tenant, course, day, steps);
+    DROP INDEX report_days_day;
+    CREATE INDEX report_days_day ON report_days(tenant, day, steps);
+    "#,
 ];
 
 /// The advisory lock (two-key form, apart from the one-key locks on documents) held

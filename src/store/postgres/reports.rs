@@ -11,7 +11,7 @@ use tokio_postgres::types::ToSql;
 
 use super::{PgStore, col, lock_key, pg, unsigned};
 use crate::report::facts::ReportWrite;
-use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter};
+use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter, VersionCount};
 use crate::store::StoreResult;
 use crate::store::reports::{self, Param, ReportStore, Sql};
 use crate::store::tables::Backend;
@@ -70,6 +70,21 @@ fn facts(r: &Row) -> StoreResult<RegistrationFacts> {
     })
 }
 
+/// A row read without detail (`reports::COUNT_COLUMNS`).
+fn counts(r: &Row) -> StoreResult<RegistrationFacts> {
+    Ok(RegistrationFacts {
+        course: col(r, 0)?,
+        launchables: count(r, 1)?,
+        items: count(r, 2)?,
+        done: count(r, 3)?,
+        passed: count(r, 4)?,
+        failed: count(r, 5)?,
+        score: col(r, 6)?,
+        time_ms: col(r, 7)?,
+        ..RegistrationFacts::default()
+    })
+}
+
 impl PgStore {
     async fn report_query<T>(&self, sql: Sql, map: impl Fn(&Row) -> StoreResult<T>) -> StoreResult<Vec<T>> {
         let c = self.client().await?;
@@ -82,9 +97,18 @@ impl PgStore {
 
 #[async_trait]
 impl ReportStore for PgStore {
-    async fn report_rows(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<RegistrationFacts>> {
-        self.report_query(reports::rows_query(Backend::Postgres, tenant, filter), facts)
-            .await
+    async fn report_rows(
+        &self,
+        tenant: TenantId,
+        filter: &ReportFilter,
+        detail: bool,
+    ) -> StoreResult<Vec<RegistrationFacts>> {
+        let sql = reports::rows_query(Backend::Postgres, tenant, filter, detail);
+        if detail {
+            self.report_query(sql, facts).await
+        } else {
+            self.report_query(sql, counts).await
+        }
     }
 
     async fn report_registered(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<Registered>> {
@@ -104,6 +128,23 @@ impl ReportStore for PgStore {
                 response: col(r, 1)?,
                 result: col(r, 2)?,
                 count: unsigned(col(r, 3)?),
+            })
+        })
+        .await
+    }
+
+    async fn report_versions(
+        &self,
+        tenant: TenantId,
+        course: &str,
+        end_client: Option<&str>,
+    ) -> StoreResult<Vec<VersionCount>> {
+        let sql = reports::versions_query(Backend::Postgres, tenant, course, end_client);
+        self.report_query(sql, |r| {
+            Ok(VersionCount {
+                version: count(r, 0)?,
+                preview: col(r, 1)?,
+                registrations: unsigned(col(r, 2)?),
             })
         })
         .await

@@ -452,6 +452,18 @@ const MIGRATIONS: &[&str] = &[
         WHERE r.tenant = report_answers.tenant AND r.id = report_answers.registration);
     CREATE INDEX report_answers_course ON report_answers(tenant, course, question, response, result);
     ",
+    // 20: a registration's days of activity keep its course too, so a tenant's or a
+    // course's activity counts from one index; a preview's days are not kept.
+    "
+    ALTER TABLE report_days ADD COLUMN course TEXT NOT NULL DEFAULT '';
+    DELETE FROM report_days WHERE NOT EXISTS (SELECT 1 FROM registrations r
+        WHERE r.tenant = report_days.tenant AND r.id = report_days.registration AND NOT r.preview);
+    UPDATE report_days SET course = (SELECT r.package FROM registrations r
+        WHERE r.tenant = report_days.tenant AND r.id = report_days.registration);
+    CREATE INDEX report_days_course ON report_days(tenant, course, day, steps);
+    DROP INDEX report_days_day;
+    CREATE INDEX report_days_day ON report_days(tenant, day, steps);
+    ",
 ];
 
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -6,7 +6,7 @@ use rusqlite::{Connection, Row, params_from_iter};
 use super::SqliteStore;
 use super::pool::backend;
 use crate::report::facts::ReportWrite;
-use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter};
+use crate::report::{AnswerCount, DayActivity, Registered, RegistrationFacts, ReportFilter, VersionCount};
 use crate::store::StoreResult;
 use crate::store::reports::{self, Param, ReportStore, Sql};
 use crate::store::tables::Backend;
@@ -70,15 +70,39 @@ fn facts(r: &Row) -> rusqlite::Result<RegistrationFacts> {
     })
 }
 
+/// A row read without detail (`reports::COUNT_COLUMNS`).
+fn counts(r: &Row) -> rusqlite::Result<RegistrationFacts> {
+    Ok(RegistrationFacts {
+        course: r.get(0)?,
+        launchables: count(r.get(1)?),
+        items: count(r.get(2)?),
+        done: count(r.get(3)?),
+        passed: count(r.get(4)?),
+        failed: count(r.get(5)?),
+        score: r.get(6)?,
+        time_ms: r.get(7)?,
+        ..RegistrationFacts::default()
+    })
+}
+
 fn total(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
 #[async_trait::async_trait]
 impl ReportStore for SqliteStore {
-    async fn report_rows(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<RegistrationFacts>> {
-        let sql = reports::rows_query(Backend::Sqlite, tenant, filter);
-        self.readers.run(move |c| query(c, &sql, facts)).await
+    async fn report_rows(
+        &self,
+        tenant: TenantId,
+        filter: &ReportFilter,
+        detail: bool,
+    ) -> StoreResult<Vec<RegistrationFacts>> {
+        let sql = reports::rows_query(Backend::Sqlite, tenant, filter, detail);
+        if detail {
+            self.readers.run(move |c| query(c, &sql, facts)).await
+        } else {
+            self.readers.run(move |c| query(c, &sql, counts)).await
+        }
     }
 
     async fn report_registered(&self, tenant: TenantId, filter: &ReportFilter) -> StoreResult<Vec<Registered>> {
@@ -105,6 +129,26 @@ impl ReportStore for SqliteStore {
                         response: r.get(1)?,
                         result: r.get(2)?,
                         count: total(r.get(3)?),
+                    })
+                })
+            })
+            .await
+    }
+
+    async fn report_versions(
+        &self,
+        tenant: TenantId,
+        course: &str,
+        end_client: Option<&str>,
+    ) -> StoreResult<Vec<VersionCount>> {
+        let sql = reports::versions_query(Backend::Sqlite, tenant, course, end_client);
+        self.readers
+            .run(move |c| {
+                query(c, &sql, |r| {
+                    Ok(VersionCount {
+                        version: count(r.get(0)?),
+                        preview: r.get(1)?,
+                        registrations: total(r.get(2)?),
                     })
                 })
             })
