@@ -145,16 +145,7 @@ async fn render(
             )
         })
         .collect();
-    let ec_options: String = end_clients
-        .iter()
-        .map(|c| {
-            format!(
-                "<option value=\"{v}\">{name} ({v})</option>",
-                v = escape_html(&c.id),
-                name = escape_html(&c.name)
-            )
-        })
-        .collect();
+    let ec_options = end_client_options(&end_clients);
     let form = format!(
         "<section aria-labelledby=\"assign-h\"><h2 id=\"assign-h\">{assign_h}</h2>\
          <form id=\"assignment-form\" method=\"post\" action=\"/assignments{tq}\">\
@@ -186,6 +177,20 @@ async fn render(
         )),
         list_h = e("portal-assignments-list"),
     ))
+}
+
+/// The end clients a form offers, each as its name and id.
+pub(super) fn end_client_options(end_clients: &[crate::account::EndClient]) -> String {
+    end_clients
+        .iter()
+        .map(|c| {
+            format!(
+                "<option value=\"{v}\">{name} ({v})</option>",
+                v = escape_html(&c.id),
+                name = escape_html(&c.name)
+            )
+        })
+        .collect()
 }
 
 fn back(tenant: Option<&str>, done: &str) -> Response {

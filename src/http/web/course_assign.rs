@@ -46,16 +46,7 @@ pub async fn section(
     } else {
         String::new()
     };
-    let ec_options: String = end_clients
-        .iter()
-        .map(|c| {
-            format!(
-                "<option value=\"{v}\">{name} ({v})</option>",
-                v = escape_html(&c.id),
-                name = escape_html(&c.name)
-            )
-        })
-        .collect();
+    let ec_options = super::assignments::end_client_options(&end_clients);
     Ok(format!(
         "<section aria-labelledby=\"assign-course-h\"><h2 id=\"assign-course-h\">{title}</h2>{notice}\
          <p class=\"hint\">{hint}</p>\
