@@ -11,6 +11,24 @@ use serde_json::Value;
 use super::facts::{Answer, ItemFacts, ReportWrite, clip, fraction};
 use crate::runtime::report::{Progress, of_statements};
 use crate::runtime::timespan;
+use crate::store::{Store, StoreResult};
+use crate::tenant::TenantId;
+
+/// The statements of a batch the LRS does not hold yet: a resend (the same id again,
+/// which the LRS takes as a no-op) adds nothing to the reports either.
+pub async fn not_stored(store: &dyn Store, tenant: TenantId, statements: &[Value]) -> StoreResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(statements.len());
+    for st in statements {
+        let known = match st.get("id").and_then(Value::as_str) {
+            Some(id) => store.statement(tenant, id, false, None).await?.is_some(),
+            None => false,
+        };
+        if !known {
+            out.push(st.clone());
+        }
+    }
+    Ok(out)
+}
 
 /// ADL's verb for an answered question.
 const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";

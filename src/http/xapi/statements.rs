@@ -50,11 +50,15 @@ async fn store_all(ctx: &Ctx, incoming: Incoming, put_id: Option<&str>) -> Resul
         incoming.statements.iter().try_for_each(|s| bound.check_statement(s))?;
     }
     // An xAPI course's statements keep its registration's report rows, in their own
-    // transaction (`report::xapi`).
-    let report = ctx.principal.learner.as_ref().and_then(|b| {
-        let registration = b.registration.as_deref()?;
-        crate::report::xapi::of_batch(&b.activity, registration, &incoming.statements, clock::now_ms())
-    });
+    // transaction (`report::xapi`); a resend adds nothing.
+    let mut report = None;
+    if let Some(b) = &ctx.principal.learner
+        && let Some(registration) = b.registration.as_deref()
+    {
+        let tenant = ctx.principal.tenant.id;
+        let new = crate::report::xapi::not_stored(ctx.state.store.as_ref(), tenant, &incoming.statements).await?;
+        report = crate::report::xapi::of_batch(&b.activity, registration, &new, clock::now_ms());
+    }
     let storer = storer(ctx);
     let prepared = incoming
         .statements
