@@ -102,10 +102,7 @@ async fn render(
     let rows: String = all
         .iter()
         .map(|a| {
-            let target = match &a.target {
-                Target::Learner(id) => t_args(l, "portal-assigned-learner", &[("id", Arg::from(id.as_str()))]),
-                Target::EndClient(id) => t_args(l, "portal-assigned-end-client", &[("id", Arg::from(id.as_str()))]),
-            };
+            let target = target_text(l, &a.target);
             format!(
                 "<tr><th scope=\"row\">{course}</th><td>{target}</td><td>{due}</td><td>{created}</td><td>\
                  <form method=\"post\" action=\"/assignments/{id}/delete{tq}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
@@ -177,6 +174,14 @@ async fn render(
         )),
         list_h = e("portal-assignments-list"),
     ))
+}
+
+/// Who an assignment is for, in the reader's language.
+pub(super) fn target_text(l: crate::i18n::Lang, target: &Target) -> String {
+    match target {
+        Target::Learner(id) => t_args(l, "portal-assigned-learner", &[("id", Arg::from(id.as_str()))]),
+        Target::EndClient(id) => t_args(l, "portal-assigned-end-client", &[("id", Arg::from(id.as_str()))]),
+    }
 }
 
 /// The end clients a form offers, each as its name and id.

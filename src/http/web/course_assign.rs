@@ -9,8 +9,8 @@ use crate::http::api::Admin;
 use crate::http::api::assignments::list_for;
 use crate::http::api::end_clients::visible_to;
 use crate::http::error::ApiError;
-use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
-use crate::portal::assignment::{Assignment, Target};
+use crate::i18n::{escape_html, format_date_time, t};
+use crate::portal::assignment::Assignment;
 use crate::server::AppState;
 
 /// Where the assignments handler sends the browser after assigning from a course page.
@@ -86,10 +86,7 @@ fn list_html(ctx: &PageCtx, mine: &[Assignment]) -> String {
     let rows: String = mine
         .iter()
         .map(|a| {
-            let target = match &a.target {
-                Target::Learner(id) => t_args(l, "portal-assigned-learner", &[("id", Arg::from(id.as_str()))]),
-                Target::EndClient(id) => t_args(l, "portal-assigned-end-client", &[("id", Arg::from(id.as_str()))]),
-            };
+            let target = super::assignments::target_text(l, &a.target);
             format!(
                 "<tr><th scope=\"row\">{target}</th><td>{due}</td><td>{created}</td></tr>",
                 target = escape_html(&target),
