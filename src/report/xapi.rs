@@ -166,6 +166,34 @@ mod tests {
         assert_eq!(of("問2"), Some(("🙂", "")));
     }
 
+    proptest::proptest! {
+        /// Any statements (any verbs, ids, results and durations, in any script) give a
+        /// write or none, never a panic; the score stays in 0..=1.
+        #[test]
+        fn any_batch_is_counted_without_a_panic(
+            items in proptest::collection::vec(
+                ("(answered|passed|failed|completed|x)", "\\PC{0,12}", "\\PC{0,12}",
+                 proptest::option::of(-1e9f64..1e9), "(PT[0-9]{1,4}M|P\\PC{0,6}|)"),
+                0..6,
+            )
+        ) {
+            let batch: Vec<Value> = items
+                .iter()
+                .map(|(verb, object, response, raw, duration)| {
+                    st(verb, if object.is_empty() { A } else { object }, json!({
+                        "response": response, "score": {"raw": raw, "max": 50}, "duration": duration
+                    }))
+                })
+                .collect();
+            if let Some(w) = of_batch(A, "登録😀", &batch, 0) {
+                let i = w.items.first().cloned().expect("one item");
+                proptest::prop_assert!(i.score.is_none_or(|s| (0.0..=1.0).contains(&s)));
+            } else {
+                proptest::prop_assert!(batch.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn any_statement_of_the_launch_says_started() {
         assert_eq!(of_batch(A, "r", &[], 1), None);
