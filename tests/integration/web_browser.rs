@@ -158,16 +158,22 @@ async fn fill(b: &Browser, css: &str, text: &str) {
 }
 
 /// Chooses a language with the page's own control (no script: a form post).
+/// Switches the page's language with its form and waits for the page the form brings back.
+/// The old document is marked first: when the page was already in `lang`, the language alone
+/// would be seen at once and the test would go on typing into a page about to be replaced.
 pub async fn switch_to(b: &Browser, lang: &str) {
     b.execute(
-        "document.getElementById('lang-select').value = arguments[0];",
+        "window.__kirokuOldPage = true; document.getElementById('lang-select').value = arguments[0];",
         json!([lang]),
     )
     .await;
     b.click_on("#lang-button").await;
     b.wait_js(
         &format!("the page in {lang}"),
-        &format!("document.documentElement.lang === '{lang}' && document.readyState === 'complete'"),
+        &format!(
+            "!window.__kirokuOldPage && document.documentElement.lang === '{lang}' \
+             && document.readyState === 'complete'"
+        ),
     )
     .await;
 }
