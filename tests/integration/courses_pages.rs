@@ -213,6 +213,25 @@ async fn a_course_page_assigns_the_course_and_lists_its_assignments() {
     let form = crate::portal::form(&[("csrf", &s.csrf), ("packageId", &id), ("return", "course")]);
     let r = post_form(&env, &s.cookie, "/assignments", &form).await;
     assert_eq!(r.status.as_u16(), 400, "{}", r.text());
+    // The refusal is shown on the course page, above the form it came from, and the page
+    // can still open the player.
+    let body = r.text();
+    let notice = body.split("id=\"course-assignment-notice\"").nth(1).unwrap_or_default();
+    assert!(body.contains("id=\"course-assign-form\""), "{body}");
+    assert!(
+        body.contains("class=\"notice error\" role=\"alert\" id=\"course-assignment-notice\""),
+        "{body}"
+    );
+    assert!(
+        !body.contains("id=\"assignment-form\""),
+        "not the assignments page: {body}"
+    );
+    assert!(notice.split("</p>").next().unwrap_or_default().len() > 1, "{body}");
+    let csp = r.header("content-security-policy").unwrap_or_default();
+    assert!(
+        csp.contains(&format!("form-action 'self' http://{}", env.app.content_addr)),
+        "{csp}"
+    );
     let listed = env
         .app
         .store

@@ -205,12 +205,7 @@ fn back(tenant: Option<&str>, done: &str) -> Response {
 
 /// The page again with why the form was refused (400).
 async fn form_refused(state: &AppState, ctx: &PageCtx, who: &Admin, tenant: Option<&str>, e: &ApiError) -> ApiError {
-    let text = t_args(
-        ctx.lang,
-        "portal-assign-invalid",
-        &[("detail", Arg::from(e.to_string()))],
-    );
-    match render(state, ctx, who, tenant, &notice("error", &text)).await {
+    match render(state, ctx, who, tenant, &notice("error", &refusal_text(ctx, e))).await {
         Ok(main) => ApiError::WebPage(
             WebRefusal::BadForm,
             page(ctx, "portal-assignments-title", "/assignments", &main),
@@ -230,27 +225,37 @@ pub async fn create(
     let AdminForm { ctx, fields, who } =
         AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, ASSIGNMENTS).await?;
     let text = |name: &str| field(&fields, name).map(str::to_owned);
-    // Assigned from a course's page: back to that page.
-    let course_page = (field(&fields, "return") == Some("course")).then(|| {
-        super::course_assign::back_path(
-            &text("packageId").unwrap_or_default(),
-            &tenant_query(q.tenant.as_deref()),
-        )
-    });
+    // Assigned from a course's page: back to that page, with the outcome.
+    let from_course = field(&fields, "return") == Some("course");
     let req = AssignmentRequest {
         package_id: text("packageId").unwrap_or_default(),
         learner: text("learner"),
         end_client: text("endClient"),
         due: text("due"),
     };
+    let package_id = req.package_id.clone();
+    let tenant = q.tenant.as_deref();
     match create_for(&state, &who, &from, req).await {
-        Ok(_) => Ok(match course_page {
-            Some(to) => Redirect::to(&to).into_response(),
-            None => back(q.tenant.as_deref(), "created"),
-        }),
-        Err(e) if e.status().is_client_error() => Err(form_refused(&state, &ctx, &who, q.tenant.as_deref(), &e).await),
+        Ok(_) if from_course => {
+            Ok(Redirect::to(&super::course_assign::back_path(&package_id, &tenant_query(tenant))).into_response())
+        }
+        Ok(_) => Ok(back(tenant, "created")),
+        Err(e) if e.status().is_client_error() && from_course => {
+            let why = refusal_text(&ctx, &e);
+            super::courses::assign_refused(&state, &ctx, &who, (&package_id, tenant), why).await
+        }
+        Err(e) if e.status().is_client_error() => Err(form_refused(&state, &ctx, &who, tenant, &e).await),
         Err(e) => Err(e),
     }
+}
+
+/// Why an assignment form was refused, in the reader's language.
+fn refusal_text(ctx: &PageCtx, e: &ApiError) -> String {
+    t_args(
+        ctx.lang,
+        "portal-assign-invalid",
+        &[("detail", Arg::from(e.to_string()))],
+    )
 }
 
 /// `POST /assignments/{id}/delete`.

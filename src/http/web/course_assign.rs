@@ -2,7 +2,8 @@
 //! end client, with their due dates) and a form assigning it. The form posts to the
 //! assignments page's own handler (`POST /assignments`, through the API's
 //! `assignments::create_for`: the same rules and audit entry) with `return=course`, which
-//! answers with the course page again and its confirmation (`?done=assigned`).
+//! answers with the course page again and its confirmation (`?done=assigned`), or, when
+//! refused, with the course page and the refusal above the form.
 
 use super::PageCtx;
 use crate::http::api::Admin;
@@ -22,13 +23,36 @@ pub fn back_path(package_id: &str, tenant_query: &str) -> String {
     )
 }
 
-/// The section: its confirmation when `done` says so, the form, the course's assignments.
+/// What the section says above its form.
+pub enum Notice {
+    None,
+    /// The course was just assigned.
+    Assigned,
+    /// The form was refused, and why (in the reader's language).
+    Refused(String),
+}
+
+impl Notice {
+    fn html(&self, l: crate::i18n::Lang) -> String {
+        let (class, role, text) = match self {
+            Self::None => return String::new(),
+            Self::Assigned => ("info", "status", t(l, "portal-assignment-created")),
+            Self::Refused(why) => ("error", "alert", why.clone()),
+        };
+        format!(
+            "<p class=\"notice {class}\" role=\"{role}\" id=\"course-assignment-notice\">{}</p>",
+            escape_html(&text)
+        )
+    }
+}
+
+/// The section: its notice, the form, the course's assignments.
 pub async fn section(
     state: &AppState,
     ctx: &PageCtx,
     who: &Admin,
     (package_id, tenant_query): (&str, &str),
-    done: Option<&str>,
+    notice: &Notice,
 ) -> Result<String, ApiError> {
     let l = ctx.lang;
     let e = |id: &str| escape_html(&t(l, id));
@@ -38,14 +62,7 @@ pub async fn section(
         .filter(|a| a.package_id == package_id)
         .collect();
     let end_clients = visible_to(state, who).await?;
-    let notice = if done == Some("assigned") {
-        format!(
-            "<p class=\"notice info\" role=\"status\" id=\"course-assignment-notice\">{}</p>",
-            e("portal-assignment-created")
-        )
-    } else {
-        String::new()
-    };
+    let notice = notice.html(l);
     let ec_options = super::assignments::end_client_options(&end_clients);
     Ok(format!(
         "<section aria-labelledby=\"assign-course-h\"><h2 id=\"assign-course-h\">{title}</h2>{notice}\

@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::tenant::{self, caller, refused, tenant_query};
 use super::{PageCtx, html_ok, page, page_ctx};
 use crate::http::api::Admin;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, WebRefusal};
 use crate::http::extract::Path;
 use crate::i18n::{self, Arg, escape_html, t, t_args};
 use crate::i18n::{format_bytes, format_date_time, format_number};
@@ -154,59 +154,96 @@ pub async fn course(
     let who = caller(&state, &headers, q.tenant.as_deref())
         .await
         .map_err(|e| refused(&ctx, &e, "courses-title", "/courses"))?;
+    let notice = if q.done.as_deref() == Some("assigned") {
+        super::course_assign::Notice::Assigned
+    } else {
+        super::course_assign::Notice::None
+    };
+    let html = course_page(&state, &ctx, &who, (&id, &q), notice).await?;
+    Ok(with_player(html_ok(html), &state))
+}
+
+/// The course page after its Assign form was refused: the page again (400), the
+/// refusal above the form, so the admin corrects it where they typed it.
+pub(super) async fn assign_refused(
+    state: &AppState,
+    ctx: &PageCtx,
+    who: &Admin,
+    (id, tenant): (&str, Option<&str>),
+    why: String,
+) -> Result<Response, ApiError> {
+    let q = PageQuery {
+        tenant: tenant.map(str::to_owned),
+        ..PageQuery::default()
+    };
+    let html = course_page(state, ctx, who, (id, &q), super::course_assign::Notice::Refused(why)).await?;
+    let resp = ApiError::WebPage(WebRefusal::BadForm, html).into_response();
+    Ok(with_player(resp, state))
+}
+
+/// The page may open the player (preview, launch link) on the content origin.
+fn with_player(mut resp: Response, state: &AppState) -> Response {
+    super::course_preview::allow_player(&mut resp, &state.config.content_url);
+    resp
+}
+
+/// The whole course page: the version `q` names (the newest when absent), its structure,
+/// preview, launch link, assignments (with `notice` above their form) and deletion.
+async fn course_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    who: &Admin,
+    (id, q): (&str, &PageQuery),
+    notice: super::course_assign::Notice,
+) -> Result<String, ApiError> {
     let tenant = who.tenant.id;
-    let versions = state.store.package_versions(tenant, &id).await?;
+    let versions = state.store.package_versions(tenant, id).await?;
     let shown = match q.version {
         Some(n) => versions.iter().find(|v| v.version == n),
         None => versions.last(),
     };
     let Some(shown) = shown else {
         return Err(refused(
-            &ctx,
-            &ApiError::from(crate::lrs::LrsError::NotFound(id)),
+            ctx,
+            &ApiError::from(crate::lrs::LrsError::NotFound(id.to_owned())),
             "courses-title",
             "/courses",
         ));
     };
     let course: Option<Course> = state
         .store
-        .package_course(tenant, &id, shown.version)
+        .package_course(tenant, id, shown.version)
         .await?
         .and_then(|json| serde_json::from_str(&json).ok());
     let end_client = who.end_client.as_deref();
-    let counts = state.store.report_versions(tenant, &id, end_client).await?;
+    let counts = state.store.report_versions(tenant, id, end_client).await?;
     let (used, real) = registrations_per_version(&counts);
-    let mut main = detail_html(&ctx, &q, (&versions, shown), course.as_ref(), &real);
+    let mut main = detail_html(ctx, q, (&versions, shown), course.as_ref(), &real);
     main.push_str(&super::course_preview::form(
-        &ctx,
+        ctx,
         q.tenant.as_deref(),
         &versions,
         shown.version,
     ));
-    main.push_str(&launch_form(&ctx, who.tenant.name.as_str(), &shown.package_id));
+    main.push_str(&launch_form(ctx, who.tenant.name.as_str(), &shown.package_id));
     let tq = tenant_query(q.tenant.as_deref());
-    main.push_str(
-        &super::course_assign::section(&state, &ctx, &who, (&shown.package_id, &tq), q.done.as_deref()).await?,
-    );
+    main.push_str(&super::course_assign::section(state, ctx, who, (&shown.package_id, &tq), &notice).await?);
     // Deleting concerns the whole tenant: not an end-client admin's (whose counts above
     // hold their own end client's registrations only).
     if who.end_client.is_none() {
         main.push_str(&super::course_delete::section(
-            &ctx,
+            ctx,
             q.tenant.as_deref(),
             &versions,
             &used,
         ));
     }
-    let title_id = "courses-title";
-    let mut resp = html_ok(page(
-        &ctx,
-        title_id,
-        &format!("/courses/{}", crate::http::content::encode_path(&id)),
+    Ok(page(
+        ctx,
+        "courses-title",
+        &format!("/courses/{}", crate::http::content::encode_path(id)),
         &main,
-    ));
-    super::course_preview::allow_player(&mut resp, &state.config.content_url);
-    Ok(resp)
+    ))
 }
 
 /// The registrations on each version: all of them (what deleting a version takes with
