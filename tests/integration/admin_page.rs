@@ -160,7 +160,7 @@ async fn an_admin_signs_in_sees_learners_and_progress_changes_the_password_and_s
         assert_eq!(stored, 0, "the CSRF token is kept in memory only");
 
         // A reload keeps the session (and fetches its CSRF token again).
-        b.goto(&env.app.url("/admin/")).await;
+        b.goto_anew(&env.app.url("/admin/")).await;
         b.wait_js("the restored session", &listed).await;
 
         fill(&b, "#current-password", PASSWORD).await;
@@ -176,7 +176,7 @@ async fn an_admin_signs_in_sees_learners_and_progress_changes_the_password_and_s
         )
         .await;
         // The session is gone: a reload shows the sign-in form.
-        b.goto(&env.app.url("/admin/")).await;
+        b.goto_anew(&env.app.url("/admin/")).await;
         b.wait_js(
             "signed out after a reload",
             "document.body.dataset.state === 'signed-out'",

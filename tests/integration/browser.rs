@@ -398,14 +398,18 @@ const PAGEHIDE: &str = r#"
 #[tokio::test]
 async fn sets_not_yet_committed_leave_with_send_beacon_when_the_page_hides() {
     assert!(chromium_present(), "Chromium is needed (scripts/test.sh installs it)");
-    let (env, base, item, _) = registered("scorm2004-2nd-edition").await;
+    let (env, base, item, registration) = registered("scorm2004-2nd-edition").await;
     let page = harness(&content_origin(&env), &base, &item, PAGEHIDE);
     let r = run_in_chromium(serve_page(page).await).await;
     assert!(r.get("failed").is_none(), "{r:#}");
     assert_eq!(r["beaconed"], 2, "{r:#}");
-    // The beacon may still be on its way when Chromium exits; give it a moment (opening the
-    // attempt too early would start a new one, the beacon's attempt being unsuspended).
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The beacon may still be on its way when Chromium exits: wait until it is stored
+    // (opening the attempt before that would start a new one, the beacon's attempt being
+    // unsuspended).
+    crate::clicks::stored_when(&env, &registration, &item, "the beacon's sets", |_, d| {
+        d["cmi.location"] == "beacon-page"
+    })
+    .await;
     let a = open(&env, &base, &item).await;
     assert_eq!(
         (a["data"]["cmi.location"].as_str(), a["data"]["cmi.entry"].as_str()),

@@ -147,10 +147,11 @@ async fn the_learner_moves_through_a_scorm12_course_with_buttons_toc_and_keyboar
         b.execute(&format!("document.querySelector({}).focus();", js(hands)), json!([]))
             .await;
         b.press(TAB).await;
-        let focused = b
-            .execute("return document.activeElement.dataset.item;", json!([]))
-            .await;
-        assert_eq!(focused, "ITEM-STORAGE", "Tab after Washing hands");
+        b.wait_js(
+            "Tab after Washing hands to focus Storage",
+            "document.activeElement && document.activeElement.dataset.item === 'ITEM-STORAGE'",
+        )
+        .await;
         b.press(ENTER).await;
         runs(&b, "ITEM-STORAGE", "lesson=storage").await;
 

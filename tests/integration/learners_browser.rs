@@ -60,7 +60,7 @@ async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
 
         // A learner's page, from the list: in Japanese, then English; deleted after the
         // confirmation.
-        b.goto(&app.url("/learners")).await;
+        b.goto_anew(&app.url("/learners")).await;
         b.click_on("a[href='/learners/hanako']").await;
         b.wait_js("the learner's page", "document.getElementById('learner-form') !== null")
             .await;

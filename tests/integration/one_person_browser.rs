@@ -51,7 +51,7 @@ async fn the_player_tells_each_browser_what_the_policy_decided() {
             message(&second).await
         );
         // A reload is the same tab, so the same session: still admitted.
-        first.goto(&url).await;
+        first.goto_anew(&url).await;
         first.wait_js("the reloaded first browser to run", RUNNING).await;
 
         policy(&env, ConcurrentLaunches::EndFirst).await;

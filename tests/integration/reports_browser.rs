@@ -47,7 +47,8 @@ async fn an_admin_reads_the_reports_and_a_transcript_in_both_languages() {
         b.execute("location.reload();", json!([])).await;
         b.wait_js(
             "the report with the new learner",
-            "(document.querySelector('#funnel-table tbody td:nth-of-type(2)') || {}).textContent === '4'",
+            "document.readyState === 'complete' \
+             && (document.querySelector('#funnel-table tbody td:nth-of-type(2)') || {}).textContent === '4'",
         )
         .await;
         let csv = b

@@ -236,6 +236,19 @@ impl Browser {
         self.post("/url", json!({ "url": url })).await;
     }
 
+    /// Loads `url` again when the browser may already be on it (a reload): WebDriver need not
+    /// wait for a load to the same URL, so the old document is marked and the new one, whole,
+    /// awaited — a wait on what both documents show would otherwise be met by the old one.
+    pub async fn goto_anew(&self, url: &str) {
+        self.execute("window.__kirokuOldPage = true;", json!([])).await;
+        self.goto(url).await;
+        self.wait_js(
+            &format!("{url} loaded anew"),
+            "!window.__kirokuOldPage && document.readyState === 'complete'",
+        )
+        .await;
+    }
+
     pub async fn url(&self) -> String {
         self.get("/url").await.as_str().unwrap_or_default().to_owned()
     }
