@@ -51,7 +51,7 @@ mod scorm;
 pub mod sequencing;
 mod xapi;
 
-pub use cmi5::{Cmi5Au, Cmi5Block, Cmi5Node, Cmi5Objective, Cmi5Structure, LangMap, LaunchMethod, MoveOn};
+pub use cmi5::{Cmi5Au, Cmi5Block, Cmi5Node, Cmi5Objective, Cmi5Structure, LangMap, LaunchMethod, MoveOn, in_language};
 pub use scorm::{
     CompletionThreshold, DataMap, HideLmsUi, Item, ItemLaunch, Organization, Resource, ScormStructure, ScormType,
     TimeLimitAction,
@@ -193,6 +193,15 @@ impl std::fmt::Display for LaunchHref {
 }
 
 impl Course {
+    /// The course's title in language `lang` (a primary tag) where the package gives one —
+    /// a cmi5 course's title in every language of its `cmi5.xml` — else [`Course::title`].
+    pub fn title_in(&self, lang: &str) -> &str {
+        match &self.structure {
+            Structure::Cmi5(s) => in_language(&s.titles, lang, &self.title),
+            Structure::Scorm(_) | Structure::Xapi(_) => &self.title,
+        }
+    }
+
     /// Every launchable item in tree order. For SCORM this is the default organization
     /// (what a learner is shown); [`Course::all_launchables`] adds the other organizations.
     pub fn launchables(&self) -> Vec<Launchable> {

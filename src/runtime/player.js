@@ -25,6 +25,11 @@
   }
   var grant = location.pathname.split("/")[2];
   var runtimeUrl = location.origin + "/runtime/" + grant;
+  // The course view, in the page's language (its titles, the maintenance window): sent
+  // without cookies, so the language goes as Accept-Language.
+  function fetchCourse() {
+    return fetch(runtimeUrl + "/-/course", { credentials: "omit", headers: { "Accept-Language": I.lang } });
+  }
   var $ = function (id) { return document.getElementById(id); };
   var frame = $("sco");
   var course = null;
@@ -125,7 +130,7 @@
     buttons.exit.disabled = !current;
   }
   function refreshStatuses() {
-    fetch(runtimeUrl + "/-/course", { credentials: "omit" })
+    fetchCourse()
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (c) {
         if (!c) return;
@@ -357,7 +362,7 @@
     $("maintenance").hidden = false;
   }
 
-  fetch(runtimeUrl + "/-/course", { credentials: "omit" })
+  fetchCourse()
     .then(function (r) {
       if (!r.ok) return r.json().catch(function () { return {}; }).then(function (b) {
         var e = new Error(String(r.status));

@@ -36,6 +36,21 @@ pub(crate) async fn player_url(env: &Env, registration: &str) -> String {
     l["playerUrl"].as_str().expect("playerUrl").to_owned()
 }
 
+/// A player URL asking for the player in `lang` (as an LMS may, `?lang=`).
+pub(crate) fn in_lang(url: &str, lang: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}lang={lang}")
+}
+
+/// Waits for the player page, whole, in `lang`.
+pub(crate) async fn player_in(b: &Browser, lang: &str) {
+    b.wait_js(
+        &format!("the player in {lang}"),
+        &format!("document.documentElement.lang === '{lang}' && document.readyState === 'complete'"),
+    )
+    .await;
+}
+
 fn js(s: &str) -> String {
     serde_json::to_string(s).expect("JSON string")
 }

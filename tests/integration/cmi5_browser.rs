@@ -9,8 +9,11 @@ use serde_json::{Value, json};
 
 use kiroku::tenant::Scope;
 
+use kiroku::i18n::{Lang, t};
+
 use crate::clicks::{player_url, within};
 use crate::packages::{Env, str_of};
+use crate::web_browser::no_english_left;
 use crate::webdriver::Browser;
 
 const AU: &str = "https://kiroku.example/runnable/au/";
@@ -71,7 +74,7 @@ async fn cmi5_aus_run_in_the_player_and_satisfy_blocks_and_the_course() {
         b.goto(&player_url(&env, &reg).await).await;
         // A fresh course opens its first AU (AnyWindow) in the player's frame.
         ended(&b, "the first AU").await;
-        b.screenshot("cmi5-player-first-au-ended").await;
+        b.screenshot("cmi5-player-first-au-ended-en").await;
         for au in ["completed-or-passed", "completed", "completed-and-passed", "not-applicable"] {
             choose(&b, au).await;
             ended(&b, au).await;
@@ -82,7 +85,7 @@ async fn cmi5_aus_run_in_the_player_and_satisfy_blocks_and_the_course() {
             "(document.getElementById('sco').contentWindow.auResult || {}).stayed === true",
         )
         .await;
-        b.screenshot("cmi5-player-au-in-frame").await;
+        b.screenshot("cmi5-player-au-in-frame-en").await;
         choose(&b, "abandoned").await;
         ended(&b, "the abandoned AU's second session").await;
         // OwnWindow: the AU takes the whole window, then returns to the player.
@@ -94,9 +97,24 @@ async fn cmi5_aus_run_in_the_player_and_satisfy_blocks_and_the_course() {
             ),
         )
         .await;
-        b.screenshot("cmi5-player-course-satisfied").await;
+        b.screenshot("cmi5-player-course-satisfied-en").await;
         let msg = b.text(&b.find("#message").await).await;
         assert_eq!(msg, "You have completed this course.");
+        // Launched again in Japanese: the outline and its statuses, no English left.
+        b.goto_anew(&crate::clicks::in_lang(&player_url(&env, &reg).await, "ja")).await;
+        crate::clicks::player_in(&b, "ja").await;
+        b.wait_js(
+            "the satisfied course in Japanese",
+            &format!(
+                "(document.querySelector('#toc-list button.item[data-item=\"{AU}own-window\"] .status') || {{}}).textContent === {}",
+                serde_json::to_string(&t(Lang::Ja, "player-js-status-satisfied")).unwrap_or_default()
+            ),
+        )
+        .await;
+        let outline = b.text(&b.find("#toc-list").await).await;
+        assert!(outline.contains("合格で修了") && outline.contains("内側のブロック"), "{outline}");
+        no_english_left(&b, "the cmi5 player").await;
+        b.screenshot("cmi5-player-course-satisfied-ja").await;
         b.quit().await;
 
         let all = statements(&env, &reg).await;

@@ -64,6 +64,7 @@ mod player;
 mod player_browser;
 mod portal;
 mod portal_browser;
+mod portal_titles;
 mod preview;
 mod preview_browser;
 mod private_pg;

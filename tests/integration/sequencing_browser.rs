@@ -92,7 +92,7 @@ async fn a_sequenced_course_runs_with_forced_order_remediation_selection_and_res
         let b = Browser::start().await;
         b.goto(&player_url(&env, &reg).await).await;
         assert_eq!(running(&b, "the pretest").await.0, "PRETEST");
-        b.screenshot("sequencing-pretest").await;
+        b.screenshot("sequencing-pretest-en").await;
         // The order is forced: nothing else may be chosen from the table of contents.
         for id in ["LESSON-1", "LESSON-2", "QUESTION-1"] {
             assert!(!toc_enabled(&b, id).await, "{id} is not to be chosen now");
@@ -105,7 +105,7 @@ async fn a_sequenced_course_runs_with_forced_order_remediation_selection_and_res
         let (q2, _) = next(&b, &q1, &["fail", "continue"]).await;
         assert!(q2.starts_with("QUESTION-") && q2 != q1, "{q2}");
         assert_eq!(next(&b, &q2, &["pass", "continue"]).await.0, "LESSON-1", "remediation");
-        b.screenshot("sequencing-remediation").await;
+        b.screenshot("sequencing-remediation-en").await;
         assert_eq!(next(&b, "LESSON-1", &["complete", "continue"]).await.0, "LESSON-2");
         // Suspend all: the next launch resumes here.
         press(&b, &["suspend"]).await;
@@ -132,7 +132,7 @@ async fn a_sequenced_course_runs_with_forced_order_remediation_selection_and_res
             "document.getElementById('message').textContent.includes('left the course')",
         )
         .await;
-        b.screenshot("sequencing-finished").await;
+        b.screenshot("sequencing-finished-en").await;
         b.quit().await;
 
         let seq = &report(&env).await["registrations"][0]["sequencing"];
@@ -142,6 +142,17 @@ async fn a_sequenced_course_runs_with_forced_order_remediation_selection_and_res
         let root = seq["activities"][0].clone();
         assert_eq!(root["satisfied"], true, "the post-test satisfies the course: {seq}");
         assert_eq!(root["completed"], true, "{seq}");
+
+        // Launched again, in Japanese: the course's next attempt, no English left.
+        let b = Browser::start().await;
+        b.goto(&crate::clicks::in_lang(&player_url(&env, &reg).await, "ja"))
+            .await;
+        crate::clicks::player_in(&b, "ja").await;
+        // The pretest, attempted, is skipped (its precondition rule).
+        assert_eq!(running(&b, "the next attempt, in Japanese").await.0, "LESSON-1");
+        crate::web_browser::no_english_left(&b, "the sequencing player").await;
+        b.screenshot("sequencing-next-attempt-ja").await;
+        b.quit().await;
     })
     .await;
 }

@@ -170,13 +170,26 @@ async fn courses(state: &AppState, p: &Portal, learner: &Learner) -> Result<Stri
         .list_registrations(tenant, Some(&learner.id), None, None)
         .await?;
     let packages = state.store.list_packages(tenant).await?;
-    let title_of = |pkg: &str| {
-        packages
+    // Each listed course's title in the learner's language (its newest version's).
+    let mut titles: HashMap<&str, String> = HashMap::new();
+    let listed = assignments
+        .iter()
+        .map(|a| &a.package_id)
+        .chain(regs.iter().map(|r| &r.package_id));
+    for pkg in listed {
+        if titles.contains_key(pkg.as_str()) {
+            continue;
+        }
+        let newest = packages
             .iter()
-            .filter(|v| v.package_id == pkg)
-            .max_by_key(|v| v.version)
-            .map(|v| v.title.clone())
-    };
+            .filter(|v| &v.package_id == pkg)
+            .max_by_key(|v| v.version);
+        if let Some(v) = newest {
+            let title = crate::portal::assignment::course_title(state.store.as_ref(), tenant, v, l.code()).await?;
+            titles.insert(pkg, title);
+        }
+    }
+    let title_of = |pkg: &str| titles.get(pkg).cloned();
     let mut standings: HashMap<String, Standing> = HashMap::new();
     for r in &regs {
         standings.insert(r.id.clone(), standing(state, tenant, r).await?);

@@ -21,7 +21,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::launch::{Cmi5LaunchClaims, LaunchGrant};
 use crate::lrs::LrsError;
-use crate::package::model::{Cmi5Node, Cmi5Structure, Course, LaunchMethod, Structure, Vocabulary as _};
+use crate::package::model::{Cmi5Node, Cmi5Structure, Course, LaunchMethod, Structure, Vocabulary as _, in_language};
 use crate::runtime::usecase::shared_state;
 use crate::server::AppState;
 
@@ -37,13 +37,14 @@ fn status(p: Option<&AuProgress>) -> &'static str {
     }
 }
 
-fn nodes(children: &[Cmi5Node], state: &Cmi5State) -> Vec<Value> {
+/// The outline's nodes, titled in the learner's language `lang` where the course has it.
+fn nodes(children: &[Cmi5Node], state: &Cmi5State, lang: &str) -> Vec<Value> {
     children
         .iter()
         .map(|n| match n {
             Cmi5Node::Au(au) => json!({
                 "id": au.id,
-                "title": au.title,
+                "title": in_language(&au.titles, lang, &au.title),
                 "visible": true,
                 "launchable": true,
                 "launchMethod": au.launch_method.as_str(),
@@ -52,33 +53,35 @@ fn nodes(children: &[Cmi5Node], state: &Cmi5State) -> Vec<Value> {
             }),
             Cmi5Node::Block(b) => json!({
                 "id": b.id,
-                "title": b.title,
+                "title": in_language(&b.titles, lang, &b.title),
                 "visible": true,
                 "launchable": false,
                 "status": if state.satisfied.contains(&b.id) { "satisfied" } else { "" },
-                "items": nodes(&b.children, state),
+                "items": nodes(&b.children, state, lang),
             }),
         })
         .collect()
 }
 
-/// The player's course view of a cmi5 course (`GET /runtime/{grant}/-/course`).
+/// The player's course view of a cmi5 course (`GET /runtime/{grant}/-/course`), titled in
+/// the learner's language `lang`.
 pub(super) async fn course_view(
     state: &AppState,
-    g: &LaunchGrant,
-    registration: &str,
+    (g, registration): (&LaunchGrant, &str),
     course: &Course,
     s: &Cmi5Structure,
+    lang: &str,
 ) -> Result<Value, ApiError> {
     let shared = shared_state(state.store.as_ref(), g.tenant_id(), registration).await?;
     let cmi5 = shared.cmi5.unwrap_or_default();
+    let title = course.title_in(lang);
     Ok(json!({
         "kind": "cmi5",
-        "title": course.title,
-        "organization": course.title,
+        "title": title,
+        "organization": title,
         "registration": registration,
         "satisfied": cmi5.satisfied.contains(&course.identifier),
-        "items": nodes(&s.children, &cmi5),
+        "items": nodes(&s.children, &cmi5, lang),
     }))
 }
 

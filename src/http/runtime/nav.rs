@@ -54,7 +54,7 @@ pub(super) async fn course(
         .await?
         .is_some_and(|r| r.preview);
     if let Structure::Cmi5(s) = &course.structure {
-        let mut body = super::cmi5::course_view(&state, &g, &registration, &course, s).await?;
+        let mut body = super::cmi5::course_view(&state, (&g, &registration), &course, s, lang.code()).await?;
         body.put("maintenance", maintenance);
         body.put("preview", json!(preview));
         return Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response());

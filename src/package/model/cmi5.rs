@@ -78,6 +78,18 @@ pub struct Cmi5Objective {
 /// names no language; the first of two in one language wins).
 pub type LangMap = BTreeMap<String, String>;
 
+/// The text of `map` in language `lang` (a primary tag such as `ja`): the tag itself, or a
+/// regional one of it (`ja-JP`); else `fallback` (the title picked at import). What a
+/// learner reading in Japanese sees of a course whose author gave Japanese titles.
+pub fn in_language<'a>(map: &'a LangMap, lang: &str, fallback: &'a str) -> &'a str {
+    map.iter()
+        .find(|(tag, text)| {
+            let primary = tag.split(['-', '_']).next().unwrap_or_default();
+            primary.eq_ignore_ascii_case(lang) && !text.trim().is_empty()
+        })
+        .map_or(fallback, |(_, text)| text.as_str())
+}
+
 /// A block or an AU. Serializes as `{"block": {…}}` or `{"au": {…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -148,5 +160,29 @@ vocabulary! {
         CompletedAndPassed = "CompletedAndPassed",
         CompletedOrPassed = "CompletedOrPassed",
         NotApplicable = "NotApplicable",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LangMap, in_language};
+
+    fn map(pairs: &[(&str, &str)]) -> LangMap {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn a_title_is_picked_by_primary_language_else_the_fallback() {
+        let m = map(&[("en-US", "Volcanoes"), ("ja-JP", "火山"), ("und", "???")]);
+        assert_eq!(in_language(&m, "ja", "Volcanoes"), "火山");
+        assert_eq!(in_language(&m, "JA", "Volcanoes"), "火山");
+        assert_eq!(in_language(&m, "en", "x"), "Volcanoes");
+        assert_eq!(in_language(&m, "fr", "Volcanoes"), "Volcanoes");
+        // A tag sharing only a prefix is another language; an empty text is no title.
+        let m = map(&[("jam", "Jamaican"), ("ja_JP", " ")]);
+        assert_eq!(in_language(&m, "ja", "fallback"), "fallback");
+        // The bare tag comes before a regional one.
+        let m = map(&[("ja", "火山"), ("ja-JP", "火山（日本）")]);
+        assert_eq!(in_language(&m, "ja", "-"), "火山");
     }
 }
