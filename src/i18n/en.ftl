@@ -186,6 +186,7 @@ course-structure = Structure
 course-structure-of = As in version { $version }.
 course-launchable = launchable
 course-unit = launchable unit
+course-block = block
 course-assignments = Assignments of this course
 course-assignments-empty = This course is not assigned to anyone yet.
 upload-title = Upload a package

@@ -172,6 +172,7 @@ course-structure = 構成
 course-structure-of = 第 { $version } 版の構成です。
 course-launchable = 起動可能
 course-unit = 起動可能な単元
+course-block = ブロック
 course-assignments = このコースの割り当て
 course-assignments-empty = このコースはまだ誰にも割り当てられていません。
 upload-title = パッケージのアップロード

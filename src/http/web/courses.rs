@@ -21,7 +21,7 @@ use crate::http::error::{ApiError, WebRefusal};
 use crate::http::extract::Path;
 use crate::i18n::{self, Arg, escape_html, t, t_args};
 use crate::i18n::{format_bytes, format_date_time, format_number};
-use crate::package::model::{Course, Item, Structure};
+use crate::package::model::{Cmi5Node, Course, Item, Structure, in_language};
 use crate::report::VersionCount;
 use crate::server::AppState;
 use crate::store::PackageVersion;
@@ -301,7 +301,7 @@ fn detail_html(
          <tbody>{rows}</tbody></table></div>\
          <h2 id=\"structure-h\">{structure_h}</h2><p class=\"hint\">{structure_of}</p>{tree}",
         back = e("courses-back"),
-        title = escape_html(&shown.title),
+        title = escape_html(course.map_or(shown.title.as_str(), |c| c.title_in(l.code()))),
         kind_h = e("col-kind"),
         kind = escape_html(&kind_label(l, shown)),
         ident_h = e("course-identifier"),
@@ -349,10 +349,16 @@ fn launch_form(ctx: &PageCtx, tenant: &str, package: &str) -> String {
     )
 }
 
-/// The course's structure as nested lists: a SCORM course's default organization, a
-/// cmi5 or xAPI course's launchable units.
+/// The course's structure as nested lists: a SCORM course's default organization, a cmi5
+/// course's blocks and AUs (titled in the reader's language where the course has it), an
+/// xAPI course's launchable units.
 fn structure_html(l: i18n::Lang, c: &Course) -> String {
     match &c.structure {
+        Structure::Cmi5(s) => format!(
+            "<ul class=\"tree\" id=\"structure\"><li>{}{}</li></ul>",
+            escape_html(c.title_in(l.code())),
+            cmi5_html(l, &s.children)
+        ),
         Structure::Scorm(s) => s.default_organization().map_or_else(String::new, |org| {
             format!(
                 "<ul class=\"tree\" id=\"structure\"><li>{}{}</li></ul>",
@@ -375,6 +381,27 @@ fn structure_html(l: i18n::Lang, c: &Course) -> String {
             format!("<ul class=\"tree\" id=\"structure\">{items}</ul>")
         }
     }
+}
+
+fn cmi5_html(l: i18n::Lang, nodes: &[Cmi5Node]) -> String {
+    let hint = |key: &str| format!(" <span class=\"hint\">({})</span>", escape_html(&t(l, key)));
+    let inner: String = nodes
+        .iter()
+        .map(|n| match n {
+            Cmi5Node::Au(au) => format!(
+                "<li>{}{}</li>",
+                escape_html(in_language(&au.titles, l.code(), &au.title)),
+                hint("course-unit")
+            ),
+            Cmi5Node::Block(b) => format!(
+                "<li>{}{}{}</li>",
+                escape_html(in_language(&b.titles, l.code(), &b.title)),
+                hint("course-block"),
+                cmi5_html(l, &b.children)
+            ),
+        })
+        .collect();
+    format!("<ul>{inner}</ul>")
 }
 
 fn items_html(l: i18n::Lang, items: &[Item]) -> String {

@@ -1,7 +1,7 @@
 //! A course whose author gave its titles in several languages (a cmi5 course's
-//! `<langstring>`s) is shown to the learner in their language: the portal's list of
-//! assigned courses and the player's outline; a language the course lacks falls back to
-//! the title picked at import.
+//! `<langstring>`s) is shown in the reader's language: the portal's list of assigned
+//! courses, the player's outline, and the course page's structure (blocks and AUs); a
+//! language the course lacks falls back to the title picked at import.
 
 use axum::http::Method;
 use serde_json::{Value, json};
@@ -87,4 +87,45 @@ async fn the_players_outline_is_titled_in_the_learners_language() {
     // A language the course lacks: the title picked at import (English).
     let fr = titles(&view("fr").await);
     assert!(fr.iter().any(|x| x == "Runnable volcanoes"), "{fr:?}");
+}
+
+#[tokio::test]
+async fn the_course_page_shows_a_cmi5_courses_blocks_and_aus_in_the_readers_language() {
+    let p = Portal::start().await;
+    let id = cmi5_assigned(&p).await;
+    let login = "author@acme.example";
+    let tenant = p.env.tenant.name.clone();
+    crate::accounts::account(&p.env.app, login, json!({"role": "tenant-admin", "tenant": tenant})).await;
+    let s = crate::accounts::sign_in(&p.env.app, login).await;
+    let structure = |lang: &'static str| {
+        let path = format!("/courses/{id}");
+        let env = &p.env;
+        let cookie = s.cookie.clone();
+        async move {
+            let html = env
+                .app
+                .req(Method::GET, &path)
+                .header("accept-language", lang)
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .expect(200)
+                .text();
+            html.split("id=\"structure\"").nth(1).unwrap_or_default().to_owned()
+        }
+    };
+    let ja = structure("ja").await;
+    // Nested as the cmi5.xml nests them: the inner block inside the outer, its AU inside it.
+    let (outer, inner, au) = (
+        ja.find("外側のブロック"),
+        ja.find("内側のブロック"),
+        ja.find("合格で修了"),
+    );
+    assert!(outer < inner && inner < au && outer.is_some(), "{ja}");
+    assert!(ja.contains("動く火山") && ja.contains("(ブロック)"), "{ja}");
+    let en = structure("en").await;
+    assert!(
+        en.contains("Outer block") && en.contains("(block)") && en.contains("Runnable volcanoes"),
+        "{en}"
+    );
 }
