@@ -81,6 +81,7 @@ mod quotas;
 mod reports;
 mod reports_browser;
 mod runtime;
+mod runtime_concurrency;
 mod runtime_hostile;
 mod scratch_db;
 mod sequencing_browser;
