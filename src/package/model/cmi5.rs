@@ -185,4 +185,22 @@ mod tests {
         let m = map(&[("ja", "火山"), ("ja-JP", "火山（日本）")]);
         assert_eq!(in_language(&m, "ja", "-"), "火山");
     }
+
+    proptest::proptest! {
+        /// Any tags and texts (a cmi5.xml's, so anyone's): the answer is the fallback or a
+        /// non-blank text of the map under a tag of that language.
+        #[test]
+        fn any_titles_answer_the_fallback_or_one_of_theirs(
+            pairs in proptest::collection::vec(("[a-zA-Z_-]{0,8}|ja|ja-JP|en|\\PC{0,3}", "\\PC{0,12}|火山|😀\u{301}"), 0..6),
+            lang in "ja|en|fr|\\PC{0,3}",
+        ) {
+            let m: LangMap = pairs.into_iter().collect();
+            let got = in_language(&m, &lang, "fallback");
+            let theirs = m.iter().any(|(tag, text)| {
+                text == got && !text.trim().is_empty()
+                    && tag.split(['-', '_']).next().is_some_and(|p| p.eq_ignore_ascii_case(&lang))
+            });
+            proptest::prop_assert!(got == "fallback" || theirs, "{got:?} from {m:?} for {lang:?}");
+        }
+    }
 }
