@@ -5,6 +5,7 @@
 mod accounts;
 mod admin_page;
 mod architecture;
+mod assign_refusals;
 mod attachments;
 mod audit;
 mod auth;

@@ -20,7 +20,7 @@ use crate::lrs::LrsError;
 use crate::portal::assignment::{Assignment, NewAssignment, Target, check_due};
 use crate::server::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AssignmentRequest {
     pub package_id: String,

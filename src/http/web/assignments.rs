@@ -20,7 +20,7 @@ use crate::http::client::ClientAddr;
 use crate::http::error::{ApiError, WebRefusal};
 use crate::http::extract::Path;
 use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
-use crate::portal::assignment::Target;
+use crate::portal::assignment::{Target, check_due};
 use crate::server::AppState;
 use crate::store::PackageVersion;
 
@@ -204,8 +204,8 @@ fn back(tenant: Option<&str>, done: &str) -> Response {
 }
 
 /// The page again with why the form was refused (400).
-async fn form_refused(state: &AppState, ctx: &PageCtx, who: &Admin, tenant: Option<&str>, e: &ApiError) -> ApiError {
-    match render(state, ctx, who, tenant, &notice("error", &refusal_text(ctx, e))).await {
+async fn form_refused(state: &AppState, ctx: &PageCtx, who: &Admin, tenant: Option<&str>, why: &str) -> ApiError {
+    match render(state, ctx, who, tenant, &notice("error", why)).await {
         Ok(main) => ApiError::WebPage(
             WebRefusal::BadForm,
             page(ctx, "portal-assignments-title", "/assignments", &main),
@@ -233,29 +233,54 @@ pub async fn create(
         end_client: text("endClient"),
         due: text("due"),
     };
-    let package_id = req.package_id.clone();
     let tenant = q.tenant.as_deref();
-    match create_for(&state, &who, &from, req).await {
+    match create_for(&state, &who, &from, req.clone()).await {
         Ok(_) if from_course => {
-            Ok(Redirect::to(&super::course_assign::back_path(&package_id, &tenant_query(tenant))).into_response())
+            Ok(Redirect::to(&super::course_assign::back_path(&req.package_id, &tenant_query(tenant))).into_response())
         }
         Ok(_) => Ok(back(tenant, "created")),
-        Err(e) if e.status().is_client_error() && from_course => {
-            let why = refusal_text(&ctx, &e);
-            super::courses::assign_refused(&state, &ctx, &who, (&package_id, tenant), why).await
+        Err(e) if e.status().is_client_error() => {
+            let why = refusal_text(&state, (&ctx, &who), &req, &e).await;
+            if from_course {
+                super::courses::assign_refused(&state, &ctx, &who, (&req.package_id, tenant), why).await
+            } else {
+                Err(form_refused(&state, &ctx, &who, tenant, &why).await)
+            }
         }
-        Err(e) if e.status().is_client_error() => Err(form_refused(&state, &ctx, &who, tenant, &e).await),
         Err(e) => Err(e),
     }
 }
 
-/// Why an assignment form was refused, in the reader's language.
-fn refusal_text(ctx: &PageCtx, e: &ApiError) -> String {
-    t_args(
-        ctx.lang,
-        "portal-assign-invalid",
-        &[("detail", Arg::from(e.to_string()))],
-    )
+/// Why an assignment form was refused, in the reader's language: what the form itself
+/// could have caught (the target, the due date, by the domain's own checks) and a course,
+/// learner or end client that is not there (or not the caller's); the API's own words
+/// (English) follow for anything else.
+async fn refusal_text(
+    state: &AppState,
+    (ctx, who): (&PageCtx, &Admin),
+    req: &AssignmentRequest,
+    e: &ApiError,
+) -> String {
+    let l = ctx.lang;
+    let Ok(target) = Target::of(req.learner.clone(), req.end_client.clone()) else {
+        return t(l, "portal-assign-target-hint");
+    };
+    if check_due(req.due.as_deref()).is_err() {
+        return t(l, "portal-assign-bad-due");
+    }
+    if e.status().as_u16() == 404 {
+        let versions = state.store.package_versions(who.tenant.id, &req.package_id).await;
+        let (key, id) = match &target {
+            Target::Learner(id) => ("portal-assign-no-learner", id),
+            Target::EndClient(id) => ("portal-assign-unknown-end-client", id),
+        };
+        return if versions.map(|v| v.is_empty()).unwrap_or(true) {
+            t(l, "portal-assign-no-course")
+        } else {
+            t_args(l, key, &[("id", Arg::from(id.as_str()))])
+        };
+    }
+    t_args(l, "portal-assign-invalid", &[("detail", Arg::from(e.to_string()))])
 }
 
 /// `POST /assignments/{id}/delete`.
