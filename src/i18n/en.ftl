@@ -311,6 +311,14 @@ end-clients-id-hint = 1 to 64 letters, digits, ., _ or - (it names the end clien
 end-clients-name = Name
 end-clients-create-button = Add
 end-clients-created = The end client { $id } is added.
+end-clients-exists = An end client { $id } already exists.
+end-clients-invalid = The end client was not added: { $detail }
+form-bad-end-client-id = The end client's ID must be 1 to 64 letters, digits, ".", "_" or "-".
+form-bad-learner-id = The learner ID must be 1 to 255 characters, without control characters or "/", and not "." or "..".
+form-bad-name = The name must be 1 to 255 printable characters.
+form-bad-email = The e-mail address must look like name@example.jp.
+form-bad-password = The password must be 8 to 256 characters and not the learner ID.
+form-unknown-end-client = There is no end client { $id } here.
 
 ## The tenants page (/tenants)
 nav-tenants = Tenants

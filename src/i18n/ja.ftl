@@ -297,6 +297,14 @@ end-clients-id-hint = 英数字・.・_・- の 1〜64 文字（API や CSV フ�
 end-clients-name = 名称
 end-clients-create-button = 追加
 end-clients-created = エンドクライアント { $id } を追加しました。
+end-clients-exists = エンドクライアント { $id } はすでにあります。
+end-clients-invalid = エンドクライアントを追加できませんでした: { $detail }
+form-bad-end-client-id = エンドクライアント ID は、英数字と「.」「_」「-」で 1～64 文字にしてください。
+form-bad-learner-id = 受講者 ID は 1～255 文字で、制御文字や「/」を含まず、「.」「..」以外にしてください。
+form-bad-name = 名前は 1～255 文字の印字可能な文字にしてください。
+form-bad-email = メールアドレスは name@example.jp の形にしてください。
+form-bad-password = パスワードは 8～256 文字で、受講者 ID とは違うものにしてください。
+form-unknown-end-client = エンドクライアント { $id } はここにありません。
 
 ## The tenants page (/tenants)
 nav-tenants = テナント

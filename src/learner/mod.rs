@@ -82,23 +82,28 @@ pub fn check_name(name: &str) -> Result<String, String> {
     Ok(name.to_owned())
 }
 
+/// Checks an e-mail address: trimmed; blank is none.
+pub fn check_email(email: &str) -> Result<Option<String>, String> {
+    let e = email.trim();
+    if e.is_empty() {
+        return Ok(None);
+    }
+    let ok = e.len() <= MAX_LEN
+        && e.matches('@').count() == 1
+        && e.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(Some(e.to_owned()))
+    } else {
+        Err("email is not an e-mail address".into())
+    }
+}
+
 /// Checks name and e-mail; returns them trimmed.
 pub fn check_fields(f: LearnerFields) -> Result<LearnerFields, String> {
     let name = check_name(&f.name)?;
-    let email = match f.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) {
-        Some(e) => {
-            let ok = e.len() <= MAX_LEN
-                && e.matches('@').count() == 1
-                && e.split_once('@')
-                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
-                && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-            if !ok {
-                return Err("email is not an e-mail address".into());
-            }
-            Some(e)
-        }
-        None => None,
-    };
+    let email = f.email.as_deref().map(check_email).transpose()?.flatten();
     let end_client = f
         .end_client
         .map(|e| crate::account::check_end_client_id(&e))

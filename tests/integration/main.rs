@@ -5,7 +5,6 @@
 mod accounts;
 mod admin_page;
 mod architecture;
-mod assign_refusals;
 mod attachments;
 mod audit;
 mod auth;
@@ -34,6 +33,7 @@ mod documents;
 mod durability;
 mod end_clients_page;
 mod forced_deletion;
+mod form_refusals;
 mod global_objectives;
 mod health_page;
 mod hostile_sweep;

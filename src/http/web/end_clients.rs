@@ -111,6 +111,21 @@ fn render(ctx: &PageCtx, who: &Admin, tenant: Option<&str>, all: &[EndClient], n
     )
 }
 
+/// Why the form was refused, in the reader's language: the field the domain's own checks
+/// refuse, an id already taken; the API's own words (English) follow for anything else.
+fn why(l: crate::i18n::Lang, e: &ApiError, (id, name): (&str, &str)) -> String {
+    if crate::account::check_end_client_id(id).is_err() {
+        return t(l, "form-bad-end-client-id");
+    }
+    if crate::learner::check_name(name).is_err() {
+        return t(l, "form-bad-name");
+    }
+    if e.status().as_u16() == 409 {
+        return t_args(l, "end-clients-exists", &[("id", Arg::from(id))]);
+    }
+    t_args(l, "end-clients-invalid", &[("detail", Arg::from(e.to_string()))])
+}
+
 /// `POST /end-clients`: creates the end client, then back to the list (303).
 pub async fn create(
     State(state): State<AppState>,
@@ -139,7 +154,7 @@ pub async fn create(
             let all = visible_to(&state, &who).await?;
             let notice = format!(
                 "<p class=\"notice error\" role=\"alert\" id=\"end-client-error\">{}</p>",
-                escape_html(&e.to_string())
+                escape_html(&why(ctx.lang, &e, (id, name)))
             );
             let main = render(&ctx, &who, q.tenant.as_deref(), &all, &notice);
             Err(ApiError::WebPage(

@@ -300,13 +300,37 @@ fn learner_fields(fields: &[(String, String)]) -> LearnerFields {
     }
 }
 
-/// Why a form was refused, in the reader's language; the API's own words (English)
-/// follow for a rule the form could not check itself.
-fn why(ctx: &PageCtx, e: &ApiError, conflict_id: &str) -> String {
+/// Why a form was refused, in the reader's language: the field the domain's own checks
+/// refuse (`form`: the learner id and fields sent), a conflict, an end client that is not
+/// there; the API's own words (English) follow for anything else.
+fn why(ctx: &PageCtx, e: &ApiError, conflict_id: &str, form: Option<(&str, &LearnerFields)>) -> String {
     let l = ctx.lang;
-    match e.status().as_u16() {
-        409 => t(l, conflict_id),
-        403 => t(l, "tenant-page-forbidden"),
+    if let Some((id, f)) = form {
+        if crate::learner::check_id(id).is_err() {
+            return t(l, "form-bad-learner-id");
+        }
+        if crate::learner::check_name(&f.name).is_err() {
+            return t(l, "form-bad-name");
+        }
+        if f.email
+            .as_deref()
+            .is_some_and(|e| crate::learner::check_email(e).is_err())
+        {
+            return t(l, "form-bad-email");
+        }
+        // An id no end client can have names none there.
+        if let Some(ec) = f
+            .end_client
+            .as_deref()
+            .filter(|ec| crate::account::check_end_client_id(ec).is_err())
+        {
+            return t_args(l, "form-unknown-end-client", &[("id", Arg::from(ec))]);
+        }
+    }
+    match (e.status().as_u16(), form.and_then(|(_, f)| f.end_client.as_deref())) {
+        (409, _) => t(l, conflict_id),
+        (403, _) => t(l, "tenant-page-forbidden"),
+        (404, Some(ec)) => t_args(l, "form-unknown-end-client", &[("id", Arg::from(ec))]),
         _ => t_args(l, "learner-invalid", &[("detail", Arg::from(e.to_string()))]),
     }
 }
@@ -321,10 +345,11 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let AdminForm { ctx, fields, who } = AdminForm::read(&state, &headers, q.tenant.as_deref(), &body, LEARNER).await?;
     let id = field(&fields, "id").map(str::trim).unwrap_or_default().to_owned();
-    match create_for(&state, &who, &from, &id, learner_fields(&fields)).await {
+    let sent = learner_fields(&fields);
+    match create_for(&state, &who, &from, &id, sent.clone()).await {
         Ok(l) => Ok(Redirect::to(&with_saved(&address(&l.id, q.tenant.as_deref()))).into_response()),
         Err(e) if e.status().is_client_error() => {
-            let text = why(&ctx, &e, "learner-exists");
+            let text = why(&ctx, &e, "learner-exists", Some((&id, &sent)));
             Err(super::learners::refused_form(&state, &ctx, &who, q.tenant.as_deref(), &text).await)
         }
         Err(e) => Err(e),
@@ -345,7 +370,8 @@ pub async fn save(
     who.learner(&state, &id)
         .await
         .map_err(|e| refused(&ctx, &e, LEARNER.0, LEARNER.1))?;
-    match put_for(&state, &who, &from, &id, learner_fields(&fields)).await {
+    let sent = learner_fields(&fields);
+    match put_for(&state, &who, &from, &id, sent.clone()).await {
         Ok(_) => Ok(Redirect::to(&with_saved(&address(&id, q.tenant.as_deref()))).into_response()),
         Err(e) if e.status().is_client_error() => Err(form_refused(
             &state,
@@ -353,7 +379,7 @@ pub async fn save(
             &who,
             &id,
             q.tenant.as_deref(),
-            &why(&ctx, &e, "learner-exists"),
+            &why(&ctx, &e, "learner-exists", Some((&id, &sent))),
         )
         .await),
         Err(e) => Err(e),
@@ -388,7 +414,7 @@ pub async fn delete(
             &who,
             &id,
             tenant,
-            &why(&ctx, &e, "learner-has-registrations"),
+            &why(&ctx, &e, "learner-has-registrations", None),
         )
         .await),
         Err(e) => Err(e),

@@ -73,13 +73,15 @@ pub fn section(
     )
 }
 
-/// The learner page with `notice` (or the refusal of `e`: 400 with its reason).
+/// The learner page with `notice` (or the refusal of `e`: 400 with its reason, in the
+/// reader's words when `bad_field` names the message of a field the domain's own check
+/// refuses).
 async fn answer(
     state: &crate::server::AppState,
     form: &AdminForm,
-    id: &str,
-    tenant: Option<&str>,
+    (id, tenant): (&str, Option<&str>),
     result: Result<String, ApiError>,
+    bad_field: Option<&str>,
 ) -> Result<Response, ApiError> {
     let (ctx, who) = (&form.ctx, &form.who);
     let (status, notice) = match result {
@@ -88,7 +90,10 @@ async fn answer(
             return Err(super::tenant::refused(ctx, &e, LEARNER.0, LEARNER.1));
         }
         Err(e) if e.status().is_client_error() => {
-            let text = t_args(ctx.lang, "learner-invalid", &[("detail", Arg::from(e.to_string()))]);
+            let text = match bad_field {
+                Some(key) => t(ctx.lang, key),
+                None => t_args(ctx.lang, "learner-invalid", &[("detail", Arg::from(e.to_string()))]),
+            };
             (Some(WebRefusal::BadForm), notice("error", "learner-error", &text))
         }
         Err(e) => return Err(e),
@@ -113,6 +118,9 @@ pub async fn password(
     let tenant = q.tenant.as_deref();
     let form = AdminForm::read(&state, &headers, tenant, &body, LEARNER).await?;
     let pw = form.field("password").unwrap_or_default().to_owned();
+    let bad = crate::portal::check_password(&id, &pw)
+        .err()
+        .map(|_| "form-bad-password");
     let result = set_password_for(&state, &form.who, &from, &id, pw).await.map(|()| {
         notice(
             "info",
@@ -120,7 +128,7 @@ pub async fn password(
             &t(form.ctx.lang, "portal-password-saved"),
         )
     });
-    answer(&state, &form, &id, tenant, result).await
+    answer(&state, &form, (&id, tenant), result, bad).await
 }
 
 /// `POST /learners/{id}/invitation`: a new code, shown once with its link.
@@ -148,5 +156,5 @@ pub async fn invitation(
             url = escape_html(&s("url")),
         )
     });
-    answer(&state, &form, &id, tenant, result).await
+    answer(&state, &form, (&id, tenant), result, None).await
 }
