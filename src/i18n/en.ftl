@@ -222,6 +222,10 @@ js-csv-refused = { $n } rows were refused:
 js-csv-row = Row
 js-csv-id = Id
 js-csv-why = Why
+js-csv-rule-fields = The row does not have as many fields as the header.
+js-csv-rule-duplicate = The ID is also on row { $first }.
+js-csv-rule-taken = The ID is taken by a learner this account does not see.
+js-csv-rule-otherEndClient = An end-client admin may only put learners in their own end client.
 js-csv-file-refused = The file was refused (the server answered { $status }).
 js-csv-failed = The file did not reach the server. Check the connection and try again.
 

@@ -208,6 +208,10 @@ js-csv-refused = { $n } 行を受け付けませんでした:
 js-csv-row = 行
 js-csv-id = ID
 js-csv-why = 理由
+js-csv-rule-fields = この行の項目数が見出し行と違います。
+js-csv-rule-duplicate = この ID は { $first } 行目にもあります。
+js-csv-rule-taken = この ID は、このアカウントからは見えない受講者が使っています。
+js-csv-rule-otherEndClient = エンドクライアント管理者は、自分のエンドクライアントにしか受講者を入れられません。
 js-csv-file-refused = ファイルは受け付けられませんでした（サーバーの応答: { $status }）。
 js-csv-failed = ファイルがサーバーに届きませんでした。接続を確認して、もう一度お試しください。
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{Learner, LearnerFields, check_fields, check_id};
+use super::{Learner, LearnerFields, check_email, check_fields, check_id, check_name};
 
 /// Rows an import reads at most.
 pub const MAX_ROWS: usize = 10_000;
@@ -27,7 +27,31 @@ pub struct RowError {
     pub row: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Which rule refused the row, stable for a page to say it in its reader's language:
+    /// `fields`, `id`, `name`, `email`, `endClient`, `duplicate` (with `first`), `taken`,
+    /// `unknownEndClient`, or `other` (the message alone says why).
+    pub rule: &'static str,
+    /// The row the same id is first on (`duplicate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<usize>,
+    /// The end client named (`unknownEndClient`).
+    #[serde(rename = "endClient", skip_serializing_if = "Option::is_none")]
+    pub end_client: Option<String>,
     pub message: String,
+}
+
+impl RowError {
+    /// A row refused by `rule`, for `message`.
+    pub fn new(row: usize, id: Option<String>, rule: &'static str, message: String) -> Self {
+        Self {
+            row,
+            id,
+            rule,
+            first: None,
+            end_client: None,
+            message,
+        }
+    }
 }
 
 /// The records of a CSV text: fields split at commas, quotes undone (`""` is a quote),
@@ -138,14 +162,13 @@ pub fn parse_import(text: &str) -> Result<(Vec<ImportRow>, Vec<RowError>), Strin
             return Err(format!("more than {MAX_ROWS} rows: split the file"));
         }
         match read_row(cols, &r) {
-            Err((id, message)) => errors.push(RowError { row, id, message }),
+            Err((id, rule, message)) => errors.push(RowError::new(row, id, rule, message)),
             Ok((id, fields)) => {
                 if let Some(first) = first_seen.get(&id) {
                     let message = format!("the id is also on row {first}");
                     errors.push(RowError {
-                        row,
-                        id: Some(id),
-                        message,
+                        first: Some(*first),
+                        ..RowError::new(row, Some(id), "duplicate", message)
                     });
                     continue;
                 }
@@ -157,7 +180,8 @@ pub fn parse_import(text: &str) -> Result<(Vec<ImportRow>, Vec<RowError>), Strin
     Ok((rows, errors))
 }
 
-type RowRefusal = (Option<String>, String);
+/// A row's id (when it has one), the rule that refused it, and why.
+type RowRefusal = (Option<String>, &'static str, String);
 
 fn read_row(cols: Columns, r: &[String]) -> Result<(String, LearnerFields), RowRefusal> {
     let cell = |i: usize| r.get(i).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -165,16 +189,32 @@ fn read_row(cols: Columns, r: &[String]) -> Result<(String, LearnerFields), RowR
     let named = (!id.is_empty()).then(|| id.clone());
     if r.len() != cols.count {
         let message = format!("{} fields where the header has {}", r.len(), cols.count);
-        return Err((named, message));
+        return Err((named, "fields", message));
     }
-    check_id(&id).map_err(|e| (named.clone(), e))?;
+    let refused = |rule: &'static str| {
+        let named = named.clone();
+        move |e: String| (named, rule, e)
+    };
+    check_id(&id).map_err(refused("id"))?;
     let optional = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty());
     let fields = LearnerFields {
         name: cell(cols.name),
         email: optional(cols.email),
         end_client: optional(cols.end_client),
     };
-    let fields = check_fields(fields).map_err(|e| (named, e))?;
+    // Each field by its own rule first, so the refusal names the field; then all of them
+    // as the admin API checks them.
+    check_name(&fields.name).map_err(refused("name"))?;
+    fields
+        .email
+        .as_deref()
+        .map(check_email)
+        .transpose()
+        .map_err(refused("email"))?;
+    if let Some(ec) = fields.end_client.as_deref() {
+        crate::account::check_end_client_id(ec).map_err(refused("endClient"))?;
+    }
+    let fields = check_fields(fields).map_err(refused("other"))?;
     Ok((id, fields))
 }
 

@@ -2,6 +2,7 @@
 //! reads the per-row report, sees the new learners listed, and the page in Japanese
 //! leaves no English; then opens a learner's page and deletes them after confirming. Screenshots as in `web_browser.rs`.
 
+use kiroku::i18n::{Lang, t};
 use serde_json::json;
 
 use crate::accounts::{account, with_operator};
@@ -18,6 +19,12 @@ async fn import(b: &Browser, path: &std::path::Path) {
     b.click_on("#import-button").await;
     b.wait_js("the report", "document.getElementById('import-done') !== null")
         .await;
+    // The report in sight, for the screenshot.
+    b.execute(
+        "document.getElementById('import-done').scrollIntoView({block: 'center'});",
+        json!([]),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -40,7 +47,8 @@ async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
         let done = b.text(&b.find("#import-done").await).await;
         assert_eq!(done, "2 created, 0 updated.");
         let errors = b.text(&b.find("#import-errors tbody").await).await;
-        assert!(errors.contains('4') && errors.contains("bob") && errors.contains("e-mail"), "{errors}");
+        let bad_email = t(Lang::En, "form-bad-email");
+        assert!(errors.contains('4') && errors.contains("bob") && errors.contains(&bad_email), "{errors}");
         b.screenshot("learners-import-en").await;
         b.goto(&app.url("/learners")).await;
         b.wait_js("the list", "document.querySelectorAll('#learners tbody tr').length === 2")
@@ -56,6 +64,10 @@ async fn an_admin_imports_learners_from_csv_and_reads_the_bad_row() {
         import(&b, &csv).await;
         let done = b.text(&b.find("#import-done").await).await;
         assert_eq!(done, "0 人を作成し、2 人を更新しました。");
+        // The refused row's reason in Japanese too, as the forms say it.
+        let errors = b.text(&b.find("#import-errors tbody").await).await;
+        assert!(errors.contains("bob") && errors.contains(&t(Lang::Ja, "form-bad-email")), "{errors}");
+        no_english_left(&b, "the import's report").await;
         b.screenshot("learners-import-ja").await;
 
         // A learner's page, from the list: in Japanese, then English; deleted after the

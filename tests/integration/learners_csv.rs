@@ -24,11 +24,16 @@ async fn an_import_creates_updates_and_reports_each_bad_row() {
     let env = Env::with(with_operator()).await;
     let pkg = env.import_fixture("scorm12-single-sco").await;
     env.register("kept", pkg["packageId"].as_str().expect("id")).await;
-    let csv = "id,name,email\n\
-               hanako,山田 花子,hanako@example.jp\n\
-               kept,Kept Renamed,\n\
-               bad-mail,Bob,not-an-address\n\
-               ,No Id,\n";
+    let csv = "id,name,email,endClient\n\
+               hanako,山田 花子,hanako@example.jp,\n\
+               kept,Kept Renamed,,\n\
+               bad-mail,Bob,not-an-address,\n\
+               ,No Id,,\n\
+               nameless,,,\n\
+               hanako,山田 花子 again,,\n\
+               ec-typo,Eve,,no-such-client\n\
+               ec-bad,Eve,,北 支社\n\
+               short,only two\n";
     let (status, a) = import(&env, csv).await;
     assert_eq!(status, 200, "{a}");
     assert_eq!(
@@ -38,8 +43,25 @@ async fn an_import_creates_updates_and_reports_each_bad_row() {
     );
     let errors = a["errors"].as_array().expect("errors");
     let rows: Vec<u64> = errors.iter().filter_map(|e| e["row"].as_u64()).collect();
-    assert_eq!(rows, [4, 5], "{a}");
+    assert_eq!(rows, [4, 5, 6, 7, 8, 9, 10], "{a}");
     assert_eq!(errors.first().map(|e| &e["id"]), Some(&json!("bad-mail")));
+    // Each refusal names its rule (a page says it in its reader's language from that).
+    let rules: Vec<&str> = errors.iter().filter_map(|e| e["rule"].as_str()).collect();
+    assert_eq!(
+        rules,
+        [
+            "email",
+            "id",
+            "name",
+            "duplicate",
+            "unknownEndClient",
+            "endClient",
+            "fields"
+        ],
+        "{a}"
+    );
+    assert_eq!(errors[3]["first"], 2, "{a}");
+    assert_eq!(errors[4]["endClient"], "no-such-client", "{a}");
     assert!(
         env.app
             .store
@@ -135,6 +157,13 @@ async fn an_end_client_admins_import_and_export_stay_in_their_end_client() {
         .filter_map(|e| e["id"].as_str())
         .collect();
     assert_eq!(refused, ["w1", "x1"], "{a}");
+    let rules: Vec<&str> = a["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["taken", "otherEndClient"], "{a}");
     let e1 = env
         .app
         .store

@@ -27,12 +27,15 @@ enum Written {
 }
 
 async fn write_row(state: &AppState, p: &Admin, from: &ClientAddr, r: ImportRow) -> Result<Written, RowError> {
-    let refuse = |message: String| RowError {
-        row: r.row,
-        id: Some(r.id.clone()),
-        message,
+    let refuse = |rule: &'static str, message: String| RowError::new(r.row, Some(r.id.clone()), rule, message);
+    let internal = |e: ApiError| match e.status().as_u16() {
+        // The store's refusal of an end client the tenant does not have.
+        404 if r.fields.end_client.is_some() => RowError {
+            end_client: r.fields.end_client.clone(),
+            ..refuse("unknownEndClient", e.to_string())
+        },
+        _ => refuse("other", e.to_string()),
     };
-    let internal = |e: ApiError| refuse(e.to_string());
     if let Some(existing) = state
         .store
         .learner(p.tenant.id, &r.id)
@@ -42,10 +45,12 @@ async fn write_row(state: &AppState, p: &Admin, from: &ClientAddr, r: ImportRow)
         // An end-client admin may not overwrite another end client's learner (nor learn
         // that the id is taken there: the same words as for any id they cannot see).
         p.sees(Some(existing), &r.id)
-            .map_err(|_| refuse("the id is taken by a learner this account does not see".into()))?;
+            .map_err(|_| refuse("taken", "the id is taken by a learner this account does not see".into()))?;
     }
     let mut fields = r.fields.clone();
-    fields.end_client = p.end_client_for(fields.end_client).map_err(|e| refuse(e.to_string()))?;
+    fields.end_client = p
+        .end_client_for(fields.end_client)
+        .map_err(|e| refuse("otherEndClient", e.to_string()))?;
     let (l, created) = state
         .store
         .put_learner(p.tenant.id, &r.id, fields)

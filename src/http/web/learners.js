@@ -47,13 +47,31 @@
       var tr = el('tr');
       tr.appendChild(el('td', String(e.row)));
       tr.appendChild(el('td', e.id || ''));
-      tr.appendChild(el('td', e.message));
+      tr.appendChild(el('td', why(e)));
       body.appendChild(tr);
     });
     table.appendChild(body);
     var wrap = el('div', undefined, 'table-wrap');
     wrap.appendChild(table);
     result.appendChild(wrap);
+  }
+
+  // A refused row's reason in the page's language, by the rule the server names; the
+  // server's own words for any other.
+  var RULES = {
+    id: 'form-bad-learner-id',
+    name: 'form-bad-name',
+    email: 'form-bad-email',
+    endClient: 'form-bad-end-client-id',
+    unknownEndClient: 'form-unknown-end-client',
+    fields: 'js-csv-rule-fields',
+    duplicate: 'js-csv-rule-duplicate',
+    taken: 'js-csv-rule-taken',
+    otherEndClient: 'js-csv-rule-otherEndClient'
+  };
+  function why(e) {
+    var key = RULES[e.rule];
+    return key && messages[key] ? t(key, { first: e.first, id: e.endClient || '' }) : e.message;
   }
 
   function failed(text) {

@@ -132,7 +132,8 @@ async fn render(
         c_email = e("col-email"),
         c_ec = e("col-end-client"),
         c_updated = e("col-updated"),
-        messages = tenant::script_messages(l, "js-csv-"),
+        // The import's row refusals say the forms' words for the same rules.
+        messages = tenant::script_messages_of(l, &["js-csv-", "form-bad-", "form-unknown-"]),
     ))
 }
 

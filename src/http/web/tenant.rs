@@ -100,9 +100,14 @@ pub fn tenant_query(tenant: Option<&str>) -> String {
 
 /// The messages whose id starts with `prefix`, as JSON safe inside a script block.
 pub fn script_messages(l: i18n::Lang, prefix: &str) -> String {
+    script_messages_of(l, &[prefix])
+}
+
+/// [`script_messages`] of several prefixes.
+pub fn script_messages_of(l: i18n::Lang, prefixes: &[&str]) -> String {
     let messages: serde_json::Map<String, serde_json::Value> = i18n::messages(l)
         .into_iter()
-        .filter(|(id, _)| id.starts_with(prefix))
+        .filter(|(id, _)| prefixes.iter().any(|p| id.starts_with(p)))
         .map(|(id, text)| (id, serde_json::Value::String(text)))
         .collect();
     serde_json::Value::Object(messages).to_string().replace('<', "\\u003c")
