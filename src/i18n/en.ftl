@@ -334,6 +334,10 @@ tenants-name-hint = 1 to 64 letters, digits, ., _ or -; it is part of the tenant
 tenants-xapi-version = xAPI version for requests that do not name one
 tenants-no-plan = no plan (no quotas)
 tenants-create-button = Create
+tenants-exists = A tenant { $name } already exists.
+tenants-invalid = The tenant was not created: { $detail }
+form-bad-tenant-name = The tenant's name must be 1 to 64 letters, digits, ".", "_" or "-".
+form-unknown-plan = There is no plan { $plan }.
 tenants-list = Tenants
 tenants-pages = Pages
 

@@ -320,6 +320,10 @@ tenants-name-hint = 英数字・.・_・- の 1〜64 文字。受講者の xAPI 
 tenants-xapi-version = バージョンを指定しないリクエストに使う xAPI バージョン
 tenants-no-plan = プランなし（上限なし）
 tenants-create-button = 作成
+tenants-exists = テナント { $name } はすでにあります。
+tenants-invalid = テナントを作成できませんでした: { $detail }
+form-bad-tenant-name = テナント名は、英数字と「.」「_」「-」で 1～64 文字にしてください。
+form-unknown-plan = プラン { $plan } はありません。
 tenants-list = テナントの一覧
 tenants-pages = ページ
 

@@ -2,7 +2,8 @@
 //! target or two, a due date that is not one, a learner, end client or course that is not
 //! there) on the page the form is on (the assignments page, or the course page); a learner
 //! (an ID, name or e-mail address the rules refuse, an ID taken, an end client not there);
-//! an end client (an ID or name refused, an ID taken); a learner's portal password.
+//! an end client (an ID or name refused, an ID taken); a learner's portal password; a
+//! tenant (a name refused or taken, a plan not there).
 
 use axum::http::Method;
 use kiroku::i18n::{Arg, Lang, t, t_args};
@@ -252,4 +253,41 @@ async fn learner_end_client_and_password_forms_name_the_refused_field_in_the_rea
         .await
         .expect("end clients");
     assert_eq!(end_clients.len(), 1, "{end_clients:?}");
+}
+
+#[tokio::test]
+async fn the_tenant_form_names_the_refusal_in_the_readers_language() {
+    let env = Env::with(with_operator()).await;
+    account(&env.app, "op@ops.test", json!({"role": "operator"})).await;
+    let s = sign_in(&env.app, "op@ops.test").await;
+    let csrf = s.csrf.as_str();
+    for (lang, l) in [("ja", Lang::Ja), ("en", Lang::En)] {
+        let cases: Vec<FormCase> = vec![
+            (
+                "/tenants",
+                vec![("csrf", csrf), ("name", "東京支社")],
+                t(l, "form-bad-tenant-name"),
+            ),
+            (
+                "/tenants",
+                vec![("csrf", csrf), ("name", "acme")],
+                t_args(l, "tenants-exists", &[("name", Arg::from("acme"))]),
+            ),
+            (
+                "/tenants",
+                vec![("csrf", csrf), ("name", "gamma"), ("plan", "プラチナ")],
+                t_args(l, "form-unknown-plan", &[("plan", Arg::from("プラチナ"))]),
+            ),
+        ];
+        for (path, pairs, want) in cases {
+            let (status, html) = post_to(&env, &s, path, lang, &pairs).await;
+            assert_eq!(status, 400, "{path} {pairs:?}: {html}");
+            assert_eq!(
+                notice(&html),
+                kiroku::i18n::escape_html(&want),
+                "{lang} {path} {pairs:?}"
+            );
+        }
+    }
+    assert!(env.app.store.tenant_by_name("gamma").await.expect("read").is_none());
 }

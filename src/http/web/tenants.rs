@@ -143,6 +143,19 @@ fn render(ctx: &PageCtx, tenants: &[Tenant], plans: &[String], notice: &str) -> 
     )
 }
 
+/// Why the form was refused, in the reader's language: a name the tenant rules refuse, a
+/// name taken, a plan not there; the API's own words (English) follow for anything else.
+fn why(l: crate::i18n::Lang, e: &ApiError, (name, plan): (&str, Option<&str>)) -> String {
+    if crate::tenant::TenantName::parse(name).is_err() {
+        return t(l, "form-bad-tenant-name");
+    }
+    match (e.status().as_u16(), plan) {
+        (409, _) => t_args(l, "tenants-exists", &[("name", Arg::from(name))]),
+        (404, Some(plan)) => t_args(l, "form-unknown-plan", &[("plan", Arg::from(plan))]),
+        _ => t_args(l, "tenants-invalid", &[("detail", Arg::from(e.to_string()))]),
+    }
+}
+
 /// `POST /tenants`: creates the tenant, then back to the list (303).
 pub async fn create(
     State(state): State<AppState>,
@@ -160,6 +173,7 @@ pub async fn create(
         plan: field(&fields, "plan").filter(|p| !p.is_empty()),
         reseller: None,
     };
+    let sent = (new.name, new.plan);
     match create_tenant_for(&state, &m, &from, new).await {
         Ok(t) => {
             let name = crate::http::content::encode_path(t.name.as_str());
@@ -176,7 +190,7 @@ pub async fn create(
                 .collect();
             let notice = format!(
                 "<p class=\"notice error\" role=\"alert\" id=\"tenant-error\">{}</p>",
-                escape_html(&e.to_string())
+                escape_html(&why(ctx.lang, &e, sent))
             );
             let main = render(&ctx, &tenants, &plans, &notice);
             Err(ApiError::WebPage(
