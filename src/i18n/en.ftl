@@ -14,6 +14,7 @@ nav-admin = Admin
 
 ## Formats (dates are UTC; the month and day names are the language's)
 date-time = { $day } { $month } { $year }, { $hour }:{ $minute } UTC
+date = { $day } { $month } { $year }
 month-1 = Jan
 month-2 = Feb
 month-3 = Mar

@@ -42,6 +42,25 @@ pub fn format_date_time(lang: Lang, epoch_ms: i64) -> String {
     )
 }
 
+/// A calendar day written `YYYY-MM-DD` (a due date) as the language writes a date:
+/// `31 Jan 2030`, `2030年1月31日`. Text that is not such a day is shown as it is.
+pub fn format_day(lang: Lang, day: &str) -> String {
+    use chrono::Datelike;
+    let Ok(d) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+        return day.to_owned();
+    };
+    let month = t(lang, &format!("month-{}", d.month()));
+    t_args(
+        lang,
+        "date",
+        &[
+            ("year", Arg::from(d.year().to_string())),
+            ("month", Arg::from(month)),
+            ("day", Arg::from(d.day().to_string())),
+        ],
+    )
+}
+
 /// A length of time in its two largest units (`1 hour 5 minutes`, `1時間5分`); under a
 /// second is `0 seconds`. Negative lengths count as zero.
 pub fn format_duration(lang: Lang, ms: i64) -> String {
@@ -101,6 +120,10 @@ mod tests {
         assert_eq!(format_date_time(Lang::En, ms), "7 Dec 2026, 10:13 UTC");
         assert_eq!(format_date_time(Lang::Ja, ms), "2026年12月7日 10:13 UTC");
         assert_eq!(format_date_time(Lang::En, i64::MAX), "9,223,372,036,854,775,807");
+        assert_eq!(format_day(Lang::En, "2030-01-31"), "31 Jan 2030");
+        assert_eq!(format_day(Lang::Ja, "2030-01-31"), "2030年1月31日");
+        assert_eq!(format_day(Lang::Ja, "2030-02-30"), "2030-02-30");
+        assert_eq!(format_day(Lang::Ja, "来週"), "来週");
     }
 
     #[test]

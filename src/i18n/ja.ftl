@@ -12,6 +12,7 @@ nav-admin = 管理
 
 ## 書式（日時は UTC）
 date-time = { $year }年{ $month }{ $day }日 { $hour }:{ $minute } UTC
+date = { $year }年{ $month }{ $day }日
 month-1 = 1月
 month-2 = 2月
 month-3 = 3月

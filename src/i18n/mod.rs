@@ -10,7 +10,7 @@
 mod format;
 mod negotiate;
 
-pub use format::{format_bytes, format_date_time, format_duration, format_number};
+pub use format::{format_bytes, format_date_time, format_day, format_duration, format_number};
 pub use negotiate::{choose, parse_accept_language};
 
 use std::borrow::Cow;

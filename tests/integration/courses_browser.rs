@@ -137,7 +137,7 @@ async fn an_author_uploads_a_course_sees_the_refusal_of_a_broken_one_and_reads_t
         .await;
         let assigned = b.text(&b.find("#course-assignments tbody").await).await;
         assert!(
-            assigned.contains("hanako") && assigned.contains("2030-03-31"),
+            assigned.contains("hanako") && assigned.contains("31 Mar 2030"),
             "{assigned}"
         );
         // Tall enough for the whole page: versions, structure, forms, assignments.

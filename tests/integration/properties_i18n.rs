@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 
 use kiroku::i18n::{
-    Arg, Lang, choose, format_date_time, format_duration, format_number, message_ids_of, parse_accept_language, render,
-    t, t_args,
+    Arg, Lang, choose, format_date_time, format_day, format_duration, format_number, message_ids_of,
+    parse_accept_language, render, t, t_args,
 };
 
 /// Header-like text: language tags, weights, separators and multi-byte noise.
@@ -72,7 +72,8 @@ proptest! {
     }
 
     #[test]
-    fn formats_never_panic(l in lang(), ms in any::<i64>()) {
+    fn formats_never_panic(l in lang(), ms in any::<i64>(), day in "\\PC{0,12}|[0-9]{4}-[0-9]{2}-[0-9]{2}") {
+        let _ = format_day(l, &day);
         let _ = format_date_time(l, ms);
         let _ = format_duration(l, ms);
         let _ = format_number(l, ms);

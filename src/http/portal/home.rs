@@ -20,7 +20,7 @@ use crate::http::client::ClientAddr;
 use crate::http::error::{ApiError, WebRefusal};
 use crate::http::extract::Path;
 use crate::http::web::{cross_site, field, form_fields, html_ok, learner_page};
-use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
+use crate::i18n::{Arg, escape_html, format_date_time, format_day, t, t_args};
 use crate::learner::Registration;
 use crate::lrs::query::StatementQuery;
 use crate::package::model::{Course, Structure};
@@ -208,16 +208,16 @@ async fn courses(state: &AppState, p: &Portal, learner: &Learner) -> Result<Stri
         let Some(title) = title_of(&a.package_id) else { continue };
         let st = newest.get(a.package_id.as_str()).and_then(|r| standings.get(&r.id));
         let status = st.map_or(AssignmentStatus::NotStarted, |s| s.status);
-        let due = a.due.as_deref().unwrap_or_default();
+        let due = a.due.as_deref().map(|d| format_day(l, d)).unwrap_or_default();
         let late = overdue(a.due.as_deref(), &today) && !status.finished();
         let due_html = if late {
             format!(
                 "{} <span class=\"bad\">{}</span>",
-                escape_html(due),
+                escape_html(&due),
                 e("portal-overdue")
             )
         } else {
-            escape_html(due)
+            escape_html(&due)
         };
         let button = if status == AssignmentStatus::NotStarted && st.is_none() {
             "portal-launch"

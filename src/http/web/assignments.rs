@@ -19,7 +19,7 @@ use crate::http::api::end_clients::visible_to;
 use crate::http::client::ClientAddr;
 use crate::http::error::{ApiError, WebRefusal};
 use crate::http::extract::Path;
-use crate::i18n::{Arg, escape_html, format_date_time, t, t_args};
+use crate::i18n::{Arg, escape_html, format_date_time, format_day, t, t_args};
 use crate::portal::assignment::{Target, check_due};
 use crate::server::AppState;
 use crate::store::PackageVersion;
@@ -109,7 +109,7 @@ async fn render(
                  <button type=\"submit\" class=\"danger\">{delete}</button></form></td></tr>",
                 course = escape_html(&title_of(&a.package_id)),
                 target = escape_html(&target),
-                due = escape_html(a.due.as_deref().unwrap_or_default()),
+                due = escape_html(&a.due.as_deref().map(|d| format_day(l, d)).unwrap_or_default()),
                 created = escape_html(&format_date_time(l, a.created_ms)),
                 id = escape_html(&a.id),
                 delete = e("portal-assignment-delete"),

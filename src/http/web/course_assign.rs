@@ -10,7 +10,7 @@ use crate::http::api::Admin;
 use crate::http::api::assignments::list_for;
 use crate::http::api::end_clients::visible_to;
 use crate::http::error::ApiError;
-use crate::i18n::{escape_html, format_date_time, t};
+use crate::i18n::{escape_html, format_date_time, format_day, t};
 use crate::portal::assignment::Assignment;
 use crate::server::AppState;
 
@@ -107,7 +107,7 @@ fn list_html(ctx: &PageCtx, mine: &[Assignment]) -> String {
             format!(
                 "<tr><th scope=\"row\">{target}</th><td>{due}</td><td>{created}</td></tr>",
                 target = escape_html(&target),
-                due = escape_html(a.due.as_deref().unwrap_or_default()),
+                due = escape_html(&a.due.as_deref().map(|d| format_day(l, d)).unwrap_or_default()),
                 created = escape_html(&format_date_time(l, a.created_ms)),
             )
         })
