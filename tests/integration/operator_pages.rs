@@ -263,7 +263,10 @@ async fn the_operator_creates_plans_resellers_and_reseller_admins() {
         "{page}"
     );
     let r = post(app, &s, "/plans", &format!("csrf={}&name=gold&learners=ten", s.csrf)).await;
-    assert_refused(&r, "learners");
+    let en = kiroku::i18n::Lang::En;
+    let learners = kiroku::i18n::t(en, "plans-learners");
+    let not_whole = kiroku::i18n::t_args(en, "form-bad-quota", &[("field", kiroku::i18n::Arg::from(learners))]);
+    assert_refused(&r, &not_whole);
     let r = post(
         app,
         &s,
@@ -277,7 +280,13 @@ async fn the_operator_creates_plans_resellers_and_reseller_admins() {
         s.csrf
     );
     assert_303(&post(app, &s, "/plans", &form).await, "/plans?created=gold");
-    assert_eq!(post(app, &s, "/plans", &form).await.status.as_u16(), 400, "taken");
+    let taken = kiroku::i18n::t_args(en, "plans-exists", &[("name", kiroku::i18n::Arg::from("gold"))]);
+    assert_refused(&post(app, &s, "/plans", &form).await, &taken);
+    let r = post(app, &s, "/plans", &format!("csrf={}&name=金&learners=10", s.csrf)).await;
+    assert_refused(
+        &r,
+        &kiroku::i18n::escape_html(&kiroku::i18n::t(en, "form-bad-plan-name")),
+    );
     assert_eq!(
         post(app, &s, "/plans", "csrf=stale&name=silver").await.status.as_u16(),
         403

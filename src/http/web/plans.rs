@@ -16,7 +16,6 @@ use crate::http::client::ClientAddr;
 use crate::http::error::{ApiError, WebRefusal};
 use crate::http::operator::create_plan_for;
 use crate::i18n::{Arg, escape_html, format_bytes, format_number, t, t_args};
-use crate::lrs::LrsError;
 use crate::server::AppState;
 use crate::tenant::{Plan, Quotas, Tenant};
 
@@ -140,24 +139,37 @@ fn form(ctx: &PageCtx) -> String {
     )
 }
 
-/// A quota field: blank is unlimited; anything but a whole number is refused (its name).
-fn quota<T: std::str::FromStr>(fields: &[(String, String)], name: &str) -> Result<Option<T>, String> {
+/// A quota field: blank is unlimited; anything but a whole number is refused, answering
+/// the message id of the field's label.
+fn quota<T: std::str::FromStr>(
+    fields: &[(String, String)],
+    (name, label): (&str, &'static str),
+) -> Result<Option<T>, &'static str> {
     match field(fields, name).map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{name}: {v:?} is not a whole number")),
+        Some(v) => v.parse().map(Some).map_err(|_| label),
     }
 }
 
-fn quotas(fields: &[(String, String)]) -> Result<Quotas, String> {
+fn quotas(fields: &[(String, String)]) -> Result<Quotas, &'static str> {
     Ok(Quotas {
-        storage_bytes: quota(fields, "storageBytes")?,
-        learners: quota(fields, "learners")?,
-        statements_per_month: quota(fields, "statementsPerMonth")?,
-        requests_per_minute: quota(fields, "requestsPerMinute")?,
+        storage_bytes: quota(fields, ("storageBytes", "plans-storage-bytes"))?,
+        learners: quota(fields, ("learners", "plans-learners"))?,
+        statements_per_month: quota(fields, ("statementsPerMonth", "plans-statements"))?,
+        requests_per_minute: quota(fields, ("requestsPerMinute", "plans-requests"))?,
     })
+}
+
+/// Why the plan was not created, in the reader's language: a name the plan rules refuse,
+/// a name taken; the API's own words (English) follow for anything else.
+fn why(l: crate::i18n::Lang, e: &ApiError, name: &str) -> String {
+    if crate::tenant::PlanName::parse(name).is_err() {
+        return t(l, "form-bad-plan-name");
+    }
+    if e.status().as_u16() == 409 {
+        return t_args(l, "plans-exists", &[("name", Arg::from(name))]);
+    }
+    format!("{}: {e}", t(l, "optenant-refused"))
 }
 
 /// `POST /plans`: creates the plan, then back to the list (303).
@@ -172,24 +184,22 @@ pub async fn create(
     check_form(&ctx, &headers, &fields)?;
     let m = operator(&state, &headers, &ctx).await?;
     let name = field(&fields, "name").unwrap_or_default();
-    let result = match quotas(&fields) {
-        Ok(q) => create_plan_for(&state, &m, &from, name, q).await,
-        Err(why) => Err(LrsError::BadRequest(why).into()),
+    let l = ctx.lang;
+    let refusal = match quotas(&fields) {
+        Err(label) => t_args(l, "form-bad-quota", &[("field", Arg::from(t(l, label)))]),
+        Ok(q) => match create_plan_for(&state, &m, &from, name, q).await {
+            Ok(p) => {
+                let name = crate::http::content::encode_path(p.name.as_str());
+                return Ok(Redirect::to(&format!("/plans?created={name}")).into_response());
+            }
+            Err(e) if e.status().is_client_error() => why(l, &e, name),
+            Err(e) => return Err(e),
+        },
     };
-    match result {
-        Ok(p) => {
-            let name = crate::http::content::encode_path(p.name.as_str());
-            Ok(Redirect::to(&format!("/plans?created={name}")).into_response())
-        }
-        Err(e) if e.status().is_client_error() => {
-            let notice = format!(
-                "<p class=\"notice error\" role=\"alert\" id=\"form-error\">{}: {}</p>",
-                escape_html(&t(ctx.lang, "optenant-refused")),
-                escape_html(&e.to_string())
-            );
-            let html = render_page(&state, &ctx, &notice).await?;
-            Err(ApiError::WebPage(WebRefusal::BadForm, html))
-        }
-        Err(e) => Err(e),
-    }
+    let notice = format!(
+        "<p class=\"notice error\" role=\"alert\" id=\"form-error\">{}</p>",
+        escape_html(&refusal)
+    );
+    let html = render_page(&state, &ctx, &notice).await?;
+    Err(ApiError::WebPage(WebRefusal::BadForm, html))
 }
