@@ -157,25 +157,6 @@ pub fn status(items: &[Option<Progress>]) -> (AssignmentStatus, Option<f64>) {
     (s, score)
 }
 
-/// What the portal calls an assigned course: its title in the learner's language `lang`
-/// where the package has one (a cmi5 course's titles in every language), else the title
-/// picked at import. Only a cmi5 course's model is read for it.
-pub async fn course_title(
-    store: &dyn crate::store::Store,
-    tenant: crate::tenant::TenantId,
-    v: &crate::store::PackageVersion,
-    lang: &str,
-) -> crate::store::StoreResult<String> {
-    if v.kind != "cmi5" {
-        return Ok(v.title.clone());
-    }
-    let course = store
-        .package_course(tenant, &v.package_id, v.version)
-        .await?
-        .and_then(|json| serde_json::from_str::<crate::package::model::Course>(&json).ok());
-    Ok(course.map_or_else(|| v.title.clone(), |c| c.title_in(lang).to_owned()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

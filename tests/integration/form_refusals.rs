@@ -51,16 +51,30 @@ fn notice(html: &str) -> String {
         .to_owned()
 }
 
+/// A fresh service with an account of `role` (JSON) signed in as `login`.
+async fn signed_in(login: &str, role: serde_json::Value) -> (Env, Session) {
+    let env = Env::with(with_operator()).await;
+    account(&env.app, login, role).await;
+    let s = sign_in(&env.app, login).await;
+    (env, s)
+}
+
+/// Posts each case in `lang` and checks its 400 says exactly what the case wants.
+async fn refused_as_said(env: &Env, s: &Session, lang: &str, cases: Vec<FormCase<'_>>) {
+    for (path, pairs, want) in cases {
+        let (status, html) = post_to(env, s, path, lang, &pairs).await;
+        assert_eq!(status, 400, "{path} {pairs:?}: {html}");
+        assert_eq!(
+            notice(&html),
+            kiroku::i18n::escape_html(&want),
+            "{lang} {path} {pairs:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn each_refusal_is_named_in_the_readers_language_on_the_forms_page() {
-    let env = Env::with(with_operator()).await;
-    account(
-        &env.app,
-        "admin@acme.test",
-        json!({"role": "tenant-admin", "tenant": "acme"}),
-    )
-    .await;
-    let s = sign_in(&env.app, "admin@acme.test").await;
+    let (env, s) = signed_in("admin@acme.test", json!({"role": "tenant-admin", "tenant": "acme"})).await;
     let pkg = env.import_fixture("scorm12-single-sco").await;
     let id = str_of(&pkg, "packageId").to_owned();
     env.register("花子", &id).await;
@@ -131,14 +145,7 @@ async fn each_refusal_is_named_in_the_readers_language_on_the_forms_page() {
 
 #[tokio::test]
 async fn learner_end_client_and_password_forms_name_the_refused_field_in_the_readers_language() {
-    let env = Env::with(with_operator()).await;
-    account(
-        &env.app,
-        "admin@acme.test",
-        json!({"role": "tenant-admin", "tenant": "acme"}),
-    )
-    .await;
-    let s = sign_in(&env.app, "admin@acme.test").await;
+    let (env, s) = signed_in("admin@acme.test", json!({"role": "tenant-admin", "tenant": "acme"})).await;
     let csrf = s.csrf.as_str();
     let long = "名".repeat(256);
     let (_, made) = post_to(
@@ -229,15 +236,7 @@ async fn learner_end_client_and_password_forms_name_the_refused_field_in_the_rea
                 t(l, "form-bad-password"),
             ),
         ];
-        for (path, pairs, want) in cases {
-            let (status, html) = post_to(&env, &s, path, lang, &pairs).await;
-            assert_eq!(status, 400, "{path} {pairs:?}: {html}");
-            assert_eq!(
-                notice(&html),
-                kiroku::i18n::escape_html(&want),
-                "{lang} {path} {pairs:?}"
-            );
-        }
+        refused_as_said(&env, &s, lang, cases).await;
     }
     let learners = env
         .app
@@ -257,9 +256,7 @@ async fn learner_end_client_and_password_forms_name_the_refused_field_in_the_rea
 
 #[tokio::test]
 async fn the_tenant_form_names_the_refusal_in_the_readers_language() {
-    let env = Env::with(with_operator()).await;
-    account(&env.app, "op@ops.test", json!({"role": "operator"})).await;
-    let s = sign_in(&env.app, "op@ops.test").await;
+    let (env, s) = signed_in("op@ops.test", json!({"role": "operator"})).await;
     let csrf = s.csrf.as_str();
     for (lang, l) in [("ja", Lang::Ja), ("en", Lang::En)] {
         let cases: Vec<FormCase> = vec![
@@ -279,15 +276,7 @@ async fn the_tenant_form_names_the_refusal_in_the_readers_language() {
                 t_args(l, "form-unknown-plan", &[("plan", Arg::from("プラチナ"))]),
             ),
         ];
-        for (path, pairs, want) in cases {
-            let (status, html) = post_to(&env, &s, path, lang, &pairs).await;
-            assert_eq!(status, 400, "{path} {pairs:?}: {html}");
-            assert_eq!(
-                notice(&html),
-                kiroku::i18n::escape_html(&want),
-                "{lang} {path} {pairs:?}"
-            );
-        }
+        refused_as_said(&env, &s, lang, cases).await;
     }
     assert!(env.app.store.tenant_by_name("gamma").await.expect("read").is_none());
 }

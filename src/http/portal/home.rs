@@ -160,6 +160,22 @@ fn score_text(score: Option<f64>) -> String {
     score.map(|s| format!("{s}")).unwrap_or_default()
 }
 
+/// What the portal calls a course: its title in the learner's language `lang` where the
+/// package has one (a cmi5 course's titles in every language, from the servers' cache of
+/// course models), else the title picked at import.
+async fn course_title(
+    state: &AppState,
+    tenant: crate::tenant::TenantId,
+    v: &crate::store::PackageVersion,
+    lang: &str,
+) -> Result<String, ApiError> {
+    if v.kind != "cmi5" {
+        return Ok(v.title.clone());
+    }
+    let course = crate::http::content::courses::course_model(state, tenant, &v.package_id, v.version).await?;
+    Ok(course.map_or_else(|| v.title.clone(), |c| c.title_in(lang).to_owned()))
+}
+
 async fn courses(state: &AppState, p: &Portal, learner: &Learner) -> Result<String, ApiError> {
     let l = p.ctx.lang;
     let e = |k: &str| escape_html(&t(l, k));
@@ -185,8 +201,7 @@ async fn courses(state: &AppState, p: &Portal, learner: &Learner) -> Result<Stri
             .filter(|v| &v.package_id == pkg)
             .max_by_key(|v| v.version);
         if let Some(v) = newest {
-            let title = crate::portal::assignment::course_title(state.store.as_ref(), tenant, v, l.code()).await?;
-            titles.insert(pkg, title);
+            titles.insert(pkg, course_title(state, tenant, v, l.code()).await?);
         }
     }
     let title_of = |pkg: &str| titles.get(pkg).cloned();
